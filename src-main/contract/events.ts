@@ -1,0 +1,19 @@
+import { z } from 'zod'
+import { Alert, GatewayStatus } from './models'
+
+/** Every event the host pushes to subscribed clients. */
+export const events = {
+  'gateway.status': GatewayStatus,
+  'db.changed': z.object({ tables: z.array(z.string()).min(1) }),
+  'alerts.raised': Alert,
+} as const
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventData<E extends EventName> = z.output<Events[E]>
+
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name)
+}

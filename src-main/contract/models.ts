@@ -1,0 +1,155 @@
+import { z } from 'zod'
+
+/** Error codes that cross the wire (ARCHITECTURE.md, wire protocol). */
+export const ErrorCode = z.enum(['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'FORBIDDEN', 'INTERNAL'])
+export type ErrorCode = z.infer<typeof ErrorCode>
+
+export const GatewayState = z.enum([
+  'offline',
+  'unauthenticated',
+  'authenticated',
+  'competing',
+  'expired',
+  'maintenance',
+])
+export type GatewayState = z.infer<typeof GatewayState>
+
+export const GatewayStatus = z.object({
+  state: GatewayState,
+  account: z.string().nullable(),
+  paper: z.boolean().nullable(),
+  url: z.string(),
+  /** Human-readable reason for the state, with what to do about it. */
+  detail: z.string(),
+  checkedAt: z.number().int(),
+})
+export type GatewayStatus = z.infer<typeof GatewayStatus>
+
+export const Health = z.object({
+  ok: z.boolean(),
+  version: z.string(),
+  gateway: z.object({ url: z.string(), state: GatewayState }),
+  db: z.enum(['ok', 'error']),
+  host: z.enum(['web', 'electron', 'test']),
+  startedAt: z.number().int(),
+  dataDir: z.string(),
+})
+export type Health = z.infer<typeof Health>
+
+const MAX_URL = 500
+
+/** `sim` (the built-in simulator) or the base URL of a Client Portal Gateway. */
+export const GatewaySetting = z
+  .string()
+  .trim()
+  .max(MAX_URL)
+  .refine((v) => v === 'sim' || isHttpUrl(v), {
+    message: 'Use "sim" or a gateway URL such as https://127.0.0.1:5000',
+  })
+
+export const AccountId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{1,20}$/, 'An account id is 1-20 letters and digits, such as DU1234567')
+
+export const LlmBaseUrl = z
+  .string()
+  .trim()
+  .max(MAX_URL)
+  .refine(isHttpUrl, { message: 'Use an http(s) URL such as http://127.0.0.1:11434/v1' })
+
+export const LlmModel = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._:/@-]{1,100}$/, 'A model name is 1-100 letters, digits and ._:/@-')
+
+export const SettingSource = z.enum(['flag', 'env', 'stored', 'default'])
+export type SettingSource = z.infer<typeof SettingSource>
+
+/** One setting as the user sees it: the effective value, where it comes from, and what is stored. */
+function settingView<T extends z.ZodType>(value: T) {
+  return z.object({
+    value,
+    source: SettingSource,
+    stored: value.nullable(),
+    /** The environment variable or flag that overrides the stored value, when one does. */
+    overriddenBy: z.string().nullable(),
+  })
+}
+
+export const SettingsView = z.object({
+  gateway: settingView(z.string()),
+  account: settingView(z.string().nullable()),
+  llmBaseUrl: settingView(z.string().nullable()),
+  llmModel: settingView(z.string()),
+  llmApiKey: z.object({
+    set: z.boolean(),
+    source: z.enum(['env', 'keychain']).nullable(),
+    /** Where a key typed into Settings would be kept; `null` when this host never stores keys. */
+    storage: z.enum(['keychain']).nullable(),
+  }),
+  dataDir: z.object({ value: z.string(), source: SettingSource }),
+})
+export type SettingsView = z.infer<typeof SettingsView>
+
+/** A settings change: only the fields present change; `null` clears a stored value. */
+export const SettingsPatch = z
+  .object({
+    gateway: GatewaySetting.nullable(),
+    account: AccountId.nullable(),
+    llmBaseUrl: LlmBaseUrl.nullable(),
+    llmModel: LlmModel.nullable(),
+    llmApiKey: z.string().min(1).max(512).nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'Nothing to change' })
+export type SettingsPatch = z.infer<typeof SettingsPatch>
+
+export const AlertLevel = z.enum(['info', 'warning', 'error'])
+
+export const Alert = z.object({
+  id: z.string(),
+  level: AlertLevel,
+  title: z.string(),
+  message: z.string(),
+  at: z.number().int(),
+})
+export type Alert = z.infer<typeof Alert>
+
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v)
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '' && u.username === '' && u.password === ''
+  } catch {
+    return false
+  }
+}
+
+// Shared status vocabularies: the database CHECK constraints are built from these same lists.
+export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'aborted'])
+export const RunTrigger = z.enum(['schedule', 'manual', 'replay'])
+export const StepStatus = z.enum(['succeeded', 'failed', 'skipped'])
+export const StrategyMode = z.enum(['dry-run', 'paper', 'live'])
+export const ApprovalMode = z.enum(['auto', 'ask'])
+export const FireOutcome = z.enum(['RAN', 'MISSED', 'SKIPPED_OVERLAP', 'SKIPPED_SESSION', 'SKIPPED_CLOSED'])
+export const SignalAction = z.enum(['BUY', 'SELL', 'HOLD', 'REVIEW'])
+export const OrderStatus = z.enum([
+  'PENDING_SUBMIT',
+  'AWAITING_REPLY',
+  'SUBMITTED',
+  'PARTIALLY_FILLED',
+  'FILLED',
+  'CANCELED',
+  'REJECTED',
+  'EXPIRED',
+  'UNKNOWN',
+  'PENDING_CANCEL',
+  'NOT_PLACED',
+  'DRY_RUN',
+])
+export const OrderLeg = z.enum(['single', 'parent', 'stop', 'target'])
+export const OrderOrigin = z.enum(['strategy', 'manual', 'external'])
+export const OrderSide = z.enum(['BUY', 'SELL'])
+export const OrderType = z.enum(['LMT', 'MKT', 'STP', 'STOP_LIMIT'])
+export const TimeInForce = z.enum(['DAY', 'GTC', 'IOC', 'OPG'])

@@ -1,0 +1,78 @@
+import { join } from 'node:path'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron'
+import { createApp, type App } from '../../app'
+import type { Alert, GatewayStatus } from '../../contract/models'
+import { bridgeRpcOverIpc } from './ipc'
+import { notify } from './notifications'
+import { registerAppScheme, serveRenderer } from './protocol'
+import { createKeychainSecretStore } from './secrets'
+import { allowPermission } from './security'
+import { createTray } from './tray'
+import { createMainWindow } from './window'
+
+// The thin desktop host: the engine plus windows, tray, notifications and the keychain.
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.enableSandbox()
+  registerAppScheme()
+  void app.whenReady().then(start, fail)
+}
+
+let engine: App | null = null
+let win: BrowserWindow | null = null
+
+function showWindow(): void {
+  const preload = join(__dirname, '../preload/index.js')
+  if (!win || win.isDestroyed()) win = createMainWindow(preload)
+  if (win.isMinimized()) win.restore()
+  win.show()
+  win.focus()
+}
+
+async function start(): Promise<void> {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)))
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission))
+  const root = app.getAppPath()
+  serveRenderer(join(root, 'out', 'renderer'))
+
+  const userData = app.getPath('userData')
+  engine = await createApp({
+    host: 'electron',
+    dataDir: { value: process.env.IBKR_WS_DATA_DIR ?? join(userData, 'data'), source: process.env.IBKR_WS_DATA_DIR ? 'env' : 'default' },
+    migrationsDir: join(root, 'migrations'),
+    overrides: {},
+    envApiKey: process.env.OPENAI_API_KEY ?? null,
+    secrets: createKeychainSecretStore({ file: join(userData, 'secrets.json'), safeStorage, platform: process.platform }),
+    onInternalError: (where, err) => console.error(`[engine] ${where}:`, err),
+  })
+  bridgeRpcOverIpc(ipcMain, engine.rpc, (reason) => console.warn(`[ipc] ${reason}`))
+
+  const tray = createTray(join(root, 'resources', 'tray.png'), { open: showWindow, quit: () => app.quit() }, engine.gateway.current())
+  engine.bus.listen((event, data) => {
+    if (event === 'gateway.status') tray.update(data as GatewayStatus)
+    if (event === 'alerts.raised') notify(data as Alert, showWindow)
+  })
+
+  app.on('second-instance', showWindow)
+  app.on('window-all-closed', () => {
+    // Stays in the tray: schedules keep running with no window open.
+  })
+  let stopping = false
+  app.on('before-quit', (event) => {
+    if (stopping || !engine) return
+    event.preventDefault()
+    stopping = true
+    void engine.stop().finally(() => {
+      tray.destroy()
+      app.exit(0)
+    })
+  })
+  showWindow()
+}
+
+function fail(e: unknown): void {
+  dialog.showErrorBox('IBKR Workstation could not start', e instanceof Error ? e.message : String(e))
+  app.exit(1)
+}

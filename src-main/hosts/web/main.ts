@@ -1,0 +1,58 @@
+import { join, resolve } from 'node:path'
+import { createApp } from '../../app'
+import { ConfigError, parseWebHostConfig } from './config'
+import { lockDataDir } from './data-dir-lock'
+import { startWebServer } from './server'
+import { mkdirSync } from 'node:fs'
+
+/** `npm run web`: the engine under plain Node, serving the renderer to a browser on loopback. */
+async function main(): Promise<void> {
+  const cfg = parseWebHostConfig(process.argv.slice(2), process.env)
+  const root = resolve(__dirname, '..', '..')
+  mkdirSync(cfg.dataDir.value, { recursive: true })
+  const unlock = lockDataDir(cfg.dataDir.value)
+  let app
+  try {
+    app = await createApp({
+      host: 'web',
+      dataDir: cfg.dataDir,
+      migrationsDir: join(root, 'migrations'),
+      overrides: cfg.overrides,
+      envApiKey: cfg.envApiKey,
+      secrets: null,
+      onInternalError: (where, err) => console.error(`[web] ${where}:`, err),
+    })
+  } catch (e) {
+    unlock()
+    throw e
+  }
+  const server = await startWebServer({ app, staticDir: join(root, 'out', 'renderer'), port: cfg.port })
+  process.stdout.write(
+    JSON.stringify({ url: server.url, port: server.port, token: server.token, dataDir: cfg.dataDir.value }) + '\n',
+  )
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.error(`[web] ${signal}: stopping`)
+    try {
+      await server.close()
+      await app.stop()
+    } finally {
+      unlock()
+    }
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) {
+    console.error(e.message)
+    process.exit(2)
+  }
+  console.error(`[web] failed to start: ${e instanceof Error ? e.message : String(e)}`)
+  process.exit(1)
+})

@@ -1,0 +1,191 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, resolve, sep } from 'node:path'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { App } from '../../app'
+import { MAX_FRAME_BYTES } from '../../contract/wire'
+import { cspString } from '../csp'
+import { artifacts } from '../../store/schema'
+import { eq } from 'drizzle-orm'
+
+export interface WebServerOptions {
+  app: App
+  staticDir: string
+  port: number
+  /** Per-launch secret; generated when omitted. */
+  token?: string
+}
+
+export interface WebServer {
+  port: number
+  token: string
+  url: string
+  close(): Promise<void>
+}
+
+const HOST = '127.0.0.1'
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+}
+export const WS_CLOSE_BAD_TOKEN = 4401
+
+/**
+ * The web host's HTTP + WebSocket server (RELIABILITY.md §2.5): 127.0.0.1 only, a per-launch token
+ * for /rpc and /artifacts, Host and Origin checks, the built renderer as static files.
+ */
+export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  const token = opts.token ?? randomBytes(32).toString('base64url')
+  const staticRoot = resolve(opts.staticDir)
+  let port = 0
+  const csp = () => cspString({ connectSrc: [`ws://${HOST}:${port}`], frameAncestorsNone: true })
+
+  const server = createServer((req, res) => {
+    try {
+      route(req, res)
+    } catch (e) {
+      send(res, 500, 'text/plain; charset=utf-8', `Internal error: ${(e as Error).message}`)
+    }
+  })
+
+  function route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', `http://${HOST}`)
+    if (url.pathname === '/healthz') {
+      const h = opts.app.health()
+      send(res, h.ok ? 200 : 503, 'application/json', JSON.stringify({ ok: h.ok, version: h.version, gateway: h.gateway, db: h.db }))
+      return
+    }
+    if (!hostAllowed(req)) return send(res, 421, 'text/plain; charset=utf-8', 'Misdirected request')
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed')
+    if (url.pathname.startsWith('/artifacts/')) return serveArtifact(req, res, url)
+    serveStatic(res, url.pathname)
+  }
+
+  function serveArtifact(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '')
+    if (!tokenMatches(url.searchParams.get('token') ?? bearer ?? '')) return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
+    const sha = url.pathname.slice('/artifacts/'.length)
+    if (!/^[0-9a-f]{64}$/.test(sha)) return send(res, 400, 'text/plain; charset=utf-8', 'Expected /artifacts/<sha256>')
+    const row = opts.app.store.db.select().from(artifacts).where(eq(artifacts.sha256, sha)).get()
+    if (!row) return send(res, 404, 'text/plain; charset=utf-8', 'No such artifact')
+    const file = join(opts.app.health().dataDir, row.path)
+    if (!existsSync(file)) return send(res, 404, 'text/plain; charset=utf-8', 'Artifact file missing')
+    res.writeHead(200, { 'content-type': row.mime, 'cache-control': 'private, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' })
+    createReadStream(file).pipe(res)
+  }
+
+  function serveStatic(res: ServerResponse, pathname: string) {
+    let rel: string
+    try {
+      rel = decodeURIComponent(pathname)
+    } catch {
+      return send(res, 400, 'text/plain; charset=utf-8', 'Bad path')
+    }
+    if (rel.includes('\0')) return send(res, 400, 'text/plain; charset=utf-8', 'Bad path')
+    if (rel === '/' || rel === '') rel = '/index.html'
+    const file = resolve(staticRoot, '.' + rel)
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) return send(res, 404, 'text/plain; charset=utf-8', 'Not found')
+    if (!existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'text/plain; charset=utf-8', 'Not found')
+    const type = MIME[extname(file)] ?? 'application/octet-stream'
+    res.writeHead(200, {
+      'content-type': type,
+      'content-security-policy': csp(),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600',
+    })
+    createReadStream(file).pipe(res)
+  }
+
+  function hostAllowed(req: IncomingMessage): boolean {
+    return req.headers.host === `${HOST}:${port}`
+  }
+
+  function originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin
+    return origin === undefined || origin === `http://${HOST}:${port}`
+  }
+
+  function tokenMatches(candidate: string): boolean {
+    const a = Buffer.from(candidate)
+    const b = Buffer.from(token)
+    return a.length === b.length && timingSafeEqual(a, b)
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${HOST}`)
+    if (url.pathname !== '/rpc' || !hostAllowed(req) || !originAllowed(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    const authorised = tokenMatches(url.searchParams.get('token') ?? '')
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!authorised) {
+        ws.close(WS_CLOSE_BAD_TOKEN, 'Bad or missing token')
+        return
+      }
+      attach(ws)
+    })
+  })
+
+  function attach(ws: WebSocket) {
+    const conn = opts.app.rpc.connect((frame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+    })
+    let alive = true
+    ws.on('pong', () => (alive = true))
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate()
+      alive = false
+      ws.ping()
+    }, 30_000)
+    ping.unref()
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(1003, 'Text frames only')
+      conn.receive(data.toString())
+    })
+    ws.on('close', () => {
+      clearInterval(ping)
+      conn.close()
+    })
+    ws.on('error', () => ws.terminate())
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(opts.port, HOST, () => ok())
+  })
+  const address = server.address() as AddressInfo
+  if (address.address !== HOST) throw new Error(`Refusing to serve on ${address.address}; expected ${HOST}`)
+  port = address.port
+
+  return {
+    port,
+    token,
+    url: `http://${HOST}:${port}/?token=${token}`,
+    async close() {
+      for (const ws of wss.clients) ws.close(1001, 'Host shutting down')
+      wss.close()
+      await new Promise<void>((ok) => {
+        server.close(() => ok())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string) {
+  res.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff' })
+  res.end(body)
+}

@@ -1,0 +1,102 @@
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { applyMigrations, loadMigrations, pendingMigrations } from './migrations'
+import * as schema from './schema'
+
+export type Db = BetterSQLite3Database<typeof schema>
+
+export interface Store {
+  db: Db
+  sqlite: Database.Database
+  file: string
+  /** Backup taken before this open's migrations, if any ran on an existing database. */
+  backupFile: string | null
+  close(): void
+}
+
+export interface OpenStoreOptions {
+  file: string
+  migrationsDir: string
+  backupDir: string
+  now?: () => number
+}
+
+export class StoreCorruptError extends Error {
+  constructor(file: string, detail: string) {
+    super(`The database ${file} failed its integrity check (${detail}). Restore a backup from the backups folder.`)
+    this.name = 'StoreCorruptError'
+  }
+}
+
+const MAX_BACKUPS = 10
+
+/**
+ * Open the app database with the durability settings of RELIABILITY.md §4, check it, and bring
+ * its schema up to date. A pending migration on an existing database is preceded by a verified
+ * online backup. A database written by a newer app is refused before anything is written.
+ */
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const now = opts.now ?? Date.now
+  const sqlite = new Database(opts.file, { timeout: 5000 })
+  try {
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('synchronous = FULL')
+    sqlite.pragma('foreign_keys = ON')
+    const check = sqlite.pragma('quick_check', { simple: true })
+    if (check !== 'ok') throw new StoreCorruptError(opts.file, String(check))
+
+    const bundled = loadMigrations(opts.migrationsDir)
+    const pending = pendingMigrations(sqlite, bundled)
+    const appliedBefore = bundled.length - pending.length
+    let backupFile: string | null = null
+    if (pending.length > 0 && hasUserTables(sqlite)) {
+      backupFile = await backup(sqlite, opts.backupDir, `pre-migration-${appliedBefore}`, now())
+    }
+    applyMigrations(sqlite, pending, appliedBefore)
+    return {
+      db: drizzle(sqlite, { schema }),
+      sqlite,
+      file: opts.file,
+      backupFile,
+      close: () => sqlite.close(),
+    }
+  } catch (e) {
+    sqlite.close()
+    throw e
+  }
+}
+
+/** Online backup to a temporary name, verified with quick_check, then renamed into place. */
+export async function backup(sqlite: Database.Database, dir: string, label: string, at: number): Promise<string> {
+  mkdirSync(dir, { recursive: true })
+  const stamp = new Date(at).toISOString().replace(/[:.]/g, '-')
+  const final = join(dir, `app-${stamp}-${label}.sqlite`)
+  const temp = `${final}.partial`
+  await sqlite.backup(temp)
+  const copy = new Database(temp, { readonly: true })
+  try {
+    const check = copy.pragma('quick_check', { simple: true })
+    if (check !== 'ok') throw new Error(`Backup ${temp} failed quick_check: ${String(check)}`)
+  } finally {
+    copy.close()
+  }
+  renameSync(temp, final)
+  pruneBackups(dir)
+  return final
+}
+
+function pruneBackups(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((f) => f.startsWith('app-') && f.endsWith('.sqlite'))
+    .sort()
+  for (const f of files.slice(0, Math.max(0, files.length - MAX_BACKUPS))) rmSync(join(dir, f))
+}
+
+function hasUserTables(sqlite: Database.Database): boolean {
+  const row = sqlite
+    .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'`)
+    .get() as { n: number }
+  return row.n > 0
+}
