@@ -75,8 +75,10 @@ export async function backup(sqlite: Database.Database, dir: string, label: stri
   const final = join(dir, `app-${stamp}-${label}.sqlite`)
   const temp = `${final}.partial`
   await sqlite.backup(temp)
-  const copy = new Database(temp, { readonly: true })
+  // A backup is one self-contained file: switch it out of WAL so no -wal/-shm files travel with it.
+  const copy = new Database(temp)
   try {
+    copy.pragma('journal_mode = DELETE')
     const check = copy.pragma('quick_check', { simple: true })
     if (check !== 'ok') throw new Error(`Backup ${temp} failed quick_check: ${String(check)}`)
   } finally {

@@ -80,6 +80,6 @@ function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_DATA_HOME ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share')
+  const base = env.XDG_DATA_HOME ? env.XDG_DATA_HOME : join(env.HOME ?? homedir(), '.local', 'share')
   return join(base, 'ibkr-workstation')
 }

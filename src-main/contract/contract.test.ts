@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { api, METHODS } from './api'
+import { EVENT_NAMES } from './events'
+import { SettingsPatch } from './models'
+import { ClientFrame } from './wire'
+
+describe('contract', () => {
+  it('pins the method and event names the renderer can use', () => {
+    // Widening the renderer-callable surface must be a visible change to this list.
+    expect(METHODS).toEqual(['system.health', 'settings.get', 'settings.update', 'gateway.status'])
+    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised'])
+  })
+
+  it('names every method domain.verb', () => {
+    for (const m of METHODS) expect(m).toMatch(/^[a-z]+\.[a-z][A-Za-z]+$/)
+  })
+
+  it('rejects unknown keys on every object input', () => {
+    for (const m of METHODS) {
+      const r = api[m].input.safeParse({ surprise: 1 })
+      expect(r.success, m).toBe(false)
+    }
+  })
+
+  it('validates settings patches with readable messages', () => {
+    expect(SettingsPatch.safeParse({ gateway: 'sim' }).success).toBe(true)
+    expect(SettingsPatch.safeParse({ gateway: 'https://127.0.0.1:5000' }).success).toBe(true)
+    expect(SettingsPatch.safeParse({ account: null }).success).toBe(true)
+    const bad = SettingsPatch.safeParse({ gateway: 'ftp://x' })
+    expect(bad.success).toBe(false)
+    expect(bad.error?.issues[0]?.message).toContain('Use "sim" or a gateway URL')
+    expect(SettingsPatch.safeParse({ gateway: 'https://user:pw@host' }).success).toBe(false)
+    expect(SettingsPatch.safeParse({ account: 'DU 123' }).success).toBe(false)
+    expect(SettingsPatch.safeParse({ llmModel: 'x'.repeat(101) }).success).toBe(false)
+    expect(SettingsPatch.safeParse({}).success).toBe(false)
+  })
+
+  it('accepts only well-formed client frames', () => {
+    expect(ClientFrame.safeParse({ t: 'call', id: 1, m: 'system.health', p: {} }).success).toBe(true)
+    expect(ClientFrame.safeParse({ t: 'sub', ev: 'db.changed' }).success).toBe(true)
+    expect(ClientFrame.safeParse({ t: 'call', id: -1, m: 'x', p: {} }).success).toBe(false)
+    expect(ClientFrame.safeParse({ t: 'call', id: 1.5, m: 'x', p: {} }).success).toBe(false)
+    expect(ClientFrame.safeParse({ t: 'ok', id: 1, r: 1 }).success).toBe(false)
+    expect(ClientFrame.safeParse({ t: 'sub', ev: 'x', extra: 1 }).success).toBe(false)
+  })
+})
