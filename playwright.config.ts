@@ -4,6 +4,7 @@ export const CHROMIUM = process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium'
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  globalSetup: './tests/global-setup.ts',
   outputDir: 'test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },
