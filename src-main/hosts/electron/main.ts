@@ -1,7 +1,10 @@
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron'
 import { createApp, type App } from '../../app'
 import type { Alert, GatewayStatus } from '../../contract/models'
+import { lockDataDir } from '../data-dir-lock'
+import { envApiKey, resolveDataDir, resolveOverrides } from '../overrides'
 import { bridgeRpcOverIpc } from './ipc'
 import { notify } from './notifications'
 import { registerAppScheme, serveRenderer } from './protocol'
@@ -38,14 +41,20 @@ async function start(): Promise<void> {
   serveRenderer(join(root, 'out', 'renderer'))
 
   const userData = app.getPath('userData')
+  const dataDir = resolveDataDir(undefined, process.env, join(userData, 'data'))
+  mkdirSync(dataDir.value, { recursive: true })
+  const unlock = lockDataDir(dataDir.value)
   engine = await createApp({
     host: 'electron',
-    dataDir: { value: process.env.IBKR_WS_DATA_DIR ?? join(userData, 'data'), source: process.env.IBKR_WS_DATA_DIR ? 'env' : 'default' },
+    dataDir,
     migrationsDir: join(root, 'migrations'),
-    overrides: {},
-    envApiKey: process.env.OPENAI_API_KEY ?? null,
+    overrides: resolveOverrides({}, process.env),
+    envApiKey: envApiKey(process.env),
     secrets: createKeychainSecretStore({ file: join(userData, 'secrets.json'), safeStorage, platform: process.platform }),
     onInternalError: (where, err) => console.error(`[engine] ${where}:`, err),
+  }).catch((e: unknown) => {
+    unlock()
+    throw e
   })
   bridgeRpcOverIpc(ipcMain, engine.rpc, (reason) => console.warn(`[ipc] ${reason}`))
 
@@ -66,6 +75,7 @@ async function start(): Promise<void> {
     stopping = true
     void engine.stop().finally(() => {
       tray.destroy()
+      unlock()
       app.exit(0)
     })
   })

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path'
 import { createApp } from '../../app'
 import { ConfigError, parseWebHostConfig } from './config'
-import { lockDataDir } from './data-dir-lock'
+import { lockDataDir } from '../data-dir-lock'
 import { startWebServer } from './server'
 import { mkdirSync } from 'node:fs'
 
