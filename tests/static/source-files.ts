@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 
 export const ROOT = resolve(__dirname, '..', '..')
@@ -13,7 +13,7 @@ export function sourceFiles(dir: string, exts = ['.ts', '.tsx']): string[] {
       else if (exts.some((e) => name.endsWith(e))) out.push(relative(ROOT, p))
     }
   }
-  walk(join(ROOT, dir))
+  if (existsSync(join(ROOT, dir))) walk(join(ROOT, dir))
   return out.sort()
 }
 
