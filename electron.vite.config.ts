@@ -11,6 +11,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/hosts/electron/main.ts'),
           web: resolve(__dirname, 'src-main/hosts/web/main.ts'),
+          sim: resolve(__dirname, 'src-main/sim/cli.ts'),
         },
       },
     },

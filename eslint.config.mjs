@@ -62,8 +62,8 @@ export default tseslint.config(
           paths: [noElectron],
           patterns: [
             {
-              regex: '^(\\.\\./)+src-main/(?!contract/)',
-              message: 'The renderer imports only src-main/contract.',
+              regex: '^(\\.\\./)+src-main/(?!contract/|domain/indicators$)',
+              message: 'The renderer imports only src-main/contract (and the pure indicator engine).',
             },
           ],
         },

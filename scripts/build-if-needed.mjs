@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
-const outputs = ['out/main/web.js', 'out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html'].map((p) => join(root, p))
+const outputs = ['out/main/web.js', 'out/main/sim.js', 'out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html'].map((p) => join(root, p))
 const sources = ['src-main', 'src-preload', 'src-renderer', 'package.json', 'electron.vite.config.ts']
 
 function newest(path) {

@@ -1,15 +1,20 @@
+import { randomInt } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { version } from '../package.json'
 import type { Health, SettingSource } from './contract/models'
-import { createDisconnectedGateway, type GatewayStatusSource } from './engine/gateway-status'
+import { createGatewayHub, realStreamTimers } from './engine/gateway-hub'
+import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
 import { createSettingsService, type Overrides, type SettingsService } from './engine/settings'
+import { realTimers, type Timers } from './engine/timers'
+import type { GatewayConnection } from './engine/gateway-status'
 import { createHandlers } from './handlers'
 import { createDispatcher } from './rpc/dispatcher'
 import { createEventBus, type EventBus } from './rpc/event-bus'
 import { createRpcServer, type RpcServer } from './rpc/server'
-import { openStore, type Store } from './store/db'
+import { openStore, startCheckpointer, type Store } from './store/db'
+import { getOrInitSetting } from './store/settings-repo'
 
 export const APP_VERSION = version
 
@@ -21,9 +26,12 @@ export interface AppConfig {
   envApiKey: string | null
   secrets: SecretStore | null
   now?: () => number
+  timers?: Timers
   /** Check every RPC result and event against its schema (tests, development). */
   strictContracts?: boolean
   onInternalError?: (where: string, err: unknown) => void
+  /** Host capability: the gateway's login page in a window (Electron). */
+  openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
 }
 
 export interface App {
@@ -31,42 +39,44 @@ export interface App {
   bus: EventBus
   store: Store
   settings: SettingsService
-  gateway: GatewayStatusSource
+  market: MarketService
+  gateway(): GatewayConnection
   health(): Health
-  /** Stop in reverse start order: calls drained, gateway stopped, database closed. */
+  /** Stop in reverse start order: calls drained, market and gateway stopped, database closed. */
   stop(): Promise<void>
 }
 
 /** Composition root: configuration in, services built and started in dependency order. */
 export async function createApp(cfg: AppConfig): Promise<App> {
   const now = cfg.now ?? Date.now
+  const timers = cfg.timers ?? realTimers
   const startedAt = now()
   const dataDir = cfg.dataDir.value
   mkdirSync(dataDir, { recursive: true })
 
-  const store = await openStore({
-    file: join(dataDir, 'workstation.sqlite'),
-    migrationsDir: cfg.migrationsDir,
-    backupDir: join(dataDir, 'backups'),
-    now,
+  const store = await openStore({ file: join(dataDir, 'workstation.sqlite'), migrationsDir: cfg.migrationsDir, backupDir: join(dataDir, 'backups'), now })
+  const stopCheckpointer = startCheckpointer(store, (fn, ms) => {
+    const h = timers.setInterval(fn, ms)
+    return () => timers.clearInterval(h)
   })
   const bus = createEventBus({ validate: cfg.strictContracts ?? false })
-  const settings = createSettingsService({
-    db: store.db,
+  const settings = createSettingsService({ db: store.db, bus, now, overrides: cfg.overrides, dataDir: cfg.dataDir, envApiKey: cfg.envApiKey, secrets: cfg.secrets })
+
+  let market: MarketService | null = null
+  const hub = await createGatewayHub(settings.effective().gateway, {
     bus,
     now,
-    overrides: cfg.overrides,
-    dataDir: cfg.dataDir,
-    envApiKey: cfg.envApiKey,
-    secrets: cfg.secrets,
+    timers: realStreamTimers,
+    simSeed: getOrInitSetting(store.db, 'sim.seed', () => randomInt(1, 2 ** 31 - 1), now()),
+    preferredAccount: () => settings.effective().account,
+    onConnection: (c) => {
+      const source = c.market()
+      if (market && source) market.attach(source)
+    },
   })
-  const initial = settings.effective()
-  const gateway = createDisconnectedGateway({ bus, now, url: initial.gateway, account: initial.account })
+  market = createMarketService({ db: store.db, bus, now, timers, source: () => hub.connection().market() })
   settings.onChange((keys) => {
-    if (keys.includes('gateway') || keys.includes('account')) {
-      const eff = settings.effective()
-      gateway.retarget(eff.gateway, eff.account)
-    }
+    if (keys.includes('gateway')) void hub.retarget(settings.effective().gateway).catch((e: unknown) => cfg.onInternalError?.('gateway.retarget', e))
   })
 
   function health(): Health {
@@ -76,36 +86,29 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     } catch {
       db = 'error'
     }
-    const g = gateway.current()
-    return {
-      ok: db === 'ok',
-      version,
-      gateway: { url: g.url, state: g.state },
-      db,
-      host: cfg.host,
-      startedAt,
-      dataDir,
-    }
+    const g = hub.connection().current()
+    return { ok: db === 'ok', version, gateway: { url: g.url, state: g.state }, db, host: cfg.host, startedAt, dataDir }
   }
 
-  const dispatcher = createDispatcher(createHandlers({ health, settings, gateway }), {
-    validateOutputs: cfg.strictContracts ?? false,
-    onInternalError: cfg.onInternalError,
-  })
-  const rpc = createRpcServer(dispatcher, bus)
+  const handlers = createHandlers({ now, health, settings, gateway: () => hub.connection(), market, openGatewayLogin: cfg.openGatewayLogin })
+  const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
 
   let stopped: Promise<void> | null = null
+  const marketService = market
   return {
     rpc,
     bus,
     store,
     settings,
-    gateway,
+    market: marketService,
+    gateway: () => hub.connection(),
     health,
     stop() {
       stopped ??= (async () => {
         await rpc.close()
-        gateway.stop()
+        marketService.stop()
+        await hub.stop()
+        stopCheckpointer()
         store.close()
       })()
       return stopped

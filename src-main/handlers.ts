@@ -1,12 +1,19 @@
 import type { Health } from './contract/models'
-import type { GatewayStatusSource } from './engine/gateway-status'
+import { computeIndicators } from './domain/indicators'
+import type { GatewayConnection } from './engine/gateway-status'
+import type { MarketService } from './engine/market'
 import type { SettingsService } from './engine/settings'
+import { RpcError } from './rpc/errors'
 import type { Handlers } from './rpc/dispatcher'
 
 export interface Services {
+  now(): number
   health(): Health
   settings: SettingsService
-  gateway: GatewayStatusSource
+  gateway(): GatewayConnection
+  market: MarketService
+  /** Host capability: open the gateway's login page in a window (Electron); absent in the web host. */
+  openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
 }
 
 /** The RPC method table: each method delegates to the service that owns it. */
@@ -15,6 +22,32 @@ export function createHandlers(s: Services): Handlers {
     'system.health': () => s.health(),
     'settings.get': () => s.settings.view(),
     'settings.update': (patch) => s.settings.update(patch),
-    'gateway.status': () => s.gateway.current(),
+    'gateway.status': () => s.gateway().current(),
+    'gateway.reauthenticate': () => s.gateway().reauthenticate(),
+    'gateway.openLogin': async () => {
+      const g = s.gateway()
+      const url = g.current().loginUrl
+      if (!url) throw new RpcError('UNAVAILABLE', 'This gateway has no login page to open.')
+      const opened = s.openGatewayLogin ? await s.openGatewayLogin(url, g.certificateFingerprint()) : false
+      return { opened, url }
+    },
+    'accounts.list': () => s.gateway().accounts(),
+    'accounts.select': async ({ accountId }) => {
+      const status = await s.gateway().selectAccount(accountId)
+      await s.settings.update({ account: accountId })
+      return status
+    },
+    'instruments.search': ({ query }) => s.market.search(query),
+    'instruments.details': ({ conid }) => s.market.details(conid),
+    'marketData.history': async (req) => {
+      const bars = await s.market.history(req)
+      return { conid: req.conid, bar: req.bar, period: req.period, bars, fetchedAt: s.now() }
+    },
+    'marketData.watch': ({ conids }) => s.market.watch(conids),
+    'marketData.quotes': ({ conids }) => s.market.quotes(conids),
+    'indicators.compute': ({ bars, indicators }) => computeIndicators(bars, indicators),
+    'watchlist.list': () => s.market.watchlist(),
+    'watchlist.add': ({ conid }) => s.market.addToWatchlist(conid),
+    'watchlist.remove': ({ conid }) => s.market.removeFromWatchlist(conid),
   }
 }

@@ -4,7 +4,7 @@ import { PAGES } from './pages'
 import { useApp } from './state/app'
 
 function currentRoute(): string {
-  return window.location.hash.replace(/^#\/?/, '').split('/')[0] ?? ''
+  return window.location.hash.replace(/^#\/?/, '')
 }
 
 function subscribeHash(cb: () => void) {
@@ -14,7 +14,8 @@ function subscribeHash(cb: () => void) {
 
 export function App() {
   const route = useSyncExternalStore(subscribeHash, currentRoute)
-  const page = PAGES.find((p) => p.id === route) ?? PAGES[0]!
+  const [pageId = '', ...params] = route.split('/')
+  const page = PAGES.find((p) => p.id === pageId) ?? PAGES[0]!
   const ready = useApp((s) => s.link.state === 'open' && s.settings !== null)
   const loadError = useApp((s) => s.loadError)
   const link = useApp((s) => s.link)
@@ -65,7 +66,7 @@ export function App() {
           </div>
         )}
         <main className="content">
-          <Page />
+          <Page params={page.id === pageId ? params : []} />
         </main>
       </div>
     </div>

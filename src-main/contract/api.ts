@@ -1,5 +1,22 @@
 import { z } from 'zod'
-import { GatewayStatus, Health, SettingsPatch, SettingsView } from './models'
+import { IndicatorSpecs } from './indicators'
+import {
+  AccountId,
+  AccountInfo,
+  Bar,
+  BarSize,
+  Conid,
+  GatewayStatus,
+  Health,
+  HistoryPeriod,
+  IndicatorResult,
+  InstrumentDetails,
+  Quote,
+  SearchResult,
+  SettingsPatch,
+  SettingsView,
+  WatchlistItem,
+} from './models'
 
 const Empty = z.object({}).strict()
 
@@ -12,6 +29,31 @@ export const api = {
   'settings.get': { input: Empty, output: SettingsView },
   'settings.update': { input: SettingsPatch, output: SettingsView },
   'gateway.status': { input: Empty, output: GatewayStatus },
+  'gateway.reauthenticate': { input: Empty, output: GatewayStatus },
+  'gateway.openLogin': { input: Empty, output: z.object({ opened: z.boolean(), url: z.string().nullable() }) },
+  'accounts.list': { input: Empty, output: z.array(AccountInfo) },
+  'accounts.select': { input: z.object({ accountId: AccountId }).strict(), output: GatewayStatus },
+  'instruments.search': {
+    input: z.object({ query: z.string().trim().min(1, 'Type a symbol or a company name').max(40) }).strict(),
+    output: z.array(SearchResult),
+  },
+  'instruments.details': { input: z.object({ conid: Conid }).strict(), output: InstrumentDetails },
+  'marketData.history': {
+    input: z.object({ conid: Conid, bar: BarSize, period: HistoryPeriod, outsideRth: z.boolean().default(false) }).strict(),
+    output: z.object({ conid: Conid, bar: BarSize, period: z.string(), bars: z.array(Bar), fetchedAt: z.number().int() }),
+  },
+  'marketData.watch': {
+    input: z.object({ conids: z.array(Conid).max(50) }).strict(),
+    output: z.object({ conids: z.array(Conid), leaseMs: z.number().int() }),
+  },
+  'marketData.quotes': { input: z.object({ conids: z.array(Conid).max(200) }).strict(), output: z.array(Quote) },
+  'indicators.compute': {
+    input: z.object({ bars: z.array(Bar).min(1).max(5000), indicators: IndicatorSpecs }).strict(),
+    output: z.array(IndicatorResult),
+  },
+  'watchlist.list': { input: Empty, output: z.array(WatchlistItem) },
+  'watchlist.add': { input: z.object({ conid: Conid }).strict(), output: z.array(WatchlistItem) },
+  'watchlist.remove': { input: z.object({ conid: Conid }).strict(), output: z.array(WatchlistItem) },
 } as const
 
 export type Api = typeof api

@@ -7,12 +7,30 @@ import { ClientFrame } from './wire'
 describe('contract', () => {
   it('pins the method and event names the renderer can use', () => {
     // Widening the renderer-callable surface must be a visible change to this list.
-    expect(METHODS).toEqual(['system.health', 'settings.get', 'settings.update', 'gateway.status'])
-    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised'])
+    expect(METHODS).toEqual([
+      'system.health',
+      'settings.get',
+      'settings.update',
+      'gateway.status',
+      'gateway.reauthenticate',
+      'gateway.openLogin',
+      'accounts.list',
+      'accounts.select',
+      'instruments.search',
+      'instruments.details',
+      'marketData.history',
+      'marketData.watch',
+      'marketData.quotes',
+      'indicators.compute',
+      'watchlist.list',
+      'watchlist.add',
+      'watchlist.remove',
+    ])
+    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised', 'market.tick'])
   })
 
   it('names every method domain.verb', () => {
-    for (const m of METHODS) expect(m).toMatch(/^[a-z]+\.[a-z][A-Za-z]+$/)
+    for (const m of METHODS) expect(m).toMatch(/^[a-z][A-Za-z]+\.[a-z][A-Za-z]+$/)
   })
 
   it('rejects unknown keys on every object input', () => {

@@ -1,11 +1,12 @@
 import { z } from 'zod'
-import { Alert, GatewayStatus } from './models'
+import { Alert, GatewayStatus, Quote } from './models'
 
 /** Every event the host pushes to subscribed clients. */
 export const events = {
   'gateway.status': GatewayStatus,
   'db.changed': z.object({ tables: z.array(z.string()).min(1) }),
   'alerts.raised': Alert,
+  'market.tick': Quote,
 } as const
 
 export type Events = typeof events

@@ -21,6 +21,8 @@ export const GatewayStatus = z.object({
   url: z.string(),
   /** Human-readable reason for the state, with what to do about it. */
   detail: z.string(),
+  /** The gateway's own login page, when it has one. */
+  loginUrl: z.string().nullable(),
   checkedAt: z.number().int(),
 })
 export type GatewayStatus = z.infer<typeof GatewayStatus>
@@ -153,3 +155,102 @@ export const OrderOrigin = z.enum(['strategy', 'manual', 'external'])
 export const OrderSide = z.enum(['BUY', 'SELL'])
 export const OrderType = z.enum(['LMT', 'MKT', 'STP', 'STOP_LIMIT'])
 export const TimeInForce = z.enum(['DAY', 'GTC', 'IOC', 'OPG'])
+
+/** One OHLCV bar; `t` is the bar's start in UTC epoch ms (IBKR's history `t`). */
+export const Bar = z.object({
+  t: z.number().int(),
+  o: z.number().finite(),
+  h: z.number().finite(),
+  l: z.number().finite(),
+  c: z.number().finite(),
+  v: z.number().finite().nonnegative(),
+})
+export type Bar = z.infer<typeof Bar>
+
+/** Computed indicator series, aligned with the bars they came from (`null` during warm-up). */
+export const IndicatorResult = z.object({
+  id: z.string(),
+  type: z.string(),
+  label: z.string(),
+  placement: z.enum(['overlay', 'pane']),
+  series: z.record(z.string(), z.array(z.number().nullable())),
+})
+export type IndicatorResult = z.infer<typeof IndicatorResult>
+
+/** A signal's price levels, drawn on charts. */
+export const PriceLevels = z.object({
+  entry: z.number().finite().nullable(),
+  stop: z.number().finite().nullable(),
+  targets: z.array(z.number().finite()).max(5),
+})
+export type PriceLevels = z.infer<typeof PriceLevels>
+
+export const Conid = z.number().int().positive().max(2 ** 31 - 1)
+
+export const AccountInfo = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  currency: z.string().nullable(),
+  paper: z.boolean(),
+  selected: z.boolean(),
+})
+export type AccountInfo = z.infer<typeof AccountInfo>
+
+export const Instrument = z.object({
+  conid: Conid,
+  symbol: z.string(),
+  name: z.string(),
+  exchange: z.string(),
+  secType: z.string(),
+  currency: z.string(),
+})
+export type Instrument = z.infer<typeof Instrument>
+
+/** Where data came from: the gateway now, or the local cache because the gateway could not answer. */
+export const DataSource = z.enum(['live', 'cache'])
+
+export const SearchResult = Instrument.extend({ source: DataSource })
+export type SearchResult = z.infer<typeof SearchResult>
+
+export const InstrumentDetails = Instrument.extend({
+  validExchanges: z.array(z.string()),
+  tradingClass: z.string().nullable(),
+  category: z.string().nullable(),
+  industry: z.string().nullable(),
+  multiplier: z.number().nullable(),
+  source: DataSource,
+})
+export type InstrumentDetails = z.infer<typeof InstrumentDetails>
+
+/** IBKR's history bar sizes (IBKR.md §3.3; `1m` is one month). */
+export const BarSize = z.enum(['1min', '2min', '3min', '5min', '10min', '15min', '30min', '1h', '2h', '3h', '4h', '8h', '1d', '1w', '1m'])
+export type BarSize = z.infer<typeof BarSize>
+
+const PERIOD_LIMITS: Record<string, number> = { min: 30, h: 8, d: 1000, w: 792, m: 182, y: 15 }
+/** IBKR's history period grammar: `{1-30}min`, `{1-8}h`, `{1-1000}d`, `{1-792}w`, `{1-182}m`, `{1-15}y`. */
+export const HistoryPeriod = z.string().refine(
+  (p) => {
+    const m = /^([1-9]\d{0,3})(min|h|d|w|m|y)$/.exec(p)
+    return m !== null && Number(m[1]) <= PERIOD_LIMITS[m[2]!]!
+  },
+  { message: 'Period is a count and a unit within IBKR limits: 1-30min, 1-8h, 1-1000d, 1-792w, 1-182m (months) or 1-15y' },
+)
+
+export const Quote = z.object({
+  conid: Conid,
+  last: z.number().nullable(),
+  bid: z.number().nullable(),
+  ask: z.number().nullable(),
+  change: z.number().nullable(),
+  changePct: z.number().nullable(),
+  volume: z.number().nullable(),
+  /** The gateway said the data is delayed or frozen, not real-time. */
+  delayed: z.boolean(),
+  /** The market is closed or the instrument halted (`C`/`H` prefixes on the last price). */
+  closed: z.boolean(),
+  updatedAt: z.number().int(),
+})
+export type Quote = z.infer<typeof Quote>
+
+export const WatchlistItem = Instrument.extend({ position: z.number().int(), quote: Quote.nullable() })
+export type WatchlistItem = z.infer<typeof WatchlistItem>

@@ -1,8 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { METHODS } from '../contract/api'
+import { api, METHODS } from '../contract/api'
 import type { Health, SettingsView } from '../contract/models'
-import { createDispatcher, type Handlers } from './dispatcher'
+import { spyHandlers } from '../../tests/fixtures/handlers'
+import { createDispatcher } from './dispatcher'
 import { RpcError } from './errors'
 
 const health: Health = { ok: true, version: '0.0.0', gateway: { url: 'sim', state: 'offline' }, db: 'ok', host: 'test', startedAt: 0, dataDir: '/tmp/x' }
@@ -15,26 +16,25 @@ const view: SettingsView = {
   dataDir: { value: '/tmp/x', source: 'flag' },
 }
 
-function spyHandlers() {
-  const handlers = {
-    'system.health': vi.fn(() => health),
-    'settings.get': vi.fn(() => view),
-    'settings.update': vi.fn(() => view),
-    'gateway.status': vi.fn(() => ({ state: 'offline' as const, account: null, paper: null, url: 'sim', detail: 'x', checkedAt: 0 })),
-  } satisfies Handlers
-  const bodiesRun = () => Object.values(handlers).reduce((n, h) => n + h.mock.calls.length, 0)
-  return { handlers, bodiesRun }
+function setup() {
+  const { handlers, spies, bodiesRun } = spyHandlers({
+    'system.health': () => health,
+    'settings.get': () => view,
+    'settings.update': () => view,
+    'gateway.status': () => ({ state: 'offline' as const, account: null, paper: null, url: 'sim', detail: 'x', loginUrl: null, checkedAt: 0 }),
+  })
+  return { handlers, spies, bodiesRun }
 }
 
 describe('dispatcher', () => {
   it('runs a valid call and returns ok', async () => {
-    const { handlers } = spyHandlers()
+    const { handlers } = setup()
     const d = createDispatcher(handlers, { validateOutputs: true })
     expect(await d.dispatch(1, 'system.health', {})).toEqual({ t: 'ok', id: 1, r: health })
   })
 
   it('answers BAD_INPUT with the zod issues and runs no handler', async () => {
-    const { handlers, bodiesRun } = spyHandlers()
+    const { handlers, bodiesRun } = setup()
     const d = createDispatcher(handlers)
     const r = await d.dispatch(2, 'settings.update', { gateway: 42 })
     expect(r.t).toBe('err')
@@ -46,7 +46,7 @@ describe('dispatcher', () => {
   })
 
   it('answers NOT_FOUND for unknown and prototype method names', async () => {
-    const { handlers, bodiesRun } = spyHandlers()
+    const { handlers, bodiesRun } = setup()
     const d = createDispatcher(handlers)
     for (const m of ['nope.nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       const r = await d.dispatch(3, m, {})
@@ -56,11 +56,11 @@ describe('dispatcher', () => {
   })
 
   it('passes RpcError codes through and hides stacks of unexpected errors', async () => {
-    const { handlers } = spyHandlers()
-    handlers['settings.get'].mockImplementation(() => {
+    const { handlers, spies } = setup()
+    spies['settings.get'].mockImplementation(() => {
       throw new RpcError('CONFLICT', 'busy')
     })
-    handlers['system.health'].mockImplementation(() => {
+    spies['system.health'].mockImplementation(() => {
       throw new Error('disk on fire')
     })
     const internal = vi.fn()
@@ -73,17 +73,17 @@ describe('dispatcher', () => {
   })
 
   it('flags a handler result that breaks its output schema', async () => {
-    const { handlers } = spyHandlers()
-    handlers['system.health'].mockImplementation(() => ({ ok: 'yes' }) as unknown as Health)
+    const { handlers, spies } = setup()
+    spies['system.health'].mockImplementation(() => ({ ok: 'yes' }) as unknown as Health)
     const d = createDispatcher(handlers, { validateOutputs: true })
     const r = await d.dispatch(6, 'system.health', {})
     expect(r.t === 'err' && r.e.code).toBe('INTERNAL')
   })
 
   it('drains: waits for running calls, then refuses new ones', async () => {
-    const { handlers } = spyHandlers()
+    const { handlers, spies } = setup()
     let release!: () => void
-    handlers['settings.get'].mockImplementation(() => new Promise<SettingsView>((ok) => (release = () => ok(view))) as unknown as SettingsView)
+    spies['settings.get'].mockImplementation(() => new Promise<SettingsView>((ok) => (release = () => ok(view))) as unknown as SettingsView)
     const d = createDispatcher(handlers)
     const running = d.dispatch(7, 'settings.get', {})
     await Promise.resolve()
@@ -100,7 +100,7 @@ describe('dispatcher', () => {
   })
 
   it('runs no handler body for any invalid payload (fuzz, RELIABILITY.md T2)', async () => {
-    const { handlers, bodiesRun } = spyHandlers()
+    const { handlers, bodiesRun } = setup()
     const d = createDispatcher(handlers)
     const hostile = fc.oneof(
       fc.anything(),
@@ -110,11 +110,11 @@ describe('dispatcher', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...METHODS), hostile, async (m, payload) => {
         const before = bodiesRun()
+        const valid = api[m].input.safeParse(payload).success
         const r = await d.dispatch(1, m, payload)
-        if (r.t === 'err') {
-          expect(r.e.code).toBe('BAD_INPUT')
-          expect(bodiesRun()).toBe(before)
-        }
+        // A handler body runs exactly when the input is valid; anything else is BAD_INPUT.
+        expect(bodiesRun()).toBe(before + (valid ? 1 : 0))
+        if (!valid) expect(r.t === 'err' && r.e.code).toBe('BAD_INPUT')
       }),
       { numRuns: 3000, seed: 20261125 },
     )

@@ -2,22 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { createRpcClient, RpcCallError } from '../contract/client'
 import type { HostFrame } from '../contract/wire'
 import { MAX_FRAME_BYTES } from '../contract/wire'
-import { createDispatcher, type Handlers } from './dispatcher'
+import { spyHandlers } from '../../tests/fixtures/handlers'
+import { createDispatcher } from './dispatcher'
 import { createEventBus } from './event-bus'
 import { inProcessTransport } from './in-process'
 import { createRpcServer } from './server'
 
 function setup() {
-  const handlers = {
+  const { handlers } = spyHandlers({
     'system.health': () => ({ ok: true, version: '1', gateway: { url: 'sim', state: 'offline' as const }, db: 'ok' as const, host: 'test' as const, startedAt: 0, dataDir: '/d' }),
-    'settings.get': () => {
-      throw new Error('unused')
-    },
-    'settings.update': () => {
-      throw new Error('unused')
-    },
-    'gateway.status': () => ({ state: 'authenticated' as const, account: 'DU1', paper: true, url: 'sim', detail: '', checkedAt: 1 }),
-  } satisfies Handlers
+    'gateway.status': () => ({ state: 'authenticated' as const, account: 'DU1', paper: true, url: 'sim', detail: '', loginUrl: null, checkedAt: 1 }),
+  })
   const bus = createEventBus({ validate: true })
   const server = createRpcServer(createDispatcher(handlers), bus)
   return { bus, server }

@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
@@ -135,5 +135,20 @@ describe('store', () => {
     copyFileSync(join(dir, 'app.sqlite'), join(other, 'app.sqlite'))
     const reopened = await open(other)
     expect(reopened.backupFile).toBeNull()
+  })
+})
+
+describe('checkpointer', () => {
+  it('turns automatic checkpoints off, folds the WAL on its own timer, and truncates it at stop', async () => {
+    const { startCheckpointer } = await import('./db')
+    const store = await open(tempDir())
+    let tick: (() => void) | null = null
+    const stop = startCheckpointer(store, (fn) => ((tick = fn), () => (tick = null)))
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
+    for (let i = 0; i < 50; i++) store.sqlite.prepare(`INSERT INTO audit_log (at, actor, action, details) VALUES (?, 'system', 'x', '{}')`).run(i)
+    tick!()
+    stop()
+    expect(tick).toBeNull()
+    expect(statSync(`${store.file}-wal`).size).toBe(0)
   })
 })

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
@@ -101,4 +101,23 @@ function hasUserTables(sqlite: Database.Database): boolean {
     .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'`)
     .get() as { n: number }
   return row.n > 0
+}
+
+const WAL_LIMIT_BYTES = 64 * 1024 * 1024
+
+/**
+ * Checkpoints off the write path (STACK.md §4): automatic checkpoints are what spike the p99 of a
+ * commit, so the WAL is folded back on a timer instead, and harder when it grows past 64 MB.
+ */
+export function startCheckpointer(store: Store, every: (fn: () => void, ms: number) => () => void, intervalMs = 10_000): () => void {
+  store.sqlite.pragma('wal_autocheckpoint = 0')
+  const walFile = `${store.file}-wal`
+  const stop = every(() => {
+    const big = existsSync(walFile) && statSync(walFile).size > WAL_LIMIT_BYTES
+    store.sqlite.pragma(`wal_checkpoint(${big ? 'RESTART' : 'PASSIVE'})`)
+  }, intervalMs)
+  return () => {
+    stop()
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  }
 }

@@ -29,3 +29,12 @@ export function writeSettings(db: Db, changes: Map<string, unknown>, audit: Audi
     tx.insert(auditLog).values({ at, actor: audit.actor, action: audit.action, details: audit.details }).run()
   })
 }
+
+/** A value the app picks once and keeps (e.g. the simulator's seed for this data folder). */
+export function getOrInitSetting<T>(db: Db, key: string, init: () => T, at: number): T {
+  const existing = readSettings(db).get(key)
+  if (existing !== undefined) return existing as T
+  const value = init()
+  writeSettings(db, new Map([[key, value]]), { actor: 'system', action: 'settings.init', details: { key } }, at)
+  return value
+}

@@ -37,7 +37,7 @@ function patchFrom(d: Draft, s: SettingsView): SettingsPatch {
   return p
 }
 
-export function SettingsPage() {
+export function SettingsPage(_props: { params: string[] }) {
   const settings = useApp((s) => s.settings)
   if (!settings) return <div className="page-loading">Loading settings…</div>
   return <SettingsForm settings={settings} />

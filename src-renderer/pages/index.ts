@@ -1,13 +1,22 @@
 import type { ComponentType } from 'react'
+import { ChartRoute } from './ChartRoute'
+import { ConnectionPage } from './ConnectionPage'
 import { SettingsPage } from './SettingsPage'
+import { SymbolsPage } from './SymbolsPage'
 
 export interface PageDef {
   id: string
   title: string
-  /** Single key that opens the page with Alt held. */
+  /** Key that opens the page with Alt held. */
   key: string
-  component: ComponentType
+  /** Route segments after the page id, e.g. `#/chart/265598` gives `['265598']`. */
+  component: ComponentType<{ params: string[] }>
 }
 
 /** The pages that exist; the sidebar lists exactly these. */
-export const PAGES: readonly PageDef[] = [{ id: 'settings', title: 'Settings', key: ',', component: SettingsPage }]
+export const PAGES: readonly PageDef[] = [
+  { id: 'symbols', title: 'Symbols', key: '1', component: SymbolsPage },
+  { id: 'chart', title: 'Chart', key: '2', component: ChartRoute },
+  { id: 'connection', title: 'Connection', key: '9', component: ConnectionPage },
+  { id: 'settings', title: 'Settings', key: ',', component: SettingsPage },
+]

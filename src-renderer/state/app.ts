@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { Input, Method, Output } from '../../src-main/contract/api'
+import type { EventData, EventName } from '../../src-main/contract/events'
 import { RpcCallError, type RpcClient } from '../../src-main/contract/client'
 import type { GatewayStatus, SettingsPatch, SettingsView } from '../../src-main/contract/models'
 import { connect, type LinkState } from '../rpc'
@@ -14,6 +15,12 @@ interface AppState {
 }
 
 let client: RpcClient | null = null
+
+/** Subscribe to an engine event; returns the unsubscribe function. */
+export function onEvent<E extends EventName>(event: E, cb: (data: EventData<E>) => void): () => void {
+  if (!client) throw new Error('RPC client not started')
+  return client.on(event, cb)
+}
 
 /** Typed call through the one client; errors keep their code for the UI. */
 export function call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {

@@ -60,8 +60,16 @@ export const app = Object.assign(new EventEmitter(), {
   exit: vi.fn(),
 })
 
+function mockSession() {
+  return { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setCertificateVerifyProc: vi.fn() }
+}
 export const session = {
-  defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() },
+  defaultSession: mockSession(),
+  partitions: new Map<string, ReturnType<typeof mockSession>>(),
+  fromPartition: vi.fn((name: string) => {
+    if (!session.partitions.has(name)) session.partitions.set(name, mockSession())
+    return session.partitions.get(name)!
+  }),
 }
 
 export class Tray extends EventEmitter {

@@ -1,16 +1,19 @@
 import { EventEmitter } from 'node:events'
 import fc from 'fast-check'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { HostFrame } from '../../contract/wire'
-import { createDispatcher, type Handlers } from '../../rpc/dispatcher'
+import { spyHandlers } from '../../../tests/fixtures/handlers'
+import { createDispatcher } from '../../rpc/dispatcher'
 import { createEventBus } from '../../rpc/event-bus'
 import { createRpcServer } from '../../rpc/server'
 import { bridgeRpcOverIpc, RPC_CHANNEL, type IpcEventLike } from './ipc'
 import { APP_URL } from './security'
 
 function setup() {
-  const health = vi.fn(() => ({ ok: true, version: '1', gateway: { url: 'sim', state: 'offline' as const }, db: 'ok' as const, host: 'electron' as const, startedAt: 0, dataDir: '/d' }))
-  const handlers = { 'system.health': health, 'settings.get': vi.fn(), 'settings.update': vi.fn(), 'gateway.status': vi.fn() } as unknown as Handlers
+  const { handlers, spies } = spyHandlers({
+    'system.health': () => ({ ok: true, version: '1', gateway: { url: 'sim', state: 'offline' as const }, db: 'ok' as const, host: 'electron' as const, startedAt: 0, dataDir: '/d' }),
+  })
+  const health = spies['system.health']
   const ipcMain = new EventEmitter()
   const rejected: string[] = []
   bridgeRpcOverIpc(ipcMain as never, createRpcServer(createDispatcher(handlers), createEventBus()), (r) => rejected.push(r))

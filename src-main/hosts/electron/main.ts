@@ -11,7 +11,7 @@ import { registerAppScheme, serveRenderer } from './protocol'
 import { createKeychainSecretStore } from './secrets'
 import { allowPermission } from './security'
 import { createTray } from './tray'
-import { createMainWindow } from './window'
+import { createGatewayLoginWindow, createMainWindow } from './window'
 
 // The thin desktop host: the engine plus windows, tray, notifications and the keychain.
 
@@ -52,13 +52,17 @@ async function start(): Promise<void> {
     envApiKey: envApiKey(process.env),
     secrets: createKeychainSecretStore({ file: join(userData, 'secrets.json'), safeStorage, platform: process.platform }),
     onInternalError: (where, err) => console.error(`[engine] ${where}:`, err),
+    openGatewayLogin: async (url, fingerprint) => {
+      createGatewayLoginWindow(url, fingerprint)
+      return true
+    },
   }).catch((e: unknown) => {
     unlock()
     throw e
   })
   bridgeRpcOverIpc(ipcMain, engine.rpc, (reason) => console.warn(`[ipc] ${reason}`))
 
-  const tray = createTray(join(root, 'resources', 'tray.png'), { open: showWindow, quit: () => app.quit() }, engine.gateway.current())
+  const tray = createTray(join(root, 'resources', 'tray.png'), { open: showWindow, quit: () => app.quit() }, engine.gateway().current())
   engine.bus.listen((event, data) => {
     if (event === 'gateway.status') tray.update(data as GatewayStatus)
     if (event === 'alerts.raised') notify(data as Alert, showWindow)

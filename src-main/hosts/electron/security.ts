@@ -72,3 +72,20 @@ export function isTrustedSender(frame: SenderFrameLike | null | undefined): bool
 export function allowPermission(_permission: string): boolean {
   return false
 }
+
+/** The gateway login window may show only the loopback gateway's own origin. */
+export function isGatewayLoginUrl(url: string, gatewayBase: string): boolean {
+  const u = parse(url)
+  const g = parse(gatewayBase)
+  return u !== null && g !== null && u.protocol === 'https:' && u.host === g.host && ['127.0.0.1', 'localhost'].includes(u.hostname)
+}
+
+/**
+ * Certificate check for the login window's own session: accept (0) only the pinned certificate on
+ * the loopback gateway host; everything else gets Chromium's own verdict (-3).
+ */
+export function gatewayCertificateVerdict(req: { hostname: string; certificate: { fingerprint: string } }, gatewayBase: string, pinnedFingerprint: string | null): number {
+  const g = parse(gatewayBase)
+  if (g === null || pinnedFingerprint === null) return -3
+  return req.hostname === g.hostname && ['127.0.0.1', 'localhost'].includes(req.hostname) && req.certificate.fingerprint === pinnedFingerprint ? 0 : -3
+}

@@ -4,7 +4,7 @@ import type { GatewayStatus } from '../../contract/models'
 import { notify } from './notifications'
 import { createTray, trayStatusLine } from './tray'
 
-const status = (s: Partial<GatewayStatus>): GatewayStatus => ({ state: 'authenticated', account: 'DU1234567', paper: true, url: 'sim', detail: '', checkedAt: 0, ...s })
+const status = (s: Partial<GatewayStatus>): GatewayStatus => ({ state: 'authenticated', account: 'DU1234567', paper: true, url: 'sim', detail: '', loginUrl: null, checkedAt: 0, ...s })
 
 describe('tray', () => {
   it('describes the connection in one line', () => {

@@ -1,6 +1,6 @@
-import { BrowserWindow, type WebContents } from 'electron'
+import { BrowserWindow, session, type WebContents } from 'electron'
 import { openExternalSafely } from './external'
-import { APP_URL, isAppUrl, SECURE_WEB_PREFERENCES } from './security'
+import { APP_URL, gatewayCertificateVerdict, isAppUrl, isGatewayLoginUrl, SECURE_WEB_PREFERENCES } from './security'
 
 /** The one window factory: secure preferences, navigation locked to the app, no new windows. */
 export function createMainWindow(preloadPath: string): BrowserWindow {
@@ -31,4 +31,31 @@ export function lockNavigation(contents: WebContents): void {
     void openExternalSafely(url)
     return { action: 'deny' }
   })
+}
+
+/**
+ * The gateway's own login page in a separate session: no preload, no IPC, navigation limited to
+ * the loopback gateway origin, and its self-signed certificate accepted only by fingerprint.
+ */
+export function createGatewayLoginWindow(loginUrl: string, pinnedFingerprint: string | null): BrowserWindow {
+  const partition = 'gateway-login'
+  const loginSession = session.fromPartition(partition)
+  loginSession.setCertificateVerifyProc((req, cb) => cb(gatewayCertificateVerdict(req, loginUrl, pinnedFingerprint)))
+  loginSession.setPermissionRequestHandler((_wc, _p, cb) => cb(false))
+  const win = new BrowserWindow({
+    width: 900,
+    height: 760,
+    title: 'IBKR gateway login',
+    backgroundColor: '#ffffff',
+    webPreferences: { ...SECURE_WEB_PREFERENCES, partition },
+  })
+  const guard = (event: { preventDefault(): void }, url: string) => {
+    if (!isGatewayLoginUrl(url, loginUrl)) event.preventDefault()
+  }
+  win.webContents.on('will-navigate', guard)
+  win.webContents.on('will-redirect', guard)
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault())
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  void win.loadURL(loginUrl)
+  return win
 }

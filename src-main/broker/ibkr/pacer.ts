@@ -1,0 +1,113 @@
+import { CPAPI_ENDPOINT_LIMITS, pathTemplate } from './cpapi-limits'
+
+// Client-side pacing (IBKR.md §4, RELIABILITY.md §1.3): a global limit and per-endpoint sliding
+// windows keyed on METHOD + path template (never the query string), a history semaphore, and a
+// freeze after a 429. Time comes from an injected clock so property tests run without sleeping.
+
+export interface PacerClock {
+  now(): number
+  /** Resolve after `ms` (tests: a fake that advances virtual time). */
+  sleep(ms: number): Promise<void>
+}
+
+export interface PacerLimits {
+  global: { max: number; windowMs: number }
+  endpoints: Readonly<Record<string, { max: number; windowMs: number }>>
+  /** Concurrent `GET /iserver/marketdata/history` requests. */
+  historyConcurrency: number
+  /** Silence after a 429; doubled (with jitter) on a repeat within `penaltyWindowMs`. */
+  backoffMs: number
+  maxBackoffMs: number
+  penaltyWindowMs: number
+}
+
+export const CPAPI_LIMITS: PacerLimits = {
+  global: { max: 8, windowMs: 1000 },
+  endpoints: CPAPI_ENDPOINT_LIMITS,
+  historyConcurrency: 4,
+  backoffMs: 60_000,
+  maxBackoffMs: 600_000,
+  penaltyWindowMs: 60_000,
+}
+
+export class Pacer {
+  private readonly sent = new Map<string, number[]>()
+  private frozenUntil = 0
+  private lastFreeze = -Infinity
+  private currentBackoff: number
+  private historyActive = 0
+  private readonly historyWaiters: (() => void)[] = []
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly clock: PacerClock,
+    private readonly limits: PacerLimits = CPAPI_LIMITS,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.currentBackoff = limits.backoffMs
+  }
+
+  /**
+   * Wait for a slot, then run `send`. Slots are granted one at a time in arrival order, so no
+   * window ever holds more requests than its limit.
+   */
+  async run<T>(method: string, path: string, send: () => Promise<T>): Promise<T> {
+    const key = `${method} ${pathTemplate(path)}`
+    const isHistory = key === 'GET /iserver/marketdata/history'
+    if (isHistory) await this.acquireHistory()
+    try {
+      const turn = this.chain.then(() => this.waitForSlot(key))
+      this.chain = turn.catch(() => undefined)
+      await turn
+      return await send()
+    } finally {
+      if (isHistory) this.releaseHistory()
+    }
+  }
+
+  /** The gateway answered 429: stop everything for a while, longer on repeats. */
+  onRateLimited(): void {
+    const now = this.clock.now()
+    this.currentBackoff = now - this.lastFreeze < this.limits.penaltyWindowMs + this.currentBackoff ? Math.min(this.currentBackoff * 2, this.limits.maxBackoffMs) : this.limits.backoffMs
+    this.lastFreeze = now
+    this.frozenUntil = now + this.currentBackoff + Math.floor(this.random() * 1000)
+  }
+
+  frozenFor(): number {
+    return Math.max(0, this.frozenUntil - this.clock.now())
+  }
+
+  private async waitForSlot(key: string): Promise<void> {
+    const windows: [string, { max: number; windowMs: number }][] = [['*', this.limits.global]]
+    const own = this.limits.endpoints[key]
+    if (own) windows.push([key, own])
+    for (;;) {
+      const now = this.clock.now()
+      let wait = Math.max(0, this.frozenUntil - now)
+      for (const [k, w] of windows) {
+        const times = (this.sent.get(k) ?? []).filter((t) => t > now - w.windowMs)
+        this.sent.set(k, times)
+        if (times.length >= w.max) wait = Math.max(wait, times[0]! + w.windowMs - now)
+      }
+      if (wait === 0) {
+        for (const [k] of windows) this.sent.get(k)!.push(now)
+        return
+      }
+      await this.clock.sleep(wait)
+    }
+  }
+
+  private acquireHistory(): Promise<void> {
+    if (this.historyActive < this.limits.historyConcurrency) {
+      this.historyActive++
+      return Promise.resolve()
+    }
+    return new Promise((ok) => this.historyWaiters.push(ok))
+  }
+
+  private releaseHistory(): void {
+    const next = this.historyWaiters.shift()
+    if (next) next()
+    else this.historyActive--
+  }
+}

@@ -1,0 +1,185 @@
+import { ATR, CCI, EMA, MACD, OBV, RSI, SMA, WMA } from 'trading-signals'
+import { indicatorLabel, INDICATORS, type IndicatorSpec } from '../../contract/indicators'
+import type { Bar, IndicatorResult } from '../../contract/models'
+import { Adx } from './adx'
+import { Bollinger } from './bollinger'
+import { Stochastic } from './stochastic'
+import { SuperTrend } from './supertrend'
+import { AnchoredVwap } from './vwap'
+
+/** One indicator's newest values by output name; `null` while warming up. */
+export type IndicatorValues = Record<string, number | null>
+
+/** Computes one bar and writes each output, in catalogue order, into `out`. */
+type Calculator = (bar: Bar, replace: boolean, index: number, out: (number | null)[]) => void
+
+// trading-signals seeds EMAs with the first price and emits from bar 0; those early values are
+// not the indicator yet, so EMA-based outputs stay hidden for 3 × period bars (LLM.md §10).
+const emaWarmup = (period: number) => 3 * period
+const hlc = (b: Bar) => ({ high: b.h, low: b.l, close: b.c })
+
+function calculator(spec: IndicatorSpec): Calculator {
+  switch (spec.type) {
+    case 'sma': {
+      const ind = new SMA(spec.params.period)
+      return (b, r, _i, out) => void (out[0] = ind.update(b.c, r))
+    }
+    case 'ema': {
+      const ind = new EMA(spec.params.period)
+      const warm = emaWarmup(spec.params.period)
+      return (b, r, i, out) => {
+        const v = ind.update(b.c, r)
+        out[0] = i < warm - 1 ? null : v
+      }
+    }
+    case 'wma': {
+      const ind = new WMA(spec.params.period)
+      return (b, r, _i, out) => void (out[0] = ind.update(b.c, r))
+    }
+    case 'bb': {
+      const ind = new Bollinger(spec.params.period, spec.params.stdDev)
+      return (b, r, _i, out) => {
+        const v = ind.update(b.c, r)
+        out[0] = v?.upper ?? null
+        out[1] = v?.middle ?? null
+        out[2] = v?.lower ?? null
+      }
+    }
+    case 'supertrend': {
+      const ind = new SuperTrend(spec.params.atrPeriod, spec.params.multiplier)
+      return (b, r, _i, out) => {
+        const v = ind.update(b, r)
+        out[0] = v?.value ?? null
+        out[1] = v?.direction ?? null
+      }
+    }
+    case 'macd': {
+      const { fast, slow, signal } = spec.params
+      const ind = new MACD(new EMA(fast), new EMA(slow), new EMA(signal))
+      const warm = emaWarmup(slow)
+      return (b, r, i, out) => {
+        const v = ind.update(b.c, r)
+        const show = v !== null && i >= warm - 1
+        out[0] = show ? v.macd : null
+        out[1] = show ? v.signal : null
+        out[2] = show ? v.histogram : null
+      }
+    }
+    case 'rsi': {
+      const ind = new RSI(spec.params.period)
+      return (b, r, _i, out) => void (out[0] = ind.update(b.c, r))
+    }
+    case 'atr': {
+      const ind = new ATR(spec.params.period)
+      return (b, r, _i, out) => void (out[0] = ind.update(hlc(b), r))
+    }
+    case 'obv': {
+      const ind = new OBV(2)
+      return (b, r, _i, out) => void (out[0] = ind.update({ open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v }, r))
+    }
+    case 'stoch': {
+      const ind = new Stochastic(spec.params.kPeriod, spec.params.kSlowing, spec.params.dPeriod)
+      return (b, r, _i, out) => {
+        const v = ind.update(b, r)
+        out[0] = v.k
+        out[1] = v.d
+      }
+    }
+    case 'adx': {
+      const ind = new Adx(spec.params.period)
+      return (b, r, _i, out) => {
+        const v = ind.update(b, r)
+        out[0] = v.adx
+        out[1] = v.pdi
+        out[2] = v.mdi
+      }
+    }
+    case 'cci': {
+      const ind = new CCI(spec.params.period)
+      return (b, r, _i, out) => void (out[0] = ind.update(hlc(b), r))
+    }
+    case 'vwap': {
+      const ind = new AnchoredVwap(spec.params.anchor)
+      return (b, r, _i, out) => void (out[0] = ind.update(b, r))
+    }
+  }
+}
+
+interface Run {
+  spec: IndicatorSpec
+  names: readonly string[]
+  calc: Calculator
+  current: (number | null)[]
+}
+
+function prepare(spec: IndicatorSpec): Run {
+  const names = INDICATORS.find((i) => i.type === spec.type)!.outputs
+  return { spec, names, calc: calculator(spec), current: names.map(() => null) }
+}
+
+/**
+ * Streaming indicators for live bars: `push` a bar when it opens (or closes, in batch), `replace`
+ * while it forms. Batch `computeIndicators` is this same stream over all bars, so the chart, the
+ * live updates and the runs can never disagree.
+ */
+export class IndicatorStream {
+  private readonly runs: Run[]
+  private count = 0
+
+  constructor(specs: readonly IndicatorSpec[]) {
+    this.runs = specs.map(prepare)
+  }
+
+  /** A new bar: returns each indicator's values at it, by spec id. */
+  push(bar: Bar): Record<string, IndicatorValues> {
+    this.count++
+    return this.run(bar, false)
+  }
+
+  /** The newest bar changed (it is still forming). */
+  replace(bar: Bar): Record<string, IndicatorValues> {
+    if (this.count === 0) return this.push(bar)
+    return this.run(bar, true)
+  }
+
+  private run(bar: Bar, replace: boolean): Record<string, IndicatorValues> {
+    const out: Record<string, IndicatorValues> = {}
+    for (const r of this.runs) {
+      r.calc(bar, replace, this.count - 1, r.current)
+      const values: IndicatorValues = {}
+      r.names.forEach((name, k) => (values[name] = finite(r.current[k])))
+      out[r.spec.id] = values
+    }
+    return out
+  }
+}
+
+/** Every indicator over `bars`, aligned with them (`null` during warm-up). */
+export function computeIndicators(bars: readonly Bar[], specs: readonly IndicatorSpec[]): IndicatorResult[] {
+  const n = bars.length
+  const runs = specs.map((spec) => {
+    const run = prepare(spec)
+    const arrays = run.names.map(() => new Array<number | null>(n))
+    const info = INDICATORS.find((i) => i.type === spec.type)!
+    const result: IndicatorResult = {
+      id: spec.id,
+      type: spec.type,
+      label: indicatorLabel(spec),
+      placement: info.placement,
+      series: Object.fromEntries(run.names.map((name, k) => [name, arrays[k]!])),
+    }
+    return { ...run, arrays, result }
+  })
+  for (const r of runs) {
+    const { calc, current, arrays } = r
+    for (let i = 0; i < n; i++) {
+      calc(bars[i]!, false, i, current)
+      for (let k = 0; k < arrays.length; k++) arrays[k]![i] = finite(current[k])
+    }
+  }
+  return runs.map((r) => r.result)
+}
+
+function finite(v: number | null | undefined): number | null {
+  return v === null || v === undefined || !Number.isFinite(v) ? null : v
+}

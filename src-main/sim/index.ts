@@ -1,0 +1,3 @@
+export { startSimGateway, type SimControl, type SimGateway, type SimGatewayOptions } from './server'
+export { REFERENCE_INSTRUMENTS, type SimInstrument } from './reference'
+export type { FaultSpec, JournalEntry } from './limits'

@@ -1,0 +1,272 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo, Socket } from 'node:net'
+import { generate } from 'selfsigned'
+import { WebSocketServer } from 'ws'
+import { Calendar, type CalendarKind } from './calendar'
+import { RealClock, VirtualClock, type SimClock } from './clock'
+import { pathTemplate } from '../broker/ibkr/cpapi-limits'
+import { GatewayCore, type SimAccount } from './gateway'
+import { DEFAULT_LIMITS, RateLimiter, type FaultSpec, type JournalEntry, type LimitTable } from './limits'
+import { PriceEngine } from './prices'
+import { REFERENCE_INSTRUMENTS, type SimInstrument } from './reference'
+import { SessionState, type AuthOptions } from './session'
+import { StreamHub } from './stream'
+import { hash32 } from './rng'
+
+export interface SimGatewayOptions {
+  seed?: number
+  clock?: 'virtual' | 'real'
+  tickMs?: number
+  /** Virtual clock start; default Monday 2026-11-23 09:30 New York. */
+  startTime?: number
+  tls?: boolean
+  port?: number
+  calendar?: CalendarKind
+  instruments?: readonly SimInstrument[]
+  account?: Partial<SimAccount>
+  auth?: Partial<AuthOptions>
+  preflight?: { snapshotCalls?: number; strictAccounts?: boolean }
+  rateLimit?: { enabled?: boolean; global?: number; table?: LimitTable; penaltyAfter?: number; penaltyWindowMs?: number; penaltyMs?: number }
+  ws?: { hbMs?: number }
+}
+
+export interface SimControl {
+  /** Virtual clock only: move time forward, running every tick on the way. */
+  advance(ms: number): void
+  now(): number
+  state(): string
+  login(): void
+  logout(): void
+  compete(): void
+  expireSession(): void
+  setPrice(conid: number, change: { jumpTo?: number; halt?: boolean }): void
+  fault(f: FaultSpec): void
+  clearFaults(): void
+  journal(): readonly JournalEntry[]
+  clearJournal(): void
+  dropSockets(): void
+  /** Close the listener: further connections are refused (ECONNREFUSED). */
+  killGateway(): Promise<void>
+}
+
+export interface SimGateway {
+  baseUrl: string
+  wsUrl: string
+  origin: string
+  port: number
+  /** PEM of the self-signed certificate (TLS on), to pin in the client; null without TLS. */
+  cert: string | null
+  /** `sha256/<base64>` of the certificate, as Electron reports fingerprints. */
+  fingerprint: string | null
+  control: SimControl
+  close(): Promise<void>
+}
+
+const DEFAULT_START = Date.UTC(2026, 10, 23, 14, 30) // Monday 09:30 New York
+let certificate: Promise<{ cert: string; key: string }> | null = null
+
+/** One self-signed loopback certificate per process (generation takes ~100 ms). */
+function loopbackCertificate() {
+  certificate ??= Promise.resolve(
+    generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      notBeforeDate: new Date(Date.now() - 86_400_000),
+      notAfterDate: new Date(Date.now() + 825 * 86_400_000),
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
+    }),
+  ).then((p) => ({ cert: p.cert, key: p.private }))
+  return certificate
+}
+
+function fingerprintOf(pem: string): string {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64')
+  return `sha256/${createHash('sha256').update(der).digest('base64')}`
+}
+
+const LOGIN_PAGE = (message: string) => `<!doctype html><html><head><meta charset="utf-8"><title>Client Portal Login (Simulator)</title></head>
+<body style="font-family:sans-serif;max-width:420px;margin:60px auto">
+<h2>IBKR Client Portal — Simulator</h2><p>${message}</p>
+<form method="post" action="/sso/Login"><label>User <input name="user" value="simuser"></label><br><br>
+<label>Password <input name="password" type="password" value="sim"></label><br><br><button type="submit">Log in</button></form>
+<p style="color:#666">This is the built-in simulator. Any credentials log in to the paper account.</p></body></html>`
+
+/** Start a CPAPI-compatible simulated gateway on 127.0.0.1 (IBKR.md §7). */
+export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<SimGateway> {
+  const seed = opts.seed ?? 1
+  const virtual = (opts.clock ?? 'virtual') === 'virtual'
+  const clock: SimClock = virtual ? new VirtualClock(opts.startTime ?? DEFAULT_START) : new RealClock()
+  const instruments = opts.instruments ?? REFERENCE_INSTRUMENTS
+  const calendar = new Calendar(opts.calendar ?? 'nyse')
+  const engine = new PriceEngine(seed, calendar, new Map(instruments.map((i) => [i.conid, i])))
+  const account: SimAccount = { id: 'DU1234567', cash: 1_000_000, baseCcy: 'USD', ...opts.account }
+  let idCounter = 0
+  const session = new SessionState(
+    clock,
+    { initial: 'noSession', requireInit: true, idleTimeoutMs: 300_000, ssoTtlMs: 86_400_000, authDelayMs: 3000, dailyReset: { at: '01:00', durationMs: 120_000 }, ...opts.auth },
+    () => hash32(seed, `session:${idCounter++}`).toString(16).padStart(8, '0') + randomHex(seed, idCounter),
+  )
+  const limiter = new RateLimiter({ enabled: true, global: 10, table: DEFAULT_LIMITS, penaltyAfter: 3, penaltyWindowMs: 60_000, penaltyMs: 600_000, ...opts.rateLimit })
+  const core = new GatewayCore({ clock, engine, session, limiter, instruments, account, snapshotPreflightCalls: opts.preflight?.snapshotCalls ?? 1, strictAccounts: opts.preflight?.strictAccounts ?? true })
+  const hub = new StreamHub(clock, engine, session, account.id, core.halted)
+  const previousReset = session.onReset
+  session.onReset = () => {
+    previousReset()
+    hub.reset()
+  }
+
+  const tls = opts.tls ?? true
+  const pem = tls ? await loopbackCertificate() : null
+  const handler = (req: IncomingMessage, res: ServerResponse) => void serve(req, res)
+  const server: Server = pem ? createHttpsServer({ cert: pem.cert, key: pem.key }, handler) : createHttpServer(handler)
+  const sockets = new Set<Socket>()
+  server.on('connection', (s: Socket) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+
+  async function serve(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1')
+    const body = await readBody(req)
+    if (!url.pathname.startsWith('/v1/api/')) return loginPages(req, res, url.pathname, body)
+    const path = url.pathname.slice('/v1/api'.length)
+    const template = pathTemplate(path)
+    let parsed: unknown
+    try {
+      parsed = body ? JSON.parse(body) : null
+    } catch {
+      return reply(res, 400, { error: 'Bad Request: invalid JSON' }, { method: req.method ?? 'GET', path, template, query: url.search, body })
+    }
+    const entry = { method: req.method ?? 'GET', path, template, query: url.search, body: parsed }
+    const fault = core.faults.take(entry.method, path, template)
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
+    if (fault?.drop === 'beforeResponse') {
+      core.journal.push({ ...entry, at: clock.now(), status: 'dropped' })
+      return req.socket.destroy()
+    }
+    if (fault && fault.status) return reply(res, fault.status, fault.body ?? { error: 'Injected fault' }, entry)
+    const result = await core.handle({ method: entry.method, path, query: url.searchParams, body: parsed })
+    if (fault?.drop === 'afterCommit') {
+      core.journal.push({ ...entry, at: clock.now(), status: 'dropped' })
+      return req.socket.destroy()
+    }
+    reply(res, result.status, result.body, entry)
+  }
+
+  function reply(res: ServerResponse, status: number, payload: unknown, entry: Omit<JournalEntry, 'at' | 'status'>) {
+    core.journal.push({ ...entry, at: clock.now(), status })
+    const text = JSON.stringify(payload)
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), date: new Date(clock.now()).toUTCString() })
+    res.end(text)
+  }
+
+  function loginPages(req: IncomingMessage, res: ServerResponse, path: string, body: string) {
+    if (req.method === 'POST' && path === '/sso/Login') {
+      session.login()
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'set-cookie': `api=${session.sessionId}; Path=/; Secure; HttpOnly` })
+      return res.end(LOGIN_PAGE('Client login succeeds. You can close this window.'))
+    }
+    if (req.method === 'GET' && (path === '/' || path === '/sso/Login')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      return res.end(LOGIN_PAGE(session.state === 'noSession' ? 'Log in to start a session.' : `Session state: ${session.state}.`))
+    }
+    void body
+    res.writeHead(404, { 'content-type': 'text/plain' })
+    res.end('Not found')
+  }
+
+  const wss = new WebSocketServer({ noServer: true })
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1')
+    if (url.pathname !== '/v1/api/ws') return socket.destroy()
+    const cookie = /(?:^|;\s*)api=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? null
+    let cookieSession = cookie
+    if (cookie?.startsWith('{') || cookie?.startsWith('%7B')) {
+      try {
+        cookieSession = (JSON.parse(decodeURIComponent(cookie)) as { session?: string }).session ?? null
+      } catch {
+        cookieSession = null
+      }
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, cookieSession))
+  })
+
+  const stopTick = clock.every(opts.tickMs ?? 1000, () => {
+    session.tick()
+    hub.tick()
+  })
+  const stopHb = clock.every(opts.ws?.hbMs ?? 10_000, () => hub.heartbeat())
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok())
+  })
+  const port = (server.address() as AddressInfo).port
+  const scheme = tls ? 'https' : 'http'
+  let closed = false
+  const close = async () => {
+    if (closed) return
+    closed = true
+    stopTick()
+    stopHb()
+    hub.dropAll()
+    wss.close()
+    for (const s of sockets) s.destroy()
+    await new Promise<void>((ok) => server.close(() => ok()))
+  }
+
+  const control: SimControl = {
+    advance(ms) {
+      if (!(clock instanceof VirtualClock)) throw new Error('advance() needs the virtual clock')
+      clock.advance(ms)
+    },
+    now: () => clock.now(),
+    state: () => session.state,
+    login: () => session.login(),
+    logout: () => session.logout(),
+    compete: () => session.compete(),
+    expireSession: () => session.expire(),
+    setPrice(conid, change) {
+      if (change.halt !== undefined) {
+        if (change.halt) core.halted.add(conid)
+        else core.halted.delete(conid)
+      }
+      if (change.jumpTo !== undefined) engine.jumpTo(conid, clock.now(), change.jumpTo)
+    },
+    fault: (f) => core.faults.add(f),
+    clearFaults: () => core.faults.clear(),
+    journal: () => core.journal,
+    clearJournal: () => void core.journal.splice(0),
+    dropSockets: () => hub.dropAll(),
+    killGateway: close,
+  }
+
+  return {
+    baseUrl: `${scheme}://127.0.0.1:${port}/v1/api`,
+    wsUrl: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/v1/api/ws`,
+    origin: `${scheme}://127.0.0.1:${port}`,
+    port,
+    cert: pem?.cert ?? null,
+    fingerprint: pem ? fingerprintOf(pem.cert) : null,
+    control,
+    close,
+  }
+}
+
+function randomHex(seed: number, n: number): string {
+  return hash32(seed, `sessionb:${n}`).toString(16).padStart(8, '0') + (seed === 0 ? randomBytes(4).toString('hex') : '')
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const c of req) {
+    size += (c as Buffer).length
+    if (size > 1_000_000) break
+    chunks.push(c as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+

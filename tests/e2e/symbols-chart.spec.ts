@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, openApp, test } from './fixtures'
+import { SymbolsPage } from './pages/symbols'
+
+const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
+mkdirSync(SHOTS, { recursive: true })
+
+test('demo mode: connected paper account, search AAPL, open its chart, see candles stream, add an indicator', async ({ page, host, consoleErrors }) => {
+  await openApp(page, host)
+  const badge = page.getByTestId('connection-badge')
+  await expect(badge).toHaveAttribute('data-state', 'authenticated')
+  await expect(page.getByTestId('paper-badge')).toHaveText('PAPER')
+
+  const symbols = new SymbolsPage(page)
+  await symbols.open()
+  await symbols.search('AAPL')
+  await expect(symbols.result('AAPL')).toContainText('265598')
+  await symbols.watch('AAPL')
+  await expect(page.getByTestId('last-AAPL')).not.toHaveText('—')
+  await page.screenshot({ path: join(SHOTS, 'symbols.png'), fullPage: true })
+
+  await symbols.openChart('AAPL')
+  await expect(page.getByTestId('chart-symbol')).toHaveText('AAPL')
+  const canvas = page.getByTestId('chart-canvas')
+  await expect(canvas.locator('canvas').first()).toBeVisible()
+  await expect(page.getByTestId('chart-legend')).toContainText('O')
+  await expect(page.getByTestId('live-ticks')).toHaveText('Live', { timeout: 15_000 })
+  const before = Number(await page.getByTestId('live-ticks').getAttribute('data-ticks'))
+  await expect.poll(async () => Number(await page.getByTestId('live-ticks').getAttribute('data-ticks'))).toBeGreaterThan(before)
+
+  await page.getByTestId('add-indicator').selectOption('macd')
+  await expect(page.getByTestId('indicator-macd')).toBeVisible()
+  await page.getByTestId('tf-1w').click()
+  await expect(page.getByTestId('tf-1w')).toHaveClass(/on/)
+  await page.getByTestId('tf-1d').click()
+  await page.mouse.move(700, 400)
+  await page.screenshot({ path: join(SHOTS, 'chart-aapl.png') })
+  expect(consoleErrors).toEqual([])
+})
