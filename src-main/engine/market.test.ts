@@ -32,7 +32,12 @@ function manualIntervals(): Timers & { tick(ms: number): void } {
     },
     tick(ms) {
       now += ms
-      for (const t of timers) while (t.due <= now) (t.due += t.ms), t.fn()
+      for (const t of timers) {
+        while (t.due <= now) {
+          t.due += t.ms
+          t.fn()
+        }
+      }
     },
   }
 }
