@@ -30,6 +30,8 @@ export interface AppConfig {
   /** Check every RPC result and event against its schema (tests, development). */
   strictContracts?: boolean
   onInternalError?: (where: string, err: unknown) => void
+  /** Tuning for benchmarks: simulator tick interval and quote conflation (defaults 1000 / 100 ms). */
+  tuning?: { simTickMs?: number; conflateMs?: number }
   /** Host capability: the gateway's login page in a window (Electron). */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
 }
@@ -68,13 +70,14 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     now,
     timers: realStreamTimers,
     simSeed: getOrInitSetting(store.db, 'sim.seed', () => randomInt(1, 2 ** 31 - 1), now()),
+    simTickMs: cfg.tuning?.simTickMs,
     preferredAccount: () => settings.effective().account,
     onConnection: (c) => {
       const source = c.market()
       if (market && source) market.attach(source)
     },
   })
-  market = createMarketService({ db: store.db, bus, now, timers, source: () => hub.connection().market() })
+  market = createMarketService({ db: store.db, bus, now, timers, source: () => hub.connection().market(), conflateMs: cfg.tuning?.conflateMs })
   settings.onChange((keys) => {
     if (keys.includes('gateway')) void hub.retarget(settings.effective().gateway).catch((e: unknown) => cfg.onInternalError?.('gateway.retarget', e))
   })

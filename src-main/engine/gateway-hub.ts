@@ -14,9 +14,12 @@ export interface GatewayHubDeps {
   now: () => number
   timers: StreamTimers
   simSeed: number
+  simTickMs?: number
   preferredAccount: () => string | null
   onConnection: (c: GatewayConnection) => void
 }
+
+const FIRST_CHECK_WAIT_MS = 1500
 
 export interface GatewayHub {
   connection(): GatewayConnection
@@ -44,12 +47,17 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
   const clock = { now: d.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()) }
 
   async function open(url: string): Promise<GatewayConnection> {
+    let c
     if (url === 'sim') {
-      sim = await startSimGateway({ seed: d.simSeed, clock: 'real', calendar: 'always-open', auth: { initial: 'authenticated', dailyReset: null } })
-      return createCpapiConnection({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
+      sim = await startSimGateway({ seed: d.simSeed, clock: 'real', tickMs: d.simTickMs, calendar: 'always-open', auth: { initial: 'authenticated', dailyReset: null } })
+      c = createCpapiConnection({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
+    } else {
+      const origin = new URL(url).origin
+      c = createCpapiConnection({ url: origin, displayUrl: url, ca: null, fingerprint: null, loginUrl: `${origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
     }
-    const origin = new URL(url).origin
-    return createCpapiConnection({ url: origin, displayUrl: url, ca: null, fingerprint: null, loginUrl: `${origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
+    // Start with a known session state when the gateway answers quickly; never hold start-up long.
+    await Promise.race([c.firstCheck, new Promise((r) => setTimeout(r, FIRST_CHECK_WAIT_MS).unref())])
+    return c
   }
 
   function adopt(c: GatewayConnection) {

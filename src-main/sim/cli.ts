@@ -14,9 +14,8 @@ async function main(): Promise<void> {
     port: values.port ? Number(values.port) : 0,
     seed: values.seed ? Number(values.seed) : 1,
     tls: !values['no-tls'],
-    clock: 'real',
+    demo: true,
     calendar,
-    auth: { initial: 'authenticated', dailyReset: null },
   })
   process.stdout.write(JSON.stringify({ baseUrl: sim.baseUrl, wsUrl: sim.wsUrl, port: sim.port, fingerprint: sim.fingerprint }) + '\n')
   const stop = () => void sim.close().then(() => process.exit(0))

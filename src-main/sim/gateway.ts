@@ -5,6 +5,7 @@ import { Faults, RateLimiter, type JournalEntry } from './limits'
 import type { PriceEngine } from './prices'
 import { quoteFields } from './quotes'
 import type { SimInstrument } from './reference'
+import type { OrderRoutes } from './order-routes'
 import type { SessionState } from './session'
 
 // The CPAPI endpoints the simulator answers, as a pure request → response function; server.ts
@@ -37,6 +38,10 @@ export interface GatewayDeps {
   account: SimAccount
   snapshotPreflightCalls: number
   strictAccounts: boolean
+  orders: OrderRoutes
+  /** Conids with a snapshot or `smd` in this brokerage session (the o354 prompt). */
+  marketDataSeen: Set<number>
+  halted: Set<number>
 }
 
 const ok = (body: unknown): SimResponse => ({ status: 200, body })
@@ -45,14 +50,17 @@ const err = (status: number, error: string): SimResponse => ({ status, body: { e
 export class GatewayCore {
   readonly faults = new Faults()
   readonly journal: JournalEntry[] = []
-  halted = new Set<number>()
   private readonly snapshotSubs = new Map<number, { calls: number; fields: Set<string> }>()
   private historyInFlight = 0
   private readonly byConid: Map<number, SimInstrument>
 
   constructor(private readonly d: GatewayDeps) {
     this.byConid = new Map(d.instruments.map((i) => [i.conid, i]))
-    d.session.onReset = () => this.snapshotSubs.clear()
+    d.session.onReset = () => {
+      this.snapshotSubs.clear()
+      d.marketDataSeen.clear()
+      d.orders.resetSession()
+    }
   }
 
   /** Answer one request: pacing, session rules, then the endpoint. */
@@ -177,8 +185,14 @@ export class GatewayCore {
       case 'GET /iserver/marketdata/history':
         return this.history(req.query)
       default:
-        return err(404, `Not supported by the simulator: ${req.method} ${req.path}`)
+        return this.orderRoute(req)
     }
+  }
+
+  private orderRoute(req: SimRequest): SimResponse {
+    const needsAccounts = req.path.startsWith('/iserver/account') || req.path.startsWith('/iserver/reply/')
+    if (needsAccounts && this.d.strictAccounts && !this.d.session.accountsQueried) return err(400, 'Bad Request: Please query /accounts first')
+    return this.d.orders.route(req.method, req.path, req.query, req.body) ?? err(404, `Not supported by the simulator: ${req.method} ${req.path}`)
   }
 
   private search(q: URLSearchParams): SimResponse {
@@ -254,9 +268,10 @@ export class GatewayCore {
           this.snapshotSubs.set(conid, sub)
         }
         sub.calls++
+        this.d.marketDataSeen.add(conid)
         for (const f of fields) sub.fields.add(f)
         if (sub.calls <= this.d.snapshotPreflightCalls) return { conid, conidEx: String(conid) }
-        const all = quoteFields(this.d.engine, conid, now, this.halted.has(conid))
+        const all = quoteFields(this.d.engine, conid, now, this.d.halted.has(conid))
         const row: Record<string, unknown> = { conid, conidEx: String(conid), _updated: now, server_id: 'q0', '6119': 'q0', '6509': all['6509'] }
         for (const f of sub.fields) if (all[f] !== undefined) row[f] = all[f]
         return row

@@ -32,7 +32,8 @@ const MAX_CACHED_PATHS = 4000
 export class PriceEngine {
   private readonly closes = new Map<number, Map<number, number>>()
   private readonly paths = new Map<string, MinutePath>()
-  private readonly overrides = new Map<number, { from: number; factor: number }>()
+  private readonly overrides = new Map<number, { from: number; factor: number; driftPerHour: number }>()
+  private readonly closedBars = new Map<string, OhlcvBar>()
 
   constructor(
     private readonly seed: number,
@@ -115,12 +116,18 @@ export class PriceEngine {
 
   /** Force the price to `target` from `t` on, scaling the rest of the path (tests: stop triggers). */
   jumpTo(conid: number, t: number, target: number): void {
-    this.overrides.set(conid, { from: t, factor: target / this.rawPrice(conid, t) })
+    this.overrides.set(conid, { from: t, factor: target / this.rawPrice(conid, t), driftPerHour: this.overrides.get(conid)?.driftPerHour ?? 0 })
+  }
+
+  /** Tilt the price by `perHour` (0.01 = +1 % an hour, compounded) from `t` on (tests: trends). */
+  drift(conid: number, t: number, perHour: number): void {
+    this.overrides.set(conid, { from: t, factor: this.factor(conid, t), driftPerHour: perHour })
   }
 
   private factor(conid: number, t: number): number {
     const o = this.overrides.get(conid)
-    return o && t >= o.from ? o.factor : 1
+    if (!o || t < o.from) return 1
+    return o.factor * Math.exp(Math.log1p(o.driftPerHour) * ((t - o.from) / 3_600_000))
   }
 
   /** Last traded price at `t`: interpolated within the minute, flat outside the session. */
@@ -146,11 +153,16 @@ export class PriceEngine {
     return base
   }
 
-  /** The session's bar so far (open to `t`), or null before it opened. */
+  /** The session's bar so far (open to `t`), or null before it opened. Closed sessions are cached. */
   sessionBar(conid: number, day: number, until: number): OhlcvBar | null {
+    const key = `${conid}:${day}`
+    const done = this.closedBars.get(key)
+    if (done && !this.overrides.has(conid)) return done
     const p = this.path(conid, day)
     if (!p || until <= p.session.start) return null
-    return this.aggregate(conid, p, 0, Math.min(p.closes.length, Math.ceil((until - p.session.start) / MINUTE)), until)
+    const bar = this.aggregate(conid, p, 0, Math.min(p.closes.length, Math.ceil((until - p.session.start) / MINUTE)), until)
+    if (until >= p.session.end && !this.overrides.has(conid)) this.closedBars.set(key, bar)
+    return bar
   }
 
   /** Intraday bars of `barMinutes` within one session, up to `until`. */

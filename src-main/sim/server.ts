@@ -9,6 +9,11 @@ import { RealClock, VirtualClock, type SimClock } from './clock'
 import { pathTemplate } from '../broker/ibkr/cpapi-limits'
 import { GatewayCore, type SimAccount } from './gateway'
 import { DEFAULT_LIMITS, RateLimiter, type FaultSpec, type JournalEntry, type LimitTable } from './limits'
+import { matchTick } from './matching'
+import { liveOrderRow } from './order-model'
+import { OrderRoutes } from './order-routes'
+import { DEFAULT_ORDER_OPTIONS, OrderBook, type PromptId } from './orders'
+import { Portfolio, tradeRow, type CommissionOptions } from './portfolio'
 import { PriceEngine } from './prices'
 import { REFERENCE_INSTRUMENTS, type SimInstrument } from './reference'
 import { SessionState, type AuthOptions } from './session'
@@ -16,6 +21,8 @@ import { StreamHub } from './stream'
 import { hash32 } from './rng'
 
 export interface SimGatewayOptions {
+  /** Demo mode (IBKR.md §7.4a): real clock, `always-open` calendar, starts authenticated, no nightly reset. Other options override. */
+  demo?: boolean
   seed?: number
   clock?: 'virtual' | 'real'
   tickMs?: number
@@ -27,9 +34,13 @@ export interface SimGatewayOptions {
   instruments?: readonly SimInstrument[]
   account?: Partial<SimAccount>
   auth?: Partial<AuthOptions>
-  preflight?: { snapshotCalls?: number; strictAccounts?: boolean }
+  preflight?: { snapshotCalls?: number; strictAccounts?: boolean; liveOrders?: boolean; pnlEmptyFirst?: boolean }
+  /** Switch prompt rules on or off (IBKR.md §7.7); o10151 is off by default. */
+  prompts?: Partial<Record<PromptId, boolean>>
+  commission?: CommissionOptions
+  replyTtlMs?: number
   rateLimit?: { enabled?: boolean; global?: number; table?: LimitTable; penaltyAfter?: number; penaltyWindowMs?: number; penaltyMs?: number }
-  ws?: { hbMs?: number }
+  ws?: { hbMs?: number; smdExpiryMs?: number | null }
 }
 
 export interface SimControl {
@@ -41,7 +52,8 @@ export interface SimControl {
   logout(): void
   compete(): void
   expireSession(): void
-  setPrice(conid: number, change: { jumpTo?: number; halt?: boolean }): void
+  /** `jumpTo`: last price from now on; `drift`: relative change per virtual hour (0.01 = +1 %/h); `halt`: no trading, `H` prefix. */
+  setPrice(conid: number, change: { jumpTo?: number; drift?: number; halt?: boolean }): void
   fault(f: FaultSpec): void
   clearFaults(): void
   journal(): readonly JournalEntry[]
@@ -96,21 +108,61 @@ const LOGIN_PAGE = (message: string) => `<!doctype html><html><head><meta charse
 /** Start a CPAPI-compatible simulated gateway on 127.0.0.1 (IBKR.md §7). */
 export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<SimGateway> {
   const seed = opts.seed ?? 1
-  const virtual = (opts.clock ?? 'virtual') === 'virtual'
+  const demo = opts.demo === true
+  const virtual = (opts.clock ?? (demo ? 'real' : 'virtual')) === 'virtual'
   const clock: SimClock = virtual ? new VirtualClock(opts.startTime ?? DEFAULT_START) : new RealClock()
   const instruments = opts.instruments ?? REFERENCE_INSTRUMENTS
-  const calendar = new Calendar(opts.calendar ?? 'nyse')
+  const calendar = new Calendar(opts.calendar ?? (demo ? 'always-open' : 'nyse'))
   const engine = new PriceEngine(seed, calendar, new Map(instruments.map((i) => [i.conid, i])))
   const account: SimAccount = { id: 'DU1234567', cash: 1_000_000, baseCcy: 'USD', ...opts.account }
   let idCounter = 0
   const session = new SessionState(
     clock,
-    { initial: 'noSession', requireInit: true, idleTimeoutMs: 300_000, ssoTtlMs: 86_400_000, authDelayMs: 3000, dailyReset: { at: '01:00', durationMs: 120_000 }, ...opts.auth },
+    {
+      initial: demo ? 'authenticated' : 'noSession',
+      requireInit: true,
+      idleTimeoutMs: 300_000,
+      ssoTtlMs: 86_400_000,
+      authDelayMs: 3000,
+      dailyReset: demo ? null : { at: '01:00', durationMs: 120_000 },
+      ...opts.auth,
+    },
     () => hash32(seed, `session:${idCounter++}`).toString(16).padStart(8, '0') + randomHex(seed, idCounter),
   )
   const limiter = new RateLimiter({ enabled: true, global: 10, table: DEFAULT_LIMITS, penaltyAfter: 3, penaltyWindowMs: 60_000, penaltyMs: 600_000, ...opts.rateLimit })
-  const core = new GatewayCore({ clock, engine, session, limiter, instruments, account, snapshotPreflightCalls: opts.preflight?.snapshotCalls ?? 1, strictAccounts: opts.preflight?.strictAccounts ?? true })
-  const hub = new StreamHub(clock, engine, session, account.id, core.halted)
+  const byConid = new Map(instruments.map((i) => [i.conid, i]))
+  const halted = new Set<number>()
+  const marketDataSeen = new Set<number>()
+  const portfolio = new Portfolio(clock, engine, seed, account.id, account.cash, opts.commission ?? { perShare: 0.005, min: 1 })
+  const book = new OrderBook({
+    clock,
+    engine,
+    portfolio,
+    instruments: byConid,
+    accountId: account.id,
+    seed,
+    halted,
+    marketDataSeen,
+    options: { prompts: { ...DEFAULT_ORDER_OPTIONS.prompts, ...opts.prompts }, replyTtlMs: opts.replyTtlMs ?? DEFAULT_ORDER_OPTIONS.replyTtlMs },
+    onOrderChange: (o) => hub.orderChanged(liveOrderRow(o, byConid.get(o.conid)!)),
+    notify: (text) => hub.notify(text),
+  })
+  const orders = new OrderRoutes({
+    book,
+    portfolio,
+    instruments: byConid,
+    accountId: account.id,
+    sessionId: () => session.sessionId,
+    now: () => clock.now(),
+    preflight: { liveOrdersEmptyFirst: opts.preflight?.liveOrders ?? true, pnlEmptyFirst: opts.preflight?.pnlEmptyFirst ?? true },
+  })
+  const core = new GatewayCore({ clock, engine, session, limiter, instruments, account, snapshotPreflightCalls: opts.preflight?.snapshotCalls ?? 1, strictAccounts: opts.preflight?.strictAccounts ?? true, orders, marketDataSeen, halted })
+  const hub = new StreamHub(clock, engine, session, account.id, halted, {
+    smdExpiryMs: opts.ws?.smdExpiryMs === undefined ? 900_000 : opts.ws.smdExpiryMs,
+    marketDataSeen,
+    liveOrders: () => book.orders.map((o) => liveOrderRow(o, byConid.get(o.conid)!)),
+    pnl: () => portfolio.pnl(),
+  })
   const previousReset = session.onReset
   session.onReset = () => {
     previousReset()
@@ -195,6 +247,7 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
 
   const stopTick = clock.every(opts.tickMs ?? 1000, () => {
     session.tick()
+    matchTick(book, (_order, exec) => hub.execution(tradeRow(exec, byConid.get(exec.conid)!, account.id)))
     hub.tick()
   })
   const stopHb = clock.every(opts.ws?.hbMs ?? 10_000, () => hub.heartbeat())
@@ -230,10 +283,11 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     expireSession: () => session.expire(),
     setPrice(conid, change) {
       if (change.halt !== undefined) {
-        if (change.halt) core.halted.add(conid)
-        else core.halted.delete(conid)
+        if (change.halt) halted.add(conid)
+        else halted.delete(conid)
       }
       if (change.jumpTo !== undefined) engine.jumpTo(conid, clock.now(), change.jumpTo)
+      if (change.drift !== undefined) engine.drift(conid, clock.now(), change.drift)
     },
     fault: (f) => core.faults.add(f),
     clearFaults: () => core.faults.clear(),

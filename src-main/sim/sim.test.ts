@@ -191,6 +191,41 @@ describe('SimGateway: WebSocket', () => {
   })
 })
 
+describe('SimGateway: demo mode and smd expiry', () => {
+  it('demo mode starts authenticated on an always-open market, on the real clock', async () => {
+    const sim = await startSimGateway({ seed: 3, demo: true, tls: false })
+    sims.push(sim)
+    expect(sim.cert).toBeNull()
+    expect(sim.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/api$/)
+    expect(sim.control.state()).toBe('authenticated')
+    expect(() => sim.control.advance(1000)).toThrow()
+  })
+
+  it('an smd subscription ends after smdExpiryMs unless re-sent', async () => {
+    const { sim, call, socket } = await start({ auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 }, ws: { smdExpiryMs: 60_000 } })
+    const session = ((await call('POST', '/tickle')).body as Json).session as string
+    const s = await socket(session)
+    await s.next((m) => m.topic === 'sts')
+    s.ws.send('smd+265598+{"fields":["31"]}')
+    await s.next((m) => m.topic === 'smd+265598')
+    // ech+hb is answered in order on the same socket: a barrier for pushes already sent.
+    const barrier = async () => {
+      s.ws.send('ech+hb')
+      await s.next((m) => m.raw === 'ech+hb')
+    }
+    sim.control.advance(30_000)
+    await barrier()
+    expect(s.messages.some((m) => (m as Json).topic === 'smd+265598')).toBe(true)
+    sim.control.advance(31_000)
+    await barrier()
+    s.messages.splice(0)
+    sim.control.advance(30_000)
+    await barrier()
+    expect(s.messages.filter((m) => (m as Json).topic === 'smd+265598')).toEqual([])
+    s.ws.close()
+  })
+})
+
 describe('SimGateway: pacing, faults and journal (§7.10 test 7)', () => {
   it('answers 429 past 10 requests a second, then the penalty box refuses everything', async () => {
     const { sim, call } = await start({ auth: { initial: 'authenticated' }, rateLimit: { penaltyMs: 30_000 } })

@@ -5,13 +5,29 @@ import { quoteFields } from './quotes'
 import type { SessionState } from './session'
 
 // The gateway's WebSocket (IBKR.md §7.9): session auth by cookie or first frame, system hello and
-// heartbeats, `sts` on session changes, `smd` market data with changed-fields-only pushes.
+// heartbeats, `sts` on session changes, `smd` market data with changed-fields-only pushes, and
+// the order (`sor`), trade (`str`) and PnL (`spl`) streams.
+
+/** What the order simulator offers the streams. */
+export interface StreamFeeds {
+  /** An `smd` subscription ends silently this long after it was (re-)sent; null: never. */
+  smdExpiryMs: number | null
+  marketDataSeen: Set<number>
+  liveOrders(): Record<string, unknown>[]
+  pnl(): Record<string, unknown>
+}
 
 interface Client {
   ws: WebSocket
   authed: boolean
   /** conid → requested fields and what was last sent. */
-  smd: Map<number, { fields: string[]; sent: Record<string, string> }>
+  smd: Map<number, { fields: string[]; sent: Record<string, string>; since: number }>
+  lastWaitingAt: number
+  topics: Set<'sor' | 'str' | 'spl'>
+  /** orderId → the last `sor` row sent, to push changed fields only. */
+  sentOrders: Map<number, Record<string, unknown>>
+  sentPnl: string
+  sentPnlAt: number
 }
 
 export class StreamHub {
@@ -24,12 +40,13 @@ export class StreamHub {
     private readonly session: SessionState,
     private readonly accountId: string,
     private readonly halted: Set<number>,
+    private readonly feeds: StreamFeeds,
   ) {
     this.lastState = session.state
   }
 
   attach(ws: WebSocket, cookieSession: string | null): void {
-    const client: Client = { ws, authed: false, smd: new Map() }
+    const client: Client = { ws, authed: false, smd: new Map(), topics: new Set(), sentOrders: new Map(), sentPnl: '', sentPnlAt: 0, lastWaitingAt: this.clock.now() }
     this.clients.add(client)
     ws.on('close', () => this.clients.delete(client))
     ws.on('error', () => ws.terminate())
@@ -76,13 +93,62 @@ export class StreamHub {
       const existing = client.smd.get(conid)
       const merged = [...new Set([...(existing?.fields ?? []), ...fields])]
       // A (re-)subscription pushes every requested field once, then only changes.
-      client.smd.set(conid, { fields: merged, sent: {} })
+      client.smd.set(conid, { fields: merged, sent: {}, since: this.clock.now() })
+      this.feeds.marketDataSeen.add(conid)
       return this.pushQuote(client, conid)
     }
     const umd = /^umd\+(\d+)\+/.exec(text)
     if (umd) return void client.smd.delete(Number(umd[1]))
-    if (/^(sor|uor|spl|upl|str|utr)\+/.test(text)) return // order, PnL and trade streams arrive with the order simulator
+    const topic = /^([su])(or|tr|pl)\+?\{/.exec(text)
+    if (topic) return this.toggleTopic(client, topic[1] === 's', `s${topic[2]}` as 'sor' | 'str' | 'spl')
     send(client, { error: `Topic unknown: ${text.slice(0, 40)}` })
+  }
+
+  private toggleTopic(client: Client, on: boolean, topic: 'sor' | 'str' | 'spl'): void {
+    if (!on) return void client.topics.delete(topic)
+    client.topics.add(topic)
+    if (topic === 'sor') {
+      client.sentOrders.clear()
+      const rows = this.feeds.liveOrders()
+      for (const r of rows) client.sentOrders.set(Number(r.orderId), r)
+      send(client, { topic: 'sor', args: rows })
+    }
+    if (topic === 'spl') {
+      client.sentPnl = ''
+      client.sentPnlAt = 0
+      this.pushPnl(client)
+    }
+  }
+
+  /** An order changed: `sor` subscribers get its id plus the fields that differ from the last push. */
+  orderChanged(row: Record<string, unknown>): void {
+    const id = Number(row.orderId)
+    for (const c of this.clients) {
+      if (!c.authed || !c.topics.has('sor')) continue
+      const before = c.sentOrders.get(id)
+      const changed: Record<string, unknown> = { acct: row.acct, orderId: id }
+      for (const [k, v] of Object.entries(row)) if (!before || before[k] !== v) changed[k] = v
+      c.sentOrders.set(id, row)
+      if (Object.keys(changed).length > 2) send(c, { topic: 'sor', args: [changed] })
+    }
+  }
+
+  notify(text: string): void {
+    const now = this.clock.now()
+    for (const c of this.clients) if (c.authed) send(c, { topic: 'ntf', args: { id: `sim-${now}`, text, title: 'Order rejected', url: '' } })
+  }
+
+  execution(row: Record<string, unknown>): void {
+    for (const c of this.clients) if (c.authed && c.topics.has('str')) send(c, { topic: 'str', args: [row] })
+  }
+
+  private pushPnl(client: Client): void {
+    const now = this.clock.now()
+    const text = JSON.stringify(this.feeds.pnl())
+    if (text === client.sentPnl || now - client.sentPnlAt < 1000) return
+    client.sentPnl = text
+    client.sentPnlAt = now
+    send(client, { topic: 'spl', args: { [`${this.accountId}.Core`]: JSON.parse(text) as unknown } })
   }
 
   private pushQuote(client: Client, conid: number): void {
@@ -104,14 +170,24 @@ export class StreamHub {
   /** Every clock tick: market data changes, session state changes. */
   tick(): void {
     const state = this.session.state
+    const now = this.clock.now()
     for (const c of this.clients) {
-      if (!c.authed) continue
+      if (!c.authed) {
+        if (now - c.lastWaitingAt >= 5000) {
+          c.lastWaitingAt = now
+          send(c, { message: 'waiting for session' })
+        }
+        continue
+      }
+      const expiry = this.feeds.smdExpiryMs
+      if (expiry !== null) for (const [conid, sub] of c.smd) if (now - sub.since >= expiry) c.smd.delete(conid)
       if (state === 'noSession') {
         c.ws.close(1000, 'logged out')
         continue
       }
       if (state !== this.lastState) send(c, { topic: 'sts', args: this.stsArgs() })
       if (state === 'authenticated') for (const conid of c.smd.keys()) this.pushQuote(c, conid)
+      if (state === 'authenticated' && c.topics.has('spl')) this.pushPnl(c)
     }
     this.lastState = state
   }
@@ -128,7 +204,10 @@ export class StreamHub {
 
   /** The brokerage session restarted: streams do not survive it. */
   reset(): void {
-    for (const c of this.clients) c.smd.clear()
+    for (const c of this.clients) {
+      c.smd.clear()
+      c.topics.clear()
+    }
   }
 
   size(): number {

@@ -38,3 +38,18 @@ test('demo mode: connected paper account, search AAPL, open its chart, see candl
   await page.screenshot({ path: join(SHOTS, 'chart-aapl.png') })
   expect(consoleErrors).toEqual([])
 })
+
+test('the Connection page shows the session, the paper account and the login page link', async ({ page, host, consoleErrors }) => {
+  await openApp(page, host)
+  await page.getByTestId('nav-connection').click()
+  await expect(page.getByTestId('connection-page')).toBeVisible()
+  await expect(page.getByTestId('gateway-detail')).toHaveText('Connected and authenticated.')
+  await expect(page.getByTestId('accounts')).toContainText('DU1234567')
+  await expect(page.getByTestId('accounts')).toContainText('Selected')
+  await page.getByTestId('reauthenticate').click()
+  await expect(page.getByTestId('connection-status')).toContainText('Reauthentication requested')
+  await page.getByTestId('open-login').click()
+  await expect(page.getByTestId('login-link')).toHaveAttribute('href', /^https:\/\/127\.0\.0\.1:\d+\/$/)
+  await page.screenshot({ path: join(SHOTS, 'connection.png'), fullPage: true })
+  expect(consoleErrors).toEqual([])
+})

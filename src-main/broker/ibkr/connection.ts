@@ -25,7 +25,7 @@ export interface CpapiConnectionOptions {
 }
 
 /** A Client Portal Gateway as the engine sees it: session, accounts and market data. */
-export function createCpapiConnection(o: CpapiConnectionOptions): GatewayConnection & { keeper: SessionKeeper; http: CpapiHttp; stream: MarketStream } {
+export function createCpapiConnection(o: CpapiConnectionOptions): GatewayConnection & { keeper: SessionKeeper; http: CpapiHttp; stream: MarketStream; firstCheck: Promise<void> } {
   const http = new CpapiHttp({ baseUrl: o.url, ca: o.ca, pacer: new Pacer(o.clock), clock: o.clock })
   const keeper = new SessionKeeper({ http, url: o.displayUrl, now: o.now, preferredAccount: o.preferredAccount, loginUrl: o.loginUrl })
   const quoteListeners = new Set<(q: Quote) => void>()
@@ -46,7 +46,7 @@ export function createCpapiConnection(o: CpapiConnectionOptions): GatewayConnect
     } else stream.stop()
   })
   const stopTickle = o.timers.every(() => void keeper.check(), o.tickleMs ?? 60_000)
-  void keeper.check()
+  const firstCheck = keeper.check()
 
   function ready(): void {
     if (keeper.current().state !== 'authenticated') {
@@ -116,6 +116,7 @@ export function createCpapiConnection(o: CpapiConnectionOptions): GatewayConnect
     keeper,
     http,
     stream,
+    firstCheck,
     current: () => keeper.current(),
     onStatus: (cb: (s: GatewayStatus) => void) => keeper.onStatus(cb),
     async reauthenticate() {

@@ -21,9 +21,13 @@ export interface PacerLimits {
   penaltyWindowMs: number
 }
 
+/** IBKR's windows plus 10 %: a request can arrive later than it left, never earlier. */
+const withMargin = (limits: typeof CPAPI_ENDPOINT_LIMITS) =>
+  Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, { max: v.max, windowMs: Math.ceil(v.windowMs * 1.1) }]))
+
 export const CPAPI_LIMITS: PacerLimits = {
   global: { max: 8, windowMs: 1000 },
-  endpoints: CPAPI_ENDPOINT_LIMITS,
+  endpoints: withMargin(CPAPI_ENDPOINT_LIMITS),
   historyConcurrency: 4,
   backoffMs: 60_000,
   maxBackoffMs: 600_000,

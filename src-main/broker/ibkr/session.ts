@@ -1,5 +1,5 @@
 import type { AccountInfo, GatewayState, GatewayStatus } from '../../contract/models'
-import { GatewayHttpError, GatewayUnreachableError, NoSessionError } from './errors'
+import { GatewayHttpError, GatewayUnreachableError, NoSessionError, RateLimitedError } from './errors'
 import type { CpapiHttp } from './http'
 import { Accounts, AuthStatus, PortfolioAccounts, Tickle } from './parse'
 
@@ -131,6 +131,7 @@ export class SessionKeeper {
       const state: GatewayState = this.wasAuthenticated ? 'expired' : 'unauthenticated'
       return this.set(state, state === 'expired' ? 'The gateway session expired. Log in again on the gateway page.' : 'The gateway is running but nobody is logged in. Open the gateway login page and log in.')
     }
+    if (e instanceof RateLimitedError) return this.set(this.status.state, 'The gateway asked us to slow down (429); the next check waits for its penalty to pass.')
     if (e instanceof GatewayUnreachableError) return this.set('offline', `The gateway at ${this.d.url} does not answer. Start it, or check Settings → Gateway.`)
     if (e instanceof GatewayHttpError && e.status === 503) return this.set('maintenance', 'The gateway is in maintenance. It reconnects by itself; no orders meanwhile.')
     const message = e instanceof Error ? e.message : String(e)

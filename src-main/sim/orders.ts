@@ -1,0 +1,259 @@
+import type { SimClock } from './clock'
+import { parseOrder, stopPrice, type OrderInput, type SimOrder } from './order-model'
+import type { Portfolio } from './portfolio'
+import type { PriceEngine } from './prices'
+import { quoteFields } from './quotes'
+import type { SimInstrument } from './reference'
+import { hash32, stream } from './rng'
+
+// Order entry (IBKR.md §7.7): validation, cOID uniqueness over 24 virtual hours, the reply-message
+// chain with prompt rules and suppression, modify and cancel. Matching lives in matching.ts.
+
+export interface SimResult {
+  status: number
+  body: unknown
+}
+
+export type PromptId = 'o354' | 'o163' | 'o383' | 'o451' | 'o10331' | 'o10151'
+
+export interface OrderOptions {
+  /** Prompt ids evaluated in this order; o10151 (MKT) is off by default. */
+  prompts: Record<PromptId, boolean>
+  replyTtlMs: number
+}
+
+export const DEFAULT_ORDER_OPTIONS: OrderOptions = {
+  prompts: { o354: true, o163: true, o383: true, o451: true, o10331: true, o10151: false },
+  replyTtlMs: 120_000,
+}
+
+const PROMPT_TEXT: Record<string, string> = {
+  o354: 'You are submitting an order without market data. We strongly recommend against this as it may result in suboptimal pricing or erroneous orders. Are you sure you want to submit this order?',
+  o163: 'The following order exceeds the price percentage limit of 3%. Are you sure you want to submit this order?',
+  o383: 'The following order size exceeds the Size Limit of 500. Are you sure you want to submit this order?',
+  o451: 'This order will most likely trigger and fill immediately. The total amount of this order exceeds the Total Value Limit of 100,000 USD. Are you sure you want to submit this order?',
+  o10331: 'You are about to submit a stop order. Please be aware of the various stop order types available and the risks associated with each one. Are you sure you want to submit this order?',
+  o10151: 'You are about to submit a market order. Market orders may fill at prices far from the last price. Are you sure you want to submit this order?',
+}
+
+const DAY_MS = 86_400_000
+const ok = (body: unknown): SimResult => ({ status: 200, body })
+const bad = (error: string): SimResult => ({ status: 400, body: { error } })
+
+interface PendingReply {
+  prompts: string[]
+  expiresAt: number
+  commit: () => SimResult
+}
+
+export interface OrderBookDeps {
+  clock: SimClock
+  engine: PriceEngine
+  portfolio: Portfolio
+  instruments: ReadonlyMap<number, SimInstrument>
+  accountId: string
+  seed: number
+  halted: ReadonlySet<number>
+  /** Conids with a snapshot or `smd` this session (o354 fires without one). */
+  marketDataSeen: ReadonlySet<number>
+  options: OrderOptions
+  /** Order changes for the `sor` stream: the order id plus what changed. */
+  onOrderChange: (o: SimOrder) => void
+  /** A notification for the `ntf` stream (rejects). */
+  notify: (text: string) => void
+}
+
+export class OrderBook {
+  readonly orders: SimOrder[] = []
+  readonly suppressed = new Set<string>()
+  private readonly replies = new Map<string, PendingReply>()
+  private readonly cOIDs = new Map<string, number>()
+  private readonly orderedConids = new Set<number>()
+  private nextOrderId: number
+  private uuidCounter = 0
+
+  constructor(readonly d: OrderBookDeps) {
+    this.nextOrderId = 1_000_000_000 + (hash32(d.seed, 'orderIdBase') % 900_000_000)
+  }
+
+  /** A new brokerage session: suppression and pending replies do not survive it. */
+  resetSession(): void {
+    this.suppressed.clear()
+    this.replies.clear()
+    this.orderedConids.clear()
+  }
+
+  last(conid: number): number {
+    return Number(quoteFields(this.d.engine, conid, this.d.clock.now(), false)['31']!.replace(/^[CH]/, ''))
+  }
+
+  submit(body: unknown): SimResult {
+    const list = Array.isArray(body) ? (body as unknown[]) : (body as { orders?: unknown } | null)?.orders
+    if (!Array.isArray(list) || list.length === 0) return bad('Bad Request: body must be {"orders":[…]}')
+    const inputs: OrderInput[] = []
+    for (const raw of list) {
+      const parsed = parseOrder(raw, this.d.accountId, (c) => this.d.instruments.has(c))
+      if (typeof parsed === 'string') return bad(parsed)
+      inputs.push(parsed)
+    }
+    const now = this.d.clock.now()
+    const seen = new Set<string>()
+    for (const o of inputs) {
+      if (!o.cOID) continue
+      const at = this.cOIDs.get(o.cOID)
+      if ((at !== undefined && now - at < DAY_MS) || seen.has(o.cOID)) return bad(`Order couldn't be submitted: Local order ID=${o.cOID} is already registered.`)
+      seen.add(o.cOID)
+    }
+    for (const o of inputs) if (o.parentId && !seen.has(o.parentId)) return bad(`Bad Request: parentId ${o.parentId} is not an order of this request`)
+    // A new submission supersedes every pending reply id (sim-defined; reproduces IBKR's race).
+    this.replies.clear()
+    const prompts = inputs.flatMap((o) => this.promptsFor(o))
+    return this.chain([...new Set(prompts)], () => this.commit(inputs))
+  }
+
+  /** Prompt ids an order raises, in rule order, without suppressed ones. */
+  private promptsFor(o: OrderInput): string[] {
+    const p = this.d.options.prompts
+    const last = this.last(o.conid)
+    const limit = o.orderType === 'LMT' || o.orderType === 'STOP_LIMIT' ? o.price : null
+    const notional = o.quantity * (limit ?? stopPrice(o) ?? last)
+    const hits: string[] = []
+    if (p.o354 && !this.d.marketDataSeen.has(o.conid) && !this.orderedConids.has(o.conid)) hits.push('o354')
+    if (p.o163 && limit !== null && Math.abs(limit - last) / last > 0.03) hits.push('o163')
+    if (p.o383 && o.quantity > 500) hits.push('o383')
+    if (p.o451 && notional > 100_000) hits.push('o451')
+    if (p.o10331 && (o.orderType === 'STP' || o.orderType === 'STOP_LIMIT')) hits.push('o10331')
+    if (p.o10151 && o.orderType === 'MKT') hits.push('o10151')
+    return hits.filter((id) => !this.suppressed.has(id))
+  }
+
+  private chain(prompts: string[], commit: () => SimResult): SimResult {
+    if (prompts.length === 0) return commit()
+    const id = this.uuid()
+    this.replies.set(id, { prompts, expiresAt: this.d.clock.now() + this.d.options.replyTtlMs, commit })
+    return ok([{ id, isSuppressed: false, message: [PROMPT_TEXT[prompts[0]!] ?? prompts[0]], messageIds: [prompts[0]] }])
+  }
+
+  reply(id: string, body: unknown): SimResult {
+    const pending = this.replies.get(id)
+    this.replies.delete(id)
+    if (!pending || pending.expiresAt < this.d.clock.now()) return bad(`reply id not found: '${id}'`)
+    if ((body as { confirmed?: unknown } | null)?.confirmed !== true) return bad('Order not confirmed ')
+    return this.chain(pending.prompts.slice(1), pending.commit)
+  }
+
+  suppress(body: unknown): SimResult {
+    const ids = (body as { messageIds?: unknown } | null)?.messageIds
+    if (!Array.isArray(ids) || ids.length > 51 || !ids.every((x) => typeof x === 'string')) return bad('Bad Request: messageIds must be a list of at most 51 ids')
+    for (const x of ids as string[]) this.suppressed.add(x)
+    return ok({ status: 'submitted' })
+  }
+
+  private commit(inputs: OrderInput[]): SimResult {
+    const now = this.d.clock.now()
+    const byCOID = new Map<string, SimOrder>()
+    const oca = inputs.some((o) => o.isSingleGroup) ? `oca-${this.nextOrderId}` : null
+    const created: SimOrder[] = []
+    for (const input of inputs) {
+      const parent = input.parentId ? byCOID.get(input.parentId) ?? null : null
+      const order: SimOrder = {
+        ...input,
+        orderId: this.nextOrderId++,
+        status: 'Submitted',
+        filled: 0,
+        avgPrice: 0,
+        triggered: false,
+        parentOrderId: parent?.orderId ?? null,
+        // Bracket children form one OCA group per parent; isSingleGroup makes the whole array one.
+        ocaGroup: oca ?? (parent ? `bracket-${parent.orderId}` : null),
+        placedAt: now,
+        lastExecutionAt: null,
+        cancelAt: null,
+      }
+      order.status = this.restingStatus(order)
+      const reject = this.rejectReason(order)
+      if (reject) {
+        order.status = 'Inactive'
+        this.d.notify(`Order ${order.orderId} rejected: ${reject}`)
+      }
+      if (input.cOID) {
+        this.cOIDs.set(input.cOID, now)
+        byCOID.set(input.cOID, order)
+      }
+      this.orderedConids.add(input.conid)
+      this.orders.push(order)
+      created.push(order)
+      this.d.onOrderChange(order)
+    }
+    return ok(created.map((o) => ({ order_id: String(o.orderId), order_status: o.status, encrypt_message: '1' })))
+  }
+
+  private rejectReason(o: SimOrder): string | null {
+    if (this.d.halted.has(o.conid)) return 'the instrument is halted'
+    if (o.side === 'SELL') return null
+    const summary = this.d.portfolio.summary() as Record<string, { amount: number }>
+    const notional = o.quantity * (o.price ?? this.last(o.conid))
+    const committed = this.orders.filter((x) => x !== o && x.side === 'BUY' && this.isLive(x)).reduce((a, x) => a + (x.quantity - x.filled) * (x.price ?? this.last(x.conid)), 0)
+    return notional + committed > summary.buyingpower!.amount ? 'insufficient buying power' : null
+  }
+
+  /** PreSubmitted while waiting: bracket child, untriggered stop, or outside RTH without outsideRTH. */
+  restingStatus(o: SimOrder): 'PreSubmitted' | 'Submitted' {
+    if (o.parentOrderId !== null) {
+      const parent = this.find(o.parentOrderId)
+      if (parent && parent.status !== 'Filled') return 'PreSubmitted'
+    }
+    if (stopPrice(o) !== null && !o.triggered) return 'PreSubmitted'
+    if (!o.outsideRTH && !this.d.engine.calendar.isOpen(this.d.clock.now())) return 'PreSubmitted'
+    return 'Submitted'
+  }
+
+  find(orderId: number): SimOrder | undefined {
+    return this.orders.find((o) => o.orderId === orderId)
+  }
+
+  isLive(o: SimOrder): boolean {
+    return o.status === 'PreSubmitted' || o.status === 'Submitted' || o.status === 'PendingCancel'
+  }
+
+  modify(orderId: number, body: unknown): SimResult {
+    const o = this.find(orderId)
+    if (!o || !this.isLive(o) || o.status === 'PendingCancel') return bad(`OrderID ${orderId} doesn't exist`)
+    const parsed = parseOrder(body, this.d.accountId, (c) => this.d.instruments.has(c), true)
+    if (typeof parsed === 'string') return bad(parsed)
+    if (parsed.conid !== o.conid || parsed.side !== o.side) return bad('Bad Request: conid and side cannot be modified')
+    if (parsed.quantity < o.filled) return bad('Bad Request: quantity below the filled size')
+    this.replies.clear()
+    const prompts = this.promptsFor({ ...parsed, conid: o.conid }).filter((p) => p !== 'o354')
+    return this.chain(prompts, () => {
+      if (!this.isLive(o)) return bad(`OrderID ${orderId} doesn't exist`)
+      Object.assign(o, { orderType: parsed.orderType, price: parsed.price, auxPrice: parsed.auxPrice, quantity: parsed.quantity, tif: parsed.tif, outsideRTH: parsed.outsideRTH })
+      o.status = this.restingStatus(o)
+      this.d.onOrderChange(o)
+      return ok([{ order_id: String(o.orderId), order_status: o.status, encrypt_message: '1' }])
+    })
+  }
+
+  /** DELETE answers at once; the order becomes Cancelled on the next tick (with its bracket children). */
+  cancel(orderId: number): SimResult {
+    const targets = orderId === -1 ? this.orders.filter((o) => this.isLive(o)) : [this.find(orderId)].filter((o): o is SimOrder => o !== undefined && this.isLive(o))
+    if (targets.length === 0) return bad(`OrderID ${orderId} doesn't exist`)
+    const now = this.d.clock.now()
+    for (const t of targets) {
+      for (const o of [t, ...this.orders.filter((c) => c.parentOrderId === t.orderId && this.isLive(c))]) {
+        if (o.status === 'PendingCancel') continue
+        o.status = 'PendingCancel'
+        o.cancelAt = now
+        this.d.onOrderChange(o)
+      }
+    }
+    const first = targets[0]!
+    return ok({ msg: 'Request was submitted', order_id: orderId === -1 ? -1 : first.orderId, conid: orderId === -1 ? -1 : first.conid, account: this.d.accountId })
+  }
+
+  private uuid(): string {
+    const r = stream(this.d.seed, `uuid:${this.uuidCounter++}`)
+    const hex = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join('')
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`
+  }
+}
