@@ -15,6 +15,8 @@ export interface OrderRouteDeps {
   now: () => number
   /** Reads that IBKR answers from a cache that needs a first call (live orders, PnL). */
   preflight: { liveOrdersEmptyFirst: boolean; pnlEmptyFirst: boolean }
+  /** > 0: positions are served from a cache this old at most, or until `positions/invalidate`. */
+  positionsCacheMs: number
 }
 
 const ok = (body: unknown): SimResult => ({ status: 200, body })
@@ -23,6 +25,7 @@ const bad = (error: string): SimResult => ({ status: 400, body: { error } })
 export class OrderRoutes {
   private liveOrdersPrimed = false
   private pnlPrimed = false
+  private positionsCache: { at: number; rows: Record<string, unknown>[] } | null = null
 
   constructor(private readonly d: OrderRouteDeps) {}
 
@@ -71,13 +74,23 @@ export class OrderRoutes {
     if ((m = /^\/portfolio\/([^/]+)\/(positions\/\d+|positions\/invalidate|ledger|summary)$/.exec(path))) {
       if (m[1] !== this.d.accountId) return bad(`Bad Request: account ${m[1]} is not available`)
       const what = m[2]!
-      if (what === 'positions/invalidate' && method === 'POST') return ok({ message: 'success' })
+      if (what === 'positions/invalidate' && method === 'POST') {
+        this.positionsCache = null
+        return ok({ message: 'success' })
+      }
       if (method !== 'GET') return null
-      if (what.startsWith('positions/')) return ok(Number(what.slice(10)) === 0 ? this.d.portfolio.positionRows(this.d.instruments) : [])
+      if (what.startsWith('positions/')) return ok(Number(what.slice(10)) === 0 ? this.positions() : [])
       if (what === 'ledger') return ok(this.d.portfolio.ledger(this.d.sessionId()))
       return ok(this.d.portfolio.summary())
     }
     return null
+  }
+
+  private positions(): Record<string, unknown>[] {
+    const now = this.d.now()
+    if (this.d.positionsCacheMs <= 0) return this.d.portfolio.positionRows(this.d.instruments)
+    if (!this.positionsCache || now - this.positionsCache.at >= this.d.positionsCacheMs) this.positionsCache = { at: now, rows: this.d.portfolio.positionRows(this.d.instruments) }
+    return this.positionsCache.rows
   }
 
   private liveOrders(query: URLSearchParams): SimResult {

@@ -244,3 +244,15 @@ describe('SimGateway orders: rejects, OPG and determinism', () => {
     expect(JSON.parse(texts[0]![2]!)).not.toEqual([])
   })
 })
+
+describe('SimGateway portfolio: positions cache', () => {
+  it('serves stale positions until invalidated when positionsCacheMs > 0', async () => {
+    const { sim, call } = await ready({ positionsCacheMs: 600_000, prompts: { o354: false } })
+    expect((await call('GET', `/portfolio/${ACCT}/positions/0`)).body).toEqual([])
+    await call('POST', `/iserver/account/${ACCT}/orders`, { orders: [order({ cOID: 'pc-1' })] })
+    sim.control.advance(2000)
+    expect((await call('GET', `/portfolio/${ACCT}/positions/0`)).body).toEqual([])
+    expect((await call('POST', `/portfolio/${ACCT}/positions/invalidate`)).body).toEqual({ message: 'success' })
+    expect((await call('GET', `/portfolio/${ACCT}/positions/0`)).body).toEqual([expect.objectContaining({ conid: AAPL, position: 10 })])
+  })
+})

@@ -38,6 +38,8 @@ export interface SimGatewayOptions {
   /** Switch prompt rules on or off (IBKR.md §7.7); o10151 is off by default. */
   prompts?: Partial<Record<PromptId, boolean>>
   commission?: CommissionOptions
+  /** > 0: positions stay stale this long, or until `POST /portfolio/{acct}/positions/invalidate`. Default 0. */
+  positionsCacheMs?: number
   replyTtlMs?: number
   rateLimit?: { enabled?: boolean; global?: number; table?: LimitTable; penaltyAfter?: number; penaltyWindowMs?: number; penaltyMs?: number }
   ws?: { hbMs?: number; smdExpiryMs?: number | null }
@@ -55,6 +57,8 @@ export interface SimControl {
   /** `jumpTo`: last price from now on; `drift`: relative change per virtual hour (0.01 = +1 %/h); `halt`: no trading, `H` prefix. */
   setPrice(conid: number, change: { jumpTo?: number; drift?: number; halt?: boolean }): void
   fault(f: FaultSpec): void
+  /** Push a `blt` bulletin to every authenticated WebSocket. */
+  bulletin(text: string): void
   clearFaults(): void
   journal(): readonly JournalEntry[]
   clearJournal(): void
@@ -155,6 +159,7 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     sessionId: () => session.sessionId,
     now: () => clock.now(),
     preflight: { liveOrdersEmptyFirst: opts.preflight?.liveOrders ?? true, pnlEmptyFirst: opts.preflight?.pnlEmptyFirst ?? true },
+    positionsCacheMs: opts.positionsCacheMs ?? 0,
   })
   const core = new GatewayCore({ clock, engine, session, limiter, instruments, account, snapshotPreflightCalls: opts.preflight?.snapshotCalls ?? 1, strictAccounts: opts.preflight?.strictAccounts ?? true, orders, marketDataSeen, halted })
   const hub = new StreamHub(clock, engine, session, account.id, halted, {
@@ -290,6 +295,7 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
       if (change.drift !== undefined) engine.drift(conid, clock.now(), change.drift)
     },
     fault: (f) => core.faults.add(f),
+    bulletin: (text) => hub.bulletin(text),
     clearFaults: () => core.faults.clear(),
     journal: () => core.journal,
     clearJournal: () => void core.journal.splice(0),
