@@ -41,7 +41,7 @@ export function matchTick(book: OrderBook, onFill: (o: SimOrder, e: Execution) =
   }
 
   for (const o of [...book.orders]) {
-    if (!book.isLive(o)) continue
+    if (!book.isLive(o) || o.status === 'PendingSubmit') continue
     if (o.status === 'PendingCancel') {
       if (o.cancelAt !== null && o.cancelAt < now) change(o, 'Cancelled')
       continue

@@ -5,7 +5,7 @@ import type { SimInstrument } from './reference'
 
 export type OrderType = 'MKT' | 'LMT' | 'STP' | 'STOP_LIMIT'
 export type Tif = 'DAY' | 'GTC' | 'IOC' | 'OPG'
-export type OrderStatus = 'PreSubmitted' | 'Submitted' | 'Filled' | 'PendingCancel' | 'Cancelled' | 'Inactive'
+export type OrderStatus = 'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'Filled' | 'PendingCancel' | 'Cancelled' | 'Inactive'
 
 export interface OrderInput {
   acctId: string

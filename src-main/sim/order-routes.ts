@@ -50,6 +50,7 @@ export class OrderRoutes {
       return null
     }
     if ((m = /^\/iserver\/reply\/([^/]+)$/.exec(path)) && method === 'POST') return this.d.book.reply(m[1]!, body)
+    if (path === '/iserver/notification' && method === 'POST') return this.d.book.answerNotification(body)
     if (path === '/iserver/questions/suppress' && method === 'POST') return this.d.book.suppress(body)
     if (path === '/iserver/questions/suppress/reset' && method === 'POST') {
       this.d.book.suppressed.clear()

@@ -213,6 +213,27 @@ describe('SimGateway orders: rejects, OPG and determinism', () => {
     expect((ntf.args as Json).text).toContain('insufficient buying power')
   })
 
+  it('p12: an advanced reject holds the order in PendingSubmit until /iserver/notification answers it', async () => {
+    const { sim, call, socket } = await ready({ prompts: { o354: false } })
+    const session = ((await call('POST', '/tickle')).body as Json).session as string
+    const ws = await socket(session)
+    closers.push(async () => void ws.ws.close())
+    await ws.next((m) => m.topic === 'sts')
+    sim.control.enablePrompt('p12')
+    const prompt = ((await call('POST', `/iserver/account/${ACCT}/orders`, { orders: [order({ cOID: 'p12-1' })] })).body as Json[])[0]!
+    expect(prompt).toMatchObject({ messageId: 'p12', prompt: true, type: 'M', options: ['Use on this order', 'Always use', 'Do not use'] })
+    expect((await ws.next((m) => m.topic === 'ntf')).args).toEqual(prompt)
+    const id = prompt.orderId as number
+    sim.control.advance(2000)
+    expect(((await call('GET', `/iserver/account/order/status/${id}`)).body as Json).order_status).toBe('PendingSubmit')
+    expect((await call('POST', '/iserver/notification', { orderId: id, reqId: 'wrong', text: 'Always use' })).status).toBe(400)
+    expect((await call('POST', '/iserver/notification', { orderId: id, reqId: prompt.reqId, text: 'Always use' })).status).toBe(200)
+    sim.control.advance(1000)
+    expect(((await call('GET', `/iserver/account/order/status/${id}`)).body as Json).order_status).toBe('Filled')
+    const next = ((await call('POST', `/iserver/account/${ACCT}/orders`, { orders: [order({ cOID: 'p12-2' })] })).body as Json[])[0]!
+    expect(next.order_status).toBe('Submitted')
+  })
+
   it('OPG waits for the next open, fills there, and never outside it', async () => {
     const monday1630 = Date.UTC(2026, 10, 23, 21, 30)
     const { sim, call } = await ready({ startTime: monday1630, tickMs: 10_000, prompts: { o354: false } })

@@ -59,8 +59,8 @@ export interface OrderBookDeps {
   options: OrderOptions
   /** Order changes for the `sor` stream: the order id plus what changed. */
   onOrderChange: (o: SimOrder) => void
-  /** A notification for the `ntf` stream (rejects). */
-  notify: (text: string) => void
+  /** A notification for the `ntf` stream (rejects, server prompts). */
+  notify: (args: Record<string, unknown>) => void
 }
 
 export class OrderBook {
@@ -69,6 +69,9 @@ export class OrderBook {
   private readonly replies = new Map<string, PendingReply>()
   private readonly cOIDs = new Map<string, number>()
   private readonly orderedConids = new Set<number>()
+  /** Server prompts switched on by `control.enablePrompt` (only p12 is modelled). */
+  readonly serverPrompts = new Set<string>()
+  private readonly awaitingAnswer = new Map<number, { reqId: string; orders: SimOrder[] }>()
   private nextOrderId: number
   private uuidCounter = 0
 
@@ -81,6 +84,7 @@ export class OrderBook {
     this.suppressed.clear()
     this.replies.clear()
     this.orderedConids.clear()
+    this.awaitingAnswer.clear()
   }
 
   last(conid: number): number {
@@ -174,7 +178,7 @@ export class OrderBook {
       const reject = this.rejectReason(order)
       if (reject) {
         order.status = 'Inactive'
-        this.d.notify(`Order ${order.orderId} rejected: ${reject}`)
+        this.d.notify({ id: `reject-${order.orderId}`, text: `Order ${order.orderId} rejected: ${reject}`, title: 'Order rejected' })
       }
       if (input.cOID) {
         this.cOIDs.set(input.cOID, now)
@@ -185,7 +189,45 @@ export class OrderBook {
       created.push(order)
       this.d.onOrderChange(order)
     }
+    if (this.serverPrompts.has('p12')) return this.advancedReject(created)
     return ok(created.map((o) => ({ order_id: String(o.orderId), order_status: o.status, encrypt_message: '1' })))
+  }
+
+  /** IBKR's "advanced reject" (p12): the orders wait in PendingSubmit until `/iserver/notification` answers. */
+  private advancedReject(created: SimOrder[]): SimResult {
+    const live = created.filter((o) => o.status !== 'Inactive')
+    if (live.length === 0) return ok(created.map((o) => ({ order_id: String(o.orderId), order_status: o.status, encrypt_message: '1' })))
+    for (const o of live) o.status = 'PendingSubmit'
+    const orderId = live[0]!.orderId
+    const reqId = this.uuid()
+    this.awaitingAnswer.set(orderId, { reqId, orders: live })
+    const prompt = {
+      orderId,
+      reqId,
+      dismissable: [],
+      text: 'This order will be handled by the Price Management Algo. Do you want to use it?',
+      options: ['Use on this order', 'Always use', 'Do not use'],
+      type: 'M',
+      messageId: 'p12',
+      prompt: true,
+    }
+    this.d.notify(prompt)
+    return ok([prompt])
+  }
+
+  answerNotification(body: unknown): SimResult {
+    const b = (body ?? {}) as { orderId?: unknown; reqId?: unknown; text?: unknown }
+    const waiting = this.awaitingAnswer.get(Number(b.orderId))
+    if (!waiting || waiting.reqId !== b.reqId) return bad(`Bad Request: no prompt for order ${String(b.orderId)}`)
+    if (b.text !== 'Use on this order' && b.text !== 'Always use' && b.text !== 'Do not use') return bad('Bad Request: text must be one of the options')
+    if (b.text === 'Always use') this.serverPrompts.delete('p12')
+    this.awaitingAnswer.delete(Number(b.orderId))
+    for (const o of waiting.orders) {
+      if (o.status !== 'PendingSubmit') continue
+      o.status = this.restingStatus(o)
+      this.d.onOrderChange(o)
+    }
+    return ok({ status: 'submitted', order_id: String(b.orderId) })
   }
 
   private rejectReason(o: SimOrder): string | null {
@@ -213,7 +255,7 @@ export class OrderBook {
   }
 
   isLive(o: SimOrder): boolean {
-    return o.status === 'PreSubmitted' || o.status === 'Submitted' || o.status === 'PendingCancel'
+    return o.status === 'PendingSubmit' || o.status === 'PreSubmitted' || o.status === 'Submitted' || o.status === 'PendingCancel'
   }
 
   modify(orderId: number, body: unknown): SimResult {

@@ -57,6 +57,8 @@ export interface SimControl {
   /** `jumpTo`: last price from now on; `drift`: relative change per virtual hour (0.01 = +1 %/h); `halt`: no trading, `H` prefix. */
   setPrice(conid: number, change: { jumpTo?: number; drift?: number; halt?: boolean }): void
   fault(f: FaultSpec): void
+  /** Switch on a server prompt: `p12` answers the next orders with an advanced-reject object and an `ntf`. */
+  enablePrompt(id: 'p12'): void
   /** Push a `blt` bulletin to every authenticated WebSocket. */
   bulletin(text: string): void
   clearFaults(): void
@@ -149,7 +151,7 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     marketDataSeen,
     options: { prompts: { ...DEFAULT_ORDER_OPTIONS.prompts, ...opts.prompts }, replyTtlMs: opts.replyTtlMs ?? DEFAULT_ORDER_OPTIONS.replyTtlMs },
     onOrderChange: (o) => hub.orderChanged(liveOrderRow(o, byConid.get(o.conid)!)),
-    notify: (text) => hub.notify(text),
+    notify: (args) => hub.notify(args),
   })
   const orders = new OrderRoutes({
     book,
@@ -295,6 +297,7 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
       if (change.drift !== undefined) engine.drift(conid, clock.now(), change.drift)
     },
     fault: (f) => core.faults.add(f),
+    enablePrompt: (id) => void book.serverPrompts.add(id),
     bulletin: (text) => hub.bulletin(text),
     clearFaults: () => core.faults.clear(),
     journal: () => core.journal,

@@ -137,9 +137,8 @@ export class StreamHub {
     for (const c of this.clients) if (c.authed) send(c, { topic: 'blt', args: [{ id: `sim-${this.clock.now()}`, message: text }] })
   }
 
-  notify(text: string): void {
-    const now = this.clock.now()
-    for (const c of this.clients) if (c.authed) send(c, { topic: 'ntf', args: { id: `sim-${now}`, text, title: 'Order rejected', url: '' } })
+  notify(args: Record<string, unknown>): void {
+    for (const c of this.clients) if (c.authed) send(c, { topic: 'ntf', args })
   }
 
   execution(row: Record<string, unknown>): void {
