@@ -14,7 +14,7 @@ import { createDispatcher } from './rpc/dispatcher'
 import { createEventBus, type EventBus } from './rpc/event-bus'
 import { createRpcServer, type RpcServer } from './rpc/server'
 import { openStore, startCheckpointer, type Store } from './store/db'
-import { getOrInitSetting } from './store/settings-repo'
+import { getOrInitSetting, readSettings, writeSettings } from './store/settings-repo'
 
 export const APP_VERSION = version
 
@@ -72,6 +72,13 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     simSeed: getOrInitSetting(store.db, 'sim.seed', () => randomInt(1, 2 ** 31 - 1), now()),
     simTickMs: cfg.tuning?.simTickMs,
     preferredAccount: () => settings.effective().account,
+    certificates: {
+      get: (origin) => (readSettings(store.db).get('gateway.certificates') as Record<string, string> | undefined)?.[origin] ?? null,
+      set: (origin, pem) => {
+        const all = { ...((readSettings(store.db).get('gateway.certificates') as Record<string, string> | undefined) ?? {}), [origin]: pem }
+        writeSettings(store.db, new Map([['gateway.certificates', all]]), { actor: 'user', action: 'gateway.trustCertificate', details: { origin } }, now())
+      },
+    },
     onConnection: (c) => {
       const source = c.market()
       if (market && source) market.attach(source)
@@ -93,7 +100,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     return { ok: db === 'ok', version, gateway: { url: g.url, state: g.state }, db, host: cfg.host, startedAt, dataDir }
   }
 
-  const handlers = createHandlers({ now, health, settings, gateway: () => hub.connection(), market, openGatewayLogin: cfg.openGatewayLogin })
+  const handlers = createHandlers({ now, health, settings, hub, market, openGatewayLogin: cfg.openGatewayLogin })
   const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
 
   let stopped: Promise<void> | null = null

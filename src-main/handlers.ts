@@ -1,6 +1,6 @@
 import type { Health } from './contract/models'
 import { computeIndicators } from './domain/indicators'
-import type { GatewayConnection } from './engine/gateway-status'
+import type { GatewayHub } from './engine/gateway-hub'
 import type { MarketService } from './engine/market'
 import type { SettingsService } from './engine/settings'
 import { RpcError } from './rpc/errors'
@@ -10,7 +10,7 @@ export interface Services {
   now(): number
   health(): Health
   settings: SettingsService
-  gateway(): GatewayConnection
+  hub: GatewayHub
   market: MarketService
   /** Host capability: open the gateway's login page in a window (Electron); absent in the web host. */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
@@ -22,18 +22,20 @@ export function createHandlers(s: Services): Handlers {
     'system.health': () => s.health(),
     'settings.get': () => s.settings.view(),
     'settings.update': (patch) => s.settings.update(patch),
-    'gateway.status': () => s.gateway().current(),
-    'gateway.reauthenticate': () => s.gateway().reauthenticate(),
+    'gateway.status': () => s.hub.connection().current(),
+    'gateway.reauthenticate': () => s.hub.connection().reauthenticate(),
     'gateway.openLogin': async () => {
-      const g = s.gateway()
+      const g = s.hub.connection()
       const url = g.current().loginUrl
       if (!url) throw new RpcError('UNAVAILABLE', 'This gateway has no login page to open.')
       const opened = s.openGatewayLogin ? await s.openGatewayLogin(url, g.certificateFingerprint()) : false
       return { opened, url }
     },
-    'accounts.list': () => s.gateway().accounts(),
+    'gateway.certificate': () => s.hub.certificate(),
+    'gateway.trustCertificate': ({ fingerprint }) => s.hub.trust(fingerprint),
+    'accounts.list': () => s.hub.connection().accounts(),
     'accounts.select': async ({ accountId }) => {
-      const status = await s.gateway().selectAccount(accountId)
+      const status = await s.hub.connection().selectAccount(accountId)
       await s.settings.update({ account: accountId })
       return status
     },

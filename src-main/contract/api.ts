@@ -6,6 +6,7 @@ import {
   Bar,
   BarSize,
   Conid,
+  GatewayCertificate,
   GatewayStatus,
   Health,
   HistoryPeriod,
@@ -31,6 +32,11 @@ export const api = {
   'gateway.status': { input: Empty, output: GatewayStatus },
   'gateway.reauthenticate': { input: Empty, output: GatewayStatus },
   'gateway.openLogin': { input: Empty, output: z.object({ opened: z.boolean(), url: z.string().nullable() }) },
+  'gateway.certificate': { input: Empty, output: GatewayCertificate },
+  'gateway.trustCertificate': {
+    input: z.object({ fingerprint: z.string().regex(/^sha256\/[A-Za-z0-9+/=]{43,44}$/, 'A fingerprint looks like sha256/<base64>') }).strict(),
+    output: GatewayStatus,
+  },
   'accounts.list': { input: Empty, output: z.array(AccountInfo) },
   'accounts.select': { input: z.object({ accountId: AccountId }).strict(), output: GatewayStatus },
   'instruments.search': {

@@ -14,6 +14,8 @@ describe('contract', () => {
       'gateway.status',
       'gateway.reauthenticate',
       'gateway.openLogin',
+      'gateway.certificate',
+      'gateway.trustCertificate',
       'accounts.list',
       'accounts.select',
       'instruments.search',

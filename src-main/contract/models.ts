@@ -254,3 +254,13 @@ export type Quote = z.infer<typeof Quote>
 
 export const WatchlistItem = Instrument.extend({ position: z.number().int(), quote: Quote.nullable() })
 export type WatchlistItem = z.infer<typeof WatchlistItem>
+
+/** The certificate a gateway presents, and whether this app trusts (has pinned) it. */
+export const GatewayCertificate = z.object({
+  url: z.string(),
+  fingerprint: z.string(),
+  subject: z.string(),
+  validTo: z.string(),
+  trusted: z.boolean(),
+})
+export type GatewayCertificate = z.infer<typeof GatewayCertificate>

@@ -1,6 +1,8 @@
+import { fingerprintOfPem, peekCertificate } from '../broker/ibkr/certificate'
 import { createCpapiConnection } from '../broker/ibkr/connection'
 import type { StreamTimers } from '../broker/ibkr/stream'
-import type { GatewayStatus } from '../contract/models'
+import type { GatewayCertificate, GatewayStatus } from '../contract/models'
+import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import { startSimGateway, type SimGateway } from '../sim'
 import type { GatewayConnection } from './gateway-status'
@@ -17,6 +19,8 @@ export interface GatewayHubDeps {
   simTickMs?: number
   preferredAccount: () => string | null
   onConnection: (c: GatewayConnection) => void
+  /** Pinned gateway certificates (PEM) by origin, kept in the database. */
+  certificates: { get(origin: string): string | null; set(origin: string, pem: string): void }
 }
 
 const FIRST_CHECK_WAIT_MS = 1500
@@ -24,6 +28,10 @@ const FIRST_CHECK_WAIT_MS = 1500
 export interface GatewayHub {
   connection(): GatewayConnection
   retarget(url: string): Promise<void>
+  /** The certificate the configured gateway presents, and whether it is pinned. */
+  certificate(): Promise<GatewayCertificate>
+  /** Pin the gateway's certificate after the user confirmed this fingerprint, then reconnect. */
+  trust(fingerprint: string): Promise<GatewayStatus>
   stop(): Promise<void>
 }
 
@@ -53,7 +61,8 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
       c = createCpapiConnection({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
     } else {
       const origin = new URL(url).origin
-      c = createCpapiConnection({ url: origin, displayUrl: url, ca: null, fingerprint: null, loginUrl: `${origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
+      const pem = d.certificates.get(origin)
+      c = createCpapiConnection({ url: origin, displayUrl: url, ca: pem, fingerprint: pem ? fingerprintOfPem(pem) : null, loginUrl: `${origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
     }
     // Start with a known session state when the gateway answers quickly; never hold start-up long.
     await Promise.race([c.firstCheck, new Promise((r) => setTimeout(r, FIRST_CHECK_WAIT_MS).unref())])
@@ -74,12 +83,33 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
     sim = null
   }
 
+  let currentUrl = initialUrl
   adopt(await open(initialUrl))
   return {
     connection: () => conn,
     async retarget(url) {
       await close()
+      currentUrl = url
       adopt(await open(url))
+    },
+    async certificate() {
+      if (currentUrl === 'sim' && sim) return { url: 'sim', fingerprint: sim.fingerprint ?? '', subject: 'CN=127.0.0.1 (built-in simulator)', validTo: '', trusted: true }
+      const peeked = await peekCertificate(currentUrl).catch((e: unknown) => {
+        throw new RpcError('UNAVAILABLE', `Could not read the gateway's certificate: ${e instanceof Error ? e.message : String(e)}`)
+      })
+      const pinned = d.certificates.get(new URL(currentUrl).origin)
+      return { url: currentUrl, fingerprint: peeked.fingerprint, subject: peeked.subject, validTo: peeked.validTo, trusted: pinned !== null && fingerprintOfPem(pinned) === peeked.fingerprint }
+    },
+    async trust(fingerprint) {
+      if (currentUrl === 'sim') throw new RpcError('CONFLICT', 'The built-in simulator needs no trust decision.')
+      const peeked = await peekCertificate(currentUrl)
+      if (peeked.fingerprint !== fingerprint) {
+        throw new RpcError('CONFLICT', `The gateway now presents a different certificate (${peeked.fingerprint}). Nothing was trusted; check the gateway and try again.`)
+      }
+      d.certificates.set(new URL(currentUrl).origin, peeked.pem)
+      await close()
+      adopt(await open(currentUrl))
+      return conn.current()
     },
     stop: close,
   }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { AccountInfo } from '../../src-main/contract/models'
+import type { AccountInfo, GatewayCertificate } from '../../src-main/contract/models'
 import { ConnectionBadge } from '../components/ConnectionBadge'
 import { call, errorMessage, useApp } from '../state/app'
 
@@ -101,6 +101,7 @@ export function ConnectionPage(_props: { params: string[] }) {
           )}
         </div>
       </section>
+      {gateway.url !== 'sim' && <CertificatePanel url={gateway.url} />}
       <section className="panel">
         <h2>Account</h2>
         {gateway.state !== 'authenticated' ? (
@@ -153,5 +154,73 @@ export function ConnectionPage(_props: { params: string[] }) {
         )}
       </section>
     </div>
+  )
+}
+
+/** Trust on first use of a local gateway's self-signed certificate, by fingerprint. */
+function CertificatePanel({ url }: { url: string }) {
+  const [cert, setCert] = useState<GatewayCertificate | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState(false)
+
+  const load = useCallback(() => call('gateway.certificate', {}).then(setCert, (e: unknown) => setError(errorMessage(e))), [])
+  useEffect(() => {
+    void load()
+  }, [url, load])
+
+  async function trust() {
+    if (!cert) return
+    setBusy(true)
+    try {
+      await call('gateway.trustCertificate', { fingerprint: cert.fingerprint })
+      setConfirming(false)
+      setError(null)
+      await load()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="panel" data-testid="certificate-panel">
+      <h2>Gateway certificate</h2>
+      {error && <div className="field-error">{error}</div>}
+      {cert && (
+        <dl className="facts">
+          <dt>Fingerprint</dt>
+          <dd className="mono" data-testid="certificate-fingerprint">
+            {cert.fingerprint}
+          </dd>
+          <dt>Subject</dt>
+          <dd>{cert.subject}</dd>
+          <dt>Valid until</dt>
+          <dd>{cert.validTo || '—'}</dd>
+          <dt>Trusted</dt>
+          <dd>{cert.trusted ? <span className="tone-ok">Yes: pinned for this gateway</span> : <span className="tone-warn">No</span>}</dd>
+        </dl>
+      )}
+      {cert && !cert.trusted && (
+        <div className="row">
+          {!confirming ? (
+            <button className="btn" onClick={() => setConfirming(true)} data-testid="trust-certificate">
+              Trust this certificate…
+            </button>
+          ) : (
+            <>
+              <span className="field-hint">Compare the fingerprint with the one your gateway shows; trust it only if they match.</span>
+              <button className="btn primary" disabled={busy} onClick={() => void trust()} data-testid="confirm-trust">
+                The fingerprints match: trust it
+              </button>
+              <button className="btn" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </>
+          )}
+        </div>
+      )}
+    </section>
   )
 }

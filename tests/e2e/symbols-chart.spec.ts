@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { startSimGateway } from '../../src-main/sim'
+import { startWebHost } from '../fixtures/web-host'
 import { expect, openApp, test } from './fixtures'
 import { SymbolsPage } from './pages/symbols'
 
@@ -51,5 +53,26 @@ test('the Connection page shows the session, the paper account and the login pag
   await page.getByTestId('open-login').click()
   await expect(page.getByTestId('login-link')).toHaveAttribute('href', /^https:\/\/127\.0\.0\.1:\d+\/$/)
   await page.screenshot({ path: join(SHOTS, 'connection.png'), fullPage: true })
+  expect(consoleErrors).toEqual([])
+})
+
+test('a separate local gateway is trusted by its certificate fingerprint, then connects', async ({ page, consoleErrors }) => {
+  const sim = await startSimGateway({ demo: true, seed: 9, rateLimit: { enabled: false } })
+  const host = await startWebHost({ gateway: sim.origin })
+  try {
+    await openApp(page, host)
+    await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'offline')
+    await page.getByTestId('nav-connection').click()
+    await expect(page.getByTestId('gateway-detail')).toContainText('certificate is not trusted yet')
+    await expect(page.getByTestId('certificate-fingerprint')).toHaveText(sim.fingerprint!)
+    await page.getByTestId('trust-certificate').click()
+    await page.getByTestId('confirm-trust').click()
+    await expect(page.getByRole('banner').getByTestId('connection-badge')).toHaveAttribute('data-state', 'authenticated')
+    await expect(page.getByTestId('certificate-panel')).toContainText('pinned for this gateway')
+    await page.screenshot({ path: join(SHOTS, 'connection-trust.png'), fullPage: true })
+  } finally {
+    await host.stop()
+    await sim.close()
+  }
   expect(consoleErrors).toEqual([])
 })

@@ -7,7 +7,7 @@ import { CpapiHttp } from './http'
 import { Pacer, type PacerClock } from './pacer'
 import { ContractInfo, HistoryResponse, SearchResults } from './parse'
 import { SessionKeeper } from './session'
-import { MarketStream, type StreamTimers } from './stream'
+import { MarketStream, type MarketStreamDeps, type StreamTimers } from './stream'
 
 export interface CpapiConnectionOptions {
   /** Gateway origin, e.g. `https://127.0.0.1:5000`. */
@@ -22,11 +22,17 @@ export interface CpapiConnectionOptions {
   timers: StreamTimers
   preferredAccount: () => string | null
   tickleMs?: number
+  /** Per-request timeout (headers and body), default 10 s. */
+  timeoutMs?: number
+  /** Extra stream hooks (the Broker's field subscriptions and order/session topics). */
+  streamHooks?: Pick<MarketStreamDeps, 'onFields' | 'onTopic' | 'topics'>
 }
 
+export type CpapiConnection = GatewayConnection & { keeper: SessionKeeper; http: CpapiHttp; stream: MarketStream; firstCheck: Promise<void>; clock: PacerClock }
+
 /** A Client Portal Gateway as the engine sees it: session, accounts and market data. */
-export function createCpapiConnection(o: CpapiConnectionOptions): GatewayConnection & { keeper: SessionKeeper; http: CpapiHttp; stream: MarketStream; firstCheck: Promise<void> } {
-  const http = new CpapiHttp({ baseUrl: o.url, ca: o.ca, pacer: new Pacer(o.clock), clock: o.clock })
+export function createCpapiConnection(o: CpapiConnectionOptions): CpapiConnection {
+  const http = new CpapiHttp({ baseUrl: o.url, ca: o.ca, pacer: new Pacer(o.clock), clock: o.clock, timeoutMs: o.timeoutMs })
   const keeper = new SessionKeeper({ http, url: o.displayUrl, now: o.now, preferredAccount: o.preferredAccount, loginUrl: o.loginUrl })
   const quoteListeners = new Set<(q: Quote) => void>()
   const stream = new MarketStream({
@@ -36,6 +42,7 @@ export function createCpapiConnection(o: CpapiConnectionOptions): GatewayConnect
     now: o.now,
     timers: o.timers,
     onQuote: (q) => quoteListeners.forEach((cb) => cb(q)),
+    ...o.streamHooks,
   })
   let streamed: number[] = []
 
@@ -117,6 +124,7 @@ export function createCpapiConnection(o: CpapiConnectionOptions): GatewayConnect
     http,
     stream,
     firstCheck,
+    clock: o.clock,
     current: () => keeper.current(),
     onStatus: (cb: (s: GatewayStatus) => void) => keeper.onStatus(cb),
     async reauthenticate() {

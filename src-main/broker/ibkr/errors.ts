@@ -21,6 +21,8 @@ export class GatewayUnreachableError extends Error {
   constructor(
     message: string,
     readonly path: string,
+    /** The TLS handshake failed because the gateway's certificate is not trusted (not pinned yet). */
+    readonly untrustedCertificate = false,
   ) {
     super(message)
     this.name = 'GatewayUnreachableError'
@@ -41,3 +43,6 @@ export class OutcomeUnknownError extends Error {
     this.name = 'OutcomeUnknownError'
   }
 }
+
+/** 404: the gateway has no such thing (order, contract, path). */
+export class NotFoundError extends GatewayHttpError {}

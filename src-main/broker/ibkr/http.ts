@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici'
-import { GatewayHttpError, GatewayUnreachableError, NoSessionError, OutcomeUnknownError, RateLimitedError } from './errors'
+import { isUntrustedCertificateError } from './certificate'
+import { GatewayHttpError, GatewayUnreachableError, NoSessionError, NotFoundError, OutcomeUnknownError, RateLimitedError } from './errors'
 import type { Pacer, PacerClock } from './pacer'
 
 export interface CpapiHttpOptions {
@@ -66,7 +67,7 @@ export class CpapiHttp {
       try {
         return await this.once<T>(method, path, o, true)
       } catch (e) {
-        const retryable = e instanceof GatewayUnreachableError || (e instanceof GatewayHttpError && e.status >= 500)
+        const retryable = (e instanceof GatewayUnreachableError && !e.untrustedCertificate) || (e instanceof GatewayHttpError && e.status >= 500)
         if (!retryable || attempt >= this.readAttempts) throw e
         await this.opts.clock.sleep(delay)
         delay = Math.min(delay * 2, 60_000)
@@ -90,6 +91,8 @@ export class CpapiHttp {
         })
       } catch (e) {
         const message = `${method} ${path}: ${e instanceof Error ? e.message : String(e)}`
+        // A refused certificate fails the handshake before anything is sent: never an unknown outcome.
+        if (isUntrustedCertificateError(e)) throw new GatewayUnreachableError(message, path, true)
         throw idempotent ? new GatewayUnreachableError(message, path) : new OutcomeUnknownError(message, path, e)
       }
       let text: string
@@ -114,6 +117,7 @@ export class CpapiHttp {
         throw new RateLimitedError(429, errorText(body, 'Too Many Requests'), path)
       }
       if (res.statusCode >= 500 && !idempotent) throw new OutcomeUnknownError(`${method} ${path}: ${res.statusCode} ${errorText(body, '')}`, path)
+      if (res.statusCode === 404) throw new NotFoundError(404, errorText(body, 'Not Found'), path)
       if (res.statusCode >= 400) throw new GatewayHttpError(res.statusCode, errorText(body, `HTTP ${res.statusCode}`), path)
       return body as T
     })

@@ -132,6 +132,9 @@ export class SessionKeeper {
       return this.set(state, state === 'expired' ? 'The gateway session expired. Log in again on the gateway page.' : 'The gateway is running but nobody is logged in. Open the gateway login page and log in.')
     }
     if (e instanceof RateLimitedError) return this.set(this.status.state, 'The gateway asked us to slow down (429); the next check waits for its penalty to pass.')
+    if (e instanceof GatewayUnreachableError && e.untrustedCertificate) {
+      return this.set('offline', `The gateway at ${this.d.url} answers, but its certificate is not trusted yet. Check its fingerprint on the Connection page and trust it.`)
+    }
     if (e instanceof GatewayUnreachableError) return this.set('offline', `The gateway at ${this.d.url} does not answer. Start it, or check Settings → Gateway.`)
     if (e instanceof GatewayHttpError && e.status === 503) return this.set('maintenance', 'The gateway is in maintenance. It reconnects by itself; no orders meanwhile.')
     const message = e instanceof Error ? e.message : String(e)

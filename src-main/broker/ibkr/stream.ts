@@ -20,6 +20,12 @@ export interface MarketStreamDeps {
   now: () => number
   timers: StreamTimers
   onQuote: (q: Quote) => void
+  /** Merged per-conid state after every `smd` push (all fields received so far). */
+  onFields?: (conid: number, merged: Readonly<Record<string, unknown>>) => void
+  /** Non-market topics: `sor` order updates, `sts` session state, `ntf`, `spl`, `act`, `blt`. */
+  onTopic?: (topic: string, message: Record<string, unknown>) => void
+  /** Topics subscribed after every (re)authentication, e.g. `sor+{}`, `spl+{}`. */
+  topics?: string[]
   heartbeatMs?: number
   resubscribeMs?: number
   maxBackoffMs?: number
@@ -29,6 +35,8 @@ export class MarketStream {
   private ws: WebSocket | null = null
   private authed = false
   private wanted = new Set<number>()
+  /** Extra fields per conid asked for through `watchFields` (on top of QUOTE_FIELDS). */
+  private readonly extra = new Map<number, Set<string>>()
   private subscribed = new Set<number>()
   private readonly merged = new Map<number, Record<string, unknown>>()
   private backoff = 1000
@@ -64,9 +72,38 @@ export class MarketStream {
 
   setConids(conids: number[]): void {
     this.wanted = new Set(conids)
+    this.sync()
+  }
+
+  /** Stream `fields` for `conid` as well, until `unwatchFields`; independent of `setConids`. */
+  watchFields(conid: number, fields: readonly string[]): void {
+    const set = this.extra.get(conid) ?? new Set<string>()
+    const grew = fields.some((f) => !set.has(f))
+    for (const f of fields) set.add(f)
+    this.extra.set(conid, set)
+    if (grew && this.authed) this.subscribe(conid) // a re-send adds fields
+    else this.sync()
+  }
+
+  unwatchFields(conid: number): void {
+    this.extra.delete(conid)
+    this.sync()
+  }
+
+  /** The merged state of a conid so far (empty before the first push). */
+  fieldsOf(conid: number): Readonly<Record<string, unknown>> {
+    return this.merged.get(conid) ?? {}
+  }
+
+  private activeConids(): Set<number> {
+    return new Set([...this.wanted, ...this.extra.keys()])
+  }
+
+  private sync(): void {
     if (!this.authed) return
-    for (const c of this.subscribed) if (!this.wanted.has(c)) this.unsubscribe(c)
-    for (const c of this.wanted) if (!this.subscribed.has(c)) this.subscribe(c)
+    const active = this.activeConids()
+    for (const c of this.subscribed) if (!active.has(c)) this.unsubscribe(c)
+    for (const c of active) if (!this.subscribed.has(c)) this.subscribe(c)
   }
 
   private open(): void {
@@ -101,25 +138,30 @@ export class MarketStream {
       this.authed = true
       this.backoff = 1000
       this.resubscribeAll()
+      for (const t of this.d.topics ?? []) this.send(t)
       return
     }
     if (typeof m.topic === 'string' && m.topic.startsWith('smd+')) {
       const conid = Number(m.topic.slice(4))
       const state = { ...(this.merged.get(conid) ?? {}), ...m }
       this.merged.set(conid, state)
+      this.d.onFields?.(conid, state)
       const q = toQuote(conid, state, this.d.now())
       if (q) this.d.onQuote(q)
+      return
     }
+    if (typeof m.topic === 'string' && m.topic !== 'system') this.d.onTopic?.(m.topic, m)
   }
 
   private resubscribeAll(): void {
     if (!this.authed) return
     this.subscribed.clear()
-    for (const c of this.wanted) this.subscribe(c)
+    for (const c of this.activeConids()) this.subscribe(c)
   }
 
   private subscribe(conid: number): void {
-    this.send(`smd+${conid}+${JSON.stringify({ fields: QUOTE_FIELDS })}`)
+    const fields = [...new Set([...QUOTE_FIELDS, ...(this.extra.get(conid) ?? [])])]
+    this.send(`smd+${conid}+${JSON.stringify({ fields })}`)
     this.subscribed.add(conid)
   }
 

@@ -1,0 +1,128 @@
+import { z } from 'zod'
+import { conid, num, optNum } from './parse'
+
+// Lenient schemas for order, execution and portfolio answers (IBKR.md §3.4–§3.8). Unknown keys
+// pass; numbers may be strings ("457.00", "1,300"); ids may be numbers or strings. IBKR's real
+// field names are kept here and mapped to ours in cpapi-broker.ts.
+
+const id = z.union([z.string(), z.number()]).transform(String)
+const optStr = z.string().nullable().optional()
+
+/** A reply message: the gateway wants a confirmation (`id` is a reply id, not an order id). */
+export const ReplyMessage = z.looseObject({
+  id: z.string(),
+  message: z.array(z.string()).optional(),
+  messageIds: z.array(z.string()).optional(),
+  isSuppressed: z.boolean().optional(),
+})
+
+export const OrderAck = z.looseObject({ order_id: id, order_status: z.string().optional() })
+
+/** Submit / reply / modify answer: an array (or a bare object) of reply messages or acks. */
+export const OrderAnswerRows = z
+  .union([z.array(z.union([ReplyMessage, OrderAck])), ReplyMessage, OrderAck])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+
+export const LiveOrdersResponse = z.looseObject({
+  orders: z
+    .array(
+      z.looseObject({
+        orderId: id,
+        acct: optStr,
+        account: optStr,
+        conid: conid,
+        ticker: optStr,
+        side: z.string(),
+        orderType: z.string().optional(),
+        origOrderType: optStr,
+        status: z.string(),
+        totalSize: optNum,
+        filledQuantity: optNum,
+        remainingQuantity: optNum,
+        price: optNum,
+        avgPrice: optNum,
+        timeInForce: optStr,
+        order_ref: optStr,
+      }),
+    )
+    .optional(),
+  snapshot: z.boolean().optional(),
+})
+
+export const OrderStatusResponse = z.looseObject({
+  order_id: id,
+  conid: conid,
+  order_status: z.string(),
+  side: z.string(),
+  total_size: optNum,
+  cum_fill: optNum,
+  limit_price: optNum,
+  average_price: optNum,
+  order_not_editable: z.boolean().optional(),
+  cannot_cancel_order: z.boolean().optional(),
+})
+
+export const TradesResponse = z.array(
+  z.looseObject({
+    execution_id: z.string(),
+    order_id: id.optional(),
+    order_ref: optStr,
+    conid: conid,
+    symbol: optStr,
+    side: z.string(),
+    size: num,
+    price: num,
+    commission: optNum,
+    trade_time_r: z.number().optional(),
+    account: optStr,
+  }),
+)
+
+export const PositionsResponse = z.array(
+  z.looseObject({
+    conid: conid,
+    ticker: optStr,
+    contractDesc: optStr,
+    position: num,
+    avgCost: optNum,
+    mktPrice: optNum,
+    mktValue: optNum,
+    unrealizedPnl: optNum,
+    realizedPnl: optNum,
+    currency: optStr,
+  }),
+)
+
+export const LedgerResponse = z.record(
+  z.string(),
+  z.looseObject({
+    cashbalance: optNum,
+    netliquidationvalue: optNum,
+    stockmarketvalue: optNum,
+    unrealizedpnl: optNum,
+    realizedpnl: optNum,
+  }),
+)
+
+export const SummaryResponse = z.record(
+  z.string(),
+  z.looseObject({ amount: optNum, value: z.unknown().optional(), isNull: z.boolean().optional() }),
+)
+
+export const PnlResponse = z.looseObject({
+  upnl: z.record(z.string(), z.looseObject({ dpl: optNum, upl: optNum, nl: optNum, mv: optNum })).optional(),
+})
+
+const Amounts = z.looseObject({ amount: optNum, commission: optNum, total: optNum, change: optNum }).optional()
+export const WhatIfResponse = z.looseObject({
+  amount: Amounts,
+  initial: Amounts,
+  maintenance: Amounts,
+  warn: z.string().nullable().optional(),
+  error: z.string().nullable().optional(),
+})
+
+export const CancelResponse = z.looseObject({ msg: z.string().optional(), order_id: id.optional(), error: z.string().optional() })
+
+/** Snapshot rows: an array matched on `conid`, values as strings. */
+export const SnapshotRows = z.array(z.looseObject({ conid: conid }))
