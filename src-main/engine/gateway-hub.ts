@@ -1,5 +1,6 @@
 import { fingerprintOfPem, peekCertificate } from '../broker/ibkr/certificate'
-import { createCpapiConnection } from '../broker/ibkr/connection'
+import type { Broker } from '../broker/broker'
+import { createCpapiBroker, type CpapiBroker } from '../broker/ibkr/cpapi-broker'
 import type { StreamTimers } from '../broker/ibkr/stream'
 import type { GatewayCertificate, GatewayStatus } from '../contract/models'
 import { RpcError } from '../rpc/errors'
@@ -27,6 +28,8 @@ const FIRST_CHECK_WAIT_MS = 1500
 
 export interface GatewayHub {
   connection(): GatewayConnection
+  /** The broker behind the connection: orders, executions and portfolio reads (part 4 builds on it). */
+  broker(): Broker
   retarget(url: string): Promise<void>
   /** The certificate the configured gateway presents, and whether it is pinned. */
   certificate(): Promise<GatewayCertificate>
@@ -50,26 +53,29 @@ export const realStreamTimers: StreamTimers = {
 
 export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): Promise<GatewayHub> {
   let sim: SimGateway | null = null
+  let broker: CpapiBroker
   let conn: GatewayConnection
   let offStatus: () => void = () => {}
   const clock = { now: d.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()) }
 
-  async function open(url: string): Promise<GatewayConnection> {
+  async function open(url: string): Promise<CpapiBroker> {
     let c
     if (url === 'sim') {
       sim = await startSimGateway({ seed: d.simSeed, clock: 'real', tickMs: d.simTickMs, calendar: 'always-open', auth: { initial: 'authenticated', dailyReset: null } })
-      c = createCpapiConnection({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
+      c = createCpapiBroker({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
     } else {
       const origin = new URL(url).origin
       const pem = d.certificates.get(origin)
-      c = createCpapiConnection({ url: origin, displayUrl: url, ca: pem, fingerprint: pem ? fingerprintOfPem(pem) : null, loginUrl: `${origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
+      c = createCpapiBroker({ url: origin, displayUrl: url, ca: pem, fingerprint: pem ? fingerprintOfPem(pem) : null, loginUrl: `${origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
     }
     // Start with a known session state when the gateway answers quickly; never hold start-up long.
-    await Promise.race([c.firstCheck, new Promise((r) => setTimeout(r, FIRST_CHECK_WAIT_MS).unref())])
+    await Promise.race([c.start(), new Promise((r) => setTimeout(r, FIRST_CHECK_WAIT_MS).unref())])
     return c
   }
 
-  function adopt(c: GatewayConnection) {
+  function adopt(b: CpapiBroker) {
+    broker = b
+    const c = b.connection
     conn = c
     offStatus = c.onStatus((s: GatewayStatus) => d.bus.emit('gateway.status', s))
     d.onConnection(c)
@@ -78,7 +84,7 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
 
   async function close() {
     offStatus()
-    await conn.stop()
+    await broker.stop()
     await sim?.close()
     sim = null
   }
@@ -87,6 +93,7 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
   adopt(await open(initialUrl))
   return {
     connection: () => conn,
+    broker: () => broker,
     async retarget(url) {
       await close()
       currentUrl = url

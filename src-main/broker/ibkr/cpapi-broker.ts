@@ -84,6 +84,11 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
     return serialised(async () => toOrderAnswer(parseOutcome(OrderAnswerRows, await http.post(path, { body }), path)))
   }
 
+  let liveOrdersPrimed = false
+  keeper.onStatus((s) => {
+    if (s.state !== 'authenticated') liveOrdersPrimed = false // a new brokerage session needs a new preflight
+  })
+
   const withAccount = (accountId: string, orders: OrderTicket[]) => ({ orders: orders.map((t) => ({ acctId: accountId, ...t })) })
 
   return {
@@ -158,8 +163,13 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
     },
 
     async liveOrders({ accountId, force }) {
-      const r = LiveOrdersResponse.parse(await http.get('/iserver/account/orders', { query: { accountId, force: force ? true : undefined } }))
-      return (r.orders ?? [])
+      // The first read of a brokerage session (preflight) and a `force=true` read (cache cleared)
+      // answer an empty list by design: follow them with one plain read (IBKR.md §3.7).
+      const read = async (f: boolean) => LiveOrdersResponse.parse(await http.get('/iserver/account/orders', { query: { accountId, force: f || undefined } })).orders ?? []
+      let rows = await read(force === true)
+      if (force === true || (!liveOrdersPrimed && rows.length === 0)) rows = await read(false)
+      liveOrdersPrimed = true
+      return rows
         .filter((x) => (x.acct ?? x.account ?? accountId) === accountId) // `filters` is unreliable: filter here
         .map((x) => ({
           orderId: x.orderId,

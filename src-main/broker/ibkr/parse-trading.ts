@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { conid, num, optNum } from './parse'
+import { conid, num, toNumber } from './parse'
 
 // Lenient schemas for order, execution and portfolio answers (IBKR.md §3.4–§3.8). Unknown keys
 // pass; numbers may be strings ("457.00", "1,300"); ids may be numbers or strings. IBKR's real
@@ -7,6 +7,11 @@ import { conid, num, optNum } from './parse'
 
 const id = z.union([z.string(), z.number()]).transform(String)
 const optStr = z.string().nullable().optional()
+/** A number that may be missing, null, or a string: `null` unless readable. */
+const optNum = z
+  .unknown()
+  .optional()
+  .transform((v) => toNumber(v))
 
 /** A reply message: the gateway wants a confirmation (`id` is a reply id, not an order id). */
 export const ReplyMessage = z.looseObject({

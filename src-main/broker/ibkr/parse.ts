@@ -25,7 +25,10 @@ export const num = z.unknown().transform((v, ctx) => {
   }
   return n
 })
-export const optNum = z.unknown().transform((v) => toNumber(v))
+export const optNum = z
+  .unknown()
+  .optional()
+  .transform((v) => (v === undefined ? null : toNumber(v)))
 export const conid = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(Number)
 
 export const AuthStatus = z.looseObject({

@@ -64,6 +64,8 @@ export class SessionKeeper {
     this.initialised = false
   }
   private chosen: string | null = null
+  /** Why the last `ssodh/init` failed, for the sentence once automatic re-inits stop. */
+  private lastInitFail: string | null = null
 
   private async step(): Promise<void> {
     try {
@@ -90,11 +92,13 @@ export class SessionKeeper {
       const now = this.d.now()
       this.initAttempts = this.initAttempts.filter((t) => t > now - INIT_WINDOW_MS)
       if (this.initAttempts.length >= MAX_INITS) {
-        return this.set('unauthenticated', `The brokerage session would not start${auth.fail ? ` (${auth.fail})` : ''}. Reauthenticate, or log in again on the gateway page.`)
+        const fail = auth.fail ?? this.lastInitFail
+        return this.set('unauthenticated', `The brokerage session would not start${fail ? ` (${fail})` : ''}. Reauthenticate, or log in again on the gateway page.`)
       }
       this.initAttempts.push(now)
       const init = AuthStatus.parse(await this.d.http.postRead('/iserver/auth/ssodh/init', { body: { publish: true, compete: false } }))
       if (!init.authenticated || init.competing) {
+        this.lastInitFail = init.fail ?? null
         return this.set(init.competing ? 'competing' : 'unauthenticated', init.fail ? `The gateway refused to start the brokerage session: ${init.fail}.` : 'Logged in, but the brokerage session is not up yet.')
       }
     }
@@ -122,6 +126,10 @@ export class SessionKeeper {
     }
     const paper = (id: string) => acc.isPaper === true || id.startsWith('DU') || titles.get(id)?.type === 'DEMO'
     this.accountList = ids.map((id) => ({ id, title: titles.get(id)?.title ?? null, currency: titles.get(id)?.currency ?? null, paper: paper(id), selected: id === selected }))
+    // Step 5, preflights: the first live-orders and PnL reads of a session come back empty by design.
+    for (const path of ['/iserver/account/orders', '/iserver/account/pnl/partitioned']) {
+      await this.d.http.get(path, { query: path.endsWith('orders') ? { accountId: selected } : {} }).catch(() => undefined)
+    }
     this.initialised = true
   }
 
