@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { IndicatorSpec, IndicatorSpecs, INDICATORS, type IndicatorSpecInput } from '../../contract/indicators'
 import type { Bar } from '../../contract/models'
-import { computeIndicators, IndicatorStream } from './engine'
+import { computeIndicators, computeIndicatorSeries, IndicatorStream, warmupBars } from './engine'
 import { randomWalkBars } from './fixtures'
 import { SuperTrend } from './supertrend'
 import { anchorKey, AnchoredVwap } from './vwap'
@@ -57,6 +57,16 @@ describe('computeIndicators', () => {
     expect(first('vwap')).toBe(0)
   })
 
+  it('reports each indicator\'s warm-up: the first value lands at warmupBars − 1', () => {
+    const firstValue = (id: string) => Math.max(...Object.values(results.find((r) => r.id === id)!.series).map((values) => values.findIndex((v) => v !== null)))
+    expect(specs.map((spec) => [spec.id, firstValue(spec.id)])).toEqual(specs.map((spec) => [spec.id, warmupBars(spec) - 1]))
+  })
+
+  it('also gives the series keyed by spec id and output name', () => {
+    const byId = computeIndicatorSeries(bars, specs)
+    for (const r of results) expect(byId[r.id]).toEqual(r.series)
+  })
+
   it('labels each configured indicator', () => {
     expect(results.find((r) => r.id === 'bb')!.label).toBe('BB 20,2')
     expect(results.find((r) => r.id === 'obv')!.label).toBe('OBV')
@@ -98,6 +108,32 @@ describe('IndicatorStream', () => {
         }
       }),
       { numRuns: 150, seed: 4242 },
+    )
+  })
+
+  it('update() for the forming bar and close() when it closes give the batch numbers (property)', () => {
+    fc.assert(
+      fc.property(arbBars, fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { maxLength: 3 }), (bars, wiggles) => {
+        const stream = new IndicatorStream(specs)
+        let last: Record<string, Record<string, number | null>> = {}
+        for (const bar of bars) {
+          for (const w of wiggles) {
+            const c = bar.o * (1 + w)
+            stream.update({ ...bar, c, h: Math.max(bar.o, c), l: Math.min(bar.o, c), v: Math.floor(bar.v / 3) })
+          }
+          last = stream.close(bar)
+        }
+        const batch = computeIndicatorSeries(bars, specs)
+        for (const [id, series] of Object.entries(batch)) {
+          for (const [name, values] of Object.entries(series)) {
+            const a = values.at(-1) ?? null
+            const b = last[id]![name] ?? null
+            if (a === null || b === null) expect(a).toBe(b)
+            else expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)))
+          }
+        }
+      }),
+      { numRuns: 100, seed: 777 },
     )
   })
 })

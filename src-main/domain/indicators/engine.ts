@@ -125,14 +125,36 @@ function prepare(spec: IndicatorSpec): Run {
 export class IndicatorStream {
   private readonly runs: Run[]
   private count = 0
+  /** Whether the newest bar is still forming (set by `update`, cleared by `close`). */
+  private forming = false
 
   constructor(specs: readonly IndicatorSpec[]) {
     this.runs = specs.map(prepare)
   }
 
+  /** The forming bar changed: replaces it if one is forming, else opens it as a new bar. */
+  update(bar: Bar): Record<string, IndicatorValues> {
+    const values = this.forming ? this.run(bar, true) : this.push(bar)
+    this.forming = true
+    return values
+  }
+
+  /** A bar closed with its final values: settles the forming bar, or adds it if none was forming. */
+  close(bar: Bar): Record<string, IndicatorValues> {
+    const values = this.forming ? this.run(bar, true) : this.push(bar)
+    this.forming = false
+    return values
+  }
+
+  /** Alias of `close`: a closed bar. */
+  add(bar: Bar): Record<string, IndicatorValues> {
+    return this.close(bar)
+  }
+
   /** A new bar: returns each indicator's values at it, by spec id. */
   push(bar: Bar): Record<string, IndicatorValues> {
     this.count++
+    this.forming = false
     return this.run(bar, false)
   }
 
@@ -182,4 +204,44 @@ export function computeIndicators(bars: readonly Bar[], specs: readonly Indicato
 
 function finite(v: number | null | undefined): number | null {
   return v === null || v === undefined || !Number.isFinite(v) ? null : v
+}
+
+/** Every indicator's series by spec id, then by output name: `{ [specId]: { [seriesName]: values } }`. */
+export function computeIndicatorSeries(
+  bars: readonly Bar[],
+  specs: readonly IndicatorSpec[],
+): Record<string, Record<string, (number | null)[]>> {
+  return Object.fromEntries(computeIndicators(bars, specs).map((r) => [r.id, r.series]))
+}
+
+/**
+ * Bars an indicator needs before its first value (its first non-null index is this minus one).
+ * EMA-based outputs are masked for 3 × period bars (see the note on `emaWarmup`).
+ */
+export function warmupBars(spec: IndicatorSpec): number {
+  switch (spec.type) {
+    case 'sma':
+    case 'wma':
+    case 'bb':
+    case 'cci':
+      return spec.params.period
+    case 'ema':
+      return emaWarmup(spec.params.period)
+    case 'macd':
+      return emaWarmup(spec.params.slow)
+    case 'rsi':
+      return spec.params.period + 1
+    case 'atr':
+      return spec.params.period
+    case 'supertrend':
+      return spec.params.atrPeriod
+    case 'stoch':
+      return spec.params.kPeriod + spec.params.kSlowing + spec.params.dPeriod - 2
+    case 'adx':
+      return 2 * spec.params.period - 1
+    case 'obv':
+      return 2 // OBV needs a previous close to sign the volume
+    case 'vwap':
+      return 1
+  }
 }

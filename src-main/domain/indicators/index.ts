@@ -1,3 +1,3 @@
-export { computeIndicators, IndicatorStream, type IndicatorValues } from './engine'
+export { computeIndicators, computeIndicatorSeries, IndicatorStream, warmupBars, type IndicatorValues } from './engine'
 export { SuperTrend, type SuperTrendPoint } from './supertrend'
 export { AnchoredVwap, anchorKey, type VwapAnchor } from './vwap'
