@@ -14,6 +14,7 @@ import { createDispatcher } from './rpc/dispatcher'
 import { createEventBus, type EventBus } from './rpc/event-bus'
 import { createRpcServer, type RpcServer } from './rpc/server'
 import { openStore, startCheckpointer, type Store } from './store/db'
+import { abortInterruptedRuns } from './store/lineage-repo'
 import { getOrInitSetting, readSettings, writeSettings } from './store/settings-repo'
 
 export const APP_VERSION = version
@@ -61,6 +62,8 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     const h = timers.setInterval(fn, ms)
     return () => timers.clearInterval(h)
   })
+  const aborted = abortInterruptedRuns(store.db, now())
+  if (aborted.length > 0) cfg.onInternalError?.('startup', new Error(`Marked ${aborted.length} interrupted run(s) aborted: ${aborted.join(', ')}`))
   const bus = createEventBus({ validate: cfg.strictContracts ?? false })
   const settings = createSettingsService({ db: store.db, bus, now, overrides: cfg.overrides, dataDir: cfg.dataDir, envApiKey: cfg.envApiKey, secrets: cfg.secrets })
 
@@ -100,7 +103,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     return { ok: db === 'ok', version, gateway: { url: g.url, state: g.state }, db, host: cfg.host, startedAt, dataDir }
   }
 
-  const handlers = createHandlers({ now, health, settings, hub, market, openGatewayLogin: cfg.openGatewayLogin })
+  const handlers = createHandlers({ db: store.db, now, health, settings, hub, market, openGatewayLogin: cfg.openGatewayLogin })
   const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
 
   let stopped: Promise<void> | null = null

@@ -4,9 +4,12 @@ import type { GatewayHub } from './engine/gateway-hub'
 import type { MarketService } from './engine/market'
 import type { SettingsService } from './engine/settings'
 import { RpcError } from './rpc/errors'
+import type { Db } from './store/db'
+import { getRun, listRuns, stepStats } from './store/lineage-repo'
 import type { Handlers } from './rpc/dispatcher'
 
 export interface Services {
+  db: Db
   now(): number
   health(): Health
   settings: SettingsService
@@ -48,6 +51,13 @@ export function createHandlers(s: Services): Handlers {
     'marketData.watch': ({ conids }) => s.market.watch(conids),
     'marketData.quotes': ({ conids }) => s.market.quotes(conids),
     'indicators.compute': ({ bars, indicators }) => computeIndicators(bars, indicators),
+    'runs.list': (f) => listRuns(s.db, f),
+    'lineage.getRun': ({ runId }) => {
+      const run = getRun(s.db, runId)
+      if (!run) throw new RpcError('NOT_FOUND', `No run ${runId}`)
+      return run
+    },
+    'lineage.stepStats': ({ from, to }) => stepStats(s.db, from, to),
     'watchlist.list': () => s.market.watchlist(),
     'watchlist.add': ({ conid }) => s.market.addToWatchlist(conid),
     'watchlist.remove': ({ conid }) => s.market.removeFromWatchlist(conid),

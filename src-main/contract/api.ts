@@ -13,6 +13,9 @@ import {
   IndicatorResult,
   InstrumentDetails,
   Quote,
+  RunStatus,
+  RunStep,
+  RunSummary,
   SearchResult,
   SettingsPatch,
   SettingsView,
@@ -56,6 +59,24 @@ export const api = {
   'indicators.compute': {
     input: z.object({ bars: z.array(Bar).min(1).max(5000), indicators: IndicatorSpecs }).strict(),
     output: z.array(IndicatorResult),
+  },
+  'runs.list': {
+    input: z
+      .object({
+        strategyId: z.string().max(64).optional(),
+        status: RunStatus.optional(),
+        from: z.number().int().optional(),
+        to: z.number().int().optional(),
+        before: z.number().int().optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    output: z.array(RunSummary),
+  },
+  'lineage.getRun': { input: z.object({ runId: z.string().min(1).max(64) }).strict(), output: RunSummary.extend({ steps: z.array(RunStep) }) },
+  'lineage.stepStats': {
+    input: z.object({ from: z.number().int(), to: z.number().int() }).strict(),
+    output: z.array(z.object({ step: z.string(), total: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })),
   },
   'watchlist.list': { input: Empty, output: z.array(WatchlistItem) },
   'watchlist.add': { input: z.object({ conid: Conid }).strict(), output: z.array(WatchlistItem) },

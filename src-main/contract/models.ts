@@ -264,3 +264,49 @@ export const GatewayCertificate = z.object({
   trusted: z.boolean(),
 })
 export type GatewayCertificate = z.infer<typeof GatewayCertificate>
+
+/** The canonical steps of a run, in order (PRODUCT.md). */
+export const StepId = z.enum([
+  'check_session',
+  'load_strategy',
+  'fetch_market_data',
+  'compute_indicators',
+  'render_charts',
+  'llm_analysis',
+  'validate_signal',
+  'risk_check',
+  'place_order',
+  'track_order',
+  'update_portfolio',
+  'complete',
+])
+export type StepId = z.infer<typeof StepId>
+
+export const StepError = z.object({ message: z.string(), stack: z.string().nullable(), partialOutput: z.unknown().optional() })
+
+export const RunStep = z.object({
+  step: StepId,
+  seq: z.number().int(),
+  attempt: z.number().int(),
+  status: StepStatus,
+  startedAt: z.number().int(),
+  durationMs: z.number(),
+  input: z.unknown(),
+  output: z.unknown(),
+  error: StepError.nullable(),
+  artifacts: z.array(z.string()),
+})
+export type RunStep = z.infer<typeof RunStep>
+
+export const RunSummary = z.object({
+  id: z.string(),
+  strategyId: z.string().nullable(),
+  trigger: RunTrigger,
+  status: RunStatus,
+  startedAt: z.number().int(),
+  endedAt: z.number().int().nullable(),
+  scheduledFor: z.number().int().nullable(),
+  replayOf: z.string().nullable(),
+  error: z.string().nullable(),
+})
+export type RunSummary = z.infer<typeof RunSummary>

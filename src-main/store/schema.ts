@@ -236,6 +236,8 @@ export const runSteps = sqliteTable(
     check('run_steps_error_json', nullOr(t.error, sql`json_valid(${t.error})`)),
     uniqueIndex('run_steps_run_seq_attempt').on(t.runId, t.seq, t.attempt),
     index('run_steps_step_started').on(t.step, t.startedAt),
+    // Covering index for step statistics: the scan never touches the (large) rows.
+    index('run_steps_stats').on(t.step, t.startedAt, t.status, t.durationMs),
   ],
 )
 

@@ -43,6 +43,8 @@ describe('web host (child process, port 0, temporary data folder)', () => {
     const { client, ws } = await connectRpc(h.port, h.token)
     const health = await client.call('system.health', {})
     expect(health).toMatchObject({ ok: true, db: 'ok', host: 'web', dataDir: h.dataDir })
+    expect(await client.call('runs.list', {})).toEqual([])
+    expect(await client.call('lineage.getRun', { runId: 'missing' }).catch((e: unknown) => e)).toMatchObject({ code: 'NOT_FOUND' })
     ws.close()
   })
 

@@ -1,0 +1,1 @@
+CREATE INDEX `run_steps_stats` ON `run_steps` (`step`,`started_at`,`status`,`duration_ms`);

@@ -1,0 +1,156 @@
+import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm'
+import { StepId as StepIdSchema, type RunStep, type RunSummary, type StepId } from '../contract/models'
+
+const StepIdValues = StepIdSchema.options
+import type { Db } from './db'
+import { runs, runSteps } from './schema'
+
+// The lineage store (F8/F17): one `runs` row per run, one `run_steps` row per finished step
+// attempt, each written in its own short transaction so nothing recorded is ever lost to a later
+// failure. Reads serve the timeline: recent runs by page, one run with its ordered steps, stats.
+
+export interface NewRun {
+  id: string
+  strategyId: string | null
+  trigger: RunSummary['trigger']
+  startedAt: number
+  scheduledFor: number | null
+  replayOf: string | null
+  appVersion: string
+}
+
+export interface StepRecord {
+  runId: string
+  step: StepId
+  seq: number
+  attempt: number
+  status: RunStep['status']
+  startedAt: number
+  durationMs: number
+  input: unknown
+  output: unknown
+  error: RunStep['error']
+  artifacts: string[]
+}
+
+export function createRun(db: Db, r: NewRun): void {
+  db.insert(runs)
+    .values({ id: r.id, strategyId: r.strategyId, trigger: r.trigger, status: 'running', scheduledFor: r.scheduledFor, replayOf: r.replayOf, startedAt: r.startedAt, appVersion: r.appVersion })
+    .run()
+}
+
+export function recordStep(db: Db, s: StepRecord): void {
+  db.insert(runSteps)
+    .values({ runId: s.runId, step: s.step, seq: s.seq, attempt: s.attempt, status: s.status, startedAt: s.startedAt, durationMs: s.durationMs, input: s.input ?? null, output: s.output ?? null, error: s.error, artifacts: s.artifacts })
+    .run()
+}
+
+export function finishRun(db: Db, id: string, status: 'succeeded' | 'failed' | 'aborted', endedAt: number, error: string | null, summary: unknown): void {
+  db.update(runs).set({ status, endedAt, error, summary: summary ?? null }).where(and(eq(runs.id, id), eq(runs.status, 'running'))).run()
+}
+
+/** At start-up: runs a crash left `running` become `aborted`. Returns their ids. */
+export function abortInterruptedRuns(db: Db, at: number): string[] {
+  const ids = db.select({ id: runs.id }).from(runs).where(eq(runs.status, 'running')).all().map((r) => r.id)
+  if (ids.length > 0) db.update(runs).set({ status: 'aborted', endedAt: at, error: 'The app stopped while this run was in progress' }).where(eq(runs.status, 'running')).run()
+  return ids
+}
+
+const summaryOf = (r: typeof runs.$inferSelect): RunSummary => ({
+  id: r.id,
+  strategyId: r.strategyId,
+  trigger: r.trigger as RunSummary['trigger'],
+  status: r.status as RunSummary['status'],
+  startedAt: r.startedAt,
+  endedAt: r.endedAt,
+  scheduledFor: r.scheduledFor,
+  replayOf: r.replayOf,
+  error: r.error,
+})
+
+export interface RunFilter {
+  strategyId?: string
+  status?: RunSummary['status']
+  from?: number
+  to?: number
+  /** Keyset paging: runs that started before this (exclusive). */
+  before?: number
+  limit: number
+}
+
+/** Newest first, keyset-paged on `started_at` (fast at any depth). */
+export function listRuns(db: Db, f: RunFilter): RunSummary[] {
+  const where = and(
+    f.strategyId ? eq(runs.strategyId, f.strategyId) : undefined,
+    f.status ? eq(runs.status, f.status) : undefined,
+    f.from !== undefined ? gte(runs.startedAt, f.from) : undefined,
+    f.to !== undefined ? lte(runs.startedAt, f.to) : undefined,
+    f.before !== undefined ? lt(runs.startedAt, f.before) : undefined,
+  )
+  return db.select().from(runs).where(where).orderBy(desc(runs.startedAt)).limit(f.limit).all().map(summaryOf)
+}
+
+export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) | null {
+  const r = db.select().from(runs).where(eq(runs.id, id)).get()
+  if (!r) return null
+  const steps = db
+    .select()
+    .from(runSteps)
+    .where(eq(runSteps.runId, id))
+    .orderBy(runSteps.seq, runSteps.attempt)
+    .all()
+    .map(
+      (s): RunStep => ({
+        step: s.step as StepId,
+        seq: s.seq,
+        attempt: s.attempt,
+        status: s.status as RunStep['status'],
+        startedAt: s.startedAt,
+        durationMs: s.durationMs,
+        input: s.input,
+        output: s.output,
+        error: s.error as RunStep['error'],
+        artifacts: s.artifacts as string[],
+      }),
+    )
+  return { ...summaryOf(r), steps }
+}
+
+export interface StepStats {
+  step: string
+  total: number
+  succeeded: number
+  failed: number
+  p50Ms: number | null
+  p95Ms: number | null
+}
+
+/**
+ * Per step over a time window: counts and duration percentiles, one indexed range per step
+ * (`run_steps(step, started_at)`), so it stays fast on a large store.
+ */
+export function stepStats(db: Db, from: number, to: number): StepStats[] {
+  const out: StepStats[] = []
+  for (const step of StepIdValues) {
+    const rows = db
+      .select({ status: runSteps.status, d: runSteps.durationMs })
+      .from(runSteps)
+      .where(and(eq(runSteps.step, step), gte(runSteps.startedAt, from), lte(runSteps.startedAt, to)))
+      .all()
+    if (rows.length === 0) continue
+    const d = Float64Array.from(rows, (r) => r.d).sort()
+    const at = (p: number) => d[Math.min(d.length - 1, Math.ceil(p * d.length) - 1)]!
+    let ok = 0
+    let failed = 0
+    for (const r of rows) {
+      if (r.status === 'succeeded') ok++
+      else if (r.status === 'failed') failed++
+    }
+    out.push({ step, total: rows.length, succeeded: ok, failed, p50Ms: at(0.5), p95Ms: at(0.95) })
+  }
+  return out
+}
+
+export function countRuns(db: Db): number {
+  return db.select({ n: sql<number>`count(*)` }).from(runs).get()!.n
+}
