@@ -23,7 +23,7 @@ export default defineConfig({
     root: resolve(__dirname, 'src-renderer'),
     base: './',
     build: {
-      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
+      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html'), capture: resolve(__dirname, 'src-renderer/capture.html') } },
     },
     plugins: [react()],
   },

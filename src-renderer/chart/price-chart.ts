@@ -106,6 +106,8 @@ export class PriceChart {
       if (result.type === 'rsi') this.addRsiGuides(lines[0]?.series)
       this.drawn.push({ result, lines })
     }
+    // Candles get most of the height (LLM.md §11: ~360 of 640 px; volume ~80; each oscillator ~100).
+    this.chart.panes().forEach((pane, i) => pane.setStretchFactor(i === 0 ? 3.6 : i === 1 && this.opts.volumePane ? 0.8 : 1))
     this.chart.timeScale().fitContent()
   }
 

@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { IndicatorSpecs } from '../contract/indicators'
+import { computeIndicators } from '../domain/indicators'
+import { randomWalkBars } from '../domain/indicators/fixtures'
+import { openStore } from '../store/db'
+import { putArtifact, readArtifact } from '../store/artifacts'
+import { pngSize, type ChartCapture } from './capture'
+import { startChromiumCapture } from './chromium-capture'
+
+// Real Chromium, the real chart component, the real artifact store (LLM.md §11).
+
+const CHROMIUM = process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium'
+let capture: ChartCapture
+beforeAll(async () => {
+  capture = await startChromiumCapture({ executablePath: CHROMIUM, rendererDir: resolve(__dirname, '../../out/renderer') })
+}, 30_000)
+afterAll(() => capture?.close())
+
+const bars = randomWalkBars(300, 21)
+const specs = IndicatorSpecs.parse([
+  { id: 'sma20', type: 'sma', params: { period: 20 } },
+  { id: 'bb', type: 'bb' },
+  { id: 'st', type: 'supertrend' },
+  { id: 'macd', type: 'macd' },
+  { id: 'rsi', type: 'rsi' },
+])
+const spec = { title: 'AAPL · 1D · 2026-11-20', width: 1024, height: 640, bars, indicators: computeIndicators(bars, specs), levels: { entry: 101, stop: 96, targets: [110, 115] } }
+
+describe('chart capture in Chromium', () => {
+  it('draws a 1024×640 PNG from exactly the given bars, identical every time', async () => {
+    const a = await capture.capture(spec)
+    expect(pngSize(a)).toEqual({ width: 1024, height: 640 })
+    const b = await capture.capture(spec)
+    expect(b.equals(a)).toBe(true)
+    const other = await capture.capture({ ...spec, bars: bars.slice(0, 250), indicators: computeIndicators(bars.slice(0, 250), specs) })
+    expect(other.equals(a)).toBe(false)
+  })
+
+  it('stores images content-addressed: the same pixels share one file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-artifacts-'))
+    const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+    const png = await capture.capture(spec)
+    const first = putArtifact(store.db, dir, png, 'chart', 'image/png', 1)
+    const again = putArtifact(store.db, dir, await capture.capture(spec), 'chart', 'image/png', 2)
+    expect(again).toEqual(first)
+    expect(first.path).toBe(join('artifacts', first.sha256.slice(0, 2), `${first.sha256}.png`))
+    expect(readFileSync(join(dir, first.path)).equals(png)).toBe(true)
+    expect(readArtifact(store.db, dir, first.sha256)).toEqual({ mime: 'image/png', content: png })
+    expect(store.sqlite.prepare('SELECT count(*) AS n FROM artifacts').get()).toEqual({ n: 1 })
+    store.close()
+  })
+
+  it('rejects a spec outside the chart contract', async () => {
+    await expect(capture.capture({ ...spec, width: 10 })).rejects.toThrow()
+  })
+})
