@@ -32,18 +32,17 @@ async function serveBuild(root: string): Promise<{ server: Server; origin: strin
 export async function startChromiumCapture(opts: { executablePath: string; rendererDir: string }): Promise<ChartCapture> {
   const { server, origin } = await serveBuild(opts.rendererDir)
   let browser: Browser | null = null
-  let page: Page | null = null
+  let warm: Page
   try {
     browser = await chromium.launch({ executablePath: opts.executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
-    page = await browser.newPage({ viewport: { width: 1600, height: 1200 }, deviceScaleFactor: 1 })
-    await page.goto(`${origin}/capture.html`)
-    await page.waitForSelector('[data-capture-state="ready"]', { state: 'attached', timeout: 15_000 })
+    warm = await browser.newPage({ viewport: { width: 1600, height: 1200 }, deviceScaleFactor: 1 })
+    await warm.goto(`${origin}/capture.html`)
+    await warm.waitForSelector('[data-capture-state="ready"]', { state: 'attached', timeout: 15_000 })
   } catch (e) {
     await browser?.close()
     server.close()
-    throw new Error(`Chart capture could not start Chromium at ${opts.executablePath}: ${e instanceof Error ? e.message : String(e)}. Install it (apt-get install chromium) or set IBKR_WS_CHROMIUM.`)
+    throw new Error(`Chart capture could not start Chromium at ${opts.executablePath}: ${e instanceof Error ? e.message : String(e)}. Install it (apt-get install chromium) or set IBKR_WS_CHROMIUM.`, { cause: e })
   }
-  const warm = page
   let queue: Promise<unknown> = Promise.resolve()
   return {
     async capture(spec) {
