@@ -14,6 +14,16 @@ export const GatewayState = z.enum([
 ])
 export type GatewayState = z.infer<typeof GatewayState>
 
+/** How each state reads to a person (badge, tray, notifications). */
+export const GATEWAY_STATE_LABEL: Record<GatewayState, string> = {
+  offline: 'Offline',
+  unauthenticated: 'Not logged in',
+  authenticated: 'Connected',
+  competing: 'Competing session',
+  expired: 'Session expired',
+  maintenance: 'Maintenance',
+}
+
 export const GatewayStatus = z.object({
   state: GatewayState,
   account: z.string().nullable(),

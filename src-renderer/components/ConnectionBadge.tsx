@@ -1,14 +1,6 @@
-import type { GatewayState } from '../../src-main/contract/models'
+import { GATEWAY_STATE_LABEL, type GatewayState } from '../../src-main/contract/models'
 import { useApp } from '../state/app'
 
-const LABEL: Record<GatewayState, string> = {
-  offline: 'Offline',
-  unauthenticated: 'Not logged in',
-  authenticated: 'Connected',
-  competing: 'Competing session',
-  expired: 'Session expired',
-  maintenance: 'Maintenance',
-}
 const TONE: Record<GatewayState, 'ok' | 'warn' | 'bad'> = {
   offline: 'bad',
   unauthenticated: 'warn',
@@ -34,7 +26,7 @@ export function ConnectionBadge() {
   return (
     <span className="badge-group">
       <span className={`badge tone-${TONE[gateway.state]}`} data-testid="connection-badge" data-state={gateway.state} title={gateway.detail}>
-        <span className="dot" /> {LABEL[gateway.state]} · {where}
+        <span className="dot" /> {GATEWAY_STATE_LABEL[gateway.state]} · {where}
       </span>
       {gateway.account && <span className="badge tone-neutral num">{gateway.account}</span>}
       {gateway.paper !== null && (

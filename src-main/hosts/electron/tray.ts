@@ -1,25 +1,16 @@
 import { Menu, Tray, nativeImage } from 'electron'
-import type { GatewayStatus } from '../../contract/models'
+import { GATEWAY_STATE_LABEL, type GatewayStatus } from '../../contract/models'
 
 export interface TrayActions {
   open(): void
   quit(): void
 }
 
-const STATE_LABEL: Record<GatewayStatus['state'], string> = {
-  offline: 'Offline',
-  unauthenticated: 'Not logged in',
-  authenticated: 'Connected',
-  competing: 'Competing session',
-  expired: 'Session expired',
-  maintenance: 'Maintenance',
-}
-
 export function trayStatusLine(status: GatewayStatus): string {
   const where = status.url === 'sim' ? 'Simulator' : status.url
   const account = status.account ? ` · ${status.account}` : ''
   const mode = status.paper === null ? '' : status.paper ? ' · PAPER' : ' · LIVE'
-  return `Gateway: ${STATE_LABEL[status.state]} · ${where}${account}${mode}`
+  return `Gateway: ${GATEWAY_STATE_LABEL[status.state]} · ${where}${account}${mode}`
 }
 
 /** The tray icon: connection state at a glance, open the window, quit. */
