@@ -31,7 +31,7 @@ describe('contract', () => {
       'watchlist.add',
       'watchlist.remove',
     ])
-    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised', 'market.tick'])
+    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised', 'market.tick', 'lineage.stepRecorded', 'lineage.runUpdated'])
   })
 
   it('names every method domain.verb', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Alert, GatewayStatus, Quote } from './models'
+import { Alert, GatewayStatus, Quote, RunStep, RunSummary } from './models'
 
 /** Every event the host pushes to subscribed clients. */
 export const events = {
@@ -7,6 +7,8 @@ export const events = {
   'db.changed': z.object({ tables: z.array(z.string()).min(1) }),
   'alerts.raised': Alert,
   'market.tick': Quote,
+  'lineage.stepRecorded': RunStep.extend({ runId: z.string() }),
+  'lineage.runUpdated': RunSummary,
 } as const
 
 export type Events = typeof events

@@ -1,0 +1,100 @@
+import { StepId, type RunStep, type RunSummary } from '../contract/models'
+import type { EventBus } from '../rpc/event-bus'
+import type { Db } from '../store/db'
+import { createRun, finishRun, getRun, recordStep, type StepRecord } from '../store/lineage-repo'
+
+// Runs every step of a run through one wrapper (F8): the step's input, output or error (with its
+// stack and any partial output), artifacts and duration become a `run_steps` row when the step ends,
+// and a `lineage.stepRecorded` event. A failing lineage write never changes what the step did: it is
+// retried once, then counted and raised as an alert, never swallowed silently.
+
+export interface RunRecorderDeps {
+  db: Db
+  bus: EventBus
+  now: () => number
+  /** Monotonic milliseconds for durations. */
+  perfNow: () => number
+  appVersion: string
+}
+
+export interface StepContext {
+  /** Add an artifact hash to this step's record. */
+  artifact(sha256: string): void
+  /** What the step had produced so far, kept if it then fails. */
+  partial(output: unknown): void
+}
+
+export class StepFailure extends Error {
+  constructor(message: string, readonly partialOutput?: unknown) {
+    super(message)
+    this.name = 'StepFailure'
+  }
+}
+
+export interface RunRecorder {
+  readonly runId: string
+  step<T>(step: StepId, input: unknown, fn: (ctx: StepContext) => Promise<T>): Promise<T>
+  finish(status: 'succeeded' | 'failed' | 'aborted', error?: string | null, summary?: unknown): void
+  /** Lineage writes that failed even after a retry (shown in the UI; a healthy store keeps 0). */
+  failedWrites(): number
+}
+
+const SEQ = new Map(StepId.options.map((s, i) => [s, i]))
+
+export function startRun(d: RunRecorderDeps, run: { id: string; strategyId: string | null; trigger: RunSummary['trigger']; scheduledFor: number | null; replayOf: string | null }): RunRecorder {
+  createRun(d.db, { ...run, startedAt: d.now(), appVersion: d.appVersion })
+  const attempts = new Map<StepId, number>()
+  let failed = 0
+  const announce = () => {
+    const r = getRun(d.db, run.id)
+    if (r) {
+      const { steps: _steps, ...summary } = r
+      d.bus.emit('lineage.runUpdated', summary)
+    }
+  }
+  announce()
+
+  function write(rec: StepRecord): void {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        recordStep(d.db, rec)
+        const { runId, ...step } = rec
+        d.bus.emit('lineage.stepRecorded', { runId, ...(step as Omit<RunStep, never>) })
+        return
+      } catch (e) {
+        if (attempt === 1) {
+          failed++
+          d.bus.emit('alerts.raised', { id: `lineage-${run.id}-${rec.seq}-${rec.attempt}`, level: 'error', title: 'Lineage write failed', message: `Step ${rec.step} of run ${run.id} could not be recorded: ${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`, at: d.now() })
+        }
+      }
+    }
+  }
+
+  return {
+    runId: run.id,
+    async step(step, input, fn) {
+      const attempt = (attempts.get(step) ?? 0) + 1
+      attempts.set(step, attempt)
+      const artifacts: string[] = []
+      let partial: unknown = undefined
+      const startedAt = d.now()
+      const t0 = d.perfNow()
+      const base = { runId: run.id, step, seq: SEQ.get(step)!, attempt, startedAt, input, artifacts }
+      try {
+        const output = await fn({ artifact: (sha) => void artifacts.push(sha), partial: (o) => void (partial = o) })
+        write({ ...base, status: 'succeeded', durationMs: d.perfNow() - t0, output, error: null })
+        return output
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e))
+        const partialOutput = e instanceof StepFailure && e.partialOutput !== undefined ? e.partialOutput : partial
+        write({ ...base, status: 'failed', durationMs: d.perfNow() - t0, output: null, error: { message: err.message, stack: err.stack ?? null, ...(partialOutput !== undefined ? { partialOutput } : {}) } })
+        throw e
+      }
+    },
+    finish(status, error = null, summary = null) {
+      finishRun(d.db, run.id, status, d.now(), error, summary)
+      announce()
+    },
+    failedWrites: () => failed,
+  }
+}
