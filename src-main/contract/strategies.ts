@@ -34,7 +34,7 @@ export const StrategyInput = z
   .object({
     name: z.string().trim().min(1, 'Give the strategy a name').max(80),
     conid: Conid,
-    symbol: z.string().regex(/^[A-Z0-9.\-]{1,15}$/, 'A symbol is 1-15 capital letters, digits, . or -'),
+    symbol: z.string().regex(/^[A-Z0-9.-]{1,15}$/, 'A symbol is 1-15 capital letters, digits, . or -'),
     indicators: IndicatorSpecs,
     promptVersionId: z.string().max(64).nullable().default(null),
     provider: z.enum(['auto', 'rules', 'openai']).default('auto'),
