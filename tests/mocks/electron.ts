@@ -23,6 +23,7 @@ export class WebContents extends EventEmitter {
   }
   send = vi.fn()
   isDestroyed = () => false
+  executeJavaScript = vi.fn(async (_code: string) => 'data:image/png;base64,iVBORw0KGgo=')
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -34,6 +35,7 @@ export class BrowserWindow extends EventEmitter {
   restore = vi.fn()
   isMinimized = () => false
   isDestroyed = () => false
+  destroy = vi.fn()
   constructor(public options: Record<string, unknown>) {
     super()
     BrowserWindow.created.push(this)

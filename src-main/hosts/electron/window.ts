@@ -59,3 +59,16 @@ export function createGatewayLoginWindow(loginUrl: string, pinnedFingerprint: st
   void win.loadURL(loginUrl)
   return win
 }
+
+/** The hidden, offscreen window that draws chart images for the model (ARCHITECTURE.md "Chart capture"). */
+export function createCaptureWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    show: false,
+    width: 1600,
+    height: 1200,
+    paintWhenInitiallyHidden: true,
+    webPreferences: { ...SECURE_WEB_PREFERENCES, offscreen: true },
+  })
+  lockNavigation(win.webContents)
+  return win
+}
