@@ -6,6 +6,8 @@ import type { Health, SettingSource } from './contract/models'
 import { createGatewayHub, realStreamTimers } from './engine/gateway-hub'
 import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
+import { seedDemoStrategies } from './engine/demo-seed'
+import { createStrategyService } from './engine/strategies'
 import { createSettingsService, type Overrides, type SettingsService } from './engine/settings'
 import { realTimers, type Timers } from './engine/timers'
 import type { GatewayConnection } from './engine/gateway-status'
@@ -103,7 +105,11 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     return { ok: db === 'ok', version, gateway: { url: g.url, state: g.state }, db, host: cfg.host, startedAt, dataDir }
   }
 
-  const handlers = createHandlers({ db: store.db, now, health, settings, hub, market, openGatewayLogin: cfg.openGatewayLogin })
+  const strategies = createStrategyService({ db: store.db, bus, now, promptVersionActive: () => false })
+  const handlers = createHandlers({ db: store.db, strategies, now, health, settings, hub, market, openGatewayLogin: cfg.openGatewayLogin })
+  if (settings.effective().gateway === 'sim') {
+    await seedDemoStrategies(strategies, market).catch((e: unknown) => cfg.onInternalError?.('demo seed', e))
+  }
   const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
 
   let stopped: Promise<void> | null = null

@@ -3,6 +3,7 @@ import { computeIndicators } from './domain/indicators'
 import type { GatewayHub } from './engine/gateway-hub'
 import type { MarketService } from './engine/market'
 import type { SettingsService } from './engine/settings'
+import type { StrategyService } from './engine/strategies'
 import { RpcError } from './rpc/errors'
 import type { Db } from './store/db'
 import { getRun, listRuns, stepStats } from './store/lineage-repo'
@@ -10,6 +11,7 @@ import type { Handlers } from './rpc/dispatcher'
 
 export interface Services {
   db: Db
+  strategies: StrategyService
   now(): number
   health(): Health
   settings: SettingsService
@@ -51,6 +53,11 @@ export function createHandlers(s: Services): Handlers {
     'marketData.watch': ({ conids }) => s.market.watch(conids),
     'marketData.quotes': ({ conids }) => s.market.quotes(conids),
     'indicators.compute': ({ bars, indicators }) => computeIndicators(bars, indicators),
+    'strategies.list': () => s.strategies.list(),
+    'strategies.get': ({ id }) => s.strategies.get(id),
+    'strategies.create': (input) => s.strategies.create(input),
+    'strategies.update': ({ id, strategy }) => s.strategies.update(id, strategy),
+    'strategies.setActive': ({ id, active }) => s.strategies.setActive(id, active),
     'runs.list': (f) => listRuns(s.db, f),
     'lineage.getRun': ({ runId }) => {
       const run = getRun(s.db, runId)

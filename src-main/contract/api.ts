@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { IndicatorSpecs } from './indicators'
+import { Strategy, StrategyInput } from './strategies'
 import {
   AccountId,
   AccountInfo,
@@ -60,6 +61,11 @@ export const api = {
     input: z.object({ bars: z.array(Bar).min(1).max(5000), indicators: IndicatorSpecs }).strict(),
     output: z.array(IndicatorResult),
   },
+  'strategies.list': { input: Empty, output: z.array(Strategy) },
+  'strategies.get': { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: Strategy },
+  'strategies.create': { input: StrategyInput, output: Strategy },
+  'strategies.update': { input: z.object({ id: z.string().min(1).max(64), strategy: StrategyInput }).strict(), output: Strategy },
+  'strategies.setActive': { input: z.object({ id: z.string().min(1).max(64), active: z.boolean() }).strict(), output: Strategy },
   'runs.list': {
     input: z
       .object({

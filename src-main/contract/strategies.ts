@@ -48,3 +48,19 @@ export const StrategyInput = z
   })
   .strict()
 export type StrategyInput = z.output<typeof StrategyInput>
+
+/** A stored strategy: what `strategies.list` returns (scripts rely on id, name, mode, approval). */
+export const Strategy = z.object({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+  mode: StrategyMode,
+  approval: ApprovalMode,
+  active: z.boolean(),
+  revision: z.number().int(),
+  config: StrategyInput,
+  nextFires: z.array(z.number().int()),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+})
+export type Strategy = z.infer<typeof Strategy>
