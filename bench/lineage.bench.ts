@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks'
 import { StepId } from '../src-main/contract/models'
 import { openStore, startCheckpointer } from '../src-main/store/db'
 import { createRun, getRun, listRuns, recordStep, stepStats } from '../src-main/store/lineage-repo'
+import { realTimers } from '../src-main/timers'
 import { stats, writeResult } from './harness'
 
 const STEPS = StepId.options
@@ -16,10 +17,7 @@ const DAY = 86_400_000
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-lineage-bench-'))
   const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../migrations'), backupDir: join(dir, 'b') })
-  const stopCheckpointer = startCheckpointer(store, (fn, ms) => {
-    const h = setInterval(fn, ms)
-    return () => clearInterval(h)
-  })
+  const stopCheckpointer = startCheckpointer(store, realTimers.every)
   const { db, sqlite } = store
 
   // 1. Record latency: the executor writes each step as it ends.

@@ -3,15 +3,15 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { version } from '../package.json'
 import type { Health, SettingSource } from './contract/models'
-import { createGatewayHub, realStreamTimers } from './engine/gateway-hub'
+import { createGatewayHub } from './engine/gateway-hub'
 import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
 import { seedDemoStrategies } from './engine/demo-seed'
 import { createStrategyService } from './engine/strategies'
 import { createSettingsService, type Overrides, type SettingsService } from './engine/settings'
-import { realTimers, type Timers } from './engine/timers'
 import type { GatewayConnection } from './engine/gateway-status'
 import { createHandlers } from './handlers'
+import { realTimers, type Timers } from './timers'
 import { createDispatcher } from './rpc/dispatcher'
 import { createEventBus, type EventBus } from './rpc/event-bus'
 import { createRpcServer, type RpcServer } from './rpc/server'
@@ -40,6 +40,7 @@ export interface AppConfig {
 }
 
 export interface App {
+  dataDir: string
   rpc: RpcServer
   bus: EventBus
   store: Store
@@ -60,10 +61,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   mkdirSync(dataDir, { recursive: true })
 
   const store = await openStore({ file: join(dataDir, 'workstation.sqlite'), migrationsDir: cfg.migrationsDir, backupDir: join(dataDir, 'backups'), now })
-  const stopCheckpointer = startCheckpointer(store, (fn, ms) => {
-    const h = timers.setInterval(fn, ms)
-    return () => timers.clearInterval(h)
-  })
+  const stopCheckpointer = startCheckpointer(store, timers.every)
   const aborted = abortInterruptedRuns(store.db, now())
   if (aborted.length > 0) cfg.onInternalError?.('startup', new Error(`Marked ${aborted.length} interrupted run(s) aborted: ${aborted.join(', ')}`))
   const bus = createEventBus({ validate: cfg.strictContracts ?? false })
@@ -73,7 +71,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const hub = await createGatewayHub(settings.effective().gateway, {
     bus,
     now,
-    timers: realStreamTimers,
+    timers,
     simSeed: getOrInitSetting(store.db, 'sim.seed', () => randomInt(1, 2 ** 31 - 1), now()),
     simTickMs: cfg.tuning?.simTickMs,
     preferredAccount: () => settings.effective().account,
@@ -115,6 +113,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   let stopped: Promise<void> | null = null
   const marketService = market
   return {
+    dataDir,
     rpc,
     bus,
     store,

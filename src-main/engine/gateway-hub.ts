@@ -1,7 +1,7 @@
+import type { Timers } from '../timers'
 import { fingerprintOfPem, peekCertificate } from '../broker/ibkr/certificate'
 import type { Broker } from '../broker/broker'
 import { createCpapiBroker, type CpapiBroker } from '../broker/ibkr/cpapi-broker'
-import type { StreamTimers } from '../broker/ibkr/stream'
 import type { GatewayCertificate, GatewayStatus } from '../contract/models'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
@@ -15,7 +15,7 @@ import type { GatewayConnection } from './gateway-status'
 export interface GatewayHubDeps {
   bus: EventBus
   now: () => number
-  timers: StreamTimers
+  timers: Timers
   simSeed: number
   simTickMs?: number
   preferredAccount: () => string | null
@@ -38,18 +38,6 @@ export interface GatewayHub {
   stop(): Promise<void>
 }
 
-export const realStreamTimers: StreamTimers = {
-  every(fn, ms) {
-    const h = setInterval(fn, ms)
-    h.unref()
-    return () => clearInterval(h)
-  },
-  after(fn, ms) {
-    const h = setTimeout(fn, ms)
-    h.unref()
-    return () => clearTimeout(h)
-  },
-}
 
 export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): Promise<GatewayHub> {
   let sim: SimGateway | null = null

@@ -8,7 +8,7 @@ import { createEventBus } from '../rpc/event-bus'
 import { startSimGateway } from '../sim'
 import { openStore } from '../store/db'
 import { createMarketService } from './market'
-import type { Timers } from './timers'
+import type { Timers } from '../timers'
 
 // The market service on the real simulator and a real SQLite file: live first, the cache only
 // as a labelled fallback, quotes conflated per instrument, streams leased by the pages showing them.
@@ -21,15 +21,14 @@ afterEach(async () => {
 function manualIntervals(): Timers & { tick(ms: number): void } {
   const timers: { fn: () => void; ms: number; due: number }[] = []
   let now = 0
+  const every = (fn: () => void, ms: number) => {
+    const t = { fn, ms, due: now + ms }
+    timers.push(t)
+    return () => void timers.splice(timers.indexOf(t), 1)
+  }
   return {
-    setInterval(fn, ms) {
-      const t = { fn, ms, due: now + ms }
-      timers.push(t)
-      return t
-    },
-    clearInterval(h) {
-      timers.splice(timers.indexOf(h as (typeof timers)[number]), 1)
-    },
+    every,
+    after: () => () => {},
     tick(ms) {
       now += ms
       for (const t of timers) {

@@ -3,7 +3,7 @@ import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
 import { addToWatchlist, getInstrument, listWatchlist, removeFromWatchlist, searchCachedInstruments, upsertInstruments } from '../store/instruments-repo'
-import type { Timers } from './timers'
+import type { Timers } from '../timers'
 
 /** What the market service needs from a broker connection. */
 export interface MarketSource {
@@ -71,11 +71,11 @@ export function createMarketService(deps: MarketServiceDeps): MarketService {
     deps.source()?.setStreamed(wanted)
   }
 
-  const flush = deps.timers.setInterval(() => {
+  const stopFlush = deps.timers.every(() => {
     for (const conid of dirty) deps.bus.emit('market.tick', latest.get(conid)!)
     dirty.clear()
   }, conflateMs)
-  const sweep = deps.timers.setInterval(refreshStream, 5_000)
+  const stopSweep = deps.timers.every(refreshStream, 5_000)
 
   function watchlistItems(): WatchlistItem[] {
     return listWatchlist(deps.db).map((w) => ({ ...w, quote: latest.get(w.conid) ?? null }))
@@ -155,8 +155,8 @@ export function createMarketService(deps: MarketServiceDeps): MarketService {
     },
     attach,
     stop() {
-      deps.timers.clearInterval(flush)
-      deps.timers.clearInterval(sweep)
+      stopFlush()
+      stopSweep()
       offQuote?.()
     },
   }

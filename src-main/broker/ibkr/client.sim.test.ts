@@ -3,9 +3,9 @@ import type { Quote } from '../../contract/models'
 import { startSimGateway, type SimGateway, type SimGatewayOptions } from '../../sim'
 import { createCpapiConnection } from './connection'
 import { GatewayHttpError, OutcomeUnknownError } from './errors'
+import { manualTimers, until } from './fake-gateway.test-util'
 import { CpapiHttp } from './http'
 import { CPAPI_LIMITS, Pacer, type PacerClock } from './pacer'
-import type { StreamTimers } from './stream'
 
 // The CPAPI client against the real SimGateway over HTTPS and WSS on loopback, certificate pinned.
 // Time is virtual on both sides; nothing sleeps.
@@ -26,24 +26,6 @@ function clockOf(s: SimGateway): PacerClock {
   return { now: () => s.control.now(), sleep: async (ms) => s.control.advance(ms) }
 }
 
-/** Timers that fire only when the test says so. */
-function manualTimers(): StreamTimers & { fireAfter(): void; pendingAfter(): number } {
-  let after: (() => void)[] = []
-  return {
-    every: () => () => {},
-    after(fn) {
-      after.push(fn)
-      return () => (after = after.filter((f) => f !== fn))
-    },
-    fireAfter() {
-      const run = after
-      after = []
-      for (const f of run) f()
-    },
-    pendingAfter: () => after.length,
-  }
-}
-
 function http(s: SimGateway) {
   const h = new CpapiHttp({ baseUrl: s.origin, ca: s.cert, pacer: new Pacer(clockOf(s), CPAPI_LIMITS), clock: clockOf(s) })
   cleanups.push(() => h.close())
@@ -57,10 +39,6 @@ async function connect(s: SimGateway, timers = manualTimers()) {
   return { c, timers }
 }
 
-async function until(cond: () => boolean, what: string) {
-  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setImmediate(r))
-  if (!cond()) throw new Error(`timed out waiting for ${what}`)
-}
 
 describe('CPAPI client: no order POST is ever retried (RELIABILITY.md §1 invariant 4)', () => {
   const ORDER = '/iserver/account/DU1234567/orders'

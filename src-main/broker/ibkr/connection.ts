@@ -1,3 +1,4 @@
+import type { Timers } from '../../timers'
 import type { AccountInfo, Bar, GatewayStatus, Instrument, InstrumentDetails, Quote } from '../../contract/models'
 import type { GatewayConnection } from '../../engine/gateway-status'
 import type { MarketSource } from '../../engine/market'
@@ -7,7 +8,7 @@ import { CpapiHttp } from './http'
 import { Pacer, type PacerClock } from './pacer'
 import { ContractInfo, HistoryResponse, SearchResults } from './parse'
 import { SessionKeeper } from './session'
-import { MarketStream, type MarketStreamDeps, type StreamTimers } from './stream'
+import { MarketStream, type MarketStreamDeps } from './stream'
 
 export interface CpapiConnectionOptions {
   /** Gateway origin, e.g. `https://127.0.0.1:5000`. */
@@ -19,7 +20,7 @@ export interface CpapiConnectionOptions {
   loginUrl: string | null
   now: () => number
   clock: PacerClock
-  timers: StreamTimers
+  timers: Timers
   preferredAccount: () => string | null
   tickleMs?: number
   /** Per-request timeout (headers and body), default 10 s. */

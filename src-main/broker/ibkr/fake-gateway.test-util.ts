@@ -1,8 +1,8 @@
+import type { Timers } from '../../timers'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { PacerClock } from './pacer'
-import type { StreamTimers } from './stream'
 
 // A scripted stand-in for the Client Portal Gateway, for unit tests: plain HTTP and WS on
 // 127.0.0.1:0, one handler per `METHOD /path` (query stripped), every request recorded.
@@ -96,7 +96,7 @@ export function fakeClock(start = 1_700_000_000_000): PacerClock & { slept: numb
 }
 
 /** Timers that fire only when the test says so. */
-export function manualTimers(): StreamTimers & { fireAfter(): void; fireEvery(): void } {
+export function manualTimers(): Timers & { fireAfter(): void; fireEvery(): void; pendingAfter(): number } {
   let after: (() => void)[] = []
   const every: (() => void)[] = []
   return {
@@ -116,6 +116,7 @@ export function manualTimers(): StreamTimers & { fireAfter(): void; fireEvery():
     fireEvery() {
       for (const f of [...every]) f()
     },
+    pendingAfter: () => after.length,
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Timers } from '../../timers'
 import WebSocket from 'ws'
 import type { Quote } from '../../contract/models'
 import { toNumber } from './parse'
@@ -8,17 +9,13 @@ import { toNumber } from './parse'
 
 export const QUOTE_FIELDS = ['31', '84', '86', '82', '83', '7762', '6509', '7741'] as const
 
-export interface StreamTimers {
-  every(fn: () => void, ms: number): () => void
-  after(fn: () => void, ms: number): () => void
-}
 
 export interface MarketStreamDeps {
   wsUrl: string
   ca: string | null
   sessionToken: () => string | null
   now: () => number
-  timers: StreamTimers
+  timers: Timers
   onQuote: (q: Quote) => void
   /** Merged per-conid state after every `smd` push (all fields received so far). */
   onFields?: (conid: number, merged: Readonly<Record<string, unknown>>) => void

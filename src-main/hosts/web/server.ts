@@ -2,13 +2,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, resolve, sep } from 'node:path'
+import { extname, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { App } from '../../app'
 import { MAX_FRAME_BYTES } from '../../contract/wire'
 import { cspString } from '../csp'
-import { artifacts } from '../../store/schema'
-import { eq } from 'drizzle-orm'
+import { readArtifact } from '../../store/artifacts'
 
 export interface WebServerOptions {
   app: App
@@ -76,12 +75,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (!tokenMatches(url.searchParams.get('token') ?? bearer ?? '')) return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
     const sha = url.pathname.slice('/artifacts/'.length)
     if (!/^[0-9a-f]{64}$/.test(sha)) return send(res, 400, 'text/plain; charset=utf-8', 'Expected /artifacts/<sha256>')
-    const row = opts.app.store.db.select().from(artifacts).where(eq(artifacts.sha256, sha)).get()
-    if (!row) return send(res, 404, 'text/plain; charset=utf-8', 'No such artifact')
-    const file = join(opts.app.health().dataDir, row.path)
-    if (!existsSync(file)) return send(res, 404, 'text/plain; charset=utf-8', 'Artifact file missing')
-    res.writeHead(200, { 'content-type': row.mime, 'cache-control': 'private, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' })
-    createReadStream(file).pipe(res)
+    const artifact = readArtifact(opts.app.store.db, opts.app.dataDir, sha)
+    if (!artifact) return send(res, 404, 'text/plain; charset=utf-8', 'No such artifact')
+    res.writeHead(200, { 'content-type': artifact.mime, 'cache-control': 'private, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' })
+    res.end(artifact.content)
   }
 
   function serveStatic(res: ServerResponse, pathname: string) {
