@@ -10,6 +10,11 @@ import { seedDemoStrategies } from './engine/demo-seed'
 import { createStrategyService } from './engine/strategies'
 import { createSettingsService, type Overrides, type SettingsService } from './engine/settings'
 import type { GatewayConnection } from './engine/gateway-status'
+import { createExecutor, type Executor, type ResolvedPrompt } from './engine/executor'
+import { DEFAULT_COMBINED, DEFAULT_SYSTEM } from './domain/prompts/defaults'
+import { DEFAULT_RISK_CAPS } from './domain/runs/risk'
+import type { ChartCapture } from './charts/capture'
+import type { Capability } from './llm/openai-provider'
 import { createHandlers } from './handlers'
 import { realTimers, type Timers } from './timers'
 import { createDispatcher } from './rpc/dispatcher'
@@ -35,6 +40,8 @@ export interface AppConfig {
   onInternalError?: (where: string, err: unknown) => void
   /** Tuning for benchmarks: simulator tick interval and quote conflation (defaults 1000 / 100 ms). */
   tuning?: { simTickMs?: number; conflateMs?: number }
+  /** Host capability: the warm chart-capture page (Electron offscreen window, or Chromium under the web host). */
+  chartCapture?: () => Promise<ChartCapture>
   /** Host capability: the gateway's login page in a window (Electron). */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
 }
@@ -46,6 +53,7 @@ export interface App {
   store: Store
   settings: SettingsService
   market: MarketService
+  executor: Executor
   gateway(): GatewayConnection
   health(): Health
   /** Stop in reverse start order: calls drained, market and gateway stopped, database closed. */
@@ -104,7 +112,37 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   }
 
   const strategies = createStrategyService({ db: store.db, bus, now, promptVersionActive: () => false })
-  const handlers = createHandlers({ db: store.db, strategies, now, health, settings, hub, market, openGatewayLogin: cfg.openGatewayLogin })
+  let capture: Promise<ChartCapture> | null = null
+  const startCapture = () => {
+    if (!cfg.chartCapture) return Promise.reject(new Error('This host cannot draw chart images (no capture page).'))
+    capture ??= cfg.chartCapture().catch((e: unknown) => {
+      capture = null
+      throw e
+    })
+    return capture
+  }
+  const capabilities = () => (readSettings(store.db).get('llm.capabilities') as Record<string, Capability> | undefined) ?? {}
+  const executor = createExecutor({
+    db: store.db,
+    bus,
+    now,
+    perfNow: () => performance.now(),
+    dataDir,
+    appVersion: version,
+    strategies,
+    gateway: () => hub.connection(),
+    broker: () => hub.broker(),
+    market,
+    capture: startCapture,
+    prompt: (): ResolvedPrompt => ({ versionId: null, name: 'Built-in combined analysis', version: null, system: DEFAULT_SYSTEM, body: DEFAULT_COMBINED }),
+    analystConfig: async () => ({ apiKey: await settings.apiKey(), baseUrl: settings.effective().llmBaseUrl, model: settings.effective().llmModel }),
+    capabilities: {
+      get: (key) => capabilities()[key] ?? null,
+      set: (key, c) => writeSettings(store.db, new Map([['llm.capabilities', { ...capabilities(), [key]: c }]]), { actor: 'system', action: 'llm.capability', details: { key, ...c } }, now()),
+    },
+    caps: () => DEFAULT_RISK_CAPS,
+  })
+  const handlers = createHandlers({ db: store.db, strategies, executor, now, health, settings, hub, market, openGatewayLogin: cfg.openGatewayLogin })
   if (settings.effective().gateway === 'sim') {
     await seedDemoStrategies(strategies, market).catch((e: unknown) => cfg.onInternalError?.('demo seed', e))
   }
@@ -119,11 +157,14 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     store,
     settings,
     market: marketService,
+    executor,
     gateway: () => hub.connection(),
     health,
     stop() {
       stopped ??= (async () => {
         await rpc.close()
+        await executor.drain()
+        await capture?.then((c) => c.close()).catch(() => undefined)
         marketService.stop()
         await hub.stop()
         stopCheckpointer()

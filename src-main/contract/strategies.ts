@@ -39,6 +39,8 @@ export const StrategyInput = z
     promptVersionId: z.string().max(64).nullable().default(null),
     provider: z.enum(['auto', 'rules', 'openai']).default('auto'),
     model: LlmModel.nullable().default(null),
+    /** Daily LLM spend cap in USD; the model is not called once it is spent (the signal is REVIEW). */
+    llmDailyBudgetUsd: z.number().min(0).max(1000).nullable().default(null),
     timeframes: z.enum(['1D', '1W', '1D+1W']).default('1D+1W'),
     schedule: StrategySchedule,
     marketHours: z.enum(['rth_only', 'any']).default('rth_only'),

@@ -17,6 +17,15 @@ export interface RunRecorderDeps {
   appVersion: string
 }
 
+/**
+ * What a step's return value records: top-level keys starting with `_` are handed to the next steps
+ * in memory (bars, images, parsed answers) and never written; everything else is the recorded output.
+ */
+export function recordedOutput(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('_')))
+}
+
 export interface StepContext {
   /** Add an artifact hash to this step's record. */
   artifact(sha256: string): void
@@ -34,6 +43,8 @@ export class StepFailure extends Error {
 export interface RunRecorder {
   readonly runId: string
   step<T>(step: StepId, input: unknown, fn: (ctx: StepContext) => Promise<T>): Promise<T>
+  /** Record a step that did not run, with why (`output`). */
+  skip(step: StepId, input: unknown, output: unknown): void
   finish(status: 'succeeded' | 'failed' | 'aborted', error?: string | null, summary?: unknown): void
   /** Lineage writes that failed even after a retry (shown in the UI; a healthy store keeps 0). */
   failedWrites(): number
@@ -41,7 +52,7 @@ export interface RunRecorder {
 
 const SEQ = new Map(StepId.options.map((s, i) => [s, i]))
 
-export function startRun(d: RunRecorderDeps, run: { id: string; strategyId: string | null; trigger: RunSummary['trigger']; scheduledFor: number | null; replayOf: string | null }): RunRecorder {
+export function startRun(d: RunRecorderDeps, run: { id: string; strategyId: string | null; trigger: RunSummary['trigger']; scheduledFor: number | null; replayOf: string | null; daySeq?: number | null }): RunRecorder {
   createRun(d.db, { ...run, startedAt: d.now(), appVersion: d.appVersion })
   const attempts = new Map<StepId, number>()
   let failed = 0
@@ -82,7 +93,7 @@ export function startRun(d: RunRecorderDeps, run: { id: string; strategyId: stri
       const base = { runId: run.id, step, seq: SEQ.get(step)!, attempt, startedAt, input, artifacts }
       try {
         const output = await fn({ artifact: (sha) => void artifacts.push(sha), partial: (o) => void (partial = o) })
-        write({ ...base, status: 'succeeded', durationMs: d.perfNow() - t0, output, error: null })
+        write({ ...base, status: 'succeeded', durationMs: d.perfNow() - t0, output: recordedOutput(output), error: null })
         return output
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e))
@@ -90,6 +101,11 @@ export function startRun(d: RunRecorderDeps, run: { id: string; strategyId: stri
         write({ ...base, status: 'failed', durationMs: d.perfNow() - t0, output: null, error: { message: err.message, stack: err.stack ?? null, ...(partialOutput !== undefined ? { partialOutput } : {}) } })
         throw e
       }
+    },
+    skip(step, input, output) {
+      const attempt = (attempts.get(step) ?? 0) + 1
+      attempts.set(step, attempt)
+      write({ runId: run.id, step, seq: SEQ.get(step)!, attempt, startedAt: d.now(), input, artifacts: [], status: 'skipped', durationMs: 0, output, error: null })
     },
     finish(status, error = null, summary = null) {
       finishRun(d.db, run.id, status, d.now(), error, summary)

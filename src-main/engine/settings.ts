@@ -46,6 +46,8 @@ export interface SettingsService {
   /** The effective values the engine runs with. */
   effective(): StoredSettings
   update(patch: SettingsPatch): Promise<SettingsView>
+  /** The LLM API key: the environment's, else the keychain's; never sent to the renderer. */
+  apiKey(): Promise<string | null>
   /** Called with the keys whose effective value changed. */
   onChange(cb: (keys: SettingKey[]) => void): () => void
 }
@@ -98,6 +100,9 @@ export function createSettingsService(deps: SettingsServiceDeps): SettingsServic
   return {
     view,
     effective: () => resolve(stored()),
+    async apiKey() {
+      return deps.envApiKey ?? (deps.secrets ? await deps.secrets.get(LLM_API_KEY) : null)
+    },
     async update(patch) {
       const { llmApiKey, ...values } = patch
       if (llmApiKey !== undefined && !deps.secrets) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Strategy, StrategyInput } from '../contract/strategies'
+import { StrategyInput, type Strategy } from '../contract/strategies'
 import { nextFires } from '../domain/schedule/cron'
 import { checkStrategy } from '../domain/strategies/validate'
 import { RpcError } from '../rpc/errors'
@@ -31,7 +31,7 @@ export function createStrategyService(d: { db: Db; bus: EventBus; now: () => num
   }
 
   function view(row: StrategyRow): Strategy {
-    const config = row.config as StrategyInput
+    const config = StrategyInput.parse(row.config)
     let fires: number[] = []
     try {
       fires = nextFires(config.schedule.cron, config.schedule.tz, d.now())

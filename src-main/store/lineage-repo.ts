@@ -17,6 +17,8 @@ export interface NewRun {
   scheduledFor: number | null
   replayOf: string | null
   appVersion: string
+  /** This strategy's sequence number of runs on the trading date (part of client order ids). */
+  daySeq?: number | null
 }
 
 export interface StepRecord {
@@ -35,7 +37,7 @@ export interface StepRecord {
 
 export function createRun(db: Db, r: NewRun): void {
   db.insert(runs)
-    .values({ id: r.id, strategyId: r.strategyId, trigger: r.trigger, status: 'running', scheduledFor: r.scheduledFor, replayOf: r.replayOf, startedAt: r.startedAt, appVersion: r.appVersion })
+    .values({ id: r.id, strategyId: r.strategyId, trigger: r.trigger, status: 'running', scheduledFor: r.scheduledFor, daySeq: r.daySeq ?? null, replayOf: r.replayOf, startedAt: r.startedAt, appVersion: r.appVersion })
     .run()
 }
 
@@ -149,6 +151,15 @@ export function stepStats(db: Db, from: number, to: number): StepStats[] {
     out.push({ step, total: rows.length, succeeded: ok, failed, p50Ms: at(0.5), p95Ms: at(0.95) })
   }
   return out
+}
+
+/** Start times of a strategy's runs since `since` (for the day sequence in client order ids). */
+export function strategyRunStartsSince(db: Db, strategyId: string, since: number): number[] {
+  return db.select({ t: runs.startedAt }).from(runs).where(and(eq(runs.strategyId, strategyId), gte(runs.startedAt, since))).all().map((r) => r.t)
+}
+
+export function runningRunOf(db: Db, strategyId: string): string | null {
+  return db.select({ id: runs.id }).from(runs).where(and(eq(runs.strategyId, strategyId), eq(runs.status, 'running'))).get()?.id ?? null
 }
 
 export function countRuns(db: Db): number {

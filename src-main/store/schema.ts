@@ -459,6 +459,15 @@ export const llmUsage = sqliteTable(
     costMicros: integer('cost_micros').notNull(),
     latencyMs: integer('latency_ms').notNull(),
     ok: integer('ok', { mode: 'boolean' }).notNull(),
+    /** False when no price is known for the model: the cost is then unknown, not zero. */
+    priced: integer('priced', { mode: 'boolean' }).notNull().default(true),
+    step: text('step'),
+    /** Per HTTP attempt (LLM.md §9): structured mode, images, finish reason, HTTP status, error. */
+    detail: json('detail'),
   },
-  (t) => [index('llm_usage_at').on(t.at), index('llm_usage_strategy_at').on(t.strategyId, t.at)],
+  (t) => [
+    index('llm_usage_at').on(t.at),
+    index('llm_usage_strategy_at').on(t.strategyId, t.at),
+    index('llm_usage_run').on(t.runId),
+  ],
 )

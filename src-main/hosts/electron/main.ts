@@ -5,6 +5,7 @@ import { createApp, type App } from '../../app'
 import type { Alert, GatewayStatus } from '../../contract/models'
 import { lockDataDir } from '../data-dir-lock'
 import { envApiKey, resolveDataDir, resolveOverrides } from '../overrides'
+import { startElectronCapture } from './capture'
 import { bridgeRpcOverIpc } from './ipc'
 import { notify } from './notifications'
 import { registerAppScheme, serveRenderer } from './protocol'
@@ -52,6 +53,7 @@ async function start(): Promise<void> {
     envApiKey: envApiKey(process.env),
     secrets: createKeychainSecretStore({ file: join(userData, 'secrets.json'), safeStorage, platform: process.platform }),
     onInternalError: (where, err) => console.error(`[engine] ${where}:`, err),
+    chartCapture: () => startElectronCapture(),
     openGatewayLogin: async (url, fingerprint) => {
       createGatewayLoginWindow(url, fingerprint)
       return true

@@ -3,6 +3,7 @@ import { createApp } from '../../app'
 import { ConfigError, parseWebHostConfig } from './config'
 import { lockDataDir } from '../data-dir-lock'
 import { startWebServer } from './server'
+import { startChromiumCapture } from '../../charts/chromium-capture'
 import { mkdirSync } from 'node:fs'
 
 /** `npm run web`: the engine under plain Node, serving the renderer to a browser on loopback. */
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
       overrides: cfg.overrides,
       envApiKey: cfg.envApiKey,
       secrets: null,
+      chartCapture: () => startChromiumCapture({ executablePath: process.env.IBKR_WS_CHROMIUM || '/usr/bin/chromium', rendererDir: join(root, 'out', 'renderer') }),
       onInternalError: (where, err) => console.error(`[web] ${where}:`, err),
     })
   } catch (e) {

@@ -1,0 +1,38 @@
+import { z } from 'zod'
+import { Conid, SignalAction } from './models'
+import { SignalStatus } from './signals'
+
+/** One row of the signals list (F11): what the model said, what the rules made of it, and when it lapses. */
+export const SignalSummary = z.object({
+  id: z.string(),
+  runId: z.string(),
+  strategyId: z.string().nullable(),
+  conid: Conid,
+  symbol: z.string(),
+  action: SignalAction,
+  status: SignalStatus,
+  confidence: z.number().nullable(),
+  entry: z.number().nullable(),
+  stop: z.number().nullable(),
+  targets: z.array(z.number()),
+  rewardRisk: z.number().nullable(),
+  provider: z.string(),
+  model: z.string(),
+  promptVersionId: z.string().nullable(),
+  reason: z.string().nullable(),
+  outcome: z.unknown(),
+  expiresAt: z.number().int().nullable(),
+  createdAt: z.number().int(),
+})
+export type SignalSummary = z.infer<typeof SignalSummary>
+
+export const SignalFilter = z
+  .object({
+    strategyId: z.string().max(64).optional(),
+    status: SignalStatus.optional(),
+    action: SignalAction.optional(),
+    before: z.number().int().optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict()
+export type SignalFilter = z.output<typeof SignalFilter>
