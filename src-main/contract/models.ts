@@ -145,6 +145,7 @@ export const StepStatus = z.enum(['succeeded', 'failed', 'skipped'])
 export const StrategyMode = z.enum(['dry-run', 'paper', 'live'])
 export const ApprovalMode = z.enum(['auto', 'ask'])
 export const FireOutcome = z.enum(['RAN', 'MISSED', 'SKIPPED_OVERLAP', 'SKIPPED_SESSION', 'SKIPPED_CLOSED'])
+export type FireOutcome = z.infer<typeof FireOutcome>
 export const SignalAction = z.enum(['BUY', 'SELL', 'HOLD', 'REVIEW'])
 export const OrderStatus = z.enum([
   'PENDING_SUBMIT',

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Conid, SignalAction } from './models'
+import { Conid, FireOutcome, SignalAction } from './models'
 import { SignalStatus } from './signals'
 
 /** One row of the signals list (F11): what the model said, what the rules made of it, and when it lapses. */
@@ -36,3 +36,27 @@ export const SignalFilter = z
   })
   .strict()
 export type SignalFilter = z.output<typeof SignalFilter>
+
+/** A strategy's schedule as the scheduler keeps it (F7). */
+export const ScheduleView = z.object({
+  strategyId: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  paused: z.boolean(),
+  cron: z.string(),
+  tz: z.string(),
+  missedPolicy: z.enum(['skip', 'run_latest_if_within_grace']),
+  nextRunAt: z.number().int().nullable(),
+  lastSeenAt: z.number().int().nullable(),
+})
+export type ScheduleView = z.infer<typeof ScheduleView>
+
+export const FireView = z.object({
+  strategyId: z.string(),
+  scheduledFor: z.number().int(),
+  outcome: FireOutcome,
+  runId: z.string().nullable(),
+  reason: z.string(),
+  recordedAt: z.number().int(),
+})
+export type FireView = z.infer<typeof FireView>

@@ -86,10 +86,17 @@ export function createExecutor(d: ExecutorDeps): Executor {
       if (inFlight.has(strategyId) || runningRunOf(d.db, strategyId)) throw new RpcError('CONFLICT', `${strategy.name} already has a run in progress; wait for it to finish.`)
       const runId = randomUUID()
       const daySeq = daySeqFor(strategyId)
-      const rec = startRun(
-        { db: d.db, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
-        { id: runId, strategyId, trigger: req.trigger, scheduledFor: req.scheduledFor ?? null, replayOf: null, daySeq },
-      )
+      let rec: RunRecorder
+      try {
+        rec = startRun(
+          { db: d.db, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
+          { id: runId, strategyId, trigger: req.trigger, scheduledFor: req.scheduledFor ?? null, replayOf: null, daySeq },
+        )
+      } catch (e) {
+        // runs(strategy, scheduled_for) is unique: this fire already has its run.
+        if (String(e).includes('UNIQUE')) throw new RpcError('CONFLICT', `${strategy.name} already ran for ${new Date(req.scheduledFor ?? 0).toISOString()}`)
+        throw e
+      }
       const done = execute(rec, strategy, daySeq).finally(() => inFlight.delete(strategyId))
       inFlight.set(strategyId, done)
       return { runId, done }

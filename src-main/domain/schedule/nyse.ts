@@ -1,3 +1,5 @@
+import { nyWallClock } from '../indicators/ny-time'
+
 // The NYSE calendar by rule (the exchange's published holiday rules), so schedules and the
 // simulator know holidays and early closes without a network call. Dates are New York dates.
 
@@ -77,4 +79,15 @@ export function nyseSession(date: string): NyseSession {
   if (w === 0 || w === 6) return { open: false, reason: 'weekend' }
   if (nyseHolidays(y).includes(date)) return { open: false, reason: 'holiday' }
   return { open: true, closesEarly: nyseEarlyCloses(y).includes(date) }
+}
+
+/** Whether `t` (UTC ms) falls in NYSE regular hours: 09:30–16:00 New York, 13:00 on early-close days. */
+export function nyseRegularHours(t: number): { open: boolean; reason: 'weekend' | 'holiday' | 'before_open' | 'after_close' | null } {
+  const local = new Date(nyWallClock(t))
+  const s = nyseSession(local.toISOString().slice(0, 10))
+  if (!s.open) return { open: false, reason: s.reason }
+  const minute = local.getUTCHours() * 60 + local.getUTCMinutes()
+  if (minute < 9 * 60 + 30) return { open: false, reason: 'before_open' }
+  if (minute >= (s.closesEarly ? 13 * 60 : 16 * 60)) return { open: false, reason: 'after_close' }
+  return { open: true, reason: null }
 }
