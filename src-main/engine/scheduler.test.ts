@@ -107,7 +107,7 @@ async function harness(opts: { cron: string; tz?: string; start: string; policy?
     },
     sleepUntil(t) {
       now = t
-      this.heartbeat()
+      beats.forEach((b) => b())
     },
     heartbeat: () => beats.forEach((b) => b()),
     setState: (s) => void (state = s),
