@@ -8,6 +8,9 @@ import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
 import { seedDemoStrategies } from './engine/demo-seed'
 import { createStrategyService } from './engine/strategies'
+import { createPromptService } from './engine/prompts'
+import { createPromptTestLlm } from './engine/prompts-llm'
+import { seedDefaultPrompts } from './engine/prompts-seed'
 import { createSettingsService, type Overrides, type SettingsService } from './engine/settings'
 import type { GatewayConnection } from './engine/gateway-status'
 import { createExecutor, type Executor, type ResolvedPrompt } from './engine/executor'
@@ -15,7 +18,9 @@ import { DEFAULT_COMBINED, DEFAULT_SYSTEM } from './domain/prompts/defaults'
 import { DEFAULT_RISK_CAPS } from './domain/runs/risk'
 import type { ChartCapture } from './charts/capture'
 import type { Capability } from './llm/openai-provider'
+import { createScheduler, nodeScheduleTimer, type WallClockTimer } from './engine/scheduler'
 import { createHandlers } from './handlers'
+import { createBundleServices } from './engine/bundle-handlers'
 import { realTimers, type Timers } from './timers'
 import { createDispatcher } from './rpc/dispatcher'
 import { createEventBus, type EventBus } from './rpc/event-bus'
@@ -35,6 +40,8 @@ export interface AppConfig {
   secrets: SecretStore | null
   now?: () => number
   timers?: Timers
+  /** Wall-clock timer for schedules (node-schedule by default; tests drive their own). */
+  at?: WallClockTimer
   /** Check every RPC result and event against its schema (tests, development). */
   strictContracts?: boolean
   onInternalError?: (where: string, err: unknown) => void
@@ -74,6 +81,8 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   if (aborted.length > 0) cfg.onInternalError?.('startup', new Error(`Marked ${aborted.length} interrupted run(s) aborted: ${aborted.join(', ')}`))
   const bus = createEventBus({ validate: cfg.strictContracts ?? false })
   const settings = createSettingsService({ db: store.db, bus, now, overrides: cfg.overrides, dataDir: cfg.dataDir, envApiKey: cfg.envApiKey, secrets: cfg.secrets })
+  const prompts = createPromptService({ db: store.db, bus, now, llm: createPromptTestLlm({ endpoint: () => settings.effective(), apiKey: () => settings.apiKey(), now }) })
+  await seedDefaultPrompts(store.db, now())
 
   let market: MarketService | null = null
   const hub = await createGatewayHub(settings.effective().gateway, {
@@ -111,7 +120,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     return { ok: db === 'ok', version, gateway: { url: g.url, state: g.state }, db, host: cfg.host, startedAt, dataDir }
   }
 
-  const strategies = createStrategyService({ db: store.db, bus, now, promptVersionActive: () => false })
+  const strategies = createStrategyService({ db: store.db, bus, now, promptVersionActive: prompts.isVersionActive })
   let capture: Promise<ChartCapture> | null = null
   const startCapture = () => {
     if (!cfg.chartCapture) return Promise.reject(new Error('This host cannot draw chart images (no capture page).'))
@@ -142,10 +151,27 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     },
     caps: () => DEFAULT_RISK_CAPS,
   })
-  const handlers = createHandlers({ db: store.db, strategies, executor, now, health, settings, hub, market, openGatewayLogin: cfg.openGatewayLogin })
   if (settings.effective().gateway === 'sim') {
     await seedDemoStrategies(strategies, market).catch((e: unknown) => cfg.onInternalError?.('demo seed', e))
   }
+  const scheduler = createScheduler({
+    db: store.db,
+    bus,
+    now,
+    timers,
+    at: cfg.at ?? nodeScheduleTimer,
+    strategies: () => strategies.list(),
+    gateway: () => hub.connection(),
+    startRun: (strategyId, scheduledFor) => executor.start(strategyId, { trigger: 'schedule', scheduledFor }),
+    onInternalError: cfg.onInternalError,
+  })
+  scheduler.sync()
+  // An edit takes effect at once (and within the 30 s heartbeat at the latest).
+  bus.listen((event, data) => {
+    if (event === 'db.changed' && (data as { tables: string[] }).tables.includes('strategies')) scheduler.sync()
+  })
+  const bundles = createBundleServices({ store, dataDir, now, timers, appVersion: version, bus, onError: (e) => cfg.onInternalError?.('retention', e) })
+  const handlers = createHandlers({ db: store.db, strategies, prompts, executor, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })
   const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
 
   let stopped: Promise<void> | null = null
@@ -162,8 +188,10 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     health,
     stop() {
       stopped ??= (async () => {
+        scheduler.stop()
         await rpc.close()
         await executor.drain()
+        await bundles.stop()
         await capture?.then((c) => c.close()).catch(() => undefined)
         marketService.stop()
         await hub.stop()

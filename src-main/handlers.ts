@@ -1,17 +1,30 @@
 import type { Health } from './contract/models'
 import { computeIndicators } from './domain/indicators'
+import { checkSchedule } from './domain/schedule/cron'
 import type { GatewayHub } from './engine/gateway-hub'
 import type { MarketService } from './engine/market'
 import type { SettingsService } from './engine/settings'
+import type { Executor } from './engine/executor'
+import type { Scheduler } from './engine/scheduler'
+import { listFires, listSchedules, type ScheduleRow } from './store/schedules-repo'
+import type { ScheduleView } from './contract/runs'
 import type { StrategyService } from './engine/strategies'
+import { createPromptHandlers } from './engine/prompt-handlers'
+import type { PromptService } from './engine/prompts'
+import { createBundleHandlers, type BundleDeps } from './engine/bundle-handlers'
 import { RpcError } from './rpc/errors'
 import type { Db } from './store/db'
 import { getRun, listRuns, stepStats } from './store/lineage-repo'
+import { listSignals } from './store/signals-repo'
 import type { Handlers } from './rpc/dispatcher'
 
 export interface Services {
   db: Db
   strategies: StrategyService
+  prompts: PromptService
+  bundles: BundleDeps
+  executor: Executor
+  scheduler: Scheduler
   now(): number
   health(): Health
   settings: SettingsService
@@ -58,6 +71,20 @@ export function createHandlers(s: Services): Handlers {
     'strategies.create': (input) => s.strategies.create(input),
     'strategies.update': ({ id, strategy }) => s.strategies.update(id, strategy),
     'strategies.setActive': ({ id, active }) => s.strategies.setActive(id, active),
+    'strategies.previewSchedule': ({ cron, tz }) => checkSchedule(cron, tz, s.now()),
+    'runs.start': ({ strategyId }) => ({ runId: s.executor.start(strategyId).runId }),
+    'schedules.list': () => {
+      const byId = new Map(listSchedules(s.db).map((r) => [r.strategyId, r]))
+      return s.strategies.list().flatMap((st) => {
+        const row = byId.get(st.id)
+        return row ? [scheduleView(row, st.name, st.active)] : []
+      })
+    },
+    'schedules.setPaused': ({ strategyId, paused }) => {
+      const st = s.strategies.get(strategyId)
+      return scheduleView(s.scheduler.setPaused(strategyId, paused), st.name, st.active)
+    },
+    'schedules.fires': ({ strategyId, limit }) => listFires(s.db, strategyId, limit).map((f) => ({ ...f, outcome: f.outcome as 'RAN' })),
     'runs.list': (f) => listRuns(s.db, f),
     'lineage.getRun': ({ runId }) => {
       const run = getRun(s.db, runId)
@@ -65,8 +92,15 @@ export function createHandlers(s: Services): Handlers {
       return run
     },
     'lineage.stepStats': ({ from, to }) => stepStats(s.db, from, to),
+    'signals.list': (f) => listSignals(s.db, f),
     'watchlist.list': () => s.market.watchlist(),
     'watchlist.add': ({ conid }) => s.market.addToWatchlist(conid),
     'watchlist.remove': ({ conid }) => s.market.removeFromWatchlist(conid),
+    ...createPromptHandlers(s.prompts),
+    ...createBundleHandlers(s.bundles),
   }
+}
+
+function scheduleView(r: ScheduleRow, name: string, active: boolean): ScheduleView {
+  return { strategyId: r.strategyId, name, active, paused: r.paused, cron: r.cron, tz: r.tz, missedPolicy: r.missedPolicy as ScheduleView['missedPolicy'], nextRunAt: r.nextRunAt, lastSeenAt: r.lastSeenAt }
 }

@@ -34,6 +34,12 @@ function ipcTransport(bridge: Bridge): ClientTransport {
 
 const TOKEN_KEY = 'ibkr-ws.token'
 
+/** URL of a stored artifact (chart PNG, prompt, answer): same origin in both hosts; the web host wants the token. */
+export function artifactUrl(sha256: string): string {
+  const token = window.bridge ? null : sessionStorage.getItem(TOKEN_KEY)
+  return `/artifacts/${sha256}${token ? `?token=${encodeURIComponent(token)}` : ''}`
+}
+
 /** The token comes in the launch URL; it is moved out of the address bar and kept for this tab only. */
 function rpcUrl(): string {
   const url = new URL(window.location.href)

@@ -1,5 +1,8 @@
 import { z } from 'zod'
+import { bundleMethods } from './bundles-api'
 import { IndicatorSpecs } from './indicators'
+import { promptMethods } from './prompts-api'
+import { FireView, ScheduleView, SignalFilter, SignalSummary } from './runs'
 import { Strategy, StrategyInput } from './strategies'
 import {
   AccountId,
@@ -66,6 +69,14 @@ export const api = {
   'strategies.create': { input: StrategyInput, output: Strategy },
   'strategies.update': { input: z.object({ id: z.string().min(1).max(64), strategy: StrategyInput }).strict(), output: Strategy },
   'strategies.setActive': { input: z.object({ id: z.string().min(1).max(64), active: z.boolean() }).strict(), output: Strategy },
+  'strategies.previewSchedule': {
+    input: z.object({ cron: z.string().max(100), tz: z.string().max(64) }).strict(),
+    output: z.object({ ok: z.boolean(), problems: z.array(z.string()), next: z.array(z.number().int()) }),
+  },
+  'runs.start': { input: z.object({ strategyId: z.string().min(1).max(64) }).strict(), output: z.object({ runId: z.string() }) },
+  'schedules.list': { input: Empty, output: z.array(ScheduleView) },
+  'schedules.setPaused': { input: z.object({ strategyId: z.string().min(1).max(64), paused: z.boolean() }).strict(), output: ScheduleView },
+  'schedules.fires': { input: z.object({ strategyId: z.string().max(64).optional(), limit: z.number().int().min(1).max(500).default(50) }).strict(), output: z.array(FireView) },
   'runs.list': {
     input: z
       .object({
@@ -84,9 +95,12 @@ export const api = {
     input: z.object({ from: z.number().int(), to: z.number().int() }).strict(),
     output: z.array(z.object({ step: z.string(), total: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })),
   },
+  'signals.list': { input: SignalFilter, output: z.array(SignalSummary) },
   'watchlist.list': { input: Empty, output: z.array(WatchlistItem) },
   'watchlist.add': { input: z.object({ conid: Conid }).strict(), output: z.array(WatchlistItem) },
   'watchlist.remove': { input: z.object({ conid: Conid }).strict(), output: z.array(WatchlistItem) },
+  ...promptMethods,
+  ...bundleMethods,
 } as const
 
 export type Api = typeof api

@@ -140,6 +140,7 @@ function isHttpUrl(v: string): boolean {
 
 // Shared status vocabularies: the database CHECK constraints are built from these same lists.
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'aborted'])
+export type RunStatus = z.infer<typeof RunStatus>
 export const RunTrigger = z.enum(['schedule', 'manual', 'replay'])
 export const StepStatus = z.enum(['succeeded', 'failed', 'skipped'])
 export const StrategyMode = z.enum(['dry-run', 'paper', 'live'])
@@ -196,7 +197,8 @@ export const PriceLevels = z.object({
 })
 export type PriceLevels = z.infer<typeof PriceLevels>
 
-export const Conid = z.number().int().positive().max(2 ** 31 - 1)
+const CONID_MESSAGE = 'Pick an instrument: a contract id (conid) is a positive whole number'
+export const Conid = z.number({ error: CONID_MESSAGE }).int(CONID_MESSAGE).positive(CONID_MESSAGE).max(2 ** 31 - 1, CONID_MESSAGE)
 
 export const AccountInfo = z.object({
   id: z.string(),

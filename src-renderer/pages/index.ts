@@ -1,6 +1,9 @@
 import type { ComponentType } from 'react'
 import { ChartRoute } from './ChartRoute'
 import { ConnectionPage } from './ConnectionPage'
+import { LineagePage } from './LineagePage'
+import { StrategiesPage } from './StrategiesPage'
+import { PromptsPage } from './PromptsPage'
 import { SettingsPage } from './SettingsPage'
 import { SymbolsPage } from './SymbolsPage'
 
@@ -17,6 +20,9 @@ export interface PageDef {
 export const PAGES: readonly PageDef[] = [
   { id: 'symbols', title: 'Symbols', key: '1', component: SymbolsPage },
   { id: 'chart', title: 'Chart', key: '2', component: ChartRoute },
+  { id: 'strategies', title: 'Strategies', key: '3', component: StrategiesPage },
+  { id: 'prompts', title: 'Prompts', key: '4', component: PromptsPage },
+  { id: 'lineage', title: 'Timeline', key: '5', component: LineagePage },
   { id: 'connection', title: 'Connection', key: '9', component: ConnectionPage },
   { id: 'settings', title: 'Settings', key: ',', component: SettingsPage },
 ]

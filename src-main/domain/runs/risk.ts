@@ -1,4 +1,7 @@
+import type { OrderIntentTicket, RiskCheckRow } from '../../contract/steps'
 import type { StrategyInput } from '../../contract/strategies'
+
+export type { OrderIntentTicket, RiskCheckRow }
 import { computeSize, type SizingResult } from '../signals/sizing'
 import type { SignalVerdict } from '../signals/validate'
 
@@ -28,14 +31,6 @@ export interface RiskInput {
   portfolio: { positionQty: number; grossExposure: number; openPositions: number }
   quote: { last: number | null; ageMs: number | null }
   caps: RiskCaps
-}
-
-export interface RiskCheckRow {
-  rule: string
-  passed: boolean
-  value: string
-  limit: string
-  message: string
 }
 
 export interface RiskDecision {
@@ -108,19 +103,6 @@ export function riskCheck(i: RiskInput): RiskDecision {
 function firstFailure(checks: RiskCheckRow[]): string {
   const f = checks.find((c) => !c.passed)!
   return `${f.rule}: ${f.message} (${f.value}, limit ${f.limit})`
-}
-
-export interface OrderIntentTicket {
-  clientOrderId: string
-  leg: 'single' | 'parent' | 'stop' | 'target'
-  parentClientOrderId: string | null
-  conid: number
-  side: 'BUY' | 'SELL'
-  orderType: 'LMT' | 'STP'
-  tif: 'DAY' | 'GTC'
-  qty: number
-  price: number
-  outsideRth: false
 }
 
 /**

@@ -22,13 +22,25 @@ export function registerAppScheme(): void {
   ])
 }
 
-/** Serve the built renderer on `app://main/…` with the CSP header; nothing outside `rootDir`. */
-export function serveRenderer(rootDir: string): void {
+export type ArtifactReader = (sha256: string) => { mime: string; content: Buffer } | null
+
+/**
+ * Serve the built renderer on `app://main/…` with the CSP header, nothing outside `rootDir`, and
+ * stored artifacts (chart PNGs, prompts, answers) on `app://main/artifacts/<sha256>` once the
+ * engine is up (`artifacts()` returns null before that).
+ */
+export function serveRenderer(rootDir: string, artifacts: () => ArtifactReader | null = () => null): void {
   const root = resolve(rootDir)
   const csp = cspString({ frameAncestorsNone: true })
   protocol.handle(APP_PROTOCOL, async (request) => {
     const url = new URL(request.url)
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 })
+    if (url.pathname.startsWith('/artifacts/')) {
+      const sha = url.pathname.slice('/artifacts/'.length)
+      const found = /^[0-9a-f]{64}$/.test(sha) ? artifacts()?.(sha) : null
+      if (!found) return new Response('Not found', { status: 404 })
+      return new Response(new Uint8Array(found.content), { headers: { 'content-type': found.mime, 'x-content-type-options': 'nosniff', 'cache-control': 'private, max-age=31536000, immutable' } })
+    }
     const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
     const file = resolve(root, '.' + rel)
     if (!file.startsWith(root + sep)) return new Response('Not found', { status: 404 })
