@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { extractJson } from './extract'
 import { context, goodDraft } from './fixtures'
 import { validateSignal, type SignalVerdict } from './validate'
+import { DEFAULT_RISK_CAPS, orderIntent, riskCheck } from '../runs/risk'
+import { StrategyRisk } from '../../contract/strategies'
 
 // RELIABILITY.md T13: 5,000 generated model answers. Every invalid one ends REVIEW, so it can never
 // become an order; every valid one passes through to the risk gate as ACCEPTED.
@@ -10,9 +12,16 @@ import { validateSignal, type SignalVerdict } from './validate'
 const ctx = context()
 
 /** The engine's path from raw text to a verdict: unreadable text is REVIEW like any invalid draft. */
-function judge(text: string): Pick<SignalVerdict, 'status' | 'finalAction'> {
+function judge(text: string): SignalVerdict {
   const x = extractJson(text)
-  return x.ok ? validateSignal(x.value, ctx) : { status: 'REVIEW', finalAction: 'REVIEW' }
+  return x.ok ? validateSignal(x.value, ctx) : { status: 'REVIEW', finalAction: 'REVIEW', reviewReason: 'unparseable', violations: [], flags: [], draft: null, confidenceLevel: null, numbers: null }
+}
+
+/** Then the run's risk_check and place_order steps, against a healthy account and a fresh quote. */
+const risk = StrategyRisk.parse({ minR: 1.5, minProfitMargin: 0.05, minConfidence: 0.55 })
+function ordersFor(v: SignalVerdict) {
+  const decision = riskCheck({ verdict: v, risk, account: { netLiquidation: 1_000_000, availableFunds: 1_000_000 }, portfolio: { positionQty: 0, grossExposure: 0, openPositions: 0 }, quote: { last: ctx.lastClose, ageMs: 1_000 }, caps: DEFAULT_RISK_CAPS })
+  return orderIntent(decision, { strategyKey: 'sT13', tradingDate: ctx.asOf, daySeq: 1, conid: 265598 })
 }
 
 const wrap = fc.constantFrom(
@@ -63,9 +72,11 @@ const refusalsAndJunk = fc.oneof(
 )
 
 describe('adversarial model answers (RELIABILITY.md T13)', () => {
-  it('5,000 generated answers: invalid ones all end REVIEW, valid ones all pass to the risk gate', () => {
+  it('5,000 generated answers: invalid ones all end REVIEW and produce 0 dry-run orders; valid ones reach the risk gate and become brackets', () => {
     let invalid = 0
     let valid = 0
+    let ordersFromInvalid = 0
+    let bracketsFromValid = 0
     fc.assert(
       fc.property(
         fc.oneof(
@@ -75,20 +86,25 @@ describe('adversarial model answers (RELIABILITY.md T13)', () => {
         ),
         ({ text, valid: isValid }) => {
           const v = judge(text)
+          const orders = ordersFor(v)
           if (isValid) {
             valid++
             expect(v.status).toBe('ACCEPTED')
             expect(v.finalAction).toBe('BUY')
+            if (orders.length === 3) bracketsFromValid++
           } else {
             invalid++
             expect(v.status).toBe('REVIEW')
             expect(v.finalAction).toBe('REVIEW')
+            ordersFromInvalid += orders.length
           }
         },
       ),
       { numRuns: 5000, seed: 20261125 },
     )
     expect(invalid + valid).toBe(5000)
+    expect(ordersFromInvalid).toBe(0)
+    expect(bracketsFromValid).toBeGreaterThan(valid * 0.9)
     expect(invalid).toBeGreaterThan(3000)
     expect(valid).toBeGreaterThan(500)
   })
