@@ -14,7 +14,6 @@ import { seedDefaultPrompts } from './engine/prompts-seed'
 import { createSettingsService, type Overrides, type SettingsService } from './engine/settings'
 import type { GatewayConnection } from './engine/gateway-status'
 import { createExecutor, type Executor, type ResolvedPrompt } from './engine/executor'
-import { DEFAULT_COMBINED, DEFAULT_SYSTEM } from './domain/prompts/defaults'
 import { DEFAULT_RISK_CAPS } from './domain/runs/risk'
 import type { ChartCapture } from './charts/capture'
 import type { Capability } from './llm/openai-provider'
@@ -143,7 +142,11 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     broker: () => hub.broker(),
     market,
     capture: startCapture,
-    prompt: (): ResolvedPrompt => ({ versionId: null, name: 'Built-in combined analysis', version: null, system: DEFAULT_SYSTEM, body: DEFAULT_COMBINED }),
+    prompt: (strategy): ResolvedPrompt => {
+      const v = prompts.resolveForStrategy(strategy.id, strategy.config.promptVersionId)
+      const template = prompts.list({ includeArchived: true }).find((t) => t.id === v.templateId)
+      return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
+    },
     analystConfig: async () => ({ apiKey: await settings.apiKey(), baseUrl: settings.effective().llmBaseUrl, model: settings.effective().llmModel }),
     capabilities: {
       get: (key) => capabilities()[key] ?? null,

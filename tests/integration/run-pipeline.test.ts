@@ -76,8 +76,10 @@ describe('a manual run of the demo dry-run strategy', () => {
     expect(prompt).toContain(fetched.asOf)
 
     const verdict = s.validate_signal!.output as { status: string; finalAction: string; signalId: string }
+    const prompt_ = (s.load_strategy!.output as { prompt: { versionId: string; version: number } }).prompt
+    expect(prompt_.versionId).toBeTruthy()
     const signals = await client.call('signals.list', {})
-    expect(signals[0]).toMatchObject({ id: verdict.signalId, runId, status: verdict.status, provider: 'rules', model: 'rules-v1' })
+    expect(signals[0]).toMatchObject({ id: verdict.signalId, runId, status: verdict.status, provider: 'rules', model: 'rules-v1', promptVersionId: prompt_.versionId })
     const decision = s.risk_check!.output as { kind: string; checks: { rule: string; passed: boolean }[] }
     const order = s.place_order!.output as { dryRun: boolean; sent: boolean; orders: { clientOrderId: string; leg: string }[]; noOrder?: string }
     expect(order).toMatchObject({ dryRun: true, sent: false })
