@@ -18,6 +18,8 @@ import { DEFAULT_RISK_CAPS } from './domain/runs/risk'
 import type { ChartCapture } from './charts/capture'
 import type { Capability } from './llm/openai-provider'
 import { createScheduler, nodeScheduleTimer, type WallClockTimer } from './engine/scheduler'
+import { createReplayer } from './engine/replay'
+import { getVersion } from './store/prompts-repo'
 import { createHandlers } from './handlers'
 import { createBundleServices } from './engine/bundle-handlers'
 import { realTimers, type Timers } from './timers'
@@ -130,6 +132,11 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     return capture
   }
   const capabilities = () => (readSettings(store.db).get('llm.capabilities') as Record<string, Capability> | undefined) ?? {}
+  const capabilityCache = {
+    get: (key: string) => capabilities()[key] ?? null,
+    set: (key: string, c: Capability) => writeSettings(store.db, new Map([['llm.capabilities', { ...capabilities(), [key]: c }]]), { actor: 'system', action: 'llm.capability', details: { key, ...c } }, now()),
+  }
+  const analystConfig = async () => ({ apiKey: await settings.apiKey(), baseUrl: settings.effective().llmBaseUrl, model: settings.effective().llmModel })
   const executor = createExecutor({
     db: store.db,
     bus,
@@ -147,11 +154,8 @@ export async function createApp(cfg: AppConfig): Promise<App> {
       const template = prompts.list({ includeArchived: true }).find((t) => t.id === v.templateId)
       return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
     },
-    analystConfig: async () => ({ apiKey: await settings.apiKey(), baseUrl: settings.effective().llmBaseUrl, model: settings.effective().llmModel }),
-    capabilities: {
-      get: (key) => capabilities()[key] ?? null,
-      set: (key, c) => writeSettings(store.db, new Map([['llm.capabilities', { ...capabilities(), [key]: c }]]), { actor: 'system', action: 'llm.capability', details: { key, ...c } }, now()),
-    },
+    analystConfig,
+    capabilities: capabilityCache,
     caps: () => DEFAULT_RISK_CAPS,
   })
   if (settings.effective().gateway === 'sim') {
@@ -174,7 +178,19 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     if (event === 'db.changed' && (data as { tables: string[] }).tables.includes('strategies')) scheduler.sync()
   })
   const bundles = createBundleServices({ store, dataDir, now, timers, appVersion: version, bus, onError: (e) => cfg.onInternalError?.('retention', e) })
-  const handlers = createHandlers({ db: store.db, strategies, prompts, executor, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })
+  const replayer = createReplayer({
+    db: store.db,
+    bus,
+    now,
+    perfNow: () => performance.now(),
+    dataDir,
+    appVersion: version,
+    capture: startCapture,
+    analystConfig,
+    capabilities: capabilityCache,
+    promptVersion: (id) => getVersion(store.db, id),
+  })
+  const handlers = createHandlers({ db: store.db, strategies, prompts, executor, replayer, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })
   const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
 
   let stopped: Promise<void> | null = null

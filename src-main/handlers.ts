@@ -5,6 +5,7 @@ import type { GatewayHub } from './engine/gateway-hub'
 import type { MarketService } from './engine/market'
 import type { SettingsService } from './engine/settings'
 import type { Executor } from './engine/executor'
+import type { Replayer } from './engine/replay'
 import type { Scheduler } from './engine/scheduler'
 import { listFires, listSchedules, type ScheduleRow } from './store/schedules-repo'
 import type { ScheduleView } from './contract/runs'
@@ -24,6 +25,7 @@ export interface Services {
   prompts: PromptService
   bundles: BundleDeps
   executor: Executor
+  replayer: Replayer
   scheduler: Scheduler
   now(): number
   health(): Health
@@ -92,6 +94,7 @@ export function createHandlers(s: Services): Handlers {
       return run
     },
     'lineage.stepStats': ({ from, to }) => stepStats(s.db, from, to),
+    'lineage.replayStep': (req) => s.replayer.replay(req),
     'signals.list': (f) => listSignals(s.db, f),
     'watchlist.list': () => s.market.watchlist(),
     'watchlist.add': ({ conid }) => s.market.addToWatchlist(conid),

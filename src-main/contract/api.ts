@@ -16,6 +16,7 @@ import {
   HistoryPeriod,
   IndicatorResult,
   InstrumentDetails,
+  LlmModel,
   Quote,
   RunStatus,
   RunStep,
@@ -94,6 +95,18 @@ export const api = {
   'lineage.stepStats': {
     input: z.object({ from: z.number().int(), to: z.number().int() }).strict(),
     output: z.array(z.object({ step: z.string(), total: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })),
+  },
+  'lineage.replayStep': {
+    input: z
+      .object({
+        runId: z.string().min(1).max(64),
+        step: z.enum(['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal'], { error: 'Replay one of compute_indicators, render_charts, llm_analysis or validate_signal' }),
+        mode: z.enum(['cached', 'fresh']),
+        model: LlmModel.nullable().optional(),
+        promptVersionId: z.string().min(1).max(64).nullable().optional(),
+      })
+      .strict(),
+    output: z.object({ runId: z.string(), identical: z.boolean(), differences: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })) }),
   },
   'signals.list': { input: SignalFilter, output: z.array(SignalSummary) },
   'watchlist.list': { input: Empty, output: z.array(WatchlistItem) },

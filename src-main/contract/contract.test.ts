@@ -37,6 +37,7 @@ describe('contract', () => {
       'runs.list',
       'lineage.getRun',
       'lineage.stepStats',
+      'lineage.replayStep',
       'signals.list',
       'watchlist.list',
       'watchlist.add',

@@ -140,3 +140,10 @@ export interface CompleteOutput {
   usage?: LlmAnalysisOutput['usage']
 }
 
+
+/** One difference between an original step output and its replay. */
+export interface Difference {
+  path: string
+  before: unknown
+  after: unknown
+}

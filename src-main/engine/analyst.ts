@@ -80,3 +80,17 @@ export async function askLlm(choice: Extract<AnalystChoice, { provider: 'openai'
     ? { outcome: 'draft', value: r.value, reviewReason: null, detail: null, rawText, attempts: r.attempts, usage, capability: r.capability }
     : { outcome: 'review', value: null, reviewReason: r.reason, detail: r.detail, rawText, attempts: r.attempts, usage, capability: r.capability }
 }
+
+export interface CapabilityCache {
+  get(key: string): Capability | null
+  set(key: string, c: Capability): void
+}
+
+/** Ask the model, starting from what this endpoint and model are known to support, and remember any step-down. */
+export async function askModel(choice: Extract<AnalystChoice, { provider: 'openai' }>, prompt: SignalPrompt, capabilities: CapabilityCache, now: () => number): Promise<AnalystAnswer> {
+  const key = `${choice.endpoint.baseURL ?? 'openai'}|${choice.model}`
+  const start = capabilities.get(key) ?? { structured: 'json_schema', vision: true }
+  const answer = await askLlm(choice, start, prompt, now)
+  if (answer.capability && (answer.capability.structured !== start.structured || answer.capability.vision !== start.vision)) capabilities.set(key, answer.capability)
+  return answer
+}

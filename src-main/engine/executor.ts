@@ -9,14 +9,13 @@ import { buildPromptContext } from '../domain/runs/context'
 import { CHART_BARS, nyDate, prepareBars } from '../domain/runs/market-data'
 import { orderIntent, riskCheck, type RiskCaps, type RiskDecision } from '../domain/runs/risk'
 import { validateSignal, type SignalVerdict, type ValidationContext } from '../domain/signals'
-import type { Capability } from '../llm/openai-provider'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import { putArtifact } from '../store/artifacts'
 import type { Db } from '../store/db'
 import { runningRunOf, strategyRunStartsSince } from '../store/lineage-repo'
 import { insertSignal, insertUsage, recentSignals, strategySpendSince } from '../store/signals-repo'
-import { askLlm, askRules, chooseAnalyst, type AnalystAnswer, type AnalystChoice, type AnalystConfig } from './analyst'
+import { askModel, askRules, chooseAnalyst, type AnalystAnswer, type AnalystConfig, type CapabilityCache } from './analyst'
 import type { GatewayConnection } from './gateway-status'
 import type { MarketService } from './market'
 import { startRun, StepFailure, type RunRecorder } from './run-recorder'
@@ -49,7 +48,7 @@ export interface ExecutorDeps {
   capture(): Promise<ChartCapture>
   prompt(strategy: Strategy): ResolvedPrompt
   analystConfig(): Promise<AnalystConfig>
-  capabilities: { get(key: string): Capability | null; set(key: string, c: Capability): void }
+  capabilities: CapabilityCache
   caps(): RiskCaps
 }
 
@@ -210,7 +209,7 @@ export function createExecutor(d: ExecutorDeps): Executor {
       charts: { nDaily: Math.min(CHART_BARS.daily, daily.length), nWeekly: weekly ? Math.min(CHART_BARS.weekly, weekly.length) : 0 },
     })
 
-    const llm = await rec.step('llm_analysis', { provider: analyst.provider, model: analyst.model, label: analyst.label, promptVersionId: loaded.prompt.versionId, images: charts.images.map((i) => i.sha256) }, async (ctx) => {
+    const llm = await rec.step('llm_analysis', { provider: analyst.provider, model: analyst.model, label: analyst.label, promptVersionId: loaded.prompt.versionId, images: charts.images.map((i) => i.sha256), context }, async (ctx) => {
       const system = await renderTemplate(liquid, loaded.prompt.system, context)
       const user = await renderTemplate(liquid, loaded.prompt.body, context)
       const promptArtifact = putArtifact(d.db, d.dataDir, Buffer.from(`# system\n${system}\n\n# user\n${user}\n`), 'prompt', 'text/plain; charset=utf-8', d.now())
@@ -222,7 +221,7 @@ export function createExecutor(d: ExecutorDeps): Executor {
         answer = { outcome: 'review', value: null, reviewReason: 'provider_error', detail: `Daily LLM budget of $${budget.toFixed(2)} is spent ($${(spent / 1e6).toFixed(2)} in the last 24 h); the model was not called.`, rawText: '', attempts: [], usage: [], capability: null }
       } else if (analyst.provider === 'rules') {
         answer = await askRules({ symbol: cfg.symbol, asOf: data.asOf, timeframes: cfg.timeframes, bars: daily, position, allowShort: cfg.risk.allowShort, tickSize: 0.01 })
-      } else answer = await ask(analyst, { system, user, images: charts._png })
+      } else answer = await askModel(analyst, { system, user, images: charts._png }, d.capabilities, d.now)
       const raw = putArtifact(d.db, d.dataDir, Buffer.from(answer.rawText), 'llm_text', 'text/plain; charset=utf-8', d.now())
       ctx.artifact(raw.sha256)
       insertUsage(
@@ -314,13 +313,6 @@ export function createExecutor(d: ExecutorDeps): Executor {
     rec.skip('update_portfolio', { orders: summary.orders }, { reason: why })
   }
 
-  async function ask(analyst: Extract<AnalystChoice, { provider: 'openai' }>, prompt: { system: string; user: string; images: Buffer[] }): Promise<AnalystAnswer> {
-    const key = `${analyst.endpoint.baseURL ?? 'openai'}|${analyst.model}`
-    const start = d.capabilities.get(key) ?? { structured: 'json_schema', vision: true }
-    const answer = await askLlm(analyst, start, prompt, d.now)
-    if (answer.capability && (answer.capability.structured !== start.structured || answer.capability.vision !== start.vision)) d.capabilities.set(key, answer.capability)
-    return answer
-  }
 }
 
 function describeBars(bars: readonly Bar[]) {

@@ -5,6 +5,7 @@ import { call, errorMessage, onEvent } from '../state/app'
 import { fmtDateTime, fmtDuration } from './format'
 import { StepBody } from './StepViews'
 import { JsonView } from './JsonView'
+import { ReplayControls, REPLAYABLE } from './Replay'
 
 // One run (F17): header, then the step cards in canonical order, filled in live while it runs.
 // `#/lineage/<runId>/<step>` opens and scrolls to that step.
@@ -121,6 +122,7 @@ function StepCard({ runId, step, open, ctx }: { runId: string; step: RunStep; op
               {raw ? 'Hide raw JSON' : 'Raw input / output JSON'}
             </button>
             {step.artifacts.length > 0 && <span className="muted">{step.artifacts.length} artifact(s)</span>}
+            {step.status === 'succeeded' && REPLAYABLE.includes(step.step) && <ReplayControls runId={runId} step={step.step as Parameters<typeof ReplayControls>[0]['step']} />}
           </div>
           {raw && <JsonView value={{ input: step.input, output: step.output, error: step.error, artifacts: step.artifacts }} />}
         </div>

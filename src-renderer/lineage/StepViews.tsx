@@ -18,6 +18,8 @@ import { Markdown } from '../components/Markdown'
 import { fmtPrice } from '../components/format'
 import { artifactUrl } from '../rpc'
 import { fmtCost, fmtDateTime, fmtDuration, fmtInt, fmtNum } from './format'
+import { DiffTable } from './Replay'
+import type { Difference } from '../../src-main/contract/steps'
 
 // One rich view per step type (F17). Outputs are read defensively: an old run may lack a field.
 
@@ -547,7 +549,19 @@ function OrderView({ o }: { o: Partial<PlaceOrderOutput> }) {
   )
 }
 
-function CompleteView({ o }: { o: Partial<CompleteOutput> }) {
+function CompleteView({ o }: { o: Partial<CompleteOutput> & { replay?: { of: string; step: string; mode: string; model: string | null; identical: boolean; differences: Difference[] } } }) {
+  if (o.replay) {
+    const r = o.replay
+    return (
+      <div>
+        <p>
+          Replay of <span className="mono">{r.step}</span> from <a href={`#/lineage/${r.of}/${r.step}`}>the original run</a> ({r.mode}
+          {r.model ? `, model ${r.model}` : ''}): {r.identical ? 'byte-identical output.' : `${r.differences.length} difference(s).`}
+        </p>
+        <DiffTable differences={r.differences} />
+      </div>
+    )
+  }
   return (
     <Facts
       rows={[

@@ -58,6 +58,16 @@ test('create a strategy in the UI, run it now, watch the timeline fill in live, 
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('lightbox')).toHaveCount(0)
 
+  // Replay the analysis from cache: a new run marked replay, identical to the original.
+  const originalUrl = page.url()
+  await page.getByTestId('replay-cached-llm_analysis').click()
+  await expect(page).toHaveURL(/#\/lineage\/[0-9a-f-]{36}\/complete$/)
+  await expect(page.getByTestId('replay-identical')).toBeVisible()
+  await expect(page.getByTestId('run-detail')).toContainText('Replay')
+  await page.screenshot({ path: join(SHOTS, 'timeline-replay.png') })
+  await page.goto(originalUrl)
+  await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-status', 'succeeded')
+
   // Deep link to one step.
   const url = new URL(page.url())
   await page.goto(`${url.origin}/${url.search}#${url.hash.slice(1)}/risk_check`)

@@ -41,12 +41,12 @@ export const CHART_IDS = { daily: ['sma20', 'sma50', 'sma200', 'bb', 'st', 'macd
 
 type Num = number | null
 
-export interface DailyValues {
+export type DailyValues = {
   sma20: Num; sma50: Num; sma200: Num; bb_lower: Num; bb_mid: Num; bb_upper: Num; supertrend: Num; supertrend_dir: Num
   rsi: Num; macd: Num; macd_signal: Num; macd_hist: Num; atr: Num; atr_pct: Num; stoch_k: Num; stoch_d: Num; adx: Num
   obv_slope20: Num; volume: Num; volume_avg20: Num
 }
-export interface WeeklyValues {
+export type WeeklyValues = {
   sma10: Num; sma20: Num; sma50: Num; rsi: Num; macd_hist: Num; atr: Num; adx: Num; supertrend_dir: Num
 }
 

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto'
+import type { Bar, IndicatorResult, RunStep } from '../contract/models'
+import type { PromptContext } from '../contract/prompts'
+import type { ComputeIndicatorsOutput, FetchMarketDataOutput, LlmAnalysisOutput, RenderChartsOutput, ValidateSignalOutput } from '../contract/steps'
+import type { ChartCapture } from '../charts/capture'
+import { createPromptEngine, renderTemplate } from '../domain/prompts/engine'
+import { analyse, CHART_IDS, tail } from '../domain/runs/analysis'
+import { jsonDiff, type Difference } from '../domain/runs/diff'
+import { validateSignal, type ValidationContext } from '../domain/signals'
+import type { IndicatorSpec } from '../contract/indicators'
+import { RpcError } from '../rpc/errors'
+import type { EventBus } from '../rpc/event-bus'
+import { putArtifact, readArtifact } from '../store/artifacts'
+import type { Db } from '../store/db'
+import { getRun } from '../store/lineage-repo'
+import { insertUsage } from '../store/signals-repo'
+import { askModel, askRules, chooseAnalyst, type AnalystConfig, type CapabilityCache } from './analyst'
+import { startRun, type RunRecorder } from './run-recorder'
+
+// Replay (F19): re-run one recorded step from its stored inputs as a new run marked `replay`, with a
+// diff against the original output. `cached` reuses what was recorded where the step called the
+// outside world (the model), so its output is byte-identical; `fresh` asks again, with the same or
+// another model or prompt version. Code-only steps are recomputed in both modes, which shows whether
+// today's code still reaches the recorded result. Replays never reach the order path.
+
+export const REPLAYABLE = ['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal'] as const
+export type ReplayableStep = (typeof REPLAYABLE)[number]
+
+export interface ReplayRequest {
+  runId: string
+  step: ReplayableStep
+  mode: 'cached' | 'fresh'
+  /** Fresh LLM replays: another model and/or prompt version. */
+  model?: string | null
+  promptVersionId?: string | null
+}
+
+export interface ReplayResult {
+  runId: string
+  identical: boolean
+  differences: Difference[]
+}
+
+export interface ReplayDeps {
+  db: Db
+  bus: EventBus
+  now(): number
+  perfNow(): number
+  dataDir: string
+  appVersion: string
+  capture(): Promise<ChartCapture>
+  analystConfig(): Promise<AnalystConfig>
+  capabilities: CapabilityCache
+  promptVersion(id: string): { id: string; system: string; body: string } | null
+}
+
+/** The parts of a recorded output that are about this replay, not the result: compared without them. */
+const VOLATILE = new Set(['usage', 'attempts', 'rawSha256', 'promptSha256', 'signalId', 'capability'])
+const comparable = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k))) : v)
+
+export function createReplayer(d: ReplayDeps) {
+  const liquid = createPromptEngine()
+
+  function artifactJson<T>(sha: string | undefined, what: string): T {
+    const a = sha ? readArtifact(d.db, d.dataDir, sha) : null
+    if (!a) throw new RpcError('NOT_FOUND', `The recorded ${what} (artifact ${sha ?? 'missing'}) is not in this store; it may have been removed by retention.`)
+    return JSON.parse(a.content.toString('utf8')) as T
+  }
+
+  return {
+    async replay(req: ReplayRequest): Promise<ReplayResult> {
+      const original = getRun(d.db, req.runId)
+      if (!original) throw new RpcError('NOT_FOUND', `No run ${req.runId}`)
+      const step = [...original.steps].reverse().find((s) => s.step === req.step && s.status === 'succeeded')
+      if (!step) throw new RpcError('BAD_INPUT', `Run ${req.runId} has no successful ${req.step} step to replay`)
+      if (req.mode === 'cached' && (req.model || req.promptVersionId)) throw new RpcError('BAD_INPUT', 'A cached replay reuses the recorded answer; choose "fresh" to change the model or the prompt version')
+      const byStep = (id: RunStep['step']) => original.steps.find((s) => s.step === id && s.status === 'succeeded')
+      const runId = randomUUID()
+      const rec = startRun({ db: d.db, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion }, { id: runId, strategyId: original.strategyId, trigger: 'replay', scheduledFor: null, replayOf: original.id })
+      try {
+        const output = await replayStep(rec, req, step, byStep)
+        const differences = jsonDiff(comparable(step.output), comparable(output))
+        const identical = JSON.stringify(step.output) === JSON.stringify(output)
+        await rec.step('complete', { replayOf: original.id, step: req.step, mode: req.mode }, async () => ({ status: 'succeeded', replay: { of: original.id, step: req.step, mode: req.mode, model: req.model ?? null, promptVersionId: req.promptVersionId ?? null, identical, differences } }))
+        rec.finish('succeeded', null, { replayOf: original.id, step: req.step, identical, differences: differences.length })
+        return { runId, identical, differences }
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e)
+        rec.finish('failed', message, { replayOf: original.id, step: req.step })
+        throw e instanceof RpcError ? e : new RpcError('UNAVAILABLE', `Replay failed: ${message}`)
+      }
+    },
+  }
+
+  async function replayStep(rec: RunRecorder, req: ReplayRequest, step: RunStep, byStep: (id: RunStep['step']) => RunStep | undefined): Promise<unknown> {
+    const input = step.input as Record<string, unknown>
+    const replayInput = { ...input, replay: { of: req.runId, mode: req.mode, model: req.model ?? null, promptVersionId: req.promptVersionId ?? null } }
+    switch (req.step) {
+      case 'compute_indicators':
+        return rec.step('compute_indicators', replayInput, async (ctx) => {
+          const bars = artifactJson<{ daily: Bar[]; weekly: Bar[] | null }>(input.barsSha256 as string, 'bars')
+          const a = analyse(bars.daily, bars.weekly, (input.strategy as IndicatorSpec[]) ?? [])
+          const arrays = putArtifact(d.db, d.dataDir, Buffer.from(JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })), 'indicators', 'application/json', d.now())
+          ctx.artifact(arrays.sha256)
+          const strategyLast = a.strategy.map((r) => ({ id: r.id, label: r.label, values: Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, v.at(-1) ?? null])) }))
+          return { indicatorsSha256: arrays.sha256, d: a.d, w: input.weekly ? a.w : null, confirmation: a.confirmation, levels: a.levels, strategy: strategyLast } satisfies ComputeIndicatorsOutput
+        })
+      case 'render_charts':
+        return rec.step('render_charts', replayInput, async (ctx) => {
+          const bars = artifactJson<{ daily: Bar[]; weekly: Bar[] | null }>(input.barsSha256 as string, 'bars')
+          const arrays = artifactJson<{ daily: IndicatorResult[]; weekly: IndicatorResult[] | null }>(input.indicatorsSha256 as string, 'indicator arrays')
+          const recorded = (step.output as RenderChartsOutput).images
+          const capture = await d.capture()
+          const images = []
+          for (const img of recorded) {
+            const weekly = img.timeframe === '1W'
+            const source = weekly ? bars.weekly! : bars.daily
+            const png = await capture.capture({ title: img.title, width: img.width, height: img.height, bars: source.slice(-img.bars), indicators: tail((weekly ? arrays.weekly : arrays.daily) ?? [], weekly ? CHART_IDS.weekly : CHART_IDS.daily, img.bars), levels: null })
+            const stored = putArtifact(d.db, d.dataDir, png, 'chart', 'image/png', d.now())
+            ctx.artifact(stored.sha256)
+            images.push({ ...img, sha256: stored.sha256 })
+          }
+          return { images } satisfies RenderChartsOutput
+        })
+      case 'llm_analysis':
+        return rec.step('llm_analysis', replayInput, async (ctx) => {
+          const recorded = step.output as LlmAnalysisOutput
+          if (req.mode === 'cached') {
+            for (const sha of step.artifacts) ctx.artifact(sha)
+            return recorded
+          }
+          const context = input.context as PromptContext | undefined
+          if (!context) throw new RpcError('BAD_INPUT', 'This run was recorded before prompt contexts were kept; only a cached replay is possible')
+          let system: string
+          let user: string
+          if (req.promptVersionId) {
+            const v = d.promptVersion(req.promptVersionId)
+            if (!v) throw new RpcError('NOT_FOUND', `No prompt version ${req.promptVersionId}`)
+            system = await renderTemplate(liquid, v.system, context)
+            user = await renderTemplate(liquid, v.body, context)
+          } else {
+            const text = readArtifact(d.db, d.dataDir, recorded.promptSha256)?.content.toString('utf8') ?? ''
+            const m = /^# system\n([\s\S]*)\n\n# user\n([\s\S]*)\n$/.exec(text)
+            if (!m) throw new RpcError('NOT_FOUND', 'The recorded prompt is missing from this store')
+            system = m[1]!
+            user = m[2]!
+          }
+          const promptArtifact = putArtifact(d.db, d.dataDir, Buffer.from(`# system\n${system}\n\n# user\n${user}\n`), 'prompt', 'text/plain; charset=utf-8', d.now())
+          ctx.artifact(promptArtifact.sha256)
+          const cfg = await d.analystConfig()
+          const provider = req.model ? 'openai' : recorded.provider
+          const choice = chooseAnalyst({ provider, model: req.model ?? (recorded.provider === 'openai' ? recorded.model : null) }, cfg)
+          const images = ((input.images as string[] | undefined) ?? []).map((sha) => {
+            const a = readArtifact(d.db, d.dataDir, sha)
+            if (!a) throw new RpcError('NOT_FOUND', `Chart image ${sha} is not in this store`)
+            return a.content
+          })
+          let answer
+          if (choice.provider === 'rules') {
+            const bars = artifactJson<{ daily: Bar[] }>((byStep('fetch_market_data')?.output as FetchMarketDataOutput | undefined)?.barsSha256, 'bars')
+            answer = await askRules({ symbol: context.symbol, asOf: context.as_of, timeframes: context.timeframe, bars: bars.daily, position: context.position.side, allowShort: context.risk.allow_short, tickSize: context.tick_size })
+          } else answer = await askModel(choice, { system, user, images }, d.capabilities, d.now)
+          const raw = putArtifact(d.db, d.dataDir, Buffer.from(answer.rawText), 'llm_text', 'text/plain; charset=utf-8', d.now())
+          ctx.artifact(raw.sha256)
+          insertUsage(d.db, answer.usage.map((u) => ({ at: d.now(), runId: rec.runId, strategyId: null, step: 'llm_analysis', provider: choice.provider, model: choice.model, purpose: `replay:${u.purpose}`, promptTokens: u.promptTokens, completionTokens: u.completionTokens, costMicros: u.costMicros, priced: u.priced, latencyMs: u.latencyMs, ok: u.ok, detail: u.detail })))
+          const total = answer.usage.reduce((s, u) => ({ promptTokens: s.promptTokens + u.promptTokens, completionTokens: s.completionTokens + u.completionTokens, costMicros: s.costMicros + u.costMicros, priced: s.priced && u.priced, latencyMs: s.latencyMs + u.latencyMs }), { promptTokens: 0, completionTokens: 0, costMicros: 0, priced: true, latencyMs: 0 })
+          const out: LlmAnalysisOutput = { provider: choice.provider, model: choice.model, label: choice.label, promptSha256: promptArtifact.sha256, rawSha256: raw.sha256, rawText: answer.rawText, outcome: answer.outcome, reviewReason: answer.reviewReason, detail: answer.detail, usage: total, attempts: answer.attempts.map(({ rawText: _t, ...rest }) => rest), capability: answer.capability }
+          // What the new answer would have become: validated with the original run's context (never an order).
+          const vInput = byStep('validate_signal')?.input as { context?: ValidationContext } | undefined
+          if (vInput?.context) await rec.step('validate_signal', { answer: answer.value, outcome: answer.outcome, context: vInput.context, replay: true }, async () => (answer.outcome === 'review' ? { status: 'REVIEW', finalAction: 'REVIEW', reviewReason: answer.reviewReason } : validateSignal(answer.value, vInput.context!)))
+          return out
+        })
+      case 'validate_signal':
+        return rec.step('validate_signal', replayInput, async () => {
+          const recorded = step.output as ValidateSignalOutput
+          const v = input as { answer: unknown; outcome: string; context: ValidationContext }
+          if (v.outcome === 'review') return recorded
+          return { signalId: recorded.signalId, ...validateSignal(v.answer, v.context) }
+        })
+    }
+  }
+}
+
+export type Replayer = ReturnType<typeof createReplayer>

@@ -1,0 +1,100 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type App } from '../../src-main/app'
+import { until } from '../../src-main/broker/ibkr/fake-gateway.test-util'
+import { startChromiumCapture } from '../../src-main/charts/chromium-capture'
+import { createRpcClient, RpcCallError, type RpcClient } from '../../src-main/contract/client'
+import type { LlmAnalysisOutput } from '../../src-main/contract/steps'
+import { inProcessTransport } from '../../src-main/rpc/in-process'
+import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
+
+// F19: replays from cache are byte-identical; code-only steps recompute to the recorded result;
+// a fresh replay asks another model on the recorded prompt and images and shows the diff.
+// Replays are runs marked `replay` that never reach the order path.
+
+const ROOT = resolve(__dirname, '../..')
+let app: App
+let client: RpcClient
+let llm: Awaited<ReturnType<typeof startFakeOpenAI>>
+let original: string
+
+beforeAll(async () => {
+  llm = await startFakeOpenAI()
+  app = await createApp({
+    host: 'test',
+    dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-replay-')), source: 'flag' },
+    migrationsDir: join(ROOT, 'migrations'),
+    // An endpoint is configured, but the demo strategy asks the rules analyst by name.
+    overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } },
+    envApiKey: null,
+    secrets: null,
+    strictContracts: true,
+    chartCapture: () => startChromiumCapture({ executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium', rendererDir: join(ROOT, 'out', 'renderer') }),
+  })
+  client = createRpcClient(inProcessTransport(app.rpc))
+  await until(() => app.gateway().current().state === 'authenticated', 'the simulator session')
+  const s = (await client.call('strategies.list', {})).find((x) => x.mode === 'dry-run')!
+  await client.call('strategies.update', { id: s.id, strategy: { ...s.config, provider: 'rules' } })
+  original = (await client.call('runs.start', { strategyId: s.id })).runId
+  await app.executor.drain()
+}, 60_000)
+afterAll(async () => {
+  await app?.stop()
+  await llm?.close()
+})
+
+describe('replay (F19)', () => {
+  it('cached replays of the analysis, the validation and the indicators are byte-identical', async () => {
+    const run = await client.call('lineage.getRun', { runId: original })
+    expect(run.status).toBe('succeeded')
+    for (const step of ['llm_analysis', 'validate_signal', 'compute_indicators'] as const) {
+      const r = await client.call('lineage.replayStep', { runId: original, step, mode: 'cached' })
+      expect(r).toMatchObject({ identical: true, differences: [] })
+      const replay = await client.call('lineage.getRun', { runId: r.runId })
+      expect(replay).toMatchObject({ trigger: 'replay', replayOf: original, status: 'succeeded' })
+      const a = run.steps.find((s) => s.step === step)!
+      const b = replay.steps.find((s) => s.step === step)!
+      expect(JSON.stringify(b.output)).toBe(JSON.stringify(a.output))
+      expect(b.artifacts).toEqual(a.artifacts)
+      expect(replay.steps.map((s) => s.step)).not.toContain('place_order')
+    }
+  }, 60_000)
+
+  it('re-rendering the charts from the recorded bars gives the same PNG bytes', async () => {
+    const r = await client.call('lineage.replayStep', { runId: original, step: 'render_charts', mode: 'cached' })
+    expect(r.differences).toEqual([])
+  }, 60_000)
+
+  it('a fresh replay asks another model on the recorded prompt and images, and shows what changed', async () => {
+    const run = await client.call('lineage.getRun', { runId: original })
+    const rules = run.steps.find((s) => s.step === 'llm_analysis')!
+    const draft = JSON.parse((rules.output as LlmAnalysisOutput).rawText) as Record<string, unknown>
+    llm.reply({ body: completion(JSON.stringify({ ...draft, action: 'HOLD', entry: null, entry_zone: null, stop_loss: null, entry_type: null, targets: [], reasoning: 'Another view: wait.' })) })
+    const before = llm.requests.length
+    const r = await client.call('lineage.replayStep', { runId: original, step: 'llm_analysis', mode: 'fresh', model: 'other-model' })
+    expect(llm.requests).toHaveLength(before + 1)
+    const sent = llm.requests.at(-1)!.body
+    expect(sent.model).toBe('other-model')
+    const images = ((sent.messages as { role: string; content: { type: string }[] }[]).find((m) => m.role === 'user')!.content).filter((p) => p.type === 'image_url')
+    expect(images).toHaveLength(2)
+    expect(r.identical).toBe(false)
+    expect(r.differences.map((d) => d.path)).toEqual(expect.arrayContaining(['provider', 'model', 'rawText']))
+    const replay = await client.call('lineage.getRun', { runId: r.runId })
+    expect(replay.steps.map((s) => s.step)).toEqual(['llm_analysis', 'validate_signal', 'complete'])
+    expect(replay.steps[1]!.output).toMatchObject({ finalAction: 'HOLD' })
+    expect(replay.steps.at(-1)!.output).toMatchObject({ replay: { of: original, mode: 'fresh', model: 'other-model', identical: false } })
+  }, 60_000)
+
+  it('refuses what cannot be replayed, with a clear message, and records nothing', async () => {
+    const count = (await client.call('runs.list', { limit: 500 })).length
+    const e1 = await client.call('lineage.replayStep', { runId: original, step: 'llm_analysis', mode: 'cached', model: 'x' }).catch((e: unknown) => e as RpcCallError)
+    expect(e1).toMatchObject({ code: 'BAD_INPUT' })
+    const e2 = await client.call('lineage.replayStep', { runId: 'nope', step: 'llm_analysis', mode: 'cached' }).catch((e: unknown) => e as RpcCallError)
+    expect(e2).toMatchObject({ code: 'NOT_FOUND' })
+    const e3 = await client.call('lineage.replayStep', { runId: original, step: 'place_order' as 'llm_analysis', mode: 'cached' }).catch((e: unknown) => e as RpcCallError)
+    expect(e3).toMatchObject({ code: 'BAD_INPUT' })
+    expect(await client.call('runs.list', { limit: 500 })).toHaveLength(count)
+  })
+})
