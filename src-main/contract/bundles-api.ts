@@ -1,0 +1,175 @@
+import { z } from 'zod'
+import { RunStatus, RunStep, RunSummary } from './models'
+
+// Portable review bundles (F20) and retention (F21): the methods, their inputs and outputs.
+// Imports only zod and sibling contract files, like every contract file.
+
+/** Every bundle file ends in this extension; import and export refuse anything else. */
+export const BUNDLE_EXT = '.wsbundle'
+/** The bundle layout this app writes and reads (bumped on any incompatible change). */
+export const BUNDLE_FORMAT = 'ibkr-ws-bundle'
+export const BUNDLE_FORMAT_VERSION = 1
+
+const RunId = z.string().min(1).max(64)
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'An artifact id is 64 lowercase hex characters')
+
+/** An imported bundle in DATA_DIR/review/<id>.wsbundle (the start of its sha256). */
+export const ReviewId = z.string().regex(/^[0-9a-f]{24}$/, 'A review library id is 24 lowercase hex characters')
+
+const ABSOLUTE = /^(\/|[A-Za-z]:[\\/]|\\\\[^\\/])/
+
+/** An absolute path to a `.wsbundle` file, with no `..` segments. */
+export const BundlePath = z
+  .string()
+  .max(1024)
+  .refine((p) => ABSOLUTE.test(p), { message: 'Use an absolute path to the bundle file' })
+  .refine((p) => p.endsWith(BUNDLE_EXT), { message: `A bundle file name ends in ${BUNDLE_EXT}` })
+  .refine((p) => !p.includes('\0') && !p.split(/[\\/]/).includes('..'), { message: 'A bundle path may not contain ".." or NUL' })
+
+/** A file name stem for DATA_DIR/exports/<name>.wsbundle. */
+export const BundleName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'A bundle name is 1-80 letters, digits and ._- (no folders)')
+  .refine((n) => !n.endsWith(BUNDLE_EXT), { message: `Give the name without ${BUNDLE_EXT}` })
+
+/** Which runs go into a bundle: chosen ids, or every run started in [from, to] (optionally one strategy's). */
+export const BundleSelection = z.union([
+  z.object({ runIds: z.array(RunId).min(1).max(10_000) }).strict(),
+  z
+    .object({ from: z.number().int(), to: z.number().int(), strategyId: z.string().min(1).max(64).optional() })
+    .strict()
+    .refine((s) => s.from <= s.to, { message: '"from" must not be after "to"' }),
+])
+export type BundleSelection = z.infer<typeof BundleSelection>
+
+/** An artifact a step references that could not go into the bundle, and why. */
+export const MissingArtifact = z.object({
+  sha256: z.string(),
+  reason: z.enum(['invalid_ref', 'no_row', 'no_file', 'corrupt']),
+})
+export type MissingArtifact = z.infer<typeof MissingArtifact>
+
+const Count = z.number().int().nonnegative()
+
+export const BundleCounts = z.object({
+  runs: Count,
+  steps: Count,
+  signals: Count,
+  strategies: Count,
+  promptTemplates: Count,
+  promptVersions: Count,
+  llmUsage: Count,
+  orders: Count,
+  orderEvents: Count,
+  executions: Count,
+  trades: Count,
+  artifacts: Count,
+  artifactBytes: Count,
+})
+export type BundleCounts = z.infer<typeof BundleCounts>
+
+/** What a bundle says about itself (its `bundle_meta` table). */
+export const BundleMeta = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
+  appVersion: z.string(),
+  createdAt: z.number().int(),
+  selection: BundleSelection,
+  /** Start times of the first and last run in the bundle. */
+  range: z.object({ from: z.number().int(), to: z.number().int() }),
+  counts: BundleCounts,
+  missingArtifacts: z.array(MissingArtifact),
+})
+export type BundleMeta = z.infer<typeof BundleMeta>
+
+export const ExportResult = z.object({
+  file: z.string(),
+  runs: Count,
+  steps: Count,
+  artifacts: Count,
+  bytes: Count,
+  missingArtifacts: z.array(MissingArtifact),
+})
+export type ExportResult = z.infer<typeof ExportResult>
+
+/** One imported bundle; `error` says why it cannot be opened (then `meta` is null). */
+export const ReviewLibraryInfo = z.object({
+  id: ReviewId,
+  bytes: Count,
+  importedAt: z.number().int(),
+  meta: BundleMeta.nullable(),
+  error: z.string().nullable(),
+})
+export type ReviewLibraryInfo = z.infer<typeof ReviewLibraryInfo>
+
+/**
+ * How long lineage is kept. Runs (with their steps, signals and LLM usage) older than
+ * `keepRunsDays` are deleted unless the trading ledger references them. Artifacts no remaining
+ * step references are deleted once older than `keepArtifactsDays` (a step writes its artifacts
+ * before its row exists, so fresh unreferenced files are in use).
+ */
+export const RetentionPolicy = z
+  .object({
+    keepRunsDays: z.number().int().min(7, 'Keep runs at least 7 days').max(3650, 'Keep runs at most 3650 days'),
+    keepArtifactsDays: z.number().int().min(1, 'Keep unreferenced artifacts at least 1 day').max(3650, 'Keep unreferenced artifacts at most 3650 days'),
+  })
+  .strict()
+export type RetentionPolicy = z.infer<typeof RetentionPolicy>
+
+/** Suggested values for the settings page; retention stays off until a policy is saved. */
+export const DEFAULT_RETENTION_POLICY: RetentionPolicy = { keepRunsDays: 365, keepArtifactsDays: 7 }
+
+export const RetentionResult = z.object({
+  runsDeleted: Count,
+  stepsDeleted: Count,
+  signalsDeleted: Count,
+  llmUsageDeleted: Count,
+  /** Runs older than the window that stay: referenced by the trading ledger, still running, or replayed. */
+  runsKept: Count,
+  artifactsDeleted: Count,
+  orphanFilesDeleted: Count,
+  bytesFreed: Count,
+})
+export type RetentionResult = z.infer<typeof RetentionResult>
+
+export const RetentionState = z.object({
+  /** `null`: retention is off and nothing is ever deleted automatically. */
+  policy: RetentionPolicy.nullable(),
+  defaults: RetentionPolicy,
+  lastRun: z.object({ at: z.number().int(), result: RetentionResult }).nullable(),
+})
+export type RetentionState = z.infer<typeof RetentionState>
+
+const Empty = z.object({}).strict()
+const RunPage = {
+  strategyId: z.string().max(64).optional(),
+  status: RunStatus.optional(),
+  from: z.number().int().optional(),
+  to: z.number().int().optional(),
+  before: z.number().int().optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+}
+const StepStatsRow = z.object({ step: z.string(), total: Count, succeeded: Count, failed: Count, p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })
+
+export const bundleMethods = {
+  'lineage.export': {
+    input: z
+      .object({ selection: BundleSelection, file: BundlePath.optional(), name: BundleName.optional() })
+      .strict()
+      .refine((i) => !(i.file && i.name), { message: 'Give either a file or a name, not both' }),
+    output: ExportResult,
+  },
+  'lineage.import': { input: z.object({ file: BundlePath }).strict(), output: ReviewLibraryInfo },
+  'review.list': { input: Empty, output: z.array(ReviewLibraryInfo) },
+  'review.remove': { input: z.object({ id: ReviewId }).strict(), output: z.array(ReviewLibraryInfo) },
+  'review.listRuns': { input: z.object({ id: ReviewId, ...RunPage }).strict(), output: z.array(RunSummary) },
+  'review.getRun': { input: z.object({ id: ReviewId, runId: RunId }).strict(), output: RunSummary.extend({ steps: z.array(RunStep) }) },
+  'review.stepStats': { input: z.object({ id: ReviewId, from: z.number().int(), to: z.number().int() }).strict(), output: z.array(StepStatsRow) },
+  'review.getArtifact': {
+    input: z.object({ id: ReviewId, sha256: Sha256 }).strict(),
+    output: z.object({ sha256: Sha256, mime: z.string(), base64: z.string() }),
+  },
+  'retention.get': { input: Empty, output: RetentionState },
+  'retention.set': { input: z.object({ policy: RetentionPolicy.nullable() }).strict(), output: RetentionState },
+  'retention.run': { input: Empty, output: RetentionResult },
+} as const
