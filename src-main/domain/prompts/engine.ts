@@ -103,3 +103,21 @@ function position(body: string, index: number): { line: number; column: number }
   const before = body.slice(0, index).split('\n')
   return { line: before.length, column: before.at(-1)!.length + 1 }
 }
+
+/** The variable paths a template uses (sorted, unique); call only after checkTemplate found no problems. */
+export async function templateVariables(engine: Liquid, body: string): Promise<string[]> {
+  const analysis = await engine.analyze(engine.parse(body))
+  const paths = new Set<string>()
+  for (const uses of Object.values(analysis.globals)) {
+    for (const use of uses) paths.add((use as unknown as { segments: (string | number)[] }).segments.join('.'))
+  }
+  return [...paths].sort()
+}
+
+/** A render failure as a problem, with the place Liquid reports. */
+export function renderProblem(e: unknown): TemplateProblem {
+  const err = e as { message?: string; token?: { getPosition(): [number, number] } }
+  const [line, column] = err.token?.getPosition?.() ?? [null, null]
+  const message = String(err.message ?? e).split(', line:')[0]!
+  return { message: `Does not render: ${message}`, line, column, variable: null }
+}
