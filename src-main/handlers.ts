@@ -17,6 +17,7 @@ import { RpcError } from './rpc/errors'
 import type { Db } from './store/db'
 import { getRun, listRuns, stepStats } from './store/lineage-repo'
 import { listSignals } from './store/signals-repo'
+import { modelStats, strategyStats, topErrors } from './store/stats-repo'
 import type { Handlers } from './rpc/dispatcher'
 
 export interface Services {
@@ -94,6 +95,7 @@ export function createHandlers(s: Services): Handlers {
       return run
     },
     'lineage.stepStats': ({ from, to }) => stepStats(s.db, from, to),
+    'lineage.stats': ({ from, to }) => ({ steps: stepStats(s.db, from, to), topErrors: topErrors(s.db, from, to), strategies: strategyStats(s.db, from, to), models: modelStats(s.db, from, to) }),
     'lineage.replayStep': (req) => s.replayer.replay(req),
     'signals.list': (f) => listSignals(s.db, f),
     'watchlist.list': () => s.market.watchlist(),

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { bundleMethods } from './bundles-api'
 import { IndicatorSpecs } from './indicators'
 import { promptMethods } from './prompts-api'
-import { FireView, ScheduleView, SignalFilter, SignalSummary } from './runs'
+import { FireView, LineageStats, ScheduleView, SignalFilter, SignalSummary } from './runs'
 import { Strategy, StrategyInput } from './strategies'
 import {
   AccountId,
@@ -96,6 +96,7 @@ export const api = {
     input: z.object({ from: z.number().int(), to: z.number().int() }).strict(),
     output: z.array(z.object({ step: z.string(), total: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })),
   },
+  'lineage.stats': { input: z.object({ from: z.number().int(), to: z.number().int() }).strict(), output: LineageStats },
   'lineage.replayStep': {
     input: z
       .object({

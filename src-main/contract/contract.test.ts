@@ -37,6 +37,7 @@ describe('contract', () => {
       'runs.list',
       'lineage.getRun',
       'lineage.stepStats',
+      'lineage.stats',
       'lineage.replayStep',
       'signals.list',
       'watchlist.list',

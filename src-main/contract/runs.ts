@@ -60,3 +60,31 @@ export const FireView = z.object({
   recordedAt: z.number().int(),
 })
 export type FireView = z.infer<typeof FireView>
+
+export const LineageStats = z.object({
+  steps: z.array(z.object({ step: z.string(), total: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })),
+  topErrors: z.array(z.object({ step: z.string(), message: z.string(), count: z.number().int() })),
+  strategies: z.array(
+    z.object({ strategyId: z.string(), name: z.string(), runs: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), aborted: z.number().int(), p50Ms: z.number().nullable(), lastRunAt: z.number().int().nullable(), signals: z.number().int(), actionable: z.number().int(), reviews: z.number().int() }),
+  ),
+  models: z.array(
+    z.object({
+      provider: z.string(),
+      model: z.string(),
+      promptVersionId: z.string().nullable(),
+      promptLabel: z.string().nullable(),
+      signals: z.number().int(),
+      accepted: z.number().int(),
+      downgraded: z.number().int(),
+      reviews: z.number().int(),
+      buys: z.number().int(),
+      sells: z.number().int(),
+      holds: z.number().int(),
+      promptTokens: z.number().int(),
+      completionTokens: z.number().int(),
+      costMicros: z.number().int(),
+      unpricedCalls: z.number().int(),
+    }),
+  ),
+})
+export type LineageStats = z.infer<typeof LineageStats>

@@ -167,7 +167,11 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
       const [next] = nextFires(current.cron, current.tz, Math.max(d.now(), current.lastSeenAt ?? 0), 1)
       if (!armed.has(s.id) || armed.get(s.id)!.at !== next || edited) arm(s, current)
     }
-    for (const [id, a] of armed) if (!active.has(id)) (a.cancel(), armed.delete(id))
+    for (const [id, a] of armed) {
+      if (active.has(id)) continue
+      a.cancel()
+      armed.delete(id)
+    }
   }
 
   // Wake detection for hosts without a power monitor: a heartbeat that finds a wall-clock gap.

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { PromptTemplate } from '../../src-main/contract/prompts-api'
 import type { Difference } from '../../src-main/contract/steps'
 import { call, errorMessage } from '../state/app'
+import { navigate } from '../components/navigate'
 
 // F19 in the timeline: replay a recorded step (from cache, or fresh with another model or prompt
 // version); the replay is a new run, opened when it is recorded, whose summary lists the differences.
@@ -24,7 +25,7 @@ export function ReplayControls({ runId, step }: { runId: string; step: 'compute_
     setError(null)
     try {
       const r = await call('lineage.replayStep', { runId, step, mode, ...(mode === 'fresh' ? { model: model.trim() || null, promptVersionId: promptVersionId || null } : {}) })
-      window.location.hash = `#/lineage/${r.runId}/complete`
+      navigate(`#/lineage/${r.runId}/complete`)
     } catch (e) {
       setError(errorMessage(e))
     } finally {

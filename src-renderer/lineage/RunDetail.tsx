@@ -33,8 +33,6 @@ export function RunDetail({ runId, focusStep, strategies }: { runId: string; foc
 
   useEffect(() => {
     let live = true
-    setRun(null)
-    setError(null)
     call('lineage.getRun', { runId })
       .then((r) => live && setRun(r))
       .catch((e: unknown) => live && setError(errorMessage(e)))
@@ -99,7 +97,12 @@ export function RunDetail({ runId, focusStep, strategies }: { runId: string; foc
 function StepCard({ runId, step, open, ctx }: { runId: string; step: RunStep; open: boolean; ctx: { steps: RunStep[] } }) {
   const [expanded, setExpanded] = useState(open)
   const [raw, setRaw] = useState(false)
-  useEffect(() => setExpanded(open), [open])
+  // A new deep link opens or closes the card (state adjusted while rendering, as React recommends).
+  const [lastOpen, setLastOpen] = useState(open)
+  if (open !== lastOpen) {
+    setLastOpen(open)
+    setExpanded(open)
+  }
   return (
     <li className={`step-card step-${step.status}`} id={`step-${step.step}`} data-testid={`step-${step.step}`} data-status={step.status}>
       <div className="step-head" onClick={() => setExpanded((e) => !e)}>

@@ -30,43 +30,45 @@ export function RunList(props: { selected: string | null; onSelect(runId: string
   const { filters } = props
   const [runs, setRuns] = useState<RunSummary[]>([])
   const [done, setDone] = useState(false)
-  const [loading, setLoading] = useState(false)
+  const [loading, setLoading] = useState(true)
   const [error, setError] = useState<string | null>(null)
   const [scroll, setScroll] = useState({ top: 0, height: 600 })
   const box = useRef<HTMLDivElement>(null)
-  const generation = useRef(0)
 
-  const load = useCallback(
-    async (before: number | undefined, gen: number) => {
-      setLoading(true)
-      try {
-        const page = await call('runs.list', {
-          limit: PAGE,
-          ...(filters.strategyId ? { strategyId: filters.strategyId } : {}),
-          ...(filters.status ? { status: filters.status } : {}),
-          ...(filters.from ? { from: toMs(filters.from, false) } : {}),
-          ...(filters.to ? { to: toMs(filters.to, true) } : {}),
-          ...(before !== undefined ? { before } : {}),
-        })
-        if (gen !== generation.current) return
-        setRuns((r) => (before === undefined ? page : [...r, ...page]))
-        setDone(page.length < PAGE)
-        setError(null)
-      } catch (e) {
-        if (gen === generation.current) setError(errorMessage(e))
-      } finally {
-        if (gen === generation.current) setLoading(false)
-      }
-    },
+  // The parent keys this list by its filters, so a filter change starts a fresh list.
+  const fetchPage = useCallback(
+    (before: number | undefined) =>
+      call('runs.list', {
+        limit: PAGE,
+        ...(filters.strategyId ? { strategyId: filters.strategyId } : {}),
+        ...(filters.status ? { status: filters.status } : {}),
+        ...(filters.from ? { from: toMs(filters.from, false) } : {}),
+        ...(filters.to ? { to: toMs(filters.to, true) } : {}),
+        ...(before !== undefined ? { before } : {}),
+      }),
     [filters],
   )
+  const apply = useCallback((page: RunSummary[], append: boolean) => {
+    setRuns((r) => (append ? [...r, ...page] : page))
+    setDone(page.length < PAGE)
+    setError(null)
+    setLoading(false)
+  }, [])
+  const fail = useCallback((e: unknown) => {
+    setError(errorMessage(e))
+    setLoading(false)
+  }, [])
 
   useEffect(() => {
-    const gen = ++generation.current
-    setRuns([])
-    setDone(false)
-    void load(undefined, gen)
-  }, [load])
+    let live = true
+    fetchPage(undefined).then(
+      (page) => live && apply(page, false),
+      (e: unknown) => live && fail(e),
+    )
+    return () => {
+      live = false
+    }
+  }, [fetchPage, apply, fail])
 
   useEffect(
     () =>
@@ -97,7 +99,10 @@ export function RunList(props: { selected: string | null; onSelect(runId: string
   function onScroll() {
     const el = box.current!
     setScroll({ top: el.scrollTop, height: el.clientHeight })
-    if (!done && !loading && el.scrollTop + el.clientHeight > el.scrollHeight - ROW * 20 && runs.length > 0) void load(runs.at(-1)!.startedAt, generation.current)
+    if (!done && !loading && el.scrollTop + el.clientHeight > el.scrollHeight - ROW * 20 && runs.length > 0) {
+      setLoading(true)
+      fetchPage(runs.at(-1)!.startedAt).then((page) => apply(page, true), fail)
+    }
   }
 
   function onKey(e: React.KeyboardEvent) {

@@ -1,34 +1,24 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { ScheduleView } from '../../src-main/contract/runs'
 import type { Strategy } from '../../src-main/contract/strategies'
 import { fmtDateTime } from '../lineage/format'
-import { call, errorMessage, onEvent } from '../state/app'
+import { call, errorMessage } from '../state/app'
+import { useLoad } from '../state/useLoad'
 import { NEW_STRATEGY, StrategyForm, type StrategyDraft } from '../strategies/StrategyForm'
+import { navigate } from '../components/navigate'
 
 /** F6/F7: strategies with their schedules; create, edit, activate, pause, run now. Route `#/strategies[/<id>|/new]`. */
 export function StrategiesPage({ params }: { params: string[] }) {
   const [editing = null] = params
-  const [strategies, setStrategies] = useState<Strategy[] | null>(null)
-  const [schedules, setSchedules] = useState<Record<string, ScheduleView>>({})
-  const [error, setError] = useState<string | null>(null)
   const [status, setStatus] = useState<string | null>(null)
-
-  const load = useCallback(async () => {
-    try {
-      const [list, sch] = await Promise.all([call('strategies.list', {}), call('schedules.list', {})])
-      setStrategies(list)
-      setSchedules(Object.fromEntries(sch.map((x) => [x.strategyId, x])))
-      setError(null)
-    } catch (e) {
-      setError(errorMessage(e))
-    }
-  }, [])
-  useEffect(() => {
-    void load()
-    return onEvent('db.changed', ({ tables }) => {
-      if (tables.some((t) => t === 'strategies' || t === 'schedules' || t === 'schedule_fires')) void load()
-    })
-  }, [load])
+  const loaded = useLoad(async () => {
+    const [list, sch] = await Promise.all([call('strategies.list', {}), call('schedules.list', {})])
+    return { list, schedules: Object.fromEntries(sch.map((x) => [x.strategyId, x])) as Record<string, ScheduleView> }
+  }, 'strategies', ['strategies', 'schedules', 'schedule_fires'])
+  const strategies = loaded.data?.list ?? null
+  const schedules = loaded.data?.schedules ?? {}
+  const error = loaded.error
+  const load = async () => loaded.reload()
 
   async function act(what: string, fn: () => Promise<unknown>) {
     setStatus(null)
@@ -44,7 +34,7 @@ export function StrategiesPage({ params }: { params: string[] }) {
     setStatus(null)
     try {
       const { runId } = await call('runs.start', { strategyId: s.id })
-      window.location.hash = `#/lineage/${runId}`
+      navigate(`#/lineage/${runId}`)
     } catch (e) {
       setStatus(`Could not start ${s.name}: ${errorMessage(e)}`)
     }
@@ -58,7 +48,7 @@ export function StrategiesPage({ params }: { params: string[] }) {
       <header className="page-header">
         <h1>Strategies</h1>
         <div className="page-actions">
-          <button className="btn primary" onClick={() => (window.location.hash = '#/strategies/new')} data-testid="strategy-new">
+          <button className="btn primary" onClick={() => (navigate('#/strategies/new'))} data-testid="strategy-new">
             New strategy
           </button>
         </div>
@@ -120,7 +110,7 @@ export function StrategiesPage({ params }: { params: string[] }) {
                           {sch?.paused ? 'Resume' : 'Pause'}
                         </button>
                       )}{' '}
-                      <button className="btn small" onClick={() => (window.location.hash = `#/strategies/${s.id}`)}>
+                      <button className="btn small" onClick={() => (navigate(`#/strategies/${s.id}`))}>
                         Edit
                       </button>
                     </td>
@@ -133,15 +123,16 @@ export function StrategiesPage({ params }: { params: string[] }) {
       </section>
       {initial && (
         <StrategyForm
+          key={editing ?? 'none'}
           id={current?.id ?? null}
           initial={initial}
           onSaved={(id) => {
-            window.location.hash = `#/strategies`
+            navigate(`#/strategies`)
             setStatus(null)
             void load()
             void id
           }}
-          onCancel={() => (window.location.hash = '#/strategies')}
+          onCancel={() => (navigate('#/strategies'))}
         />
       )}
     </div>

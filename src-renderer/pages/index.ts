@@ -2,6 +2,8 @@ import type { ComponentType } from 'react'
 import { ChartRoute } from './ChartRoute'
 import { ConnectionPage } from './ConnectionPage'
 import { LineagePage } from './LineagePage'
+import { SignalsPage } from './SignalsPage'
+import { StatsPage } from './StatsPage'
 import { StrategiesPage } from './StrategiesPage'
 import { PromptsPage } from './PromptsPage'
 import { SettingsPage } from './SettingsPage'
@@ -23,6 +25,8 @@ export const PAGES: readonly PageDef[] = [
   { id: 'strategies', title: 'Strategies', key: '3', component: StrategiesPage },
   { id: 'prompts', title: 'Prompts', key: '4', component: PromptsPage },
   { id: 'lineage', title: 'Timeline', key: '5', component: LineagePage },
+  { id: 'signals', title: 'Signals', key: '6', component: SignalsPage },
+  { id: 'stats', title: 'Statistics', key: '7', component: StatsPage },
   { id: 'connection', title: 'Connection', key: '9', component: ConnectionPage },
   { id: 'settings', title: 'Settings', key: ',', component: SettingsPage },
 ]

@@ -42,6 +42,8 @@ export function CodeEditor(props: {
   const host = useRef<HTMLDivElement>(null)
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null)
   const latest = useRef(props)
+  /** Every text this editor reported through onChange: those coming back as `value` are echoes, not edits from outside. */
+  const emitted = useRef(new Set<string>())
   useEffect(() => {
     latest.current = props
   })
@@ -52,7 +54,11 @@ export function CodeEditor(props: {
     e.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => latest.current.onSave())
     const sub = e.onDidChangeModelContent(() => {
       const v = e.getValue()
-      if (v !== latest.current.value) latest.current.onChange(v)
+      if (v !== latest.current.value) {
+        if (emitted.current.size > 50) emitted.current.clear()
+        emitted.current.add(v)
+        latest.current.onChange(v)
+      }
     })
     if (latest.current.handle) {
       latest.current.handle.current = {
@@ -72,10 +78,12 @@ export function CodeEditor(props: {
   }, [])
 
   // Text replaced from outside (another template, a restore): push it into the model, keeping undo.
+  // An echo of what the user typed is never pushed back: while typing fast the echo can lag behind
+  // the model, and pushing it would undo keystrokes (and close the suggestion list).
   useEffect(() => {
     const e = editor.current
     const model = e?.getModel()
-    if (!e || !model || model.getValue() === props.value) return
+    if (!e || !model || model.getValue() === props.value || emitted.current.has(props.value)) return
     e.executeEdits('load', [{ range: model.getFullModelRange(), text: props.value }])
     e.pushUndoStop()
   }, [props.value])

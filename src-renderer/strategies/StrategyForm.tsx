@@ -54,7 +54,6 @@ export function StrategyForm(props: { id: string | null; initial: StrategyDraft;
   const [saving, setSaving] = useState(false)
   const [message, setMessage] = useState<string | null>(null)
   const [prompts, setPrompts] = useState<PromptTemplate[]>([])
-  useEffect(() => setS(props.initial), [props.initial])
   useEffect(() => {
     call('prompts.list', { includeArchived: false })
       .then(setPrompts)
@@ -237,7 +236,11 @@ function InstrumentPicker({ value, onPick }: { value: string; onPick(r: SearchRe
   const [results, setResults] = useState<SearchResult[]>([])
   const [open, setOpen] = useState(false)
   const seq = useRef(0)
-  useEffect(() => setQ(value), [value])
+  const [lastValue, setLastValue] = useState(value)
+  if (value !== lastValue) {
+    setLastValue(value)
+    setQ(value)
+  }
   useEffect(() => {
     const query = q.trim()
     if (!open || query === '') return

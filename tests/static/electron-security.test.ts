@@ -74,9 +74,15 @@ describe('S2 Content-Security-Policy', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
   })
 
-  it('never allows inline code, eval or wildcards', () => {
+  it('never allows inline script, eval or wildcards; inline styles only (Monaco)', () => {
     for (const policy of [cspString(), cspString({ frameAncestorsNone: true, connectSrc: ['ws://127.0.0.1:1'] })]) {
-      expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|\*/)
+      expect(policy).not.toMatch(/unsafe-eval|unsafe-hashes|\*/)
+      const directives = parseCsp(policy)
+      for (const [name, sources] of directives) if (name !== 'style-src') expect(sources, name).not.toContain("'unsafe-inline'")
+      expect(directives.get('script-src')).toEqual(["'self'"])
+      expect(directives.get('style-src')).toEqual(["'self'", "'unsafe-inline'"])
+      expect(directives.get('img-src')).toEqual(["'self'", 'data:'])
+      expect(directives.get('font-src')).toEqual(["'self'"])
     }
   })
 
