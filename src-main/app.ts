@@ -20,6 +20,7 @@ import type { Capability } from './llm/openai-provider'
 import { createScheduler, nodeScheduleTimer, type WallClockTimer } from './engine/scheduler'
 import { createReplayer } from './engine/replay'
 import { getVersion } from './store/prompts-repo'
+import { createArtifactReader, type ArtifactReader } from './engine/artifact-reader'
 import { createHandlers } from './handlers'
 import { createBundleServices } from './engine/bundle-handlers'
 import { realTimers, type Timers } from './timers'
@@ -62,6 +63,8 @@ export interface App {
   settings: SettingsService
   market: MarketService
   executor: Executor
+  /** Stored artifacts for the hosts' /artifacts routes: live, or from a review library. */
+  artifact: ArtifactReader
   gateway(): GatewayConnection
   health(): Health
   /** Stop in reverse start order: calls drained, market and gateway stopped, database closed. */
@@ -203,6 +206,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     settings,
     market: marketService,
     executor,
+    artifact: createArtifactReader(store.db, dataDir),
     gateway: () => hub.connection(),
     health,
     stop() {

@@ -35,9 +35,13 @@ function ipcTransport(bridge: Bridge): ClientTransport {
 const TOKEN_KEY = 'ibkr-ws.token'
 
 /** URL of a stored artifact (chart PNG, prompt, answer): same origin in both hosts; the web host wants the token. */
-export function artifactUrl(sha256: string): string {
+export function artifactUrl(sha256: string, reviewId: string | null = null): string {
+  const q = new URLSearchParams()
   const token = window.bridge ? null : sessionStorage.getItem(TOKEN_KEY)
-  return `/artifacts/${sha256}${token ? `?token=${encodeURIComponent(token)}` : ''}`
+  if (token) q.set('token', token)
+  if (reviewId) q.set('review', reviewId)
+  const query = q.toString()
+  return `/artifacts/${sha256}${query ? `?${query}` : ''}`
 }
 
 /** The token comes in the launch URL; it is moved out of the address bar and kept for this tab only. */

@@ -314,6 +314,8 @@ export type RunStep = z.infer<typeof RunStep>
 export const RunSummary = z.object({
   id: z.string(),
   strategyId: z.string().nullable(),
+  /** The strategy's name (also in a review bundle, where the live strategy list does not know it). */
+  strategyName: z.string().nullable(),
   trigger: RunTrigger,
   status: RunStatus,
   startedAt: z.number().int(),

@@ -57,7 +57,8 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
       c = createCpapiBroker({ url: origin, displayUrl: url, ca: pem, fingerprint: pem ? fingerprintOfPem(pem) : null, loginUrl: `${origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
     }
     // Start with a known session state when the gateway answers quickly; never hold start-up long.
-    await Promise.race([c.start(), new Promise((r) => setTimeout(r, FIRST_CHECK_WAIT_MS).unref())])
+    // The timer is not unref()ed: with an unreachable gateway it is all that keeps start-up going.
+    await Promise.race([c.start(), new Promise((r) => setTimeout(r, FIRST_CHECK_WAIT_MS))])
     return c
   }
 

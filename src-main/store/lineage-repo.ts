@@ -3,7 +3,7 @@ import { StepId as StepIdSchema, type RunStep, type RunSummary, type StepId } fr
 
 const StepIdValues = StepIdSchema.options
 import type { Db } from './db'
-import { runs, runSteps } from './schema'
+import { runs, runSteps, strategies } from './schema'
 
 // The lineage store (F8/F17): one `runs` row per run, one `run_steps` row per finished step
 // attempt, each written in its own short transaction so nothing recorded is ever lost to a later
@@ -58,9 +58,10 @@ export function abortInterruptedRuns(db: Db, at: number): string[] {
   return ids
 }
 
-const summaryOf = (r: typeof runs.$inferSelect): RunSummary => ({
+const summaryOf = (r: typeof runs.$inferSelect, strategyName: string | null): RunSummary => ({
   id: r.id,
   strategyId: r.strategyId,
+  strategyName,
   trigger: r.trigger as RunSummary['trigger'],
   status: r.status as RunSummary['status'],
   startedAt: r.startedAt,
@@ -89,12 +90,21 @@ export function listRuns(db: Db, f: RunFilter): RunSummary[] {
     f.to !== undefined ? lte(runs.startedAt, f.to) : undefined,
     f.before !== undefined ? lt(runs.startedAt, f.before) : undefined,
   )
-  return db.select().from(runs).where(where).orderBy(desc(runs.startedAt)).limit(f.limit).all().map(summaryOf)
+  return db
+    .select({ run: runs, name: strategies.name })
+    .from(runs)
+    .leftJoin(strategies, eq(strategies.id, runs.strategyId))
+    .where(where)
+    .orderBy(desc(runs.startedAt))
+    .limit(f.limit)
+    .all()
+    .map((r) => summaryOf(r.run, r.name))
 }
 
 export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) | null {
-  const r = db.select().from(runs).where(eq(runs.id, id)).get()
-  if (!r) return null
+  const row = db.select({ run: runs, name: strategies.name }).from(runs).leftJoin(strategies, eq(strategies.id, runs.strategyId)).where(eq(runs.id, id)).get()
+  if (!row) return null
+  const r = row.run
   const steps = db
     .select()
     .from(runSteps)
@@ -115,7 +125,7 @@ export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) 
         artifacts: s.artifacts as string[],
       }),
     )
-  return { ...summaryOf(r), steps }
+  return { ...summaryOf(r, row.name), steps }
 }
 
 export interface StepStats {

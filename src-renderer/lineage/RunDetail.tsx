@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react'
-import type { RunStep, RunSummary } from '../../src-main/contract/models'
+import type { RunStep } from '../../src-main/contract/models'
 import type { Strategy } from '../../src-main/contract/strategies'
-import { call, errorMessage, onEvent } from '../state/app'
+import { errorMessage, onEvent } from '../state/app'
+import type { LineageSource, Run } from './source'
+import { ExportButton } from './Library'
 import { fmtDateTime, fmtDuration } from './format'
 import { StepBody } from './StepViews'
 import { JsonView } from './JsonView'
@@ -9,8 +11,6 @@ import { ReplayControls, REPLAYABLE } from './Replay'
 
 // One run (F17): header, then the step cards in canonical order, filled in live while it runs.
 // `#/lineage/<runId>/<step>` opens and scrolls to that step.
-
-type Run = RunSummary & { steps: RunStep[] }
 
 const STEP_TITLE: Record<RunStep['step'], string> = {
   check_session: 'Check session',
@@ -27,15 +27,17 @@ const STEP_TITLE: Record<RunStep['step'], string> = {
   complete: 'Complete',
 }
 
-export function RunDetail({ runId, focusStep, strategies }: { runId: string; focusStep: string | null; strategies: Strategy[] }) {
+export function RunDetail({ source, runId, focusStep, strategies }: { source: LineageSource; runId: string; focusStep: string | null; strategies: Strategy[] }) {
   const [run, setRun] = useState<Run | null>(null)
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
     let live = true
-    call('lineage.getRun', { runId })
+    source
+      .getRun(runId)
       .then((r) => live && setRun(r))
       .catch((e: unknown) => live && setError(errorMessage(e)))
+    if (source.review !== null) return () => void (live = false)
     const offStep = onEvent('lineage.stepRecorded', ({ runId: id, ...step }) => {
       if (id !== runId) return
       setRun((r) => (r ? { ...r, steps: [...r.steps.filter((s) => !(s.seq === step.seq && s.attempt === step.attempt)), step].sort((a, b) => a.seq - b.seq || a.attempt - b.attempt) } : r))
@@ -48,7 +50,7 @@ export function RunDetail({ runId, focusStep, strategies }: { runId: string; foc
       offStep()
       offRun()
     }
-  }, [runId])
+  }, [runId, source])
 
   useEffect(() => {
     if (!run || !focusStep) return
@@ -58,17 +60,23 @@ export function RunDetail({ runId, focusStep, strategies }: { runId: string; foc
   if (error) return <div className="panel field-error" role="alert">Could not load run {runId}: {error}. It may belong to another library; pick a run from the list.</div>
   if (!run) return <div className="panel muted">Loading run…</div>
   const strategy = strategies.find((s) => s.id === run.strategyId)
-  const ctx = { steps: run.steps }
+  const ctx = { steps: run.steps, source }
   return (
     <section className="run-detail" data-testid="run-detail" data-run-status={run.status}>
       <header className="panel run-header">
         <div className="row spread">
           <div>
-            <h1>{strategy?.name ?? (run.replayOf ? 'Replay' : 'Run')}</h1>
+            <h1>
+              {run.strategyName ?? strategy?.name ?? 'Run'}
+              {run.replayOf ? ' — replay' : ''}
+            </h1>
             <div className="muted mono">{run.id}</div>
           </div>
-          <span className={`badge status-badge status-${run.status}`} data-testid="run-status">
-            {run.status}
+          <span className="page-actions">
+            {source.review === null ? <ExportButton selection={{ runIds: [run.id] }} label="Export run" /> : <span className="badge tone-warn">review library (read-only)</span>}
+            <span className={`badge status-badge status-${run.status}`} data-testid="run-status">
+              {run.status}
+            </span>
           </span>
         </div>
         <div className="row muted">
@@ -76,13 +84,13 @@ export function RunDetail({ runId, focusStep, strategies }: { runId: string; foc
           <span>Started {fmtDateTime(run.startedAt)}</span>
           <span>{run.endedAt ? `took ${fmtDuration(run.endedAt - run.startedAt)}` : 'in progress…'}</span>
           {run.scheduledFor && <span>Scheduled for {fmtDateTime(run.scheduledFor)}</span>}
-          {run.replayOf && <a href={`#/lineage/${run.replayOf}`}>Original run</a>}
+          {run.replayOf && <a href={source.link(run.replayOf)}>Original run</a>}
         </div>
         {run.error && <div className="notice tone-bad">{run.error}</div>}
       </header>
       <ol className="steps">
         {run.steps.map((s) => (
-          <StepCard key={`${s.seq}-${s.attempt}`} runId={run.id} step={s} open={focusStep === null || focusStep === s.step} ctx={ctx} />
+          <StepCard key={`${s.seq}-${s.attempt}`} source={source} runId={run.id} step={s} open={focusStep === null || focusStep === s.step} ctx={ctx} />
         ))}
         {run.status === 'running' && (
           <li className="step-card pending muted" data-testid="step-pending">
@@ -94,7 +102,7 @@ export function RunDetail({ runId, focusStep, strategies }: { runId: string; foc
   )
 }
 
-function StepCard({ runId, step, open, ctx }: { runId: string; step: RunStep; open: boolean; ctx: { steps: RunStep[] } }) {
+function StepCard({ source, runId, step, open, ctx }: { source: LineageSource; runId: string; step: RunStep; open: boolean; ctx: { steps: RunStep[]; source: LineageSource } }) {
   const [expanded, setExpanded] = useState(open)
   const [raw, setRaw] = useState(false)
   // A new deep link opens or closes the card (state adjusted while rendering, as React recommends).
@@ -113,7 +121,7 @@ function StepCard({ runId, step, open, ctx }: { runId: string; step: RunStep; op
         {step.attempt > 1 && <span className="badge tone-warn small">attempt {step.attempt}</span>}
         <span className="grow" />
         <span className="muted num">{fmtDuration(step.durationMs)}</span>
-        <a href={`#/lineage/${runId}/${step.step}`} onClick={(e) => e.stopPropagation()} title="Link to this step" className="muted">
+        <a href={source.link(runId, step.step)} onClick={(e) => e.stopPropagation()} title="Link to this step" className="muted">
           #
         </a>
       </div>
@@ -125,7 +133,7 @@ function StepCard({ runId, step, open, ctx }: { runId: string; step: RunStep; op
               {raw ? 'Hide raw JSON' : 'Raw input / output JSON'}
             </button>
             {step.artifacts.length > 0 && <span className="muted">{step.artifacts.length} artifact(s)</span>}
-            {step.status === 'succeeded' && REPLAYABLE.includes(step.step) && <ReplayControls runId={runId} step={step.step as Parameters<typeof ReplayControls>[0]['step']} />}
+            {source.review === null && step.status === 'succeeded' && REPLAYABLE.includes(step.step) && <ReplayControls runId={runId} step={step.step as Parameters<typeof ReplayControls>[0]['step']} />}
           </div>
           {raw && <JsonView value={{ input: step.input, output: step.output, error: step.error, artifacts: step.artifacts }} />}
         </div>

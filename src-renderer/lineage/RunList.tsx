@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { RunStatus, RunSummary } from '../../src-main/contract/models'
 import type { Strategy } from '../../src-main/contract/strategies'
-import { call, errorMessage, onEvent } from '../state/app'
+import { errorMessage, onEvent } from '../state/app'
+import type { LineageSource } from './source'
 import { fmtDuration, fmtShortDateTime } from './format'
 
 // The runs list (F17): filters by strategy, status and date; newest first; keyset-paged as it
@@ -26,7 +27,7 @@ function matches(r: RunSummary, f: RunFilters): boolean {
   return (!f.strategyId || r.strategyId === f.strategyId) && (!f.status || r.status === f.status) && (from === undefined || r.startedAt >= from) && (to === undefined || r.startedAt <= to)
 }
 
-export function RunList(props: { selected: string | null; onSelect(runId: string): void; strategies: Strategy[]; filters: RunFilters; onFilters(f: RunFilters): void }) {
+export function RunList(props: { source: LineageSource; selected: string | null; onSelect(runId: string): void; strategies: Strategy[]; filters: RunFilters; onFilters(f: RunFilters): void }) {
   const { filters } = props
   const [runs, setRuns] = useState<RunSummary[]>([])
   const [done, setDone] = useState(false)
@@ -38,7 +39,7 @@ export function RunList(props: { selected: string | null; onSelect(runId: string
   // The parent keys this list by its filters, so a filter change starts a fresh list.
   const fetchPage = useCallback(
     (before: number | undefined) =>
-      call('runs.list', {
+      props.source.listRuns({
         limit: PAGE,
         ...(filters.strategyId ? { strategyId: filters.strategyId } : {}),
         ...(filters.status ? { status: filters.status } : {}),
@@ -46,7 +47,7 @@ export function RunList(props: { selected: string | null; onSelect(runId: string
         ...(filters.to ? { to: toMs(filters.to, true) } : {}),
         ...(before !== undefined ? { before } : {}),
       }),
-    [filters],
+    [filters, props.source],
   )
   const apply = useCallback((page: RunSummary[], append: boolean) => {
     setRuns((r) => (append ? [...r, ...page] : page))
@@ -70,16 +71,17 @@ export function RunList(props: { selected: string | null; onSelect(runId: string
     }
   }, [fetchPage, apply, fail])
 
+  const live = props.source.review === null
   useEffect(
     () =>
-      onEvent('lineage.runUpdated', (run) => {
+      live ? onEvent('lineage.runUpdated', (run) => {
         setRuns((list) => {
           const i = list.findIndex((r) => r.id === run.id)
           if (i >= 0) return list.map((r) => (r.id === run.id ? run : r))
           return matches(run, filters) ? [run, ...list] : list
         })
-      }),
-    [filters],
+      }) : undefined,
+    [filters, live],
   )
 
   useEffect(() => {
@@ -156,7 +158,7 @@ export function RunList(props: { selected: string | null; onSelect(runId: string
             >
               <span className={`status-dot status-${r.status}`} title={r.status} />
               <span className="run-time mono">{fmtShortDateTime(r.startedAt)}</span>
-              <span className="run-name">{(r.strategyId && names.get(r.strategyId)) ?? (r.replayOf ? 'Replay' : '—')}</span>
+              <span className="run-name">{r.strategyName ?? (r.strategyId && names.get(r.strategyId)) ?? '—'}{r.replayOf ? ' (replay)' : ''}</span>
               <span className="run-trigger muted">{r.trigger}</span>
               <span className="num muted run-dur">{r.endedAt ? fmtDuration(r.endedAt - r.startedAt) : r.status === 'running' ? '…' : ''}</span>
             </div>

@@ -16,7 +16,7 @@ import type {
 import { PriceChart } from '../chart/price-chart'
 import { Markdown } from '../components/Markdown'
 import { fmtPrice } from '../components/format'
-import { artifactUrl } from '../rpc'
+import type { LineageSource } from './source'
 import { fmtCost, fmtDateTime, fmtDuration, fmtInt, fmtNum } from './format'
 import { DiffTable } from './Replay'
 import type { Difference } from '../../src-main/contract/steps'
@@ -25,6 +25,7 @@ import type { Difference } from '../../src-main/contract/steps'
 
 export interface RunContext {
   steps: RunStep[]
+  source: LineageSource
 }
 
 function outputOf<T>(ctx: RunContext, step: RunStep['step']): Partial<T> | null {
@@ -59,13 +60,13 @@ function richView(step: RunStep, ctx: RunContext): ReactNode {
     case 'load_strategy':
       return <StrategyView o={o} />
     case 'fetch_market_data':
-      return <MarketDataView o={o} />
+      return <MarketDataView o={o} ctx={ctx} />
     case 'compute_indicators':
       return <IndicatorsView o={o} />
     case 'render_charts':
       return <ChartsView o={o} ctx={ctx} />
     case 'llm_analysis':
-      return <LlmView o={o} />
+      return <LlmView o={o} ctx={ctx} />
     case 'validate_signal':
       return <SignalView o={o} />
     case 'risk_check':
@@ -73,7 +74,7 @@ function richView(step: RunStep, ctx: RunContext): ReactNode {
     case 'place_order':
       return <OrderView o={o} />
     case 'complete':
-      return <CompleteView o={o} />
+      return <CompleteView o={o} ctx={ctx} />
     default:
       return null
   }
@@ -136,7 +137,7 @@ export function AnalystBadge({ label, provider }: { label: string; provider: str
   return <span className={`badge ${provider === 'rules' ? 'tone-neutral' : 'tone-ok'}`}>{label}</span>
 }
 
-function MarketDataView({ o }: { o: Partial<FetchMarketDataOutput> }) {
+function MarketDataView({ o, ctx }: { o: Partial<FetchMarketDataOutput>; ctx: RunContext }) {
   const bars = (b: FetchMarketDataOutput['daily'] | null | undefined) => (b ? `${fmtInt(b.count)} bars, ${b.first} → ${b.last}, last close ${fmtPrice(b.lastClose)}` : '—')
   return (
     <Facts
@@ -148,7 +149,7 @@ function MarketDataView({ o }: { o: Partial<FetchMarketDataOutput> }) {
         ['Quote', o.quote ? `last ${fmtPrice(o.quote.last)} · bid ${fmtPrice(o.quote.bid)} · ask ${fmtPrice(o.quote.ask)} at ${fmtDateTime(o.quote.at)}` : '—'],
         ['Position', o.position ? (o.position.qty === 0 ? 'flat' : `${o.position.qty} @ ${fmtPrice(o.position.avgCost)}`) : '—'],
         ['Forming bar', o.droppedFormingBar ? 'today’s forming bar left out' : 'none'],
-        ['Bars artifact', o.barsSha256 ? <a href={artifactUrl(o.barsSha256)} target="_blank" rel="noreferrer" className="mono">{o.barsSha256.slice(0, 12)}…</a> : '—'],
+        ['Bars artifact', o.barsSha256 ? <a href={ctx.source.artifactUrl(o.barsSha256)} target="_blank" rel="noreferrer" className="mono">{o.barsSha256.slice(0, 12)}…</a> : '—'],
       ]}
     />
   )
@@ -246,7 +247,7 @@ function ChartsView({ o, ctx }: { o: Partial<RenderChartsOutput>; ctx: RunContex
       <div className="thumbs">
         {images.map((img) => (
           <figure key={img.sha256} className="thumb">
-            <img src={artifactUrl(img.sha256)} alt={img.title} width={320} height={200} onClick={() => setOpen(img.sha256)} data-testid={`chart-image-${img.timeframe}`} />
+            <img src={ctx.source.artifactUrl(img.sha256)} alt={img.title} width={320} height={200} onClick={() => setOpen(img.sha256)} data-testid={`chart-image-${img.timeframe}`} />
             <figcaption className="muted">
               {img.timeframe} · {img.bars} bars · {img.width}×{img.height}
             </figcaption>
@@ -260,7 +261,7 @@ function ChartsView({ o, ctx }: { o: Partial<RenderChartsOutput>; ctx: RunContex
       )}
       {shown && (
         <Lightbox title={shown.title} onClose={() => setOpen(null)}>
-          <img src={artifactUrl(shown.sha256)} alt={shown.title} className="lightbox-img" data-testid="lightbox-image" />
+          <img src={ctx.source.artifactUrl(shown.sha256)} alt={shown.title} className="lightbox-img" data-testid="lightbox-image" />
         </Lightbox>
       )}
       {withLevels && levels && (
@@ -303,7 +304,7 @@ function LevelsChart({ ctx, levels }: { ctx: RunContext; levels: PriceLevels }) 
     if (!md?.barsSha256 || !ind?.indicatorsSha256) return
     let chart: PriceChart | null = null
     let cancelled = false
-    Promise.all([fetch(artifactUrl(md.barsSha256)).then((r) => r.json() as Promise<{ daily: Bar[] }>), fetch(artifactUrl(ind.indicatorsSha256)).then((r) => r.json() as Promise<{ daily: IndicatorResult[] }>)])
+    Promise.all([fetch(ctx.source.artifactUrl(md.barsSha256)).then((r) => r.json() as Promise<{ daily: Bar[] }>), fetch(ctx.source.artifactUrl(ind.indicatorsSha256)).then((r) => r.json() as Promise<{ daily: IndicatorResult[] }>)])
       .then(([bars, arrays]) => {
         if (cancelled || !host.current) return
         const n = 252
@@ -319,11 +320,11 @@ function LevelsChart({ ctx, levels }: { ctx: RunContext; levels: PriceLevels }) 
       cancelled = true
       chart?.dispose()
     }
-  }, [md?.barsSha256, ind?.indicatorsSha256, levels])
+  }, [md?.barsSha256, ind?.indicatorsSha256, levels, ctx.source])
   return error ? <div className="field-error">{error}</div> : <div ref={host} className="levels-chart" data-testid="levels-chart" />
 }
 
-function LlmView({ o }: { o: Partial<LlmAnalysisOutput> }) {
+function LlmView({ o, ctx }: { o: Partial<LlmAnalysisOutput>; ctx: RunContext }) {
   const parsed = (() => {
     try {
       return JSON.parse(o.rawText ?? '') as { reasoning?: string }
@@ -344,7 +345,7 @@ function LlmView({ o }: { o: Partial<LlmAnalysisOutput> }) {
         )}
         {o.outcome === 'review' && <span className="badge tone-warn">REVIEW: {o.reviewReason}</span>}
         {o.promptSha256 && (
-          <a href={artifactUrl(o.promptSha256)} target="_blank" rel="noreferrer">
+          <a href={ctx.source.artifactUrl(o.promptSha256)} target="_blank" rel="noreferrer">
             Rendered prompt
           </a>
         )}
@@ -549,13 +550,13 @@ function OrderView({ o }: { o: Partial<PlaceOrderOutput> }) {
   )
 }
 
-function CompleteView({ o }: { o: Partial<CompleteOutput> & { replay?: { of: string; step: string; mode: string; model: string | null; identical: boolean; differences: Difference[] } } }) {
+function CompleteView({ o, ctx }: { ctx: RunContext; o: Partial<CompleteOutput> & { replay?: { of: string; step: string; mode: string; model: string | null; identical: boolean; differences: Difference[] } } }) {
   if (o.replay) {
     const r = o.replay
     return (
       <div>
         <p>
-          Replay of <span className="mono">{r.step}</span> from <a href={`#/lineage/${r.of}/${r.step}`}>the original run</a> ({r.mode}
+          Replay of <span className="mono">{r.step}</span> from <a href={ctx.source.link(r.of, r.step)}>the original run</a> ({r.mode}
           {r.model ? `, model ${r.model}` : ''}): {r.identical ? 'byte-identical output.' : `${r.differences.length} difference(s).`}
         </p>
         <DiffTable differences={r.differences} />

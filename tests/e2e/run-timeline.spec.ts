@@ -63,7 +63,7 @@ test('create a strategy in the UI, run it now, watch the timeline fill in live, 
   await page.getByTestId('replay-cached-llm_analysis').click()
   await expect(page).toHaveURL(/#\/lineage\/[0-9a-f-]{36}\/complete$/)
   await expect(page.getByTestId('replay-identical')).toBeVisible()
-  await expect(page.getByTestId('run-detail')).toContainText('Replay')
+  await expect(page.getByTestId('run-detail')).toContainText('— replay')
   await page.screenshot({ path: join(SHOTS, 'timeline-replay.png') })
   await page.goto(originalUrl)
   await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-status', 'succeeded')

@@ -9,7 +9,6 @@ import { startElectronCapture } from './capture'
 import { bridgeRpcOverIpc } from './ipc'
 import { notify } from './notifications'
 import { registerAppScheme, serveRenderer } from './protocol'
-import { readArtifact } from '../../store/artifacts'
 import { createKeychainSecretStore } from './secrets'
 import { allowPermission } from './security'
 import { createTray } from './tray'
@@ -40,7 +39,7 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)))
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission))
   const root = app.getAppPath()
-  serveRenderer(join(root, 'out', 'renderer'), () => (engine ? (sha) => readArtifact(engine!.store.db, engine!.dataDir, sha) : null))
+  serveRenderer(join(root, 'out', 'renderer'), () => engine?.artifact ?? null)
 
   const userData = app.getPath('userData')
   const dataDir = resolveDataDir(undefined, process.env, join(userData, 'data'))

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
 import { protocol } from 'electron'
+import type { ArtifactReader } from '../../engine/artifact-reader'
 import { cspString } from '../csp'
 import { APP_HOST, APP_PROTOCOL } from './security'
 
@@ -22,8 +23,6 @@ export function registerAppScheme(): void {
   ])
 }
 
-export type ArtifactReader = (sha256: string) => { mime: string; content: Buffer } | null
-
 /**
  * Serve the built renderer on `app://main/…` with the CSP header, nothing outside `rootDir`, and
  * stored artifacts (chart PNGs, prompts, answers) on `app://main/artifacts/<sha256>` once the
@@ -37,7 +36,7 @@ export function serveRenderer(rootDir: string, artifacts: () => ArtifactReader |
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 })
     if (url.pathname.startsWith('/artifacts/')) {
       const sha = url.pathname.slice('/artifacts/'.length)
-      const found = /^[0-9a-f]{64}$/.test(sha) ? artifacts()?.(sha) : null
+      const found = artifacts()?.(sha, url.searchParams.get('review'))
       if (!found) return new Response('Not found', { status: 404 })
       return new Response(new Uint8Array(found.content), { headers: { 'content-type': found.mime, 'x-content-type-options': 'nosniff', 'cache-control': 'private, max-age=31536000, immutable' } })
     }

@@ -7,7 +7,6 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { App } from '../../app'
 import { MAX_FRAME_BYTES } from '../../contract/wire'
 import { cspString } from '../csp'
-import { readArtifact } from '../../store/artifacts'
 
 export interface WebServerOptions {
   app: App
@@ -75,7 +74,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (!tokenMatches(url.searchParams.get('token') ?? bearer ?? '')) return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
     const sha = url.pathname.slice('/artifacts/'.length)
     if (!/^[0-9a-f]{64}$/.test(sha)) return send(res, 400, 'text/plain; charset=utf-8', 'Expected /artifacts/<sha256>')
-    const artifact = readArtifact(opts.app.store.db, opts.app.dataDir, sha)
+    const artifact = opts.app.artifact(sha, url.searchParams.get('review'))
     if (!artifact) return send(res, 404, 'text/plain; charset=utf-8', 'No such artifact')
     res.writeHead(200, { 'content-type': artifact.mime, 'cache-control': 'private, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' })
     res.end(artifact.content)

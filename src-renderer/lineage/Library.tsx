@@ -1,0 +1,109 @@
+import { useState } from 'react'
+import type { BundleSelection, ExportResult, ReviewLibraryInfo } from '../../src-main/contract/bundles-api'
+import { navigate } from '../components/navigate'
+import { call, errorMessage } from '../state/app'
+import { fmtDateTime, fmtInt } from './format'
+
+// F20 in the timeline: export runs to one portable bundle file, import bundles read-only, and switch
+// the timeline between the live store and an imported review library.
+
+const fmtBytes = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`)
+
+export function ExportButton({ selection, label }: { selection: BundleSelection; label: string }) {
+  const [busy, setBusy] = useState(false)
+  const [result, setResult] = useState<ExportResult | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  async function run() {
+    setBusy(true)
+    setError(null)
+    setResult(null)
+    try {
+      setResult(await call('lineage.export', { selection }))
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <span className="export">
+      <button className="btn small" onClick={() => void run()} disabled={busy} data-testid="export-bundle">
+        {busy ? 'Exporting…' : label}
+      </button>
+      {result && (
+        <span className="muted" data-testid="export-result">
+          {fmtInt(result.runs)} run(s), {fmtInt(result.artifacts)} artifact(s), {fmtBytes(result.bytes)} → <span className="mono" data-testid="export-file">{result.file}</span>
+          {result.missingArtifacts.length > 0 && <span className="tone-warn"> ({result.missingArtifacts.length} artifact(s) missing from the store)</span>}
+        </span>
+      )}
+      {error && <span className="field-error">Export failed: {error}</span>}
+    </span>
+  )
+}
+
+export function LibraryBar({ review, libraries, onChanged }: { review: string | null; libraries: ReviewLibraryInfo[]; onChanged(): void }) {
+  const [path, setPath] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const current = libraries.find((l) => l.id === review)
+
+  async function importFile() {
+    setBusy(true)
+    setError(null)
+    try {
+      const lib = await call('lineage.import', { file: path.trim() })
+      setPath('')
+      onChanged()
+      navigate(`#/lineage/review/${lib.id}`)
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function remove(id: string) {
+    try {
+      await call('review.remove', { id })
+      onChanged()
+      navigate('#/lineage')
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+
+  return (
+    <div className="library-bar">
+      <select aria-label="Library" value={review ?? ''} onChange={(e) => navigate(e.target.value ? `#/lineage/review/${e.target.value}` : '#/lineage')} data-testid="library-select">
+        <option value="">Live store</option>
+        {libraries.map((l) => (
+          <option key={l.id} value={l.id} disabled={l.meta === null}>
+            {l.meta ? `Review: ${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ${fmtDateTime(l.meta.range.to)}` : `Unreadable bundle ${l.id.slice(0, 8)}: ${l.error ?? ''}`}
+          </option>
+        ))}
+      </select>
+      {current ? (
+        <div className="muted library-note">
+          Read-only bundle from app {current.meta?.appVersion}, exported {fmtDateTime(current.meta?.createdAt)}.{' '}
+          <button className="btn small" onClick={() => void remove(current.id)}>
+            Remove from library
+          </button>
+        </div>
+      ) : (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void importFile()
+          }}
+        >
+          <input className="grow mono" placeholder="/path/to/runs.wsbundle" value={path} onChange={(e) => setPath(e.target.value)} aria-label="Bundle file to import" data-testid="import-path" />
+          <button className="btn small" disabled={busy || path.trim() === ''} data-testid="import-bundle">
+            {busy ? 'Importing…' : 'Import bundle'}
+          </button>
+        </form>
+      )}
+      {error && <div className="field-error">{error}</div>}
+    </div>
+  )
+}
