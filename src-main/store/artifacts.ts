@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db } from './db'
 import { artifacts } from './schema'
 
@@ -29,7 +29,12 @@ export function putArtifact(db: Db, dataDir: string, content: Buffer, kind: Arti
     writeFileSync(temp, content)
     renameSync(temp, file)
   }
-  db.insert(artifacts).values({ sha256, kind, mime, bytes: content.length, path, createdAt: at }).onConflictDoNothing().run()
+  // Writing existing bytes again refreshes `created_at`: retention keeps unreferenced artifacts younger
+  // than its grace period, and a step about to reference this one must not lose it in between.
+  db.insert(artifacts)
+    .values({ sha256, kind, mime, bytes: content.length, path, createdAt: at })
+    .onConflictDoUpdate({ target: artifacts.sha256, set: { createdAt: sql`max(${artifacts.createdAt}, ${at})` } })
+    .run()
   return { sha256, bytes: content.length, path }
 }
 
