@@ -142,6 +142,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const analystConfig = async () => ({ apiKey: await settings.apiKey(), baseUrl: settings.effective().llmBaseUrl, model: settings.effective().llmModel })
   const executor = createExecutor({
     db: store.db,
+    lineageDb: store.lineageDb,
     bus,
     now,
     perfNow: () => performance.now(),
@@ -183,6 +184,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const bundles = createBundleServices({ store, dataDir, now, timers, appVersion: version, bus, onError: (e) => cfg.onInternalError?.('retention', e) })
   const replayer = createReplayer({
     db: store.db,
+    lineageDb: store.lineageDb,
     bus,
     now,
     perfNow: () => performance.now(),

@@ -35,6 +35,8 @@ export interface ResolvedPrompt {
 
 export interface ExecutorDeps {
   db: Db
+  /** The lineage connection (synchronous=NORMAL) the run recorder writes through. */
+  lineageDb: Db
   bus: EventBus
   now(): number
   perfNow(): number
@@ -88,7 +90,7 @@ export function createExecutor(d: ExecutorDeps): Executor {
       let rec: RunRecorder
       try {
         rec = startRun(
-          { db: d.db, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
+          { db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
           { id: runId, strategyId, trigger: req.trigger, scheduledFor: req.scheduledFor ?? null, replayOf: null, daySeq },
         )
       } catch (e) {

@@ -43,6 +43,7 @@ export interface ReplayResult {
 
 export interface ReplayDeps {
   db: Db
+  lineageDb: Db
   bus: EventBus
   now(): number
   perfNow(): number
@@ -76,7 +77,7 @@ export function createReplayer(d: ReplayDeps) {
       if (req.mode === 'cached' && (req.model || req.promptVersionId)) throw new RpcError('BAD_INPUT', 'A cached replay reuses the recorded answer; choose "fresh" to change the model or the prompt version')
       const byStep = (id: RunStep['step']) => original.steps.find((s) => s.step === id && s.status === 'succeeded')
       const runId = randomUUID()
-      const rec = startRun({ db: d.db, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion }, { id: runId, strategyId: original.strategyId, trigger: 'replay', scheduledFor: null, replayOf: original.id })
+      const rec = startRun({ db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion }, { id: runId, strategyId: original.strategyId, trigger: 'replay', scheduledFor: null, replayOf: original.id })
       try {
         const output = await replayStep(rec, req, step, byStep)
         const differences = jsonDiff(comparable(step.output), comparable(output))

@@ -8,7 +8,16 @@ import * as schema from './schema'
 export type Db = BetterSQLite3Database<typeof schema>
 
 export interface Store {
+  /** The writer for the trading ledgers and everything else: synchronous=FULL. */
   db: Db
+  /**
+   * A second connection to the same file for lineage rows (runs, run steps): synchronous=NORMAL,
+   * so recording a step costs no fsync. In WAL mode that survives any crash of the app (kill -9
+   * loses nothing committed); after a power cut, lineage rows since the last FULL commit or
+   * checkpoint could roll back, never an order, a fill or a position (RELIABILITY.md §4's remedy,
+   * without splitting the schema across files).
+   */
+  lineageDb: Db
   sqlite: Database.Database
   file: string
   /** Backup taken before this open's migrations, if any ran on an existing database. */
@@ -55,12 +64,21 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       backupFile = await backup(sqlite, opts.backupDir, `pre-migration-${appliedBefore}`, now())
     }
     applyMigrations(sqlite, pending, appliedBefore)
+    const lineage = new Database(opts.file, { timeout: 5000 })
+    lineage.pragma('synchronous = NORMAL')
+    lineage.pragma('foreign_keys = ON')
+    // Checkpoints belong to the checkpointer on the main connection, never to a lineage write.
+    lineage.pragma('wal_autocheckpoint = 0')
     return {
       db: drizzle(sqlite, { schema }),
+      lineageDb: drizzle(lineage, { schema }),
       sqlite,
       file: opts.file,
       backupFile,
-      close: () => sqlite.close(),
+      close: () => {
+        lineage.close()
+        sqlite.close()
+      },
     }
   } catch (e) {
     sqlite.close()
