@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import type { SettingsPatch, SettingsView } from '../../src-main/contract/models'
 import { Field, SourceNote } from '../components/Field'
+import { RetentionPanel } from '../components/RetentionPanel'
 import { errorMessage, fieldErrors, useApp } from '../state/app'
 
 interface Draft {
@@ -40,7 +41,14 @@ function patchFrom(d: Draft, s: SettingsView): SettingsPatch {
 export function SettingsPage(_props: { params: string[] }) {
   const settings = useApp((s) => s.settings)
   if (!settings) return <div className="page-loading">Loading settings…</div>
-  return <SettingsForm settings={settings} />
+  return (
+    <>
+      <SettingsForm settings={settings} />
+      <div className="page">
+        <RetentionPanel />
+      </div>
+    </>
+  )
 }
 
 function SettingsForm({ settings }: { settings: SettingsView }) {

@@ -22,6 +22,17 @@ test('the frame renders with its token, lists only real pages, shows the connect
   await new SettingsPage(page).open()
   await expect(page.getByTestId('data-dir')).toHaveValue(host.dataDir)
   await page.screenshot({ path: join(SHOTS, 'frame-settings.png'), fullPage: true })
+
+  // Retention (F21): off by default; a value out of range is refused with its reason; then on, and a cleanup.
+  await expect(page.getByTestId('retention')).toContainText('Off: nothing is ever deleted automatically')
+  await page.getByTestId('retention-runs').fill('3')
+  await page.getByTestId('retention-save').click()
+  await expect(page.getByTestId('retention-message')).toContainText('at least 7 days')
+  await page.getByTestId('retention-runs').fill('90')
+  await page.getByTestId('retention-save').click()
+  await expect(page.getByTestId('retention')).toContainText('On: runs older than 90 days')
+  await page.getByTestId('retention-run').click()
+  await expect(page.getByTestId('retention-message')).toContainText('0 run(s)')
   expect(consoleErrors).toEqual([])
 })
 
