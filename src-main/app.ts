@@ -13,7 +13,7 @@ import { createPromptTestLlm } from './engine/prompts-llm'
 import { seedDefaultPrompts } from './engine/prompts-seed'
 import { createSettingsService, type Overrides, type SettingsService } from './engine/settings'
 import type { GatewayConnection } from './engine/gateway-status'
-import { createExecutor, type Executor, type ResolvedPrompt } from './engine/executor'
+import { createExecutor, type Executor, type ResolvedPrompt, type RunEnvironment } from './engine/executor'
 import { DEFAULT_RISK_CAPS } from './domain/runs/risk'
 import type { ChartCapture } from './charts/capture'
 import type { Capability } from './llm/openai-provider'
@@ -140,7 +140,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     set: (key: string, c: Capability) => writeSettings(store.db, new Map([['llm.capabilities', { ...capabilities(), [key]: c }]]), { actor: 'system', action: 'llm.capability', details: { key, ...c } }, now()),
   }
   const analystConfig = async () => ({ apiKey: await settings.apiKey(), baseUrl: settings.effective().llmBaseUrl, model: settings.effective().llmModel })
-  const executor = createExecutor({
+  const runEnvironment: RunEnvironment = {
     db: store.db,
     lineageDb: store.lineageDb,
     bus,
@@ -148,18 +148,21 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     perfNow: () => performance.now(),
     dataDir,
     appVersion: version,
+    capture: startCapture,
+    analystConfig,
+    capabilities: capabilityCache,
+  }
+  const executor = createExecutor({
+    ...runEnvironment,
     strategies,
     gateway: () => hub.connection(),
     broker: () => hub.broker(),
     market,
-    capture: startCapture,
     prompt: (strategy): ResolvedPrompt => {
       const v = prompts.resolveForStrategy(strategy.id, strategy.config.promptVersionId)
       const template = prompts.list({ includeArchived: true }).find((t) => t.id === v.templateId)
       return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
     },
-    analystConfig,
-    capabilities: capabilityCache,
     caps: () => DEFAULT_RISK_CAPS,
   })
   if (settings.effective().gateway === 'sim') {
@@ -183,16 +186,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   })
   const bundles = createBundleServices({ store, dataDir, now, timers, appVersion: version, bus, onError: (e) => cfg.onInternalError?.('retention', e) })
   const replayer = createReplayer({
-    db: store.db,
-    lineageDb: store.lineageDb,
-    bus,
-    now,
-    perfNow: () => performance.now(),
-    dataDir,
-    appVersion: version,
-    capture: startCapture,
-    analystConfig,
-    capabilities: capabilityCache,
+    ...runEnvironment,
     promptVersion: (id) => getVersion(store.db, id),
   })
   const handlers = createHandlers({ db: store.db, strategies, prompts, executor, replayer, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })

@@ -74,16 +74,27 @@ export interface LlmAnalysisOutput {
   capability: { structured: string; vision: boolean } | null
 }
 
-export interface ValidateSignalOutput {
-  signalId: string
+/** The validator's verdict (LLM.md §6): R, margin and size are computed in code, never taken from the model. */
+export interface SignalVerdict {
   status: SignalStatus
   finalAction: FinalAction
   reviewReason: string | null
   violations: Violation[]
   flags: string[]
+  /** The normalised draft, when it parsed. */
   draft: SignalDraft | null
   confidenceLevel: 'HIGH' | 'MEDIUM' | 'LOW' | null
-  numbers: { riskPerShare: number; rMultiples: number[]; profitMarginPct: number } | null
+  numbers: SignalNumbers | null
+}
+
+export interface SignalNumbers {
+  riskPerShare: number
+  rMultiples: number[]
+  profitMarginPct: number
+}
+
+export interface ValidateSignalOutput extends SignalVerdict {
+  signalId: string
 }
 
 export interface RiskCheckRow {

@@ -33,7 +33,8 @@ export interface ResolvedPrompt {
   body: string
 }
 
-export interface ExecutorDeps {
+/** What every service that records runs needs: stores, clock, artifacts, the capture page and the analyst. */
+export interface RunEnvironment {
   db: Db
   /** The lineage connection (synchronous=NORMAL) the run recorder writes through. */
   lineageDb: Db
@@ -42,15 +43,18 @@ export interface ExecutorDeps {
   perfNow(): number
   dataDir: string
   appVersion: string
+  /** The warm chart-capture page, started on first use. */
+  capture(): Promise<ChartCapture>
+  analystConfig(): Promise<AnalystConfig>
+  capabilities: CapabilityCache
+}
+
+export interface ExecutorDeps extends RunEnvironment {
   strategies: StrategyService
   gateway(): GatewayConnection
   broker(): Broker
   market: MarketService
-  /** The warm chart-capture page, started on first use. */
-  capture(): Promise<ChartCapture>
   prompt(strategy: Strategy): ResolvedPrompt
-  analystConfig(): Promise<AnalystConfig>
-  capabilities: CapabilityCache
   caps(): RiskCaps
 }
 

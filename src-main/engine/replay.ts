@@ -2,19 +2,17 @@ import { randomUUID } from 'node:crypto'
 import type { Bar, IndicatorResult, RunStep } from '../contract/models'
 import type { PromptContext } from '../contract/prompts'
 import type { ComputeIndicatorsOutput, FetchMarketDataOutput, LlmAnalysisOutput, RenderChartsOutput, ValidateSignalOutput } from '../contract/steps'
-import type { ChartCapture } from '../charts/capture'
 import { createPromptEngine, renderTemplate } from '../domain/prompts/engine'
 import { analyse, CHART_IDS, tail } from '../domain/runs/analysis'
 import { jsonDiff, type Difference } from '../domain/runs/diff'
 import { validateSignal, type ValidationContext } from '../domain/signals'
 import type { IndicatorSpec } from '../contract/indicators'
 import { RpcError } from '../rpc/errors'
-import type { EventBus } from '../rpc/event-bus'
 import { putArtifact, readArtifact } from '../store/artifacts'
-import type { Db } from '../store/db'
 import { getRun } from '../store/lineage-repo'
 import { insertUsage } from '../store/signals-repo'
-import { askModel, askRules, chooseAnalyst, type AnalystConfig, type CapabilityCache } from './analyst'
+import { askModel, askRules, chooseAnalyst } from './analyst'
+import type { RunEnvironment } from './executor'
 import { startRun, type RunRecorder } from './run-recorder'
 
 // Replay (F19): re-run one recorded step from its stored inputs as a new run marked `replay`, with a
@@ -41,17 +39,7 @@ export interface ReplayResult {
   differences: Difference[]
 }
 
-export interface ReplayDeps {
-  db: Db
-  lineageDb: Db
-  bus: EventBus
-  now(): number
-  perfNow(): number
-  dataDir: string
-  appVersion: string
-  capture(): Promise<ChartCapture>
-  analystConfig(): Promise<AnalystConfig>
-  capabilities: CapabilityCache
+export interface ReplayDeps extends RunEnvironment {
   promptVersion(id: string): { id: string; system: string; body: string } | null
 }
 

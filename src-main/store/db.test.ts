@@ -44,7 +44,7 @@ describe('store', () => {
     }
     expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2) // FULL
-    expect(store.lineageDb.$client.pragma('synchronous', { simple: true })).toBe(1) // NORMAL: lineage rows only
+    expect((store.lineageDb as unknown as { $client: typeof store.sqlite }).$client.pragma('synchronous', { simple: true })).toBe(1) // NORMAL: lineage rows only
     expect(store.sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(store.sqlite.pragma('user_version', { simple: true })).toBe(loadMigrations(MIGRATIONS).length)
     expect(store.backupFile).toBeNull()

@@ -1,20 +1,14 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../src-main/app'
-import { until } from '../../src-main/broker/ibkr/fake-gateway.test-util'
-import { startChromiumCapture } from '../../src-main/charts/chromium-capture'
-import { createRpcClient, RpcCallError, type RpcClient } from '../../src-main/contract/client'
+import type { App } from '../../src-main/app'
+import { startTestApp } from '../fixtures/test-app'
+import { RpcCallError, type RpcClient } from '../../src-main/contract/client'
 import type { LlmAnalysisOutput } from '../../src-main/contract/steps'
-import { inProcessTransport } from '../../src-main/rpc/in-process'
 import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
 
 // F19: replays from cache are byte-identical; code-only steps recompute to the recorded result;
 // a fresh replay asks another model on the recorded prompt and images and shows the diff.
 // Replays are runs marked `replay` that never reach the order path.
 
-const ROOT = resolve(__dirname, '../..')
 let app: App
 let client: RpcClient
 let llm: Awaited<ReturnType<typeof startFakeOpenAI>>
@@ -22,19 +16,8 @@ let original: string
 
 beforeAll(async () => {
   llm = await startFakeOpenAI()
-  app = await createApp({
-    host: 'test',
-    dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-replay-')), source: 'flag' },
-    migrationsDir: join(ROOT, 'migrations'),
-    // An endpoint is configured, but the demo strategy asks the rules analyst by name.
-    overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } },
-    envApiKey: null,
-    secrets: null,
-    strictContracts: true,
-    chartCapture: () => startChromiumCapture({ executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium', rendererDir: join(ROOT, 'out', 'renderer') }),
-  })
-  client = createRpcClient(inProcessTransport(app.rpc))
-  await until(() => app.gateway().current().state === 'authenticated', 'the simulator session')
+  // An endpoint is configured, but the demo strategy asks the rules analyst by name.
+  ;({ app, client } = await startTestApp({ overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } } }))
   const s = (await client.call('strategies.list', {})).find((x) => x.mode === 'dry-run')!
   await client.call('strategies.update', { id: s.id, strategy: { ...s.config, provider: 'rules' } })
   original = (await client.call('runs.start', { strategyId: s.id })).runId

@@ -1,13 +1,8 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../src-main/app'
-import { until } from '../../src-main/broker/ibkr/fake-gateway.test-util'
-import { startChromiumCapture } from '../../src-main/charts/chromium-capture'
-import { createRpcClient, type RpcClient } from '../../src-main/contract/client'
+import type { App } from '../../src-main/app'
+import { startTestApp } from '../fixtures/test-app'
+import type { RpcClient } from '../../src-main/contract/client'
 import type { LlmAnalysisOutput, PlaceOrderOutput, ValidateSignalOutput } from '../../src-main/contract/steps'
-import { inProcessTransport } from '../../src-main/rpc/in-process'
 import { readArtifact } from '../../src-main/store/artifacts'
 import { readSettings } from '../../src-main/store/settings-repo'
 import { llmUsage } from '../../src-main/store/schema'
@@ -16,25 +11,16 @@ import { apiError, completion, startFakeOpenAI } from '../fixtures/fake-openai'
 // A run asking an OpenAI-compatible model: the real openai SDK against the local test server,
 // two chart PNGs as data URLs, the answer's verdict, the ledger rows, and the step-down remembered.
 
-const ROOT = resolve(__dirname, '../..')
 let app: App
 let client: RpcClient
 let llm: Awaited<ReturnType<typeof startFakeOpenAI>>
 
 beforeAll(async () => {
   llm = await startFakeOpenAI()
-  app = await createApp({
-    host: 'test',
-    dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-runllm-')), source: 'flag' },
-    migrationsDir: join(ROOT, 'migrations'),
+  ;({ app, client } = await startTestApp({
     overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' }, llmModel: { value: 'llava-test', source: 'flag', by: '--llm-model' } },
     envApiKey: 'sk-test-key',
-    secrets: null,
-    strictContracts: true,
-    chartCapture: () => startChromiumCapture({ executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium', rendererDir: join(ROOT, 'out', 'renderer') }),
-  })
-  client = createRpcClient(inProcessTransport(app.rpc))
-  await until(() => app.gateway().current().state === 'authenticated', 'the simulator session')
+  }))
 }, 60_000)
 afterAll(async () => {
   await app?.stop()

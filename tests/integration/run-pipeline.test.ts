@@ -1,38 +1,20 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../src-main/app'
-import { startChromiumCapture } from '../../src-main/charts/chromium-capture'
+import type { App } from '../../src-main/app'
+import { startTestApp } from '../fixtures/test-app'
 import { pngSize } from '../../src-main/charts/capture'
-import { createRpcClient, RpcCallError, type RpcClient } from '../../src-main/contract/client'
+import { RpcCallError, type RpcClient } from '../../src-main/contract/client'
 import type { RunStep } from '../../src-main/contract/models'
 import { StepId } from '../../src-main/contract/models'
-import { inProcessTransport } from '../../src-main/rpc/in-process'
 import { readArtifact } from '../../src-main/store/artifacts'
-import { until } from '../../src-main/broker/ibkr/fake-gateway.test-util'
 
 // One whole run on the simulator with the rules analyst and real chart capture in Chromium: every
 // canonical step recorded in order with its input and output, the dry-run order intent, the events.
 
-const ROOT = resolve(__dirname, '../..')
 let app: App
 let client: RpcClient
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ibkr-ws-run-'))
-  app = await createApp({
-    host: 'test',
-    dataDir: { value: dataDir, source: 'flag' },
-    migrationsDir: join(ROOT, 'migrations'),
-    overrides: {},
-    envApiKey: null,
-    secrets: null,
-    strictContracts: true,
-    chartCapture: () => startChromiumCapture({ executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium', rendererDir: join(ROOT, 'out', 'renderer') }),
-  })
-  client = createRpcClient(inProcessTransport(app.rpc))
-  await until(() => app.gateway().current().state === 'authenticated', 'the simulator session')
+  ;({ app, client } = await startTestApp())
 }, 60_000)
 afterAll(async () => app?.stop())
 

@@ -1,4 +1,4 @@
-import type { OrderIntentTicket, RiskCheckRow } from '../../contract/steps'
+import type { OrderIntentTicket, RiskCheckOutput, RiskCheckRow } from '../../contract/steps'
 import type { StrategyInput } from '../../contract/strategies'
 
 export type { OrderIntentTicket, RiskCheckRow }
@@ -33,19 +33,8 @@ export interface RiskInput {
   caps: RiskCaps
 }
 
-export interface RiskDecision {
-  /** `open`: a new position (bracket); `exit`: close the position; `none`: no order. */
-  kind: 'open' | 'exit' | 'none'
-  side: 'BUY' | 'SELL' | null
-  qty: number
-  entry: number | null
-  stop: number | null
-  target: number | null
-  sizing: SizingResult | null
-  checks: RiskCheckRow[]
-  /** Why there is no order, in words; null when an order goes ahead. */
-  reason: string | null
-}
+/** The decision `risk_check` records (its account figures are added by the executor). */
+export type RiskDecision = Omit<RiskCheckOutput, 'account'>
 
 const fmt = (n: number | null | undefined, dp = 2) => (n === null || n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(dp))
 const pct = (n: number) => `${(n * 100).toFixed(2)} %`

@@ -1,4 +1,5 @@
 import { SignalDraft, type FinalAction, type SignalStatus, type Violation } from '../../contract/signals'
+import type { SignalNumbers, SignalVerdict } from '../../contract/steps'
 import { normaliseDraft } from './normalise'
 
 // The deterministic rules (LLM.md §6) between the model's answer and anything that could become an
@@ -32,23 +33,7 @@ export interface ValidationContext {
   confirmation: { bull: number; bear: number } | null
 }
 
-export interface SignalNumbers {
-  riskPerShare: number
-  rMultiples: number[]
-  profitMarginPct: number
-}
-
-export interface SignalVerdict {
-  status: SignalStatus
-  finalAction: FinalAction
-  reviewReason: string | null
-  violations: Violation[]
-  flags: string[]
-  /** The normalised draft, when it parsed. */
-  draft: SignalDraft | null
-  confidenceLevel: 'HIGH' | 'MEDIUM' | 'LOW' | null
-  numbers: SignalNumbers | null
-}
+export type { SignalNumbers, SignalVerdict }
 
 const review = (rule: string, message: string): Violation => ({ rule, severity: 'review', message })
 const downgrade = (rule: string, message: string): Violation => ({ rule, severity: 'downgrade', message })
