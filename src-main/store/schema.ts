@@ -471,3 +471,26 @@ export const llmUsage = sqliteTable(
     index('llm_usage_run').on(t.runId),
   ],
 )
+
+/** Ask-first strategies (F15): a proposed order waits here for a person, or times out (rejected). */
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
+    signalId: text('signal_id').references(() => signals.id),
+    strategyId: text('strategy_id').notNull(),
+    account: text('account').notNull(),
+    status: text('status').notNull(),
+    /** The proposed orders, levels, size, R and chart thumbnail hash, as shown to the person. */
+    payload: json('payload').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    decidedAt: integer('decided_at'),
+    decidedBy: text('decided_by'),
+    reason: text('reason'),
+  },
+  (t) => [oneOf('approvals', t.status, ['pending', 'approved', 'rejected', 'expired']), jsonValid('approvals', t.payload), index('approvals_status').on(t.status, t.createdAt)],
+)
