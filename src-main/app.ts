@@ -21,6 +21,9 @@ import { createScheduler, nodeScheduleTimer, type WallClockTimer } from './engin
 import { createReplayer } from './engine/replay'
 import { getVersion } from './store/prompts-repo'
 import { createArtifactReader, type ArtifactReader } from './engine/artifact-reader'
+import { createTrading, type Trading } from './engine/trading'
+import { appendExecutions, netPositions } from './engine/fills'
+import { getInstrument } from './store/instruments-repo'
 import { createHandlers } from './handlers'
 import { createBundleServices } from './engine/bundle-handlers'
 import { realTimers, type Timers } from './timers'
@@ -63,6 +66,7 @@ export interface App {
   settings: SettingsService
   market: MarketService
   executor: Executor
+  trading: Trading
   /** Stored artifacts for the hosts' /artifacts routes: live, or from a review library. */
   artifact: ArtifactReader
   gateway(): GatewayConnection
@@ -89,6 +93,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   await seedDefaultPrompts(store.db, now())
 
   let market: MarketService | null = null
+  let trading: Trading | null = null
   const hub = await createGatewayHub(settings.effective().gateway, {
     bus,
     now,
@@ -106,6 +111,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     onConnection: (c) => {
       const source = c.market()
       if (market && source) market.attach(source)
+      trading?.onConnection()
     },
   })
   market = createMarketService({ db: store.db, bus, now, timers, source: () => hub.connection().market(), conflateMs: cfg.tuning?.conflateMs })
@@ -140,6 +146,27 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     set: (key: string, c: Capability) => writeSettings(store.db, new Map([['llm.capabilities', { ...capabilities(), [key]: c }]]), { actor: 'system', action: 'llm.capability', details: { key, ...c } }, now()),
   }
   const analystConfig = async () => ({ apiKey: await settings.apiKey(), baseUrl: settings.effective().llmBaseUrl, model: settings.effective().llmModel })
+  const tradingCore = createTrading({
+    db: store.db,
+    lineageDb: store.lineageDb,
+    bus,
+    now,
+    timers,
+    broker: () => hub.broker(),
+    gateway: () => hub.connection(),
+    portfolio: {
+      ingest: (xs) => void appendExecutions(store.db, xs, hub.connection().current().account ?? ''),
+      async syncFromBroker() {
+        const account = hub.connection().current().account
+        if (account) appendExecutions(store.db, await hub.broker().trades({ accountId: account, days: 1 }), account)
+      },
+      localPositions: (account) => netPositions(store.db, account),
+      pnlToday: () => null,
+    },
+    caps: () => DEFAULT_RISK_CAPS,
+    symbolOf: (conid) => getInstrument(store.db, conid)?.instrument.symbol ?? null,
+  })
+  trading = tradingCore
   const runEnvironment: RunEnvironment = {
     db: store.db,
     lineageDb: store.lineageDb,
@@ -164,6 +191,8 @@ export async function createApp(cfg: AppConfig): Promise<App> {
       return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
     },
     caps: () => DEFAULT_RISK_CAPS,
+    orders: () => tradingCore.orders,
+    approvals: () => tradingCore.approvals,
   })
   if (settings.effective().gateway === 'sim') {
     await seedDemoStrategies(strategies, market).catch((e: unknown) => cfg.onInternalError?.('demo seed', e))
@@ -189,7 +218,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     ...runEnvironment,
     promptVersion: (id) => getVersion(store.db, id),
   })
-  const handlers = createHandlers({ db: store.db, strategies, prompts, executor, replayer, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })
+  const handlers = createHandlers({ db: store.db, strategies, prompts, executor, replayer, trading: tradingCore, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })
   const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
 
   let stopped: Promise<void> | null = null
@@ -202,6 +231,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     settings,
     market: marketService,
     executor,
+    trading: tradingCore,
     artifact: createArtifactReader(store.db, dataDir),
     gateway: () => hub.connection(),
     health,
@@ -210,6 +240,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
         scheduler.stop()
         await rpc.close()
         await executor.drain()
+        tradingCore.stop()
         await bundles.stop()
         await capture?.then((c) => c.close()).catch(() => undefined)
         marketService.stop()

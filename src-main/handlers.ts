@@ -6,6 +6,7 @@ import type { MarketService } from './engine/market'
 import type { SettingsService } from './engine/settings'
 import type { Executor } from './engine/executor'
 import type { Replayer } from './engine/replay'
+import type { Trading } from './engine/trading'
 import type { Scheduler } from './engine/scheduler'
 import { listFires, listSchedules, type ScheduleRow } from './store/schedules-repo'
 import type { ScheduleView } from './contract/runs'
@@ -27,6 +28,7 @@ export interface Services {
   bundles: BundleDeps
   executor: Executor
   replayer: Replayer
+  trading: Trading
   scheduler: Scheduler
   now(): number
   health(): Health
@@ -102,6 +104,7 @@ export function createHandlers(s: Services): Handlers {
     'watchlist.add': ({ conid }) => s.market.addToWatchlist(conid),
     'watchlist.remove': ({ conid }) => s.market.removeFromWatchlist(conid),
     ...createPromptHandlers(s.prompts),
+    ...s.trading.handlers,
     ...createBundleHandlers(s.bundles),
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { bundleMethods } from './bundles-api'
 import { IndicatorSpecs } from './indicators'
 import { promptMethods } from './prompts-api'
+import { tradingMethods } from './trading-api'
 import { FireView, LineageStats, ScheduleView, SignalFilter, SignalSummary } from './runs'
 import { Strategy, StrategyInput } from './strategies'
 import {
@@ -114,6 +115,7 @@ export const api = {
   'watchlist.add': { input: z.object({ conid: Conid }).strict(), output: z.array(WatchlistItem) },
   'watchlist.remove': { input: z.object({ conid: Conid }).strict(), output: z.array(WatchlistItem) },
   ...promptMethods,
+  ...tradingMethods,
   ...bundleMethods,
 } as const
 

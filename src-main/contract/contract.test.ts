@@ -52,6 +52,21 @@ describe('contract', () => {
       'prompts.restore',
       'prompts.test',
       'prompts.variables',
+      'orders.list',
+      'orders.events',
+      'orders.place',
+      'orders.preview',
+      'orders.cancel',
+      'orders.modify',
+      'orders.answerReply',
+      'orders.reconcile',
+      'risk.get',
+      'risk.setKillSwitch',
+      'risk.resetDailyLoss',
+      'risk.armLive',
+      'risk.disarmLive',
+      'approvals.list',
+      'approvals.decide',
       'lineage.export',
       'lineage.import',
       'review.list',
@@ -64,7 +79,7 @@ describe('contract', () => {
       'retention.set',
       'retention.run',
     ])
-    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised', 'market.tick', 'lineage.stepRecorded', 'lineage.runUpdated'])
+    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised', 'market.tick', 'lineage.stepRecorded', 'lineage.runUpdated', 'orders.changed'])
   })
 
   it('names every method domain.verb', () => {

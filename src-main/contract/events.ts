@@ -9,6 +9,8 @@ export const events = {
   'market.tick': Quote,
   'lineage.stepRecorded': RunStep.extend({ runId: z.string() }),
   'lineage.runUpdated': RunSummary,
+  /** Orders changed (status, fills, new intents): reload what is shown. */
+  'orders.changed': z.object({ at: z.number().int() }),
 } as const
 
 export type Events = typeof events

@@ -126,6 +126,8 @@ export const Alert = z.object({
   title: z.string(),
   message: z.string(),
   at: z.number().int(),
+  /** Something the user can do from the notification itself (an approval to decide). */
+  action: z.object({ kind: z.literal('approval'), id: z.string() }).optional(),
 })
 export type Alert = z.infer<typeof Alert>
 
@@ -162,6 +164,7 @@ export const OrderStatus = z.enum([
   'NOT_PLACED',
   'DRY_RUN',
 ])
+export type OrderStatus = z.infer<typeof OrderStatus>
 export const OrderLeg = z.enum(['single', 'parent', 'stop', 'target'])
 export const OrderOrigin = z.enum(['strategy', 'manual', 'external'])
 export const OrderSide = z.enum(['BUY', 'SELL'])

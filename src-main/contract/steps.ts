@@ -1,5 +1,6 @@
 import type { FinalAction, SignalDraft, SignalStatus, Violation } from './signals'
 import type { StrategyInput } from './strategies'
+import type { OrderStatus } from './models'
 
 // What each canonical step records as its output (the `run_steps.output` JSON). The executor
 // checks its outputs against these types and the timeline renders them; old runs may lack fields
@@ -129,6 +130,17 @@ export interface OrderIntentTicket {
   price: number
   outsideRth: false
 }
+/** An order as sent: its row id, client order id and where it stands. */
+export interface SubmittedOrder {
+  id: string
+  clientOrderId: string
+  leg: OrderIntentTicket['leg']
+  status: OrderStatus
+  brokerOrderId: string | null
+  filledQty: number
+  lastError: string | null
+}
+
 export interface PlaceOrderOutput {
   mode: StrategyInput['mode']
   dryRun: boolean
@@ -136,6 +148,10 @@ export interface PlaceOrderOutput {
   orders: OrderIntentTicket[]
   noOrder?: string
   note?: string
+  /** The risk gate's verdict at the moment of sending (paper and live). */
+  gate?: { allowed: boolean; reason: string | null; checks: RiskCheckRow[] }
+  submitted?: SubmittedOrder[]
+  awaitingApproval?: { id: string; expiresAt: number }
 }
 
 export interface CompleteOutput {

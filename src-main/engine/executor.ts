@@ -20,6 +20,10 @@ import type { GatewayConnection } from './gateway-status'
 import type { MarketService } from './market'
 import { startRun, StepFailure, type RunRecorder } from './run-recorder'
 import type { StrategyService } from './strategies'
+import type { Approvals } from './approvals'
+import type { OrderIntent, OrderManager } from './order-manager'
+import { getOrder, type OrderRow } from '../store/orders-repo'
+import type { PlaceOrderOutput, SubmittedOrder } from '../contract/steps'
 
 // The run executor (F8): the canonical steps of PRODUCT.md, in order, each recorded by the run
 // recorder when it ends. In this part `place_order` is a dry run for every mode: it records the exact
@@ -56,6 +60,8 @@ export interface ExecutorDeps extends RunEnvironment {
   market: MarketService
   prompt(strategy: Strategy): ResolvedPrompt
   caps(): RiskCaps
+  orders(): OrderManager
+  approvals(): Approvals
 }
 
 export interface RunRequest {
@@ -308,17 +314,36 @@ export function createExecutor(d: ExecutorDeps): Executor {
     })
     summary.risk = { kind: decision.kind, qty: decision.qty, reason: decision.reason }
 
-    const orders = await rec.step('place_order', { mode: strategy.mode, approval: strategy.approval, decision: { kind: decision.kind, side: decision.side, qty: decision.qty } }, async () => {
+    const chartSha = charts.images[0]?.sha256 ?? null
+    const placed = await rec.step('place_order', { mode: strategy.mode, approval: strategy.approval, decision: { kind: decision.kind, side: decision.side, qty: decision.qty } }, async (): Promise<PlaceOrderOutput> => {
       const tickets = orderIntent(decision, { strategyKey: strategy.key, tradingDate: nyDate(d.now()), daySeq, conid: cfg.conid })
-      if (tickets.length === 0) return { mode: strategy.mode, dryRun: true, sent: false, orders: [], noOrder: decision.reason ?? 'no order' }
-      return { mode: strategy.mode, dryRun: true, sent: false, orders: tickets, note: 'Dry run: the exact orders are recorded and nothing is sent to the broker.' }
+      const dryRun = strategy.mode === 'dry-run'
+      if (tickets.length === 0) return { mode: strategy.mode, dryRun, sent: false, orders: [], noOrder: decision.reason ?? 'no order' }
+      if (dryRun) return { mode: strategy.mode, dryRun, sent: false, orders: tickets, note: 'Dry run: the exact orders are recorded and nothing is sent to the broker.' }
+      const intent: OrderIntent = { runId: rec.runId, signalId: checked.signalId, origin: 'strategy', mode: strategy.mode as 'paper' | 'live', account, tickets, marketHours: cfg.marketHours, allowShort: cfg.risk.allowShort }
+      if (strategy.approval === 'ask') {
+        const a = d.approvals().create({ runId: rec.runId, signalId: checked.signalId, strategyId: strategy.id, intent, summary: { symbol: cfg.symbol, side: tickets[0]!.side, qty: tickets[0]!.qty, entry: tickets[0]!.price, stop: decision.stop, target: decision.target, rewardRisk: checked.numbers?.rMultiples[0] ?? null, chartSha256: chartSha, strategyName: strategy.name, mode: intent.mode } })
+        return { mode: strategy.mode, dryRun, sent: false, orders: tickets, awaitingApproval: { id: a.id, expiresAt: a.expiresAt }, note: 'Waiting for a person to approve or reject it (Orders page or the tray).' }
+      }
+      const result = await d.orders().submit(intent)
+      if (!result.gate.allowed) return { mode: strategy.mode, dryRun, sent: false, orders: tickets, noOrder: `Risk gate: ${result.gate.reason}`, gate: result.gate }
+      return { mode: strategy.mode, dryRun, sent: true, orders: tickets, gate: result.gate, submitted: result.orders.map(orderState) }
     })
-    summary.orders = orders.orders.map((o) => o.clientOrderId)
-    const why = orders.orders.length === 0 ? 'No order was placed.' : 'Dry run: nothing was sent, so there is nothing to track.'
-    rec.skip('track_order', { orders: summary.orders }, { reason: why })
-    rec.skip('update_portfolio', { orders: summary.orders }, { reason: why })
+    summary.orders = placed.orders.map((o) => o.clientOrderId)
+    if (placed.submitted && placed.submitted.length > 0) {
+      await rec.step('track_order', { orders: summary.orders }, async () => ({ orders: placed.submitted!.map((o) => { const row = getOrder(d.db, o.id); return row ? orderState(row) : o }), note: 'Later status changes and fills are order events of this run (Orders page).' }))
+      rec.skip('update_portfolio', { orders: summary.orders }, { reason: 'Fills update positions, trades and P&L as they arrive; see the Portfolio page.' })
+    } else {
+      const why = placed.awaitingApproval ? 'Waiting for approval: nothing has been sent yet.' : placed.dryRun && placed.orders.length > 0 ? 'Dry run: nothing was sent, so there is nothing to track.' : 'No order was placed.'
+      rec.skip('track_order', { orders: summary.orders }, { reason: why })
+      rec.skip('update_portfolio', { orders: summary.orders }, { reason: why })
+    }
   }
 
+}
+
+function orderState(o: OrderRow): SubmittedOrder {
+  return { id: o.id, clientOrderId: o.clientOrderId, leg: o.leg as SubmittedOrder['leg'], status: o.status as SubmittedOrder['status'], brokerOrderId: o.brokerOrderId, filledQty: o.filledQty, lastError: o.lastError }
 }
 
 function describeBars(bars: readonly Bar[]) {

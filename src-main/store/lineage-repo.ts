@@ -175,3 +175,8 @@ export function runningRunOf(db: Db, strategyId: string): string | null {
 export function countRuns(db: Db): number {
   return db.select({ n: sql<number>`count(*)` }).from(runs).get()!.n
 }
+
+/** The next attempt number of a step in a run (a step recorded again after the run, e.g. an approval). */
+export function nextAttempt(db: Db, runId: string, step: StepId): number {
+  return (db.select({ a: sql<number | null>`max(${runSteps.attempt})` }).from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.step, step))).get()?.a ?? 0) + 1
+}

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react'
 import { ChartRoute } from './ChartRoute'
 import { ConnectionPage } from './ConnectionPage'
 import { LineagePage } from './LineagePage'
+import { OrdersPage } from './OrdersPage'
 import { SignalsPage } from './SignalsPage'
 import { StatsPage } from './StatsPage'
 import { StrategiesPage } from './StrategiesPage'
@@ -27,6 +28,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'lineage', title: 'Timeline', key: '5', component: LineagePage },
   { id: 'signals', title: 'Signals', key: '6', component: SignalsPage },
   { id: 'stats', title: 'Statistics', key: '7', component: StatsPage },
+  { id: 'orders', title: 'Orders', key: '0', component: OrdersPage },
   { id: 'connection', title: 'Connection', key: '9', component: ConnectionPage },
   { id: 'settings', title: 'Settings', key: ',', component: SettingsPage },
 ]

@@ -231,7 +231,7 @@ function NumberInput(props: { label: string; value: number; step: number; onChan
   )
 }
 
-function InstrumentPicker({ value, onPick }: { value: string; onPick(r: SearchResult): void }) {
+export function InstrumentPicker({ value, onPick, id = 'st-instrument' }: { value: string; onPick(r: SearchResult): void; id?: string }) {
   const [q, setQ] = useState(value)
   const [results, setResults] = useState<SearchResult[]>([])
   const [open, setOpen] = useState(false)
@@ -255,7 +255,7 @@ function InstrumentPicker({ value, onPick }: { value: string; onPick(r: SearchRe
   return (
     <div className="picker">
       <input
-        id="st-instrument"
+        id={id}
         value={q}
         placeholder="Symbol, e.g. MSFT"
         onChange={(e) => {
@@ -269,7 +269,7 @@ function InstrumentPicker({ value, onPick }: { value: string; onPick(r: SearchRe
             setOpen(false)
           }
         }}
-        data-testid="st-instrument"
+        data-testid={id}
       />
       {open && results.length > 0 && (
         <ul className="picker-list" role="listbox">

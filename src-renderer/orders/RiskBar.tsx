@@ -1,0 +1,73 @@
+import { useState } from 'react'
+import { call, errorMessage } from '../state/app'
+import { useLoad } from '../state/useLoad'
+
+// The kill switch (F12), always one click away on the Orders page and the dashboard: turning it on
+// or resetting it (or the daily loss latch) asks for a reason inline, which is recorded.
+
+type Pending = { action: 'kill-on' | 'kill-off' | 'loss-reset'; reason: string }
+
+export function RiskBar() {
+  const risk = useLoad(() => call('risk.get', {}), 'risk', ['risk_state', 'orders'])
+  const [pending, setPending] = useState<Pending | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const r = risk.data
+  if (!r) return <span className="muted">{risk.error ? `Risk state unavailable: ${risk.error}` : 'No account yet'}</span>
+
+  async function confirm() {
+    if (!pending) return
+    setError(null)
+    try {
+      if (pending.action === 'loss-reset') await call('risk.resetDailyLoss', { reason: pending.reason })
+      else await call('risk.setKillSwitch', { on: pending.action === 'kill-on', reason: pending.reason })
+      setPending(null)
+      risk.reload()
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+
+  return (
+    <div className="risk-bar page-actions" data-testid="risk-bar">
+      <span className={`badge ${r.reconciled ? 'tone-ok' : 'tone-warn'}`} title="Orders go out only after the broker's orders, trades and positions were loaded and matched">
+        {r.reconciled ? 'Reconciled' : 'Reconciling…'}
+      </span>
+      {pending ? (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void confirm()
+          }}
+        >
+          <input
+            autoFocus
+            placeholder={pending.action === 'kill-on' ? 'Why stop? (e.g. news, checking positions)' : 'Why may trading resume? (recorded)'}
+            value={pending.reason}
+            onChange={(e) => setPending({ ...pending, reason: e.target.value })}
+            onKeyDown={(e) => e.key === 'Escape' && setPending(null)}
+            data-testid="risk-reason"
+          />
+          <button className={`btn ${pending.action === 'kill-on' ? 'kill-on' : 'primary'}`} data-testid="risk-confirm">
+            {pending.action === 'kill-on' ? 'Stop trading' : 'Resume'}
+          </button>
+          <button type="button" className="btn" onClick={() => setPending(null)}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <>
+          {r.dailyLossLatched && (
+            <button className="btn small" onClick={() => setPending({ action: 'loss-reset', reason: '' })}>
+              Daily loss limit reached · reset…
+            </button>
+          )}
+          <button className={`btn ${r.killSwitch ? 'kill-on' : ''}`} onClick={() => setPending({ action: r.killSwitch ? 'kill-off' : 'kill-on', reason: r.killSwitch ? '' : 'manual stop' })} data-testid="kill-switch" data-on={r.killSwitch} title={r.killReason ?? 'Stop all risk-increasing orders'}>
+            {r.killSwitch ? `Kill switch ON${r.killReason ? ` — ${r.killReason}` : ''}` : 'Kill switch'}
+          </button>
+        </>
+      )}
+      {error && <span className="field-error">{error}</span>}
+    </div>
+  )
+}
