@@ -3,7 +3,7 @@ import type { Broker, OrderAnswer, OrderTicket } from '../broker/broker'
 import { GatewayHttpError } from '../broker/ibkr/errors'
 import type { OrderIntentTicket } from '../contract/steps'
 import { isTerminal, next, type OrderEvent, type Status } from '../domain/orders/state'
-import { DEFAULT_ORDER_RATE, gate, type GateVerdict } from '../domain/risk/gate'
+import { DEFAULT_ORDER_RATE, gate, type GateVerdict, type OrderRate } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
@@ -58,6 +58,8 @@ export interface OrderManagerDeps {
   positionQty(account: string, conid: number): number
   maxOrderNotional(): number
   replyAllowList?: readonly string[]
+  /** Order-rate caps (RELIABILITY.md §1.2 defaults). */
+  rate?: OrderRate
   /** Fills arrived: pull executions into the portfolio. */
   onFills(): void
   alert(level: 'info' | 'warning' | 'error', title: string, message: string): void
@@ -108,7 +110,7 @@ export function createOrderManager(d: OrderManagerDeps) {
     const status = d.gateway().current()
     const verdict = gate(
       { side: entry.side, qty: entry.qty, price: entry.price, reducing, marketHours: intent.marketHours, allowShort: intent.allowShort, positionQty: d.positionQty(intent.account, entry.conid) },
-      { now: d.now(), session: { state: status.state, competing: status.state === 'competing' }, reconciled: d.reconciled(), ...d.risk(intent.account), recentSubmits: recentSubmits(d.db, intent.account, d.now() - 86_400_000), rate: DEFAULT_ORDER_RATE, maxOrderNotional: d.maxOrderNotional() },
+      { now: d.now(), session: { state: status.state, competing: status.state === 'competing' }, reconciled: d.reconciled(), ...d.risk(intent.account), recentSubmits: recentSubmits(d.db, intent.account, d.now() - 86_400_000), rate: d.rate ?? DEFAULT_ORDER_RATE, maxOrderNotional: d.maxOrderNotional() },
     )
     const extra = []
     if (status.account !== intent.account) extra.push({ rule: 'account', passed: false, value: status.account ?? 'none', limit: intent.account, message: 'The gateway must have the intent’s account selected' })

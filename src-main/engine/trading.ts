@@ -4,6 +4,7 @@ import type { Alert } from '../contract/models'
 import type { ApprovalView, OrderView } from '../contract/trading-api'
 import { tradingMethods } from '../contract/trading-api'
 import type { RiskCaps } from '../domain/runs/risk'
+import type { OrderRate } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { ApprovalRow } from '../store/approvals-repo'
@@ -44,6 +45,7 @@ export interface TradingDeps {
   portfolio: PortfolioPort
   caps(): RiskCaps
   symbolOf(conid: number): string | null
+  rate?: OrderRate
 }
 
 type Methods = typeof tradingMethods
@@ -74,6 +76,7 @@ export function createTrading(d: TradingDeps) {
     liveArmed: (acct) => risk.liveArmed(acct),
     positionQty: (acct, conid) => d.portfolio.localPositions(acct).get(conid) ?? 0,
     maxOrderNotional: () => d.caps().maxOrderNotional,
+    rate: d.rate,
     onFills,
     alert,
   })

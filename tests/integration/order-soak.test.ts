@@ -68,6 +68,8 @@ describe('order fault soak (T5)', () => {
       },
       caps: () => ({ ...DEFAULT_RISK_CAPS, maxOrderNotional: 1_000_000 }),
       symbolOf: () => null,
+      // The soak sends more than a trading day's 200 orders; the rate caps have their own tests.
+      rate: { perTwoSeconds: 1, perMinute: 1_000, perDay: 100_000 },
     })
     cleanups.push(() => trading.stop())
     await until(() => trading.reconciler.reconciled(), 'the first reconciliation')
@@ -120,7 +122,7 @@ describe('order fault soak (T5)', () => {
         }
       }
       if (!(await submitted).gate.allowed) refused.push((await submitted).gate.reason ?? '')
-      sim.control.advance(2_500) // the order-rate cap: one submission per 2 s
+      sim.control.advance(2_500)
       if (i % 10 === 9) await trading.reconciler.reconcile()
     }
     // Every unclear outcome settles within three reconciliation cycles.
