@@ -22,7 +22,7 @@ import { createReplayer } from './engine/replay'
 import { getVersion } from './store/prompts-repo'
 import { createArtifactReader, type ArtifactReader } from './engine/artifact-reader'
 import { createTrading, type Trading } from './engine/trading'
-import { appendExecutions, netPositions } from './engine/fills'
+import { createPortfolioService } from './engine/portfolio'
 import { getInstrument } from './store/instruments-repo'
 import { createHandlers } from './handlers'
 import { createBundleServices } from './engine/bundle-handlers'
@@ -115,6 +115,17 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     },
   })
   market = createMarketService({ db: store.db, bus, now, timers, source: () => hub.connection().market(), conflateMs: cfg.tuning?.conflateMs })
+  const portfolio = createPortfolioService({
+    db: store.db,
+    bus,
+    now,
+    timers,
+    broker: () => hub.broker(),
+    account: () => hub.connection().current().account,
+    quotes: (conids) => market?.quotes(conids) ?? [],
+    watch: (conids) => void market?.watch(conids),
+    onError: cfg.onInternalError,
+  })
   settings.onChange((keys) => {
     if (keys.includes('gateway')) void hub.retarget(settings.effective().gateway).catch((e: unknown) => cfg.onInternalError?.('gateway.retarget', e))
   })
@@ -154,15 +165,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     timers,
     broker: () => hub.broker(),
     gateway: () => hub.connection(),
-    portfolio: {
-      ingest: (xs) => void appendExecutions(store.db, xs, hub.connection().current().account ?? ''),
-      async syncFromBroker() {
-        const account = hub.connection().current().account
-        if (account) appendExecutions(store.db, await hub.broker().trades({ accountId: account, days: 1 }), account)
-      },
-      localPositions: (account) => netPositions(store.db, account),
-      pnlToday: () => null,
-    },
+    portfolio,
     caps: () => DEFAULT_RISK_CAPS,
     symbolOf: (conid) => getInstrument(store.db, conid)?.instrument.symbol ?? null,
   })
@@ -218,7 +221,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     ...runEnvironment,
     promptVersion: (id) => getVersion(store.db, id),
   })
-  const handlers = createHandlers({ db: store.db, strategies, prompts, executor, replayer, trading: tradingCore, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })
+  const handlers = createHandlers({ db: store.db, strategies, prompts, executor, replayer, trading: tradingCore, portfolio, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })
   const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
 
   let stopped: Promise<void> | null = null
@@ -241,6 +244,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
         await rpc.close()
         await executor.drain()
         tradingCore.stop()
+        portfolio.stop()
         await bundles.stop()
         await capture?.then((c) => c.close()).catch(() => undefined)
         marketService.stop()

@@ -7,6 +7,8 @@ import type { SettingsService } from './engine/settings'
 import type { Executor } from './engine/executor'
 import type { Replayer } from './engine/replay'
 import type { Trading } from './engine/trading'
+import { createPortfolioHandlers } from './engine/portfolio-handlers'
+import type { PortfolioService } from './engine/portfolio'
 import type { Scheduler } from './engine/scheduler'
 import { listFires, listSchedules, type ScheduleRow } from './store/schedules-repo'
 import type { ScheduleView } from './contract/runs'
@@ -29,6 +31,7 @@ export interface Services {
   executor: Executor
   replayer: Replayer
   trading: Trading
+  portfolio: PortfolioService
   scheduler: Scheduler
   now(): number
   health(): Health
@@ -105,6 +108,7 @@ export function createHandlers(s: Services): Handlers {
     'watchlist.remove': ({ conid }) => s.market.removeFromWatchlist(conid),
     ...createPromptHandlers(s.prompts),
     ...s.trading.handlers,
+    ...createPortfolioHandlers(s.portfolio),
     ...createBundleHandlers(s.bundles),
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { bundleMethods } from './bundles-api'
 import { IndicatorSpecs } from './indicators'
+import { portfolioMethods } from './portfolio-api'
 import { promptMethods } from './prompts-api'
 import { tradingMethods } from './trading-api'
 import { FireView, LineageStats, ScheduleView, SignalFilter, SignalSummary } from './runs'
@@ -116,6 +117,7 @@ export const api = {
   'watchlist.remove': { input: z.object({ conid: Conid }).strict(), output: z.array(WatchlistItem) },
   ...promptMethods,
   ...tradingMethods,
+  ...portfolioMethods,
   ...bundleMethods,
 } as const
 

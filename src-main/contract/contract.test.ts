@@ -67,6 +67,9 @@ describe('contract', () => {
       'risk.disarmLive',
       'approvals.list',
       'approvals.decide',
+      'portfolio.get',
+      'portfolio.snapshots',
+      'portfolio.trades',
       'lineage.export',
       'lineage.import',
       'review.list',
@@ -79,7 +82,7 @@ describe('contract', () => {
       'retention.set',
       'retention.run',
     ])
-    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised', 'market.tick', 'lineage.stepRecorded', 'lineage.runUpdated', 'orders.changed'])
+    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised', 'market.tick', 'lineage.stepRecorded', 'lineage.runUpdated', 'orders.changed', 'portfolio.changed'])
   })
 
   it('names every method domain.verb', () => {

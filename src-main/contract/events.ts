@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Alert, GatewayStatus, Quote, RunStep, RunSummary } from './models'
+import { PortfolioChanged } from './portfolio-api'
 
 /** Every event the host pushes to subscribed clients. */
 export const events = {
@@ -11,6 +12,8 @@ export const events = {
   'lineage.runUpdated': RunSummary,
   /** Orders changed (status, fills, new intents): reload what is shown. */
   'orders.changed': z.object({ at: z.number().int() }),
+  /** Executions landed, positions or trades were recomputed, or a portfolio snapshot was taken. */
+  'portfolio.changed': PortfolioChanged,
 } as const
 
 export type Events = typeof events

@@ -3,6 +3,7 @@ import { ChartRoute } from './ChartRoute'
 import { ConnectionPage } from './ConnectionPage'
 import { LineagePage } from './LineagePage'
 import { OrdersPage } from './OrdersPage'
+import { PortfolioPage } from './PortfolioPage'
 import { SignalsPage } from './SignalsPage'
 import { StatsPage } from './StatsPage'
 import { StrategiesPage } from './StrategiesPage'
@@ -28,6 +29,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'lineage', title: 'Timeline', key: '5', component: LineagePage },
   { id: 'signals', title: 'Signals', key: '6', component: SignalsPage },
   { id: 'stats', title: 'Statistics', key: '7', component: StatsPage },
+  { id: 'portfolio', title: 'Portfolio', key: '8', component: PortfolioPage },
   { id: 'orders', title: 'Orders', key: '0', component: OrdersPage },
   { id: 'connection', title: 'Connection', key: '9', component: ConnectionPage },
   { id: 'settings', title: 'Settings', key: ',', component: SettingsPage },
