@@ -6,6 +6,7 @@ import { tradingMethods } from '../contract/trading-api'
 import type { RiskCaps } from '../domain/runs/risk'
 import type { OrderRate } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
+import { nyDate } from '../domain/indicators/ny-time'
 import type { EventBus } from '../rpc/event-bus'
 import type { ApprovalRow } from '../store/approvals-repo'
 import type { Db } from '../store/db'
@@ -128,6 +129,14 @@ export function createTrading(d: TradingDeps) {
     if (listOrders(d.db, { status: ['UNKNOWN', 'PENDING_SUBMIT'], limit: 1 }).length > 0 && !orders.busy()) reconcileSoon()
     const acct = account()
     if (!acct) return
+    // The day's loss is measured against net liquidation at the start of the trading day (broker's figure).
+    if (risk.view(acct).tradingDate !== nyDate(d.now()) && d.gateway().current().state === 'authenticated') {
+      void d
+        .broker()
+        .summary(acct)
+        .then((s) => typeof s.netliquidation === 'number' && risk.startOfDay(acct, s.netliquidation))
+        .catch(() => undefined)
+    }
     const pnl = d.portfolio.pnlToday(acct)
     if (pnl !== null) risk.checkDailyLoss(acct, pnl)
   }, 15_000)

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react'
 import { ChartRoute } from './ChartRoute'
 import { ConnectionPage } from './ConnectionPage'
+import { DashboardPage } from './DashboardPage'
 import { LineagePage } from './LineagePage'
 import { OrdersPage } from './OrdersPage'
 import { PortfolioPage } from './PortfolioPage'
@@ -22,6 +23,7 @@ export interface PageDef {
 
 /** The pages that exist; the sidebar lists exactly these. */
 export const PAGES: readonly PageDef[] = [
+  { id: 'dashboard', title: 'Dashboard', key: 'd', component: DashboardPage },
   { id: 'symbols', title: 'Symbols', key: '1', component: SymbolsPage },
   { id: 'chart', title: 'Chart', key: '2', component: ChartRoute },
   { id: 'strategies', title: 'Strategies', key: '3', component: StrategiesPage },

@@ -10,9 +10,9 @@ mkdirSync(SHOTS, { recursive: true })
 test('the frame renders with its token, lists only real pages, shows the connection, and logs no errors', async ({ page, host, consoleErrors }) => {
   await openApp(page, host)
   expect(new URL(page.url()).searchParams.get('token')).toBeNull()
-  await expect(page.locator('.sidebar nav a')).toHaveText(['Symbols', 'Chart', 'Strategies', 'Prompts', 'Timeline', 'Signals', 'Statistics', 'Portfolio', 'Orders', 'Connection', 'Settings'])
+  await expect(page.locator('.sidebar nav a')).toHaveText(['Dashboard', 'Symbols', 'Chart', 'Strategies', 'Prompts', 'Timeline', 'Signals', 'Statistics', 'Portfolio', 'Orders', 'Connection', 'Settings'])
   // Every page opens and says something real (no placeholder), with no console errors.
-  for (const [id, text] of [['strategies', 'AAPL daily swing'], ['prompts', 'Combined'], ['lineage', 'Pick a run'], ['signals', 'Signals'], ['stats', 'Steps']] as const) {
+  for (const [id, text] of [['dashboard', 'Next runs'], ['orders', 'Order ticket'], ['strategies', 'AAPL daily swing'], ['prompts', 'Combined'], ['lineage', 'Pick a run'], ['signals', 'Signals'], ['stats', 'Steps']] as const) {
     await page.getByTestId(`nav-${id}`).click()
     await expect(page.locator('main.content')).toContainText(text)
   }

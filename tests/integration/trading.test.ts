@@ -211,4 +211,18 @@ describe('trading core on the simulator', () => {
     expect((await again.orders.submit(await bracket(t))).gate.allowed).toBe(true)
     expect(t.posts()).toHaveLength(2)
   })
+
+  it('the daily loss limit latches below 3 % of start-of-day NAV and holds until a person resets it', async () => {
+    const t = await setup()
+    t.trading.risk.startOfDay(ACCOUNT, 1_000_000)
+    expect(t.trading.risk.checkDailyLoss(ACCOUNT, -29_000)).toBe(false)
+    expect(t.trading.risk.checkDailyLoss(ACCOUNT, -31_000)).toBe(true)
+    // A recovery later in the day does not unlatch it.
+    expect(t.trading.risk.checkDailyLoss(ACCOUNT, 5_000)).toBe(true)
+    const refused = await t.trading.orders.submit(await bracket(t))
+    expect(refused.gate.reason).toMatch(/^daily_loss/)
+    expect(() => t.trading.risk.resetDailyLoss(ACCOUNT, '')).toThrow(/Say why/)
+    t.trading.risk.resetDailyLoss(ACCOUNT, 'reviewed the losing trades')
+    expect((await t.trading.orders.submit(await bracket(t))).gate.allowed).toBe(true)
+  })
 })
