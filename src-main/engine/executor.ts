@@ -130,6 +130,7 @@ export function createExecutor(d: ExecutorDeps): Executor {
       const message = e instanceof Error ? e.message : String(e)
       await rec.step('complete', { runId: rec.runId }, async () => ({ ...summary, status: 'failed', error: message, durationMs: d.perfNow() - t0 }))
       rec.finish('failed', message, summary)
+      d.bus.emit('alerts.raised', { id: `run-${rec.runId}`, level: 'error', title: 'Run failed', message: `${strategy.name}: ${message}`, at: d.now() })
       return 'failed'
     }
   }

@@ -24,7 +24,7 @@ describe('Electron host start-up and shutdown', () => {
     expect(m.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([expect.objectContaining({ scheme: 'app' })])
 
     ready()
-    await vi.waitFor(() => expect((m.BrowserWindow as unknown as typeof MockWindow).created).toHaveLength(1))
+    await vi.waitFor(() => expect((m.BrowserWindow as unknown as typeof MockWindow).created).toHaveLength(1), { timeout: 15_000 })
     const win = (m.BrowserWindow as unknown as typeof MockWindow).created[0]!
     expect(win.loadURL).toHaveBeenCalledWith(APP_URL)
     expect(m.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled()
@@ -38,7 +38,7 @@ describe('Electron host start-up and shutdown', () => {
     let prevented = false
     m.app.emit('before-quit', { preventDefault: () => (prevented = true) })
     expect(prevented).toBe(true)
-    await vi.waitFor(() => expect(m.app.exit).toHaveBeenCalledWith(0))
+    await vi.waitFor(() => expect(m.app.exit).toHaveBeenCalledWith(0), { timeout: 15_000 })
     expect(existsSync(join(userData, 'data', 'engine.lock'))).toBe(false)
   })
 })

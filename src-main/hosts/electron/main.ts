@@ -64,10 +64,42 @@ async function start(): Promise<void> {
   })
   bridgeRpcOverIpc(ipcMain, engine.rpc, (reason) => console.warn(`[ipc] ${reason}`))
 
-  const tray = createTray(join(root, 'resources', 'tray.png'), { open: showWindow, quit: () => app.quit() }, engine.gateway().current())
-  engine.bus.listen((event, data) => {
-    if (event === 'gateway.status') tray.update(data as GatewayStatus)
-    if (event === 'alerts.raised') notify(data as Alert, showWindow)
+  const core = engine
+  const openAt = (route?: string) => {
+    showWindow()
+    if (route) void win?.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(route)}`)
+  }
+  const recent: string[] = []
+  const tray = createTray(
+    join(root, 'resources', 'tray.png'),
+    {
+      open: openAt,
+      quit: () => app.quit(),
+      setKillSwitch: (on) => {
+        const account = core.gateway().current().account
+        if (account) core.trading.risk.setKillSwitch(account, on, 'from the tray', 'user')
+      },
+    },
+    core.gateway().current(),
+  )
+  const refreshTray = () => {
+    const account = core.gateway().current().account
+    tray.update({ killSwitch: account ? core.trading.risk.flags(account).killSwitch : null, pendingApprovals: core.trading.approvals.list('pending').length, lastAlerts: [...recent] })
+  }
+  refreshTray()
+  core.bus.listen((event, data) => {
+    if (event === 'gateway.status') {
+      tray.update({ status: data as GatewayStatus })
+      refreshTray()
+    }
+    if (event === 'db.changed' && (data as { tables: string[] }).tables.some((t) => t === 'risk_state' || t === 'approvals')) refreshTray()
+    if (event === 'alerts.raised') {
+      const alert = data as Alert
+      recent.unshift(`${alert.title}: ${alert.message}`.slice(0, 90))
+      recent.splice(5)
+      refreshTray()
+      notify(alert, openAt, (id, approve) => void core.trading.approvals.decide(id, approve, 'tray', null).catch((e: unknown) => notify({ id: `${id}-failed`, level: 'error', title: 'Approval not applied', message: e instanceof Error ? e.message : String(e), at: Date.now() }, openAt)))
+    }
   })
 
   app.on('second-instance', showWindow)
