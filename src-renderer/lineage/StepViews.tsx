@@ -520,32 +520,67 @@ function RiskView({ o }: { o: Partial<RiskCheckOutput> }) {
   )
 }
 
-function OrderView({ o }: { o: Partial<PlaceOrderOutput> }) {
+function OrderView({ o }: { o: Partial<PlaceOrderOutput> & { approval?: string; by?: string; reason?: string | null } }) {
+  if (o.approval) {
+    // A later attempt of this step: the person's decision on the approval, and what was sent.
+    return (
+      <div data-testid="approval-decision">
+        <p className={o.approval === 'approved' ? 'up' : 'tone-warn'}>
+          Approval {o.approval}
+          {o.by ? ` by ${o.by}` : ''}
+          {o.reason ? ` (${o.reason})` : ''}: {o.sent ? 'the orders were sent.' : 'nothing was sent.'}
+        </p>
+        {o.gate && !o.gate.allowed && <div className="notice tone-bad">Risk gate: {o.gate.reason}</div>}
+        {(o as { orders?: { clientOrderId: string; leg: string; status: string }[] }).orders?.map((x) => (
+          <div key={x.clientOrderId} className="mono muted">
+            {x.leg} {x.clientOrderId} → {x.status}
+          </div>
+        ))}
+      </div>
+    )
+  }
   return (
     <div>
       {o.dryRun && <div className="notice tone-neutral">Dry run ({o.mode} strategy): the exact orders below were recorded; nothing was sent to the broker.</div>}
+      {o.awaitingApproval && (
+        <div className="notice tone-warn" data-testid="awaiting-approval">
+          Waiting for a person to approve or reject it, until {fmtDateTime(o.awaitingApproval.expiresAt)}. <a href="#/orders">Open Orders</a>
+        </div>
+      )}
+      {o.gate && !o.gate.allowed && <div className="notice tone-bad">Risk gate: {o.gate.reason}</div>}
       {(o.orders ?? []).length === 0 ? (
         <p className="muted">No order: {o.noOrder}</p>
       ) : (
         <div className="order-cards">
-          {o.orders!.map((t) => (
-            <div key={t.clientOrderId} className={`order-card leg-${t.leg}`} data-testid={`order-${t.leg}`}>
-              <div className="row spread">
-                <span className="strong">{t.leg}</span>
-                <span className={t.side === 'BUY' ? 'up' : 'down'}>{t.side}</span>
+          {o.orders!.map((t) => {
+            const sent = o.submitted?.find((x) => x.clientOrderId === t.clientOrderId)
+            return (
+              <div key={t.clientOrderId} className={`order-card leg-${t.leg}`} data-testid={`order-${t.leg}`}>
+                <div className="row spread">
+                  <span className="strong">{t.leg}</span>
+                  <span className={t.side === 'BUY' ? 'up' : 'down'}>{t.side}</span>
+                </div>
+                <div className="num strong">
+                  {t.qty} × {t.orderType} {fmtPrice(t.price)}
+                </div>
+                <div className="muted">
+                  {t.tif}
+                  {t.parentClientOrderId ? ` · child of ${t.parentClientOrderId}` : ''}
+                </div>
+                <div className="mono muted">{t.clientOrderId}</div>
+                {sent && (
+                  <div className={sent.status === 'REJECTED' || sent.status === 'UNKNOWN' ? 'tone-warn' : 'tone-ok'}>
+                    {sent.status}
+                    {sent.brokerOrderId ? ` · #${sent.brokerOrderId}` : ''}
+                    {sent.lastError ? ` · ${sent.lastError}` : ''}
+                  </div>
+                )}
               </div>
-              <div className="num strong">
-                {t.qty} × {t.orderType} {fmtPrice(t.price)}
-              </div>
-              <div className="muted">
-                {t.tif}
-                {t.parentClientOrderId ? ` · child of ${t.parentClientOrderId}` : ''}
-              </div>
-              <div className="mono muted">{t.clientOrderId}</div>
-            </div>
-          ))}
+            )
+          })}
         </div>
       )}
+      {o.note && !o.dryRun && !o.awaitingApproval && <p className="muted">{o.note}</p>}
     </div>
   )
 }

@@ -3,7 +3,7 @@ import type { OrderStatus } from '../../src-main/contract/models'
 import type { ApprovalView, OrderView } from '../../src-main/contract/trading-api'
 import { fmtPrice } from '../components/format'
 import { wallClock } from '../components/navigate'
-import { fmtDateTime } from '../lineage/format'
+import { fmtDateTime, fmtShortDateTime } from '../lineage/format'
 import { OrderTicket } from '../orders/Ticket'
 import { RiskBar } from '../orders/RiskBar'
 import { artifactUrl } from '../rpc'
@@ -133,6 +133,7 @@ function Blotter({ orders, selected, onSelect, onAct }: { orders: OrderView[]; s
   const [editing, setEditing] = useState<{ id: string; price: string } | null>(null)
   if (orders.length === 0) return null
   return (
+    <div className="table-scroll">
     <table className="grid blotter" data-testid="blotter">
       <thead>
         <tr>
@@ -157,7 +158,7 @@ function Blotter({ orders, selected, onSelect, onAct }: { orders: OrderView[]; s
           const working = o.status === 'SUBMITTED' || o.status === 'PARTIALLY_FILLED'
           return (
             <tr key={o.id} className={o.id === selected ? 'active' : ''} onClick={() => onSelect(o.id)} data-testid={`order-row-${o.clientOrderId}`} data-status={o.status}>
-              <td className="mono">{fmtDateTime(o.createdAt)}</td>
+              <td className="mono">{fmtShortDateTime(o.createdAt)}</td>
               <td className="strong">{o.symbol ?? o.conid}</td>
               <td>{o.leg}</td>
               <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side}</td>
@@ -214,6 +215,7 @@ function Blotter({ orders, selected, onSelect, onAct }: { orders: OrderView[]; s
         })}
       </tbody>
     </table>
+    </div>
   )
 }
 
