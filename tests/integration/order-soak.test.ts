@@ -2,15 +2,13 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Execution } from '../../src-main/broker/broker'
-import { createCpapiBroker } from '../../src-main/broker/ibkr/cpapi-broker'
 import { manualTimers, until } from '../../src-main/broker/ibkr/fake-gateway.test-util'
-import type { PacerClock } from '../../src-main/broker/ibkr/pacer'
 import { DEFAULT_RISK_CAPS, clientOrderId } from '../../src-main/domain/runs/risk'
 import type { OrderIntent } from '../../src-main/engine/order-manager'
 import { createTrading } from '../../src-main/engine/trading'
 import { createEventBus } from '../../src-main/rpc/event-bus'
-import { startSimGateway, type FaultSpec } from '../../src-main/sim'
+import type { FaultSpec } from '../../src-main/sim'
+import { fillsLedger, startSimBroker } from '../fixtures/sim-broker'
 import { openStore } from '../../src-main/store/db'
 import { listOrders } from '../../src-main/store/orders-repo'
 
@@ -38,16 +36,11 @@ function rng(seed: number) {
 
 describe('order fault soak (T5)', () => {
   it(`${N} submissions with 10 % faults and 2 % lost acknowledgements: 0 duplicates, 1 POST per client order id, every unclear outcome settled`, async () => {
-    const sim = await startSimGateway({ seed: 23, clock: 'virtual', calendar: 'always-open', rateLimit: { enabled: false }, auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 } })
-    cleanups.push(() => sim.close())
-    const clock: PacerClock = { now: () => sim.control.now(), sleep: async (ms) => sim.control.advance(ms) }
-    const broker = createCpapiBroker({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: clock.now, clock, timers: manualTimers(), preferredAccount: () => null })
-    cleanups.push(() => broker.stop())
-    await broker.start()
+    const { sim, clock, broker, close } = await startSimBroker(23)
+    cleanups.push(close)
     const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-soak-'))
     const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
     cleanups.push(() => store.close())
-    const fills = new Map<string, Execution>()
     const trading = createTrading({
       db: store.db,
       lineageDb: store.lineageDb,
@@ -56,16 +49,7 @@ describe('order fault soak (T5)', () => {
       timers: manualTimers(),
       broker: () => broker,
       gateway: () => broker.connection,
-      portfolio: {
-        ingest: (xs) => xs.forEach((x) => fills.set(x.executionId, x)),
-        syncFromBroker: async () => undefined,
-        localPositions: () => {
-          const m = new Map<number, number>()
-          for (const f of fills.values()) m.set(f.conid, (m.get(f.conid) ?? 0) + (f.side.startsWith('S') ? -f.size : f.size))
-          return m
-        },
-        pnlToday: () => null,
-      },
+      portfolio: fillsLedger(),
       caps: () => ({ ...DEFAULT_RISK_CAPS, maxOrderNotional: 1_000_000 }),
       symbolOf: () => null,
       // The soak sends more than a trading day's 200 orders; the rate caps have their own tests.

@@ -2,17 +2,14 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Execution } from '../../src-main/broker/broker'
-import { createCpapiBroker } from '../../src-main/broker/ibkr/cpapi-broker'
 import { manualTimers, until } from '../../src-main/broker/ibkr/fake-gateway.test-util'
-import type { PacerClock } from '../../src-main/broker/ibkr/pacer'
 import type { OrderIntentTicket } from '../../src-main/contract/steps'
 import { DEFAULT_RISK_CAPS, clientOrderId } from '../../src-main/domain/runs/risk'
 import type { GatewayConnection } from '../../src-main/engine/gateway-status'
 import type { OrderIntent } from '../../src-main/engine/order-manager'
-import { createTrading, type PortfolioPort } from '../../src-main/engine/trading'
+import { createTrading } from '../../src-main/engine/trading'
+import { fillsLedger, startSimBroker } from '../fixtures/sim-broker'
 import { createEventBus } from '../../src-main/rpc/event-bus'
-import { startSimGateway } from '../../src-main/sim'
 import { openStore } from '../../src-main/store/db'
 import { getOrder, listOrders } from '../../src-main/store/orders-repo'
 
@@ -29,30 +26,9 @@ afterEach(async () => {
 const ACCOUNT = 'DU1234567'
 const AAPL = 265598
 
-/** Fills ledger for the tests: positions = Σ signed fills, deduplicated by execution id. */
-function fillsLedger(): PortfolioPort & { fills: Map<string, Execution> } {
-  const fills = new Map<string, Execution>()
-  const port = {
-    fills,
-    ingest: (xs: Execution[]) => xs.forEach((x) => fills.set(x.executionId, x)),
-    syncFromBroker: async () => undefined,
-    localPositions: () => {
-      const m = new Map<number, number>()
-      for (const f of fills.values()) m.set(f.conid, (m.get(f.conid) ?? 0) + (f.side.startsWith('S') ? -f.size : f.size))
-      return m
-    },
-    pnlToday: () => null,
-  }
-  return port
-}
-
 async function setup(opts: { dataDir?: string; gateway?: (g: GatewayConnection) => GatewayConnection; maxOrderNotional?: number } = {}) {
-  const sim = await startSimGateway({ seed: 11, clock: 'virtual', calendar: 'always-open', rateLimit: { enabled: false }, auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 } })
-  cleanups.push(() => sim.close())
-  const clock: PacerClock = { now: () => sim.control.now(), sleep: async (ms) => sim.control.advance(ms) }
-  const broker = createCpapiBroker({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: clock.now, clock, timers: manualTimers(), preferredAccount: () => null })
-  cleanups.push(() => broker.stop())
-  await broker.start()
+  const { sim, clock, broker, close } = await startSimBroker(11)
+  cleanups.push(close)
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ibkr-ws-trading-'))
   const store = await openStore({ file: join(dataDir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dataDir, 'b') })
   cleanups.push(() => store.close())
