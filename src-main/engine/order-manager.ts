@@ -9,6 +9,7 @@ import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
 import { getOrder, insertIntent, listOrders, orderByBrokerId, orderByClientId, recentSubmits, updateOrder, type NewOrder, type OrderRow } from '../store/orders-repo'
 import type { Timers } from '../timers'
+import { crashPoint } from './crash-points'
 import type { GatewayConnection } from './gateway-status'
 
 // The order manager (F13, RELIABILITY.md §1): the risk gate on every order, the intent persisted
@@ -146,6 +147,7 @@ export function createOrderManager(d: OrderManagerDeps) {
       outsideRth: t.outsideRth,
       status: 'PENDING_SUBMIT',
     }))
+    crashPoint('before-intent')
     try {
       insertIntent(d.db, legs, d.now(), 'intent', { gate: verdict.checks })
     } catch (e) {
@@ -182,10 +184,13 @@ export function createOrderManager(d: OrderManagerDeps) {
         outsideRTH: t.outsideRth,
       }))
       for (const o of rows()) updateOrder(d.db, o.id, {}, d.now(), { kind: 'sent', payload: { ticket: tickets.find((t) => t.cOID === o.clientOrderId) } })
+      crashPoint('after-intent')
       let answer: OrderAnswer
       try {
         answer = await d.broker().placeOrders(intent.account, tickets)
+        crashPoint('after-post')
         for (let i = 0; answer.kind === 'confirm' && i < MAX_REPLY_CHAIN; i++) {
+          crashPoint('during-reply')
           const confirm = answer.messageIds.length > 0 && answer.messageIds.every((m) => allow.has(m)) ? true : await askPerson(orderIds, answer)
           for (const o of rows()) apply(o, { kind: 'reply_needed' }, { replyId: answer.replyId, messageIds: answer.messageIds, messages: answer.messages, confirmed: confirm })
           if (!confirm) {
@@ -246,7 +251,7 @@ export function createOrderManager(d: OrderManagerDeps) {
     if (!o || typeof r.status !== 'string') return
     const filled = r.filledQuantity === undefined || r.filledQuantity === null ? null : Number(r.filledQuantity)
     const base = o.status === 'UNKNOWN' || o.status === 'PENDING_SUBMIT' ? apply(o, { kind: 'accepted' }, { via: 'broker report' }, brokerId ? { brokerOrderId: brokerId } : {}) : o
-    const avg = r.avgPrice === undefined || r.avgPrice === null ? {} : { avgFillPrice: String(r.avgPrice) }
+    const avg = { ...(r.avgPrice === undefined || r.avgPrice === null ? {} : { avgFillPrice: String(r.avgPrice) }), ...(brokerId && !base.brokerOrderId ? { brokerOrderId: brokerId } : {}) }
     const after = apply(base, { kind: 'broker', status: r.status, filled: Number.isFinite(filled) ? filled : null }, r, avg)
     if (after !== o) changed()
   }

@@ -3,6 +3,7 @@ import type { Broker, Execution, LiveOrder, Position } from '../broker/broker'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
 import { insertIntent, listOrders, orderByBrokerId, orderByClientId, type OrderRow } from '../store/orders-repo'
+import { crashPoint } from './crash-points'
 import type { GatewayConnection } from './gateway-status'
 import type { OrderManager } from './order-manager'
 
@@ -52,12 +53,18 @@ export function createReconciler(d: ReconcilerDeps) {
     const broker = d.broker()
     const [live, trades, positions] = await Promise.all([broker.liveOrders({ accountId: account, force: true }), broker.trades({ accountId: account, days: 7 }), positionsOf(broker, account)])
     const report: ReconcileReport = { at: d.now(), account, settled: [], external: [], drift: [], executions: trades.length }
+    crashPoint('during-reconcile')
     d.ingest(trades)
 
     const liveByCoid = new Map(live.filter((l) => l.cOID).map((l) => [l.cOID!, l]))
     const liveById = new Map(live.map((l) => [l.orderId, l]))
     const filledByCoid = new Map<string, number>()
-    for (const t of trades) if (t.cOID) filledByCoid.set(t.cOID, (filledByCoid.get(t.cOID) ?? 0) + t.size)
+    const brokerIdByCoid = new Map<string, string>()
+    for (const t of trades) {
+      if (!t.cOID) continue
+      filledByCoid.set(t.cOID, (filledByCoid.get(t.cOID) ?? 0) + t.size)
+      if (t.orderId) brokerIdByCoid.set(t.cOID, t.orderId)
+    }
 
     for (const o of listOrders(d.db, { status: [...OPEN_OR_UNCLEAR], account, limit: 5000 })) {
       const before = o.status
@@ -68,7 +75,7 @@ export function createReconciler(d: ReconcilerDeps) {
         d.orders.onBrokerOrder({ orderId: l.orderId, order_ref: o.clientOrderId, status: l.status, filledQuantity: l.filledQuantity, avgPrice: l.avgPrice })
       } else if (filled > 0) {
         absent.delete(o.id)
-        d.orders.onBrokerOrder({ orderId: o.brokerOrderId ?? undefined, order_ref: o.clientOrderId, status: filled >= o.qty ? 'Filled' : 'Submitted', filledQuantity: filled })
+        d.orders.onBrokerOrder({ orderId: o.brokerOrderId ?? brokerIdByCoid.get(o.clientOrderId), order_ref: o.clientOrderId, status: filled >= o.qty ? 'Filled' : 'Submitted', filledQuantity: filled })
       } else if (o.brokerOrderId) {
         // Acknowledged but no longer live: its own status record says how it ended.
         const s = await broker.orderStatus(o.brokerOrderId).catch(() => null)
