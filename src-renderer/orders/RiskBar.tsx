@@ -1,14 +1,15 @@
 import { useState } from 'react'
-import { call, errorMessage } from '../state/app'
+import { call, errorMessage, useApp } from '../state/app'
 import { useLoad } from '../state/useLoad'
 
 // The kill switch (F12), always one click away on the Orders page and the dashboard: turning it on
 // or resetting it (or the daily loss latch) asks for a reason inline, which is recorded.
 
-type Pending = { action: 'kill-on' | 'kill-off' | 'loss-reset'; reason: string }
+type Pending = { action: 'kill-on' | 'kill-off' | 'loss-reset' | 'arm'; reason: string }
 
 export function RiskBar() {
   const risk = useLoad(() => call('risk.get', {}), 'risk', ['risk_state', 'orders'])
+  const paper = useApp((s) => s.gateway?.paper ?? null)
   const [pending, setPending] = useState<Pending | null>(null)
   const [error, setError] = useState<string | null>(null)
   const r = risk.data
@@ -19,6 +20,7 @@ export function RiskBar() {
     setError(null)
     try {
       if (pending.action === 'loss-reset') await call('risk.resetDailyLoss', { reason: pending.reason })
+      else if (pending.action === 'arm') await call('risk.armLive', { confirmation: pending.reason })
       else await call('risk.setKillSwitch', { on: pending.action === 'kill-on', reason: pending.reason })
       setPending(null)
       risk.reload()
@@ -42,14 +44,14 @@ export function RiskBar() {
         >
           <input
             autoFocus
-            placeholder={pending.action === 'kill-on' ? 'Why stop? (e.g. news, checking positions)' : 'Why may trading resume? (recorded)'}
+            placeholder={pending.action === 'arm' ? `Type ARM ${r.account} to let live strategies send real orders` : pending.action === 'kill-on' ? 'Why stop? (e.g. news, checking positions)' : 'Why may trading resume? (recorded)'}
             value={pending.reason}
             onChange={(e) => setPending({ ...pending, reason: e.target.value })}
             onKeyDown={(e) => e.key === 'Escape' && setPending(null)}
             data-testid="risk-reason"
           />
-          <button className={`btn ${pending.action === 'kill-on' ? 'kill-on' : 'primary'}`} data-testid="risk-confirm">
-            {pending.action === 'kill-on' ? 'Stop trading' : 'Resume'}
+          <button className={`btn ${pending.action === 'kill-on' || pending.action === 'arm' ? 'kill-on' : 'primary'}`} data-testid="risk-confirm">
+            {pending.action === 'kill-on' ? 'Stop trading' : pending.action === 'arm' ? 'Arm live trading' : 'Resume'}
           </button>
           <button type="button" className="btn" onClick={() => setPending(null)}>
             Cancel
@@ -57,6 +59,16 @@ export function RiskBar() {
         </form>
       ) : (
         <>
+          {paper === false &&
+            (r.liveArmed ? (
+              <button className="btn small tone-live" onClick={() => void call('risk.disarmLive', {}).then(() => risk.reload())} title="Live strategies may send real orders; click to disarm">
+                LIVE ARMED · disarm
+              </button>
+            ) : (
+              <button className="btn small" onClick={() => setPending({ action: 'arm', reason: '' })} data-testid="arm-live">
+                Arm live trading…
+              </button>
+            ))}
           {r.dailyLossLatched && (
             <button className="btn small" onClick={() => setPending({ action: 'loss-reset', reason: '' })}>
               Daily loss limit reached · reset…

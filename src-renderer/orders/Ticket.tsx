@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { SearchResult } from '../../src-main/contract/models'
 import type { ManualOrder } from '../../src-main/contract/trading-api'
 import { fmtPrice } from '../components/format'
-import { call, errorMessage } from '../state/app'
+import { call, errorMessage, useApp } from '../state/app'
 import { InstrumentPicker } from '../strategies/StrategyForm'
 
 // F13 order ticket: a limit or stop order for the selected account, previewed (risk gate and the
@@ -21,6 +21,8 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
   const [preview, setPreview] = useState<Preview | null>(null)
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null)
+  const session = useApp((s) => s.gateway?.state ?? 'offline')
+  const sessionOk = session === 'authenticated'
 
   const order = (): ManualOrder | null => (instrument ? { conid: instrument.conid, side, qty: Number(qty), orderType, price: Number(price), tif, outsideRth: false } : null)
   const reset = () => (setPreview(null), setMessage(null))
@@ -97,10 +99,15 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
         <button className="btn" disabled={busy} onClick={() => void doPreview()} data-testid="ticket-preview">
           {busy && !preview ? 'Checking…' : 'Preview'}
         </button>
-        <button className="btn primary" disabled={busy || !preview?.gate.allowed} onClick={() => void place()} data-testid="ticket-place" title={preview ? '' : 'Preview first'}>
+        <button className="btn primary" disabled={busy || !sessionOk || !preview?.gate.allowed} onClick={() => void place()} data-testid="ticket-place" title={!sessionOk ? 'No orders while the gateway session is not authenticated' : preview ? '' : 'Preview first'}>
           {busy && preview ? 'Sending…' : `Place ${side} ${qty} ${instrument?.symbol ?? ''}`}
         </button>
       </div>
+      {!sessionOk && (
+        <div className="notice tone-warn" data-testid="ticket-session">
+          The gateway session is {session}: orders are disabled until it is authenticated again (Connection page).
+        </div>
+      )}
       {preview && (
         <div className="ticket-preview" data-testid="ticket-preview-result">
           <div className={preview.gate.allowed ? 'tone-ok' : 'tone-bad'}>{preview.gate.allowed ? 'The risk gate allows this order.' : `The risk gate refuses it: ${preview.gate.reason}`}</div>

@@ -40,6 +40,10 @@ test('export a run to a bundle, import it on an engine with no gateway and no ke
     await expect.poll(() => daily.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1024)
     await expect(page.getByTestId('replay-cached-llm_analysis')).toHaveCount(0)
     await page.screenshot({ path: join(SHOTS, 'review-offline.png') })
+    // No session: the Orders page says so and the order ticket cannot send (RELIABILITY.md T11, UI leg).
+    await page.getByTestId('nav-orders').click()
+    await expect(page.getByTestId('ticket-session')).toContainText('orders are disabled')
+    await expect(page.getByTestId('ticket-place')).toBeDisabled()
   } finally {
     await offline.stop()
   }
