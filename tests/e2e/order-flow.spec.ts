@@ -54,6 +54,12 @@ test('a BUY from the model becomes an approved bracket on the simulator, fills, 
     await expect(page.getByTestId('run-detail')).toContainText('SPY trend')
     // The approval is in the run's lineage as a second attempt of place_order.
     await expect(page.locator('[data-testid="step-place_order"]')).toHaveCount(2)
+    await expect(page.getByTestId('approval-decision')).toContainText('Approval approved by user')
+
+    await page.getByTestId('nav-dashboard').click()
+    await expect(page.getByTestId('dash-pnl')).toContainText('1 position(s)')
+    await expect(page.getByTestId('dash-signals')).toContainText('SPY')
+    await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true })
     expect(consoleErrors).toEqual([])
   } finally {
     await host.stop()
