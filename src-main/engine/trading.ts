@@ -55,14 +55,23 @@ export type TradingHandlers = { [M in keyof Methods]: (input: z.output<Methods[M
 export function createTrading(d: TradingDeps) {
   const alert = (level: Alert['level'], title: string, message: string, action?: { approvalId: string }) => d.bus.emit('alerts.raised', { id: randomUUID(), level, title, message, at: d.now(), ...(action ? { action: { kind: 'approval' as const, id: action.approvalId } } : {}) })
   const account = () => d.gateway().current().account
+  // Fill reports coalesce into one executions read at a time; a report during a read asks for one more.
   let syncing = false
+  let again = false
   const onFills = () => {
-    if (syncing) return
+    if (syncing) {
+      again = true
+      return
+    }
     syncing = true
+    again = false
     void d.portfolio
       .syncFromBroker()
       .catch((e: unknown) => alert('warning', 'Fills not loaded yet', `Reading executions failed: ${e instanceof Error ? e.message : String(e)}. They are read again at the next fill or reconciliation.`))
-      .finally(() => (syncing = false))
+      .finally(() => {
+        syncing = false
+        if (again) onFills()
+      })
   }
   const risk = createRiskState({ db: d.db, bus: d.bus, now: d.now, alert, onKill: (acct) => void cancelRiskIncreasing(acct) })
   const orders = createOrderManager({

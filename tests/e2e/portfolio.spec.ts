@@ -77,7 +77,8 @@ test('portfolio: an open position and a closed round trip from real simulator fi
 
     // Live refresh: a new fill shows without reloading the page.
     await place('BUY', 4, buyAt)
-    await expect(row.locator('td').nth(2)).toHaveText('10')
+    // The fill is read back through the executions endpoint, which IBKR paces at one call per 5 s.
+    await expect(row.locator('td').nth(2)).toHaveText('10', { timeout: 20_000 })
 
     // The equity curve draws the snapshots (start of day at least, taken by the job on start-up).
     await expect.poll(async () => (await rpc.call('portfolio.snapshots', { from: 0, to: Date.now() + 60_000 })).length, { timeout: 20_000 }).toBeGreaterThan(0)
