@@ -198,6 +198,13 @@ export function createOrderManager(d: OrderManagerDeps) {
             for (const o of rows()) apply(o, { kind: 'declined' }, { messageIds: answer.messageIds })
             return rows()
           }
+          // The session can drop while a prompt is pending: then the order is not confirmed (not placed).
+          const now = d.gateway().current()
+          if (now.state !== 'authenticated') {
+            for (const o of rows()) apply(o, { kind: 'declined' }, { messageIds: answer.messageIds, reason: `session ${now.state} before the reply` }, { lastError: `session ${now.state} before the reply` })
+            d.alert('warning', 'Order not placed', `The gateway session was ${now.state} while the broker asked about ${intent.tickets[0]!.clientOrderId}; it was not confirmed.`)
+            return rows()
+          }
           answer = await d.broker().reply(answer.replyId, true)
         }
       } catch (e) {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm'
 import type { OrderStatus } from '../contract/models'
 import type { Db } from './db'
 import { orderEvents, orders, riskState } from './schema'
@@ -85,13 +85,13 @@ export function eventsOf(db: Db, orderId: string): OrderEventRow[] {
   return db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(orderEvents.id).all()
 }
 
-/** When this account's orders were sent (first `sent` event per order), for the rate caps. */
+/** When this account's submissions went out, for the rate caps: a bracket is one submission (its top leg). */
 export function recentSubmits(db: Db, account: string, since: number): number[] {
   return db
     .select({ at: orderEvents.at })
     .from(orderEvents)
     .innerJoin(orders, eq(orders.id, orderEvents.orderId))
-    .where(and(eq(orders.account, account), eq(orderEvents.kind, 'sent'), gte(orderEvents.at, since)))
+    .where(and(eq(orders.account, account), isNull(orders.parentId), eq(orderEvents.kind, 'sent'), gte(orderEvents.at, since)))
     .all()
     .map((r) => r.at)
 }

@@ -11,7 +11,7 @@ import { createTrading } from '../../src-main/engine/trading'
 import { fillsLedger, startSimBroker } from '../fixtures/sim-broker'
 import { createEventBus } from '../../src-main/rpc/event-bus'
 import { openStore } from '../../src-main/store/db'
-import { getOrder, listOrders } from '../../src-main/store/orders-repo'
+import { getOrder, listOrders, recentSubmits } from '../../src-main/store/orders-repo'
 
 // The trading core against the real SimGateway over HTTPS (virtual clock, injected timers): the
 // intent persisted before the POST, exactly one POST per client order id whatever happens, reply
@@ -87,6 +87,8 @@ describe('trading core on the simulator', () => {
     ])
     expect(r.orders.every((o) => o.brokerOrderId)).toBe(true)
     expect(t.cOIDsPosted()).toEqual(intent.tickets.map((x) => x.clientOrderId))
+    // A bracket is one submission for the order-rate caps, not three.
+    expect(recentSubmits(t.store.db, ACCOUNT, 0)).toHaveLength(1)
     // The entry is marketable: the simulator fills it as time passes; polling reads it back.
     t.sim.control.advance(60_000)
     await t.trading.orders.refresh()
@@ -201,4 +203,46 @@ describe('trading core on the simulator', () => {
     t.trading.risk.resetDailyLoss(ACCOUNT, 'reviewed the losing trades')
     expect((await t.trading.orders.submit(await bracket(t))).gate.allowed).toBe(true)
   })
+
+  it('T11 at size: the session expires after the intent (100 times) or while a prompt is pending (100 times): no order reaches the broker', async () => {
+    let flip: 'after-intent' | 'after-post' | null = null
+    let expired = false
+    let postsAtStart = 0
+    const t = await setup({
+      gateway: (g) => ({
+        ...g,
+        current: () => {
+          // "after-post": expired as soon as the gateway has received this submission's POST.
+          if (flip === 'after-post' && t0Posts() > postsAtStart) expired = true
+          return expired ? { ...g.current(), state: 'expired' } : g.current()
+        },
+      }),
+    })
+    const t0Posts = () => t.posts().length
+    const off = t.bus.listen((ev, data) => {
+      if (flip === 'after-intent' && ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders')) expired = true
+    })
+    const coids: string[] = []
+    for (const mode of ['after-intent', 'after-post'] as const) {
+      for (let i = 0; i < 100; i++) {
+        const intent = await bracket(t)
+        coids.push(...intent.tickets.map((x) => x.clientOrderId))
+        flip = mode
+        expired = false
+        postsAtStart = t0Posts()
+        const r = await t.trading.orders.submit(intent)
+        flip = null
+        expired = false
+        expect([mode, i, r.gate.reason, ...r.orders.map((o) => o.status)]).toEqual([mode, i, null, 'NOT_PLACED', 'NOT_PLACED', 'NOT_PLACED'])
+        t.sim.control.advance(3_000) // within the order-rate caps (one submission per 2 s, 20 a minute)
+      }
+    }
+    off()
+    // After-intent never POSTs; after-post POSTed once and never confirmed the prompt.
+    expect(t.posts()).toHaveLength(100)
+    const replies = t.sim.control.journal().filter((j) => j.method === 'POST' && j.template.startsWith('/iserver/reply'))
+    expect(replies).toHaveLength(0)
+    const live = await t.broker.liveOrders({ accountId: ACCOUNT, force: true })
+    expect(live.filter((l) => l.cOID && coids.includes(l.cOID))).toEqual([])
+  }, 120_000)
 })
