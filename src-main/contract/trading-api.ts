@@ -41,7 +41,40 @@ export const OrderView = z.object({
 })
 export type OrderView = z.infer<typeof OrderView>
 
-/** A manual order from the ticket: a limit or stop order, through the same risk gate as any other. */
+/** The optional exits of a manual limit order: a protective stop and a profit target (each may be left out). */
+const ExitPrice = (what: string) => z.number().finite().positive(`The ${what} must be above zero`).max(1_000_000).nullish()
+
+/**
+ * What is wrong with a manual order's stop loss and take profit, one message per field (empty when
+ * nothing is). Shared by the contract's refine and the ticket's inline messages so both say the same.
+ */
+export function bracketProblems(o: { side: 'BUY' | 'SELL'; orderType: 'LMT' | 'STP'; price: number; stopLoss?: number | null; takeProfit?: number | null }): { field: 'stopLoss' | 'takeProfit'; message: string }[] {
+  const out: { field: 'stopLoss' | 'takeProfit'; message: string }[] = []
+  const stop = o.stopLoss ?? null
+  const target = o.takeProfit ?? null
+  if (stop === null && target === null) return out
+  if (o.orderType !== 'LMT') {
+    const message = 'A stop loss or take profit can only be attached to a limit (LMT) order'
+    if (stop !== null) out.push({ field: 'stopLoss', message })
+    if (target !== null) out.push({ field: 'takeProfit', message })
+    return out
+  }
+  const buy = o.side === 'BUY'
+  const check = (field: 'stopLoss' | 'takeProfit', value: number | null, what: string, below: boolean) => {
+    if (value === null) return
+    if (!(value > 0)) out.push({ field, message: `The ${what} must be above zero` })
+    else if (below ? value >= o.price : value <= o.price) out.push({ field, message: `For a ${o.side} the ${what} must be ${below ? 'below' : 'above'} the limit price ${o.price} (it is ${value})` })
+  }
+  check('stopLoss', stop, 'stop loss', buy)
+  check('takeProfit', target, 'take profit', !buy)
+  return out
+}
+
+/**
+ * A manual order from the ticket: a limit or stop order, through the same risk gate as any other. A
+ * limit order may carry a stop loss and/or a take profit: it is then sent as one bracket (parent
+ * limit, protective stop, target limit; IBKR.md §3.6).
+ */
 export const ManualOrder = z
   .object({
     conid: Conid,
@@ -51,8 +84,13 @@ export const ManualOrder = z
     price: Price,
     tif: TimeInForce.default('DAY'),
     outsideRth: z.boolean().default(false),
+    stopLoss: ExitPrice('stop loss'),
+    takeProfit: ExitPrice('take profit'),
   })
   .strict()
+  .superRefine((o, ctx) => {
+    for (const p of bracketProblems(o)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message })
+  })
 export type ManualOrder = z.output<typeof ManualOrder>
 
 const Check = z.object({ rule: z.string(), passed: z.boolean(), value: z.string(), limit: z.string(), message: z.string() })

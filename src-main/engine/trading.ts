@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Broker, Execution } from '../broker/broker'
 import type { Alert } from '../contract/models'
+import type { OrderIntentTicket } from '../contract/steps'
 import type { ApprovalView, OrderView } from '../contract/trading-api'
 import { tradingMethods } from '../contract/trading-api'
 import type { RiskCaps } from '../domain/runs/risk'
@@ -189,16 +190,35 @@ export function createTrading(d: TradingDeps) {
     return acct
   }
 
+  /**
+   * A manual order as an intent: one random id per manual order; a limit order with a stop loss and/or a
+   * take profit becomes a bracket whose legs take the id plus the leg's letter (`-P`, `-S`, `-T`),
+   * the children pointing at the parent, like strategy brackets (domain/runs/risk.ts).
+   */
   function manualIntent(m: z.output<Methods['orders.place']['input']>): OrderIntent {
     const acct = requireAccount()
     const id = `m${randomUUID().replace(/-/g, '').slice(0, 12)}`
+    const tif = m.tif as 'DAY' | 'GTC'
+    const leg = { conid: m.conid, qty: m.qty, outsideRth: false as const }
+    const stop = m.stopLoss ?? null
+    const target = m.takeProfit ?? null
+    let tickets: OrderIntentTicket[] = [{ ...leg, clientOrderId: id, leg: 'single', parentClientOrderId: null, side: m.side, orderType: m.orderType, tif, price: m.price }]
+    if (stop !== null || target !== null) {
+      const parent = `${id}-P`
+      const exit = { ...leg, parentClientOrderId: parent, side: m.side === 'BUY' ? ('SELL' as const) : ('BUY' as const), tif: 'GTC' as const }
+      tickets = [
+        { ...tickets[0]!, clientOrderId: parent, leg: 'parent', orderType: 'LMT' },
+        ...(stop !== null ? [{ ...exit, clientOrderId: `${id}-S`, leg: 'stop' as const, orderType: 'STP' as const, price: stop }] : []),
+        ...(target !== null ? [{ ...exit, clientOrderId: `${id}-T`, leg: 'target' as const, orderType: 'LMT' as const, price: target }] : []),
+      ]
+    }
     return {
       runId: null,
       signalId: null,
       origin: 'manual',
       mode: d.gateway().current().paper ? 'paper' : 'live',
       account: acct,
-      tickets: [{ clientOrderId: id, leg: 'single', parentClientOrderId: null, conid: m.conid, side: m.side, orderType: m.orderType, tif: m.tif as 'DAY' | 'GTC', qty: m.qty, price: m.price, outsideRth: false }],
+      tickets,
       marketHours: m.outsideRth ? 'any' : 'rth_only',
       allowShort: false,
     }
@@ -215,9 +235,10 @@ export function createTrading(d: TradingDeps) {
     'orders.preview': async (m) => {
       const intent = manualIntent(m)
       const gate = orders.check(intent)
-      const t = intent.tickets[0]!
+      // The what-if sees every leg of a bracket, children with their parent's client order id.
+      const legs = intent.tickets.map((t) => ({ conid: t.conid, cOID: t.clientOrderId, ...(t.parentClientOrderId ? { parentId: t.parentClientOrderId } : {}), orderType: t.orderType, side: t.side, quantity: t.qty, tif: t.tif, price: t.price }))
       try {
-        const whatIf = await d.broker().whatIf(intent.account, [{ conid: t.conid, cOID: t.clientOrderId, orderType: t.orderType, side: t.side, quantity: t.qty, tif: t.tif, price: t.price }])
+        const whatIf = await d.broker().whatIf(intent.account, legs)
         return { gate, whatIf, whatIfError: null }
       } catch (e) {
         return { gate, whatIf: null, whatIfError: `The gateway's what-if preview failed: ${e instanceof Error ? e.message : String(e)}` }
