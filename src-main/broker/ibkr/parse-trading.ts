@@ -118,7 +118,12 @@ export const PnlResponse = z.looseObject({
   upnl: z.record(z.string(), z.looseObject({ dpl: optNum, upl: optNum, nl: optNum, mv: optNum })).optional(),
 })
 
-const Amounts = z.looseObject({ amount: optNum, commission: optNum, total: optNum, change: optNum }).optional()
+/** What-if figures come as text with a currency code (`"1,992.80 USD"`, IBKR.md §5); a bare number is taken too. */
+const optMoney = z
+  .unknown()
+  .optional()
+  .transform((v) => toNumber(typeof v === 'string' ? v.replace(/\s+[A-Z]{3}$/, '') : v))
+const Amounts = z.looseObject({ amount: optMoney, commission: optMoney, total: optMoney, change: optMoney }).optional()
 export const WhatIfResponse = z.looseObject({
   amount: Amounts,
   initial: Amounts,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AuthStatus, ContractInfo, HistoryResponse, SearchResults, toNumber } from './parse'
+import { WhatIfResponse } from './parse-trading'
 
 describe('lenient gateway numbers (IBKR.md §5)', () => {
   it.each([
@@ -36,5 +37,12 @@ describe('endpoint schemas keep unknown keys and coerce what we use', () => {
 
   it('auth status tolerates missing fields', () => {
     expect(AuthStatus.parse({ authenticated: true, serverInfo: { serverName: 'x' } })).toMatchObject({ authenticated: true })
+  })
+
+  it('what-if amounts carry a currency code and thousands separators', () => {
+    const w = WhatIfResponse.parse({ amount: { amount: '1,992.80 USD', commission: '1.00 USD', total: '1,993.80 USD' }, initial: { current: '0', change: '398.56 USD', after: '398.56' }, warn: null, error: null })
+    expect(w.amount).toMatchObject({ amount: 1992.8, commission: 1, total: 1993.8 })
+    expect(w.initial).toMatchObject({ change: 398.56 })
+    expect(WhatIfResponse.parse({ amount: { amount: 12.5, commission: 'n/a USD' } }).amount).toMatchObject({ amount: 12.5, commission: null })
   })
 })
