@@ -51,7 +51,8 @@ export interface AppConfig {
   strictContracts?: boolean
   onInternalError?: (where: string, err: unknown) => void
   /** Tuning for benchmarks: simulator tick interval and quote conflation (defaults 1000 / 100 ms). */
-  tuning?: { simTickMs?: number; conflateMs?: number }
+  /** Tests: a fixed simulator seed (else one random seed per data folder, kept in settings). */
+  tuning?: { simTickMs?: number; conflateMs?: number; simSeed?: number }
   /** Host capability: the warm chart-capture page (Electron offscreen window, or Chromium under the web host). */
   chartCapture?: () => Promise<ChartCapture>
   /** Host capability: the gateway's login page in a window (Electron). */
@@ -98,7 +99,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     bus,
     now,
     timers,
-    simSeed: getOrInitSetting(store.db, 'sim.seed', () => randomInt(1, 2 ** 31 - 1), now()),
+    simSeed: getOrInitSetting(store.db, 'sim.seed', () => cfg.tuning?.simSeed ?? randomInt(1, 2 ** 31 - 1), now()),
     simTickMs: cfg.tuning?.simTickMs,
     preferredAccount: () => settings.effective().account,
     certificates: {
