@@ -118,8 +118,16 @@ export function createTrading(d: TradingDeps) {
   // Session changes: drop the reconciled flag at once; reconcile when authenticated again.
   let lastState: string | null = null
   let lastAccount: string | null = null
+  // A kill switch latched before a crash or a disconnect may not have cancelled everything yet:
+  // every reconciliation while it is on cancels the working entry orders again.
   const reconcileSoon = () =>
-    void reconciler.reconcile().catch((e: unknown) => alert('error', 'Reconciliation failed', `${e instanceof Error ? e.message : String(e)}. New orders wait until it succeeds; cancels still work.`))
+    void reconciler
+      .reconcile()
+      .then(() => {
+        const acct = account()
+        if (acct && risk.flags(acct).killSwitch) return cancelRiskIncreasing(acct)
+      })
+      .catch((e: unknown) => alert('error', 'Reconciliation failed', `${e instanceof Error ? e.message : String(e)}. New orders wait until it succeeds; cancels still work.`))
   const offStatus = d.bus.listen((event, data) => {
     if (event !== 'gateway.status') return
     const s = data as ReturnType<GatewayConnection['current']>

@@ -11,7 +11,7 @@ import { createTrading } from '../../src-main/engine/trading'
 import { fillsLedger, startSimBroker } from '../fixtures/sim-broker'
 import { createEventBus } from '../../src-main/rpc/event-bus'
 import { openStore } from '../../src-main/store/db'
-import { getOrder, listOrders, recentSubmits } from '../../src-main/store/orders-repo'
+import { getOrder, listOrders, recentSubmits, setRiskState } from '../../src-main/store/orders-repo'
 
 // The trading core against the real SimGateway over HTTPS (virtual clock, injected timers): the
 // intent persisted before the POST, exactly one POST per client order id whatever happens, reply
@@ -188,6 +188,20 @@ describe('trading core on the simulator', () => {
     again.risk.setKillSwitch(ACCOUNT, false, 'checked the positions', 'user')
     expect((await again.orders.submit(await bracket(t))).gate.allowed).toBe(true)
     expect(t.posts()).toHaveLength(2)
+  })
+
+  it('a kill switch latched by a process that died before cancelling: the next reconciliation cancels the working entry', async () => {
+    const t = await setup()
+    const placed = await t.trading.orders.submit(await bracket(t, { entryOffset: -20 }))
+    expect(placed.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
+    t.trading.stop()
+    // The latch committed; the cancels that follow it never ran (RELIABILITY.md T6, during the kill-switch latch).
+    setRiskState(t.store.db, ACCOUNT, { killSwitch: true, killReason: 'test', killAt: t.clock.now() }, t.clock.now())
+    const again = createTrading({ db: t.store.db, lineageDb: t.store.lineageDb, bus: createEventBus(), now: t.clock.now, timers: manualTimers(), broker: () => t.broker, gateway: () => t.broker.connection, portfolio: t.portfolio, caps: () => DEFAULT_RISK_CAPS, symbolOf: () => 'AAPL' })
+    cleanups.push(() => again.stop())
+    const parent = placed.orders.find((o) => o.leg === 'parent')!
+    await until(() => getOrder(t.store.db, parent.id)!.status === 'PENDING_CANCEL' || getOrder(t.store.db, parent.id)!.status === 'CANCELLED', 'the entry cancelled after the restart')
+    expect(t.sim.control.journal().filter((j) => j.method === 'DELETE')).toHaveLength(1)
   })
 
   it('the daily loss limit latches below 3 % of start-of-day NAV and holds until a person resets it', async () => {
