@@ -9,7 +9,7 @@ import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
 import { getOrder, insertIntent, listOrders, orderByBrokerId, orderByClientId, recentSubmits, updateOrder, type NewOrder, type OrderRow } from '../store/orders-repo'
 import type { Timers } from '../timers'
-import { crashPoint } from './crash-points'
+import { crashPoint } from '../crash-points'
 import type { GatewayConnection } from './gateway-status'
 
 // The order manager (F13, RELIABILITY.md §1): the risk gate on every order, the intent persisted
@@ -188,7 +188,7 @@ export function createOrderManager(d: OrderManagerDeps) {
       let answer: OrderAnswer
       try {
         answer = await d.broker().placeOrders(intent.account, tickets)
-        crashPoint('after-post')
+        crashPoint('after-response')
         for (let i = 0; answer.kind === 'confirm' && i < MAX_REPLY_CHAIN; i++) {
           crashPoint('during-reply')
           const confirm = answer.messageIds.length > 0 && answer.messageIds.every((m) => allow.has(m)) ? true : await askPerson(orderIds, answer)

@@ -3,7 +3,7 @@ import type { Broker, Execution, LiveOrder, Position } from '../broker/broker'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
 import { insertIntent, listOrders, orderByBrokerId, orderByClientId, type OrderRow } from '../store/orders-repo'
-import { crashPoint } from './crash-points'
+import { crashPoint } from '../crash-points'
 import type { GatewayConnection } from './gateway-status'
 import type { OrderManager } from './order-manager'
 

@@ -1,3 +1,4 @@
+import { crashPoint } from '../crash-points'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
@@ -54,8 +55,13 @@ export function createRiskState(d: { db: Db; bus: EventBus; now(): number; alert
     },
     setKillSwitch(account: string, on: boolean, reason: string, actor: 'user' | 'system'): RiskView {
       if (!on && actor === 'user' && reason.trim().length < 3) throw new RpcError('BAD_INPUT', 'Say why the kill switch may be reset (at least 3 characters)')
-      setRiskState(d.db, account, on ? { killSwitch: true, killReason: reason, killAt: d.now() } : { killSwitch: false, killReason: null, killAt: null }, d.now())
-      if (actor === 'user') audit(on ? 'risk.killSwitch.on' : 'risk.killSwitch.off', { account, reason })
+      // The latch and its audit row commit together; cancelling entry orders follows (and is redone
+      // after the next reconciliation if a crash cuts it short).
+      d.db.transaction(() => {
+        setRiskState(d.db, account, on ? { killSwitch: true, killReason: reason, killAt: d.now() } : { killSwitch: false, killReason: null, killAt: null }, d.now())
+        if (actor === 'user') audit(on ? 'risk.killSwitch.on' : 'risk.killSwitch.off', { account, reason })
+      })
+      crashPoint('during-kill-switch-latch')
       d.alert(on ? 'error' : 'info', on ? 'Kill switch on' : 'Kill switch reset', on ? `${account}: ${reason}. Only orders that reduce a position go out.` : `${account}: trading allowed again (${reason}).`)
       if (on) d.onKill?.(account)
       changed()

@@ -8,7 +8,7 @@ import { RpcError } from '../rpc/errors'
 import { createEventBus } from '../rpc/event-bus'
 import { openStore, type Store } from '../store/db'
 import { createRun } from '../store/lineage-repo'
-import { getSchedule, listFires } from '../store/schedules-repo'
+import { getSchedule, listFires, upsertSchedule } from '../store/schedules-repo'
 import { insertStrategy } from '../store/strategies-repo'
 import type { Timers } from '../timers'
 import type { GatewayConnection } from './gateway-status'
@@ -259,5 +259,33 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
     schedulers.push(again)
     again.sync()
     expect(h.fires()).toHaveLength(1)
+  })
+
+  it('a crash between starting a run and recording its fire: the catch-up records that run and starts nothing', async () => {
+    const h = await harness({ cron: '0 * * * *', start: '2026-11-23T12:00:30Z', policy: 'run_latest_if_within_grace', graceMs: 300_000 })
+    // The process that died had started the 15:00 run; its fire record and high-water mark were not written.
+    createRun(h.store.db, { id: 'run-before-crash', strategyId: 'st1', trigger: 'schedule', startedAt: utc('2026-11-23T15:00:01Z'), scheduledFor: utc('2026-11-23T15:00:00Z'), replayOf: null, appVersion: 'test' })
+    h.sleepUntil(utc('2026-11-23T15:03:00Z'))
+    expect(h.runs).toHaveLength(0)
+    const fires = listFires(h.store.db, 'st1', 10).reverse()
+    expect(fires.map((f) => [new Date(f.scheduledFor).toISOString().slice(11, 16), f.outcome, f.runId])).toEqual([
+      ['13:00', 'MISSED', null],
+      ['14:00', 'MISSED', null],
+      ['15:00', 'RAN', 'run-before-crash'],
+    ])
+  })
+
+  it('a fire recorded before a crash is not started again when its time is accounted for', async () => {
+    const h = await harness({ cron: '0 * * * *', start: '2026-11-23T12:00:30Z', policy: 'run_latest_if_within_grace', graceMs: 300_000 })
+    h.setState('unauthenticated')
+    h.advance(utc('2026-11-23T13:00:00Z'))
+    expect(h.fires().map((f) => f.outcome)).toEqual(['SKIPPED_SESSION'])
+    // The high-water mark fell back (the crash came before it was written): the fire is handled already.
+    const row = getSchedule(h.store.db, 'st1')!
+    upsertSchedule(h.store.db, { ...row, lastSeenAt: utc('2026-11-23T12:59:00Z') })
+    h.setState('authenticated')
+    h.sleepUntil(utc('2026-11-23T13:02:00Z'))
+    expect(h.runs).toHaveLength(0)
+    expect(h.fires().map((f) => f.outcome)).toEqual(['SKIPPED_SESSION'])
   })
 })

@@ -6,15 +6,17 @@ import { nyseRegularHours } from '../domain/schedule/nyse'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
-import { getSchedule, recordFire, upsertSchedule, type ScheduleRow } from '../store/schedules-repo'
+import { crashPoint } from '../crash-points'
+import { getSchedule, handledFire, recordFire, upsertSchedule, type ScheduleRow } from '../store/schedules-repo'
 import type { Timers } from '../timers'
 import type { GatewayConnection } from './gateway-status'
 
 // The scheduler (F7, RELIABILITY.md §3). Fire times come from our DST-safe cron arithmetic; the
 // wall-clock timer is node-schedule's date job (it copes with delays beyond setTimeout's 24.8 days).
-// Everything that matters lives in SQLite: `last_seen_at` is advanced when a fire is handled (before
-// the run starts), fires are recorded once each, and `runs(strategy, scheduled_for)` is unique, so a
-// restart, a wake from sleep or a burst of late timers never produces a second run of one fire.
+// Everything that matters lives in SQLite: fires are recorded once each, `runs(strategy,
+// scheduled_for)` is unique and a fire already handled is never started again, and `last_seen_at` is
+// advanced after the fires up to it are handled. So a crash at any point, a restart, a wake from sleep
+// or a burst of late timers never produces a second run of one fire, and never loses a fire's record.
 
 /** Calls `fn` at wall-clock time `when` (UTC ms). Returns a cancel function. */
 export type WallClockTimer = (fn: () => void, when: number) => () => void
@@ -89,6 +91,12 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
   }
 
   function fire(s: Strategy, scheduledFor: number): void {
+    const before = handledFire(d.db, s.id, scheduledFor)
+    if (before) {
+      // A crash came between starting the run and recording it: record it now, never run it again.
+      if (!before.recorded) record(s.id, scheduledFor, 'RAN', 'ran; recorded after a restart', before.runId)
+      return
+    }
     const why = blocker(s, scheduledFor)
     if (why) return record(s.id, scheduledFor, why.outcome, why.reason)
     try {
@@ -110,10 +118,13 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
     if (now <= last) return row
     const { run, missed } = missedFires(row.cron, row.tz, last, now, row.missedPolicy as 'skip' | 'run_latest_if_within_grace', row.graceMs)
     if (run === null && missed.length === 0) return row
-    const next = { ...row, lastSeenAt: now, updatedAt: now }
-    upsertSchedule(d.db, next)
-    for (const t of missed) record(s.id, t, 'MISSED', row.missedPolicy === 'skip' ? 'missed (app closed or asleep); policy: skip' : 'missed, beyond the grace period')
     if (run !== null) fire(s, run)
+    crashPoint('during-schedule-catch-up')
+    const next = { ...row, lastSeenAt: now, updatedAt: now }
+    d.db.transaction(() => {
+      for (const t of missed) record(s.id, t, 'MISSED', row.missedPolicy === 'skip' ? 'missed (app closed or asleep); policy: skip' : 'missed, beyond the grace period')
+      upsertSchedule(d.db, next)
+    })
     return next
   }
 
@@ -138,11 +149,10 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
       armed.set(strategyId, { at: scheduledFor, cancel: d.at(() => onTimer(strategyId, scheduledFor), scheduledFor) })
       return
     }
-    // Stored before the run starts, so a crash during the run does not run this fire again.
-    const seen = { ...row, lastSeenAt: Math.max(row.lastSeenAt ?? 0, scheduledFor), updatedAt: d.now() }
-    upsertSchedule(d.db, seen)
     if (decision === 'missed') record(strategyId, scheduledFor, 'MISSED', 'the timer fired after the grace period (sleep or a busy machine)')
     else fire(s, scheduledFor)
+    const seen = { ...row, lastSeenAt: Math.max(row.lastSeenAt ?? 0, scheduledFor), updatedAt: d.now() }
+    upsertSchedule(d.db, seen)
     arm(s, catchUp(s, seen))
   }
 

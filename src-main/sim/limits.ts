@@ -67,6 +67,9 @@ export interface FaultSpec {
   delayMs?: number
   /** `beforeResponse`: drop the connection without doing anything; `afterCommit`: do it, then drop. */
   drop?: 'beforeResponse' | 'afterCommit'
+  /** Never answer: `beforeCommit` holds the request untouched, `afterCommit` does it first; then `onHold` is called (a test kills the client there). */
+  hold?: 'beforeCommit' | 'afterCommit'
+  onHold?: () => void
 }
 
 export class Faults {
@@ -96,5 +99,5 @@ export interface JournalEntry {
   template: string
   query: string
   body: unknown
-  status: number | 'dropped'
+  status: number | 'dropped' | 'held'
 }

@@ -205,13 +205,21 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
       core.journal.push({ ...entry, at: clock.now(), status: 'dropped' })
       return req.socket.destroy()
     }
+    if (fault?.hold === 'beforeCommit') return hold(entry, fault)
     if (fault && fault.status) return reply(res, fault.status, fault.body ?? { error: 'Injected fault' }, entry)
     const result = await core.handle({ method: entry.method, path, query: url.searchParams, body: parsed })
+    if (fault?.hold === 'afterCommit') return hold(entry, fault)
     if (fault?.drop === 'afterCommit') {
       core.journal.push({ ...entry, at: clock.now(), status: 'dropped' })
       return req.socket.destroy()
     }
     reply(res, result.status, result.body, entry)
+  }
+
+  /** The request stays unanswered until the client goes away. */
+  function hold(entry: Omit<JournalEntry, 'at' | 'status'>, fault: FaultSpec) {
+    core.journal.push({ ...entry, at: clock.now(), status: 'held' })
+    fault.onHold?.()
   }
 
   function reply(res: ServerResponse, status: number, payload: unknown, entry: Omit<JournalEntry, 'at' | 'status'>) {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { crashPoint } from '../crash-points'
 import { applyMigrations, loadMigrations, pendingMigrations } from './migrations'
 import * as schema from './schema'
 
@@ -40,6 +41,8 @@ export class StoreCorruptError extends Error {
 }
 
 const MAX_BACKUPS = 10
+/** Pages copied per step of an online backup; writers get the database between steps. */
+const BACKUP_PAGES_PER_STEP = 256
 
 /**
  * Open the app database with the durability settings of RELIABILITY.md §4, check it, and bring
@@ -92,7 +95,14 @@ export async function backup(sqlite: Database.Database, dir: string, label: stri
   const stamp = new Date(at).toISOString().replace(/[:.]/g, '-')
   const final = join(dir, `app-${stamp}-${label}.sqlite`)
   const temp = `${final}.partial`
-  await sqlite.backup(temp)
+  // A backup cut short (a crash, a full disk) leaves only a `.partial` file, never listed or restored.
+  for (const f of readdirSync(dir)) if (f.endsWith('.sqlite.partial')) rmSync(join(dir, f), { force: true })
+  await sqlite.backup(temp, {
+    progress: () => {
+      crashPoint('mid-backup')
+      return BACKUP_PAGES_PER_STEP
+    },
+  })
   // A backup is one self-contained file: switch it out of WAL so no -wal/-shm files travel with it.
   const copy = new Database(temp)
   try {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
+import { crashPoint } from '../crash-points'
 
 export interface Migration {
   idx: number
@@ -76,6 +77,7 @@ export function applyMigrations(db: Database.Database, pending: Migration[], app
       for (const m of pending) {
         for (const stmt of m.sql.split('--> statement-breakpoint')) {
           if (stmt.trim()) db.exec(stmt)
+          crashPoint('mid-migration')
         }
         db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (hash, created_at) VALUES (?, ?)`).run(m.hash, m.when)
       }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import type { SnapshotKind, TradeFilter } from '../contract/portfolio-api'
 import { avgCost, Book, byTime, initialRisk, microsToDecimal, microsToNumber, rMultiple, toMicros, tradePrices, type Fill, type Micros, type PositionState, type Trade } from '../domain/portfolio'
+import { crashPoint } from '../crash-points'
 import type { Db } from './db'
 import { executions, instruments, portfolioSnapshots, positions, signals, strategies, trades } from './schema'
 
@@ -108,6 +109,7 @@ export function ingestExecutions(db: Db, batch: readonly NewExecution[], now: nu
     }
     const closed: Trade[] = []
     for (const g of groups.values()) closed.push(...recomputeGroup(tx as unknown as Db, g.account, g.conid, now))
+    if (inserted > 0) crashPoint('during-fill-apply')
     return { inserted, relinked, groups: [...groups.values()], closed }
   })
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm'
 import type { FireOutcome } from '../contract/models'
 import type { Db } from './db'
-import { scheduleFires, schedules } from './schema'
+import { runs, scheduleFires, schedules } from './schema'
 
 // The scheduler's persisted state (RELIABILITY.md §3): one `schedules` row per strategy with the
 // last instant it has accounted for, and one `schedule_fires` row per fire with what became of it.
@@ -38,4 +38,20 @@ export function listFires(db: Db, strategyId: string | undefined, limit: number)
     .orderBy(desc(scheduleFires.scheduledFor))
     .limit(limit)
     .all()
+}
+
+/** How a fire was handled before, if it was: its record, or the run a crash kept from being recorded. */
+export function handledFire(db: Db, strategyId: string, scheduledFor: number): { recorded: boolean; runId: string | null } | null {
+  const fire = db
+    .select({ runId: scheduleFires.runId })
+    .from(scheduleFires)
+    .where(and(eq(scheduleFires.strategyId, strategyId), eq(scheduleFires.scheduledFor, scheduledFor)))
+    .get()
+  if (fire) return { recorded: true, runId: fire.runId }
+  const run = db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.strategyId, strategyId), eq(runs.scheduledFor, scheduledFor)))
+    .get()
+  return run ? { recorded: false, runId: run.id } : null
 }
