@@ -112,7 +112,7 @@ function StepCard({ source, runId, step, open, ctx }: { source: LineageSource; r
     setExpanded(open)
   }
   return (
-    <li className={`step-card step-${step.status}`} id={`step-${step.step}`} data-testid={`step-${step.step}`} data-status={step.status}>
+    <li className={`step-card step-${step.status}`} id={step.attempt > 1 ? `step-${step.step}-${step.attempt}` : `step-${step.step}`} data-testid={`step-${step.step}`} data-status={step.status}>
       <div className="step-head" onClick={() => setExpanded((e) => !e)}>
         <span className={`status-dot status-${step.status}`} />
         <span className="step-seq muted num">{step.seq}</span>
