@@ -4,7 +4,7 @@ import type { Alert } from '../contract/models'
 import type { OrderIntentTicket } from '../contract/steps'
 import type { ApprovalView, OrderView } from '../contract/trading-api'
 import { tradingMethods } from '../contract/trading-api'
-import type { RiskCaps } from '../domain/runs/risk'
+import { LEG_LETTER, type RiskCaps } from '../domain/runs/risk'
 import type { OrderRate } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
 import { nyDate } from '../domain/indicators/ny-time'
@@ -212,12 +212,12 @@ export function createTrading(d: TradingDeps) {
     const target = m.takeProfit ?? null
     let tickets: OrderIntentTicket[] = [{ ...leg, clientOrderId: id, leg: 'single', parentClientOrderId: null, side: m.side, orderType: m.orderType, tif, price: m.price }]
     if (stop !== null || target !== null) {
-      const parent = `${id}-P`
+      const parent = `${id}-${LEG_LETTER.parent}`
       const exit = { ...leg, parentClientOrderId: parent, side: m.side === 'BUY' ? ('SELL' as const) : ('BUY' as const), tif: 'GTC' as const }
       tickets = [
         { ...tickets[0]!, clientOrderId: parent, leg: 'parent', orderType: 'LMT' },
-        ...(stop !== null ? [{ ...exit, clientOrderId: `${id}-S`, leg: 'stop' as const, orderType: 'STP' as const, price: stop }] : []),
-        ...(target !== null ? [{ ...exit, clientOrderId: `${id}-T`, leg: 'target' as const, orderType: 'LMT' as const, price: target }] : []),
+        ...(stop !== null ? [{ ...exit, clientOrderId: `${id}-${LEG_LETTER.stop}`, leg: 'stop' as const, orderType: 'STP' as const, price: stop }] : []),
+        ...(target !== null ? [{ ...exit, clientOrderId: `${id}-${LEG_LETTER.target}`, leg: 'target' as const, orderType: 'LMT' as const, price: target }] : []),
       ]
     }
     return {
