@@ -12,13 +12,15 @@ describe('crash mid-run', () => {
     const { client, ws } = await connectRpc(first.port, first.token)
     const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
     const recorded: string[] = []
-    const killed = new Promise<void>((ok) => {
+    const killed = new Promise<void>((ok, fail) => {
       client.on('lineage.stepRecorded', (s) => {
         recorded.push(s.step)
         if (s.step === 'compute_indicators') {
           first.proc.kill('SIGKILL')
           ok()
         }
+        // A run that ends before the kill point says why, instead of leaving the test to time out.
+        if (s.step === 'complete') fail(new Error(`The run ended before compute_indicators: ${JSON.stringify(s.output)}`))
       })
     })
     const authenticated = new Promise<void>((ok) => client.on('gateway.status', (g) => g.state === 'authenticated' && ok()))

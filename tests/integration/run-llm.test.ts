@@ -46,6 +46,7 @@ async function runAapl() {
   const { runId } = await client.call('runs.start', { strategyId: strategy.id })
   await app.executor.drain()
   const run = await client.call('lineage.getRun', { runId })
+  if (!run.steps.some((s) => s.step === 'llm_analysis')) throw new Error(`The run stopped before asking the model: ${run.error}`)
   const step = <T>(id: string) => run.steps.find((s) => s.step === id)!.output as T
   return { run, step }
 }

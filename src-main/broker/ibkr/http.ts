@@ -114,7 +114,8 @@ export class CpapiHttp {
       if (res.statusCode === 401) throw new NoSessionError(401, errorText(body, 'no session'), path)
       if (res.statusCode === 429) {
         this.opts.pacer.onRateLimited()
-        throw new RateLimitedError(429, errorText(body, 'Too Many Requests'), path)
+        const pause = Math.ceil(this.opts.pacer.frozenFor() / 1000)
+        throw new RateLimitedError(429, `The gateway refused ${method} ${path.split('?')[0]} as too many requests (${errorText(body, 'HTTP 429')}); every request to it now pauses for ${pause} s. Try again after that.`, path)
       }
       if (res.statusCode >= 500 && !idempotent) throw new OutcomeUnknownError(`${method} ${path}: ${res.statusCode} ${errorText(body, '')}`, path)
       if (res.statusCode === 404) throw new NotFoundError(404, errorText(body, 'Not Found'), path)

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CPAPI_LIMITS, Pacer, type PacerClock } from './pacer'
-import { pathTemplate } from './cpapi-limits'
+import { CPAPI_ENDPOINT_LIMITS, pathTemplate } from './cpapi-limits'
 
 /** Virtual time: `sleep` jumps the clock instead of waiting. */
 function virtualClock(): PacerClock & { t: number } {
@@ -55,6 +55,37 @@ describe('pacer', () => {
         }
       }),
       { numRuns: 3, seed: 99 },
+    )
+  })
+
+  it('keeps the gateway under its limits when requests reach it late and bunched (property)', async () => {
+    // The gateway sees a request somewhere between the slot and the answer: a busy event loop, a
+    // new TLS connection or a slow request ahead on the socket delays it by a random amount.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ endpoint: fc.constantFrom(...ENDPOINTS), delay: fc.integer({ min: 0, max: 1500 }), answer: fc.integer({ min: 0, max: 400 }) }), { minLength: 2_000, maxLength: 2_000 }),
+        async (requests) => {
+          const clock = virtualClock()
+          const pacer = new Pacer(clock, CPAPI_LIMITS, () => 0.5)
+          const arrived: { key: string; at: number }[] = []
+          await Promise.all(
+            requests.map((r) => {
+              const [method, path] = r.endpoint.split(' ') as [string, string]
+              return pacer.run(method, path, async () => {
+                await clock.sleep(r.delay)
+                arrived.push({ key: `${method} ${pathTemplate(path)}`, at: clock.now() })
+                await clock.sleep(r.answer)
+              })
+            }),
+          )
+          expect(arrived).toHaveLength(2_000)
+          expect(maxInWindow(arrived.map((s) => s.at), 1000)).toBeLessThanOrEqual(CPAPI_LIMITS.global.max)
+          for (const [key, limit] of Object.entries(CPAPI_ENDPOINT_LIMITS)) {
+            expect(maxInWindow(arrived.filter((s) => s.key === key).map((s) => s.at), limit.windowMs)).toBeLessThanOrEqual(limit.max)
+          }
+        },
+      ),
+      { numRuns: 5, seed: 7 },
     )
   })
 

@@ -34,8 +34,14 @@ export const CPAPI_LIMITS: PacerLimits = {
   penaltyWindowMs: 60_000,
 }
 
+interface Slot {
+  until: number
+}
+
 export class Pacer {
-  private readonly sent = new Map<string, number[]>()
+  /** Granted slots per window key; `until` is when the answer arrived (Infinity while in flight). */
+  private readonly sent = new Map<string, Slot[]>()
+  private readonly answerWaiters: (() => void)[] = []
   private frozenUntil = 0
   private lastFreeze = -Infinity
   private currentBackoff: number
@@ -52,8 +58,11 @@ export class Pacer {
   }
 
   /**
-   * Wait for a slot, then run `send`. Slots are granted one at a time in arrival order, so no
-   * window ever holds more requests than its limit.
+   * Wait for a slot, then run `send`. Slots are granted one at a time in arrival order. A slot
+   * counts from the moment it is granted until `windowMs` after its answer arrived: the gateway
+   * sees the request somewhere in between (a busy event loop, a new TLS connection or a slow
+   * neighbour on the socket can hold it back), so no window at the gateway ever holds more
+   * requests than its limit, however the requests bunch on the way.
    */
   async run<T>(method: string, path: string, send: () => Promise<T>): Promise<T> {
     const key = `${method} ${pathTemplate(path)}`
@@ -61,9 +70,14 @@ export class Pacer {
     if (isHistory) await this.acquireHistory()
     try {
       const turn = this.chain.then(() => this.waitForSlot(key))
-      this.chain = turn.catch(() => undefined)
-      await turn
-      return await send()
+      this.chain = turn.then(() => undefined, () => undefined)
+      const slot = await turn
+      try {
+        return await send()
+      } finally {
+        slot.until = this.clock.now()
+        this.onAnswer()
+      }
     } finally {
       if (isHistory) this.releaseHistory()
     }
@@ -81,24 +95,36 @@ export class Pacer {
     return Math.max(0, this.frozenUntil - this.clock.now())
   }
 
-  private async waitForSlot(key: string): Promise<void> {
+  private async waitForSlot(key: string): Promise<Slot> {
     const windows: [string, { max: number; windowMs: number }][] = [['*', this.limits.global]]
     const own = this.limits.endpoints[key]
     if (own) windows.push([key, own])
     for (;;) {
       const now = this.clock.now()
       let wait = Math.max(0, this.frozenUntil - now)
+      let waitForAnswer = false
       for (const [k, w] of windows) {
-        const times = (this.sent.get(k) ?? []).filter((t) => t > now - w.windowMs)
-        this.sent.set(k, times)
-        if (times.length >= w.max) wait = Math.max(wait, times[0]! + w.windowMs - now)
+        const live = (this.sent.get(k) ?? []).filter((s) => s.until > now - w.windowMs)
+        this.sent.set(k, live)
+        if (live.length < w.max) continue
+        // The oldest answered slots leave the window first; unanswered ones only after their answer.
+        const answered = live.map((s) => s.until).filter(Number.isFinite).sort((a, b) => a - b)
+        const mustLeave = live.length - w.max + 1
+        if (answered.length >= mustLeave) wait = Math.max(wait, answered[mustLeave - 1]! + w.windowMs - now)
+        else waitForAnswer = true
       }
-      if (wait === 0) {
-        for (const [k] of windows) this.sent.get(k)!.push(now)
-        return
+      if (wait === 0 && !waitForAnswer) {
+        const slot = { until: Infinity }
+        for (const [k] of windows) this.sent.get(k)!.push(slot)
+        return slot
       }
-      await this.clock.sleep(wait)
+      if (waitForAnswer && wait === 0) await new Promise<void>((ok) => this.answerWaiters.push(ok))
+      else await this.clock.sleep(wait)
     }
+  }
+
+  private onAnswer(): void {
+    for (const wake of this.answerWaiters.splice(0)) wake()
   }
 
   private acquireHistory(): Promise<void> {
