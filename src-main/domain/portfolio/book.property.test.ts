@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Book, foldFills, signedBasis, type Fill } from './book'
+import { Book, foldFills, signedBasis, type Fill, type TradeLeg } from './book'
 import { dailyLoss, unrealized } from './metrics'
 import { mulQty } from './money'
 
@@ -34,6 +34,13 @@ function toFills(xs: { side: 'BUY' | 'SELL'; qty: number; price: number; commiss
     runId: null,
     signalId: null,
   }))
+}
+
+/** Fold and keep every leg, by trade. */
+function foldWithLegs(fills: Fill[]): { book: Book; legsOf: (tradeId: string) => TradeLeg[] } {
+  const legs = new Map<string, TradeLeg[]>()
+  const book = foldFills(fills, { onLeg: (l) => legs.set(l.tradeId, [...(legs.get(l.tradeId) ?? []), l]) })
+  return { book, legsOf: (id) => legs.get(id) ?? [] }
 }
 
 describe('T3: position and P&L math over random fill sequences', () => {
@@ -88,15 +95,15 @@ describe('T3: position and P&L math over random fill sequences', () => {
       fc.property(pathArb, (xs) => {
         const fills = toFills(xs)
         const byId = new Map(fills.map((f) => [f.execId, f]))
-        const book = foldFills(fills)
+        const { book, legsOf } = foldWithLegs(fills)
         for (const p of book.positions.values()) {
           if (p.qty === 0) {
             expect(p.basis).toBe(0)
             continue
           }
           const t = p.open!
-          const opens = t.legs.filter((l) => l.role === 'open').map((l) => byId.get(l.execId)!.price)
-          const reductions = t.legs.filter((l) => l.role === 'close').length
+          const opens = legsOf(t.id).filter((l) => l.role === 'open').map((l) => byId.get(l.execId)!.price)
+          const reductions = legsOf(t.id).filter((l) => l.role === 'close').length
           const q = Math.abs(p.qty)
           // Each proportional reduction rounds the basis by at most half a micro.
           expect(p.basis).toBeGreaterThanOrEqual(Math.min(...opens) * q - reductions)
@@ -112,12 +119,13 @@ describe('T3: position and P&L math over random fill sequences', () => {
     fc.assert(
       fc.property(pathArb, (xs) => {
         const fills = toFills(xs)
-        const book = foldFills(fills)
+        const { book, legsOf } = foldWithLegs(fills)
         const covered = new Map<string, number>()
         for (const t of book.trades) {
-          for (const l of t.legs) covered.set(l.execId, (covered.get(l.execId) ?? 0) + l.qty)
-          const opened = t.legs.filter((l) => l.role === 'open').reduce((a, l) => a + l.qty, 0)
-          const closedQty = t.legs.filter((l) => l.role === 'close').reduce((a, l) => a + l.qty, 0)
+          const legs = legsOf(t.id)
+          for (const l of legs) covered.set(l.execId, (covered.get(l.execId) ?? 0) + l.qty)
+          const opened = legs.filter((l) => l.role === 'open').reduce((a, l) => a + l.qty, 0)
+          const closedQty = legs.filter((l) => l.role === 'close').reduce((a, l) => a + l.qty, 0)
           expect(opened).toBe(t.qty)
           expect(closedQty).toBe(t.closedQty)
           if (t.closedAt !== null) expect(closedQty).toBe(opened)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { avgCost, Book, foldFills, tradePrices, type Fill } from './book'
+import { avgCost, Book, foldFills, tradePrices, type Fill, type TradeLeg } from './book'
 import { concentration, dailyLoss, initialRisk, rMultiple, tradeStats, unrealized } from './metrics'
 import { microsToDecimal, mulDiv, toMicros } from './money'
 
@@ -59,7 +59,8 @@ describe('book', () => {
   })
 
   it('a flip through zero closes the trade and opens the other way at the fill price, splitting the commission', () => {
-    const b = new Book()
+    const legs: TradeLeg[] = []
+    const b = new Book({ onLeg: (l) => legs.push(l) })
     b.apply(fill('BUY', 10, '20'))
     const r = b.apply(fill('SELL', 30, '25', { commission: $('3') }))!
     const p = [...b.positions.values()][0]!
@@ -67,7 +68,8 @@ describe('book', () => {
     expect(p.qty).toBe(-20)
     expect(avgCost(p)).toBe($('25'))
     expect(b.trades).toHaveLength(2)
-    expect(b.trades[1]).toMatchObject({ direction: 'short', qty: 20, fees: $('2'), closedAt: null, legs: [{ qty: 20, role: 'open' }] })
+    expect(b.trades[1]).toMatchObject({ direction: 'short', qty: 20, fees: $('2'), closedAt: null })
+    expect(legs.filter((l) => l.tradeId === b.trades[1]!.id)).toMatchObject([{ qty: 20, role: 'open' }])
   })
 
   it('ignores a duplicate execution id and keeps positions per (account, strategy, conid)', () => {

@@ -48,8 +48,14 @@ export interface Trade {
   fees: Micros
   openedAt: number
   closedAt: number | null
-  /** The fills (or parts of a flip fill) in this trade: together, the trades partition the fills. */
-  legs: { execId: string; qty: number; role: 'open' | 'close' }[]
+}
+
+/** One fill, or the part of a flip fill, in a trade: together, the legs partition the fills. */
+export interface TradeLeg {
+  tradeId: string
+  execId: string
+  qty: number
+  role: 'open' | 'close'
 }
 
 export interface PositionState {
@@ -85,6 +91,8 @@ export function tradePrices(t: Trade): { entry: Micros; exit: Micros | null } {
 export interface BookOptions {
   /** Start of the current trading day: realized P&L and fees from then on are also summed apart. */
   since?: number
+  /** Told of every leg as it is booked (audits and the partition property); nothing else needs them, so none are kept. */
+  onLeg?: (leg: TradeLeg) => void
 }
 
 /** Positions and trades from fills applied in order (time, then execution id). */
@@ -94,9 +102,11 @@ export class Book {
   readonly trades: Trade[] = []
   private readonly seen = new Set<string>()
   private readonly since: number
+  private readonly onLeg: BookOptions['onLeg']
 
   constructor(opts: BookOptions = {}) {
     this.since = opts.since ?? Number.POSITIVE_INFINITY
+    this.onLeg = opts.onLeg
   }
 
   has(execId: string): boolean {
@@ -142,7 +152,7 @@ export class Book {
     t.exitValue = add(t.exitValue, value)
     t.realized = add(t.realized, realized)
     t.fees = add(t.fees, closeFee)
-    t.legs.push({ execId: f.execId, qty: closing, role: 'close' })
+    this.onLeg?.({ tradeId: t.id, execId: f.execId, qty: closing, role: 'close' })
     let closed: Trade | null = null
     if (p.qty === 0) {
       t.closedAt = f.at
@@ -177,7 +187,6 @@ export class Book {
         fees: 0,
         openedAt: f.at,
         closedAt: null,
-        legs: [],
       }
       this.trades.push(p.open)
     }
@@ -185,7 +194,7 @@ export class Book {
     t.qty += qty
     t.entryCost = add(t.entryCost, cost)
     t.fees = add(t.fees, fee)
-    t.legs.push({ execId: f.execId, qty, role: 'open' })
+    this.onLeg?.({ tradeId: t.id, execId: f.execId, qty, role: 'open' })
   }
 }
 
