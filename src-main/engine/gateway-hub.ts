@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import type { Timers } from '../timers'
 import { fingerprintOfPem, peekCertificate } from '../broker/ibkr/certificate'
 import type { Broker } from '../broker/broker'
@@ -44,7 +45,9 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
   let broker: CpapiBroker
   let conn: GatewayConnection
   let offStatus: () => void = () => {}
-  const clock = { now: d.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()) }
+  // Pacing measures elapsed time against the gateway's own windows: a monotonic clock that sleeps
+  // in the same time base, never the app's wall clock (which a user, NTP or a test may move).
+  const clock = { now: () => performance.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()) }
 
   async function open(url: string): Promise<CpapiBroker> {
     let c
