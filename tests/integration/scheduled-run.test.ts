@@ -6,8 +6,9 @@ import { buySignalReply } from '../fixtures/buy-signal'
 import { startFakeOpenAI } from '../fixtures/fake-openai'
 import { startTestApp } from '../fixtures/test-app'
 
-// F7 end to end: a cron fire, delivered by an injected wall-clock timer, runs a paper strategy
-// through every step to a bracket on the built-in simulator whose entry fills, and is recorded
+// F7 end to end (part 4's "done when"): a cron fire, delivered by an injected wall-clock timer,
+// runs a paper strategy through every step to a bracket on the built-in simulator whose entry
+// fills and becomes the strategy's position and trade, linked to the run; the fire is recorded
 // once in the fire ledger; the same timer delivered again starts nothing. The app's clock is the
 // real one moved forward to the fire time (under a minute), so the simulator's real-time quotes
 // and the run agree.
@@ -47,7 +48,7 @@ function deliver(when: number): number {
 }
 
 describe('a scheduled run (F7) on the simulator', () => {
-  it('a cron fire runs the paper strategy to a filled entry, recorded once; a repeated delivery starts nothing', async () => {
+  it('a cron fire runs the paper strategy to a filled entry, a position and a trade linked to the run, recorded once; a repeated delivery starts nothing', async () => {
     const demo = await client.call('strategies.list', {})
     for (const s of demo) await client.call('schedules.setPaused', { strategyId: s.id, paused: true })
     const spy = demo.find((s) => s.mode === 'paper' && s.approval === 'auto')!
@@ -89,6 +90,16 @@ describe('a scheduled run (F7) on the simulator', () => {
         expect((await client.call('orders.list', { runId: run.id })).find((o) => o.id === parentId)!.status).toBe('FILLED')
       },
       { timeout: 15_000, interval: 250 },
+    )
+
+    // The fill becomes the strategy's position and an open trade that links back to the run.
+    const parent = (await client.call('orders.list', { runId: run.id })).find((o) => o.id === parentId)!
+    await vi.waitFor(
+      async () => {
+        expect(await client.call('portfolio.trades', { strategyId: every.id, status: 'open' })).toMatchObject([{ runId: run.id, symbol: 'SPY', direction: 'long', qty: parent.qty }])
+        expect((await client.call('portfolio.get', {})).positions.filter((p) => p.strategyId === every.id)).toMatchObject([{ symbol: 'SPY', qty: parent.qty }])
+      },
+      { timeout: 20_000, interval: 250 },
     )
 
     const fires = await client.call('schedules.fires', { strategyId: every.id })
