@@ -1,13 +1,26 @@
-const dateTime = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+// Dates are ISO-ordered (2026-12-04 16:22:16, local time): unambiguous for every reader and the
+// same order as the bar dates and file names beside them.
+const local = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 })
 const int = new Intl.NumberFormat('en-US')
 
-const shortDateTime = new Intl.DateTimeFormat('en-GB', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
-/** Compact local date and time for dense lists, e.g. `25/11 14:30:05`. */
-export const fmtShortDateTime = (t: number) => shortDateTime.format(t).replace(',', '')
+function localParts(t: number): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  const p = Object.fromEntries(local.formatToParts(t).map((x) => [x.type, x.value]))
+  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! }
+}
 
-/** Local date and time, e.g. `25/11/2026, 14:30:05`. */
-export const fmtDateTime = (t: number | null | undefined) => (t === null || t === undefined ? '—' : dateTime.format(t))
+/** Compact local date and time for dense lists, e.g. `12-04 14:30:05`. */
+export function fmtShortDateTime(t: number): string {
+  const p = localParts(t)
+  return `${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`
+}
+
+/** Local date and time, e.g. `2026-12-04 14:30:05`. */
+export function fmtDateTime(t: number | null | undefined): string {
+  if (t === null || t === undefined) return '—'
+  const p = localParts(t)
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`
+}
 
 /** A duration: `850 ms`, `2.4 s`, `3 min 5 s`. */
 export function fmtDuration(ms: number | null | undefined): string {
