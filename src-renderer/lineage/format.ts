@@ -5,8 +5,7 @@ const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD
 const int = new Intl.NumberFormat('en-US')
 
 function localParts(t: number): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
-  const p = Object.fromEntries(local.formatToParts(t).map((x) => [x.type, x.value]))
-  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! }
+  return Object.fromEntries(local.formatToParts(t).map((x) => [x.type, x.value])) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>
 }
 
 /** Compact local date and time for dense lists, e.g. `12-04 14:30:05`. */

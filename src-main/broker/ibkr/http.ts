@@ -115,7 +115,7 @@ export class CpapiHttp {
       if (res.statusCode === 429) {
         this.opts.pacer.onRateLimited()
         const pause = Math.ceil(this.opts.pacer.frozenFor() / 1000)
-        throw new RateLimitedError(429, `The gateway refused ${method} ${path.split('?')[0]} as too many requests (${errorText(body, 'HTTP 429')}); every request to it now pauses for ${pause} s. Try again after that.`, path)
+        throw new RateLimitedError(429, `The gateway refused ${method} ${path} as too many requests (${errorText(body, 'HTTP 429')}); every request to it now pauses for ${pause} s. Try again after that.`, path)
       }
       if (res.statusCode >= 500 && !idempotent) throw new OutcomeUnknownError(`${method} ${path}: ${res.statusCode} ${errorText(body, '')}`, path)
       if (res.statusCode === 404) throw new NotFoundError(404, errorText(body, 'Not Found'), path)

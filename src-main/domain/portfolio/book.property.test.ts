@@ -39,7 +39,7 @@ function toFills(xs: { side: 'BUY' | 'SELL'; qty: number; price: number; commiss
 /** Fold and keep every leg, by trade. */
 function foldWithLegs(fills: Fill[]): { book: Book; legsOf: (tradeId: string) => TradeLeg[] } {
   const legs = new Map<string, TradeLeg[]>()
-  const book = foldFills(fills, { onLeg: (l) => legs.set(l.tradeId, [...(legs.get(l.tradeId) ?? []), l]) })
+  const book = foldFills(fills, { onLeg: (l) => (legs.get(l.tradeId) ?? legs.set(l.tradeId, []).get(l.tradeId)!).push(l) })
   return { book, legsOf: (id) => legs.get(id) ?? [] }
 }
 

@@ -94,13 +94,13 @@ function firstFailure(checks: RiskCheckRow[]): string {
   return `${f.rule}: ${f.message} (${f.value}, limit ${f.limit})`
 }
 
+/** The letter that ends a leg's client order id. */
+export const LEG_LETTER: Record<OrderIntentTicket['leg'], string> = { single: 'X', parent: 'P', stop: 'S', target: 'T' }
+
 /**
  * Deterministic client order ids: strategy key, trading date, the run's sequence that day and the
  * leg, so a retried or replayed submission maps to the same ids (RELIABILITY.md §1.1).
  */
-/** The letter that ends a leg's client order id. */
-export const LEG_LETTER: Record<OrderIntentTicket['leg'], string> = { single: 'X', parent: 'P', stop: 'S', target: 'T' }
-
 export function clientOrderId(strategyKey: string, tradingDate: string, daySeq: number, leg: OrderIntentTicket['leg']): string {
   return `${strategyKey}-${tradingDate.replaceAll('-', '')}-${daySeq}-${LEG_LETTER[leg]}`
 }
