@@ -23,7 +23,12 @@ export default defineConfig({
     root: resolve(__dirname, 'src-renderer'),
     base: './',
     build: {
-      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html'), capture: resolve(__dirname, 'src-renderer/capture.html') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-renderer/index.html'),
+          capture: resolve(__dirname, 'src-renderer/capture.html'),
+        },
+      },
     },
     plugins: [react()],
   },

@@ -6,12 +6,37 @@ import tseslint from 'typescript-eslint'
 // Layering (ARCHITECTURE.md): only src-main/hosts/electron imports electron; src-main/domain does
 // no I/O; the renderer imports nothing from src-main except src-main/contract. tests/static checks
 // the same rules by scanning imports, so a rule switched off here still fails a test.
-const NODE_IO = ['fs', 'net', 'http', 'https', 'child_process', 'dgram', 'tls', 'worker_threads', 'cluster', 'dns', 'os', 'path', 'readline']
+const NODE_IO = [
+  'fs',
+  'net',
+  'http',
+  'https',
+  'child_process',
+  'dgram',
+  'tls',
+  'worker_threads',
+  'cluster',
+  'dns',
+  'os',
+  'path',
+  'readline',
+]
 const ioPatterns = [...NODE_IO, ...NODE_IO.map((m) => `node:${m}`), 'fs/promises', 'node:fs/promises']
 const noElectron = { name: 'electron', message: 'Only src-main/hosts/electron may import electron (STACK.md §2).' }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'release/**', 'reports/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'migrations/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      'release/**',
+      'reports/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/results/**',
+      'migrations/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,7 +61,12 @@ export default tseslint.config(
   {
     files: ['src-main/**/*.ts'],
     ignores: ['src-main/hosts/electron/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['@electron/remote'], message: 'Banned.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [{ group: ['@electron/remote'], message: 'Banned.' }] },
+      ],
+    },
   },
   {
     files: ['src-main/domain/**/*.ts'],
@@ -45,7 +75,23 @@ export default tseslint.config(
         'error',
         {
           paths: [noElectron, ...ioPatterns.map((name) => ({ name, message: 'src-main/domain is pure: no I/O.' }))],
-          patterns: [{ group: ['**/store/**', '**/broker/**', '**/hosts/**', '**/rpc/**', '**/engine/**', 'better-sqlite3', 'drizzle-orm*', 'undici', 'ws', 'openai'], message: 'src-main/domain is pure: no I/O.' }],
+          patterns: [
+            {
+              group: [
+                '**/store/**',
+                '**/broker/**',
+                '**/hosts/**',
+                '**/rpc/**',
+                '**/engine/**',
+                'better-sqlite3',
+                'drizzle-orm*',
+                'undici',
+                'ws',
+                'openai',
+              ],
+              message: 'src-main/domain is pure: no I/O.',
+            },
+          ],
         },
       ],
     },
@@ -68,11 +114,20 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-properties': ['error', { object: 'window', property: 'bridge', message: 'Only src-renderer/rpc.ts picks a transport.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'bridge', message: 'Only src-renderer/rpc.ts picks a transport.' },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Never render raw HTML (RELIABILITY.md S8).' },
-        { selector: "MemberExpression[property.name='innerHTML']", message: 'Never use innerHTML (RELIABILITY.md S8).' },
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Never render raw HTML (RELIABILITY.md S8).',
+        },
+        {
+          selector: "MemberExpression[property.name='innerHTML']",
+          message: 'Never use innerHTML (RELIABILITY.md S8).',
+        },
       ],
     },
   },

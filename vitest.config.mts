@@ -7,7 +7,13 @@ export default defineConfig({
     alias: { electron: resolve(import.meta.dirname, 'tests/mocks/electron.ts') },
   },
   test: {
-    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/static/**/*.test.ts'],
+    include: [
+      'src-main/**/*.test.ts',
+      'src-renderer/**/*.test.ts',
+      'tests/unit/**/*.test.ts',
+      'tests/integration/**/*.test.ts',
+      'tests/static/**/*.test.ts',
+    ],
     environment: 'node',
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,

@@ -10,7 +10,10 @@ import { stats, writeResult } from './harness'
 
 async function main() {
   const t0 = performance.now()
-  const capture = await startChromiumCapture({ executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium', rendererDir: resolve(__dirname, '../out/renderer') })
+  const capture = await startChromiumCapture({
+    executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium',
+    rendererDir: resolve(__dirname, '../out/renderer'),
+  })
   const coldStartMs = performance.now() - t0
   const bars = randomWalkBars(452, 3)
   const specs = IndicatorSpecs.parse([
@@ -24,8 +27,18 @@ async function main() {
   ])
   const all = computeIndicators(bars, specs)
   const shown = bars.slice(-252)
-  const indicators = all.map((r) => ({ ...r, series: Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, v.slice(-252)])) }))
-  const spec = { title: 'AAPL · 1D · 2026-11-20', width: 1024, height: 640, bars: shown, indicators, levels: { entry: 101, stop: 96, targets: [110, 115] } }
+  const indicators = all.map((r) => ({
+    ...r,
+    series: Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, v.slice(-252)])),
+  }))
+  const spec = {
+    title: 'AAPL · 1D · 2026-11-20',
+    width: 1024,
+    height: 640,
+    bars: shown,
+    indicators,
+    levels: { entry: 101, stop: 96, targets: [110, 115] },
+  }
   for (let i = 0; i < 3; i++) await capture.capture(spec)
   const d: number[] = []
   let bytes = 0
@@ -36,7 +49,12 @@ async function main() {
   }
   await capture.close()
   const s = stats(d)
-  const r = writeResult('charts', 'Warm chart capture in Chromium: 252 daily bars with 7 indicators, 1024×640 PNG', { coldStartMs, warmP50Ms: s.p50, warmP99Ms: s.p99, pngBytes: bytes }, [{ metric: 'warmP50Ms', op: '<=', value: 150 }])
+  const r = writeResult(
+    'charts',
+    'Warm chart capture in Chromium: 252 daily bars with 7 indicators, 1024×640 PNG',
+    { coldStartMs, warmP50Ms: s.p50, warmP99Ms: s.p99, pngBytes: bytes },
+    [{ metric: 'warmP50Ms', op: '<=', value: 150 }],
+  )
   console.log(JSON.stringify(r.metrics))
 }
 

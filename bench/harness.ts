@@ -29,7 +29,12 @@ export function percentile(sorted: number[], p: number): number {
 /** Timing statistics in milliseconds from per-iteration durations. */
 export function stats(durationsMs: number[]): { p50: number; p99: number; mean: number; max: number } {
   const s = [...durationsMs].sort((a, b) => a - b)
-  return { p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / s.length, max: s.at(-1)! }
+  return {
+    p50: percentile(s, 50),
+    p99: percentile(s, 99),
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+    max: s.at(-1)!,
+  }
 }
 
 export function round(n: number, digits = 3): number {
@@ -38,7 +43,12 @@ export function round(n: number, digits = 3): number {
 }
 
 /** Write `bench/results/<name>.json` and print one line per metric. */
-export function writeResult(name: string, description: string, metrics: Record<string, number>, targets: Target[]): BenchResult {
+export function writeResult(
+  name: string,
+  description: string,
+  metrics: Record<string, number>,
+  targets: Target[],
+): BenchResult {
   const pass = targets.every((t) => (t.op === '<=' ? metrics[t.metric]! <= t.value : metrics[t.metric]! >= t.value))
   const result: BenchResult = {
     name,

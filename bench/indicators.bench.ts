@@ -31,7 +31,14 @@ const perTickUs = ((performance.now() - t0) / TICKS) * 1000
 const r = writeResult(
   'indicators',
   `${specs.length} indicators over ${BARS} bars (batch, ${RUNS} runs after warm-up), and one forming-bar update of all of them`,
-  { bars: BARS, indicators: specs.length, batchP50Ms: batch.p50, batchP99Ms: batch.p99, batchMeanMs: batch.mean, liveUpdateUs: perTickUs },
+  {
+    bars: BARS,
+    indicators: specs.length,
+    batchP50Ms: batch.p50,
+    batchP99Ms: batch.p99,
+    batchMeanMs: batch.mean,
+    liveUpdateUs: perTickUs,
+  },
   [{ metric: 'batchP50Ms', op: '<=', value: 20 }],
 )
 console.log(JSON.stringify(r.metrics))

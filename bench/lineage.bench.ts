@@ -16,18 +16,44 @@ const DAY = 86_400_000
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-lineage-bench-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   const stopCheckpointer = startCheckpointer(store, realTimers.every)
   const { db, sqlite } = store
 
   // 1. Record latency: the executor writes each step as it ends.
-  const payload = { bars: Array.from({ length: 60 }, (_, i) => ({ t: i, o: 190.12, h: 191.2, l: 189.4, c: 190.9, v: 123456 })) }
+  const payload = {
+    bars: Array.from({ length: 60 }, (_, i) => ({ t: i, o: 190.12, h: 191.2, l: 189.4, c: 190.9, v: 123456 })),
+  }
   // Through the lineage connection (synchronous=NORMAL), as the run recorder writes.
-  createRun(store.lineageDb, { id: 'latency', strategyId: null, trigger: 'manual', startedAt: 0, scheduledFor: null, replayOf: null, appVersion: 'bench' })
+  createRun(store.lineageDb, {
+    id: 'latency',
+    strategyId: null,
+    trigger: 'manual',
+    startedAt: 0,
+    scheduledFor: null,
+    replayOf: null,
+    appVersion: 'bench',
+  })
   const record: number[] = []
   for (let i = 0; i < 2000; i++) {
     const t = performance.now()
-    recordStep(store.lineageDb, { runId: 'latency', step: 'fetch_market_data', seq: i, attempt: 1, status: 'succeeded', startedAt: i, durationMs: 1, input: { conid: 265598 }, output: payload, error: null, artifacts: [] })
+    recordStep(store.lineageDb, {
+      runId: 'latency',
+      step: 'fetch_market_data',
+      seq: i,
+      attempt: 1,
+      status: 'succeeded',
+      startedAt: i,
+      durationMs: 1,
+      input: { conid: 265598 },
+      output: payload,
+      error: null,
+      artifacts: [],
+    })
     record.push(performance.now() - t)
   }
   const rec = stats(record.slice(100))
@@ -35,15 +61,28 @@ async function main() {
   // 2. A year of history: 100k runs × 12 steps, generated in large transactions.
   const now = Date.UTC(2026, 10, 25)
   const RUNS = 100_000
-  const insertRun = sqlite.prepare(`INSERT INTO runs (id, strategy_id, trigger, status, started_at, ended_at, app_version) VALUES (?, NULL, 'schedule', ?, ?, ?, 'bench')`)
-  const insertStep = sqlite.prepare(`INSERT INTO run_steps (run_id, step, seq, attempt, status, input, output, error, artifacts, started_at, duration_ms) VALUES (?, ?, ?, 1, ?, '{}', '{}', NULL, '[]', ?, ?)`)
+  const insertRun = sqlite.prepare(
+    `INSERT INTO runs (id, strategy_id, trigger, status, started_at, ended_at, app_version) VALUES (?, NULL, 'schedule', ?, ?, ?, 'bench')`,
+  )
+  const insertStep = sqlite.prepare(
+    `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, output, error, artifacts, started_at, duration_ms) VALUES (?, ?, ?, 1, ?, '{}', '{}', NULL, '[]', ?, ?)`,
+  )
   const genStart = performance.now()
   const batch = sqlite.transaction((from: number, to: number) => {
     for (let r = from; r < to; r++) {
       const started = now - 365 * DAY + Math.floor((r / RUNS) * 365 * DAY)
       const failed = r % 17 === 0
       insertRun.run(`run-${r}`, failed ? 'failed' : 'succeeded', started, started + 1500)
-      STEPS.forEach((s, seq) => insertStep.run(`run-${r}`, s, seq, failed && seq === 5 ? 'failed' : 'succeeded', started + seq * 100, (r * 7 + seq * 13) % 900))
+      STEPS.forEach((s, seq) =>
+        insertStep.run(
+          `run-${r}`,
+          s,
+          seq,
+          failed && seq === 5 ? 'failed' : 'succeeded',
+          started + seq * 100,
+          (r * 7 + seq * 13) % 900,
+        ),
+      )
     }
   })
   for (let r = 0; r < RUNS; r += 10_000) batch(r, r + 10_000)

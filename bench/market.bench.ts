@@ -15,12 +15,25 @@ import { REFERENCE_INSTRUMENTS, startSimGateway } from '../src-main/sim'
 import { stats, writeResult } from './harness'
 
 async function historyFetch() {
-  const sim = await startSimGateway({ seed: 2, clock: 'real', calendar: 'nyse', rateLimit: { enabled: false }, auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 } })
+  const sim = await startSimGateway({
+    seed: 2,
+    clock: 'real',
+    calendar: 'nyse',
+    rateLimit: { enabled: false },
+    auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 },
+  })
   const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) }
-  const http = new CpapiHttp({ baseUrl: sim.origin, ca: sim.cert, pacer: new Pacer(clock, { ...CPAPI_LIMITS, global: { max: 10_000, windowMs: 1000 } }), clock })
+  const http = new CpapiHttp({
+    baseUrl: sim.origin,
+    ca: sim.cert,
+    pacer: new Pacer(clock, { ...CPAPI_LIMITS, global: { max: 10_000, windowMs: 1000 } }),
+    clock,
+  })
   await http.get('/iserver/accounts')
   const conids = REFERENCE_INSTRUMENTS.slice(0, 20).map((i) => i.conid)
-  const fetchOne = async (conid: number) => HistoryResponse.parse(await http.get('/iserver/marketdata/history', { query: { conid, period: '5y', bar: '1d' } })).data.length
+  const fetchOne = async (conid: number) =>
+    HistoryResponse.parse(await http.get('/iserver/marketdata/history', { query: { conid, period: '5y', bar: '1d' } }))
+      .data.length
   const cold: number[] = []
   for (const conid of conids) {
     const t = performance.now()
@@ -52,10 +65,15 @@ async function tickFanOut() {
   })
   const server = await startWebServer({ app, staticDir: resolve(__dirname, '../out/renderer'), port: 0 })
   for (const i of REFERENCE_INSTRUMENTS) await app.market.addToWatchlist(i.conid)
-  const browser = await chromium.launch({ executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  const browser = await chromium.launch({
+    executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  })
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
   let ticks = 0
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => typeof f.payload === 'string' && f.payload.includes('"ev":"market.tick"') && ticks++))
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (f) => typeof f.payload === 'string' && f.payload.includes('"ev":"market.tick"') && ticks++),
+  )
   await page.goto(server.url.replace('/?', '/?') + '#/chart/265598')
   await page.waitForSelector('[data-testid="live-ticks"][data-ticks]:not([data-ticks="0"])', { timeout: 30_000 })
   const start = ticks

@@ -20,18 +20,42 @@ import { stats, writeResult } from './harness'
 const idle: Timers = { every: () => () => undefined, after: () => () => undefined }
 
 async function main() {
-  const sim = await startSimGateway({ seed: 3, clock: 'virtual', calendar: 'always-open', rateLimit: { enabled: false }, auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 } })
+  const sim = await startSimGateway({
+    seed: 3,
+    clock: 'virtual',
+    calendar: 'always-open',
+    rateLimit: { enabled: false },
+    auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 },
+  })
   const clock: PacerClock = { now: () => sim.control.now(), sleep: async (ms) => sim.control.advance(ms) }
-  const raw = createCpapiBroker({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: clock.now, clock, timers: idle, preferredAccount: () => null })
+  const raw = createCpapiBroker({
+    url: sim.origin,
+    displayUrl: 'sim',
+    ca: sim.cert,
+    fingerprint: sim.fingerprint,
+    loginUrl: `${sim.origin}/`,
+    now: clock.now,
+    clock,
+    timers: idle,
+    preferredAccount: () => null,
+  })
   await raw.start()
   let inBroker = 0
   const timed = <T>(p: Promise<T>): Promise<T> => {
     const t = performance.now()
     return p.finally(() => (inBroker += performance.now() - t))
   }
-  const broker: Broker = { ...raw, placeOrders: (a, o) => timed(raw.placeOrders(a, o)), reply: (id, c) => timed(raw.reply(id, c)) }
+  const broker: Broker = {
+    ...raw,
+    placeOrders: (a, o) => timed(raw.placeOrders(a, o)),
+    reply: (id, c) => timed(raw.reply(id, c)),
+  }
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-orders-bench-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   const trading = createTrading({
     db: store.db,
     lineageDb: store.lineageDb,
@@ -40,7 +64,12 @@ async function main() {
     timers: idle,
     broker: () => broker,
     gateway: () => raw.connection,
-    portfolio: { ingest: () => undefined, syncFromBroker: async () => undefined, localPositions: () => new Map(), pnlToday: () => null },
+    portfolio: {
+      ingest: () => undefined,
+      syncFromBroker: async () => undefined,
+      localPositions: () => new Map(),
+      pnlToday: () => null,
+    },
     caps: () => DEFAULT_RISK_CAPS,
     symbolOf: () => 'AAPL',
     rate: { perTwoSeconds: 1, perMinute: 1_000, perDay: 100_000 },
@@ -52,9 +81,32 @@ async function main() {
   for (let i = 0; i < 300; i++) {
     inBroker = 0
     const t = performance.now()
-    const r = await trading.orders.submit({ runId: null, signalId: null, origin: 'manual', mode: 'paper', account: 'DU1234567', marketHours: 'any', allowShort: false, tickets: [{ clientOrderId: clientOrderId('sBENCH', '2026-11-25', i + 1, 'single'), leg: 'single', parentClientOrderId: null, conid: 265598, side: 'BUY', orderType: 'LMT', tif: 'DAY', qty: 1, price, outsideRth: false }] })
+    const r = await trading.orders.submit({
+      runId: null,
+      signalId: null,
+      origin: 'manual',
+      mode: 'paper',
+      account: 'DU1234567',
+      marketHours: 'any',
+      allowShort: false,
+      tickets: [
+        {
+          clientOrderId: clientOrderId('sBENCH', '2026-11-25', i + 1, 'single'),
+          leg: 'single',
+          parentClientOrderId: null,
+          conid: 265598,
+          side: 'BUY',
+          orderType: 'LMT',
+          tif: 'DAY',
+          qty: 1,
+          price,
+          outsideRth: false,
+        },
+      ],
+    })
     const total = performance.now() - t
-    if (r.orders[0]?.status !== 'SUBMITTED') throw new Error(`order ${i} ended ${r.orders[0]?.status}: ${r.gate.reason ?? r.orders[0]?.lastError}`)
+    if (r.orders[0]?.status !== 'SUBMITTED')
+      throw new Error(`order ${i} ended ${r.orders[0]?.status}: ${r.gate.reason ?? r.orders[0]?.lastError}`)
     if (i >= 20) app.push(total - inBroker)
     sim.control.advance(2_500)
   }
@@ -63,7 +115,12 @@ async function main() {
   await sim.close()
   store.close()
   const s = stats(app)
-  const r = writeResult('orders', 'Order path inside the app (gate, intent at synchronous=FULL, events, state), gateway time excluded; 280 single limit orders', { appP50Ms: s.p50, appP99Ms: s.p99, appMaxMs: s.max }, [{ metric: 'appP99Ms', op: '<=', value: 20 }])
+  const r = writeResult(
+    'orders',
+    'Order path inside the app (gate, intent at synchronous=FULL, events, state), gateway time excluded; 280 single limit orders',
+    { appP50Ms: s.p50, appP99Ms: s.p99, appMaxMs: s.max },
+    [{ metric: 'appP99Ms', op: '<=', value: 20 }],
+  )
   console.log(JSON.stringify(r.metrics))
 }
 

@@ -11,7 +11,7 @@ const RUNS = 20
 /** Seeded LCG so every run folds the same ledger. */
 function rng(seed: number) {
   let s = seed >>> 0
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32
 }
 
 const rand = rng(42)
@@ -25,7 +25,19 @@ for (let i = 0; i < EXECUTIONS; i++) {
   const side = held[k]! > 0 && rand() < 0.45 ? 'SELL' : 'BUY'
   const qty = side === 'SELL' && rand() < 0.3 ? held[k]! : 1 + Math.floor(rand() * 200)
   held[k] = held[k]! + (side === 'BUY' ? qty : -qty)
-  fills.push({ execId: `x${String(i).padStart(6, '0')}`, account: 'DU1', strategyId: `s${k % 7}`, conid: 1000 + k, side, qty, price: price[k]!, commission: 1_000_000, at: 1_764_000_000_000 + i * 1000, runId: null, signalId: null })
+  fills.push({
+    execId: `x${String(i).padStart(6, '0')}`,
+    account: 'DU1',
+    strategyId: `s${k % 7}`,
+    conid: 1000 + k,
+    side,
+    qty,
+    price: price[k]!,
+    commission: 1_000_000,
+    at: 1_764_000_000_000 + i * 1000,
+    runId: null,
+    signalId: null,
+  })
 }
 
 let trades = 0
@@ -43,7 +55,14 @@ const s = stats(durations)
 const r = writeResult(
   'portfolio',
   `Recompute ${POSITIONS} positions from ${EXECUTIONS} executions (sort, fold with average cost, realized P&L and round trips, today's figures, mark to market); ${RUNS} runs after warm-up`,
-  { positions: POSITIONS, executions: EXECUTIONS, trades, recomputeP50Ms: s.p50, recomputeP99Ms: s.p99, recomputeMeanMs: s.mean },
+  {
+    positions: POSITIONS,
+    executions: EXECUTIONS,
+    trades,
+    recomputeP50Ms: s.p50,
+    recomputeP99Ms: s.p99,
+    recomputeMeanMs: s.mean,
+  },
   [{ metric: 'recomputeP50Ms', op: '<=', value: 50 }],
 )
 console.log(JSON.stringify(r.metrics), r.pass ? 'PASS' : 'FAIL')

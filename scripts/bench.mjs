@@ -31,7 +31,9 @@ for (const file of benches) {
     rows.push([res.name, metric, String(value), t ? `${t.op} ${t.value}` : '', verdict])
   }
 }
-const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...[['bench', 'metric', 'value', 'target', ''], ...rows].map((r) => r[i].length)))
+const widths = [0, 1, 2, 3, 4].map((i) =>
+  Math.max(...[['bench', 'metric', 'value', 'target', ''], ...rows].map((r) => r[i].length)),
+)
 const line = (r) => r.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')
 console.log('\n' + line(['bench', 'metric', 'value', 'target', '']))
 for (const r of rows) console.log(line(r))

@@ -11,9 +11,13 @@ const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile
 
 for (const { tag } of journal.entries) {
   const name = `${tag}.sql`
-  const hash = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')
+  const hash = createHash('sha256')
+    .update(readFileSync(join(dir, name)))
+    .digest('hex')
   if (manifest.files[name] && manifest.files[name] !== hash) {
-    console.error(`${name} was edited after it was sealed. Shipped migrations are append-only: revert it and add a new migration.`)
+    console.error(
+      `${name} was edited after it was sealed. Shipped migrations are append-only: revert it and add a new migration.`,
+    )
     process.exit(1)
   }
   manifest.files[name] = hash

@@ -16,19 +16,31 @@ function step(name, cmd, args) {
   console.log(`\n=== ${name}: ${[cmd, ...args].join(' ')}`)
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } })
   const ok = r.status === 0
-  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
   return ok
 }
 
 const failedChecks = []
 if (!step('build', bin('electron-vite'), ['build'])) failedChecks.push('build')
 if (failedChecks.length === 0) {
-  if (!step('typecheck (main, preload, tests)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json'])) failedChecks.push('typecheck main')
-  if (!step('typecheck (renderer)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json'])) failedChecks.push('typecheck renderer')
+  if (!step('typecheck (main, preload, tests)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json']))
+    failedChecks.push('typecheck main')
+  if (!step('typecheck (renderer)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json']))
+    failedChecks.push('typecheck renderer')
   if (!step('typecheck (e2e)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.e2e.json'])) failedChecks.push('typecheck e2e')
   if (!step('lint', bin('eslint'), ['--max-warnings', '0', '.'])) failedChecks.push('lint')
+  if (!step('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.'])) failedChecks.push('format')
 }
-const vitestOk = failedChecks.includes('build') ? false : step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, 'vitest.json')}`])
+const vitestOk = failedChecks.includes('build')
+  ? false
+  : step('vitest', bin('vitest'), [
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(reports, 'vitest.json')}`,
+    ])
 const pwOk = failedChecks.includes('build') ? false : step('playwright', bin('playwright'), ['test'])
 
 let passed = 0

@@ -83,13 +83,35 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const dataDir = cfg.dataDir.value
   mkdirSync(dataDir, { recursive: true })
 
-  const store = await openStore({ file: join(dataDir, 'workstation.sqlite'), migrationsDir: cfg.migrationsDir, backupDir: join(dataDir, 'backups'), now })
+  const store = await openStore({
+    file: join(dataDir, 'workstation.sqlite'),
+    migrationsDir: cfg.migrationsDir,
+    backupDir: join(dataDir, 'backups'),
+    now,
+  })
   const stopCheckpointer = startCheckpointer(store, timers.every)
   const aborted = abortInterruptedRuns(store.db, now())
-  if (aborted.length > 0) cfg.onInternalError?.('startup', new Error(`Marked ${aborted.length} interrupted run(s) aborted: ${aborted.join(', ')}`))
+  if (aborted.length > 0)
+    cfg.onInternalError?.(
+      'startup',
+      new Error(`Marked ${aborted.length} interrupted run(s) aborted: ${aborted.join(', ')}`),
+    )
   const bus = createEventBus({ validate: cfg.strictContracts ?? false })
-  const settings = createSettingsService({ db: store.db, bus, now, overrides: cfg.overrides, dataDir: cfg.dataDir, envApiKey: cfg.envApiKey, secrets: cfg.secrets })
-  const prompts = createPromptService({ db: store.db, bus, now, llm: createPromptTestLlm({ endpoint: () => settings.effective(), apiKey: () => settings.apiKey(), now }) })
+  const settings = createSettingsService({
+    db: store.db,
+    bus,
+    now,
+    overrides: cfg.overrides,
+    dataDir: cfg.dataDir,
+    envApiKey: cfg.envApiKey,
+    secrets: cfg.secrets,
+  })
+  const prompts = createPromptService({
+    db: store.db,
+    bus,
+    now,
+    llm: createPromptTestLlm({ endpoint: () => settings.effective(), apiKey: () => settings.apiKey(), now }),
+  })
   await seedDefaultPrompts(store.db, now())
 
   let market: MarketService | null = null
@@ -102,10 +124,19 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     simTickMs: cfg.tuning?.simTickMs,
     preferredAccount: () => settings.effective().account,
     certificates: {
-      get: (origin) => (readSettings(store.db).get('gateway.certificates') as Record<string, string> | undefined)?.[origin] ?? null,
+      get: (origin) =>
+        (readSettings(store.db).get('gateway.certificates') as Record<string, string> | undefined)?.[origin] ?? null,
       set: (origin, pem) => {
-        const all = { ...((readSettings(store.db).get('gateway.certificates') as Record<string, string> | undefined) ?? {}), [origin]: pem }
-        writeSettings(store.db, new Map([['gateway.certificates', all]]), { actor: 'user', action: 'gateway.trustCertificate', details: { origin } }, now())
+        const all = {
+          ...((readSettings(store.db).get('gateway.certificates') as Record<string, string> | undefined) ?? {}),
+          [origin]: pem,
+        }
+        writeSettings(
+          store.db,
+          new Map([['gateway.certificates', all]]),
+          { actor: 'user', action: 'gateway.trustCertificate', details: { origin } },
+          now(),
+        )
       },
     },
     onConnection: (c) => {
@@ -114,7 +145,14 @@ export async function createApp(cfg: AppConfig): Promise<App> {
       trading?.onConnection()
     },
   })
-  market = createMarketService({ db: store.db, bus, now, timers, source: () => hub.connection().market(), conflateMs: cfg.tuning?.conflateMs })
+  market = createMarketService({
+    db: store.db,
+    bus,
+    now,
+    timers,
+    source: () => hub.connection().market(),
+    conflateMs: cfg.tuning?.conflateMs,
+  })
   const portfolio = createPortfolioService({
     db: store.db,
     bus,
@@ -127,7 +165,10 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     onError: cfg.onInternalError,
   })
   settings.onChange((keys) => {
-    if (keys.includes('gateway')) void hub.retarget(settings.effective().gateway).catch((e: unknown) => cfg.onInternalError?.('gateway.retarget', e))
+    if (keys.includes('gateway'))
+      void hub
+        .retarget(settings.effective().gateway)
+        .catch((e: unknown) => cfg.onInternalError?.('gateway.retarget', e))
   })
 
   function health(): Health {
@@ -151,12 +192,23 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     })
     return capture
   }
-  const capabilities = () => (readSettings(store.db).get('llm.capabilities') as Record<string, Capability> | undefined) ?? {}
+  const capabilities = () =>
+    (readSettings(store.db).get('llm.capabilities') as Record<string, Capability> | undefined) ?? {}
   const capabilityCache = {
     get: (key: string) => capabilities()[key] ?? null,
-    set: (key: string, c: Capability) => writeSettings(store.db, new Map([['llm.capabilities', { ...capabilities(), [key]: c }]]), { actor: 'system', action: 'llm.capability', details: { key, ...c } }, now()),
+    set: (key: string, c: Capability) =>
+      writeSettings(
+        store.db,
+        new Map([['llm.capabilities', { ...capabilities(), [key]: c }]]),
+        { actor: 'system', action: 'llm.capability', details: { key, ...c } },
+        now(),
+      ),
   }
-  const analystConfig = async () => ({ apiKey: await settings.apiKey(), baseUrl: settings.effective().llmBaseUrl, model: settings.effective().llmModel })
+  const analystConfig = async () => ({
+    apiKey: await settings.apiKey(),
+    baseUrl: settings.effective().llmBaseUrl,
+    model: settings.effective().llmModel,
+  })
   const tradingCore = createTrading({
     db: store.db,
     lineageDb: store.lineageDb,
@@ -216,13 +268,40 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   bus.listen((event, data) => {
     if (event === 'db.changed' && (data as { tables: string[] }).tables.includes('strategies')) scheduler.sync()
   })
-  const bundles = createBundleServices({ store, dataDir, now, timers, appVersion: version, bus, onError: (e) => cfg.onInternalError?.('retention', e) })
+  const bundles = createBundleServices({
+    store,
+    dataDir,
+    now,
+    timers,
+    appVersion: version,
+    bus,
+    onError: (e) => cfg.onInternalError?.('retention', e),
+  })
   const replayer = createReplayer({
     ...runEnvironment,
     promptVersion: (id) => getVersion(store.db, id),
   })
-  const handlers = createHandlers({ db: store.db, strategies, prompts, executor, replayer, trading: tradingCore, portfolio, scheduler, now, health, settings, hub, market, bundles: bundles.deps, openGatewayLogin: cfg.openGatewayLogin })
-  const rpc = createRpcServer(createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }), bus)
+  const handlers = createHandlers({
+    db: store.db,
+    strategies,
+    prompts,
+    executor,
+    replayer,
+    trading: tradingCore,
+    portfolio,
+    scheduler,
+    now,
+    health,
+    settings,
+    hub,
+    market,
+    bundles: bundles.deps,
+    openGatewayLogin: cfg.openGatewayLogin,
+  })
+  const rpc = createRpcServer(
+    createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }),
+    bus,
+  )
 
   let stopped: Promise<void> | null = null
   const marketService = market

@@ -92,7 +92,8 @@ export function createHandlers(s: Services): Handlers {
       const st = s.strategies.get(strategyId)
       return scheduleView(s.scheduler.setPaused(strategyId, paused), st.name, st.active)
     },
-    'schedules.fires': ({ strategyId, limit }) => listFires(s.db, strategyId, limit).map((f) => ({ ...f, outcome: f.outcome as 'RAN' })),
+    'schedules.fires': ({ strategyId, limit }) =>
+      listFires(s.db, strategyId, limit).map((f) => ({ ...f, outcome: f.outcome as 'RAN' })),
     'runs.list': (f) => listRuns(s.db, f),
     'lineage.getRun': ({ runId }) => {
       const run = getRun(s.db, runId)
@@ -100,7 +101,12 @@ export function createHandlers(s: Services): Handlers {
       return run
     },
     'lineage.stepStats': ({ from, to }) => stepStats(s.db, from, to),
-    'lineage.stats': ({ from, to }) => ({ steps: stepStats(s.db, from, to), topErrors: topErrors(s.db, from, to), strategies: strategyStats(s.db, from, to), models: modelStats(s.db, from, to) }),
+    'lineage.stats': ({ from, to }) => ({
+      steps: stepStats(s.db, from, to),
+      topErrors: topErrors(s.db, from, to),
+      strategies: strategyStats(s.db, from, to),
+      models: modelStats(s.db, from, to),
+    }),
     'lineage.replayStep': (req) => s.replayer.replay(req),
     'signals.list': (f) => listSignals(s.db, f),
     'watchlist.list': () => s.market.watchlist(),
@@ -114,5 +120,15 @@ export function createHandlers(s: Services): Handlers {
 }
 
 function scheduleView(r: ScheduleRow, name: string, active: boolean): ScheduleView {
-  return { strategyId: r.strategyId, name, active, paused: r.paused, cron: r.cron, tz: r.tz, missedPolicy: r.missedPolicy as ScheduleView['missedPolicy'], nextRunAt: r.nextRunAt, lastSeenAt: r.lastSeenAt }
+  return {
+    strategyId: r.strategyId,
+    name,
+    active,
+    paused: r.paused,
+    cron: r.cron,
+    tz: r.tz,
+    missedPolicy: r.missedPolicy as ScheduleView['missedPolicy'],
+    nextRunAt: r.nextRunAt,
+    lastSeenAt: r.lastSeenAt,
+  }
 }

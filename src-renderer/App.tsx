@@ -44,7 +44,13 @@ export function App() {
         <div className="brand">IBKR Workstation</div>
         <nav>
           {PAGES.map((p) => (
-            <a key={p.id} href={`#/${p.id}`} className={p.id === page.id ? 'active' : ''} data-testid={`nav-${p.id}`} title={`Alt+${p.key}`}>
+            <a
+              key={p.id}
+              href={`#/${p.id}`}
+              className={p.id === page.id ? 'active' : ''}
+              data-testid={`nav-${p.id}`}
+              title={`Alt+${p.key}`}
+            >
               {p.title}
             </a>
           ))}

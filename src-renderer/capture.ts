@@ -11,16 +11,22 @@ declare global {
 }
 
 const host = document.getElementById('chart')!
-const frames = (n: number) => new Promise<void>((ok) => {
-  const step = (left: number) => (left === 0 ? ok() : requestAnimationFrame(() => step(left - 1)))
-  step(n)
-})
+const frames = (n: number) =>
+  new Promise<void>((ok) => {
+    const step = (left: number) => (left === 0 ? ok() : requestAnimationFrame(() => step(left - 1)))
+    step(n)
+  })
 
 window.captureChart = async (spec) => {
   host.replaceChildren()
   host.style.width = `${spec.width}px`
   host.style.height = `${spec.height}px`
-  const chart = new PriceChart(host, { theme: 'light', size: { width: spec.width, height: spec.height }, watermark: spec.title, volumePane: true })
+  const chart = new PriceChart(host, {
+    theme: 'light',
+    size: { width: spec.width, height: spec.height },
+    watermark: spec.title,
+    volumePane: true,
+  })
   try {
     chart.setData(spec.bars, spec.indicators)
     chart.setLevels(spec.levels)

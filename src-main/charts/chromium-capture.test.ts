@@ -15,7 +15,10 @@ import { startChromiumCapture } from './chromium-capture'
 const CHROMIUM = process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium'
 let capture: ChartCapture
 beforeAll(async () => {
-  capture = await startChromiumCapture({ executablePath: CHROMIUM, rendererDir: resolve(__dirname, '../../out/renderer') })
+  capture = await startChromiumCapture({
+    executablePath: CHROMIUM,
+    rendererDir: resolve(__dirname, '../../out/renderer'),
+  })
 }, 30_000)
 afterAll(() => capture?.close())
 
@@ -27,7 +30,14 @@ const specs = IndicatorSpecs.parse([
   { id: 'macd', type: 'macd' },
   { id: 'rsi', type: 'rsi' },
 ])
-const spec = { title: 'AAPL · 1D · 2026-11-20', width: 1024, height: 640, bars, indicators: computeIndicators(bars, specs), levels: { entry: 101, stop: 96, targets: [110, 115] } }
+const spec = {
+  title: 'AAPL · 1D · 2026-11-20',
+  width: 1024,
+  height: 640,
+  bars,
+  indicators: computeIndicators(bars, specs),
+  levels: { entry: 101, stop: 96, targets: [110, 115] },
+}
 
 describe('chart capture in Chromium', () => {
   it('draws a 1024×640 PNG from exactly the given bars, identical every time', async () => {
@@ -35,13 +45,21 @@ describe('chart capture in Chromium', () => {
     expect(pngSize(a)).toEqual({ width: 1024, height: 640 })
     const b = await capture.capture(spec)
     expect(b.equals(a)).toBe(true)
-    const other = await capture.capture({ ...spec, bars: bars.slice(0, 250), indicators: computeIndicators(bars.slice(0, 250), specs) })
+    const other = await capture.capture({
+      ...spec,
+      bars: bars.slice(0, 250),
+      indicators: computeIndicators(bars.slice(0, 250), specs),
+    })
     expect(other.equals(a)).toBe(false)
   })
 
   it('stores images content-addressed: the same pixels share one file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-artifacts-'))
-    const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+    const store = await openStore({
+      file: join(dir, 'db.sqlite'),
+      migrationsDir: resolve(__dirname, '../../migrations'),
+      backupDir: join(dir, 'b'),
+    })
     const png = await capture.capture(spec)
     const first = putArtifact(store.db, dir, png, 'chart', 'image/png', 1)
     const again = putArtifact(store.db, dir, await capture.capture(spec), 'chart', 'image/png', 2)

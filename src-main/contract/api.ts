@@ -44,7 +44,11 @@ export const api = {
   'gateway.openLogin': { input: Empty, output: z.object({ opened: z.boolean(), url: z.string().nullable() }) },
   'gateway.certificate': { input: Empty, output: GatewayCertificate },
   'gateway.trustCertificate': {
-    input: z.object({ fingerprint: z.string().regex(/^sha256\/[A-Za-z0-9+/=]{43,44}$/, 'A fingerprint looks like sha256/<base64>') }).strict(),
+    input: z
+      .object({
+        fingerprint: z.string().regex(/^sha256\/[A-Za-z0-9+/=]{43,44}$/, 'A fingerprint looks like sha256/<base64>'),
+      })
+      .strict(),
     output: GatewayStatus,
   },
   'accounts.list': { input: Empty, output: z.array(AccountInfo) },
@@ -55,8 +59,16 @@ export const api = {
   },
   'instruments.details': { input: z.object({ conid: Conid }).strict(), output: InstrumentDetails },
   'marketData.history': {
-    input: z.object({ conid: Conid, bar: BarSize, period: HistoryPeriod, outsideRth: z.boolean().default(false) }).strict(),
-    output: z.object({ conid: Conid, bar: BarSize, period: z.string(), bars: z.array(Bar), fetchedAt: z.number().int() }),
+    input: z
+      .object({ conid: Conid, bar: BarSize, period: HistoryPeriod, outsideRth: z.boolean().default(false) })
+      .strict(),
+    output: z.object({
+      conid: Conid,
+      bar: BarSize,
+      period: z.string(),
+      bars: z.array(Bar),
+      fetchedAt: z.number().int(),
+    }),
   },
   'marketData.watch': {
     input: z.object({ conids: z.array(Conid).max(50) }).strict(),
@@ -70,16 +82,33 @@ export const api = {
   'strategies.list': { input: Empty, output: z.array(Strategy) },
   'strategies.get': { input: z.object({ id: z.string().min(1).max(64) }).strict(), output: Strategy },
   'strategies.create': { input: StrategyInput, output: Strategy },
-  'strategies.update': { input: z.object({ id: z.string().min(1).max(64), strategy: StrategyInput }).strict(), output: Strategy },
-  'strategies.setActive': { input: z.object({ id: z.string().min(1).max(64), active: z.boolean() }).strict(), output: Strategy },
+  'strategies.update': {
+    input: z.object({ id: z.string().min(1).max(64), strategy: StrategyInput }).strict(),
+    output: Strategy,
+  },
+  'strategies.setActive': {
+    input: z.object({ id: z.string().min(1).max(64), active: z.boolean() }).strict(),
+    output: Strategy,
+  },
   'strategies.previewSchedule': {
     input: z.object({ cron: z.string().max(100), tz: z.string().max(64) }).strict(),
     output: z.object({ ok: z.boolean(), problems: z.array(z.string()), next: z.array(z.number().int()) }),
   },
-  'runs.start': { input: z.object({ strategyId: z.string().min(1).max(64) }).strict(), output: z.object({ runId: z.string() }) },
+  'runs.start': {
+    input: z.object({ strategyId: z.string().min(1).max(64) }).strict(),
+    output: z.object({ runId: z.string() }),
+  },
   'schedules.list': { input: Empty, output: z.array(ScheduleView) },
-  'schedules.setPaused': { input: z.object({ strategyId: z.string().min(1).max(64), paused: z.boolean() }).strict(), output: ScheduleView },
-  'schedules.fires': { input: z.object({ strategyId: z.string().max(64).optional(), limit: z.number().int().min(1).max(500).default(50) }).strict(), output: z.array(FireView) },
+  'schedules.setPaused': {
+    input: z.object({ strategyId: z.string().min(1).max(64), paused: z.boolean() }).strict(),
+    output: ScheduleView,
+  },
+  'schedules.fires': {
+    input: z
+      .object({ strategyId: z.string().max(64).optional(), limit: z.number().int().min(1).max(500).default(50) })
+      .strict(),
+    output: z.array(FireView),
+  },
   'runs.list': {
     input: z
       .object({
@@ -93,23 +122,41 @@ export const api = {
       .strict(),
     output: z.array(RunSummary),
   },
-  'lineage.getRun': { input: z.object({ runId: z.string().min(1).max(64) }).strict(), output: RunSummary.extend({ steps: z.array(RunStep) }) },
+  'lineage.getRun': {
+    input: z.object({ runId: z.string().min(1).max(64) }).strict(),
+    output: RunSummary.extend({ steps: z.array(RunStep) }),
+  },
   'lineage.stepStats': {
     input: z.object({ from: z.number().int(), to: z.number().int() }).strict(),
-    output: z.array(z.object({ step: z.string(), total: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })),
+    output: z.array(
+      z.object({
+        step: z.string(),
+        total: z.number().int(),
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+        p50Ms: z.number().nullable(),
+        p95Ms: z.number().nullable(),
+      }),
+    ),
   },
   'lineage.stats': { input: z.object({ from: z.number().int(), to: z.number().int() }).strict(), output: LineageStats },
   'lineage.replayStep': {
     input: z
       .object({
         runId: z.string().min(1).max(64),
-        step: z.enum(['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal'], { error: 'Replay one of compute_indicators, render_charts, llm_analysis or validate_signal' }),
+        step: z.enum(['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal'], {
+          error: 'Replay one of compute_indicators, render_charts, llm_analysis or validate_signal',
+        }),
         mode: z.enum(['cached', 'fresh']),
         model: LlmModel.nullable().optional(),
         promptVersionId: z.string().min(1).max(64).nullable().optional(),
       })
       .strict(),
-    output: z.object({ runId: z.string(), identical: z.boolean(), differences: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })) }),
+    output: z.object({
+      runId: z.string(),
+      identical: z.boolean(),
+      differences: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })),
+    }),
   },
   'signals.list': { input: SignalFilter, output: z.array(SignalSummary) },
   'watchlist.list': { input: Empty, output: z.array(WatchlistItem) },

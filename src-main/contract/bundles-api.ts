@@ -24,7 +24,9 @@ export const BundlePath = z
   .max(1024)
   .refine((p) => ABSOLUTE.test(p), { message: 'Use an absolute path to the bundle file' })
   .refine((p) => p.endsWith(BUNDLE_EXT), { message: `A bundle file name ends in ${BUNDLE_EXT}` })
-  .refine((p) => !p.includes('\0') && !p.split(/[\\/]/).includes('..'), { message: 'A bundle path may not contain ".." or NUL' })
+  .refine((p) => !p.includes('\0') && !p.split(/[\\/]/).includes('..'), {
+    message: 'A bundle path may not contain ".." or NUL',
+  })
 
 /** A file name stem for DATA_DIR/exports/<name>.wsbundle. */
 export const BundleName = z
@@ -111,7 +113,11 @@ export type ReviewLibraryInfo = z.infer<typeof ReviewLibraryInfo>
 export const RetentionPolicy = z
   .object({
     keepRunsDays: z.number().int().min(7, 'Keep runs at least 7 days').max(3650, 'Keep runs at most 3650 days'),
-    keepArtifactsDays: z.number().int().min(1, 'Keep unreferenced artifacts at least 1 day').max(3650, 'Keep unreferenced artifacts at most 3650 days'),
+    keepArtifactsDays: z
+      .number()
+      .int()
+      .min(1, 'Keep unreferenced artifacts at least 1 day')
+      .max(3650, 'Keep unreferenced artifacts at most 3650 days'),
   })
   .strict()
 export type RetentionPolicy = z.infer<typeof RetentionPolicy>
@@ -149,7 +155,14 @@ const RunPage = {
   before: z.number().int().optional(),
   limit: z.number().int().min(1).max(500).default(100),
 }
-const StepStatsRow = z.object({ step: z.string(), total: Count, succeeded: Count, failed: Count, p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })
+const StepStatsRow = z.object({
+  step: z.string(),
+  total: Count,
+  succeeded: Count,
+  failed: Count,
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+})
 
 export const bundleMethods = {
   'lineage.export': {
@@ -163,8 +176,14 @@ export const bundleMethods = {
   'review.list': { input: Empty, output: z.array(ReviewLibraryInfo) },
   'review.remove': { input: z.object({ id: ReviewId }).strict(), output: z.array(ReviewLibraryInfo) },
   'review.listRuns': { input: z.object({ id: ReviewId, ...RunPage }).strict(), output: z.array(RunSummary) },
-  'review.getRun': { input: z.object({ id: ReviewId, runId: RunId }).strict(), output: RunSummary.extend({ steps: z.array(RunStep) }) },
-  'review.stepStats': { input: z.object({ id: ReviewId, from: z.number().int(), to: z.number().int() }).strict(), output: z.array(StepStatsRow) },
+  'review.getRun': {
+    input: z.object({ id: ReviewId, runId: RunId }).strict(),
+    output: RunSummary.extend({ steps: z.array(RunStep) }),
+  },
+  'review.stepStats': {
+    input: z.object({ id: ReviewId, from: z.number().int(), to: z.number().int() }).strict(),
+    output: z.array(StepStatsRow),
+  },
   'review.getArtifact': {
     input: z.object({ id: ReviewId, sha256: Sha256 }).strict(),
     output: z.object({ sha256: Sha256, mime: z.string(), base64: z.string() }),

@@ -82,7 +82,16 @@ describe('contract', () => {
       'retention.set',
       'retention.run',
     ])
-    expect(EVENT_NAMES).toEqual(['gateway.status', 'db.changed', 'alerts.raised', 'market.tick', 'lineage.stepRecorded', 'lineage.runUpdated', 'orders.changed', 'portfolio.changed'])
+    expect(EVENT_NAMES).toEqual([
+      'gateway.status',
+      'db.changed',
+      'alerts.raised',
+      'market.tick',
+      'lineage.stepRecorded',
+      'lineage.runUpdated',
+      'orders.changed',
+      'portfolio.changed',
+    ])
   })
 
   it('names every method domain.verb', () => {

@@ -14,25 +14,55 @@ function numParam(what: string, def: number, min: number, max: number) {
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'An indicator id is 1-40 letters, digits, _ or -')
 const spec = <T extends string, P extends z.ZodRawShape>(type: T, params: P) =>
-  z.object({ id: Id, type: z.literal(type), params: z.object(params).strict().prefault({} as never) }).strict()
+  z
+    .object({
+      id: Id,
+      type: z.literal(type),
+      params: z
+        .object(params)
+        .strict()
+        .prefault({} as never),
+    })
+    .strict()
 
 export const VwapAnchor = z.enum(['session', 'week', 'month', 'year'])
 
-export const IndicatorSpec = z.discriminatedUnion('type', [
-  spec('sma', { period: intParam('SMA period', 20, 2, 500) }),
-  spec('ema', { period: intParam('EMA period', 20, 2, 500) }),
-  spec('wma', { period: intParam('WMA period', 20, 2, 500) }),
-  spec('bb', { period: intParam('Bollinger period', 20, 2, 500), stdDev: numParam('Bollinger width (standard deviations)', 2, 0.5, 5) }),
-  spec('supertrend', { atrPeriod: intParam('SuperTrend ATR period', 10, 2, 200), multiplier: numParam('SuperTrend multiplier', 3, 0.5, 10) }),
-  spec('macd', { fast: intParam('MACD fast period', 12, 2, 200), slow: intParam('MACD slow period', 26, 3, 400), signal: intParam('MACD signal period', 9, 2, 200) }),
-  spec('rsi', { period: intParam('RSI period', 14, 2, 500) }),
-  spec('atr', { period: intParam('ATR period', 14, 2, 500) }),
-  spec('obv', {}),
-  spec('stoch', { kPeriod: intParam('Stochastic %K period', 14, 2, 200), kSlowing: intParam('Stochastic %K slowing', 3, 1, 50), dPeriod: intParam('Stochastic %D period', 3, 1, 50) }),
-  spec('adx', { period: intParam('ADX period', 14, 2, 200) }),
-  spec('cci', { period: intParam('CCI period', 20, 2, 500) }),
-  spec('vwap', { anchor: VwapAnchor.default('session') }),
-], { error: 'Unknown indicator type; use one of sma, ema, wma, bb, supertrend, macd, rsi, atr, obv, stoch, adx, cci, vwap' })
+export const IndicatorSpec = z.discriminatedUnion(
+  'type',
+  [
+    spec('sma', { period: intParam('SMA period', 20, 2, 500) }),
+    spec('ema', { period: intParam('EMA period', 20, 2, 500) }),
+    spec('wma', { period: intParam('WMA period', 20, 2, 500) }),
+    spec('bb', {
+      period: intParam('Bollinger period', 20, 2, 500),
+      stdDev: numParam('Bollinger width (standard deviations)', 2, 0.5, 5),
+    }),
+    spec('supertrend', {
+      atrPeriod: intParam('SuperTrend ATR period', 10, 2, 200),
+      multiplier: numParam('SuperTrend multiplier', 3, 0.5, 10),
+    }),
+    spec('macd', {
+      fast: intParam('MACD fast period', 12, 2, 200),
+      slow: intParam('MACD slow period', 26, 3, 400),
+      signal: intParam('MACD signal period', 9, 2, 200),
+    }),
+    spec('rsi', { period: intParam('RSI period', 14, 2, 500) }),
+    spec('atr', { period: intParam('ATR period', 14, 2, 500) }),
+    spec('obv', {}),
+    spec('stoch', {
+      kPeriod: intParam('Stochastic %K period', 14, 2, 200),
+      kSlowing: intParam('Stochastic %K slowing', 3, 1, 50),
+      dPeriod: intParam('Stochastic %D period', 3, 1, 50),
+    }),
+    spec('adx', { period: intParam('ADX period', 14, 2, 200) }),
+    spec('cci', { period: intParam('CCI period', 20, 2, 500) }),
+    spec('vwap', { anchor: VwapAnchor.default('session') }),
+  ],
+  {
+    error:
+      'Unknown indicator type; use one of sma, ema, wma, bb, supertrend, macd, rsi, atr, obv, stoch, adx, cci, vwap',
+  },
+)
 export type IndicatorSpec = z.output<typeof IndicatorSpec>
 export type IndicatorSpecInput = z.input<typeof IndicatorSpec>
 export type IndicatorType = IndicatorSpec['type']
@@ -44,10 +74,15 @@ export const IndicatorSpecs = z
   .superRefine((specs, ctx) => {
     const seen = new Set<string>()
     specs.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `Indicator id "${s.id}" is used twice` })
+      if (seen.has(s.id))
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `Indicator id "${s.id}" is used twice` })
       seen.add(s.id)
       if (s.type === 'macd' && s.params.fast >= s.params.slow) {
-        ctx.addIssue({ code: 'custom', path: [i, 'params', 'fast'], message: 'MACD fast period must be below the slow period' })
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'params', 'fast'],
+          message: 'MACD fast period must be below the slow period',
+        })
       }
     })
   })

@@ -20,11 +20,17 @@ describe('ManualOrder stop loss and take profit', () => {
     expect(r).toEqual({ ...buy, tif: 'DAY', outsideRth: false })
     expect('stopLoss' in r || 'takeProfit' in r).toBe(false)
     expect(ManualOrder.parse({ ...buy, orderType: 'STP' }).orderType).toBe('STP')
-    expect(ManualOrder.parse({ ...buy, stopLoss: null, takeProfit: null })).toMatchObject({ stopLoss: null, takeProfit: null })
+    expect(ManualOrder.parse({ ...buy, stopLoss: null, takeProfit: null })).toMatchObject({
+      stopLoss: null,
+      takeProfit: null,
+    })
   })
 
   it('accepts a BUY with the stop below and the target above the limit, each on its own or both', () => {
-    expect(ManualOrder.parse({ ...buy, stopLoss: 95, takeProfit: 110 })).toMatchObject({ stopLoss: 95, takeProfit: 110 })
+    expect(ManualOrder.parse({ ...buy, stopLoss: 95, takeProfit: 110 })).toMatchObject({
+      stopLoss: 95,
+      takeProfit: 110,
+    })
     expect(ManualOrder.safeParse({ ...buy, stopLoss: 99.99 }).success).toBe(true)
     expect(ManualOrder.safeParse({ ...buy, takeProfit: 100.01, stopLoss: null }).success).toBe(true)
   })
@@ -34,9 +40,15 @@ describe('ManualOrder stop loss and take profit', () => {
   })
 
   it('rejects a BUY stop at or above the limit and a BUY target at or below it, saying what to fix', () => {
-    expect(issues({ ...buy, stopLoss: 101 })).toEqual({ stopLoss: 'For a BUY the stop loss must be below the limit price 100 (it is 101)' })
-    expect(issues({ ...buy, stopLoss: 100 })).toEqual({ stopLoss: 'For a BUY the stop loss must be below the limit price 100 (it is 100)' })
-    expect(issues({ ...buy, stopLoss: 95, takeProfit: 99 })).toEqual({ takeProfit: 'For a BUY the take profit must be above the limit price 100 (it is 99)' })
+    expect(issues({ ...buy, stopLoss: 101 })).toEqual({
+      stopLoss: 'For a BUY the stop loss must be below the limit price 100 (it is 101)',
+    })
+    expect(issues({ ...buy, stopLoss: 100 })).toEqual({
+      stopLoss: 'For a BUY the stop loss must be below the limit price 100 (it is 100)',
+    })
+    expect(issues({ ...buy, stopLoss: 95, takeProfit: 99 })).toEqual({
+      takeProfit: 'For a BUY the take profit must be above the limit price 100 (it is 99)',
+    })
     expect(Object.keys(issues({ ...buy, stopLoss: 120, takeProfit: 80 }))).toEqual(['stopLoss', 'takeProfit'])
   })
 
@@ -48,8 +60,12 @@ describe('ManualOrder stop loss and take profit', () => {
   })
 
   it('allows them only on a limit order', () => {
-    expect(issues({ ...buy, orderType: 'STP', stopLoss: 95 })).toEqual({ stopLoss: 'A stop loss or take profit can only be attached to a limit (LMT) order' })
-    expect(issues({ ...buy, orderType: 'STP', takeProfit: 110 })).toEqual({ takeProfit: 'A stop loss or take profit can only be attached to a limit (LMT) order' })
+    expect(issues({ ...buy, orderType: 'STP', stopLoss: 95 })).toEqual({
+      stopLoss: 'A stop loss or take profit can only be attached to a limit (LMT) order',
+    })
+    expect(issues({ ...buy, orderType: 'STP', takeProfit: 110 })).toEqual({
+      takeProfit: 'A stop loss or take profit can only be attached to a limit (LMT) order',
+    })
   })
 
   it('needs positive, finite prices and still refuses unknown keys', () => {
@@ -61,7 +77,9 @@ describe('ManualOrder stop loss and take profit', () => {
   })
 
   it('bracketProblems (the ticket’s inline check) reports only the above-zero rule without a limit price', () => {
-    expect(bracketProblems({ side: 'BUY', orderType: 'LMT', price: Number.NaN, stopLoss: 120, takeProfit: 0 })).toEqual([{ field: 'takeProfit', message: 'The take profit must be above zero' }])
+    expect(bracketProblems({ side: 'BUY', orderType: 'LMT', price: Number.NaN, stopLoss: 120, takeProfit: 0 })).toEqual(
+      [{ field: 'takeProfit', message: 'The take profit must be above zero' }],
+    )
     expect(bracketProblems({ side: 'BUY', orderType: 'LMT', price: 100 })).toEqual([])
   })
 })

@@ -134,7 +134,9 @@ export type Alert = z.infer<typeof Alert>
 function isHttpUrl(v: string): boolean {
   try {
     const u = new URL(v)
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '' && u.username === '' && u.password === ''
+    return (
+      (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '' && u.username === '' && u.password === ''
+    )
   } catch {
     return false
   }
@@ -201,7 +203,11 @@ export const PriceLevels = z.object({
 export type PriceLevels = z.infer<typeof PriceLevels>
 
 const CONID_MESSAGE = 'Pick an instrument: a contract id (conid) is a positive whole number'
-export const Conid = z.number({ error: CONID_MESSAGE }).int(CONID_MESSAGE).positive(CONID_MESSAGE).max(2 ** 31 - 1, CONID_MESSAGE)
+export const Conid = z
+  .number({ error: CONID_MESSAGE })
+  .int(CONID_MESSAGE)
+  .positive(CONID_MESSAGE)
+  .max(2 ** 31 - 1, CONID_MESSAGE)
 
 export const AccountInfo = z.object({
   id: z.string(),
@@ -239,7 +245,23 @@ export const InstrumentDetails = Instrument.extend({
 export type InstrumentDetails = z.infer<typeof InstrumentDetails>
 
 /** IBKR's history bar sizes (IBKR.md §3.3; `1m` is one month). */
-export const BarSize = z.enum(['1min', '2min', '3min', '5min', '10min', '15min', '30min', '1h', '2h', '3h', '4h', '8h', '1d', '1w', '1m'])
+export const BarSize = z.enum([
+  '1min',
+  '2min',
+  '3min',
+  '5min',
+  '10min',
+  '15min',
+  '30min',
+  '1h',
+  '2h',
+  '3h',
+  '4h',
+  '8h',
+  '1d',
+  '1w',
+  '1m',
+])
 export type BarSize = z.infer<typeof BarSize>
 
 const PERIOD_LIMITS: Record<string, number> = { min: 30, h: 8, d: 1000, w: 792, m: 182, y: 15 }
@@ -249,7 +271,10 @@ export const HistoryPeriod = z.string().refine(
     const m = /^([1-9]\d{0,3})(min|h|d|w|m|y)$/.exec(p)
     return m !== null && Number(m[1]) <= PERIOD_LIMITS[m[2]!]!
   },
-  { message: 'Period is a count and a unit within IBKR limits: 1-30min, 1-8h, 1-1000d, 1-792w, 1-182m (months) or 1-15y' },
+  {
+    message:
+      'Period is a count and a unit within IBKR limits: 1-30min, 1-8h, 1-1000d, 1-792w, 1-182m (months) or 1-15y',
+  },
 )
 
 export const Quote = z.object({
@@ -298,7 +323,11 @@ export const StepId = z.enum([
 ])
 export type StepId = z.infer<typeof StepId>
 
-export const StepError = z.object({ message: z.string(), stack: z.string().nullable(), partialOutput: z.unknown().optional() })
+export const StepError = z.object({
+  message: z.string(),
+  stack: z.string().nullable(),
+  partialOutput: z.unknown().optional(),
+})
 
 export const RunStep = z.object({
   step: StepId,

@@ -56,7 +56,16 @@ export const BrokerFigures = z.object({
   unrealizedPnl: Money.nullable(),
   realizedPnl: Money.nullable(),
   dailyPnl: Money.nullable(),
-  positions: z.array(z.object({ conid: Conid, symbol: z.string().nullable(), qty: z.number(), avgCost: z.number().nullable(), marketPrice: z.number().nullable(), unrealizedPnl: z.number().nullable() })),
+  positions: z.array(
+    z.object({
+      conid: Conid,
+      symbol: z.string().nullable(),
+      qty: z.number(),
+      avgCost: z.number().nullable(),
+      marketPrice: z.number().nullable(),
+      unrealizedPnl: z.number().nullable(),
+    }),
+  ),
 })
 export type BrokerFigures = z.infer<typeof BrokerFigures>
 

@@ -12,7 +12,13 @@ export const PromptScope = z.enum(['global', 'strategy'])
 export type PromptScope = z.infer<typeof PromptScope>
 
 const Id = z.string().min(1).max(64)
-const TemplateText = (what: string) => z.string().max(MAX_PROMPT_CHARS, `The ${what} may have at most ${MAX_PROMPT_CHARS.toLocaleString('en-US')} characters; shorten it`)
+const TemplateText = (what: string) =>
+  z
+    .string()
+    .max(
+      MAX_PROMPT_CHARS,
+      `The ${what} may have at most ${MAX_PROMPT_CHARS.toLocaleString('en-US')} characters; shorten it`,
+    )
 const Note = z.string().trim().max(300, 'Keep the note under 300 characters').default('')
 
 export const PromptVersion = z.object({
@@ -67,7 +73,12 @@ export const NewTemplate = z
     path: ['strategyId'],
   })
 
-export const PromptVariable = z.object({ path: z.string(), type: z.string(), description: z.string(), hasChildren: z.boolean() })
+export const PromptVariable = z.object({
+  path: z.string(),
+  type: z.string(),
+  description: z.string(),
+  hasChildren: z.boolean(),
+})
 export type PromptVariable = z.infer<typeof PromptVariable>
 
 const Texts = { system: TemplateText('system prompt'), body: TemplateText('template body') }
@@ -111,7 +122,12 @@ export const promptMethods = {
         context: PromptContext.optional(),
       })
       .strict(),
-    output: z.object({ system: z.string().nullable(), body: z.string().nullable(), problems: z.array(TemplateProblem), chars: z.number().int() }),
+    output: z.object({
+      system: z.string().nullable(),
+      body: z.string().nullable(),
+      problems: z.array(TemplateProblem),
+      chars: z.number().int(),
+    }),
   },
   'prompts.setDefault': { input: z.object({ templateId: Id }).strict(), output: PromptTemplate },
   'prompts.archive': { input: z.object({ templateId: Id }).strict(), output: PromptTemplate },
@@ -160,7 +176,10 @@ function typeName(t: z.ZodType): string {
   const { node, nullable } = unwrapSchema(t)
   const def = defOf(node)
   let name: string
-  if (def.type === 'enum') name = Object.values(def.entries ?? {}).map((v) => JSON.stringify(v)).join(' | ')
+  if (def.type === 'enum')
+    name = Object.values(def.entries ?? {})
+      .map((v) => JSON.stringify(v))
+      .join(' | ')
   else if (def.type === 'literal') name = (def.values ?? []).map((v) => JSON.stringify(v)).join(' | ')
   else if (def.type === 'array') name = `array of ${typeName(def.element!)}`
   else if (def.type === 'record') name = `map of ${typeName(def.valueType!)}`
@@ -177,7 +196,10 @@ export function promptVariables(schema: z.ZodType = PromptContext): PromptVariab
     const def = defOf(node)
     const own = description ?? ''
     if (path) {
-      const hasChildren = def.type === 'object' || (def.type === 'array' && defOf(unwrapSchema(def.element!).node).type === 'object') || def.type === 'record'
+      const hasChildren =
+        def.type === 'object' ||
+        (def.type === 'array' && defOf(unwrapSchema(def.element!).node).type === 'object') ||
+        def.type === 'record'
       out.push({ path, type: typeName(t), description: own || (inherited ? `Part of: ${inherited}` : ''), hasChildren })
     }
     const context = own || inherited

@@ -16,7 +16,14 @@ export const PromptContext = z.object({
   as_of: z.string().describe('Date of the last completed daily bar, YYYY-MM-DD'),
   timeframe: z.enum(['1D', '1W', '1D+1W']).describe('What the charts show'),
   price: z
-    .object({ last_close: z.number().describe('Last daily close'), day_low: n('Low of the last bar'), day_high: n('High of the last bar'), range20_low: n('Lowest low of 20 bars'), range20_high: n('Highest high of 20 bars'), change_pct: n('Last daily change, percent') })
+    .object({
+      last_close: z.number().describe('Last daily close'),
+      day_low: n('Low of the last bar'),
+      day_high: n('High of the last bar'),
+      range20_low: n('Lowest low of 20 bars'),
+      range20_high: n('Highest high of 20 bars'),
+      change_pct: n('Last daily change, percent'),
+    })
     .describe('Price facts'),
   trend: z.string().describe('Computed trend label from the indicator votes'),
   d: z
@@ -43,17 +50,67 @@ export const PromptContext = z.object({
       volume_avg20: n('20-day average volume'),
     })
     .describe('Daily indicators on the last bar'),
-  w: z.object({ sma10: n('Weekly SMA 10'), sma20: n('Weekly SMA 20'), sma50: n('Weekly SMA 50'), rsi: n('Weekly RSI 14'), macd_hist: n('Weekly MACD histogram'), atr: n('Weekly ATR 14'), adx: n('Weekly ADX 14'), supertrend_dir: n('Weekly SuperTrend direction') }).describe('Weekly indicators'),
-  levels: z.object({ support: z.array(z.number()).describe('Support levels, nearest first'), resistance: z.array(z.number()).describe('Resistance levels, nearest first') }).describe('Computed swing levels'),
+  w: z
+    .object({
+      sma10: n('Weekly SMA 10'),
+      sma20: n('Weekly SMA 20'),
+      sma50: n('Weekly SMA 50'),
+      rsi: n('Weekly RSI 14'),
+      macd_hist: n('Weekly MACD histogram'),
+      atr: n('Weekly ATR 14'),
+      adx: n('Weekly ADX 14'),
+      supertrend_dir: n('Weekly SuperTrend direction'),
+    })
+    .describe('Weekly indicators'),
+  levels: z
+    .object({
+      support: z.array(z.number()).describe('Support levels, nearest first'),
+      resistance: z.array(z.number()).describe('Resistance levels, nearest first'),
+    })
+    .describe('Computed swing levels'),
   confirmation: z
-    .object({ supertrend: z.string(), price_vs_sma20: z.string(), macd: z.string(), rsi: z.string(), bull_count: z.number(), bear_count: z.number(), direction: z.string() })
+    .object({
+      supertrend: z.string(),
+      price_vs_sma20: z.string(),
+      macd: z.string(),
+      rsi: z.string(),
+      bull_count: z.number(),
+      bear_count: z.number(),
+      direction: z.string(),
+    })
     .describe('The 3-of-4 indicator votes'),
-  position: z.object({ side: z.enum(['flat', 'long', 'short']), qty: z.number(), avg_price: z.number().nullable(), upl_pct: z.number().nullable(), stop: z.number().nullable() }).describe('Current position in this instrument'),
+  position: z
+    .object({
+      side: z.enum(['flat', 'long', 'short']),
+      qty: z.number(),
+      avg_price: z.number().nullable(),
+      upl_pct: z.number().nullable(),
+      stop: z.number().nullable(),
+    })
+    .describe('Current position in this instrument'),
   risk: z
-    .object({ max_risk_pct: z.number(), min_r: z.number(), max_stop_atr: z.number(), min_confidence: z.number(), allow_short: z.boolean(), allow_pyramiding: z.boolean() })
+    .object({
+      max_risk_pct: z.number(),
+      min_r: z.number(),
+      max_stop_atr: z.number(),
+      min_confidence: z.number(),
+      allow_short: z.boolean(),
+      allow_pyramiding: z.boolean(),
+    })
     .describe('The strategy’s risk limits (the model never sizes)'),
-  strategy: z.object({ name: z.string(), parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }).describe('The strategy'),
-  previous_analyses: z.array(z.object({ date: z.string(), action: z.string(), r_multiple: z.number().nullable(), outcome: z.string().nullable() })).describe('The last 5 signals and how they ended'),
+  strategy: z
+    .object({ name: z.string(), parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) })
+    .describe('The strategy'),
+  previous_analyses: z
+    .array(
+      z.object({
+        date: z.string(),
+        action: z.string(),
+        r_multiple: z.number().nullable(),
+        outcome: z.string().nullable(),
+      }),
+    )
+    .describe('The last 5 signals and how they ended'),
   charts: z.object({ n_daily: z.number(), n_weekly: z.number() }).describe('Bars shown on each chart image'),
   bars: z.array(bar).describe('The last 20 daily bars'),
   daily_analysis: z.string().nullable().describe('Daily chart analysis (consolidation prompts only)'),

@@ -62,10 +62,31 @@ export const FireView = z.object({
 export type FireView = z.infer<typeof FireView>
 
 export const LineageStats = z.object({
-  steps: z.array(z.object({ step: z.string(), total: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() })),
+  steps: z.array(
+    z.object({
+      step: z.string(),
+      total: z.number().int(),
+      succeeded: z.number().int(),
+      failed: z.number().int(),
+      p50Ms: z.number().nullable(),
+      p95Ms: z.number().nullable(),
+    }),
+  ),
   topErrors: z.array(z.object({ step: z.string(), message: z.string(), count: z.number().int() })),
   strategies: z.array(
-    z.object({ strategyId: z.string(), name: z.string(), runs: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), aborted: z.number().int(), p50Ms: z.number().nullable(), lastRunAt: z.number().int().nullable(), signals: z.number().int(), actionable: z.number().int(), reviews: z.number().int() }),
+    z.object({
+      strategyId: z.string(),
+      name: z.string(),
+      runs: z.number().int(),
+      succeeded: z.number().int(),
+      failed: z.number().int(),
+      aborted: z.number().int(),
+      p50Ms: z.number().nullable(),
+      lastRunAt: z.number().int().nullable(),
+      signals: z.number().int(),
+      actionable: z.number().int(),
+      reviews: z.number().int(),
+    }),
   ),
   models: z.array(
     z.object({

@@ -24,7 +24,16 @@ export const SignalDraft = z
     time_horizon_days: z.number().nullable(),
     invalidation: z.string(),
     key_levels: z.object({ support: z.array(z.number()).max(3), resistance: z.array(z.number()).max(3) }).strict(),
-    evidence: z.array(z.object({ source: z.enum(['daily_chart', 'weekly_chart', 'indicators', 'position']), observation: z.string() }).strict()).max(5),
+    evidence: z
+      .array(
+        z
+          .object({
+            source: z.enum(['daily_chart', 'weekly_chart', 'indicators', 'position']),
+            observation: z.string(),
+          })
+          .strict(),
+      )
+      .max(5),
     risks: z.array(z.string()).max(3),
     reasoning: z.string(),
   })
@@ -37,5 +46,9 @@ export type SignalStatus = z.infer<typeof SignalStatus>
 export const FinalAction = z.enum(['BUY', 'SELL', 'HOLD', 'EXIT', 'REVIEW'])
 export type FinalAction = z.infer<typeof FinalAction>
 
-export const Violation = z.object({ rule: z.string(), severity: z.enum(['review', 'downgrade', 'flag']), message: z.string() })
+export const Violation = z.object({
+  rule: z.string(),
+  severity: z.enum(['review', 'downgrade', 'flag']),
+  message: z.string(),
+})
 export type Violation = z.infer<typeof Violation>

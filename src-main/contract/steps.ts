@@ -43,7 +43,15 @@ export interface ComputeIndicatorsOutput {
   indicatorsSha256: string
   d: Record<string, number | null>
   w: Record<string, number | null> | null
-  confirmation: { supertrend: Vote; price_vs_sma20: Vote; macd: Vote; rsi: Vote; bull_count: number; bear_count: number; direction: 'bull' | 'bear' | 'mixed' }
+  confirmation: {
+    supertrend: Vote
+    price_vs_sma20: Vote
+    macd: Vote
+    rsi: Vote
+    bull_count: number
+    bear_count: number
+    direction: 'bull' | 'bear' | 'mixed'
+  }
   levels: { support: number[]; resistance: number[] }
   strategy: { id: string; label: string; values: Record<string, number | null> }[]
 }
@@ -71,7 +79,17 @@ export interface LlmAnalysisOutput {
   reviewReason: string | null
   detail: string | null
   usage: { promptTokens: number; completionTokens: number; costMicros: number; priced: boolean; latencyMs: number }
-  attempts: { purpose: string; mode: string; images: number; httpStatus: number | null; finishReason: string | null; promptTokens: number | null; completionTokens: number | null; latencyMs: number; error: string | null }[]
+  attempts: {
+    purpose: string
+    mode: string
+    images: number
+    httpStatus: number | null
+    finishReason: string | null
+    promptTokens: number | null
+    completionTokens: number | null
+    latencyMs: number
+    error: string | null
+  }[]
   capability: { structured: string; vision: boolean } | null
 }
 
@@ -112,10 +130,22 @@ export interface RiskCheckOutput {
   entry: number | null
   stop: number | null
   target: number | null
-  sizing: { qty: number; riskPerShare: number; riskAmount: number; notional: number; limitedBy: string; reason: string | null } | null
+  sizing: {
+    qty: number
+    riskPerShare: number
+    riskAmount: number
+    notional: number
+    limitedBy: string
+    reason: string | null
+  } | null
   checks: RiskCheckRow[]
   reason: string | null
-  account?: { netLiquidation: number | null; availableFunds: number | null; grossExposure: number; openPositions: number }
+  account?: {
+    netLiquidation: number | null
+    availableFunds: number | null
+    grossExposure: number
+    openPositions: number
+  }
 }
 
 export interface OrderIntentTicket {
@@ -166,7 +196,6 @@ export interface CompleteOutput {
   orders?: string[]
   usage?: LlmAnalysisOutput['usage']
 }
-
 
 /** One difference between an original step output and its replay. */
 export interface Difference {

@@ -5,7 +5,11 @@ import { ApprovalMode, Conid, LlmModel, StrategyMode } from './models'
 // A strategy as the user defines it (F6). Limits follow RELIABILITY.md §1.2: risk per trade at most
 // 5 %, long-only and no pyramiding unless switched on, live mode only with explicit arming later.
 
-const pct = (what: string, max: number) => z.number({ error: `${what} must be a number` }).gt(0, `${what} must be above 0`).max(max, `${what} must be at most ${max * 100} %`)
+const pct = (what: string, max: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .gt(0, `${what} must be above 0`)
+    .max(max, `${what} must be at most ${max * 100} %`)
 
 export const StrategyRisk = z
   .object({

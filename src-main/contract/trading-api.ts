@@ -9,7 +9,13 @@ const Id = z.string().min(1).max(64)
 const Price = z.number().finite().positive().max(1_000_000)
 const Reason = z.string().trim().max(300)
 
-export const OrderEventView = z.object({ at: z.number().int(), kind: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), payload: z.unknown() })
+export const OrderEventView = z.object({
+  at: z.number().int(),
+  kind: z.string(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  payload: z.unknown(),
+})
 
 export const OrderView = z.object({
   id: z.string(),
@@ -37,18 +43,27 @@ export const OrderView = z.object({
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   /** A question from the broker this order waits on (answer with orders.answerReply). */
-  question: z.object({ messages: z.array(z.string()), messageIds: z.array(z.string()), expiresAt: z.number().int() }).nullable(),
+  question: z
+    .object({ messages: z.array(z.string()), messageIds: z.array(z.string()), expiresAt: z.number().int() })
+    .nullable(),
 })
 export type OrderView = z.infer<typeof OrderView>
 
 /** The optional exits of a manual limit order: a protective stop and a profit target (each may be left out). */
-const ExitPrice = (what: string) => z.number().finite().positive(`The ${what} must be above zero`).max(1_000_000).nullish()
+const ExitPrice = (what: string) =>
+  z.number().finite().positive(`The ${what} must be above zero`).max(1_000_000).nullish()
 
 /**
  * What is wrong with a manual order's stop loss and take profit, one message per field (empty when
  * nothing is). Shared by the contract's refine and the ticket's inline messages so both say the same.
  */
-export function bracketProblems(o: { side: 'BUY' | 'SELL'; orderType: 'LMT' | 'STP'; price: number; stopLoss?: number | null; takeProfit?: number | null }): { field: 'stopLoss' | 'takeProfit'; message: string }[] {
+export function bracketProblems(o: {
+  side: 'BUY' | 'SELL'
+  orderType: 'LMT' | 'STP'
+  price: number
+  stopLoss?: number | null
+  takeProfit?: number | null
+}): { field: 'stopLoss' | 'takeProfit'; message: string }[] {
   const out: { field: 'stopLoss' | 'takeProfit'; message: string }[] = []
   const stop = o.stopLoss ?? null
   const target = o.takeProfit ?? null
@@ -63,7 +78,11 @@ export function bracketProblems(o: { side: 'BUY' | 'SELL'; orderType: 'LMT' | 'S
   const check = (field: 'stopLoss' | 'takeProfit', value: number | null, what: string, below: boolean) => {
     if (value === null) return
     if (!(value > 0)) out.push({ field, message: `The ${what} must be above zero` })
-    else if (below ? value >= o.price : value <= o.price) out.push({ field, message: `For a ${o.side} the ${what} must be ${below ? 'below' : 'above'} the limit price ${o.price} (it is ${value})` })
+    else if (below ? value >= o.price : value <= o.price)
+      out.push({
+        field,
+        message: `For a ${o.side} the ${what} must be ${below ? 'below' : 'above'} the limit price ${o.price} (it is ${value})`,
+      })
   }
   check('stopLoss', stop, 'stop loss', buy)
   check('takeProfit', target, 'take profit', !buy)
@@ -93,7 +112,13 @@ export const ManualOrder = z
   })
 export type ManualOrder = z.output<typeof ManualOrder>
 
-const Check = z.object({ rule: z.string(), passed: z.boolean(), value: z.string(), limit: z.string(), message: z.string() })
+const Check = z.object({
+  rule: z.string(),
+  passed: z.boolean(),
+  value: z.string(),
+  limit: z.string(),
+  message: z.string(),
+})
 export const GateView = z.object({ allowed: z.boolean(), reason: z.string().nullable(), checks: z.array(Check) })
 
 export const RiskView = z.object({
@@ -117,7 +142,18 @@ export const ApprovalView = z.object({
   strategyId: z.string(),
   account: z.string(),
   status: z.enum(['pending', 'approved', 'rejected', 'expired']),
-  summary: z.object({ symbol: z.string(), side: OrderSide, qty: z.number().int(), entry: z.number(), stop: z.number().nullable(), target: z.number().nullable(), rewardRisk: z.number().nullable(), chartSha256: z.string().nullable(), strategyName: z.string(), mode: z.enum(['paper', 'live']) }),
+  summary: z.object({
+    symbol: z.string(),
+    side: OrderSide,
+    qty: z.number().int(),
+    entry: z.number(),
+    stop: z.number().nullable(),
+    target: z.number().nullable(),
+    rewardRisk: z.number().nullable(),
+    chartSha256: z.string().nullable(),
+    strategyName: z.string(),
+    mode: z.enum(['paper', 'live']),
+  }),
   createdAt: z.number().int(),
   expiresAt: z.number().int(),
   decidedAt: z.number().int().nullable(),
@@ -128,24 +164,80 @@ export type ApprovalView = z.infer<typeof ApprovalView>
 
 export const tradingMethods = {
   'orders.list': {
-    input: z.object({ status: z.array(OrderStatus).max(20).optional(), runId: Id.optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    input: z
+      .object({
+        status: z.array(OrderStatus).max(20).optional(),
+        runId: Id.optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
     output: z.array(OrderView),
   },
   'orders.events': { input: z.object({ orderId: Id }).strict(), output: z.array(OrderEventView) },
   'orders.place': { input: ManualOrder, output: z.object({ gate: GateView, orders: z.array(OrderView) }) },
   'orders.preview': {
     input: ManualOrder,
-    output: z.object({ gate: GateView, whatIf: z.object({ amount: z.number().nullable(), commission: z.number().nullable(), total: z.number().nullable(), initialMarginChange: z.number().nullable(), maintenanceMarginChange: z.number().nullable(), warning: z.string().nullable(), error: z.string().nullable() }).nullable(), whatIfError: z.string().nullable() }),
+    output: z.object({
+      gate: GateView,
+      whatIf: z
+        .object({
+          amount: z.number().nullable(),
+          commission: z.number().nullable(),
+          total: z.number().nullable(),
+          initialMarginChange: z.number().nullable(),
+          maintenanceMarginChange: z.number().nullable(),
+          warning: z.string().nullable(),
+          error: z.string().nullable(),
+        })
+        .nullable(),
+      whatIfError: z.string().nullable(),
+    }),
   },
   'orders.cancel': { input: z.object({ orderId: Id }).strict(), output: OrderView },
-  'orders.modify': { input: z.object({ orderId: Id, price: Price.optional(), qty: z.number().int().min(1).max(100_000).optional() }).strict().refine((x) => x.price !== undefined || x.qty !== undefined, { message: 'Change the price or the quantity' }), output: OrderView },
-  'orders.answerReply': { input: z.object({ orderId: Id, confirm: z.boolean() }).strict(), output: z.object({ ok: z.boolean() }) },
-  'orders.reconcile': { input: z.object({}).strict(), output: z.object({ settled: z.number().int(), external: z.number().int(), drift: z.number().int(), executions: z.number().int() }).nullable() },
+  'orders.modify': {
+    input: z
+      .object({ orderId: Id, price: Price.optional(), qty: z.number().int().min(1).max(100_000).optional() })
+      .strict()
+      .refine((x) => x.price !== undefined || x.qty !== undefined, { message: 'Change the price or the quantity' }),
+    output: OrderView,
+  },
+  'orders.answerReply': {
+    input: z.object({ orderId: Id, confirm: z.boolean() }).strict(),
+    output: z.object({ ok: z.boolean() }),
+  },
+  'orders.reconcile': {
+    input: z.object({}).strict(),
+    output: z
+      .object({
+        settled: z.number().int(),
+        external: z.number().int(),
+        drift: z.number().int(),
+        executions: z.number().int(),
+      })
+      .nullable(),
+  },
   'risk.get': { input: z.object({}).strict(), output: RiskView.nullable() },
-  'risk.setKillSwitch': { input: z.object({ on: z.boolean(), reason: Reason.min(1, 'Say why') }).strict(), output: RiskView },
-  'risk.resetDailyLoss': { input: z.object({ reason: Reason.min(3, 'Say why (at least 3 characters)') }).strict(), output: RiskView },
+  'risk.setKillSwitch': {
+    input: z.object({ on: z.boolean(), reason: Reason.min(1, 'Say why') }).strict(),
+    output: RiskView,
+  },
+  'risk.resetDailyLoss': {
+    input: z.object({ reason: Reason.min(3, 'Say why (at least 3 characters)') }).strict(),
+    output: RiskView,
+  },
   'risk.armLive': { input: z.object({ confirmation: z.string().max(40) }).strict(), output: RiskView },
   'risk.disarmLive': { input: z.object({}).strict(), output: RiskView },
-  'approvals.list': { input: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(), output: z.array(ApprovalView) },
-  'approvals.decide': { input: z.object({ id: Id, approve: z.boolean(), reason: Reason.optional() }).strict(), output: z.object({ approval: ApprovalView, gate: GateView.nullable(), orders: z.array(OrderView) }) },
+  'approvals.list': {
+    input: z
+      .object({
+        status: z.enum(['pending', 'approved', 'rejected', 'expired']).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    output: z.array(ApprovalView),
+  },
+  'approvals.decide': {
+    input: z.object({ id: Id, approve: z.boolean(), reason: Reason.optional() }).strict(),
+    output: z.object({ approval: ApprovalView, gate: GateView.nullable(), orders: z.array(OrderView) }),
+  },
 } as const

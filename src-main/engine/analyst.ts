@@ -2,7 +2,15 @@ import type OpenAI from 'openai'
 import type { SignalDraft } from '../contract/signals'
 import type { StrategyInput } from '../contract/strategies'
 import { RULES_PROVIDER, rulesAnalyst, type RulesRequest } from '../domain/signals'
-import { callForSignal, createLlmClient, type Capability, type LlmAttempt, type LlmEndpoint, type ReviewReason, type SignalPrompt } from '../llm/openai-provider'
+import {
+  callForSignal,
+  createLlmClient,
+  type Capability,
+  type LlmAttempt,
+  type LlmEndpoint,
+  type ReviewReason,
+  type SignalPrompt,
+} from '../llm/openai-provider'
 import { costMicros } from '../llm/prices'
 
 // Which analyst a run asks (F10): the OpenAI-compatible provider when a key or an endpoint is
@@ -14,16 +22,26 @@ export interface AnalystConfig {
   model: string
 }
 
-export type AnalystChoice = { provider: 'rules'; model: string; label: string } | { provider: 'openai'; model: string; label: string; endpoint: LlmEndpoint }
+export type AnalystChoice =
+  | { provider: 'rules'; model: string; label: string }
+  | { provider: 'openai'; model: string; label: string; endpoint: LlmEndpoint }
 
 export function chooseAnalyst(strategy: Pick<StrategyInput, 'provider' | 'model'>, cfg: AnalystConfig): AnalystChoice {
   const configured = cfg.apiKey !== null || cfg.baseUrl !== null
   const wantsLlm = strategy.provider === 'openai' || (strategy.provider === 'auto' && configured)
   if (!wantsLlm) return { provider: 'rules', model: RULES_PROVIDER.model, label: RULES_PROVIDER.label }
-  if (!configured) throw new Error('This strategy asks an OpenAI-compatible model, but no API key or base URL is set. Set one in Settings (or OPENAI_API_KEY), or switch the strategy to the rules analyst.')
+  if (!configured)
+    throw new Error(
+      'This strategy asks an OpenAI-compatible model, but no API key or base URL is set. Set one in Settings (or OPENAI_API_KEY), or switch the strategy to the rules analyst.',
+    )
   const model = strategy.model ?? cfg.model
   const isOpenAI = cfg.baseUrl === null || /(^|\.)openai\.com$/.test(new URL(cfg.baseUrl).hostname)
-  return { provider: 'openai', model, label: isOpenAI ? `OpenAI ${model}` : `${new URL(cfg.baseUrl!).host} ${model}`, endpoint: { baseURL: cfg.baseUrl, apiKey: cfg.apiKey ?? 'not-needed', model, isOpenAI } }
+  return {
+    provider: 'openai',
+    model,
+    label: isOpenAI ? `OpenAI ${model}` : `${new URL(cfg.baseUrl!).host} ${model}`,
+    endpoint: { baseURL: cfg.baseUrl, apiKey: cfg.apiKey ?? 'not-needed', model, isOpenAI },
+  }
 }
 
 export interface UsageEntry {
@@ -34,7 +52,14 @@ export interface UsageEntry {
   priced: boolean
   latencyMs: number
   ok: boolean
-  detail: { mode: string; images: number; finishReason: string | null; httpStatus: number | null; error: string | null; tokensReported: boolean }
+  detail: {
+    mode: string
+    images: number
+    finishReason: string | null
+    httpStatus: number | null
+    error: string | null
+    tokensReported: boolean
+  }
 }
 
 export interface AnalystAnswer {
@@ -52,12 +77,26 @@ export interface AnalystAnswer {
 
 export async function askRules(req: RulesRequest): Promise<AnalystAnswer> {
   const draft: SignalDraft = rulesAnalyst(req)
-  return { outcome: 'draft', value: draft, reviewReason: null, detail: null, rawText: JSON.stringify(draft, null, 2), attempts: [], usage: [], capability: null }
+  return {
+    outcome: 'draft',
+    value: draft,
+    reviewReason: null,
+    detail: null,
+    rawText: JSON.stringify(draft, null, 2),
+    attempts: [],
+    usage: [],
+    capability: null,
+  }
 }
 
 const clients = new Map<string, OpenAI>()
 
-export async function askLlm(choice: Extract<AnalystChoice, { provider: 'openai' }>, capability: Capability, prompt: SignalPrompt, now: () => number): Promise<AnalystAnswer> {
+export async function askLlm(
+  choice: Extract<AnalystChoice, { provider: 'openai' }>,
+  capability: Capability,
+  prompt: SignalPrompt,
+  now: () => number,
+): Promise<AnalystAnswer> {
   const key = `${choice.endpoint.baseURL ?? 'openai'}|${choice.endpoint.apiKey}`
   let client = clients.get(key)
   if (!client) clients.set(key, (client = createLlmClient(choice.endpoint)))
@@ -72,13 +111,38 @@ export async function askLlm(choice: Extract<AnalystChoice, { provider: 'openai'
       priced: cost !== null,
       latencyMs: Math.round(a.latencyMs),
       ok: a.error === null,
-      detail: { mode: a.mode, images: a.images, finishReason: a.finishReason, httpStatus: a.httpStatus, error: a.error, tokensReported: a.promptTokens !== null },
+      detail: {
+        mode: a.mode,
+        images: a.images,
+        finishReason: a.finishReason,
+        httpStatus: a.httpStatus,
+        error: a.error,
+        tokensReported: a.promptTokens !== null,
+      },
     }
   })
   const rawText = [...r.attempts].reverse().find((a) => a.rawText !== null)?.rawText ?? ''
   return r.outcome === 'draft'
-    ? { outcome: 'draft', value: r.value, reviewReason: null, detail: null, rawText, attempts: r.attempts, usage, capability: r.capability }
-    : { outcome: 'review', value: null, reviewReason: r.reason, detail: r.detail, rawText, attempts: r.attempts, usage, capability: r.capability }
+    ? {
+        outcome: 'draft',
+        value: r.value,
+        reviewReason: null,
+        detail: null,
+        rawText,
+        attempts: r.attempts,
+        usage,
+        capability: r.capability,
+      }
+    : {
+        outcome: 'review',
+        value: null,
+        reviewReason: r.reason,
+        detail: r.detail,
+        rawText,
+        attempts: r.attempts,
+        usage,
+        capability: r.capability,
+      }
 }
 
 export interface CapabilityCache {
@@ -87,10 +151,19 @@ export interface CapabilityCache {
 }
 
 /** Ask the model, starting from what this endpoint and model are known to support, and remember any step-down. */
-export async function askModel(choice: Extract<AnalystChoice, { provider: 'openai' }>, prompt: SignalPrompt, capabilities: CapabilityCache, now: () => number): Promise<AnalystAnswer> {
+export async function askModel(
+  choice: Extract<AnalystChoice, { provider: 'openai' }>,
+  prompt: SignalPrompt,
+  capabilities: CapabilityCache,
+  now: () => number,
+): Promise<AnalystAnswer> {
   const key = `${choice.endpoint.baseURL ?? 'openai'}|${choice.model}`
   const start = capabilities.get(key) ?? { structured: 'json_schema', vision: true }
   const answer = await askLlm(choice, start, prompt, now)
-  if (answer.capability && (answer.capability.structured !== start.structured || answer.capability.vision !== start.vision)) capabilities.set(key, answer.capability)
+  if (
+    answer.capability &&
+    (answer.capability.structured !== start.structured || answer.capability.vision !== start.vision)
+  )
+    capabilities.set(key, answer.capability)
   return answer
 }

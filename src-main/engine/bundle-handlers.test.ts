@@ -29,7 +29,14 @@ async function setup() {
   const bus = createEventBus({ validate: true })
   const changed: string[][] = []
   bus.listen((ev, d) => ev === 'db.changed' && changed.push((d as { tables: string[] }).tables))
-  const svc = createBundleServices({ store: ts.store, dataDir: ts.dataDir, now: () => NOW, timers: noTimers, appVersion: '1.2.3', bus })
+  const svc = createBundleServices({
+    store: ts.store,
+    dataDir: ts.dataDir,
+    now: () => NOW,
+    timers: noTimers,
+    appVersion: '1.2.3',
+    bus,
+  })
   services.push(svc)
   const { handlers } = spyHandlers(createBundleHandlers(svc.deps))
   const d = createDispatcher(handlers, { validateOutputs: true })
@@ -47,11 +54,19 @@ describe('bundle and retention RPC (dispatcher, real handlers, real files)', () 
   it('exports to DATA_DIR/exports by default, imports, serves the review library and removes it', async () => {
     const { ts, chart, ok } = await setup()
     const exp = await ok<{ file: string; runs: number }>('lineage.export', { selection: { runIds: ['r1'] } })
-    expect(exp).toMatchObject({ file: join(ts.dataDir, 'exports', 'run-r1.wsbundle'), runs: 1, steps: 2, artifacts: 2, missingArtifacts: [] })
+    expect(exp).toMatchObject({
+      file: join(ts.dataDir, 'exports', 'run-r1.wsbundle'),
+      runs: 1,
+      steps: 2,
+      artifacts: 2,
+      missingArtifacts: [],
+    })
     const ranged = await ok<{ file: string }>('lineage.export', { selection: { from: 0, to: NOW } })
     expect(ranged.file).toBe(join(ts.dataDir, 'exports', 'runs-20260701-093005.wsbundle'))
     const named = join(mkdtempSync(join(tmpdir(), 'ibkr-ws-out-')), 'mine.wsbundle')
-    expect((await ok<{ file: string }>('lineage.export', { selection: { runIds: ['r2'] }, file: named })).file).toBe(named)
+    expect((await ok<{ file: string }>('lineage.export', { selection: { runIds: ['r2'] }, file: named })).file).toBe(
+      named,
+    )
 
     const lib = await ok<{ id: string; meta: { appVersion: string } }>('lineage.import', { file: exp.file })
     expect(lib.meta.appVersion).toBe('1.2.3')
@@ -60,7 +75,11 @@ describe('bundle and retention RPC (dispatcher, real handlers, real files)', () 
     expect(await ok('review.getRun', { id: lib.id, runId: 'r1' })).toEqual(getRun(ts.store.db, 'r1'))
     expect(await ok('review.stepStats', { id: lib.id, from: 0, to: NOW })).toHaveLength(2)
     const sha = getRun(ts.store.db, 'r1')!.steps[0]!.artifacts[0]!
-    expect(await ok('review.getArtifact', { id: lib.id, sha256: sha })).toEqual({ sha256: sha, mime: 'image/png', base64: chart.toString('base64') })
+    expect(await ok('review.getArtifact', { id: lib.id, sha256: sha })).toEqual({
+      sha256: sha,
+      mime: 'image/png',
+      base64: chart.toString('base64'),
+    })
     expect(await ok('review.remove', { id: lib.id })).toEqual([])
   })
 
@@ -71,27 +90,56 @@ describe('bundle and retention RPC (dispatcher, real handlers, real files)', () 
       if (f.t !== 'err') throw new Error(`${m} did not fail`)
       return f.e
     }
-    expect(await err('lineage.export', { selection: { runIds: ['r1'] }, file: 'relative/x.wsbundle' })).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('absolute path') })
-    expect(await err('lineage.export', { selection: { runIds: ['r1'] }, file: '/tmp/x.sqlite' })).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('ends in .wsbundle') })
-    expect(await err('lineage.export', { selection: { runIds: ['r1'] }, file: '/tmp/../x.wsbundle' })).toMatchObject({ code: 'BAD_INPUT' })
-    expect(await err('lineage.export', { selection: { runIds: ['r1'] }, name: '../up' })).toMatchObject({ code: 'BAD_INPUT' })
+    expect(await err('lineage.export', { selection: { runIds: ['r1'] }, file: 'relative/x.wsbundle' })).toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining('absolute path'),
+    })
+    expect(await err('lineage.export', { selection: { runIds: ['r1'] }, file: '/tmp/x.sqlite' })).toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringContaining('ends in .wsbundle'),
+    })
+    expect(await err('lineage.export', { selection: { runIds: ['r1'] }, file: '/tmp/../x.wsbundle' })).toMatchObject({
+      code: 'BAD_INPUT',
+    })
+    expect(await err('lineage.export', { selection: { runIds: ['r1'] }, name: '../up' })).toMatchObject({
+      code: 'BAD_INPUT',
+    })
     expect(await err('lineage.export', { selection: { from: 5, to: 1 } })).toMatchObject({ code: 'BAD_INPUT' })
-    expect(await err('lineage.export', { selection: { runIds: ['nope'] } })).toEqual({ code: 'NOT_FOUND', message: 'No run nope: nothing was exported.' })
-    expect(await err('lineage.export', { selection: { from: 0, to: 1 } })).toEqual({ code: 'NOT_FOUND', message: 'No runs match this selection: nothing was exported.' })
+    expect(await err('lineage.export', { selection: { runIds: ['nope'] } })).toEqual({
+      code: 'NOT_FOUND',
+      message: 'No run nope: nothing was exported.',
+    })
+    expect(await err('lineage.export', { selection: { from: 0, to: 1 } })).toEqual({
+      code: 'NOT_FOUND',
+      message: 'No runs match this selection: nothing was exported.',
+    })
     const junk = join(ts.dataDir, 'junk.wsbundle')
     writeFileSync(junk, Buffer.alloc(4096, 1))
-    expect(await err('lineage.import', { file: junk })).toEqual({ code: 'BAD_INPUT', message: 'junk.wsbundle is not a Workstation bundle (not an SQLite database).' })
+    expect(await err('lineage.import', { file: junk })).toEqual({
+      code: 'BAD_INPUT',
+      message: 'junk.wsbundle is not a Workstation bundle (not an SQLite database).',
+    })
     expect(readdirSync(ts.dataDir)).not.toContain('review')
-    expect(await err('review.getRun', { id: 'a'.repeat(24), runId: 'r1' })).toEqual({ code: 'NOT_FOUND', message: `No review library ${'a'.repeat(24)}.` })
+    expect(await err('review.getRun', { id: 'a'.repeat(24), runId: 'r1' })).toEqual({
+      code: 'NOT_FOUND',
+      message: `No review library ${'a'.repeat(24)}.`,
+    })
     expect(await err('review.remove', { id: 'a'.repeat(24) })).toMatchObject({ code: 'NOT_FOUND' })
     expect(await err('review.getRun', { id: 'x', runId: 'r1' })).toMatchObject({ code: 'BAD_INPUT' })
   })
 
   it('keeps retention off until a policy is saved, then runs it and remembers the last run', async () => {
     const { ts, ok, call, changed } = await setup()
-    expect(await ok('retention.get', {})).toEqual({ policy: null, defaults: { keepRunsDays: 365, keepArtifactsDays: 7 }, lastRun: null })
+    expect(await ok('retention.get', {})).toEqual({
+      policy: null,
+      defaults: { keepRunsDays: 365, keepArtifactsDays: 7 },
+      lastRun: null,
+    })
     expect(await call('retention.run', {})).toMatchObject({ t: 'err', e: { code: 'CONFLICT' } })
-    expect(await call('retention.set', { policy: { keepRunsDays: 1, keepArtifactsDays: 7 } })).toMatchObject({ t: 'err', e: { code: 'BAD_INPUT', message: expect.stringContaining('at least 7 days') } })
+    expect(await call('retention.set', { policy: { keepRunsDays: 1, keepArtifactsDays: 7 } })).toMatchObject({
+      t: 'err',
+      e: { code: 'BAD_INPUT', message: expect.stringContaining('at least 7 days') },
+    })
 
     const policy = { keepRunsDays: 30, keepArtifactsDays: 7 }
     expect(await ok('retention.set', { policy })).toMatchObject({ policy, lastRun: null })
@@ -104,6 +152,7 @@ describe('bundle and retention RPC (dispatcher, real handlers, real files)', () 
   })
 
   it('declares a strict input for every bundle method', () => {
-    for (const [m, def] of Object.entries(bundleMethods)) expect(def.input.safeParse({ surprise: 1 }).success, m).toBe(false)
+    for (const [m, def] of Object.entries(bundleMethods))
+      expect(def.input.safeParse({ surprise: 1 }).success, m).toBe(false)
   })
 })

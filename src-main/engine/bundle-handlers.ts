@@ -1,9 +1,26 @@
 import { join } from 'node:path'
 import type { z } from 'zod'
-import { BUNDLE_EXT, DEFAULT_RETENTION_POLICY, RetentionPolicy, RetentionResult, type BundleSelection, type RetentionState, type bundleMethods } from '../contract/bundles-api'
+import {
+  BUNDLE_EXT,
+  DEFAULT_RETENTION_POLICY,
+  RetentionPolicy,
+  RetentionResult,
+  type BundleSelection,
+  type RetentionState,
+  type bundleMethods,
+} from '../contract/bundles-api'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
-import { BundleError, exportBundle, importBundle, listReviewLibraries, openBundle, removeReviewLibrary, reviewLibraryFile, type ReviewLibrary } from '../store/bundles'
+import {
+  BundleError,
+  exportBundle,
+  importBundle,
+  listReviewLibraries,
+  openBundle,
+  removeReviewLibrary,
+  reviewLibraryFile,
+  type ReviewLibrary,
+} from '../store/bundles'
 import type { Store } from '../store/db'
 import { createExclusive, createRetentionJob, type Exclusive, type RetentionJob } from '../store/retention'
 import { readSettings, writeSettings } from '../store/settings-repo'
@@ -16,7 +33,9 @@ type Methods = typeof bundleMethods
 export type BundleMethod = keyof Methods
 /** Typed from the bundle contract alone; the same shape as the dispatcher's `Handlers` entries. */
 export type BundleHandlers = {
-  [M in BundleMethod]: (input: z.output<Methods[M]['input']>) => Promise<z.output<Methods[M]['output']>> | z.output<Methods[M]['output']>
+  [M in BundleMethod]: (
+    input: z.output<Methods[M]['input']>,
+  ) => Promise<z.output<Methods[M]['output']>> | z.output<Methods[M]['output']>
 }
 
 export const RETENTION_KEY = 'retention'
@@ -64,7 +83,9 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
     'lineage.export': async ({ selection, file, name }) => {
       const at = d.now()
       const dest = file ?? join(d.dataDir, 'exports', `${name ?? defaultName(selection, at)}${BUNDLE_EXT}`)
-      return translateAsync(() => d.exclusive(() => exportBundle(d.store, d.dataDir, selection, dest, at, { appVersion: d.appVersion })))
+      return translateAsync(() =>
+        d.exclusive(() => exportBundle(d.store, d.dataDir, selection, dest, at, { appVersion: d.appVersion })),
+      )
     },
     'lineage.import': ({ file }) => translateAsync(() => importBundle(d.dataDir, file, d.now())),
     'review.list': () => listReviewLibraries(d.dataDir),
@@ -88,14 +109,24 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
       }),
     'retention.get': () => state(),
     'retention.set': ({ policy }) => {
-      writeSettings(d.store.db, new Map([[RETENTION_KEY, policy]]), { actor: 'user', action: 'retention.set', details: { policy } }, d.now())
+      writeSettings(
+        d.store.db,
+        new Map([[RETENTION_KEY, policy]]),
+        { actor: 'user', action: 'retention.set', details: { policy } },
+        d.now(),
+      )
       d.bus?.emit('db.changed', { tables: ['settings', 'audit_log'] })
       return state()
     },
     'retention.run': async () => {
-      if (!readRetentionPolicy(d.store)) throw new RpcError('CONFLICT', 'Retention is off: save a retention policy first.')
+      if (!readRetentionPolicy(d.store))
+        throw new RpcError('CONFLICT', 'Retention is off: save a retention policy first.')
       const result = await d.retention.runNow()
-      if (!result) throw new RpcError('UNAVAILABLE', 'Retention did not run: the app is shutting down or retention was just turned off.')
+      if (!result)
+        throw new RpcError(
+          'UNAVAILABLE',
+          'Retention did not run: the app is shutting down or retention was just turned off.',
+        )
       return result
     },
   }
@@ -103,7 +134,8 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
 
 /** `run-<id>` for one run, otherwise `runs-<UTC date and time>`. */
 function defaultName(selection: BundleSelection, at: number): string {
-  if ('runIds' in selection && selection.runIds.length === 1) return `run-${selection.runIds[0]!.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 70)}`
+  if ('runIds' in selection && selection.runIds.length === 1)
+    return `run-${selection.runIds[0]!.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 70)}`
   return `runs-${new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`
 }
 
@@ -136,7 +168,15 @@ export interface BundleServices {
 }
 
 /** Everything the bundle and retention methods need, with the daily retention job started. */
-export function createBundleServices(o: { store: Store; dataDir: string; now: () => number; timers: Timers; appVersion: string; bus?: EventBus; onError?: (err: unknown) => void }): BundleServices {
+export function createBundleServices(o: {
+  store: Store
+  dataDir: string
+  now: () => number
+  timers: Timers
+  appVersion: string
+  bus?: EventBus
+  onError?: (err: unknown) => void
+}): BundleServices {
   const exclusive = createExclusive()
   const retention = createRetentionJob({
     store: o.store,
@@ -147,10 +187,29 @@ export function createBundleServices(o: { store: Store; dataDir: string; now: ()
     policy: () => readRetentionPolicy(o.store),
     onError: o.onError,
     onResult(result, at) {
-      writeSettings(o.store.db, new Map([[RETENTION_LAST_RUN_KEY, { at, result }]]), { actor: 'system', action: 'retention.run', details: { ...result } }, at)
-      const tables = result.runsDeleted + result.artifactsDeleted > 0 ? [...LINEAGE_TABLES, 'settings', 'audit_log'] : ['settings', 'audit_log']
+      writeSettings(
+        o.store.db,
+        new Map([[RETENTION_LAST_RUN_KEY, { at, result }]]),
+        { actor: 'system', action: 'retention.run', details: { ...result } },
+        at,
+      )
+      const tables =
+        result.runsDeleted + result.artifactsDeleted > 0
+          ? [...LINEAGE_TABLES, 'settings', 'audit_log']
+          : ['settings', 'audit_log']
       o.bus?.emit('db.changed', { tables })
     },
   })
-  return { deps: { store: o.store, dataDir: o.dataDir, now: o.now, appVersion: o.appVersion, retention, exclusive, bus: o.bus }, stop: () => retention.stop() }
+  return {
+    deps: {
+      store: o.store,
+      dataDir: o.dataDir,
+      now: o.now,
+      appVersion: o.appVersion,
+      retention,
+      exclusive,
+      bus: o.bus,
+    },
+    stop: () => retention.stop(),
+  }
 }

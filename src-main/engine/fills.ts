@@ -39,7 +39,10 @@ export function appendExecutions(db: Db, xs: readonly Execution[], account: stri
 /** Net position per conid for an account: Σ signed fills. */
 export function netPositions(db: Db, account: string): Map<number, number> {
   const rows = db
-    .select({ conid: executions.conid, net: sql<number>`sum(CASE WHEN ${executions.side} = 'BUY' THEN ${executions.qty} ELSE -${executions.qty} END)` })
+    .select({
+      conid: executions.conid,
+      net: sql<number>`sum(CASE WHEN ${executions.side} = 'BUY' THEN ${executions.qty} ELSE -${executions.qty} END)`,
+    })
     .from(executions)
     .where(and(eq(executions.account, account)))
     .groupBy(executions.conid)

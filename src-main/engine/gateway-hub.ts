@@ -39,7 +39,6 @@ export interface GatewayHub {
   stop(): Promise<void>
 }
 
-
 export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): Promise<GatewayHub> {
   let sim: SimGateway | null = null
   let broker: CpapiBroker
@@ -47,17 +46,46 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
   let offStatus: () => void = () => {}
   // Pacing measures elapsed time against the gateway's own windows: a monotonic clock that sleeps
   // in the same time base, never the app's wall clock (which a user, NTP or a test may move).
-  const clock = { now: () => performance.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()) }
+  const clock = {
+    now: () => performance.now(),
+    sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()),
+  }
 
   async function open(url: string): Promise<CpapiBroker> {
     let c
     if (url === 'sim') {
-      sim = await startSimGateway({ seed: d.simSeed, clock: 'real', tickMs: d.simTickMs, calendar: 'always-open', auth: { initial: 'authenticated', dailyReset: null } })
-      c = createCpapiBroker({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
+      sim = await startSimGateway({
+        seed: d.simSeed,
+        clock: 'real',
+        tickMs: d.simTickMs,
+        calendar: 'always-open',
+        auth: { initial: 'authenticated', dailyReset: null },
+      })
+      c = createCpapiBroker({
+        url: sim.origin,
+        displayUrl: 'sim',
+        ca: sim.cert,
+        fingerprint: sim.fingerprint,
+        loginUrl: `${sim.origin}/`,
+        now: d.now,
+        clock,
+        timers: d.timers,
+        preferredAccount: d.preferredAccount,
+      })
     } else {
       const origin = new URL(url).origin
       const pem = d.certificates.get(origin)
-      c = createCpapiBroker({ url: origin, displayUrl: url, ca: pem, fingerprint: pem ? fingerprintOfPem(pem) : null, loginUrl: `${origin}/`, now: d.now, clock, timers: d.timers, preferredAccount: d.preferredAccount })
+      c = createCpapiBroker({
+        url: origin,
+        displayUrl: url,
+        ca: pem,
+        fingerprint: pem ? fingerprintOfPem(pem) : null,
+        loginUrl: `${origin}/`,
+        now: d.now,
+        clock,
+        timers: d.timers,
+        preferredAccount: d.preferredAccount,
+      })
     }
     // Start with a known session state when the gateway answers quickly; never hold start-up long.
     // The timer is not unref()ed: with an unreachable gateway it is all that keeps start-up going.
@@ -92,18 +120,37 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
       adopt(await open(url))
     },
     async certificate() {
-      if (currentUrl === 'sim' && sim) return { url: 'sim', fingerprint: sim.fingerprint ?? '', subject: 'CN=127.0.0.1 (built-in simulator)', validTo: '', trusted: true }
+      if (currentUrl === 'sim' && sim)
+        return {
+          url: 'sim',
+          fingerprint: sim.fingerprint ?? '',
+          subject: 'CN=127.0.0.1 (built-in simulator)',
+          validTo: '',
+          trusted: true,
+        }
       const peeked = await peekCertificate(currentUrl).catch((e: unknown) => {
-        throw new RpcError('UNAVAILABLE', `Could not read the gateway's certificate: ${e instanceof Error ? e.message : String(e)}`)
+        throw new RpcError(
+          'UNAVAILABLE',
+          `Could not read the gateway's certificate: ${e instanceof Error ? e.message : String(e)}`,
+        )
       })
       const pinned = d.certificates.get(new URL(currentUrl).origin)
-      return { url: currentUrl, fingerprint: peeked.fingerprint, subject: peeked.subject, validTo: peeked.validTo, trusted: pinned !== null && fingerprintOfPem(pinned) === peeked.fingerprint }
+      return {
+        url: currentUrl,
+        fingerprint: peeked.fingerprint,
+        subject: peeked.subject,
+        validTo: peeked.validTo,
+        trusted: pinned !== null && fingerprintOfPem(pinned) === peeked.fingerprint,
+      }
     },
     async trust(fingerprint) {
       if (currentUrl === 'sim') throw new RpcError('CONFLICT', 'The built-in simulator needs no trust decision.')
       const peeked = await peekCertificate(currentUrl)
       if (peeked.fingerprint !== fingerprint) {
-        throw new RpcError('CONFLICT', `The gateway now presents a different certificate (${peeked.fingerprint}). Nothing was trusted; check the gateway and try again.`)
+        throw new RpcError(
+          'CONFLICT',
+          `The gateway now presents a different certificate (${peeked.fingerprint}). Nothing was trusted; check the gateway and try again.`,
+        )
       }
       d.certificates.set(new URL(currentUrl).origin, peeked.pem)
       await close()

@@ -42,7 +42,12 @@ function manualIntervals(): Timers & { tick(ms: number): void } {
 }
 
 async function setup() {
-  const sim = await startSimGateway({ seed: 5, clock: 'virtual', rateLimit: { enabled: false }, auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 } })
+  const sim = await startSimGateway({
+    seed: 5,
+    clock: 'virtual',
+    rateLimit: { enabled: false },
+    auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 },
+  })
   cleanups.push(() => sim.close())
   const conn = createCpapiConnection({
     url: sim.origin,
@@ -58,14 +63,26 @@ async function setup() {
   cleanups.push(() => conn.stop())
   await conn.keeper.check()
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-market-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   cleanups.push(() => store.close())
   const bus = createEventBus({ validate: true })
   const ticks: Quote[] = []
   bus.listen((ev, d) => ev === 'market.tick' && ticks.push(d as Quote))
   const timers = manualIntervals()
   let source = conn.market()
-  const market = createMarketService({ db: store.db, bus, now: () => sim.control.now(), timers, source: () => source, conflateMs: 100, leaseMs: 60_000 })
+  const market = createMarketService({
+    db: store.db,
+    bus,
+    now: () => sim.control.now(),
+    timers,
+    source: () => source,
+    conflateMs: 100,
+    leaseMs: 60_000,
+  })
   cleanups.push(() => market.stop())
   return { sim, conn, market, ticks, timers, store, setSource: (s: typeof source) => (source = s) }
 }
@@ -77,8 +94,21 @@ describe('market service', () => {
     expect(live[0]).toMatchObject({ conid: 265598, source: 'live' })
     await sim.control.killGateway()
     const cached = await market.search('aap')
-    expect(cached).toEqual([{ conid: 265598, symbol: 'AAPL', name: 'APPLE INC', exchange: 'NASDAQ', secType: 'STK', currency: 'USD', source: 'cache' }])
-    await expect(market.search('MSFT')).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('nothing matching is cached') })
+    expect(cached).toEqual([
+      {
+        conid: 265598,
+        symbol: 'AAPL',
+        name: 'APPLE INC',
+        exchange: 'NASDAQ',
+        secType: 'STK',
+        currency: 'USD',
+        source: 'cache',
+      },
+    ])
+    await expect(market.search('MSFT')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('nothing matching is cached'),
+    })
   })
 
   it('keeps a watchlist in SQLite and streams its instruments', async () => {
@@ -116,6 +146,9 @@ describe('market service', () => {
   it('says what to do when no gateway is connected', async () => {
     const { market, setSource } = await setup()
     setSource(null)
-    await expect(market.history({ conid: 265598, bar: '1d', period: '1y', outsideRth: false })).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('Check the connection badge') })
+    await expect(market.history({ conid: 265598, bar: '1d', period: '1y', outsideRth: false })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('Check the connection badge'),
+    })
   })
 })

@@ -1,8 +1,23 @@
-import type { Bar, BarSize, Instrument, InstrumentDetails, Quote, SearchResult, WatchlistItem } from '../contract/models'
+import type {
+  Bar,
+  BarSize,
+  Instrument,
+  InstrumentDetails,
+  Quote,
+  SearchResult,
+  WatchlistItem,
+} from '../contract/models'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
-import { addToWatchlist, getInstrument, listWatchlist, removeFromWatchlist, searchCachedInstruments, upsertInstruments } from '../store/instruments-repo'
+import {
+  addToWatchlist,
+  getInstrument,
+  listWatchlist,
+  removeFromWatchlist,
+  searchCachedInstruments,
+  upsertInstruments,
+} from '../store/instruments-repo'
 import type { Timers } from '../timers'
 
 /** What the market service needs from a broker connection. */
@@ -53,7 +68,8 @@ export function createMarketService(deps: MarketServiceDeps): MarketService {
 
   function live(): MarketSource {
     const s = deps.source()
-    if (!s) throw new RpcError('UNAVAILABLE', 'No gateway is connected. Check the connection badge and Settings → Gateway.')
+    if (!s)
+      throw new RpcError('UNAVAILABLE', 'No gateway is connected. Check the connection badge and Settings → Gateway.')
     return s
   }
 
@@ -138,7 +154,9 @@ export function createMarketService(deps: MarketServiceDeps): MarketService {
         const d = await live()
           .details(conid)
           .catch((e: unknown) => {
-            throw e instanceof RpcError ? e : new RpcError('NOT_FOUND', `Unknown instrument ${conid}: ${e instanceof Error ? e.message : String(e)}`)
+            throw e instanceof RpcError
+              ? e
+              : new RpcError('NOT_FOUND', `Unknown instrument ${conid}: ${e instanceof Error ? e.message : String(e)}`)
           })
         upsertInstruments(deps.db, [d], deps.now())
       }

@@ -7,7 +7,17 @@ import { DEFAULT_ORDER_RATE, gate, type GateVerdict, type OrderRate } from '../d
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
-import { getOrder, insertIntent, listOrders, orderByBrokerId, orderByClientId, recentSubmits, updateOrder, type NewOrder, type OrderRow } from '../store/orders-repo'
+import {
+  getOrder,
+  insertIntent,
+  listOrders,
+  orderByBrokerId,
+  orderByClientId,
+  recentSubmits,
+  updateOrder,
+  type NewOrder,
+  type OrderRow,
+} from '../store/orders-repo'
 import type { Timers } from '../timers'
 import { crashPoint } from '../crash-points'
 import type { GatewayConnection } from './gateway-status'
@@ -86,14 +96,31 @@ export function createOrderManager(d: OrderManagerDeps) {
   }
 
   /** Apply one state-machine event to an order, recording it when something changes. */
-  function apply(order: OrderRow, e: OrderEvent, payload: unknown, extra: Partial<Pick<OrderRow, 'brokerOrderId' | 'lastError' | 'avgFillPrice'>> = {}): OrderRow {
+  function apply(
+    order: OrderRow,
+    e: OrderEvent,
+    payload: unknown,
+    extra: Partial<Pick<OrderRow, 'brokerOrderId' | 'lastError' | 'avgFillPrice'>> = {},
+  ): OrderRow {
     const n = next({ status: order.status as Status, qty: order.qty, filledQty: order.filledQty }, e)
-    const moved = n.status !== order.status || n.filledQty !== order.filledQty || Object.entries(extra).some(([k, v]) => order[k as keyof OrderRow] !== v)
+    const moved =
+      n.status !== order.status ||
+      n.filledQty !== order.filledQty ||
+      Object.entries(extra).some(([k, v]) => order[k as keyof OrderRow] !== v)
     if (!moved) return order
-    const row = updateOrder(d.db, order.id, { status: n.status, filledQty: n.filledQty, ...extra }, d.now(), { kind: e.kind, payload })
+    const row = updateOrder(d.db, order.id, { status: n.status, filledQty: n.filledQty, ...extra }, d.now(), {
+      kind: e.kind,
+      payload,
+    })
     if (n.filledQty > order.filledQty) d.onFills()
-    if (n.status === 'REJECTED') d.alert('error', 'Order rejected', `${order.side} ${order.qty} (${order.clientOrderId}): ${extra.lastError ?? 'rejected by the broker'}`)
-    if (n.status === 'FILLED' && order.status !== 'FILLED') d.alert('info', 'Order filled', `${order.side} ${order.qty} (${order.clientOrderId}) filled`)
+    if (n.status === 'REJECTED')
+      d.alert(
+        'error',
+        'Order rejected',
+        `${order.side} ${order.qty} (${order.clientOrderId}): ${extra.lastError ?? 'rejected by the broker'}`,
+      )
+    if (n.status === 'FILLED' && order.status !== 'FILLED')
+      d.alert('info', 'Order filled', `${order.side} ${order.qty} (${order.clientOrderId}) filled`)
     return row
   }
 
@@ -101,26 +128,75 @@ export function createOrderManager(d: OrderManagerDeps) {
   function serial<T>(account: string, fn: () => Promise<T>): Promise<T> {
     const prev = queues.get(account) ?? Promise.resolve()
     const run = prev.then(fn, fn)
-    queues.set(account, run.catch(() => undefined))
+    queues.set(
+      account,
+      run.catch(() => undefined),
+    )
     return run
   }
 
   function checkGate(intent: OrderIntent): GateVerdict {
     const entry = intent.tickets[0]!
-    const reducing = intent.tickets.length === 1 && entry.leg === 'single' && (entry.side === 'SELL' ? d.positionQty(intent.account, entry.conid) > 0 : d.positionQty(intent.account, entry.conid) < 0)
+    const reducing =
+      intent.tickets.length === 1 &&
+      entry.leg === 'single' &&
+      (entry.side === 'SELL'
+        ? d.positionQty(intent.account, entry.conid) > 0
+        : d.positionQty(intent.account, entry.conid) < 0)
     const status = d.gateway().current()
     const verdict = gate(
-      { side: entry.side, qty: entry.qty, price: entry.price, reducing, marketHours: intent.marketHours, allowShort: intent.allowShort, positionQty: d.positionQty(intent.account, entry.conid) },
-      { now: d.now(), session: { state: status.state, competing: status.state === 'competing' }, reconciled: d.reconciled(), ...d.risk(intent.account), recentSubmits: recentSubmits(d.db, intent.account, d.now() - 86_400_000), rate: d.rate ?? DEFAULT_ORDER_RATE, maxOrderNotional: d.maxOrderNotional() },
+      {
+        side: entry.side,
+        qty: entry.qty,
+        price: entry.price,
+        reducing,
+        marketHours: intent.marketHours,
+        allowShort: intent.allowShort,
+        positionQty: d.positionQty(intent.account, entry.conid),
+      },
+      {
+        now: d.now(),
+        session: { state: status.state, competing: status.state === 'competing' },
+        reconciled: d.reconciled(),
+        ...d.risk(intent.account),
+        recentSubmits: recentSubmits(d.db, intent.account, d.now() - 86_400_000),
+        rate: d.rate ?? DEFAULT_ORDER_RATE,
+        maxOrderNotional: d.maxOrderNotional(),
+      },
     )
     const extra = []
-    if (status.account !== intent.account) extra.push({ rule: 'account', passed: false, value: status.account ?? 'none', limit: intent.account, message: 'The gateway must have the intent’s account selected' })
-    if (intent.mode === 'paper' && !status.paper) extra.push({ rule: 'paper_account', passed: false, value: 'live account', limit: 'paper account', message: 'A paper strategy never sends to a live account' })
-    if (intent.mode === 'live' && (status.paper || !d.liveArmed(intent.account))) extra.push({ rule: 'live_armed', passed: false, value: status.paper ? 'paper account' : 'not armed', limit: 'armed live account', message: 'Live orders need live trading armed for this account' })
+    if (status.account !== intent.account)
+      extra.push({
+        rule: 'account',
+        passed: false,
+        value: status.account ?? 'none',
+        limit: intent.account,
+        message: 'The gateway must have the intent’s account selected',
+      })
+    if (intent.mode === 'paper' && !status.paper)
+      extra.push({
+        rule: 'paper_account',
+        passed: false,
+        value: 'live account',
+        limit: 'paper account',
+        message: 'A paper strategy never sends to a live account',
+      })
+    if (intent.mode === 'live' && (status.paper || !d.liveArmed(intent.account)))
+      extra.push({
+        rule: 'live_armed',
+        passed: false,
+        value: status.paper ? 'paper account' : 'not armed',
+        limit: 'armed live account',
+        message: 'Live orders need live trading armed for this account',
+      })
     if (extra.length === 0) return verdict
     const checks = [...verdict.checks, ...extra]
     const failed = checks.find((c) => !c.passed)!
-    return { allowed: false, checks, reason: `${failed.rule}: ${failed.message} (${failed.value}, needs ${failed.limit})` }
+    return {
+      allowed: false,
+      checks,
+      reason: `${failed.rule}: ${failed.message} (${failed.value}, needs ${failed.limit})`,
+    }
   }
 
   async function submit(intent: OrderIntent): Promise<SubmitResult> {
@@ -152,11 +228,20 @@ export function createOrderManager(d: OrderManagerDeps) {
       insertIntent(d.db, legs, d.now(), 'intent', { gate: verdict.checks })
     } catch (e) {
       // The client order id is unique: this intent exists already and is never sent twice.
-      if (String(e).includes('UNIQUE')) throw new RpcError('CONFLICT', `Order ${intent.tickets[0]!.clientOrderId} already exists; it is never sent twice.`)
+      if (String(e).includes('UNIQUE'))
+        throw new RpcError(
+          'CONFLICT',
+          `Order ${intent.tickets[0]!.clientOrderId} already exists; it is never sent twice.`,
+        )
       throw e
     }
     changed()
-    const rows = await serial(intent.account, () => send(intent, legs.map((l) => l.id)))
+    const rows = await serial(intent.account, () =>
+      send(
+        intent,
+        legs.map((l) => l.id),
+      ),
+    )
     changed()
     return { gate: verdict, orders: rows }
   }
@@ -168,8 +253,19 @@ export function createOrderManager(d: OrderManagerDeps) {
       // The session can drop between the gate and this moment: then nothing was sent, provably.
       const status = d.gateway().current()
       if (status.state !== 'authenticated' || status.account !== intent.account) {
-        for (const o of rows()) updateOrder(d.db, o.id, { status: 'NOT_PLACED', lastError: `session ${status.state} before sending` }, d.now(), { kind: 'not_sent', payload: { state: status.state } })
-        d.alert('warning', 'Order not sent', `The gateway session was ${status.state} when ${intent.tickets[0]!.clientOrderId} was due; nothing was sent.`)
+        for (const o of rows())
+          updateOrder(
+            d.db,
+            o.id,
+            { status: 'NOT_PLACED', lastError: `session ${status.state} before sending` },
+            d.now(),
+            { kind: 'not_sent', payload: { state: status.state } },
+          )
+        d.alert(
+          'warning',
+          'Order not sent',
+          `The gateway session was ${status.state} when ${intent.tickets[0]!.clientOrderId} was due; nothing was sent.`,
+        )
         return rows()
       }
       const tickets: OrderTicket[] = intent.tickets.map((t) => ({
@@ -183,7 +279,11 @@ export function createOrderManager(d: OrderManagerDeps) {
         price: t.price,
         outsideRTH: t.outsideRth,
       }))
-      for (const o of rows()) updateOrder(d.db, o.id, {}, d.now(), { kind: 'sent', payload: { ticket: tickets.find((t) => t.cOID === o.clientOrderId) } })
+      for (const o of rows())
+        updateOrder(d.db, o.id, {}, d.now(), {
+          kind: 'sent',
+          payload: { ticket: tickets.find((t) => t.cOID === o.clientOrderId) },
+        })
       crashPoint('after-intent')
       let answer: OrderAnswer
       try {
@@ -191,27 +291,60 @@ export function createOrderManager(d: OrderManagerDeps) {
         crashPoint('after-response')
         for (let i = 0; answer.kind === 'confirm' && i < MAX_REPLY_CHAIN; i++) {
           crashPoint('during-reply')
-          const confirm = answer.messageIds.length > 0 && answer.messageIds.every((m) => allow.has(m)) ? true : await askPerson(orderIds, answer)
-          for (const o of rows()) apply(o, { kind: 'reply_needed' }, { replyId: answer.replyId, messageIds: answer.messageIds, messages: answer.messages, confirmed: confirm })
+          const confirm =
+            answer.messageIds.length > 0 && answer.messageIds.every((m) => allow.has(m))
+              ? true
+              : await askPerson(orderIds, answer)
+          for (const o of rows())
+            apply(
+              o,
+              { kind: 'reply_needed' },
+              { replyId: answer.replyId, messageIds: answer.messageIds, messages: answer.messages, confirmed: confirm },
+            )
           if (!confirm) {
-            await d.broker().reply(answer.replyId, false).catch(() => undefined)
+            await d
+              .broker()
+              .reply(answer.replyId, false)
+              .catch(() => undefined)
             for (const o of rows()) apply(o, { kind: 'declined' }, { messageIds: answer.messageIds })
             return rows()
           }
           // The session can drop while a prompt is pending: then the order is not confirmed (not placed).
           const now = d.gateway().current()
           if (now.state !== 'authenticated') {
-            for (const o of rows()) apply(o, { kind: 'declined' }, { messageIds: answer.messageIds, reason: `session ${now.state} before the reply` }, { lastError: `session ${now.state} before the reply` })
-            d.alert('warning', 'Order not placed', `The gateway session was ${now.state} while the broker asked about ${intent.tickets[0]!.clientOrderId}; it was not confirmed.`)
+            for (const o of rows())
+              apply(
+                o,
+                { kind: 'declined' },
+                { messageIds: answer.messageIds, reason: `session ${now.state} before the reply` },
+                { lastError: `session ${now.state} before the reply` },
+              )
+            d.alert(
+              'warning',
+              'Order not placed',
+              `The gateway session was ${now.state} while the broker asked about ${intent.tickets[0]!.clientOrderId}; it was not confirmed.`,
+            )
             return rows()
           }
           answer = await d.broker().reply(answer.replyId, true)
         }
       } catch (e) {
-        const definitive = e instanceof GatewayHttpError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429
+        const definitive =
+          e instanceof GatewayHttpError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429
         const message = e instanceof Error ? e.message : String(e)
-        for (const o of rows()) apply(o, definitive ? { kind: 'rejected' } : { kind: 'outcome_unknown' }, { error: message }, { lastError: message })
-        if (!definitive) d.alert('warning', 'Order outcome unknown', `${intent.tickets[0]!.clientOrderId}: ${message}. It will not be resent; reconciliation looks it up.`)
+        for (const o of rows())
+          apply(
+            o,
+            definitive ? { kind: 'rejected' } : { kind: 'outcome_unknown' },
+            { error: message },
+            { lastError: message },
+          )
+        if (!definitive)
+          d.alert(
+            'warning',
+            'Order outcome unknown',
+            `${intent.tickets[0]!.clientOrderId}: ${message}. It will not be resent; reconciliation looks it up.`,
+          )
         return rows()
       }
       if (answer.kind === 'confirm') {
@@ -223,10 +356,15 @@ export function createOrderManager(d: OrderManagerDeps) {
         const id = orderIds[i]
         if (!id) return
         const o = getOrder(d.db, id)!
-        apply(apply(o, { kind: 'accepted' }, a, { brokerOrderId: a.orderId }), { kind: 'broker', status: a.status, filled: null }, a)
+        apply(
+          apply(o, { kind: 'accepted' }, a, { brokerOrderId: a.orderId }),
+          { kind: 'broker', status: a.status, filled: null },
+          a,
+        )
       })
       // Legs the answer did not list (a broker that answers only for the parent) are found by reconciliation.
-      for (const o of rows()) if (o.status === 'PENDING_SUBMIT') apply(o, { kind: 'outcome_unknown' }, { error: 'no order id in the answer' })
+      for (const o of rows())
+        if (o.status === 'PENDING_SUBMIT') apply(o, { kind: 'outcome_unknown' }, { error: 'no order id in the answer' })
       return rows()
     } finally {
       submitting--
@@ -246,20 +384,50 @@ export function createOrderManager(d: OrderManagerDeps) {
         resolve(v)
       }
       const cancelTimer = d.timers.after(() => finish(false), REPLY_TIMEOUT_MS)
-      pending.set(key, { orderIds, replyId: a.replyId, messageIds: a.messageIds, messages: a.messages, expiresAt: d.now() + REPLY_TIMEOUT_MS, answer: finish })
-      d.alert('warning', 'The broker asks about an order', `${a.messages.join(' ')} Answer on the Orders page within 2 minutes, or it is not placed.`)
+      pending.set(key, {
+        orderIds,
+        replyId: a.replyId,
+        messageIds: a.messageIds,
+        messages: a.messages,
+        expiresAt: d.now() + REPLY_TIMEOUT_MS,
+        answer: finish,
+      })
+      d.alert(
+        'warning',
+        'The broker asks about an order',
+        `${a.messages.join(' ')} Answer on the Orders page within 2 minutes, or it is not placed.`,
+      )
     })
   }
 
   /** Apply a broker report (stream `sor` row, live order or status) to the order it is about. */
-  function onBrokerOrder(r: { orderId?: unknown; order_ref?: unknown; status?: unknown; filledQuantity?: unknown; avgPrice?: unknown }): void {
+  function onBrokerOrder(r: {
+    orderId?: unknown
+    order_ref?: unknown
+    status?: unknown
+    filledQuantity?: unknown
+    avgPrice?: unknown
+  }): void {
     const brokerId = r.orderId === undefined || r.orderId === null ? null : String(r.orderId)
-    const o = (brokerId ? orderByBrokerId(d.db, brokerId) : null) ?? (typeof r.order_ref === 'string' ? orderByClientId(d.db, r.order_ref) : null)
+    const o =
+      (brokerId ? orderByBrokerId(d.db, brokerId) : null) ??
+      (typeof r.order_ref === 'string' ? orderByClientId(d.db, r.order_ref) : null)
     if (!o || typeof r.status !== 'string') return
     const filled = r.filledQuantity === undefined || r.filledQuantity === null ? null : Number(r.filledQuantity)
-    const base = o.status === 'UNKNOWN' || o.status === 'PENDING_SUBMIT' ? apply(o, { kind: 'accepted' }, { via: 'broker report' }, brokerId ? { brokerOrderId: brokerId } : {}) : o
-    const avg = { ...(r.avgPrice === undefined || r.avgPrice === null ? {} : { avgFillPrice: String(r.avgPrice) }), ...(brokerId && !base.brokerOrderId ? { brokerOrderId: brokerId } : {}) }
-    const after = apply(base, { kind: 'broker', status: r.status, filled: Number.isFinite(filled) ? filled : null }, r, avg)
+    const base =
+      o.status === 'UNKNOWN' || o.status === 'PENDING_SUBMIT'
+        ? apply(o, { kind: 'accepted' }, { via: 'broker report' }, brokerId ? { brokerOrderId: brokerId } : {})
+        : o
+    const avg = {
+      ...(r.avgPrice === undefined || r.avgPrice === null ? {} : { avgFillPrice: String(r.avgPrice) }),
+      ...(brokerId && !base.brokerOrderId ? { brokerOrderId: brokerId } : {}),
+    }
+    const after = apply(
+      base,
+      { kind: 'broker', status: r.status, filled: Number.isFinite(filled) ? filled : null },
+      r,
+      avg,
+    )
     if (after !== o) changed()
   }
 
@@ -283,16 +451,35 @@ export function createOrderManager(d: OrderManagerDeps) {
   }, POLL_MS)
 
   async function refresh(): Promise<void> {
-    const accounts = new Set(listOrders(d.db, { status: ['SUBMITTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL'], limit: 500 }).map((o) => o.account))
+    const accounts = new Set(
+      listOrders(d.db, { status: ['SUBMITTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL'], limit: 500 }).map(
+        (o) => o.account,
+      ),
+    )
     for (const account of accounts) {
       const live = await d.broker().liveOrders({ accountId: account })
-      for (const l of live) onBrokerOrder({ orderId: l.orderId, order_ref: l.cOID, status: l.status, filledQuantity: l.filledQuantity, avgPrice: l.avgPrice })
+      for (const l of live)
+        onBrokerOrder({
+          orderId: l.orderId,
+          order_ref: l.cOID,
+          status: l.status,
+          filledQuantity: l.filledQuantity,
+          avgPrice: l.avgPrice,
+        })
       // An open order missing from live orders finished: its own status says how.
       const seen = new Set(live.map((l) => l.orderId))
-      for (const o of listOrders(d.db, { status: ['SUBMITTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL'], account, limit: 500 })) {
+      for (const o of listOrders(d.db, {
+        status: ['SUBMITTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL'],
+        account,
+        limit: 500,
+      })) {
         if (!o.brokerOrderId || seen.has(o.brokerOrderId)) continue
-        const s = await d.broker().orderStatus(o.brokerOrderId).catch(() => null)
-        if (s) onBrokerOrder({ orderId: s.orderId, status: s.status, filledQuantity: s.filled, avgPrice: s.averagePrice })
+        const s = await d
+          .broker()
+          .orderStatus(o.brokerOrderId)
+          .catch(() => null)
+        if (s)
+          onBrokerOrder({ orderId: s.orderId, status: s.status, filledQuantity: s.filled, avgPrice: s.averagePrice })
       }
     }
   }
@@ -314,14 +501,23 @@ export function createOrderManager(d: OrderManagerDeps) {
     },
     answerReply(orderId: string, confirm: boolean): void {
       const p = pending.get(orderId) ?? [...pending.values()].find((x) => x.orderIds.includes(orderId))
-      if (!p) throw new RpcError('NOT_FOUND', 'That question has expired or was answered; the order was not placed unless the Orders page shows it.')
+      if (!p)
+        throw new RpcError(
+          'NOT_FOUND',
+          'That question has expired or was answered; the order was not placed unless the Orders page shows it.',
+        )
       p.answer(confirm)
     },
     async cancel(orderId: string): Promise<OrderRow> {
       const o = getOrder(d.db, orderId)
       if (!o) throw new RpcError('NOT_FOUND', `No order ${orderId}`)
-      if (isTerminal(o.status as Status)) throw new RpcError('CONFLICT', `Order ${o.clientOrderId} is ${o.status}; nothing to cancel.`)
-      if (!o.brokerOrderId) throw new RpcError('CONFLICT', `Order ${o.clientOrderId} has no broker order id yet (${o.status}); reconciliation settles it first.`)
+      if (isTerminal(o.status as Status))
+        throw new RpcError('CONFLICT', `Order ${o.clientOrderId} is ${o.status}; nothing to cancel.`)
+      if (!o.brokerOrderId)
+        throw new RpcError(
+          'CONFLICT',
+          `Order ${o.clientOrderId} has no broker order id yet (${o.status}); reconciliation settles it first.`,
+        )
       return serial(o.account, async () => {
         try {
           const ack = await d.broker().cancelOrder(o.account, o.brokerOrderId!)
@@ -330,31 +526,65 @@ export function createOrderManager(d: OrderManagerDeps) {
           return row
         } catch (e) {
           // A cancel whose request errors stays as it was until the broker says otherwise.
-          throw new RpcError('UNAVAILABLE', `The cancel request for ${o.clientOrderId} failed: ${e instanceof Error ? e.message : String(e)}. The order may still be working; try again.`)
+          throw new RpcError(
+            'UNAVAILABLE',
+            `The cancel request for ${o.clientOrderId} failed: ${e instanceof Error ? e.message : String(e)}. The order may still be working; try again.`,
+          )
         }
       })
     },
     async modify(orderId: string, change: { price?: number; qty?: number }): Promise<OrderRow> {
       const o = getOrder(d.db, orderId)
       if (!o) throw new RpcError('NOT_FOUND', `No order ${orderId}`)
-      if (!o.brokerOrderId || isTerminal(o.status as Status) || o.status === 'PENDING_CANCEL') throw new RpcError('CONFLICT', `Order ${o.clientOrderId} is ${o.status}; it cannot be modified.`)
+      if (!o.brokerOrderId || isTerminal(o.status as Status) || o.status === 'PENDING_CANCEL')
+        throw new RpcError('CONFLICT', `Order ${o.clientOrderId} is ${o.status}; it cannot be modified.`)
       const qty = change.qty ?? o.qty
-      if (qty < o.filledQty) throw new RpcError('BAD_INPUT', `The quantity cannot go below the ${o.filledQty} already filled`)
+      if (qty < o.filledQty)
+        throw new RpcError('BAD_INPUT', `The quantity cannot go below the ${o.filledQty} already filled`)
       const price = change.price ?? Number(o.orderType === 'STP' ? o.auxPrice : o.limitPrice)
       return serial(o.account, async () => {
-        const ticket: OrderTicket = { conid: o.conid, cOID: o.clientOrderId, orderType: o.orderType as OrderTicket['orderType'], side: o.side as 'BUY' | 'SELL', quantity: qty, tif: o.tif as OrderTicket['tif'], price, outsideRTH: o.outsideRth }
+        const ticket: OrderTicket = {
+          conid: o.conid,
+          cOID: o.clientOrderId,
+          orderType: o.orderType as OrderTicket['orderType'],
+          side: o.side as 'BUY' | 'SELL',
+          quantity: qty,
+          tif: o.tif as OrderTicket['tif'],
+          price,
+          outsideRTH: o.outsideRth,
+        }
         try {
           const a = await d.broker().modifyOrder(o.account, o.brokerOrderId!, ticket)
-          const confirmed = a.kind === 'confirm' && a.messageIds.every((m) => allow.has(m)) ? await d.broker().reply(a.replyId, true) : a
-          if (confirmed.kind === 'confirm') throw new RpcError('CONFLICT', `The broker asks: ${confirmed.messages.join(' ')} The change was not made.`)
-          const row = updateOrder(d.db, orderId, { qty, lastError: null, ...(o.orderType === 'STP' ? { auxPrice: String(price) } : { limitPrice: String(price) }) }, d.now(), { kind: 'modified', payload: { price, qty, answer: confirmed } })
+          const confirmed =
+            a.kind === 'confirm' && a.messageIds.every((m) => allow.has(m))
+              ? await d.broker().reply(a.replyId, true)
+              : a
+          if (confirmed.kind === 'confirm')
+            throw new RpcError('CONFLICT', `The broker asks: ${confirmed.messages.join(' ')} The change was not made.`)
+          const row = updateOrder(
+            d.db,
+            orderId,
+            {
+              qty,
+              lastError: null,
+              ...(o.orderType === 'STP' ? { auxPrice: String(price) } : { limitPrice: String(price) }),
+            },
+            d.now(),
+            { kind: 'modified', payload: { price, qty, answer: confirmed } },
+          )
           changed()
           return row
         } catch (e) {
           if (e instanceof RpcError) throw e
           // Never resent: the order keeps its state and the next read-back shows what the broker did.
-          updateOrder(d.db, orderId, { lastError: e instanceof Error ? e.message : String(e) }, d.now(), { kind: 'modify_failed', payload: { price, qty } })
-          throw new RpcError('UNAVAILABLE', `The change to ${o.clientOrderId} may not have been made: ${e instanceof Error ? e.message : String(e)}. Check the blotter before trying again.`)
+          updateOrder(d.db, orderId, { lastError: e instanceof Error ? e.message : String(e) }, d.now(), {
+            kind: 'modify_failed',
+            payload: { price, qty },
+          })
+          throw new RpcError(
+            'UNAVAILABLE',
+            `The change to ${o.clientOrderId} may not have been made: ${e instanceof Error ? e.message : String(e)}. Check the blotter before trying again.`,
+          )
         }
       })
     },
@@ -368,4 +598,3 @@ export function createOrderManager(d: OrderManagerDeps) {
 }
 
 export type OrderManager = ReturnType<typeof createOrderManager>
-

@@ -74,13 +74,20 @@ export function compareWithBroker(i: CompareInput): PortfolioDifference[] {
         local: round2(avg * 1e4) / 1e4,
         broker: b.avgCost,
         difference: round2((avg - b.avgCost) * 1e4) / 1e4,
-        advice: 'Average costs differ: IBKR may include commissions in its cost, the local ledger keeps them as fees. A larger gap means a fill is missing or was priced differently; compare the trade journal with the broker’s executions.',
+        advice:
+          'Average costs differ: IBKR may include commissions in its cost, the local ledger keeps them as fees. A larger gap means a fill is missing or was priced differently; compare the trade journal with the broker’s executions.',
       })
     }
   }
   const gross = i.rows.reduce((a, r) => a + Math.abs(r.marketValue === null ? 0 : microsToNumber(r.marketValue)), 0)
-  const localUnrealized = i.rows.some((r) => r.unrealized === null) ? null : microsToNumber(i.rows.reduce((a, r) => a + (r.unrealized ?? 0), 0))
-  if (localUnrealized !== null && i.broker.unrealizedPnl !== null && Math.abs(localUnrealized - i.broker.unrealizedPnl) > TOTAL_TOLERANCE(gross)) {
+  const localUnrealized = i.rows.some((r) => r.unrealized === null)
+    ? null
+    : microsToNumber(i.rows.reduce((a, r) => a + (r.unrealized ?? 0), 0))
+  if (
+    localUnrealized !== null &&
+    i.broker.unrealizedPnl !== null &&
+    Math.abs(localUnrealized - i.broker.unrealizedPnl) > TOTAL_TOLERANCE(gross)
+  ) {
     out.push({
       kind: 'unrealized',
       conid: null,
@@ -88,7 +95,8 @@ export function compareWithBroker(i: CompareInput): PortfolioDifference[] {
       local: round2(localUnrealized),
       broker: i.broker.unrealizedPnl,
       difference: round2(localUnrealized - i.broker.unrealizedPnl),
-      advice: 'Unrealized P&L differs beyond marking noise: the live quote and the broker’s mark disagree, or a position above differs. Check the positions first; a market that is closed or halted marks at the last price.',
+      advice:
+        'Unrealized P&L differs beyond marking noise: the live quote and the broker’s mark disagree, or a position above differs. Check the positions first; a market that is closed or halted marks at the last price.',
     })
   }
   if (i.realizedNetToday !== null && i.broker.realizedPnl !== null) {
@@ -101,7 +109,8 @@ export function compareWithBroker(i: CompareInput): PortfolioDifference[] {
         local: round2(l),
         broker: i.broker.realizedPnl,
         difference: round2(l - i.broker.realizedPnl),
-        advice: 'Realized P&L today (after commissions) differs from the broker’s: fills are missing locally, or the broker counts a different period. Run a reconciliation; the daily loss limit uses the local figure.',
+        advice:
+          'Realized P&L today (after commissions) differs from the broker’s: fills are missing locally, or the broker counts a different period. Run a reconciliation; the daily loss limit uses the local figure.',
       })
     }
   }

@@ -8,7 +8,9 @@ type Methods = typeof portfolioMethods
 export type PortfolioMethod = keyof Methods
 /** Typed from the portfolio contract alone; the same shape as the dispatcher's `Handlers` entries. */
 export type PortfolioHandlers = {
-  [M in PortfolioMethod]: (input: z.output<Methods[M]['input']>) => Promise<z.output<Methods[M]['output']>> | z.output<Methods[M]['output']>
+  [M in PortfolioMethod]: (
+    input: z.output<Methods[M]['input']>,
+  ) => Promise<z.output<Methods[M]['output']>> | z.output<Methods[M]['output']>
 }
 
 export function createPortfolioHandlers(s: Pick<PortfolioService, 'get' | 'snapshots' | 'trades'>): PortfolioHandlers {

@@ -1,11 +1,42 @@
 import type { Broker, Execution, LedgerEntry, PnlRow, Position } from '../broker/broker'
-import type { BrokerFigures, PortfolioDifference, PortfolioSnapshot, PortfolioView, SnapshotKind, TradeFilter, TradeView } from '../contract/portfolio-api'
-import { concentration, dailyLoss, foldFills, positionKey, microsToNumber, toMicros, tradeStats, unrealized, type DailyLoss, type Micros } from '../domain/portfolio'
+import type {
+  BrokerFigures,
+  PortfolioDifference,
+  PortfolioSnapshot,
+  PortfolioView,
+  SnapshotKind,
+  TradeFilter,
+  TradeView,
+} from '../contract/portfolio-api'
+import {
+  concentration,
+  dailyLoss,
+  foldFills,
+  positionKey,
+  microsToNumber,
+  toMicros,
+  tradeStats,
+  unrealized,
+  type DailyLoss,
+  type Micros,
+} from '../domain/portfolio'
 import { nyDate, nyWallClock } from '../domain/indicators/ny-time'
 import { nyseRegularHours, nyseSession } from '../domain/schedule/nyse'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
-import { closedTradeFigures, ingestExecutions, recomputeMissing, insertSnapshot, latestSnapshot, listPositions, listSnapshots, listTrades, loadFills, type IngestResult, type NewExecution } from '../store/portfolio-repo'
+import {
+  closedTradeFigures,
+  ingestExecutions,
+  recomputeMissing,
+  insertSnapshot,
+  latestSnapshot,
+  listPositions,
+  listSnapshots,
+  listTrades,
+  loadFills,
+  type IngestResult,
+  type NewExecution,
+} from '../store/portfolio-repo'
 import type { Timers } from '../timers'
 import { compareWithBroker } from './portfolio-compare'
 
@@ -84,7 +115,12 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     const side = sideOf(x.side)
     const account = x.account ?? d.account()
     if (!side || !account || !Number.isSafeInteger(x.size) || x.size <= 0) {
-      report('portfolio.ingest', new Error(`Execution ${x.executionId} skipped: ${!side ? `side "${x.side}"` : !account ? 'no account' : `quantity ${x.size} is not a positive whole number`}`))
+      report(
+        'portfolio.ingest',
+        new Error(
+          `Execution ${x.executionId} skipped: ${!side ? `side "${x.side}"` : !account ? 'no account' : `quantity ${x.size} is not a positive whole number`}`,
+        ),
+      )
       return null
     }
     return {
@@ -111,7 +147,12 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     const rows = batch.flatMap((x) => toRow(x) ?? [])
     const r = ingestExecutions(d.db, rows, d.now())
     if (r.inserted > 0 || r.relinked > 0) {
-      changed(r.closed.some((t) => t.signalId) ? ['executions', 'positions', 'trades', 'signals'] : ['executions', 'positions', 'trades'], r.groups[0]?.account ?? d.account())
+      changed(
+        r.closed.some((t) => t.signalId)
+          ? ['executions', 'positions', 'trades', 'signals']
+          : ['executions', 'positions', 'trades'],
+        r.groups[0]?.account ?? d.account(),
+      )
       const open = listPositions(d.db, d.account(), { openOnly: true }).map((p) => p.conid)
       if (open.length > 0) d.watch?.(open)
     }
@@ -120,7 +161,8 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
 
   function marks(conids: number[]): Map<number, { mark: Micros; source: 'quote' | 'broker' }> {
     const m = new Map<number, { mark: Micros; source: 'quote' | 'broker' }>()
-    for (const q of d.quotes(conids)) if (q.last !== null && q.last > 0) m.set(q.conid, { mark: toMicros(q.last), source: 'quote' })
+    for (const q of d.quotes(conids))
+      if (q.last !== null && q.last > 0) m.set(q.conid, { mark: toMicros(q.last), source: 'quote' })
     for (const c of conids) {
       const b = brokerMarks.get(c)
       if (!m.has(c) && b !== undefined) m.set(c, { mark: b, source: 'broker' })
@@ -152,31 +194,67 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
       const u = mk ? unrealized(p, mk.mark) : null
       if (u === null) unrealizedNow = null
       else if (unrealizedNow !== null) unrealizedNow += u
-      return { strategyId: p.strategyId, conid: p.conid, qty: p.qty, mark: mk ? microsToNumber(mk.mark) : null, unrealized: u === null ? null : microsToNumber(u) }
+      return {
+        strategyId: p.strategyId,
+        conid: p.conid,
+        qty: p.qty,
+        mark: mk ? microsToNumber(mk.mark) : null,
+        unrealized: u === null ? null : microsToNumber(u),
+      }
     })
     // Unrealized at the day's start: 0 when flat overnight, else today's start_of_day snapshot.
     const before = foldFills(fills.filter((f) => f.at < since))
     const heldOvernight = [...before.positions.values()].some((p) => p.qty !== 0)
     const sod = latestSnapshot(d.db, account, 'start_of_day', since, t)
     const unrealizedAtStartOfDay: Micros | null = heldOvernight ? (sod ? sod.unrealized : null) : 0
-    return { book, since, realizedToday, feesToday, realizedTotal, feesTotal, unrealizedNow: unrealizedNow as Micros | null, unrealizedAtStartOfDay, perPosition, sod }
+    return {
+      book,
+      since,
+      realizedToday,
+      feesToday,
+      realizedTotal,
+      feesTotal,
+      unrealizedNow: unrealizedNow as Micros | null,
+      unrealizedAtStartOfDay,
+      perPosition,
+      sod,
+    }
   }
 
   function dailyLossOf(account: string, startOfDayNav: number | null, limitFraction: number): DailyLoss | null {
     const l = local(account)
     if (l.unrealizedNow === null || l.unrealizedAtStartOfDay === null) return null
-    return dailyLoss({ realizedToday: l.realizedToday, feesToday: l.feesToday, unrealizedNow: l.unrealizedNow, unrealizedAtStartOfDay: l.unrealizedAtStartOfDay, startOfDayNav: startOfDayNav === null ? null : toMicros(startOfDayNav), limitFraction })
+    return dailyLoss({
+      realizedToday: l.realizedToday,
+      feesToday: l.feesToday,
+      unrealizedNow: l.unrealizedNow,
+      unrealizedAtStartOfDay: l.unrealizedAtStartOfDay,
+      startOfDayNav: startOfDayNav === null ? null : toMicros(startOfDayNav),
+      limitFraction,
+    })
   }
 
   async function brokerFigures(account: string): Promise<{ figures: BrokerFigures; positions: Position[] | null }> {
     const b = d.broker()
-    const [summary, ledger, pnl, positions] = await Promise.allSettled([b.summary(account), b.ledger(account), b.pnl(), b.positions(account)])
-    const errors = [summary, ledger, pnl, positions].flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []))
+    const [summary, ledger, pnl, positions] = await Promise.allSettled([
+      b.summary(account),
+      b.ledger(account),
+      b.pnl(),
+      b.positions(account),
+    ])
+    const errors = [summary, ledger, pnl, positions].flatMap((r) =>
+      r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
+    )
     const s = summary.status === 'fulfilled' ? summary.value : null
-    const base: LedgerEntry | null = ledger.status === 'fulfilled' ? (ledger.value.find((l) => l.currency === 'BASE') ?? ledger.value[0] ?? null) : null
-    const row: PnlRow | null = pnl.status === 'fulfilled' ? (pnl.value.find((p) => p.key.startsWith(account)) ?? null) : null
+    const base: LedgerEntry | null =
+      ledger.status === 'fulfilled'
+        ? (ledger.value.find((l) => l.currency === 'BASE') ?? ledger.value[0] ?? null)
+        : null
+    const row: PnlRow | null =
+      pnl.status === 'fulfilled' ? (pnl.value.find((p) => p.key.startsWith(account)) ?? null) : null
     const pos = positions.status === 'fulfilled' ? positions.value : null
-    for (const p of pos ?? []) if (p.marketPrice !== null && p.marketPrice > 0) brokerMarks.set(p.conid, toMicros(p.marketPrice))
+    for (const p of pos ?? [])
+      if (p.marketPrice !== null && p.marketPrice > 0) brokerMarks.set(p.conid, toMicros(p.marketPrice))
     const num = (v: number | string | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
     return {
       positions: pos,
@@ -189,17 +267,41 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
         unrealizedPnl: base?.unrealizedPnl ?? row?.unrealizedPnl ?? null,
         realizedPnl: base?.realizedPnl ?? null,
         dailyPnl: row?.dailyPnl ?? null,
-        positions: (pos ?? []).filter((p) => p.position !== 0).map((p) => ({ conid: p.conid, symbol: p.symbol, qty: p.position, avgCost: p.avgCost, marketPrice: p.marketPrice, unrealizedPnl: p.unrealizedPnl })),
+        positions: (pos ?? [])
+          .filter((p) => p.position !== 0)
+          .map((p) => ({
+            conid: p.conid,
+            symbol: p.symbol,
+            qty: p.position,
+            avgCost: p.avgCost,
+            marketPrice: p.marketPrice,
+            unrealizedPnl: p.unrealizedPnl,
+          })),
       },
     }
   }
 
-  const EMPTY_BROKER: BrokerFigures = { available: false, error: 'No account selected', netLiquidation: null, cash: null, stockMarketValue: null, unrealizedPnl: null, realizedPnl: null, dailyPnl: null, positions: [] }
+  const EMPTY_BROKER: BrokerFigures = {
+    available: false,
+    error: 'No account selected',
+    netLiquidation: null,
+    cash: null,
+    stockMarketValue: null,
+    unrealizedPnl: null,
+    realizedPnl: null,
+    dailyPnl: null,
+    positions: [],
+  }
 
   async function get(): Promise<PortfolioView> {
     const account = d.account()
     const at = d.now()
-    const broker = account ? await brokerFigures(account).catch((e: unknown) => ({ figures: { ...EMPTY_BROKER, error: e instanceof Error ? e.message : String(e) }, positions: null })) : { figures: EMPTY_BROKER, positions: null }
+    const broker = account
+      ? await brokerFigures(account).catch((e: unknown) => ({
+          figures: { ...EMPTY_BROKER, error: e instanceof Error ? e.message : String(e) },
+          positions: null,
+        }))
+      : { figures: EMPTY_BROKER, positions: null }
     const rows = listPositions(d.db, account, { openOnly: true })
     const l = account ? local(account) : null
     const m = marks([...new Set(rows.map((r) => r.conid))])
@@ -221,8 +323,26 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     const unrealizedTotal = priced.some((p) => p.u === null) ? null : priced.reduce((a, p) => a + (p.u ?? 0), 0)
     const localNet = new Map<number, number>()
     for (const p of priced) localNet.set(p.r.conid, (localNet.get(p.r.conid) ?? 0) + p.r.qty)
-    const differences: PortfolioDifference[] = account && broker.positions ? compareWithBroker({ rows: priced.map((p) => ({ conid: p.r.conid, symbol: p.r.symbol, qty: p.r.qty, basis: p.basis, marketValue: p.mv, unrealized: p.u })), brokerPositions: broker.positions, broker: broker.figures, realizedNetToday: l ? l.realizedToday - l.feesToday : null }) : []
-    const pnlToday = l && l.unrealizedNow !== null && l.unrealizedAtStartOfDay !== null ? l.realizedToday + (l.unrealizedNow - l.unrealizedAtStartOfDay) - l.feesToday : null
+    const differences: PortfolioDifference[] =
+      account && broker.positions
+        ? compareWithBroker({
+            rows: priced.map((p) => ({
+              conid: p.r.conid,
+              symbol: p.r.symbol,
+              qty: p.r.qty,
+              basis: p.basis,
+              marketValue: p.mv,
+              unrealized: p.u,
+            })),
+            brokerPositions: broker.positions,
+            broker: broker.figures,
+            realizedNetToday: l ? l.realizedToday - l.feesToday : null,
+          })
+        : []
+    const pnlToday =
+      l && l.unrealizedNow !== null && l.unrealizedAtStartOfDay !== null
+        ? l.realizedToday + (l.unrealizedNow - l.unrealizedAtStartOfDay) - l.feesToday
+        : null
     return {
       account,
       at,
@@ -281,7 +401,12 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     if (!account) return false
     const { figures } = await brokerFigures(account)
     if (figures.netLiquidation === null || figures.cash === null) {
-      report('portfolio.snapshot', new Error(`No ${kind} snapshot: the broker's net liquidation or cash could not be read (${figures.error ?? 'missing'})`))
+      report(
+        'portfolio.snapshot',
+        new Error(
+          `No ${kind} snapshot: the broker's net liquidation or cash could not be read (${figures.error ?? 'missing'})`,
+        ),
+      )
       return false
     }
     const l = local(account)
@@ -294,7 +419,12 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
       cash: toMicros(figures.cash),
       realized: l.realizedToday - l.feesToday,
       unrealized: l.unrealizedNow ?? 0,
-      payload: { tradingDate: nyDate(at), unrealizedKnown: l.unrealizedNow !== null, positions: l.perPosition, broker: figures },
+      payload: {
+        tradingDate: nyDate(at),
+        unrealizedKnown: l.unrealizedNow !== null,
+        positions: l.perPosition,
+        broker: figures,
+      },
     })
     if (isNew) changed(['portfolio_snapshots'], account)
     return isNew
@@ -310,7 +440,12 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     const date = nyDate(t)
     const local = new Date(nyWallClock(t))
     const minute = local.getUTCHours() * 60 + local.getUTCMinutes()
-    if (nyseSession(date).open && minute >= CLOSE_AFTER_MIN && !latestSnapshot(d.db, account, 'close', start, start + DAY + HOUR)) return 'close'
+    if (
+      nyseSession(date).open &&
+      minute >= CLOSE_AFTER_MIN &&
+      !latestSnapshot(d.db, account, 'close', start, start + DAY + HOUR)
+    )
+      return 'close'
     if (nyseRegularHours(t).open && t - lastIntraday >= INTRADAY_MS) {
       const last = latestSnapshot(d.db, account, 'intraday', start, t)
       if (!last || t - last.at >= INTRADAY_MS) return 'intraday'
@@ -362,7 +497,16 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     dailyLoss: dailyLossOf,
     get,
     snapshots(from, to) {
-      return listSnapshots(d.db, d.account(), from, to).map((s) => ({ id: s.id, account: s.account, at: s.at, kind: s.kind, netLiquidation: microsToNumber(s.netLiquidation), cash: microsToNumber(s.cash), realizedPnl: microsToNumber(s.realized), unrealizedPnl: microsToNumber(s.unrealized) }))
+      return listSnapshots(d.db, d.account(), from, to).map((s) => ({
+        id: s.id,
+        account: s.account,
+        at: s.at,
+        kind: s.kind,
+        netLiquidation: microsToNumber(s.netLiquidation),
+        cash: microsToNumber(s.cash),
+        realizedPnl: microsToNumber(s.realized),
+        unrealizedPnl: microsToNumber(s.unrealized),
+      }))
     },
     trades(filter) {
       return listTrades(d.db, d.account(), filter).map((t) => ({

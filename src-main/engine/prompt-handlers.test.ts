@@ -17,7 +17,11 @@ afterEach(() => stores.splice(0).forEach((s) => s.close()))
 
 async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-prompt-rpc-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   stores.push(store)
   await seedDefaultPrompts(store.db, 1)
   const svc = createPromptService({ db: store.db, bus: createEventBus({ validate: true }), now: () => 2, llm: null })
@@ -45,26 +49,67 @@ describe('prompt methods over the dispatcher', () => {
     const list = await call('prompts.list', {})
     expect(list.ok).toBe(true)
     const combined = (list as { r: { id: string; purpose: string }[] }).r.find((t) => t.purpose === 'combined')!
-    const saved = await call('prompts.save', { templateId: combined.id, system: 'Short.', body: '{{ symbol }} {{ price.last_close }}', note: ' tighter ', expectedVersion: 1 })
-    expect(saved).toMatchObject({ ok: true, r: { version: { version: 2, note: 'tighter', variables: ['price.last_close', 'symbol'] } } })
+    const saved = await call('prompts.save', {
+      templateId: combined.id,
+      system: 'Short.',
+      body: '{{ symbol }} {{ price.last_close }}',
+      note: ' tighter ',
+      expectedVersion: 1,
+    })
+    expect(saved).toMatchObject({
+      ok: true,
+      r: { version: { version: 2, note: 'tighter', variables: ['price.last_close', 'symbol'] } },
+    })
     const history = await call('prompts.history', { templateId: combined.id })
     expect((history as { r: { version: number }[] }).r.map((v) => v.version)).toEqual([2, 1])
     const v1 = (history as { r: { id: string }[] }).r[1]!.id
-    expect(await call('prompts.restore', { versionId: v1 })).toMatchObject({ ok: true, r: { version: { version: 3, note: 'restored from v1' } } })
+    expect(await call('prompts.restore', { versionId: v1 })).toMatchObject({
+      ok: true,
+      r: { version: { version: 3, note: 'restored from v1' } },
+    })
     const vars = await call('prompts.variables', {})
     expect((vars as { r: { path: string }[] }).r.map((v) => v.path)).toContain('w.supertrend_dir')
   })
 
   it('refuses bad input before the service runs, and errors carry their code and problems', async () => {
     const { call } = await setup()
-    expect(await call('prompts.save', { system: '', body: 'x', note: '' })).toMatchObject({ ok: false, e: { code: 'BAD_INPUT', message: expect.stringContaining('Give either templateId') } })
-    expect(await call('prompts.preview', { system: '', body: 'x'.repeat(20_001) })).toMatchObject({ ok: false, e: { code: 'BAD_INPUT', message: expect.stringContaining('20,000 characters') } })
+    expect(await call('prompts.save', { system: '', body: 'x', note: '' })).toMatchObject({
+      ok: false,
+      e: { code: 'BAD_INPUT', message: expect.stringContaining('Give either templateId') },
+    })
+    expect(await call('prompts.preview', { system: '', body: 'x'.repeat(20_001) })).toMatchObject({
+      ok: false,
+      e: { code: 'BAD_INPUT', message: expect.stringContaining('20,000 characters') },
+    })
     expect(await call('prompts.list', { extra: 1 })).toMatchObject({ ok: false, e: { code: 'BAD_INPUT' } })
-    expect(await call('prompts.save', { create: { name: ' ', purpose: 'daily' }, system: '', body: 'x', note: '' })).toMatchObject({ ok: false, e: { code: 'BAD_INPUT', message: expect.stringContaining('Give the template a name') } })
-    expect(await call('prompts.save', { create: { name: 'S', purpose: 'daily', scope: 'strategy' }, system: '', body: 'x', note: '' })).toMatchObject({ ok: false, e: { code: 'BAD_INPUT', message: expect.stringContaining('needs its strategyId') } })
-    const unknown = await call('prompts.save', { create: { name: 'N', purpose: 'daily' }, system: '', body: '{{ secret }}', note: '' })
-    expect(unknown).toMatchObject({ ok: false, e: { code: 'BAD_INPUT', details: [{ field: 'body', variable: 'secret', line: 1, column: 4 }] } })
-    expect(await call('prompts.test', { system: '', body: '{{ symbol }}' })).toMatchObject({ ok: false, e: { code: 'UNAVAILABLE', message: expect.stringContaining('No language model is configured') } })
+    expect(
+      await call('prompts.save', { create: { name: ' ', purpose: 'daily' }, system: '', body: 'x', note: '' }),
+    ).toMatchObject({
+      ok: false,
+      e: { code: 'BAD_INPUT', message: expect.stringContaining('Give the template a name') },
+    })
+    expect(
+      await call('prompts.save', {
+        create: { name: 'S', purpose: 'daily', scope: 'strategy' },
+        system: '',
+        body: 'x',
+        note: '',
+      }),
+    ).toMatchObject({ ok: false, e: { code: 'BAD_INPUT', message: expect.stringContaining('needs its strategyId') } })
+    const unknown = await call('prompts.save', {
+      create: { name: 'N', purpose: 'daily' },
+      system: '',
+      body: '{{ secret }}',
+      note: '',
+    })
+    expect(unknown).toMatchObject({
+      ok: false,
+      e: { code: 'BAD_INPUT', details: [{ field: 'body', variable: 'secret', line: 1, column: 4 }] },
+    })
+    expect(await call('prompts.test', { system: '', body: '{{ symbol }}' })).toMatchObject({
+      ok: false,
+      e: { code: 'UNAVAILABLE', message: expect.stringContaining('No language model is configured') },
+    })
     expect(await call('prompts.history', { templateId: 'nope' })).toMatchObject({ ok: false, e: { code: 'NOT_FOUND' } })
   })
 })

@@ -5,7 +5,9 @@ import type { PromptService } from './prompts'
 type PromptMethods = typeof promptMethods
 export type PromptMethod = keyof PromptMethods
 export type PromptHandlers = {
-  [M in PromptMethod]: (input: z.output<PromptMethods[M]['input']>) => Promise<z.output<PromptMethods[M]['output']>> | z.output<PromptMethods[M]['output']>
+  [M in PromptMethod]: (
+    input: z.output<PromptMethods[M]['input']>,
+  ) => Promise<z.output<PromptMethods[M]['output']>> | z.output<PromptMethods[M]['output']>
 }
 
 /** The prompt manager's RPC methods, each delegating to the service. */

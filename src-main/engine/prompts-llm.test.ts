@@ -21,7 +21,11 @@ describe('prompt test call', () => {
     const f = await fake()
     f.reply({ body: completion('HOLD: mixed evidence.') })
     let t = 1000
-    const llm = createPromptTestLlm({ endpoint: () => ({ llmBaseUrl: f.baseURL, llmModel: 'llava:13b' }), apiKey: () => Promise.resolve('sk-local'), now: () => (t += 250) })
+    const llm = createPromptTestLlm({
+      endpoint: () => ({ llmBaseUrl: f.baseURL, llmModel: 'llava:13b' }),
+      apiKey: () => Promise.resolve('sk-local'),
+      now: () => (t += 250),
+    })
     const r = await llm({ system: 'Be brief.', user: 'AAPL 190.40' })
     expect(r).toEqual({ text: 'HOLD: mixed evidence.', model: 'test-model', latencyMs: 250 })
     expect(f.requests[0]!.authorization).toBe('Bearer sk-local')
@@ -41,10 +45,16 @@ describe('prompt test call', () => {
     const f = await fake()
     f.reply({ body: completion('ok') })
     let base: string | null = null
-    const llm = createPromptTestLlm({ endpoint: () => ({ llmBaseUrl: base, llmModel: 'm' }), apiKey: () => Promise.resolve(null) })
+    const llm = createPromptTestLlm({
+      endpoint: () => ({ llmBaseUrl: base, llmModel: 'm' }),
+      apiKey: () => Promise.resolve(null),
+    })
     const none = await llm({ system: '', user: 'x' }).catch((e: unknown) => e)
     expect(none).toBeInstanceOf(RpcError)
-    expect(none).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('No language model is configured') })
+    expect(none).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('No language model is configured'),
+    })
     expect(f.requests).toHaveLength(0)
     base = f.baseURL
     expect((await llm({ system: '', user: 'x' })).text).toBe('ok')
@@ -53,8 +63,14 @@ describe('prompt test call', () => {
   it('passes the server’s error on, and an empty answer is an error, not an empty result', async () => {
     const f = await fake()
     f.reply(apiError(400, 'model "nope" not found'), { body: completion(null, { finish: 'length' }) })
-    const llm = createPromptTestLlm({ endpoint: () => ({ llmBaseUrl: f.baseURL, llmModel: 'nope' }), apiKey: () => Promise.resolve('k') })
+    const llm = createPromptTestLlm({
+      endpoint: () => ({ llmBaseUrl: f.baseURL, llmModel: 'nope' }),
+      apiKey: () => Promise.resolve('k'),
+    })
     await expect(llm({ system: '', user: 'x' })).rejects.toThrow(/model "nope" not found/)
-    await expect(llm({ system: '', user: 'x' })).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('finish reason: length') })
+    await expect(llm({ system: '', user: 'x' })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('finish reason: length'),
+    })
   })
 })

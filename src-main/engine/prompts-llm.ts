@@ -21,10 +21,18 @@ export function createPromptTestLlm(deps: PromptTestLlmDeps): PromptLlm {
     const { llmBaseUrl, llmModel } = deps.endpoint()
     const key = await deps.apiKey()
     if (key === null && llmBaseUrl === null) {
-      throw new RpcError('UNAVAILABLE', 'No language model is configured: set an OpenAI API key (Settings → Language model, or OPENAI_API_KEY), or a local server’s base URL, then test again.')
+      throw new RpcError(
+        'UNAVAILABLE',
+        'No language model is configured: set an OpenAI API key (Settings → Language model, or OPENAI_API_KEY), or a local server’s base URL, then test again.',
+      )
     }
     // Local servers (Ollama, LM Studio, vLLM, llama-server) ignore the key, but the SDK needs one.
-    const endpoint: LlmEndpoint = { baseURL: llmBaseUrl, apiKey: key ?? 'unused-by-local-server', model: llmModel, isOpenAI: llmBaseUrl === null }
+    const endpoint: LlmEndpoint = {
+      baseURL: llmBaseUrl,
+      apiKey: key ?? 'unused-by-local-server',
+      model: llmModel,
+      isOpenAI: llmBaseUrl === null,
+    }
     const client = createLlmClient(endpoint)
     const t0 = now()
     const res = await client.chat.completions.create({
@@ -38,7 +46,11 @@ export function createPromptTestLlm(deps: PromptTestLlmDeps): PromptLlm {
     })
     const choice = res.choices[0]
     const text = choice?.message?.content ?? choice?.message?.refusal ?? ''
-    if (text === '') throw new RpcError('UNAVAILABLE', `The model answered with no text (finish reason: ${choice?.finish_reason ?? 'none'}). Try again, or pick another model in Settings.`)
+    if (text === '')
+      throw new RpcError(
+        'UNAVAILABLE',
+        `The model answered with no text (finish reason: ${choice?.finish_reason ?? 'none'}). Try again, or pick another model in Settings.`,
+      )
     return { text, model: res.model || llmModel, latencyMs: now() - t0 }
   }
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { PromptPurpose } from '../contract/prompts-api'
-import { DEFAULT_COMBINED, DEFAULT_CONSOLIDATION, DEFAULT_DAILY, DEFAULT_SYSTEM, DEFAULT_TEXT_SYSTEM, DEFAULT_WEEKLY } from '../domain/prompts/defaults'
+import {
+  DEFAULT_COMBINED,
+  DEFAULT_CONSOLIDATION,
+  DEFAULT_DAILY,
+  DEFAULT_SYSTEM,
+  DEFAULT_TEXT_SYSTEM,
+  DEFAULT_WEEKLY,
+} from '../domain/prompts/defaults'
 import { checkTemplate, createPromptEngine, templateVariables } from '../domain/prompts/engine'
 import type { Db } from '../store/db'
 import { findDefaultTemplate, hasGlobalTemplate, insertTemplate } from '../store/prompts-repo'
@@ -25,8 +32,13 @@ export async function seedDefaultPrompts(db: Db, now: number): Promise<number> {
   for (const t of DEFAULT_TEMPLATES) {
     if (hasGlobalTemplate(db, t.purpose)) continue
     const problems = [...(await checkTemplate(engine, t.system)), ...(await checkTemplate(engine, t.body))]
-    if (problems.length > 0) throw new Error(`The shipped "${t.name}" prompt does not pass its own checks: ${problems.map((p) => p.message).join('; ')}`)
-    const variables = [...new Set([...(await templateVariables(engine, t.system)), ...(await templateVariables(engine, t.body))])]
+    if (problems.length > 0)
+      throw new Error(
+        `The shipped "${t.name}" prompt does not pass its own checks: ${problems.map((p) => p.message).join('; ')}`,
+      )
+    const variables = [
+      ...new Set([...(await templateVariables(engine, t.system)), ...(await templateVariables(engine, t.body))]),
+    ]
     insertTemplate(db, {
       id: randomUUID(),
       name: t.name,

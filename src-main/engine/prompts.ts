@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import type { PromptContext } from '../contract/prompts'
-import type { PromptPurpose, PromptTemplate, PromptVariable, PromptVersion, TemplateProblem } from '../contract/prompts-api'
-import { checkTemplate, createPromptEngine, renderProblem, renderTemplate, templateVariables } from '../domain/prompts/engine'
+import type {
+  PromptPurpose,
+  PromptTemplate,
+  PromptVariable,
+  PromptVersion,
+  TemplateProblem,
+} from '../contract/prompts-api'
+import {
+  checkTemplate,
+  createPromptEngine,
+  renderProblem,
+  renderTemplate,
+  templateVariables,
+} from '../domain/prompts/engine'
 import { sampleConsolidationContext, sampleContext } from '../domain/prompts/fixtures'
 import { closestVariable, promptVariables } from '../domain/prompts/variables'
 import { RpcError } from '../rpc/errors'
@@ -55,11 +67,20 @@ export interface PromptService {
   list(opts?: { includeArchived?: boolean }): PromptTemplate[]
   history(templateId: string): PromptVersion[]
   save(input: SaveInput): Promise<{ template: PromptTemplate; version: PromptVersion }>
-  preview(input: { system: string; body: string; purpose?: PromptPurpose; context?: PromptContext }): Promise<PreviewResult>
+  preview(input: {
+    system: string
+    body: string
+    purpose?: PromptPurpose
+    context?: PromptContext
+  }): Promise<PreviewResult>
   setDefault(templateId: string): PromptTemplate
   archive(templateId: string): PromptTemplate
   restore(versionId: string, note?: string): Promise<{ template: PromptTemplate; version: PromptVersion }>
-  test(input: { system: string; body: string; purpose?: PromptPurpose }): Promise<PromptLlmAnswer & { promptChars: number }>
+  test(input: {
+    system: string
+    body: string
+    purpose?: PromptPurpose
+  }): Promise<PromptLlmAnswer & { promptChars: number }>
   variables(): PromptVariable[]
   /** The version exists and its template is not archived (strategies may refer to it). */
   isVersionActive(versionId: string): boolean
@@ -85,7 +106,17 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
   const engine = createPromptEngine()
   const variables = promptVariables()
 
-  const versionView = (v: VersionRow): PromptVersion => ({ id: v.id, templateId: v.templateId, version: v.version, system: v.system, body: v.body, variables: v.variables, sha256: v.sha256, note: v.note, createdAt: v.createdAt })
+  const versionView = (v: VersionRow): PromptVersion => ({
+    id: v.id,
+    templateId: v.templateId,
+    version: v.version,
+    system: v.system,
+    body: v.body,
+    variables: v.variables,
+    sha256: v.sha256,
+    note: v.note,
+    createdAt: v.createdAt,
+  })
 
   function templateView(t: TemplateRow): PromptTemplate {
     const latest = latestVersion(d.db, t.id)!
@@ -98,7 +129,13 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
       isDefault: t.isDefault,
       createdAt: t.createdAt,
       archivedAt: t.archivedAt,
-      latest: { id: latest.id, version: latest.version, sha256: latest.sha256, note: latest.note, createdAt: latest.createdAt },
+      latest: {
+        id: latest.id,
+        version: latest.version,
+        sha256: latest.sha256,
+        note: latest.note,
+        createdAt: latest.createdAt,
+      },
     }
   }
 
@@ -109,10 +146,15 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
   }
 
   /** Problems of both texts, each tagged with its field; then a render on the sample context. */
-  async function problemsOf(system: string, body: string, context: PromptContext): Promise<{ problems: TemplateProblem[]; rendered: { system: string; body: string } | null }> {
+  async function problemsOf(
+    system: string,
+    body: string,
+    context: PromptContext,
+  ): Promise<{ problems: TemplateProblem[]; rendered: { system: string; body: string } | null }> {
     const problems: TemplateProblem[] = []
     for (const field of ['system', 'body'] as const) {
-      for (const p of await checkTemplate(engine, field === 'system' ? system : body)) problems.push({ field, ...p, message: p.variable ? unknownVariableMessage(p.variable) : p.message })
+      for (const p of await checkTemplate(engine, field === 'system' ? system : body))
+        problems.push({ field, ...p, message: p.variable ? unknownVariableMessage(p.variable) : p.message })
     }
     if (problems.length > 0) return { problems, rendered: null }
     const rendered = { system: '', body: '' }
@@ -126,14 +168,21 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
     return { problems, rendered: problems.length > 0 ? null : rendered }
   }
 
-  async function checked(system: string, body: string, purpose: PromptPurpose): Promise<{ system: string; body: string }> {
+  async function checked(
+    system: string,
+    body: string,
+    purpose: PromptPurpose,
+  ): Promise<{ system: string; body: string }> {
     const { problems, rendered } = await problemsOf(system, body, sampleFor(purpose))
-    if (problems.length > 0 || !rendered) throw new RpcError('BAD_INPUT', `Not saved: ${problems.map(describeProblem).join('; ')}`, problems)
+    if (problems.length > 0 || !rendered)
+      throw new RpcError('BAD_INPUT', `Not saved: ${problems.map(describeProblem).join('; ')}`, problems)
     return rendered
   }
 
   async function variablesOf(system: string, body: string): Promise<string[]> {
-    return [...new Set([...(await templateVariables(engine, system)), ...(await templateVariables(engine, body))])].sort()
+    return [
+      ...new Set([...(await templateVariables(engine, system)), ...(await templateVariables(engine, body))]),
+    ].sort()
   }
 
   function unknownVariableMessage(path: string): string {
@@ -156,36 +205,76 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
     },
 
     async save(input) {
-      if ((input.templateId === undefined) === (input.create === undefined)) throw new RpcError('BAD_INPUT', 'Give either templateId (a new version) or create (a new template)')
+      if ((input.templateId === undefined) === (input.create === undefined))
+        throw new RpcError('BAD_INPUT', 'Give either templateId (a new version) or create (a new template)')
       if (input.templateId !== undefined) {
         const t = template(input.templateId)
-        if (t.archivedAt !== null) throw new RpcError('CONFLICT', `"${t.name}" is archived; create a new template instead of saving into it.`)
+        if (t.archivedAt !== null)
+          throw new RpcError('CONFLICT', `"${t.name}" is archived; create a new template instead of saving into it.`)
         await checked(input.system, input.body, t.purpose as PromptPurpose)
         const latest = latestVersion(d.db, t.id)!
         if (input.expectedVersion !== undefined && latest.version !== input.expectedVersion) {
-          throw new RpcError('CONFLICT', `v${latest.version} of "${t.name}" was saved after you opened v${input.expectedVersion}. Copy your text, reload the template and apply your change again.`)
+          throw new RpcError(
+            'CONFLICT',
+            `v${latest.version} of "${t.name}" was saved after you opened v${input.expectedVersion}. Copy your text, reload the template and apply your change again.`,
+          )
         }
-        if (latest.sha256 === promptSha256(input.system, input.body)) throw new RpcError('CONFLICT', `Nothing to save: the text is the same as v${latest.version}.`)
+        if (latest.sha256 === promptSha256(input.system, input.body))
+          throw new RpcError('CONFLICT', `Nothing to save: the text is the same as v${latest.version}.`)
         const id = randomUUID()
-        appendVersion(d.db, t.id, { id, system: input.system, body: input.body, variables: await variablesOf(input.system, input.body), note: input.note }, d.now())
+        appendVersion(
+          d.db,
+          t.id,
+          {
+            id,
+            system: input.system,
+            body: input.body,
+            variables: await variablesOf(input.system, input.body),
+            note: input.note,
+          },
+          d.now(),
+        )
         changed()
         return saved(t.id, id)
       }
       const c = input.create!
-      if (c.scope === 'strategy' && (c.strategyId === null || !getStrategyRow(d.db, c.strategyId))) throw new RpcError('NOT_FOUND', `No strategy ${c.strategyId ?? '(none given)'}: pick an existing strategy for a strategy template.`)
-      if (c.scope === 'global' && c.strategyId !== null) throw new RpcError('BAD_INPUT', 'A global template has no strategy; choose scope "strategy" to tie it to one.')
+      if (c.scope === 'strategy' && (c.strategyId === null || !getStrategyRow(d.db, c.strategyId)))
+        throw new RpcError(
+          'NOT_FOUND',
+          `No strategy ${c.strategyId ?? '(none given)'}: pick an existing strategy for a strategy template.`,
+        )
+      if (c.scope === 'global' && c.strategyId !== null)
+        throw new RpcError('BAD_INPUT', 'A global template has no strategy; choose scope "strategy" to tie it to one.')
       await checked(input.system, input.body, c.purpose)
       const templateId = randomUUID()
       const id = randomUUID()
-      const isDefault = findDefaultTemplate(d.db, { scope: c.scope, strategyId: c.strategyId, purpose: c.purpose }) === null
-      insertTemplate(d.db, { id: templateId, ...c, isDefault, at: d.now(), version: { id, system: input.system, body: input.body, variables: await variablesOf(input.system, input.body), note: input.note } })
+      const isDefault =
+        findDefaultTemplate(d.db, { scope: c.scope, strategyId: c.strategyId, purpose: c.purpose }) === null
+      insertTemplate(d.db, {
+        id: templateId,
+        ...c,
+        isDefault,
+        at: d.now(),
+        version: {
+          id,
+          system: input.system,
+          body: input.body,
+          variables: await variablesOf(input.system, input.body),
+          note: input.note,
+        },
+      })
       changed()
       return saved(templateId, id)
     },
 
     async preview({ system, body, purpose = 'combined', context }) {
       const { problems, rendered } = await problemsOf(system, body, context ?? sampleFor(purpose))
-      return { system: rendered?.system ?? null, body: rendered?.body ?? null, problems, chars: rendered ? rendered.system.length + rendered.body.length : 0 }
+      return {
+        system: rendered?.system ?? null,
+        body: rendered?.body ?? null,
+        problems,
+        chars: rendered ? rendered.system.length + rendered.body.length : 0,
+      }
     },
 
     setDefault(templateId) {
@@ -200,7 +289,10 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
       const t = template(templateId)
       if (t.archivedAt !== null) return templateView(t)
       if (t.isDefault && t.scope === 'global' && t.purpose === 'combined') {
-        throw new RpcError('CONFLICT', `"${t.name}" is the global default prompt. Make another combined template the default first, then archive this one.`)
+        throw new RpcError(
+          'CONFLICT',
+          `"${t.name}" is the global default prompt. Make another combined template the default first, then archive this one.`,
+        )
       }
       archiveTemplate(d.db, templateId, d.now())
       changed()
@@ -211,30 +303,49 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
       const old = getVersion(d.db, versionId)
       if (!old) throw new RpcError('NOT_FOUND', `No prompt version ${versionId}. Reload the history.`)
       const t = template(old.templateId)
-      if (t.archivedAt !== null) throw new RpcError('CONFLICT', `"${t.name}" is archived; nothing can be restored into it.`)
+      if (t.archivedAt !== null)
+        throw new RpcError('CONFLICT', `"${t.name}" is archived; nothing can be restored into it.`)
       const latest = latestVersion(d.db, t.id)!
-      if (latest.sha256 === old.sha256) throw new RpcError('CONFLICT', `v${latest.version} already has the same text as v${old.version}; nothing to restore.`)
+      if (latest.sha256 === old.sha256)
+        throw new RpcError(
+          'CONFLICT',
+          `v${latest.version} already has the same text as v${old.version}; nothing to restore.`,
+        )
       // Old versions passed the checks of their day; the contract may have changed since.
       await checked(old.system, old.body, t.purpose as PromptPurpose)
       const id = randomUUID()
       const text = note?.trim() ? `restored from v${old.version}: ${note.trim()}` : `restored from v${old.version}`
-      appendVersion(d.db, t.id, { id, system: old.system, body: old.body, variables: old.variables, note: text }, d.now(), 'prompts.restore')
+      appendVersion(
+        d.db,
+        t.id,
+        { id, system: old.system, body: old.body, variables: old.variables, note: text },
+        d.now(),
+        'prompts.restore',
+      )
       changed()
       return saved(t.id, id)
     },
 
     async test({ system, body, purpose = 'combined' }) {
       const rendered = await checked(system, body, purpose).catch((e: unknown) => {
-        if (e instanceof RpcError) throw new RpcError(e.code, e.message.replace(/^Not saved: /, 'Not sent: '), e.details)
+        if (e instanceof RpcError)
+          throw new RpcError(e.code, e.message.replace(/^Not saved: /, 'Not sent: '), e.details)
         throw e
       })
-      if (!d.llm) throw new RpcError('UNAVAILABLE', 'No language model is configured. Set an API key (Settings → Language model, or OPENAI_API_KEY) or a local base URL, then test again.')
+      if (!d.llm)
+        throw new RpcError(
+          'UNAVAILABLE',
+          'No language model is configured. Set an API key (Settings → Language model, or OPENAI_API_KEY) or a local base URL, then test again.',
+        )
       let answer: PromptLlmAnswer
       try {
         answer = await d.llm({ system: rendered.system, user: rendered.body })
       } catch (e) {
         if (e instanceof RpcError) throw e
-        throw new RpcError('UNAVAILABLE', `The model call failed: ${e instanceof Error ? e.message : String(e)}. Check the base URL, model and API key in Settings, then test again.`)
+        throw new RpcError(
+          'UNAVAILABLE',
+          `The model call failed: ${e instanceof Error ? e.message : String(e)}. Check the base URL, model and API key in Settings, then test again.`,
+        )
       }
       return { ...answer, promptChars: rendered.system.length + rendered.body.length }
     },
@@ -250,18 +361,32 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
       if (promptVersionId !== null) {
         const v = getVersion(d.db, promptVersionId)
         if (!v || getTemplate(d.db, v.templateId)?.archivedAt !== null) {
-          throw new RpcError('NOT_FOUND', `The strategy's prompt version ${promptVersionId} does not exist or is archived. Pick another prompt in the strategy.`)
+          throw new RpcError(
+            'NOT_FOUND',
+            `The strategy's prompt version ${promptVersionId} does not exist or is archived. Pick another prompt in the strategy.`,
+          )
         }
         return versionView(v)
       }
-      const t = findDefaultTemplate(d.db, { scope: 'strategy', strategyId, purpose: 'combined' }) ?? findDefaultTemplate(d.db, { scope: 'global', strategyId: null, purpose: 'combined' })
-      if (!t) throw new RpcError('NOT_FOUND', 'There is no default prompt. Open Prompts and set a combined template as the default.')
+      const t =
+        findDefaultTemplate(d.db, { scope: 'strategy', strategyId, purpose: 'combined' }) ??
+        findDefaultTemplate(d.db, { scope: 'global', strategyId: null, purpose: 'combined' })
+      if (!t)
+        throw new RpcError(
+          'NOT_FOUND',
+          'There is no default prompt. Open Prompts and set a combined template as the default.',
+        )
       return versionView(latestVersion(d.db, t.id)!)
     },
   }
 }
 
 export function describeProblem(p: TemplateProblem): string {
-  const where = p.line !== null ? ` at ${p.field ? `${p.field} ` : ''}line ${p.line}, column ${p.column}` : p.field ? ` in the ${p.field}` : ''
+  const where =
+    p.line !== null
+      ? ` at ${p.field ? `${p.field} ` : ''}line ${p.line}, column ${p.column}`
+      : p.field
+        ? ` in the ${p.field}`
+        : ''
   return `${p.message}${where}`
 }

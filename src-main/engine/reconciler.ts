@@ -14,7 +14,14 @@ import type { OrderManager } from './order-manager'
 // is raised as an alert and latches the kill switch. New submissions wait until a cycle succeeds.
 
 const ABSENT_CYCLES = 3
-const OPEN_OR_UNCLEAR = ['PENDING_SUBMIT', 'AWAITING_REPLY', 'UNKNOWN', 'SUBMITTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL'] as const
+const OPEN_OR_UNCLEAR = [
+  'PENDING_SUBMIT',
+  'AWAITING_REPLY',
+  'UNKNOWN',
+  'SUBMITTED',
+  'PARTIALLY_FILLED',
+  'PENDING_CANCEL',
+] as const
 
 export interface ReconcileReport {
   at: number
@@ -51,8 +58,19 @@ export function createReconciler(d: ReconcilerDeps) {
     const account = status.account
     if (status.state !== 'authenticated' || !account) return null
     const broker = d.broker()
-    const [live, trades, positions] = await Promise.all([broker.liveOrders({ accountId: account, force: true }), broker.trades({ accountId: account, days: 7 }), positionsOf(broker, account)])
-    const report: ReconcileReport = { at: d.now(), account, settled: [], external: [], drift: [], executions: trades.length }
+    const [live, trades, positions] = await Promise.all([
+      broker.liveOrders({ accountId: account, force: true }),
+      broker.trades({ accountId: account, days: 7 }),
+      positionsOf(broker, account),
+    ])
+    const report: ReconcileReport = {
+      at: d.now(),
+      account,
+      settled: [],
+      external: [],
+      drift: [],
+      executions: trades.length,
+    }
     crashPoint('during-reconcile')
     d.ingest(trades)
 
@@ -72,19 +90,40 @@ export function createReconciler(d: ReconcilerDeps) {
       const filled = filledByCoid.get(o.clientOrderId) ?? 0
       if (l) {
         absent.delete(o.id)
-        d.orders.onBrokerOrder({ orderId: l.orderId, order_ref: o.clientOrderId, status: l.status, filledQuantity: l.filledQuantity, avgPrice: l.avgPrice })
+        d.orders.onBrokerOrder({
+          orderId: l.orderId,
+          order_ref: o.clientOrderId,
+          status: l.status,
+          filledQuantity: l.filledQuantity,
+          avgPrice: l.avgPrice,
+        })
       } else if (filled > 0) {
         absent.delete(o.id)
-        d.orders.onBrokerOrder({ orderId: o.brokerOrderId ?? brokerIdByCoid.get(o.clientOrderId), order_ref: o.clientOrderId, status: filled >= o.qty ? 'Filled' : 'Submitted', filledQuantity: filled })
+        d.orders.onBrokerOrder({
+          orderId: o.brokerOrderId ?? brokerIdByCoid.get(o.clientOrderId),
+          order_ref: o.clientOrderId,
+          status: filled >= o.qty ? 'Filled' : 'Submitted',
+          filledQuantity: filled,
+        })
       } else if (o.brokerOrderId) {
         // Acknowledged but no longer live: its own status record says how it ended.
         const s = await broker.orderStatus(o.brokerOrderId).catch(() => null)
-        if (s) d.orders.onBrokerOrder({ orderId: s.orderId, status: s.status, filledQuantity: s.filled, avgPrice: s.averagePrice })
+        if (s)
+          d.orders.onBrokerOrder({
+            orderId: s.orderId,
+            status: s.status,
+            filledQuantity: s.filled,
+            avgPrice: s.averagePrice,
+          })
       } else if (o.status === 'UNKNOWN' || o.status === 'PENDING_SUBMIT' || o.status === 'AWAITING_REPLY') {
         const n = (absent.get(o.id) ?? 0) + 1
         absent.set(o.id, n)
         if (n >= ABSENT_CYCLES) {
-          d.orders.apply(o.status === 'AWAITING_REPLY' ? { ...o, status: 'UNKNOWN' } : o, { kind: 'absent_confirmed' }, { cycles: n })
+          d.orders.apply(
+            o.status === 'AWAITING_REPLY' ? { ...o, status: 'UNKNOWN' } : o,
+            { kind: 'absent_confirmed' },
+            { cycles: n },
+          )
           absent.delete(o.id)
         }
       }
@@ -97,7 +136,12 @@ export function createReconciler(d: ReconcilerDeps) {
       recordExternal(account, l)
       report.external.push(l.orderId)
     }
-    if (report.external.length > 0) d.alert('warning', 'Orders placed outside the app', `${report.external.length} working order(s) on ${account} were not placed by this app; they are shown as external on the Orders page.`)
+    if (report.external.length > 0)
+      d.alert(
+        'warning',
+        'Orders placed outside the app',
+        `${report.external.length} working order(s) on ${account} were not placed by this app; they are shown as external on the Orders page.`,
+      )
 
     const local = d.localPositions(account)
     const conids = new Set([...local.keys(), ...positions.map((p) => p.conid)])
@@ -108,7 +152,11 @@ export function createReconciler(d: ReconcilerDeps) {
     }
     if (report.drift.length > 0) {
       const text = report.drift.map((x) => `${x.conid}: app ${x.local}, broker ${x.broker}`).join('; ')
-      d.alert('error', 'Position drift', `Positions differ from the broker (${text}). The kill switch is on until you check and reset it.`)
+      d.alert(
+        'error',
+        'Position drift',
+        `Positions differ from the broker (${text}). The kill switch is on until you check and reset it.`,
+      )
       d.latchKillSwitch(account, `position drift: ${text}`)
     }
     reconciledFor = account
@@ -127,7 +175,30 @@ export function createReconciler(d: ReconcilerDeps) {
     const qty = Math.max(1, Math.round(l.totalSize ?? (l.filledQuantity ?? 0) + (l.remainingQuantity ?? 0)))
     insertIntent(
       d.db,
-      [{ id: randomUUID(), clientOrderId: l.cOID ?? `ext-${l.orderId}`, runId: null, signalId: null, parentId: null, leg: 'single', origin: 'external', mode: d.gateway().current().paper ? 'paper' : 'live', account, conid: l.conid, side, orderType: type, tif: 'DAY', qty, limitPrice: type === 'STP' ? null : l.price, auxPrice: type === 'STP' ? l.price : null, outsideRth: false, status: 'SUBMITTED', brokerOrderId: l.orderId, filledQty: Math.min(qty, Math.round(l.filledQuantity ?? 0)) }],
+      [
+        {
+          id: randomUUID(),
+          clientOrderId: l.cOID ?? `ext-${l.orderId}`,
+          runId: null,
+          signalId: null,
+          parentId: null,
+          leg: 'single',
+          origin: 'external',
+          mode: d.gateway().current().paper ? 'paper' : 'live',
+          account,
+          conid: l.conid,
+          side,
+          orderType: type,
+          tif: 'DAY',
+          qty,
+          limitPrice: type === 'STP' ? null : l.price,
+          auxPrice: type === 'STP' ? l.price : null,
+          outsideRth: false,
+          status: 'SUBMITTED',
+          brokerOrderId: l.orderId,
+          filledQty: Math.min(qty, Math.round(l.filledQuantity ?? 0)),
+        },
+      ],
       d.now(),
       'external_order',
       l,

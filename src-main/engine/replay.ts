@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Bar, IndicatorResult, RunStep } from '../contract/models'
 import type { PromptContext } from '../contract/prompts'
-import type { ComputeIndicatorsOutput, FetchMarketDataOutput, LlmAnalysisOutput, RenderChartsOutput, ValidateSignalOutput } from '../contract/steps'
+import type {
+  ComputeIndicatorsOutput,
+  FetchMarketDataOutput,
+  LlmAnalysisOutput,
+  RenderChartsOutput,
+  ValidateSignalOutput,
+} from '../contract/steps'
 import { createPromptEngine, renderTemplate } from '../domain/prompts/engine'
 import { analyse, CHART_IDS, tail } from '../domain/runs/analysis'
 import { jsonDiff, type Difference } from '../domain/runs/diff'
@@ -45,14 +51,21 @@ export interface ReplayDeps extends RunEnvironment {
 
 /** The parts of a recorded output that are about this replay, not the result: compared without them. */
 const VOLATILE = new Set(['usage', 'attempts', 'rawSha256', 'promptSha256', 'signalId', 'capability'])
-const comparable = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k))) : v)
+const comparable = (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k)))
+    : v
 
 export function createReplayer(d: ReplayDeps) {
   const liquid = createPromptEngine()
 
   function artifactJson<T>(sha: string | undefined, what: string): T {
     const a = sha ? readArtifact(d.db, d.dataDir, sha) : null
-    if (!a) throw new RpcError('NOT_FOUND', `The recorded ${what} (artifact ${sha ?? 'missing'}) is not in this store; it may have been removed by retention.`)
+    if (!a)
+      throw new RpcError(
+        'NOT_FOUND',
+        `The recorded ${what} (artifact ${sha ?? 'missing'}) is not in this store; it may have been removed by retention.`,
+      )
     return JSON.parse(a.content.toString('utf8')) as T
   }
 
@@ -62,16 +75,39 @@ export function createReplayer(d: ReplayDeps) {
       if (!original) throw new RpcError('NOT_FOUND', `No run ${req.runId}`)
       const step = [...original.steps].reverse().find((s) => s.step === req.step && s.status === 'succeeded')
       if (!step) throw new RpcError('BAD_INPUT', `Run ${req.runId} has no successful ${req.step} step to replay`)
-      if (req.mode === 'cached' && (req.model || req.promptVersionId)) throw new RpcError('BAD_INPUT', 'A cached replay reuses the recorded answer; choose "fresh" to change the model or the prompt version')
+      if (req.mode === 'cached' && (req.model || req.promptVersionId))
+        throw new RpcError(
+          'BAD_INPUT',
+          'A cached replay reuses the recorded answer; choose "fresh" to change the model or the prompt version',
+        )
       const byStep = (id: RunStep['step']) => original.steps.find((s) => s.step === id && s.status === 'succeeded')
       const runId = randomUUID()
-      const rec = startRun({ db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion }, { id: runId, strategyId: original.strategyId, trigger: 'replay', scheduledFor: null, replayOf: original.id })
+      const rec = startRun(
+        { db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
+        { id: runId, strategyId: original.strategyId, trigger: 'replay', scheduledFor: null, replayOf: original.id },
+      )
       try {
         const output = await replayStep(rec, req, step, byStep)
         const differences = jsonDiff(comparable(step.output), comparable(output))
         const identical = JSON.stringify(step.output) === JSON.stringify(output)
-        await rec.step('complete', { replayOf: original.id, step: req.step, mode: req.mode }, async () => ({ status: 'succeeded', replay: { of: original.id, step: req.step, mode: req.mode, model: req.model ?? null, promptVersionId: req.promptVersionId ?? null, identical, differences } }))
-        rec.finish('succeeded', null, { replayOf: original.id, step: req.step, identical, differences: differences.length })
+        await rec.step('complete', { replayOf: original.id, step: req.step, mode: req.mode }, async () => ({
+          status: 'succeeded',
+          replay: {
+            of: original.id,
+            step: req.step,
+            mode: req.mode,
+            model: req.model ?? null,
+            promptVersionId: req.promptVersionId ?? null,
+            identical,
+            differences,
+          },
+        }))
+        rec.finish('succeeded', null, {
+          replayOf: original.id,
+          step: req.step,
+          identical,
+          differences: differences.length,
+        })
         return { runId, identical, differences }
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e)
@@ -81,30 +117,70 @@ export function createReplayer(d: ReplayDeps) {
     },
   }
 
-  async function replayStep(rec: RunRecorder, req: ReplayRequest, step: RunStep, byStep: (id: RunStep['step']) => RunStep | undefined): Promise<unknown> {
+  async function replayStep(
+    rec: RunRecorder,
+    req: ReplayRequest,
+    step: RunStep,
+    byStep: (id: RunStep['step']) => RunStep | undefined,
+  ): Promise<unknown> {
     const input = step.input as Record<string, unknown>
-    const replayInput = { ...input, replay: { of: req.runId, mode: req.mode, model: req.model ?? null, promptVersionId: req.promptVersionId ?? null } }
+    const replayInput = {
+      ...input,
+      replay: { of: req.runId, mode: req.mode, model: req.model ?? null, promptVersionId: req.promptVersionId ?? null },
+    }
     switch (req.step) {
       case 'compute_indicators':
         return rec.step('compute_indicators', replayInput, async (ctx) => {
           const bars = artifactJson<{ daily: Bar[]; weekly: Bar[] | null }>(input.barsSha256 as string, 'bars')
           const a = analyse(bars.daily, bars.weekly, (input.strategy as IndicatorSpec[]) ?? [])
-          const arrays = putArtifact(d.db, d.dataDir, Buffer.from(JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })), 'indicators', 'application/json', d.now())
+          const arrays = putArtifact(
+            d.db,
+            d.dataDir,
+            Buffer.from(JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })),
+            'indicators',
+            'application/json',
+            d.now(),
+          )
           ctx.artifact(arrays.sha256)
-          const strategyLast = a.strategy.map((r) => ({ id: r.id, label: r.label, values: Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, v.at(-1) ?? null])) }))
-          return { indicatorsSha256: arrays.sha256, d: a.d, w: input.weekly ? a.w : null, confirmation: a.confirmation, levels: a.levels, strategy: strategyLast } satisfies ComputeIndicatorsOutput
+          const strategyLast = a.strategy.map((r) => ({
+            id: r.id,
+            label: r.label,
+            values: Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, v.at(-1) ?? null])),
+          }))
+          return {
+            indicatorsSha256: arrays.sha256,
+            d: a.d,
+            w: input.weekly ? a.w : null,
+            confirmation: a.confirmation,
+            levels: a.levels,
+            strategy: strategyLast,
+          } satisfies ComputeIndicatorsOutput
         })
       case 'render_charts':
         return rec.step('render_charts', replayInput, async (ctx) => {
           const bars = artifactJson<{ daily: Bar[]; weekly: Bar[] | null }>(input.barsSha256 as string, 'bars')
-          const arrays = artifactJson<{ daily: IndicatorResult[]; weekly: IndicatorResult[] | null }>(input.indicatorsSha256 as string, 'indicator arrays')
+          const arrays = artifactJson<{ daily: IndicatorResult[]; weekly: IndicatorResult[] | null }>(
+            input.indicatorsSha256 as string,
+            'indicator arrays',
+          )
           const recorded = (step.output as RenderChartsOutput).images
           const capture = await d.capture()
           const images = []
           for (const img of recorded) {
             const weekly = img.timeframe === '1W'
             const source = weekly ? bars.weekly! : bars.daily
-            const png = await capture.capture({ title: img.title, width: img.width, height: img.height, bars: source.slice(-img.bars), indicators: tail((weekly ? arrays.weekly : arrays.daily) ?? [], weekly ? CHART_IDS.weekly : CHART_IDS.daily, img.bars), levels: null })
+            const png = await capture.capture({
+              title: img.title,
+              width: img.width,
+              height: img.height,
+              bars: source.slice(-img.bars),
+              indicators: tail(
+                (weekly ? arrays.weekly : arrays.daily) ?? [],
+                weekly ? CHART_IDS.weekly : CHART_IDS.daily,
+                img.bars,
+              ),
+              levels: null,
+            })
             const stored = putArtifact(d.db, d.dataDir, png, 'chart', 'image/png', d.now())
             ctx.artifact(stored.sha256)
             images.push({ ...img, sha256: stored.sha256 })
@@ -119,7 +195,11 @@ export function createReplayer(d: ReplayDeps) {
             return recorded
           }
           const context = input.context as PromptContext | undefined
-          if (!context) throw new RpcError('BAD_INPUT', 'This run was recorded before prompt contexts were kept; only a cached replay is possible')
+          if (!context)
+            throw new RpcError(
+              'BAD_INPUT',
+              'This run was recorded before prompt contexts were kept; only a cached replay is possible',
+            )
           let system: string
           let user: string
           if (req.promptVersionId) {
@@ -134,11 +214,21 @@ export function createReplayer(d: ReplayDeps) {
             system = m[1]!
             user = m[2]!
           }
-          const promptArtifact = putArtifact(d.db, d.dataDir, Buffer.from(`# system\n${system}\n\n# user\n${user}\n`), 'prompt', 'text/plain; charset=utf-8', d.now())
+          const promptArtifact = putArtifact(
+            d.db,
+            d.dataDir,
+            Buffer.from(`# system\n${system}\n\n# user\n${user}\n`),
+            'prompt',
+            'text/plain; charset=utf-8',
+            d.now(),
+          )
           ctx.artifact(promptArtifact.sha256)
           const cfg = await d.analystConfig()
           const provider = req.model ? 'openai' : recorded.provider
-          const choice = chooseAnalyst({ provider, model: req.model ?? (recorded.provider === 'openai' ? recorded.model : null) }, cfg)
+          const choice = chooseAnalyst(
+            { provider, model: req.model ?? (recorded.provider === 'openai' ? recorded.model : null) },
+            cfg,
+          )
           const images = ((input.images as string[] | undefined) ?? []).map((sha) => {
             const a = readArtifact(d.db, d.dataDir, sha)
             if (!a) throw new RpcError('NOT_FOUND', `Chart image ${sha} is not in this store`)
@@ -146,17 +236,83 @@ export function createReplayer(d: ReplayDeps) {
           })
           let answer
           if (choice.provider === 'rules') {
-            const bars = artifactJson<{ daily: Bar[] }>((byStep('fetch_market_data')?.output as FetchMarketDataOutput | undefined)?.barsSha256, 'bars')
-            answer = await askRules({ symbol: context.symbol, asOf: context.as_of, timeframes: context.timeframe, bars: bars.daily, position: context.position.side, allowShort: context.risk.allow_short, tickSize: context.tick_size })
+            const bars = artifactJson<{ daily: Bar[] }>(
+              (byStep('fetch_market_data')?.output as FetchMarketDataOutput | undefined)?.barsSha256,
+              'bars',
+            )
+            answer = await askRules({
+              symbol: context.symbol,
+              asOf: context.as_of,
+              timeframes: context.timeframe,
+              bars: bars.daily,
+              position: context.position.side,
+              allowShort: context.risk.allow_short,
+              tickSize: context.tick_size,
+            })
           } else answer = await askModel(choice, { system, user, images }, d.capabilities, d.now)
-          const raw = putArtifact(d.db, d.dataDir, Buffer.from(answer.rawText), 'llm_text', 'text/plain; charset=utf-8', d.now())
+          const raw = putArtifact(
+            d.db,
+            d.dataDir,
+            Buffer.from(answer.rawText),
+            'llm_text',
+            'text/plain; charset=utf-8',
+            d.now(),
+          )
           ctx.artifact(raw.sha256)
-          insertUsage(d.db, answer.usage.map((u) => ({ at: d.now(), runId: rec.runId, strategyId: null, step: 'llm_analysis', provider: choice.provider, model: choice.model, purpose: `replay:${u.purpose}`, promptTokens: u.promptTokens, completionTokens: u.completionTokens, costMicros: u.costMicros, priced: u.priced, latencyMs: u.latencyMs, ok: u.ok, detail: u.detail })))
-          const total = answer.usage.reduce((s, u) => ({ promptTokens: s.promptTokens + u.promptTokens, completionTokens: s.completionTokens + u.completionTokens, costMicros: s.costMicros + u.costMicros, priced: s.priced && u.priced, latencyMs: s.latencyMs + u.latencyMs }), { promptTokens: 0, completionTokens: 0, costMicros: 0, priced: true, latencyMs: 0 })
-          const out: LlmAnalysisOutput = { provider: choice.provider, model: choice.model, label: choice.label, promptSha256: promptArtifact.sha256, rawSha256: raw.sha256, rawText: answer.rawText, outcome: answer.outcome, reviewReason: answer.reviewReason, detail: answer.detail, usage: total, attempts: answer.attempts.map(({ rawText: _t, ...rest }) => rest), capability: answer.capability }
+          insertUsage(
+            d.db,
+            answer.usage.map((u) => ({
+              at: d.now(),
+              runId: rec.runId,
+              strategyId: null,
+              step: 'llm_analysis',
+              provider: choice.provider,
+              model: choice.model,
+              purpose: `replay:${u.purpose}`,
+              promptTokens: u.promptTokens,
+              completionTokens: u.completionTokens,
+              costMicros: u.costMicros,
+              priced: u.priced,
+              latencyMs: u.latencyMs,
+              ok: u.ok,
+              detail: u.detail,
+            })),
+          )
+          const total = answer.usage.reduce(
+            (s, u) => ({
+              promptTokens: s.promptTokens + u.promptTokens,
+              completionTokens: s.completionTokens + u.completionTokens,
+              costMicros: s.costMicros + u.costMicros,
+              priced: s.priced && u.priced,
+              latencyMs: s.latencyMs + u.latencyMs,
+            }),
+            { promptTokens: 0, completionTokens: 0, costMicros: 0, priced: true, latencyMs: 0 },
+          )
+          const out: LlmAnalysisOutput = {
+            provider: choice.provider,
+            model: choice.model,
+            label: choice.label,
+            promptSha256: promptArtifact.sha256,
+            rawSha256: raw.sha256,
+            rawText: answer.rawText,
+            outcome: answer.outcome,
+            reviewReason: answer.reviewReason,
+            detail: answer.detail,
+            usage: total,
+            attempts: answer.attempts.map(({ rawText: _t, ...rest }) => rest),
+            capability: answer.capability,
+          }
           // What the new answer would have become: validated with the original run's context (never an order).
           const vInput = byStep('validate_signal')?.input as { context?: ValidationContext } | undefined
-          if (vInput?.context) await rec.step('validate_signal', { answer: answer.value, outcome: answer.outcome, context: vInput.context, replay: true }, async () => (answer.outcome === 'review' ? { status: 'REVIEW', finalAction: 'REVIEW', reviewReason: answer.reviewReason } : validateSignal(answer.value, vInput.context!)))
+          if (vInput?.context)
+            await rec.step(
+              'validate_signal',
+              { answer: answer.value, outcome: answer.outcome, context: vInput.context, replay: true },
+              async () =>
+                answer.outcome === 'review'
+                  ? { status: 'REVIEW', finalAction: 'REVIEW', reviewReason: answer.reviewReason }
+                  : validateSignal(answer.value, vInput.context!),
+            )
           return out
         })
       case 'validate_signal':

@@ -20,18 +20,37 @@ const NAV = 100_000
 let store: Store
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-t14-'))
-  store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
 })
 afterAll(() => store?.close())
 
-type Step = { kind: 'move'; pct: number } | { kind: 'kill' } | { kind: 'restart' } | { kind: 'reset' } | { kind: 'order'; reducing: boolean; qty: number }
+type Step =
+  | { kind: 'move'; pct: number }
+  | { kind: 'kill' }
+  | { kind: 'restart' }
+  | { kind: 'reset' }
+  | { kind: 'order'; reducing: boolean; qty: number }
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: -300, max: 300 }).map((bp) => ({ kind: 'move' as const, pct: bp / 10_000 })) },
+  {
+    weight: 6,
+    arbitrary: fc.integer({ min: -300, max: 300 }).map((bp) => ({ kind: 'move' as const, pct: bp / 10_000 })),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'kill' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'reset' as const }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('order' as const), reducing: fc.boolean(), qty: fc.integer({ min: 1, max: 200 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('order' as const),
+      reducing: fc.boolean(),
+      qty: fc.integer({ min: 1, max: 200 }),
+    }),
+  },
 )
 
 describe('kill switch and daily loss limit across restarts (T14)', () => {
@@ -67,8 +86,24 @@ describe('kill switch and daily loss limit across restarts (T14)', () => {
           } else {
             const flags = risk.flags(account)
             expect(flags.killSwitch || flags.dailyLossLatched).toBe(blocked)
-            const state: GateState = { now: OPEN, session: { state: 'authenticated', competing: false }, reconciled: true, ...flags, recentSubmits: [], rate: DEFAULT_ORDER_RATE, maxOrderNotional: 1_000_000 }
-            const order = { side: s.reducing ? ('SELL' as const) : ('BUY' as const), qty: s.qty, price, reducing: s.reducing, marketHours: 'any' as const, allowShort: false, positionQty: held }
+            const state: GateState = {
+              now: OPEN,
+              session: { state: 'authenticated', competing: false },
+              reconciled: true,
+              ...flags,
+              recentSubmits: [],
+              rate: DEFAULT_ORDER_RATE,
+              maxOrderNotional: 1_000_000,
+            }
+            const order = {
+              side: s.reducing ? ('SELL' as const) : ('BUY' as const),
+              qty: s.qty,
+              price,
+              reducing: s.reducing,
+              marketHours: 'any' as const,
+              allowShort: false,
+              positionQty: held,
+            }
             const v = gate(order, state)
             if (!s.reducing) expect(v.allowed).toBe(!blocked)
             else expect(v.allowed).toBe(true)

@@ -25,12 +25,22 @@ export interface RiskView {
 
 export const DAILY_LOSS_LIMIT_PCT = 0.03
 
-export function createRiskState(d: { db: Db; bus: EventBus; now(): number; alert(level: 'info' | 'warning' | 'error', title: string, message: string): void; onKill?(account: string): void }) {
+export function createRiskState(d: {
+  db: Db
+  bus: EventBus
+  now(): number
+  alert(level: 'info' | 'warning' | 'error', title: string, message: string): void
+  onKill?(account: string): void
+}) {
   const armed = new Set<string>()
   const changed = () => {
     d.bus.emit('db.changed', { tables: ['risk_state'] })
   }
-  const audit = (action: string, details: unknown) => d.db.insert(auditLog).values({ at: d.now(), actor: 'user', action, details: details ?? {} }).run()
+  const audit = (action: string, details: unknown) =>
+    d.db
+      .insert(auditLog)
+      .values({ at: d.now(), actor: 'user', action, details: details ?? {} })
+      .run()
 
   function view(account: string): RiskView {
     const r: RiskStateRow | null = getRiskState(d.db, account)
@@ -54,15 +64,29 @@ export function createRiskState(d: { db: Db; bus: EventBus; now(): number; alert
       return { killSwitch: v.killSwitch, dailyLossLatched: v.dailyLossLatched }
     },
     setKillSwitch(account: string, on: boolean, reason: string, actor: 'user' | 'system'): RiskView {
-      if (!on && actor === 'user' && reason.trim().length < 3) throw new RpcError('BAD_INPUT', 'Say why the kill switch may be reset (at least 3 characters)')
+      if (!on && actor === 'user' && reason.trim().length < 3)
+        throw new RpcError('BAD_INPUT', 'Say why the kill switch may be reset (at least 3 characters)')
       // The latch and its audit row commit together; cancelling entry orders follows (and is redone
       // after the next reconciliation if a crash cuts it short).
       d.db.transaction(() => {
-        setRiskState(d.db, account, on ? { killSwitch: true, killReason: reason, killAt: d.now() } : { killSwitch: false, killReason: null, killAt: null }, d.now())
+        setRiskState(
+          d.db,
+          account,
+          on
+            ? { killSwitch: true, killReason: reason, killAt: d.now() }
+            : { killSwitch: false, killReason: null, killAt: null },
+          d.now(),
+        )
         if (actor === 'user') audit(on ? 'risk.killSwitch.on' : 'risk.killSwitch.off', { account, reason })
       })
       crashPoint('during-kill-switch-latch')
-      d.alert(on ? 'error' : 'info', on ? 'Kill switch on' : 'Kill switch reset', on ? `${account}: ${reason}. Only orders that reduce a position go out.` : `${account}: trading allowed again (${reason}).`)
+      d.alert(
+        on ? 'error' : 'info',
+        on ? 'Kill switch on' : 'Kill switch reset',
+        on
+          ? `${account}: ${reason}. Only orders that reduce a position go out.`
+          : `${account}: trading allowed again (${reason}).`,
+      )
       if (on) d.onKill?.(account)
       changed()
       return view(account)
@@ -81,14 +105,19 @@ export function createRiskState(d: { db: Db; bus: EventBus; now(): number; alert
       if (v.dailyLossLatched || v.startOfDayNav === null || v.startOfDayNav <= 0) return v.dailyLossLatched
       if (pnlToday < -DAILY_LOSS_LIMIT_PCT * v.startOfDayNav) {
         setRiskState(d.db, account, { dailyLossLatched: true }, d.now())
-        d.alert('error', 'Daily loss limit reached', `${account}: ${pnlToday.toFixed(2)} today, beyond ${(DAILY_LOSS_LIMIT_PCT * 100).toFixed(1)} % of ${v.startOfDayNav.toFixed(2)}. Only orders that reduce a position go out until you reset it.`)
+        d.alert(
+          'error',
+          'Daily loss limit reached',
+          `${account}: ${pnlToday.toFixed(2)} today, beyond ${(DAILY_LOSS_LIMIT_PCT * 100).toFixed(1)} % of ${v.startOfDayNav.toFixed(2)}. Only orders that reduce a position go out until you reset it.`,
+        )
         changed()
         return true
       }
       return false
     },
     resetDailyLoss(account: string, reason: string): RiskView {
-      if (reason.trim().length < 3) throw new RpcError('BAD_INPUT', 'Say why the loss limit may be reset (at least 3 characters)')
+      if (reason.trim().length < 3)
+        throw new RpcError('BAD_INPUT', 'Say why the loss limit may be reset (at least 3 characters)')
       setRiskState(d.db, account, { dailyLossLatched: false }, d.now())
       audit('risk.dailyLoss.reset', { account, reason })
       changed()
@@ -96,10 +125,15 @@ export function createRiskState(d: { db: Db; bus: EventBus; now(): number; alert
     },
     armLive(account: string, confirmation: string, paper: boolean): RiskView {
       if (paper) throw new RpcError('CONFLICT', `${account} is a paper account; there is nothing to arm.`)
-      if (confirmation !== `ARM ${account}`) throw new RpcError('BAD_INPUT', `Type exactly "ARM ${account}" to arm live trading for this account`)
+      if (confirmation !== `ARM ${account}`)
+        throw new RpcError('BAD_INPUT', `Type exactly "ARM ${account}" to arm live trading for this account`)
       armed.add(account)
       audit('risk.armLive', { account })
-      d.alert('warning', 'Live trading armed', `${account}: live strategies may send real orders until you disarm or the app exits.`)
+      d.alert(
+        'warning',
+        'Live trading armed',
+        `${account}: live strategies may send real orders until you disarm or the app exits.`,
+      )
       changed()
       return view(account)
     },

@@ -12,14 +12,21 @@ afterEach(() => stores.splice(0).forEach((s) => s.close()))
 
 async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-recorder-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   stores.push(store)
   const bus = createEventBus({ validate: true })
   const events: [string, unknown][] = []
   bus.listen((ev, d) => events.push([ev, d]))
   let t = 1_000
   let perf = 0
-  const rec = startRun({ db: store.db, bus, now: () => t++, perfNow: () => (perf += 1.5), appVersion: 'test' }, { id: 'run-1', strategyId: null, trigger: 'manual', scheduledFor: null, replayOf: null })
+  const rec = startRun(
+    { db: store.db, bus, now: () => t++, perfNow: () => (perf += 1.5), appVersion: 'test' },
+    { id: 'run-1', strategyId: null, trigger: 'manual', scheduledFor: null, replayOf: null },
+  )
   return { store, events, rec }
 }
 
@@ -35,10 +42,24 @@ describe('run recorder (F8)', () => {
     const run = getRun(store.db, 'run-1')!
     expect(run.status).toBe('succeeded')
     expect(run.steps).toEqual([
-      expect.objectContaining({ step: 'check_session', seq: 0, attempt: 1, status: 'succeeded', input: { gateway: 'sim' }, output: { state: 'authenticated' }, error: null, durationMs: 1.5 }),
+      expect.objectContaining({
+        step: 'check_session',
+        seq: 0,
+        attempt: 1,
+        status: 'succeeded',
+        input: { gateway: 'sim' },
+        output: { state: 'authenticated' },
+        error: null,
+        durationMs: 1.5,
+      }),
       expect.objectContaining({ step: 'render_charts', seq: 4, attempt: 1, artifacts: ['a'.repeat(64)] }),
     ])
-    expect(events.map(([e]) => e)).toEqual(['lineage.runUpdated', 'lineage.stepRecorded', 'lineage.stepRecorded', 'lineage.runUpdated'])
+    expect(events.map(([e]) => e)).toEqual([
+      'lineage.runUpdated',
+      'lineage.stepRecorded',
+      'lineage.stepRecorded',
+      'lineage.runUpdated',
+    ])
   })
 
   it('records a failure with its stack and partial output, rethrows it, and numbers retries as new attempts', async () => {
@@ -59,7 +80,11 @@ describe('run recorder (F8)', () => {
       [1, 'failed'],
       [2, 'failed'],
     ])
-    expect(steps[0]!.error).toMatchObject({ message: 'only 120 daily bars; 252 needed', stack: expect.stringContaining('StepFailure'), partialOutput: { bars: 120 } })
+    expect(steps[0]!.error).toMatchObject({
+      message: 'only 120 daily bars; 252 needed',
+      stack: expect.stringContaining('StepFailure'),
+      partialOutput: { bars: 120 },
+    })
     expect(steps[1]!.error).toMatchObject({ message: 'weekly request timed out', partialOutput: { daily: 300 } })
   })
 
@@ -69,7 +94,10 @@ describe('run recorder (F8)', () => {
     const out = await rec.step('compute_indicators', {}, async () => ({ rsi: 55 }))
     expect(out).toEqual({ rsi: 55 })
     expect(rec.failedWrites()).toBe(1)
-    expect(events.find(([e]) => e === 'alerts.raised')?.[1]).toMatchObject({ level: 'error', title: 'Lineage write failed' })
+    expect(events.find(([e]) => e === 'alerts.raised')?.[1]).toMatchObject({
+      level: 'error',
+      title: 'Lineage write failed',
+    })
     store.sqlite.pragma('query_only = OFF')
   })
 })

@@ -34,7 +34,10 @@ export interface StepContext {
 }
 
 export class StepFailure extends Error {
-  constructor(message: string, readonly partialOutput?: unknown) {
+  constructor(
+    message: string,
+    readonly partialOutput?: unknown,
+  ) {
     super(message)
     this.name = 'StepFailure'
   }
@@ -52,7 +55,17 @@ export interface RunRecorder {
 
 const SEQ = new Map(StepId.options.map((s, i) => [s, i]))
 
-export function startRun(d: RunRecorderDeps, run: { id: string; strategyId: string | null; trigger: RunSummary['trigger']; scheduledFor: number | null; replayOf: string | null; daySeq?: number | null }): RunRecorder {
+export function startRun(
+  d: RunRecorderDeps,
+  run: {
+    id: string
+    strategyId: string | null
+    trigger: RunSummary['trigger']
+    scheduledFor: number | null
+    replayOf: string | null
+    daySeq?: number | null
+  },
+): RunRecorder {
   createRun(d.db, { ...run, startedAt: d.now(), appVersion: d.appVersion })
   const attempts = new Map<StepId, number>()
   let failed = 0
@@ -75,7 +88,13 @@ export function startRun(d: RunRecorderDeps, run: { id: string; strategyId: stri
       } catch (e) {
         if (attempt === 1) {
           failed++
-          d.bus.emit('alerts.raised', { id: `lineage-${run.id}-${rec.seq}-${rec.attempt}`, level: 'error', title: 'Lineage write failed', message: `Step ${rec.step} of run ${run.id} could not be recorded: ${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`, at: d.now() })
+          d.bus.emit('alerts.raised', {
+            id: `lineage-${run.id}-${rec.seq}-${rec.attempt}`,
+            level: 'error',
+            title: 'Lineage write failed',
+            message: `Step ${rec.step} of run ${run.id} could not be recorded: ${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`,
+            at: d.now(),
+          })
         }
       }
     }
@@ -93,19 +112,47 @@ export function startRun(d: RunRecorderDeps, run: { id: string; strategyId: stri
       const base = { runId: run.id, step, seq: SEQ.get(step)!, attempt, startedAt, input, artifacts }
       try {
         const output = await fn({ artifact: (sha) => void artifacts.push(sha), partial: (o) => void (partial = o) })
-        write({ ...base, status: 'succeeded', durationMs: d.perfNow() - t0, output: recordedOutput(output), error: null })
+        write({
+          ...base,
+          status: 'succeeded',
+          durationMs: d.perfNow() - t0,
+          output: recordedOutput(output),
+          error: null,
+        })
         return output
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e))
         const partialOutput = e instanceof StepFailure && e.partialOutput !== undefined ? e.partialOutput : partial
-        write({ ...base, status: 'failed', durationMs: d.perfNow() - t0, output: null, error: { message: err.message, stack: err.stack ?? null, ...(partialOutput !== undefined ? { partialOutput } : {}) } })
+        write({
+          ...base,
+          status: 'failed',
+          durationMs: d.perfNow() - t0,
+          output: null,
+          error: {
+            message: err.message,
+            stack: err.stack ?? null,
+            ...(partialOutput !== undefined ? { partialOutput } : {}),
+          },
+        })
         throw e
       }
     },
     skip(step, input, output) {
       const attempt = (attempts.get(step) ?? 0) + 1
       attempts.set(step, attempt)
-      write({ runId: run.id, step, seq: SEQ.get(step)!, attempt, startedAt: d.now(), input, artifacts: [], status: 'skipped', durationMs: 0, output, error: null })
+      write({
+        runId: run.id,
+        step,
+        seq: SEQ.get(step)!,
+        attempt,
+        startedAt: d.now(),
+        input,
+        artifacts: [],
+        status: 'skipped',
+        durationMs: 0,
+        output,
+        error: null,
+      })
     },
     finish(status, error = null, summary = null) {
       finishRun(d.db, run.id, status, d.now(), error, summary)

@@ -41,9 +41,20 @@ interface Harness {
   now(): number
 }
 
-async function harness(opts: { cron: string; tz?: string; start: string; policy?: 'skip' | 'run_latest_if_within_grace'; marketHours?: 'rth_only' | 'any'; graceMs?: number }): Promise<Harness> {
+async function harness(opts: {
+  cron: string
+  tz?: string
+  start: string
+  policy?: 'skip' | 'run_latest_if_within_grace'
+  marketHours?: 'rth_only' | 'any'
+  graceMs?: number
+}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-sched-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   stores.push(store)
   let now = utc(opts.start)
   const config = StrategyInput.parse({
@@ -51,11 +62,28 @@ async function harness(opts: { cron: string; tz?: string; start: string; policy?
     conid: 265598,
     symbol: 'AAPL',
     indicators: [],
-    schedule: { cron: opts.cron, tz: opts.tz ?? 'America/New_York', missedPolicy: opts.policy ?? 'skip', graceMs: opts.graceMs ?? 300_000 },
+    schedule: {
+      cron: opts.cron,
+      tz: opts.tz ?? 'America/New_York',
+      missedPolicy: opts.policy ?? 'skip',
+      graceMs: opts.graceMs ?? 300_000,
+    },
     marketHours: opts.marketHours ?? 'any',
   })
   insertStrategy(store.db, { id: 'st1', key: 'sT10', config, at: now })
-  const strategy: Strategy = { id: 'st1', key: 'sT10', name: 'T10', mode: 'dry-run', approval: 'ask', active: true, revision: 1, config, nextFires: [], createdAt: now, updatedAt: now }
+  const strategy: Strategy = {
+    id: 'st1',
+    key: 'sT10',
+    name: 'T10',
+    mode: 'dry-run',
+    approval: 'ask',
+    active: true,
+    revision: 1,
+    config,
+    nextFires: [],
+    createdAt: now,
+    updatedAt: now,
+  }
   let state: GatewayStatus['state'] = 'authenticated'
   const pending: { fn: () => void; when: number; cancelled: boolean }[] = []
   const beats: (() => void)[] = []
@@ -81,7 +109,15 @@ async function harness(opts: { cron: string; tz?: string; start: string; policy?
     startRun: (strategyId, scheduledFor) => {
       if (busy.has(strategyId)) throw new RpcError('CONFLICT', 'busy')
       const id = `run-${++seq}`
-      createRun(store.db, { id, strategyId, trigger: 'schedule', startedAt: now, scheduledFor, replayOf: null, appVersion: 'test' })
+      createRun(store.db, {
+        id,
+        strategyId,
+        trigger: 'schedule',
+        startedAt: now,
+        scheduledFor,
+        replayOf: null,
+        appVersion: 'test',
+      })
       runs.push({ strategyId, scheduledFor, at: now })
       return { runId: id }
     },
@@ -111,7 +147,10 @@ async function harness(opts: { cron: string; tz?: string; start: string; policy?
     },
     heartbeat: () => beats.forEach((b) => b()),
     setState: (s) => void (state = s),
-    fires: () => listFires(store.db, 'st1', 1000).map((f) => ({ scheduledFor: f.scheduledFor, outcome: f.outcome, reason: f.reason })).reverse(),
+    fires: () =>
+      listFires(store.db, 'st1', 1000)
+        .map((f) => ({ scheduledFor: f.scheduledFor, outcome: f.outcome, reason: f.reason }))
+        .reverse(),
     now: () => now,
   }
 }
@@ -121,7 +160,11 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
     const h = await harness({ cron: '30 10 * * *', start: '2026-11-23T12:00:00Z' })
     expect(getSchedule(h.store.db, 'st1')!.nextRunAt).toBe(utc('2026-11-23T15:30:00Z'))
     h.advance(utc('2026-11-25T16:00:00Z'))
-    expect(h.runs.map((r) => new Date(r.scheduledFor).toISOString())).toEqual(['2026-11-23T15:30:00.000Z', '2026-11-24T15:30:00.000Z', '2026-11-25T15:30:00.000Z'])
+    expect(h.runs.map((r) => new Date(r.scheduledFor).toISOString())).toEqual([
+      '2026-11-23T15:30:00.000Z',
+      '2026-11-24T15:30:00.000Z',
+      '2026-11-25T15:30:00.000Z',
+    ])
     expect(h.runs.every((r) => r.at >= r.scheduledFor)).toBe(true)
     expect(h.fires().map((f) => f.outcome)).toEqual(['RAN', 'RAN', 'RAN'])
     expect(getSchedule(h.store.db, 'st1')!.nextRunAt).toBe(utc('2026-11-26T15:30:00Z'))
@@ -180,11 +223,21 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
   })
 
   it('after sleep (run latest within grace): at most one catch-up run, only inside the grace', async () => {
-    const h = await harness({ cron: '0 * * * *', start: '2026-11-23T12:00:30Z', policy: 'run_latest_if_within_grace', graceMs: 300_000 })
+    const h = await harness({
+      cron: '0 * * * *',
+      start: '2026-11-23T12:00:30Z',
+      policy: 'run_latest_if_within_grace',
+      graceMs: 300_000,
+    })
     h.sleepUntil(utc('2026-11-23T15:03:00Z'))
     expect(h.runs.map((r) => new Date(r.scheduledFor).toISOString().slice(11, 16))).toEqual(['15:00'])
     expect(h.fires().map((f) => f.outcome)).toEqual(['MISSED', 'MISSED', 'RAN'])
-    const late = await harness({ cron: '0 * * * *', start: '2026-11-23T12:00:30Z', policy: 'run_latest_if_within_grace', graceMs: 300_000 })
+    const late = await harness({
+      cron: '0 * * * *',
+      start: '2026-11-23T12:00:30Z',
+      policy: 'run_latest_if_within_grace',
+      graceMs: 300_000,
+    })
     late.sleepUntil(utc('2026-11-23T15:06:00Z'))
     expect(late.runs).toHaveLength(0)
     expect(late.fires().map((f) => f.outcome)).toEqual(['MISSED', 'MISSED', 'MISSED'])
@@ -194,7 +247,9 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
     const h = await harness({ cron: '30 10 * * *', start: '2026-11-23T12:00:00Z', graceMs: 60_000 })
     h.advance(utc('2026-11-23T16:00:00Z'), { lateBy: 120_000 })
     expect(h.runs).toHaveLength(0)
-    expect(h.fires()).toEqual([{ scheduledFor: utc('2026-11-23T15:30:00Z'), outcome: 'MISSED', reason: expect.stringContaining('grace') }])
+    expect(h.fires()).toEqual([
+      { scheduledFor: utc('2026-11-23T15:30:00Z'), outcome: 'MISSED', reason: expect.stringContaining('grace') },
+    ])
   })
 
   it('one run per strategy at a time: a fire during a run is SKIPPED_OVERLAP', async () => {
@@ -218,7 +273,9 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
     h.setState('authenticated')
     // Thanksgiving (26 Nov 2026) is a holiday; the 27th closes at 13:00 New York.
     h.advance(utc('2026-11-27T20:00:00Z'))
-    const byTime = Object.fromEntries(h.fires().map((f) => [new Date(f.scheduledFor).toISOString().slice(0, 16), `${f.outcome} ${f.reason}`]))
+    const byTime = Object.fromEntries(
+      h.fires().map((f) => [new Date(f.scheduledFor).toISOString().slice(0, 16), `${f.outcome} ${f.reason}`]),
+    )
     expect(byTime['2026-11-25T16:00']).toBe('RAN ran on schedule')
     expect(byTime['2026-11-25T21:00']).toBe('SKIPPED_CLOSED market closed (after_close)')
     expect(byTime['2026-11-26T16:00']).toBe('SKIPPED_CLOSED market closed (holiday)')
@@ -235,13 +292,25 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
     expect(h.fires()).toEqual([])
     h.scheduler.setPaused('st1', false)
     h.advance(utc('2026-11-23T16:00:00Z'))
-    expect(h.fires().map((f) => [new Date(f.scheduledFor).toISOString().slice(11, 16), f.outcome])).toEqual([['16:00', 'RAN']])
+    expect(h.fires().map((f) => [new Date(f.scheduledFor).toISOString().slice(11, 16), f.outcome])).toEqual([
+      ['16:00', 'RAN'],
+    ])
   })
 
   it('a restart never runs a fire twice: runs(strategy, scheduled_for) and the fire ledger are unique', async () => {
     const h = await harness({ cron: '30 10 * * *', start: '2026-11-23T12:00:00Z' })
     h.advance(utc('2026-11-23T15:30:00Z'))
-    expect(() => createRun(h.store.db, { id: 'again', strategyId: 'st1', trigger: 'schedule', startedAt: h.now(), scheduledFor: utc('2026-11-23T15:30:00Z'), replayOf: null, appVersion: 'test' })).toThrow(/UNIQUE/)
+    expect(() =>
+      createRun(h.store.db, {
+        id: 'again',
+        strategyId: 'st1',
+        trigger: 'schedule',
+        startedAt: h.now(),
+        scheduledFor: utc('2026-11-23T15:30:00Z'),
+        replayOf: null,
+        appVersion: 'test',
+      }),
+    ).toThrow(/UNIQUE/)
     h.scheduler.stop()
     // A second scheduler on the same database (the app restarted a minute later) finds nothing to do.
     const again = createScheduler({
@@ -262,9 +331,22 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
   })
 
   it('a crash between starting a run and recording its fire: the catch-up records that run and starts nothing', async () => {
-    const h = await harness({ cron: '0 * * * *', start: '2026-11-23T12:00:30Z', policy: 'run_latest_if_within_grace', graceMs: 300_000 })
+    const h = await harness({
+      cron: '0 * * * *',
+      start: '2026-11-23T12:00:30Z',
+      policy: 'run_latest_if_within_grace',
+      graceMs: 300_000,
+    })
     // The process that died had started the 15:00 run; its fire record and high-water mark were not written.
-    createRun(h.store.db, { id: 'run-before-crash', strategyId: 'st1', trigger: 'schedule', startedAt: utc('2026-11-23T15:00:01Z'), scheduledFor: utc('2026-11-23T15:00:00Z'), replayOf: null, appVersion: 'test' })
+    createRun(h.store.db, {
+      id: 'run-before-crash',
+      strategyId: 'st1',
+      trigger: 'schedule',
+      startedAt: utc('2026-11-23T15:00:01Z'),
+      scheduledFor: utc('2026-11-23T15:00:00Z'),
+      replayOf: null,
+      appVersion: 'test',
+    })
     h.sleepUntil(utc('2026-11-23T15:03:00Z'))
     expect(h.runs).toHaveLength(0)
     const fires = listFires(h.store.db, 'st1', 10).reverse()
@@ -276,7 +358,12 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
   })
 
   it('a fire recorded before a crash is not started again when its time is accounted for', async () => {
-    const h = await harness({ cron: '0 * * * *', start: '2026-11-23T12:00:30Z', policy: 'run_latest_if_within_grace', graceMs: 300_000 })
+    const h = await harness({
+      cron: '0 * * * *',
+      start: '2026-11-23T12:00:30Z',
+      policy: 'run_latest_if_within_grace',
+      graceMs: 300_000,
+    })
     h.setState('unauthenticated')
     h.advance(utc('2026-11-23T13:00:00Z'))
     expect(h.fires().map((f) => f.outcome)).toEqual(['SKIPPED_SESSION'])

@@ -58,8 +58,15 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
   let lastBeat = d.now()
   let stopped = false
 
-  function record(strategyId: string, scheduledFor: number, outcome: FireOutcome, reason: string, runId: string | null = null): void {
-    if (recordFire(d.db, { strategyId, scheduledFor, outcome, runId, reason, recordedAt: d.now() })) d.bus.emit('db.changed', { tables: ['schedule_fires'] })
+  function record(
+    strategyId: string,
+    scheduledFor: number,
+    outcome: FireOutcome,
+    reason: string,
+    runId: string | null = null,
+  ): void {
+    if (recordFire(d.db, { strategyId, scheduledFor, outcome, runId, reason, recordedAt: d.now() }))
+      d.bus.emit('db.changed', { tables: ['schedule_fires'] })
   }
 
   function rowFor(s: Strategy, existing: ScheduleRow | null): ScheduleRow {
@@ -103,7 +110,8 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
       const { runId } = d.startRun(s.id, scheduledFor)
       record(s.id, scheduledFor, 'RAN', 'ran on schedule', runId)
     } catch (e) {
-      if (e instanceof RpcError && e.code === 'CONFLICT') record(s.id, scheduledFor, 'SKIPPED_OVERLAP', 'the previous run was still going')
+      if (e instanceof RpcError && e.code === 'CONFLICT')
+        record(s.id, scheduledFor, 'SKIPPED_OVERLAP', 'the previous run was still going')
       else {
         record(s.id, scheduledFor, 'SKIPPED_SESSION', `could not start: ${e instanceof Error ? e.message : String(e)}`)
         d.onInternalError?.('scheduler.fire', e)
@@ -116,13 +124,28 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
     const now = d.now()
     const last = row.lastSeenAt ?? now
     if (now <= last) return row
-    const { run, missed } = missedFires(row.cron, row.tz, last, now, row.missedPolicy as 'skip' | 'run_latest_if_within_grace', row.graceMs)
+    const { run, missed } = missedFires(
+      row.cron,
+      row.tz,
+      last,
+      now,
+      row.missedPolicy as 'skip' | 'run_latest_if_within_grace',
+      row.graceMs,
+    )
     if (run === null && missed.length === 0) return row
     if (run !== null) fire(s, run)
     crashPoint('during-schedule-catch-up')
     const next = { ...row, lastSeenAt: now, updatedAt: now }
     d.db.transaction(() => {
-      for (const t of missed) record(s.id, t, 'MISSED', row.missedPolicy === 'skip' ? 'missed (app closed or asleep); policy: skip' : 'missed, beyond the grace period')
+      for (const t of missed)
+        record(
+          s.id,
+          t,
+          'MISSED',
+          row.missedPolicy === 'skip'
+            ? 'missed (app closed or asleep); policy: skip'
+            : 'missed, beyond the grace period',
+        )
       upsertSchedule(d.db, next)
     })
     return next
@@ -149,7 +172,8 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
       armed.set(strategyId, { at: scheduledFor, cancel: d.at(() => onTimer(strategyId, scheduledFor), scheduledFor) })
       return
     }
-    if (decision === 'missed') record(strategyId, scheduledFor, 'MISSED', 'the timer fired after the grace period (sleep or a busy machine)')
+    if (decision === 'missed')
+      record(strategyId, scheduledFor, 'MISSED', 'the timer fired after the grace period (sleep or a busy machine)')
     else fire(s, scheduledFor)
     const seen = { ...row, lastSeenAt: Math.max(row.lastSeenAt ?? 0, scheduledFor), updatedAt: d.now() }
     upsertSchedule(d.db, seen)
@@ -162,14 +186,20 @@ export function createScheduler(d: SchedulerDeps): Scheduler {
     for (const s of d.strategies()) {
       const existing = getSchedule(d.db, s.id)
       const row = rowFor(s, existing)
-      const edited = !existing || existing.cron !== row.cron || existing.tz !== row.tz || existing.missedPolicy !== row.missedPolicy || existing.graceMs !== row.graceMs
+      const edited =
+        !existing ||
+        existing.cron !== row.cron ||
+        existing.tz !== row.tz ||
+        existing.missedPolicy !== row.missedPolicy ||
+        existing.graceMs !== row.graceMs
       if (edited) upsertSchedule(d.db, row)
       if (!s.active || row.paused) {
         armed.get(s.id)?.cancel()
         armed.delete(s.id)
         // An inactive or paused schedule accounts for its time as it goes (a write every few
         // minutes at most), so resuming never catches up on fires from while it was off.
-        if (row.nextRunAt !== null || d.now() - (row.lastSeenAt ?? 0) > IDLE_WRITE_MS) upsertSchedule(d.db, { ...row, lastSeenAt: d.now(), nextRunAt: null, updatedAt: d.now() })
+        if (row.nextRunAt !== null || d.now() - (row.lastSeenAt ?? 0) > IDLE_WRITE_MS)
+          upsertSchedule(d.db, { ...row, lastSeenAt: d.now(), nextRunAt: null, updatedAt: d.now() })
         continue
       }
       active.add(s.id)

@@ -13,7 +13,11 @@ afterEach(() => stores.splice(0).forEach((s) => s.close()))
 
 async function service(opts: { overrides?: Overrides; envApiKey?: string | null; secrets?: SecretStore | null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-settings-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   stores.push(store)
   const bus = createEventBus({ validate: true })
   const events: unknown[] = []
@@ -56,7 +60,9 @@ describe('settings service', () => {
     expect(v.llmModel).toMatchObject({ value: 'llava:13b', source: 'stored', stored: 'llava:13b' })
     expect(v.account.value).toBe('DU42')
     const audit = store.sqlite.prepare('SELECT actor, action, details FROM audit_log').all()
-    expect(audit).toEqual([{ actor: 'user', action: 'settings.update', details: JSON.stringify({ llmModel: 'llava:13b', account: 'DU42' }) }])
+    expect(audit).toEqual([
+      { actor: 'user', action: 'settings.update', details: JSON.stringify({ llmModel: 'llava:13b', account: 'DU42' }) },
+    ])
     expect(events).toContainEqual(['db.changed', { tables: ['settings', 'audit_log'] }])
   })
 
@@ -70,7 +76,12 @@ describe('settings service', () => {
   it('lets flags and environment win over stored values, and says so', async () => {
     const { s } = await service({ overrides: { gateway: { value: 'sim', source: 'flag', by: '--gateway' } } })
     const v = await s.update({ gateway: 'https://127.0.0.1:5000' })
-    expect(v.gateway).toEqual({ value: 'sim', source: 'flag', stored: 'https://127.0.0.1:5000', overriddenBy: '--gateway' })
+    expect(v.gateway).toEqual({
+      value: 'sim',
+      source: 'flag',
+      stored: 'https://127.0.0.1:5000',
+      overriddenBy: '--gateway',
+    })
     expect(s.effective().gateway).toBe('sim')
   })
 

@@ -6,7 +6,14 @@ import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
 import { getInstrument } from '../store/instruments-repo'
-import { getStrategyRow, insertStrategy, listStrategyRows, setStrategyActive, updateStrategy, type StrategyRow } from '../store/strategies-repo'
+import {
+  getStrategyRow,
+  insertStrategy,
+  listStrategyRows,
+  setStrategyActive,
+  updateStrategy,
+  type StrategyRow,
+} from '../store/strategies-repo'
 
 // Strategies (F6): every save is checked against what the app knows (instrument, prompt version,
 // schedule, voting indicators); a refusal lists each problem with its field and changes nothing.
@@ -19,14 +26,20 @@ export interface StrategyService {
   setActive(id: string, active: boolean): Strategy
 }
 
-export function createStrategyService(d: { db: Db; bus: EventBus; now: () => number; promptVersionActive: (id: string) => boolean }): StrategyService {
+export function createStrategyService(d: {
+  db: Db
+  bus: EventBus
+  now: () => number
+  promptVersionActive: (id: string) => boolean
+}): StrategyService {
   function check(input: StrategyInput): number[] {
     const { problems, nextFires } = checkStrategy(input, {
       now: d.now(),
       instrument: (conid) => getInstrument(d.db, conid)?.instrument ?? null,
       promptVersionActive: d.promptVersionActive,
     })
-    if (problems.length > 0) throw new RpcError('BAD_INPUT', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems)
+    if (problems.length > 0)
+      throw new RpcError('BAD_INPUT', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems)
     return nextFires
   }
 
@@ -38,7 +51,19 @@ export function createStrategyService(d: { db: Db; bus: EventBus; now: () => num
     } catch {
       // A stored schedule that no longer parses shows no fires; the edit page names the problem.
     }
-    return { id: row.id, key: row.key, name: row.name, mode: config.mode, approval: config.approval, active: row.active, revision: row.revision, config, nextFires: fires, createdAt: row.createdAt, updatedAt: row.updatedAt }
+    return {
+      id: row.id,
+      key: row.key,
+      name: row.name,
+      mode: config.mode,
+      approval: config.approval,
+      active: row.active,
+      revision: row.revision,
+      config,
+      nextFires: fires,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    }
   }
 
   function get(id: string): Strategy {
@@ -68,7 +93,8 @@ export function createStrategyService(d: { db: Db; bus: EventBus; now: () => num
     },
     setActive(id, active) {
       const s = get(id)
-      if (active && s.mode === 'live') throw new RpcError('FORBIDDEN', 'A live strategy runs only after live trading is armed for its account')
+      if (active && s.mode === 'live')
+        throw new RpcError('FORBIDDEN', 'A live strategy runs only after live trading is armed for its account')
       setStrategyActive(d.db, id, active, d.now())
       changed()
       return get(id)

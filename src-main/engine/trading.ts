@@ -51,10 +51,22 @@ export interface TradingDeps {
 }
 
 type Methods = typeof tradingMethods
-export type TradingHandlers = { [M in keyof Methods]: (input: z.output<Methods[M]['input']>) => Promise<z.output<Methods[M]['output']>> | z.output<Methods[M]['output']> }
+export type TradingHandlers = {
+  [M in keyof Methods]: (
+    input: z.output<Methods[M]['input']>,
+  ) => Promise<z.output<Methods[M]['output']>> | z.output<Methods[M]['output']>
+}
 
 export function createTrading(d: TradingDeps) {
-  const alert = (level: Alert['level'], title: string, message: string, action?: { approvalId: string }) => d.bus.emit('alerts.raised', { id: randomUUID(), level, title, message, at: d.now(), ...(action ? { action: { kind: 'approval' as const, id: action.approvalId } } : {}) })
+  const alert = (level: Alert['level'], title: string, message: string, action?: { approvalId: string }) =>
+    d.bus.emit('alerts.raised', {
+      id: randomUUID(),
+      level,
+      title,
+      message,
+      at: d.now(),
+      ...(action ? { action: { kind: 'approval' as const, id: action.approvalId } } : {}),
+    })
   const account = () => d.gateway().current().account
   // Fill reports coalesce into one executions read at a time; a report during a read asks for one more.
   let syncing = false
@@ -68,13 +80,25 @@ export function createTrading(d: TradingDeps) {
     again = false
     void d.portfolio
       .syncFromBroker()
-      .catch((e: unknown) => alert('warning', 'Fills not loaded yet', `Reading executions failed: ${e instanceof Error ? e.message : String(e)}. They are read again at the next fill or reconciliation.`))
+      .catch((e: unknown) =>
+        alert(
+          'warning',
+          'Fills not loaded yet',
+          `Reading executions failed: ${e instanceof Error ? e.message : String(e)}. They are read again at the next fill or reconciliation.`,
+        ),
+      )
       .finally(() => {
         syncing = false
         if (again) onFills()
       })
   }
-  const risk = createRiskState({ db: d.db, bus: d.bus, now: d.now, alert, onKill: (acct) => void cancelRiskIncreasing(acct) })
+  const risk = createRiskState({
+    db: d.db,
+    bus: d.bus,
+    now: d.now,
+    alert,
+    onKill: (acct) => void cancelRiskIncreasing(acct),
+  })
   const orders = createOrderManager({
     db: d.db,
     bus: d.bus,
@@ -105,13 +129,25 @@ export function createTrading(d: TradingDeps) {
     },
     alert,
   })
-  const approvals = createApprovals({ db: d.db, lineageDb: d.lineageDb, bus: d.bus, now: d.now, timers: d.timers, orders: () => orders, alert })
+  const approvals = createApprovals({
+    db: d.db,
+    lineageDb: d.lineageDb,
+    bus: d.bus,
+    now: d.now,
+    timers: d.timers,
+    orders: () => orders,
+    alert,
+  })
 
   /** Kill switch on: working entry orders are cancelled; protective stops and targets stay. */
   async function cancelRiskIncreasing(acct: string): Promise<void> {
     for (const o of listOrders(d.db, { status: ['SUBMITTED', 'PARTIALLY_FILLED'], account: acct, limit: 500 })) {
       if (o.leg !== 'parent' && !(o.leg === 'single' && o.origin !== 'external')) continue
-      await orders.cancel(o.id).catch((e: unknown) => alert('error', 'Cancel failed', `${o.clientOrderId}: ${e instanceof Error ? e.message : String(e)}`))
+      await orders
+        .cancel(o.id)
+        .catch((e: unknown) =>
+          alert('error', 'Cancel failed', `${o.clientOrderId}: ${e instanceof Error ? e.message : String(e)}`),
+        )
     }
   }
 
@@ -127,13 +163,27 @@ export function createTrading(d: TradingDeps) {
         const acct = account()
         if (acct && risk.flags(acct).killSwitch) return cancelRiskIncreasing(acct)
       })
-      .catch((e: unknown) => alert('error', 'Reconciliation failed', `${e instanceof Error ? e.message : String(e)}. New orders wait until it succeeds; cancels still work.`))
+      .catch((e: unknown) =>
+        alert(
+          'error',
+          'Reconciliation failed',
+          `${e instanceof Error ? e.message : String(e)}. New orders wait until it succeeds; cancels still work.`,
+        ),
+      )
   const offStatus = d.bus.listen((event, data) => {
     if (event !== 'gateway.status') return
     const s = data as ReturnType<GatewayConnection['current']>
     if (s.state !== 'authenticated' || s.account !== lastAccount) reconciler.invalidate()
     if (s.state === 'authenticated' && (lastState !== 'authenticated' || s.account !== lastAccount)) reconcileSoon()
-    if (lastState === 'authenticated' && (s.state === 'expired' || s.state === 'unauthenticated' || s.state === 'competing')) alert('error', 'Gateway session lost', `The session is ${s.state}. No orders go out until it is back and reconciled.`)
+    if (
+      lastState === 'authenticated' &&
+      (s.state === 'expired' || s.state === 'unauthenticated' || s.state === 'competing')
+    )
+      alert(
+        'error',
+        'Gateway session lost',
+        `The session is ${s.state}. No orders go out until it is back and reconciled.`,
+      )
     lastState = s.state
     lastAccount = s.account
   })
@@ -144,7 +194,8 @@ export function createTrading(d: TradingDeps) {
   }
   // Orders whose outcome is unknown get looked up again until settled (3 absent reads → NOT_PLACED).
   const stopRecheck = d.timers.every(() => {
-    if (listOrders(d.db, { status: ['UNKNOWN', 'PENDING_SUBMIT'], limit: 1 }).length > 0 && !orders.busy()) reconcileSoon()
+    if (listOrders(d.db, { status: ['UNKNOWN', 'PENDING_SUBMIT'], limit: 1 }).length > 0 && !orders.busy())
+      reconcileSoon()
     const acct = account()
     if (!acct) return
     // The day's loss is measured against net liquidation at the start of the trading day (broker's figure).
@@ -190,7 +241,11 @@ export function createTrading(d: TradingDeps) {
       question: q ? { messages: q.messages, messageIds: q.messageIds, expiresAt: q.expiresAt } : null,
     }
   }
-  const approvalView = (a: ApprovalRow): ApprovalView => ({ ...a, status: a.status as ApprovalView['status'], summary: (a.payload as { summary: ApprovalSummary }).summary })
+  const approvalView = (a: ApprovalRow): ApprovalView => ({
+    ...a,
+    status: a.status as ApprovalView['status'],
+    summary: (a.payload as { summary: ApprovalSummary }).summary,
+  })
 
   function requireAccount(): string {
     const acct = account()
@@ -210,14 +265,50 @@ export function createTrading(d: TradingDeps) {
     const leg = { conid: m.conid, qty: m.qty, outsideRth: false as const }
     const stop = m.stopLoss ?? null
     const target = m.takeProfit ?? null
-    let tickets: OrderIntentTicket[] = [{ ...leg, clientOrderId: id, leg: 'single', parentClientOrderId: null, side: m.side, orderType: m.orderType, tif, price: m.price }]
+    let tickets: OrderIntentTicket[] = [
+      {
+        ...leg,
+        clientOrderId: id,
+        leg: 'single',
+        parentClientOrderId: null,
+        side: m.side,
+        orderType: m.orderType,
+        tif,
+        price: m.price,
+      },
+    ]
     if (stop !== null || target !== null) {
       const parent = `${id}-${LEG_LETTER.parent}`
-      const exit = { ...leg, parentClientOrderId: parent, side: m.side === 'BUY' ? ('SELL' as const) : ('BUY' as const), tif: 'GTC' as const }
+      const exit = {
+        ...leg,
+        parentClientOrderId: parent,
+        side: m.side === 'BUY' ? ('SELL' as const) : ('BUY' as const),
+        tif: 'GTC' as const,
+      }
       tickets = [
         { ...tickets[0]!, clientOrderId: parent, leg: 'parent', orderType: 'LMT' },
-        ...(stop !== null ? [{ ...exit, clientOrderId: `${id}-${LEG_LETTER.stop}`, leg: 'stop' as const, orderType: 'STP' as const, price: stop }] : []),
-        ...(target !== null ? [{ ...exit, clientOrderId: `${id}-${LEG_LETTER.target}`, leg: 'target' as const, orderType: 'LMT' as const, price: target }] : []),
+        ...(stop !== null
+          ? [
+              {
+                ...exit,
+                clientOrderId: `${id}-${LEG_LETTER.stop}`,
+                leg: 'stop' as const,
+                orderType: 'STP' as const,
+                price: stop,
+              },
+            ]
+          : []),
+        ...(target !== null
+          ? [
+              {
+                ...exit,
+                clientOrderId: `${id}-${LEG_LETTER.target}`,
+                leg: 'target' as const,
+                orderType: 'LMT' as const,
+                price: target,
+              },
+            ]
+          : []),
       ]
     }
     return {
@@ -234,7 +325,14 @@ export function createTrading(d: TradingDeps) {
 
   const handlers: TradingHandlers = {
     'orders.list': ({ status, runId, limit }) => listOrders(d.db, { status, runId, limit }).map(view),
-    'orders.events': ({ orderId }) => eventsOf(d.db, orderId).map((e) => ({ at: e.at, kind: e.kind, fromStatus: e.fromStatus, toStatus: e.toStatus, payload: e.payload })),
+    'orders.events': ({ orderId }) =>
+      eventsOf(d.db, orderId).map((e) => ({
+        at: e.at,
+        kind: e.kind,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        payload: e.payload,
+      })),
     'orders.place': async (m) => {
       const r = await orders.submit(manualIntent(m))
       if (!r.gate.allowed) throw new RpcError('FORBIDDEN', `Not sent. ${r.gate.reason}`, r.gate.checks)
@@ -244,12 +342,25 @@ export function createTrading(d: TradingDeps) {
       const intent = manualIntent(m)
       const gate = orders.check(intent)
       // The what-if sees every leg of a bracket, children with their parent's client order id.
-      const legs = intent.tickets.map((t) => ({ conid: t.conid, cOID: t.clientOrderId, ...(t.parentClientOrderId ? { parentId: t.parentClientOrderId } : {}), orderType: t.orderType, side: t.side, quantity: t.qty, tif: t.tif, price: t.price }))
+      const legs = intent.tickets.map((t) => ({
+        conid: t.conid,
+        cOID: t.clientOrderId,
+        ...(t.parentClientOrderId ? { parentId: t.parentClientOrderId } : {}),
+        orderType: t.orderType,
+        side: t.side,
+        quantity: t.qty,
+        tif: t.tif,
+        price: t.price,
+      }))
       try {
         const whatIf = await d.broker().whatIf(intent.account, legs)
         return { gate, whatIf, whatIfError: null }
       } catch (e) {
-        return { gate, whatIf: null, whatIfError: `The gateway's what-if preview failed: ${e instanceof Error ? e.message : String(e)}` }
+        return {
+          gate,
+          whatIf: null,
+          whatIfError: `The gateway's what-if preview failed: ${e instanceof Error ? e.message : String(e)}`,
+        }
       }
     },
     'orders.cancel': async ({ orderId }) => view(await orders.cancel(orderId)),
@@ -260,24 +371,40 @@ export function createTrading(d: TradingDeps) {
     },
     'orders.reconcile': async () => {
       const r = await reconciler.reconcile()
-      return r ? { settled: r.settled.length, external: r.external.length, drift: r.drift.length, executions: r.executions } : null
+      return r
+        ? { settled: r.settled.length, external: r.external.length, drift: r.drift.length, executions: r.executions }
+        : null
     },
     'risk.get': () => {
       const acct = account()
       return acct ? { ...risk.view(acct), reconciled: reconciler.reconciled() } : null
     },
-    'risk.setKillSwitch': ({ on, reason }) => ({ ...risk.setKillSwitch(requireAccount(), on, reason, 'user'), reconciled: reconciler.reconciled() }),
-    'risk.resetDailyLoss': ({ reason }) => ({ ...risk.resetDailyLoss(requireAccount(), reason), reconciled: reconciler.reconciled() }),
+    'risk.setKillSwitch': ({ on, reason }) => ({
+      ...risk.setKillSwitch(requireAccount(), on, reason, 'user'),
+      reconciled: reconciler.reconciled(),
+    }),
+    'risk.resetDailyLoss': ({ reason }) => ({
+      ...risk.resetDailyLoss(requireAccount(), reason),
+      reconciled: reconciler.reconciled(),
+    }),
     'risk.armLive': ({ confirmation }) => {
       const paper = d.gateway().current().paper
-      if (paper === null) throw new RpcError('UNAVAILABLE', 'Whether this account is paper or live is not known yet; wait for the session, then arm.')
+      if (paper === null)
+        throw new RpcError(
+          'UNAVAILABLE',
+          'Whether this account is paper or live is not known yet; wait for the session, then arm.',
+        )
       return { ...risk.armLive(requireAccount(), confirmation, paper), reconciled: reconciler.reconciled() }
     },
     'risk.disarmLive': () => ({ ...risk.disarmLive(requireAccount()), reconciled: reconciler.reconciled() }),
     'approvals.list': ({ status, limit }) => approvals.list(status ?? null, limit).map(approvalView),
     'approvals.decide': async ({ id, approve, reason }) => {
       const r = await approvals.decide(id, approve, 'user', reason ?? null)
-      return { approval: approvalView(r.approval), gate: r.result?.gate ?? null, orders: (r.result?.orders ?? []).map(view) }
+      return {
+        approval: approvalView(r.approval),
+        gate: r.result?.gate ?? null,
+        orders: (r.result?.orders ?? []).map(view),
+      }
     },
   }
 

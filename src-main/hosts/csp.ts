@@ -21,7 +21,9 @@ export const CSP_DIRECTIVES: readonly (readonly [string, string])[] = [
 ]
 
 export function cspString(extra: { connectSrc?: string[]; frameAncestorsNone?: boolean } = {}): string {
-  const parts = CSP_DIRECTIVES.map(([k, v]) => (k === 'connect-src' && extra.connectSrc ? `${k} ${[v, ...extra.connectSrc].join(' ')}` : `${k} ${v}`))
+  const parts = CSP_DIRECTIVES.map(([k, v]) =>
+    k === 'connect-src' && extra.connectSrc ? `${k} ${[v, ...extra.connectSrc].join(' ')}` : `${k} ${v}`,
+  )
   if (extra.frameAncestorsNone) parts.push("frame-ancestors 'none'")
   return parts.join('; ')
 }

@@ -19,7 +19,9 @@ export function lockDataDir(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
       const pid = Number(readFileSync(file, 'utf8').trim())
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new DataDirLockedError(`Another instance (pid ${pid}) is using ${dir}. Stop it or choose another --data-dir.`)
+        throw new DataDirLockedError(
+          `Another instance (pid ${pid}) is using ${dir}. Stop it or choose another --data-dir.`,
+        )
       }
       rmSync(file, { force: true })
     }

@@ -12,16 +12,28 @@ export function resolveOverrides(flags: { gateway?: string; account?: string }, 
   const account = pick(flags.account, '--account', env.IBKR_WS_ACCOUNT, 'IBKR_WS_ACCOUNT')
   if (account) overrides.account = { ...account, value: check(AccountId, account.value, account.by) }
   if (env.OPENAI_BASE_URL) {
-    overrides.llmBaseUrl = { value: check(LlmBaseUrl, env.OPENAI_BASE_URL, 'OPENAI_BASE_URL'), source: 'env', by: 'OPENAI_BASE_URL' }
+    overrides.llmBaseUrl = {
+      value: check(LlmBaseUrl, env.OPENAI_BASE_URL, 'OPENAI_BASE_URL'),
+      source: 'env',
+      by: 'OPENAI_BASE_URL',
+    }
   }
   if (env.IBKR_WS_LLM_MODEL) {
-    overrides.llmModel = { value: check(LlmModel, env.IBKR_WS_LLM_MODEL, 'IBKR_WS_LLM_MODEL'), source: 'env', by: 'IBKR_WS_LLM_MODEL' }
+    overrides.llmModel = {
+      value: check(LlmModel, env.IBKR_WS_LLM_MODEL, 'IBKR_WS_LLM_MODEL'),
+      source: 'env',
+      by: 'IBKR_WS_LLM_MODEL',
+    }
   }
   return overrides
 }
 
 /** The data folder from a flag, then `IBKR_WS_DATA_DIR`, then the host's default. */
-export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv, fallback: string): { value: string; source: SettingSource } {
+export function resolveDataDir(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  fallback: string,
+): { value: string; source: SettingSource } {
   if (flag) return { value: resolve(flag), source: 'flag' }
   if (env.IBKR_WS_DATA_DIR) return { value: resolve(env.IBKR_WS_DATA_DIR), source: 'env' }
   return { value: fallback, source: 'default' }

@@ -31,11 +31,31 @@ describe('OpenAI-compatible signal call', () => {
     expect(r.outcome === 'draft' && r.value).toEqual(goodDraft())
     const req = fake.requests[0]!
     expect(req.authorization).toBe('Bearer sk-test')
-    expect(req.body).toMatchObject({ model: 'vision-test', temperature: 0.1, max_tokens: 1200, response_format: { type: 'json_schema', json_schema: { name: 'trading_signal', strict: true } } })
-    const content = (req.body.messages as { content: unknown }[])[1]!.content as { type: string; image_url?: { url: string; detail?: string } }[]
-    expect(content.filter((c) => c.type === 'image_url').map((c) => c.image_url!.url.slice(0, 22))).toEqual(['data:image/png;base64,', 'data:image/png;base64,'])
+    expect(req.body).toMatchObject({
+      model: 'vision-test',
+      temperature: 0.1,
+      max_tokens: 1200,
+      response_format: { type: 'json_schema', json_schema: { name: 'trading_signal', strict: true } },
+    })
+    const content = (req.body.messages as { content: unknown }[])[1]!.content as {
+      type: string
+      image_url?: { url: string; detail?: string }
+    }[]
+    expect(content.filter((c) => c.type === 'image_url').map((c) => c.image_url!.url.slice(0, 22))).toEqual([
+      'data:image/png;base64,',
+      'data:image/png;base64,',
+    ])
     expect(content[1]!.image_url!.detail).toBeUndefined()
-    expect(r.attempts).toEqual([expect.objectContaining({ purpose: 'signal', mode: 'json_schema', images: 2, httpStatus: 200, promptTokens: 1200, completionTokens: 300 })])
+    expect(r.attempts).toEqual([
+      expect.objectContaining({
+        purpose: 'signal',
+        mode: 'json_schema',
+        images: 2,
+        httpStatus: 200,
+        promptTokens: 1200,
+        completionTokens: 300,
+      }),
+    ])
   })
 
   it('reads fenced and <think>-prefixed answers', async () => {
@@ -46,12 +66,20 @@ describe('OpenAI-compatible signal call', () => {
 
   it('steps down json_schema → json_object → text on the server’s 400s and reports the working mode', async () => {
     const { fake, endpoint, client } = await setup()
-    fake.reply(apiError(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported"), apiError(400, "'response_format.type' must be 'json_schema' or 'text'"), { body: completion(good) })
+    fake.reply(
+      apiError(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported"),
+      apiError(400, "'response_format.type' must be 'json_schema' or 'text'"),
+      { body: completion(good) },
+    )
     const r = await callForSignal(client, endpoint, full, prompt)
     expect(r.outcome).toBe('draft')
     expect(r.capability).toEqual({ structured: 'text', vision: true })
-    expect(fake.requests.map((q) => (q.body.response_format as { type?: string } | undefined)?.type ?? 'none')).toEqual(['json_schema', 'json_object', 'none'])
-    expect(String((fake.requests[2]!.body.messages as { content: string }[])[0]!.content)).toContain('like this example')
+    expect(fake.requests.map((q) => (q.body.response_format as { type?: string } | undefined)?.type ?? 'none')).toEqual(
+      ['json_schema', 'json_object', 'none'],
+    )
+    expect(String((fake.requests[2]!.body.messages as { content: string }[])[0]!.content)).toContain(
+      'like this example',
+    )
   })
 
   it('drops the images when the server cannot take them', async () => {
@@ -73,19 +101,31 @@ describe('OpenAI-compatible signal call', () => {
 
     const bad = await setup()
     bad.fake.reply({ body: completion('I think you should buy.') }, { body: completion('Still prose.') })
-    expect(await callForSignal(bad.client, bad.endpoint, full, prompt)).toMatchObject({ outcome: 'review', reason: 'unparseable' })
+    expect(await callForSignal(bad.client, bad.endpoint, full, prompt)).toMatchObject({
+      outcome: 'review',
+      reason: 'unparseable',
+    })
     expect(bad.fake.requests).toHaveLength(2)
 
     const schema = await setup()
     const extra = JSON.stringify({ ...goodDraft(), quantity: 500 })
     schema.fake.reply({ body: completion(extra) }, { body: completion(extra) })
-    expect(await callForSignal(schema.client, schema.endpoint, full, prompt)).toMatchObject({ outcome: 'review', reason: 'schema_invalid' })
+    expect(await callForSignal(schema.client, schema.endpoint, full, prompt)).toMatchObject({
+      outcome: 'review',
+      reason: 'schema_invalid',
+    })
   })
 
   it('retries a cut-off answer once with twice the tokens, then REVIEW truncated', async () => {
     const { fake, endpoint, client } = await setup()
-    fake.reply({ body: completion('{"schema_version":"1","sym', { finish: 'length' }) }, { body: completion('{"schema', { finish: 'length' }) })
-    expect(await callForSignal(client, endpoint, full, prompt)).toMatchObject({ outcome: 'review', reason: 'truncated' })
+    fake.reply(
+      { body: completion('{"schema_version":"1","sym', { finish: 'length' }) },
+      { body: completion('{"schema', { finish: 'length' }) },
+    )
+    expect(await callForSignal(client, endpoint, full, prompt)).toMatchObject({
+      outcome: 'review',
+      reason: 'truncated',
+    })
     expect(fake.requests.map((q) => q.body.max_tokens)).toEqual([1200, 2400])
   })
 
@@ -99,7 +139,11 @@ describe('OpenAI-compatible signal call', () => {
   it('gives REVIEW provider_error for a bad key, with no retry loop', async () => {
     const { fake, endpoint, client } = await setup()
     fake.reply(apiError(401, 'Incorrect API key provided'))
-    expect(await callForSignal(client, endpoint, full, prompt)).toMatchObject({ outcome: 'review', reason: 'provider_error', detail: expect.stringContaining('Incorrect API key') })
+    expect(await callForSignal(client, endpoint, full, prompt)).toMatchObject({
+      outcome: 'review',
+      reason: 'provider_error',
+      detail: expect.stringContaining('Incorrect API key'),
+    })
     expect(fake.requests).toHaveLength(1)
   })
 
@@ -108,7 +152,9 @@ describe('OpenAI-compatible signal call', () => {
     fake.reply(apiError(503, 'overloaded'), { body: completion(good) })
     expect((await callForSignal(client, endpoint, full, prompt)).outcome).toBe('draft')
     expect(fake.requests).toHaveLength(2)
-    const content = (fake.requests[1]!.body.messages as { content: unknown }[])[1]!.content as { image_url?: { detail?: string } }[]
+    const content = (fake.requests[1]!.body.messages as { content: unknown }[])[1]!.content as {
+      image_url?: { detail?: string }
+    }[]
     expect(content[1]!.image_url!.detail).toBe('high')
   })
 })

@@ -11,7 +11,12 @@ const PER_MILLION: Record<string, { input: number; output: number }> = {
 }
 
 /** Cost in micro-dollars, or null when the model has no known price. */
-export function costMicros(model: string, isOpenAI: boolean, promptTokens: number, completionTokens: number): number | null {
+export function costMicros(
+  model: string,
+  isOpenAI: boolean,
+  promptTokens: number,
+  completionTokens: number,
+): number | null {
   if (!isOpenAI) return 0
   const p = PER_MILLION[model] ?? PER_MILLION[model.replace(/-\d{4}-\d{2}-\d{2}$/, '')]
   if (!p) return null

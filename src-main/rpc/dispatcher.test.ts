@@ -6,7 +6,15 @@ import { spyHandlers } from '../../tests/fixtures/handlers'
 import { createDispatcher } from './dispatcher'
 import { RpcError } from './errors'
 
-const health: Health = { ok: true, version: '0.0.0', gateway: { url: 'sim', state: 'offline' }, db: 'ok', host: 'test', startedAt: 0, dataDir: '/tmp/x' }
+const health: Health = {
+  ok: true,
+  version: '0.0.0',
+  gateway: { url: 'sim', state: 'offline' },
+  db: 'ok',
+  host: 'test',
+  startedAt: 0,
+  dataDir: '/tmp/x',
+}
 const view: SettingsView = {
   gateway: { value: 'sim', source: 'default', stored: null, overriddenBy: null },
   account: { value: null, source: 'default', stored: null, overriddenBy: null },
@@ -21,7 +29,15 @@ function setup() {
     'system.health': () => health,
     'settings.get': () => view,
     'settings.update': () => view,
-    'gateway.status': () => ({ state: 'offline' as const, account: null, paper: null, url: 'sim', detail: 'x', loginUrl: null, checkedAt: 0 }),
+    'gateway.status': () => ({
+      state: 'offline' as const,
+      account: null,
+      paper: null,
+      url: 'sim',
+      detail: 'x',
+      loginUrl: null,
+      checkedAt: 0,
+    }),
   })
   return { handlers, spies, bodiesRun }
 }
@@ -65,7 +81,11 @@ describe('dispatcher', () => {
     })
     const internal = vi.fn()
     const d = createDispatcher(handlers, { onInternalError: internal })
-    expect(await d.dispatch(4, 'settings.get', {})).toEqual({ t: 'err', id: 4, e: { code: 'CONFLICT', message: 'busy' } })
+    expect(await d.dispatch(4, 'settings.get', {})).toEqual({
+      t: 'err',
+      id: 4,
+      e: { code: 'CONFLICT', message: 'busy' },
+    })
     const r = await d.dispatch(5, 'system.health', {})
     expect(r).toEqual({ t: 'err', id: 5, e: { code: 'INTERNAL', message: 'system.health failed: disk on fire' } })
     expect(JSON.stringify(r)).not.toContain('at ')
@@ -83,7 +103,9 @@ describe('dispatcher', () => {
   it('drains: waits for running calls, then refuses new ones', async () => {
     const { handlers, spies } = setup()
     let release!: () => void
-    spies['settings.get'].mockImplementation(() => new Promise<SettingsView>((ok) => (release = () => ok(view))) as unknown as SettingsView)
+    spies['settings.get'].mockImplementation(
+      () => new Promise<SettingsView>((ok) => (release = () => ok(view))) as unknown as SettingsView,
+    )
     const d = createDispatcher(handlers)
     const running = d.dispatch(7, 'settings.get', {})
     await Promise.resolve()
@@ -105,7 +127,12 @@ describe('dispatcher', () => {
     const hostile = fc.oneof(
       fc.anything(),
       fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'gateway', 'x'), fc.anything()),
-      fc.record({ gateway: fc.oneof(fc.string({ maxLength: 3000 }), fc.double(), fc.constant(NaN)) }, { requiredKeys: [] }).map((r) => ({ ...r, extra: true })),
+      fc
+        .record(
+          { gateway: fc.oneof(fc.string({ maxLength: 3000 }), fc.double(), fc.constant(NaN)) },
+          { requiredKeys: [] },
+        )
+        .map((r) => ({ ...r, extra: true })),
     )
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...METHODS), hostile, async (m, payload) => {

@@ -75,13 +75,14 @@ export function createDispatcher(handlers: Handlers, opts: DispatcherOptions = {
 }
 
 function err(id: number, e: RpcError): HostFrame {
-  const body = e.details === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, details: e.details }
+  const body =
+    e.details === undefined
+      ? { code: e.code, message: e.message }
+      : { code: e.code, message: e.message, details: e.details }
   return { t: 'err', id, e: body }
 }
 
 /** One readable line per zod issue: `path: message`. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ')
+  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
 }

@@ -10,8 +10,24 @@ import { createRpcServer } from './server'
 
 function setup() {
   const { handlers } = spyHandlers({
-    'system.health': () => ({ ok: true, version: '1', gateway: { url: 'sim', state: 'offline' as const }, db: 'ok' as const, host: 'test' as const, startedAt: 0, dataDir: '/d' }),
-    'gateway.status': () => ({ state: 'authenticated' as const, account: 'DU1', paper: true, url: 'sim', detail: '', loginUrl: null, checkedAt: 1 }),
+    'system.health': () => ({
+      ok: true,
+      version: '1',
+      gateway: { url: 'sim', state: 'offline' as const },
+      db: 'ok' as const,
+      host: 'test' as const,
+      startedAt: 0,
+      dataDir: '/d',
+    }),
+    'gateway.status': () => ({
+      state: 'authenticated' as const,
+      account: 'DU1',
+      paper: true,
+      url: 'sim',
+      detail: '',
+      loginUrl: null,
+      checkedAt: 1,
+    }),
   })
   const bus = createEventBus({ validate: true })
   const server = createRpcServer(createDispatcher(handlers), bus)

@@ -76,7 +76,8 @@ type Decoded = { frame: ClientFrame } | { error: string; id: number | null }
 function decode(raw: unknown): Decoded {
   let value = raw
   if (typeof raw === 'string') {
-    if (Buffer.byteLength(raw, 'utf8') > MAX_FRAME_BYTES) return { error: `Frame larger than ${MAX_FRAME_BYTES} bytes`, id: null }
+    if (Buffer.byteLength(raw, 'utf8') > MAX_FRAME_BYTES)
+      return { error: `Frame larger than ${MAX_FRAME_BYTES} bytes`, id: null }
     try {
       value = JSON.parse(raw)
     } catch {
@@ -88,5 +89,8 @@ function decode(raw: unknown): Decoded {
   const parsed = ClientFrame.safeParse(value)
   if (parsed.success) return { frame: parsed.data }
   const id = (value as { id?: unknown } | null)?.id
-  return { error: `Malformed frame: ${describeIssues(parsed.error)}`, id: Number.isSafeInteger(id) && (id as number) >= 0 ? (id as number) : null }
+  return {
+    error: `Malformed frame: ${describeIssues(parsed.error)}`,
+    id: Number.isSafeInteger(id) && (id as number) >= 0 ? (id as number) : null,
+  }
 }

@@ -5,7 +5,12 @@ import { startSimGateway } from './server'
 // gateway on its own, in real time, logged in, for trying a client against it.
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, seed: { type: 'string' }, 'no-tls': { type: 'boolean' }, calendar: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      seed: { type: 'string' },
+      'no-tls': { type: 'boolean' },
+      calendar: { type: 'string' },
+    },
     strict: true,
   })
   const calendar = values.calendar ?? 'always-open'
@@ -17,7 +22,9 @@ async function main(): Promise<void> {
     demo: true,
     calendar,
   })
-  process.stdout.write(JSON.stringify({ baseUrl: sim.baseUrl, wsUrl: sim.wsUrl, port: sim.port, fingerprint: sim.fingerprint }) + '\n')
+  process.stdout.write(
+    JSON.stringify({ baseUrl: sim.baseUrl, wsUrl: sim.wsUrl, port: sim.port, fingerprint: sim.fingerprint }) + '\n',
+  )
   const stop = () => void sim.close().then(() => process.exit(0))
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

@@ -86,7 +86,13 @@ export class GatewayCore {
   private sessionGate(template: string): SimResponse | null {
     const s = this.d.session.state
     if (s === 'noSession') return { status: 401, body: { error: 'no session' } }
-    if (template.startsWith('/portfolio/') || template === '/tickle' || template === '/logout' || template === '/sso/validate') return null
+    if (
+      template.startsWith('/portfolio/') ||
+      template === '/tickle' ||
+      template === '/logout' ||
+      template === '/sso/validate'
+    )
+      return null
     if (['/iserver/auth/status', '/iserver/auth/ssodh/init', '/iserver/reauthenticate'].includes(template)) return null
     if (!template.startsWith('/iserver/')) return null
     if (s === 'readOnly') return err(400, 'Bad Request: no bridge')
@@ -125,13 +131,24 @@ export class GatewayCore {
         s.logout()
         return ok({ status: true })
       case 'GET /sso/validate':
-        return ok({ USER_ID: 1234567, USER_NAME: 'simuser', RESULT: true, AUTH_TIME: this.d.clock.now(), EXPIRES: s.ssoExpiresMs(), IS_MASTER: false, PAPER_USER_NAME: 'simuser', loginType: 2 })
+        return ok({
+          USER_ID: 1234567,
+          USER_NAME: 'simuser',
+          RESULT: true,
+          AUTH_TIME: this.d.clock.now(),
+          EXPIRES: s.ssoExpiresMs(),
+          IS_MASTER: false,
+          PAPER_USER_NAME: 'simuser',
+          loginType: 2,
+        })
       case 'GET /iserver/accounts':
         if (s.state === 'competing') return ok({})
         s.accountsQueried = true
         return ok({
           accounts: [this.d.account.id],
-          acctProps: { [this.d.account.id]: { hasChildAccounts: false, supportsCashQty: true, supportsFractions: false } },
+          acctProps: {
+            [this.d.account.id]: { hasChildAccounts: false, supportsCashQty: true, supportsFractions: false },
+          },
           aliases: { [this.d.account.id]: this.d.account.id },
           allowFeatures: { showGFIS: true },
           chartPeriods: {},
@@ -191,8 +208,12 @@ export class GatewayCore {
 
   private orderRoute(req: SimRequest): SimResponse {
     const needsAccounts = req.path.startsWith('/iserver/account') || req.path.startsWith('/iserver/reply/')
-    if (needsAccounts && this.d.strictAccounts && !this.d.session.accountsQueried) return err(400, 'Bad Request: Please query /accounts first')
-    return this.d.orders.route(req.method, req.path, req.query, req.body) ?? err(404, `Not supported by the simulator: ${req.method} ${req.path}`)
+    if (needsAccounts && this.d.strictAccounts && !this.d.session.accountsQueried)
+      return err(400, 'Bad Request: Please query /accounts first')
+    return (
+      this.d.orders.route(req.method, req.path, req.query, req.body) ??
+      err(404, `Not supported by the simulator: ${req.method} ${req.path}`)
+    )
   }
 
   private search(q: URLSearchParams): SimResponse {
@@ -214,16 +235,30 @@ export class GatewayCore {
         fop: null,
         opt: i.assetClass === 'STK' ? '20261218;20270115' : null,
         war: null,
-        sections: [{ secType: 'STK', exchange: `${i.exchange};SMART;AMEX;ARCA;BATS;IEX` }, ...(i.assetClass === 'STK' ? [{ secType: 'OPT', months: 'DEC26;JAN27', exchange: 'SMART;CBOE' }] : [])],
+        sections: [
+          { secType: 'STK', exchange: `${i.exchange};SMART;AMEX;ARCA;BATS;IEX` },
+          ...(i.assetClass === 'STK' ? [{ secType: 'OPT', months: 'DEC26;JAN27', exchange: 'SMART;CBOE' }] : []),
+        ],
       })),
     )
   }
 
   private stocks(q: URLSearchParams): SimResponse {
     const out: Record<string, unknown> = {}
-    for (const sym of (q.get('symbols') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+    for (const sym of (q.get('symbols') ?? '')
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean)) {
       const i = this.d.instruments.find((x) => x.symbol === sym)
-      if (i) out[sym] = [{ name: i.name, chineseName: null, assetClass: i.assetClass, contracts: [{ conid: i.conid, exchange: i.exchange, isUS: true }] }]
+      if (i)
+        out[sym] = [
+          {
+            name: i.name,
+            chineseName: null,
+            assetClass: i.assetClass,
+            contracts: [{ conid: i.conid, exchange: i.exchange, isUS: true }],
+          },
+        ]
     }
     return ok(out)
   }
@@ -250,14 +285,34 @@ export class GatewayCore {
       category: i.category,
       industry: i.industry,
     }
-    return ok(withRules ? { ...info, rules: { orderTypes: ['limit', 'market', 'stop', 'stop_limit'], increment: 0.01, defaultSize: 100, sizeIncrement: 1, tifTypes: ['DAY', 'GTC', 'IOC', 'OPG'] } } : info)
+    return ok(
+      withRules
+        ? {
+            ...info,
+            rules: {
+              orderTypes: ['limit', 'market', 'stop', 'stop_limit'],
+              increment: 0.01,
+              defaultSize: 100,
+              sizeIncrement: 1,
+              tifTypes: ['DAY', 'GTC', 'IOC', 'OPG'],
+            },
+          }
+        : info,
+    )
   }
 
   private snapshot(q: URLSearchParams): SimResponse {
-    if (this.d.strictAccounts && !this.d.session.accountsQueried) return err(400, 'Bad Request: Please query /accounts first')
-    const conids = (q.get('conids') ?? '').split(',').map(Number).filter((n) => Number.isSafeInteger(n) && n > 0)
+    if (this.d.strictAccounts && !this.d.session.accountsQueried)
+      return err(400, 'Bad Request: Please query /accounts first')
+    const conids = (q.get('conids') ?? '')
+      .split(',')
+      .map(Number)
+      .filter((n) => Number.isSafeInteger(n) && n > 0)
     if (conids.length === 0) return err(400, 'conids required')
-    const fields = (q.get('fields') ?? '31').split(',').map((f) => f.trim()).filter(Boolean)
+    const fields = (q.get('fields') ?? '31')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean)
     const now = this.d.clock.now()
     return ok(
       conids.map((conid) => {
@@ -272,7 +327,14 @@ export class GatewayCore {
         for (const f of fields) sub.fields.add(f)
         if (sub.calls <= this.d.snapshotPreflightCalls) return { conid, conidEx: String(conid) }
         const all = quoteFields(this.d.engine, conid, now, this.d.halted.has(conid))
-        const row: Record<string, unknown> = { conid, conidEx: String(conid), _updated: now, server_id: 'q0', '6119': 'q0', '6509': all['6509'] }
+        const row: Record<string, unknown> = {
+          conid,
+          conidEx: String(conid),
+          _updated: now,
+          server_id: 'q0',
+          '6119': 'q0',
+          '6509': all['6509'],
+        }
         for (const f of sub.fields) if (all[f] !== undefined) row[f] = all[f]
         return row
       }),

@@ -6,7 +6,20 @@ import { round2, type OhlcvBar, type PriceEngine } from './prices'
 
 export type BarSpec = { kind: 'intraday'; minutes: number } | { kind: 'day' } | { kind: 'week' } | { kind: 'month' }
 
-const INTRADAY: Record<string, number> = { '1min': 1, '2min': 2, '3min': 3, '5min': 5, '10min': 10, '15min': 15, '30min': 30, '1h': 60, '2h': 120, '3h': 180, '4h': 240, '8h': 480 }
+const INTRADAY: Record<string, number> = {
+  '1min': 1,
+  '2min': 2,
+  '3min': 3,
+  '5min': 5,
+  '10min': 10,
+  '15min': 15,
+  '30min': 30,
+  '1h': 60,
+  '2h': 120,
+  '3h': 180,
+  '4h': 240,
+  '8h': 480,
+}
 const PERIOD_LIMITS: Record<string, number> = { min: 30, h: 8, d: 1000, w: 792, m: 182, y: 15 }
 
 export function parseBar(bar: string): BarSpec | null {
@@ -27,7 +40,12 @@ export function parsePeriod(period: string): { count: number; unit: string } | n
 }
 
 /** The first instant the period covers, counted back from `now`. */
-function periodStart(period: { count: number; unit: string }, now: number, engine: PriceEngine, intraday: boolean): number {
+function periodStart(
+  period: { count: number; unit: string },
+  now: number,
+  engine: PriceEngine,
+  intraday: boolean,
+): number {
   const { count, unit } = period
   if (unit === 'min') return now - count * MINUTE
   if (unit === 'h') return now - count * 60 * MINUTE
@@ -50,14 +68,21 @@ function periodStart(period: { count: number; unit: string }, now: number, engin
 }
 
 /** Bars for `conid` ending at `now` (the newest one still forming). */
-export function historyBars(engine: PriceEngine, conid: number, bar: BarSpec, period: { count: number; unit: string }, now: number): OhlcvBar[] {
+export function historyBars(
+  engine: PriceEngine,
+  conid: number,
+  bar: BarSpec,
+  period: { count: number; unit: string },
+  now: number,
+): OhlcvBar[] {
   const from = periodStart(period, now, engine, bar.kind === 'intraday')
   const firstDay = nyDayOf(from)
   const lastDay = nyDayOf(now)
   if (bar.kind === 'intraday') {
     const out: OhlcvBar[] = []
     for (let day = firstDay; day <= lastDay; day++) {
-      for (const b of engine.intradayBars(conid, day, bar.minutes, now)) if (b.t >= from || b.t + bar.minutes * MINUTE > from) out.push(b)
+      for (const b of engine.intradayBars(conid, day, bar.minutes, now))
+        if (b.t >= from || b.t + bar.minutes * MINUTE > from) out.push(b)
     }
     return out
   }

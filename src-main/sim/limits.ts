@@ -85,7 +85,9 @@ export class Faults {
 
   /** The fault to apply to this request, consuming one of its uses. */
   take(method: string, path: string, template: string): FaultSpec | null {
-    const f = this.faults.find((x) => x.left > 0 && (!x.method || x.method === method) && (x.path === template || x.path === path))
+    const f = this.faults.find(
+      (x) => x.left > 0 && (!x.method || x.method === method) && (x.path === template || x.path === path),
+    )
     if (!f) return null
     f.left--
     return f

@@ -55,7 +55,8 @@ export function matchTick(book: OrderBook, onFill: (o: SimOrder, e: Execution) =
       continue
     }
     const waiting = book.restingStatus(o)
-    if (o.parentOrderId !== null && waiting === 'PreSubmitted' && book.find(o.parentOrderId)?.status !== 'Filled') continue
+    if (o.parentOrderId !== null && waiting === 'PreSubmitted' && book.find(o.parentOrderId)?.status !== 'Filled')
+      continue
     if (halted.has(o.conid) || (!open && !o.outsideRTH)) {
       change(o, 'PreSubmitted')
       continue
@@ -109,10 +110,12 @@ function nextOpen(book: OrderBook, t: number): number {
 function afterFill(book: OrderBook, o: SimOrder, change: (o: SimOrder, s: SimOrder['status']) => void): void {
   if (o.ocaGroup) {
     for (const sib of book.orders) {
-      if (sib !== o && sib.ocaGroup === o.ocaGroup && book.isLive(sib) && sib.status !== 'PendingCancel') change(sib, 'Cancelled')
+      if (sib !== o && sib.ocaGroup === o.ocaGroup && book.isLive(sib) && sib.status !== 'PendingCancel')
+        change(sib, 'Cancelled')
     }
   }
   if (o.status === 'Filled') {
-    for (const child of book.orders) if (child.parentOrderId === o.orderId && book.isLive(child)) change(child, book.restingStatus(child))
+    for (const child of book.orders)
+      if (child.parentOrderId === o.orderId && book.isLive(child)) change(child, book.restingStatus(child))
   }
 }

@@ -5,7 +5,8 @@ import type { SimInstrument } from './reference'
 
 export type OrderType = 'MKT' | 'LMT' | 'STP' | 'STOP_LIMIT'
 export type Tif = 'DAY' | 'GTC' | 'IOC' | 'OPG'
-export type OrderStatus = 'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'Filled' | 'PendingCancel' | 'Cancelled' | 'Inactive'
+export type OrderStatus =
+  'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'Filled' | 'PendingCancel' | 'Cancelled' | 'Inactive'
 
 export interface OrderInput {
   acctId: string
@@ -41,26 +42,42 @@ const ORDER_TYPES: readonly string[] = ['MKT', 'LMT', 'STP', 'STOP_LIMIT']
 const TIFS: readonly string[] = ['DAY', 'GTC', 'IOC', 'OPG']
 const REQUIRED = ['conid', 'orderType', 'side', 'tif', 'quantity'] as const
 
-const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null)
+const finite = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : null
 
 /** Validate one raw order object; a string is the error message for a 400. */
-export function parseOrder(raw: unknown, defaultAcct: string, known: (conid: number) => boolean, requireAll = false): OrderInput | string {
+export function parseOrder(
+  raw: unknown,
+  defaultAcct: string,
+  known: (conid: number) => boolean,
+  requireAll = false,
+): OrderInput | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'Bad Request: each order must be an object'
   const o = raw as Record<string, unknown>
   for (const k of REQUIRED) if (o[k] === undefined || o[k] === null) return `Bad Request: missing required field ${k}`
-  if (requireAll && (o.price === undefined) !== (o.orderType === 'MKT')) return 'Bad Request: modify needs the full original order, including price'
+  if (requireAll && (o.price === undefined) !== (o.orderType === 'MKT'))
+    return 'Bad Request: modify needs the full original order, including price'
   const conid = finite(o.conid)
-  if (conid === null || !Number.isSafeInteger(conid) || !known(conid)) return `Bad Request: invalid conid ${String(o.conid)}`
-  if (typeof o.orderType !== 'string' || !ORDER_TYPES.includes(o.orderType)) return `Bad Request: unsupported orderType ${String(o.orderType)}`
+  if (conid === null || !Number.isSafeInteger(conid) || !known(conid))
+    return `Bad Request: invalid conid ${String(o.conid)}`
+  if (typeof o.orderType !== 'string' || !ORDER_TYPES.includes(o.orderType))
+    return `Bad Request: unsupported orderType ${String(o.orderType)}`
   if (o.side !== 'BUY' && o.side !== 'SELL') return `Bad Request: side must be BUY or SELL`
   const quantity = finite(o.quantity)
-  if (quantity === null || quantity <= 0 || !Number.isInteger(quantity)) return 'Bad Request: quantity must be a positive whole number'
+  if (quantity === null || quantity <= 0 || !Number.isInteger(quantity))
+    return 'Bad Request: quantity must be a positive whole number'
   if (typeof o.tif !== 'string' || !TIFS.includes(o.tif)) return `Bad Request: unsupported tif ${String(o.tif)}`
   const price = o.price === undefined || o.price === null ? null : finite(o.price)
   const auxPrice = o.auxPrice === undefined || o.auxPrice === null ? null : finite(o.auxPrice)
   const orderType = o.orderType as OrderType
-  if ((orderType === 'LMT' || orderType === 'STP' || orderType === 'STOP_LIMIT') && (price === null || price <= 0)) return `Bad Request: ${orderType} needs a positive price`
-  if (orderType === 'STOP_LIMIT' && (auxPrice === null || auxPrice <= 0)) return 'Bad Request: STOP_LIMIT needs a positive auxPrice (the stop)'
+  if ((orderType === 'LMT' || orderType === 'STP' || orderType === 'STOP_LIMIT') && (price === null || price <= 0))
+    return `Bad Request: ${orderType} needs a positive price`
+  if (orderType === 'STOP_LIMIT' && (auxPrice === null || auxPrice <= 0))
+    return 'Bad Request: STOP_LIMIT needs a positive auxPrice (the stop)'
   const acctId = typeof o.acctId === 'string' ? o.acctId : defaultAcct
   if (acctId !== defaultAcct) return `Bad Request: account ${acctId} is not available`
   return {
@@ -86,7 +103,12 @@ export function stopPrice(o: OrderInput): number | null {
   return null
 }
 
-const ORDER_TYPE_NAMES: Record<OrderType, string> = { MKT: 'Market', LMT: 'Limit', STP: 'Stop', STOP_LIMIT: 'Stop Limit' }
+const ORDER_TYPE_NAMES: Record<OrderType, string> = {
+  MKT: 'Market',
+  LMT: 'Limit',
+  STP: 'Stop',
+  STOP_LIMIT: 'Stop Limit',
+}
 const pad = (n: number) => String(n).padStart(2, '0')
 
 function yymmddhhmmss(t: number): string {
@@ -123,7 +145,9 @@ export function liveOrderRow(o: SimOrder, i: SimInstrument): Record<string, unkn
     ...(o.filled > 0 ? { avgPrice: o.avgPrice.toFixed(2) } : {}),
     timeInForce: o.tif === 'DAY' ? 'CLOSE' : o.tif,
     side: o.side,
-    ...(o.lastExecutionAt !== null ? { lastExecutionTime: yymmddhhmmss(o.lastExecutionAt), lastExecutionTime_r: o.lastExecutionAt } : {}),
+    ...(o.lastExecutionAt !== null
+      ? { lastExecutionTime: yymmddhhmmss(o.lastExecutionAt), lastExecutionTime_r: o.lastExecutionAt }
+      : {}),
     ...(o.cOID ? { order_ref: o.cOID } : {}),
     outsideRTH: o.outsideRTH,
     bgColor: '#FFFFFF',
@@ -144,7 +168,14 @@ export function orderStatusRow(o: SimOrder, i: SimInstrument): Record<string, un
     cum_fill: String(o.filled),
     order_status: o.status,
     order_ccp_status: o.status,
-    order_type: o.orderType === 'MKT' ? 'MARKET' : o.orderType === 'LMT' ? 'LIMIT' : o.orderType === 'STP' ? 'STOP' : 'STOP_LIMIT',
+    order_type:
+      o.orderType === 'MKT'
+        ? 'MARKET'
+        : o.orderType === 'LMT'
+          ? 'LIMIT'
+          : o.orderType === 'STP'
+            ? 'STOP'
+            : 'STOP_LIMIT',
     limit_price: o.price === null ? '' : o.price.toFixed(2),
     stop_price: o.auxPrice === null ? '' : o.auxPrice.toFixed(2),
     average_price: o.filled > 0 ? o.avgPrice.toFixed(2) : '',

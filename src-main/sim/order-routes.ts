@@ -90,7 +90,8 @@ export class OrderRoutes {
   private positions(): Record<string, unknown>[] {
     const now = this.d.now()
     if (this.d.positionsCacheMs <= 0) return this.d.portfolio.positionRows(this.d.instruments)
-    if (!this.positionsCache || now - this.positionsCache.at >= this.d.positionsCacheMs) this.positionsCache = { at: now, rows: this.d.portfolio.positionRows(this.d.instruments) }
+    if (!this.positionsCache || now - this.positionsCache.at >= this.d.positionsCacheMs)
+      this.positionsCache = { at: now, rows: this.d.portfolio.positionRows(this.d.instruments) }
     return this.positionsCache.rows
   }
 
@@ -123,11 +124,19 @@ export class OrderRoutes {
     const equity = summary.netliquidation!.amount
     const initBefore = summary.initmarginreq!.amount
     const fmt = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
-    const change = (current: number, delta: number) => ({ current: fmt(current), change: fmt(delta), after: fmt(current + delta) })
+    const change = (current: number, delta: number) => ({
+      current: fmt(current),
+      change: fmt(delta),
+      after: fmt(current + delta),
+    })
     const margin = amount * 0.25
     const cash = this.d.portfolio.cash
     return ok({
-      amount: { amount: `${fmt(amount)} USD`, commission: `${fmt(commission)} USD`, total: `${fmt(amount + commission)} USD` },
+      amount: {
+        amount: `${fmt(amount)} USD`,
+        commission: `${fmt(commission)} USD`,
+        total: `${fmt(amount + commission)} USD`,
+      },
       equity: change(equity, -commission),
       initial: change(initBefore, margin),
       maintenance: change(initBefore, margin),

@@ -32,8 +32,10 @@ const PROMPT_TEXT: Record<string, string> = {
   o163: 'The following order exceeds the price percentage limit of 3%. Are you sure you want to submit this order?',
   o383: 'The following order size exceeds the Size Limit of 500. Are you sure you want to submit this order?',
   o451: 'This order will most likely trigger and fill immediately. The total amount of this order exceeds the Total Value Limit of 100,000 USD. Are you sure you want to submit this order?',
-  o10331: 'You are about to submit a stop order. Please be aware of the various stop order types available and the risks associated with each one. Are you sure you want to submit this order?',
-  o10151: 'You are about to submit a market order. Market orders may fill at prices far from the last price. Are you sure you want to submit this order?',
+  o10331:
+    'You are about to submit a stop order. Please be aware of the various stop order types available and the risks associated with each one. Are you sure you want to submit this order?',
+  o10151:
+    'You are about to submit a market order. Market orders may fill at prices far from the last price. Are you sure you want to submit this order?',
 }
 
 const DAY_MS = 86_400_000
@@ -105,10 +107,13 @@ export class OrderBook {
     for (const o of inputs) {
       if (!o.cOID) continue
       const at = this.cOIDs.get(o.cOID)
-      if ((at !== undefined && now - at < DAY_MS) || seen.has(o.cOID)) return bad(`Order couldn't be submitted: Local order ID=${o.cOID} is already registered.`)
+      if ((at !== undefined && now - at < DAY_MS) || seen.has(o.cOID))
+        return bad(`Order couldn't be submitted: Local order ID=${o.cOID} is already registered.`)
       seen.add(o.cOID)
     }
-    for (const o of inputs) if (o.parentId && !seen.has(o.parentId)) return bad(`Bad Request: parentId ${o.parentId} is not an order of this request`)
+    for (const o of inputs)
+      if (o.parentId && !seen.has(o.parentId))
+        return bad(`Bad Request: parentId ${o.parentId} is not an order of this request`)
     // A new submission supersedes every pending reply id (sim-defined; reproduces IBKR's race).
     this.replies.clear()
     const prompts = inputs.flatMap((o) => this.promptsFor(o))
@@ -135,7 +140,9 @@ export class OrderBook {
     if (prompts.length === 0) return commit()
     const id = this.uuid()
     this.replies.set(id, { prompts, expiresAt: this.d.clock.now() + this.d.options.replyTtlMs, commit })
-    return ok([{ id, isSuppressed: false, message: [PROMPT_TEXT[prompts[0]!] ?? prompts[0]], messageIds: [prompts[0]] }])
+    return ok([
+      { id, isSuppressed: false, message: [PROMPT_TEXT[prompts[0]!] ?? prompts[0]], messageIds: [prompts[0]] },
+    ])
   }
 
   reply(id: string, body: unknown): SimResult {
@@ -148,7 +155,8 @@ export class OrderBook {
 
   suppress(body: unknown): SimResult {
     const ids = (body as { messageIds?: unknown } | null)?.messageIds
-    if (!Array.isArray(ids) || ids.length > 51 || !ids.every((x) => typeof x === 'string')) return bad('Bad Request: messageIds must be a list of at most 51 ids')
+    if (!Array.isArray(ids) || ids.length > 51 || !ids.every((x) => typeof x === 'string'))
+      return bad('Bad Request: messageIds must be a list of at most 51 ids')
     for (const x of ids as string[]) this.suppressed.add(x)
     return ok({ status: 'submitted' })
   }
@@ -159,7 +167,7 @@ export class OrderBook {
     const oca = inputs.some((o) => o.isSingleGroup) ? `oca-${this.nextOrderId}` : null
     const created: SimOrder[] = []
     for (const input of inputs) {
-      const parent = input.parentId ? byCOID.get(input.parentId) ?? null : null
+      const parent = input.parentId ? (byCOID.get(input.parentId) ?? null) : null
       const order: SimOrder = {
         ...input,
         orderId: this.nextOrderId++,
@@ -178,7 +186,11 @@ export class OrderBook {
       const reject = this.rejectReason(order)
       if (reject) {
         order.status = 'Inactive'
-        this.d.notify({ id: `reject-${order.orderId}`, text: `Order ${order.orderId} rejected: ${reject}`, title: 'Order rejected' })
+        this.d.notify({
+          id: `reject-${order.orderId}`,
+          text: `Order ${order.orderId} rejected: ${reject}`,
+          title: 'Order rejected',
+        })
       }
       if (input.cOID) {
         this.cOIDs.set(input.cOID, now)
@@ -196,7 +208,8 @@ export class OrderBook {
   /** IBKR's "advanced reject" (p12): the orders wait in PendingSubmit until `/iserver/notification` answers. */
   private advancedReject(created: SimOrder[]): SimResult {
     const live = created.filter((o) => o.status !== 'Inactive')
-    if (live.length === 0) return ok(created.map((o) => ({ order_id: String(o.orderId), order_status: o.status, encrypt_message: '1' })))
+    if (live.length === 0)
+      return ok(created.map((o) => ({ order_id: String(o.orderId), order_status: o.status, encrypt_message: '1' })))
     for (const o of live) o.status = 'PendingSubmit'
     const orderId = live[0]!.orderId
     const reqId = this.uuid()
@@ -219,7 +232,8 @@ export class OrderBook {
     const b = (body ?? {}) as { orderId?: unknown; reqId?: unknown; text?: unknown }
     const waiting = this.awaitingAnswer.get(Number(b.orderId))
     if (!waiting || waiting.reqId !== b.reqId) return bad(`Bad Request: no prompt for order ${String(b.orderId)}`)
-    if (b.text !== 'Use on this order' && b.text !== 'Always use' && b.text !== 'Do not use') return bad('Bad Request: text must be one of the options')
+    if (b.text !== 'Use on this order' && b.text !== 'Always use' && b.text !== 'Do not use')
+      return bad('Bad Request: text must be one of the options')
     if (b.text === 'Always use') this.serverPrompts.delete('p12')
     this.awaitingAnswer.delete(Number(b.orderId))
     for (const o of waiting.orders) {
@@ -235,7 +249,9 @@ export class OrderBook {
     if (o.side === 'SELL') return null
     const summary = this.d.portfolio.summary() as Record<string, { amount: number }>
     const notional = o.quantity * (o.price ?? this.last(o.conid))
-    const committed = this.orders.filter((x) => x !== o && x.side === 'BUY' && this.isLive(x)).reduce((a, x) => a + (x.quantity - x.filled) * (x.price ?? this.last(x.conid)), 0)
+    const committed = this.orders
+      .filter((x) => x !== o && x.side === 'BUY' && this.isLive(x))
+      .reduce((a, x) => a + (x.quantity - x.filled) * (x.price ?? this.last(x.conid)), 0)
     return notional + committed > summary.buyingpower!.amount ? 'insufficient buying power' : null
   }
 
@@ -255,7 +271,12 @@ export class OrderBook {
   }
 
   isLive(o: SimOrder): boolean {
-    return o.status === 'PendingSubmit' || o.status === 'PreSubmitted' || o.status === 'Submitted' || o.status === 'PendingCancel'
+    return (
+      o.status === 'PendingSubmit' ||
+      o.status === 'PreSubmitted' ||
+      o.status === 'Submitted' ||
+      o.status === 'PendingCancel'
+    )
   }
 
   modify(orderId: number, body: unknown): SimResult {
@@ -269,7 +290,14 @@ export class OrderBook {
     const prompts = this.promptsFor({ ...parsed, conid: o.conid }).filter((p) => p !== 'o354')
     return this.chain(prompts, () => {
       if (!this.isLive(o)) return bad(`OrderID ${orderId} doesn't exist`)
-      Object.assign(o, { orderType: parsed.orderType, price: parsed.price, auxPrice: parsed.auxPrice, quantity: parsed.quantity, tif: parsed.tif, outsideRTH: parsed.outsideRTH })
+      Object.assign(o, {
+        orderType: parsed.orderType,
+        price: parsed.price,
+        auxPrice: parsed.auxPrice,
+        quantity: parsed.quantity,
+        tif: parsed.tif,
+        outsideRTH: parsed.outsideRTH,
+      })
       o.status = this.restingStatus(o)
       this.d.onOrderChange(o)
       return ok([{ order_id: String(o.orderId), order_status: o.status, encrypt_message: '1' }])
@@ -278,7 +306,10 @@ export class OrderBook {
 
   /** DELETE answers at once; the order becomes Cancelled on the next tick (with its bracket children). */
   cancel(orderId: number): SimResult {
-    const targets = orderId === -1 ? this.orders.filter((o) => this.isLive(o)) : [this.find(orderId)].filter((o): o is SimOrder => o !== undefined && this.isLive(o))
+    const targets =
+      orderId === -1
+        ? this.orders.filter((o) => this.isLive(o))
+        : [this.find(orderId)].filter((o): o is SimOrder => o !== undefined && this.isLive(o))
     if (targets.length === 0) return bad(`OrderID ${orderId} doesn't exist`)
     const now = this.d.clock.now()
     for (const t of targets) {
@@ -290,7 +321,12 @@ export class OrderBook {
       }
     }
     const first = targets[0]!
-    return ok({ msg: 'Request was submitted', order_id: orderId === -1 ? -1 : first.orderId, conid: orderId === -1 ? -1 : first.conid, account: this.d.accountId })
+    return ok({
+      msg: 'Request was submitted',
+      order_id: orderId === -1 ? -1 : first.orderId,
+      conid: orderId === -1 ? -1 : first.conid,
+      account: this.d.accountId,
+    })
   }
 
   private uuid(): string {

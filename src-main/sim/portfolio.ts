@@ -61,11 +61,28 @@ export class Portfolio {
   }
 
   /** Book one fill: trade row, position (average cost, realized PnL on reductions, flips), cash. */
-  fill(orderId: number, orderRef: string | null, conid: number, side: 'BUY' | 'SELL', size: number, price: number): Execution {
+  fill(
+    orderId: number,
+    orderRef: string | null,
+    conid: number,
+    side: 'BUY' | 'SELL',
+    size: number,
+    price: number,
+  ): Execution {
     const commission = this.commissionFor(size)
     const n = this.execCounter++
     const executionId = `${hash32(this.seed, `exec:${n}`).toString(16).padStart(8, '0')}.${pad(n % 100)}.01.01`
-    const exec: Execution = { executionId, orderId, orderRef, conid, side, size, price, commission, at: this.clock.now() }
+    const exec: Execution = {
+      executionId,
+      orderId,
+      orderRef,
+      conid,
+      side,
+      size,
+      price,
+      commission,
+      at: this.clock.now(),
+    }
     this.executions.push(exec)
     const signed = side === 'BUY' ? size : -size
     const p = this.positions.get(conid) ?? { qty: 0, avgCost: 0, realized: 0 }
@@ -104,7 +121,12 @@ export class Portfolio {
       unrealized += p.qty * (m - p.avgCost)
       realized += p.realized
     }
-    return { marketValue: round2(marketValue), unrealized: round2(unrealized), realized: round2(realized), netLiq: round2(this.cash + marketValue) }
+    return {
+      marketValue: round2(marketValue),
+      unrealized: round2(unrealized),
+      realized: round2(realized),
+      netLiq: round2(this.cash + marketValue),
+    }
   }
 
   tradeRows(instruments: ReadonlyMap<number, SimInstrument>, sinceMs: number): Record<string, unknown>[] {
@@ -173,7 +195,14 @@ export class Portfolio {
   summary(): Record<string, unknown> {
     const t = this.totals()
     const now = this.clock.now()
-    const money = (amount: number) => ({ amount, currency: 'USD', isNull: false, timestamp: now, value: null, severity: 0 })
+    const money = (amount: number) => ({
+      amount,
+      currency: 'USD',
+      isNull: false,
+      timestamp: now,
+      value: null,
+      severity: 0,
+    })
     const text = (value: string) => ({ amount: 0, currency: null, isNull: false, timestamp: now, value, severity: 0 })
     const gross = round2([...this.positions].reduce((a, [conid, p]) => a + Math.abs(p.qty) * this.mark(conid), 0))
     const init = round2(gross * 0.25)
@@ -193,7 +222,14 @@ export class Portfolio {
 
   pnl(): Record<string, unknown> {
     const t = this.totals()
-    return { rowType: 1, dpl: round2(t.netLiq - this.startCash), nl: t.netLiq, upl: t.unrealized, el: t.netLiq, mv: t.marketValue }
+    return {
+      rowType: 1,
+      dpl: round2(t.netLiq - this.startCash),
+      nl: t.netLiq,
+      upl: t.unrealized,
+      el: t.netLiq,
+      mv: t.marketValue,
+    }
   }
 }
 

@@ -116,7 +116,11 @@ export class PriceEngine {
 
   /** Force the price to `target` from `t` on, scaling the rest of the path (tests: stop triggers). */
   jumpTo(conid: number, t: number, target: number): void {
-    this.overrides.set(conid, { from: t, factor: target / this.rawPrice(conid, t), driftPerHour: this.overrides.get(conid)?.driftPerHour ?? 0 })
+    this.overrides.set(conid, {
+      from: t,
+      factor: target / this.rawPrice(conid, t),
+      driftPerHour: this.overrides.get(conid)?.driftPerHour ?? 0,
+    })
   }
 
   /** Tilt the price by `perHour` (0.01 = +1 % an hour, compounded) from `t` on (tests: trends). */
@@ -147,7 +151,10 @@ export class PriceEngine {
       const from = m === 0 ? p.prevClose : p.closes[m - 1]!
       const to = p.closes[m]!
       const second = Math.floor(frac * 60)
-      const noise = (stream(this.seed, `tick:${conid}:${day}:${m}:${second}`)() - 0.5) * Math.abs(to - from) * Math.sin(Math.PI * frac)
+      const noise =
+        (stream(this.seed, `tick:${conid}:${day}:${m}:${second}`)() - 0.5) *
+        Math.abs(to - from) *
+        Math.sin(Math.PI * frac)
       base = from + (to - from) * frac + noise
     }
     return base
@@ -160,7 +167,13 @@ export class PriceEngine {
     if (done && !this.overrides.has(conid)) return done
     const p = this.path(conid, day)
     if (!p || until <= p.session.start) return null
-    const bar = this.aggregate(conid, p, 0, Math.min(p.closes.length, Math.ceil((until - p.session.start) / MINUTE)), until)
+    const bar = this.aggregate(
+      conid,
+      p,
+      0,
+      Math.min(p.closes.length, Math.ceil((until - p.session.start) / MINUTE)),
+      until,
+    )
     if (until >= p.session.end && !this.overrides.has(conid)) this.closedBars.set(key, bar)
     return bar
   }
@@ -201,7 +214,10 @@ export class PriceEngine {
       v += p.volumes[k]!
     }
     const lastMinuteEnd = p.session.start + lastExclusive * MINUTE
-    const c = lastMinuteEnd > until ? this.price(conid, until) : p.closes[lastExclusive - 1]! * this.factor(conid, lastMinuteEnd)
+    const c =
+      lastMinuteEnd > until
+        ? this.price(conid, until)
+        : p.closes[lastExclusive - 1]! * this.factor(conid, lastMinuteEnd)
     return { t, o: round2(open), h: round2(Math.max(h, c, open)), l: round2(Math.min(l, c, open)), c: round2(c), v }
   }
 }

@@ -20,7 +20,17 @@ export interface SimInstrument {
   category: string
 }
 
-const stk = (conid: number, symbol: string, name: string, exchange: string, basePrice: number, dailyVol: number, avgVolume: number, industry: string, category: string): SimInstrument => ({
+const stk = (
+  conid: number,
+  symbol: string,
+  name: string,
+  exchange: string,
+  basePrice: number,
+  dailyVol: number,
+  avgVolume: number,
+  industry: string,
+  category: string,
+): SimInstrument => ({
   conid,
   symbol,
   name,
@@ -34,7 +44,15 @@ const stk = (conid: number, symbol: string, name: string, exchange: string, base
   industry,
   category,
 })
-const etf = (conid: number, symbol: string, name: string, exchange: string, basePrice: number, dailyVol: number, avgVolume: number): SimInstrument => ({
+const etf = (
+  conid: number,
+  symbol: string,
+  name: string,
+  exchange: string,
+  basePrice: number,
+  dailyVol: number,
+  avgVolume: number,
+): SimInstrument => ({
   ...stk(conid, symbol, name, exchange, basePrice, dailyVol, avgVolume, 'Funds', 'Equity Fund'),
   assetClass: 'ETF',
 })
@@ -58,14 +76,44 @@ export const REFERENCE_INSTRUMENTS: readonly SimInstrument[] = [
   stk(110619459, 'PANW', 'PALO ALTO NETWORKS INC', 'NASDAQ', 180, 0.023, 6e6, 'Software', 'Software'),
   stk(370757467, 'CRWD', 'CROWDSTRIKE HOLDINGS INC - A', 'NASDAQ', 330, 0.028, 4e6, 'Software', 'Software'),
   stk(444857009, 'PLTR', 'PALANTIR TECHNOLOGIES INC-A', 'NASDAQ', 40, 0.035, 60e6, 'Software', 'Software'),
-  stk(481691285, 'COIN', 'COINBASE GLOBAL INC -CLASS A', 'NASDAQ', 230, 0.045, 10e6, 'Diversified Finan Serv', 'Finance-Other Services'),
-  stk(43645865, 'IBKR', 'INTERACTIVE BROKERS GRO-CL A', 'NASDAQ', 150, 0.02, 1.5e6, 'Diversified Finan Serv', 'Finance-Invest Bnkr/Brkr'),
+  stk(
+    481691285,
+    'COIN',
+    'COINBASE GLOBAL INC -CLASS A',
+    'NASDAQ',
+    230,
+    0.045,
+    10e6,
+    'Diversified Finan Serv',
+    'Finance-Other Services',
+  ),
+  stk(
+    43645865,
+    'IBKR',
+    'INTERACTIVE BROKERS GRO-CL A',
+    'NASDAQ',
+    150,
+    0.02,
+    1.5e6,
+    'Diversified Finan Serv',
+    'Finance-Invest Bnkr/Brkr',
+  ),
   stk(8314, 'IBM', 'INTL BUSINESS MACHINES CORP', 'NYSE', 210, 0.014, 4e6, 'Computers', 'Computer Services'),
   stk(272800, 'ORCL', 'ORACLE CORP', 'NYSE', 160, 0.02, 9e6, 'Software', 'Software'),
   stk(29624264, 'CRM', 'SALESFORCE INC', 'NYSE', 280, 0.02, 6e6, 'Software', 'Software'),
   stk(1520593, 'JPM', 'JPMORGAN CHASE & CO', 'NYSE', 220, 0.014, 9e6, 'Banks', 'Money Center Banks'),
   stk(4627828, 'GS', 'GOLDMAN SACHS GROUP INC', 'NYSE', 500, 0.017, 2.5e6, 'Banks', 'Finance-Invest Bnkr/Brkr'),
-  stk(49462172, 'V', 'VISA INC-CLASS A SHARES', 'NYSE', 280, 0.012, 7e6, 'Diversified Finan Serv', 'Finance-Credit Card'),
+  stk(
+    49462172,
+    'V',
+    'VISA INC-CLASS A SHARES',
+    'NYSE',
+    280,
+    0.012,
+    7e6,
+    'Diversified Finan Serv',
+    'Finance-Credit Card',
+  ),
   stk(8719, 'JNJ', 'JOHNSON & JOHNSON', 'NYSE', 155, 0.01, 7e6, 'Pharmaceuticals', 'Medical-Drugs'),
   stk(9160, 'LLY', 'ELI LILLY & CO', 'NYSE', 800, 0.02, 3e6, 'Pharmaceuticals', 'Medical-Drugs'),
   stk(13272, 'UNH', 'UNITEDHEALTH GROUP INC', 'NYSE', 520, 0.016, 3.5e6, 'Healthcare-Services', 'Medical-HMO'),

@@ -41,7 +41,14 @@ export interface SimGatewayOptions {
   /** > 0: positions stay stale this long, or until `POST /portfolio/{acct}/positions/invalidate`. Default 0. */
   positionsCacheMs?: number
   replyTtlMs?: number
-  rateLimit?: { enabled?: boolean; global?: number; table?: LimitTable; penaltyAfter?: number; penaltyWindowMs?: number; penaltyMs?: number }
+  rateLimit?: {
+    enabled?: boolean
+    global?: number
+    table?: LimitTable
+    penaltyAfter?: number
+    penaltyWindowMs?: number
+    penaltyMs?: number
+  }
   ws?: { hbMs?: number; smdExpiryMs?: number | null }
 }
 
@@ -93,7 +100,15 @@ function loopbackCertificate() {
       curve: 'P-256',
       notBeforeDate: new Date(Date.now() - 86_400_000),
       notAfterDate: new Date(Date.now() + 825 * 86_400_000),
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 7, ip: '127.0.0.1' },
+            { type: 2, value: 'localhost' },
+          ],
+        },
+      ],
     }),
   ).then((p) => ({ cert: p.cert, key: p.private }))
   return certificate
@@ -104,7 +119,9 @@ function fingerprintOf(pem: string): string {
   return `sha256/${createHash('sha256').update(der).digest('base64')}`
 }
 
-const LOGIN_PAGE = (message: string) => `<!doctype html><html><head><meta charset="utf-8"><title>Client Portal Login (Simulator)</title></head>
+const LOGIN_PAGE = (
+  message: string,
+) => `<!doctype html><html><head><meta charset="utf-8"><title>Client Portal Login (Simulator)</title></head>
 <body style="font-family:sans-serif;max-width:420px;margin:60px auto">
 <h2>IBKR Client Portal — Simulator</h2><p>${message}</p>
 <form method="post" action="/sso/Login"><label>User <input name="user" value="simuser"></label><br><br>
@@ -135,11 +152,26 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     },
     () => hash32(seed, `session:${idCounter++}`).toString(16).padStart(8, '0') + randomHex(seed, idCounter),
   )
-  const limiter = new RateLimiter({ enabled: true, global: 10, table: DEFAULT_LIMITS, penaltyAfter: 3, penaltyWindowMs: 60_000, penaltyMs: 600_000, ...opts.rateLimit })
+  const limiter = new RateLimiter({
+    enabled: true,
+    global: 10,
+    table: DEFAULT_LIMITS,
+    penaltyAfter: 3,
+    penaltyWindowMs: 60_000,
+    penaltyMs: 600_000,
+    ...opts.rateLimit,
+  })
   const byConid = new Map(instruments.map((i) => [i.conid, i]))
   const halted = new Set<number>()
   const marketDataSeen = new Set<number>()
-  const portfolio = new Portfolio(clock, engine, seed, account.id, account.cash, opts.commission ?? { perShare: 0.005, min: 1 })
+  const portfolio = new Portfolio(
+    clock,
+    engine,
+    seed,
+    account.id,
+    account.cash,
+    opts.commission ?? { perShare: 0.005, min: 1 },
+  )
   const book = new OrderBook({
     clock,
     engine,
@@ -149,7 +181,10 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     seed,
     halted,
     marketDataSeen,
-    options: { prompts: { ...DEFAULT_ORDER_OPTIONS.prompts, ...opts.prompts }, replyTtlMs: opts.replyTtlMs ?? DEFAULT_ORDER_OPTIONS.replyTtlMs },
+    options: {
+      prompts: { ...DEFAULT_ORDER_OPTIONS.prompts, ...opts.prompts },
+      replyTtlMs: opts.replyTtlMs ?? DEFAULT_ORDER_OPTIONS.replyTtlMs,
+    },
     onOrderChange: (o) => hub.orderChanged(liveOrderRow(o, byConid.get(o.conid)!)),
     notify: (args) => hub.notify(args),
   })
@@ -160,10 +195,25 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     accountId: account.id,
     sessionId: () => session.sessionId,
     now: () => clock.now(),
-    preflight: { liveOrdersEmptyFirst: opts.preflight?.liveOrders ?? true, pnlEmptyFirst: opts.preflight?.pnlEmptyFirst ?? true },
+    preflight: {
+      liveOrdersEmptyFirst: opts.preflight?.liveOrders ?? true,
+      pnlEmptyFirst: opts.preflight?.pnlEmptyFirst ?? true,
+    },
     positionsCacheMs: opts.positionsCacheMs ?? 0,
   })
-  const core = new GatewayCore({ clock, engine, session, limiter, instruments, account, snapshotPreflightCalls: opts.preflight?.snapshotCalls ?? 1, strictAccounts: opts.preflight?.strictAccounts ?? true, orders, marketDataSeen, halted })
+  const core = new GatewayCore({
+    clock,
+    engine,
+    session,
+    limiter,
+    instruments,
+    account,
+    snapshotPreflightCalls: opts.preflight?.snapshotCalls ?? 1,
+    strictAccounts: opts.preflight?.strictAccounts ?? true,
+    orders,
+    marketDataSeen,
+    halted,
+  })
   const hub = new StreamHub(clock, engine, session, account.id, halted, {
     smdExpiryMs: opts.ws?.smdExpiryMs === undefined ? 900_000 : opts.ws.smdExpiryMs,
     marketDataSeen,
@@ -196,7 +246,12 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     try {
       parsed = body ? JSON.parse(body) : null
     } catch {
-      return reply(res, 400, { error: 'Bad Request: invalid JSON' }, { method: req.method ?? 'GET', path, template, query: url.search, body })
+      return reply(
+        res,
+        400,
+        { error: 'Bad Request: invalid JSON' },
+        { method: req.method ?? 'GET', path, template, query: url.search, body },
+      )
     }
     const entry = { method: req.method ?? 'GET', path, template, query: url.search, body: parsed }
     const fault = core.faults.take(entry.method, path, template)
@@ -225,19 +280,28 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
   function reply(res: ServerResponse, status: number, payload: unknown, entry: Omit<JournalEntry, 'at' | 'status'>) {
     core.journal.push({ ...entry, at: clock.now(), status })
     const text = JSON.stringify(payload)
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), date: new Date(clock.now()).toUTCString() })
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      date: new Date(clock.now()).toUTCString(),
+    })
     res.end(text)
   }
 
   function loginPages(req: IncomingMessage, res: ServerResponse, path: string, body: string) {
     if (req.method === 'POST' && path === '/sso/Login') {
       session.login()
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'set-cookie': `api=${session.sessionId}; Path=/; Secure; HttpOnly` })
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'set-cookie': `api=${session.sessionId}; Path=/; Secure; HttpOnly`,
+      })
       return res.end(LOGIN_PAGE('Client login succeeds. You can close this window.'))
     }
     if (req.method === 'GET' && (path === '/' || path === '/sso/Login')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      return res.end(LOGIN_PAGE(session.state === 'noSession' ? 'Log in to start a session.' : `Session state: ${session.state}.`))
+      return res.end(
+        LOGIN_PAGE(session.state === 'noSession' ? 'Log in to start a session.' : `Session state: ${session.state}.`),
+      )
     }
     void body
     res.writeHead(404, { 'content-type': 'text/plain' })
@@ -327,7 +391,9 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
 }
 
 function randomHex(seed: number, n: number): string {
-  return hash32(seed, `sessionb:${n}`).toString(16).padStart(8, '0') + (seed === 0 ? randomBytes(4).toString('hex') : '')
+  return (
+    hash32(seed, `sessionb:${n}`).toString(16).padStart(8, '0') + (seed === 0 ? randomBytes(4).toString('hex') : '')
+  )
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -340,4 +406,3 @@ async function readBody(req: IncomingMessage): Promise<string> {
   }
   return Buffer.concat(chunks).toString('utf8')
 }
-

@@ -59,7 +59,11 @@ export class SessionState {
       const local = nyWallClock(now)
       const day = nyDayOf(now)
       const minuteOfDay = Math.floor((local % 86_400_000) / MINUTE)
-      if (day !== this.lastResetDay && minuteOfDay >= h * 60 + m && minuteOfDay < h * 60 + m + this.opts.dailyReset.durationMs / MINUTE) {
+      if (
+        day !== this.lastResetDay &&
+        minuteOfDay >= h * 60 + m &&
+        minuteOfDay < h * 60 + m + this.opts.dailyReset.durationMs / MINUTE
+      ) {
         this.lastResetDay = day
         this.maintenanceUntil = now + this.opts.dailyReset.durationMs
         this.setState('maintenance')
@@ -86,13 +90,15 @@ export class SessionState {
   init(compete: boolean): { ok: boolean; fail: string } {
     if (this.state === 'noSession') return { ok: false, fail: 'no session' }
     if (this.state === 'maintenance') return { ok: false, fail: 'maintenance' }
-    if (this.state === 'competing' && !compete) return { ok: false, fail: 'Force compete capability must be used together with compete flag' }
+    if (this.state === 'competing' && !compete)
+      return { ok: false, fail: 'Force compete capability must be used together with compete flag' }
     this.authenticate()
     return { ok: true, fail: '' }
   }
 
   reauthenticate(): void {
-    if (this.state === 'readOnly' || this.state === 'competing') this.pendingAuthAt = this.clock.now() + this.opts.authDelayMs
+    if (this.state === 'readOnly' || this.state === 'competing')
+      this.pendingAuthAt = this.clock.now() + this.opts.authDelayMs
   }
 
   compete(): void {

@@ -27,20 +27,32 @@ describe('SimGateway: session (IBKR.md §7.10 test 1)', () => {
     sim.control.login()
     const status = (await call('POST', '/iserver/auth/status')).body as Json
     expect(status).toMatchObject({ authenticated: false, connected: true, competing: false })
-    expect(await call('GET', '/iserver/accounts')).toMatchObject({ status: 400, body: { error: 'Bad Request: no bridge' } })
+    expect(await call('GET', '/iserver/accounts')).toMatchObject({
+      status: 400,
+      body: { error: 'Bad Request: no bridge' },
+    })
     expect((await call('GET', '/portfolio/accounts')).status).toBe(200)
 
     const init = (await call('POST', '/iserver/auth/ssodh/init', { publish: true, compete: false })).body as Json
     expect(init).toMatchObject({ authenticated: true, competing: false, connected: true })
 
-    expect(await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86')).toMatchObject({ status: 400, body: { error: 'Bad Request: Please query /accounts first' } })
+    expect(await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86')).toMatchObject({
+      status: 400,
+      body: { error: 'Bad Request: Please query /accounts first' },
+    })
     const accounts = (await call('GET', '/iserver/accounts')).body as Json
     expect(accounts).toMatchObject({ accounts: ['DU1234567'], selectedAccount: 'DU1234567', isPaper: true })
 
     const first = (await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86,88')).body as Json[]
     expect(first).toEqual([{ conid: 265598, conidEx: '265598' }])
     const second = (await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86,88')).body as Json[]
-    expect(second[0]).toMatchObject({ conid: 265598, '31': expect.stringMatching(/^\d+\.\d{2}$/), '84': expect.any(String), '86': expect.any(String), '6509': 'RpB' })
+    expect(second[0]).toMatchObject({
+      conid: 265598,
+      '31': expect.stringMatching(/^\d+\.\d{2}$/),
+      '84': expect.any(String),
+      '86': expect.any(String),
+      '6509': 'RpB',
+    })
     expect(Number(second[0]!['84'])).toBeLessThan(Number(second[0]!['86']))
   })
 
@@ -101,7 +113,10 @@ describe('SimGateway: reference data', () => {
     expect(aapl[0]).toMatchObject({ conid: '265598', symbol: 'AAPL', description: 'NASDAQ', companyName: 'APPLE INC' })
     const spy = (await call('GET', '/iserver/secdef/search?symbol=SPY')).body as Json[]
     expect(spy[0]).toMatchObject({ conid: '756733', description: 'ARCA' })
-    expect((await call('GET', '/trsrv/stocks?symbols=IBM,MSFT')).body).toMatchObject({ IBM: [{ contracts: [{ conid: 8314, isUS: true }] }], MSFT: [{ contracts: [{ conid: 272093 }] }] })
+    expect((await call('GET', '/trsrv/stocks?symbols=IBM,MSFT')).body).toMatchObject({
+      IBM: [{ contracts: [{ conid: 8314, isUS: true }] }],
+      MSFT: [{ contracts: [{ conid: 272093 }] }],
+    })
     const info = (await call('GET', '/iserver/contract/272093/info')).body as Json
     expect(info).toMatchObject({ con_id: 272093, symbol: 'MSFT', company_name: 'MICROSOFT CORP', currency: 'USD' })
     expect((await call('GET', '/iserver/contract/1/info')).status).toBe(400)
@@ -112,7 +127,11 @@ describe('SimGateway: prices and history', () => {
   it('serves IBKR period/bar grammar and rejects bad input', async () => {
     const { call } = await start({ auth: { initial: 'authenticated' } })
     await call('GET', '/iserver/accounts')
-    const daily = (await call('GET', '/iserver/marketdata/history?conid=265598&period=2y&bar=1d')).body as { data: { t: number; o: number; h: number; l: number; c: number; v: number }[]; barLength: number; symbol: string }
+    const daily = (await call('GET', '/iserver/marketdata/history?conid=265598&period=2y&bar=1d')).body as {
+      data: { t: number; o: number; h: number; l: number; c: number; v: number }[]
+      barLength: number
+      symbol: string
+    }
     expect(daily.symbol).toBe('AAPL')
     expect(daily.barLength).toBe(86_400)
     expect(daily.data.length).toBeGreaterThanOrEqual(500)
@@ -121,9 +140,13 @@ describe('SimGateway: prices and history', () => {
       expect(b.l).toBeLessThanOrEqual(Math.min(b.o, b.c))
       expect(b.v).toBeGreaterThan(0)
     }
-    const weekly = (await call('GET', '/iserver/marketdata/history?conid=265598&period=2y&bar=1w')).body as { data: unknown[] }
+    const weekly = (await call('GET', '/iserver/marketdata/history?conid=265598&period=2y&bar=1w')).body as {
+      data: unknown[]
+    }
     expect(weekly.data.length).toBeGreaterThanOrEqual(100)
-    const fiveMin = (await call('GET', '/iserver/marketdata/history?conid=265598&period=1d&bar=5mins')).body as { data: { t: number }[] }
+    const fiveMin = (await call('GET', '/iserver/marketdata/history?conid=265598&period=1d&bar=5mins')).body as {
+      data: { t: number }[]
+    }
     expect(fiveMin.data.length).toBeGreaterThan(0)
     expect(fiveMin.data[1]!.t - fiveMin.data[0]!.t).toBe(300_000)
     for (const bad of ['period=2y&bar=7min', 'period=31min&bar=1min', 'period=16y&bar=1d', 'period=x&bar=1d']) {
@@ -137,9 +160,15 @@ describe('SimGateway: prices and history', () => {
     sim.control.advance(37 * 60_000 + 15_000)
     await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31')
     const snap = ((await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31')).body as Json[])[0]!
-    const bars = ((await call('GET', '/iserver/marketdata/history?conid=265598&period=1d&bar=1min')).body as { data: { c: number }[] }).data
+    const bars = (
+      (await call('GET', '/iserver/marketdata/history?conid=265598&period=1d&bar=1min')).body as {
+        data: { c: number }[]
+      }
+    ).data
     expect(bars.at(-1)!.c.toFixed(2)).toBe(snap['31'])
-    const daily = ((await call('GET', '/iserver/marketdata/history?conid=265598&period=1m&bar=1d')).body as { data: { c: number }[] }).data
+    const daily = (
+      (await call('GET', '/iserver/marketdata/history?conid=265598&period=1m&bar=1d')).body as { data: { c: number }[] }
+    ).data
     expect(daily.at(-1)!.c.toFixed(2)).toBe(snap['31'])
   })
 
@@ -202,7 +231,10 @@ describe('SimGateway: demo mode and smd expiry', () => {
   })
 
   it('an smd subscription ends after smdExpiryMs unless re-sent', async () => {
-    const { sim, call, socket } = await start({ auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 }, ws: { smdExpiryMs: 60_000 } })
+    const { sim, call, socket } = await start({
+      auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 },
+      ws: { smdExpiryMs: 60_000 },
+    })
     const session = ((await call('POST', '/tickle')).body as Json).session as string
     const s = await socket(session)
     await s.next((m) => m.topic === 'sts')
@@ -241,7 +273,13 @@ describe('SimGateway: pacing, faults and journal (§7.10 test 7)', () => {
 
   it('injects a status fault a set number of times and records every request', async () => {
     const { sim, call } = await start({ auth: { initial: 'authenticated' } })
-    sim.control.fault({ method: 'GET', path: '/iserver/contract/{id}/info', times: 2, status: 503, body: { error: 'backend timeout' } })
+    sim.control.fault({
+      method: 'GET',
+      path: '/iserver/contract/{id}/info',
+      times: 2,
+      status: 503,
+      body: { error: 'backend timeout' },
+    })
     expect((await call('GET', '/iserver/contract/8314/info')).status).toBe(503)
     expect((await call('GET', '/iserver/contract/8314/info')).status).toBe(503)
     expect((await call('GET', '/iserver/contract/8314/info')).status).toBe(200)

@@ -46,11 +46,21 @@ export class StreamHub {
   }
 
   attach(ws: WebSocket, cookieSession: string | null): void {
-    const client: Client = { ws, authed: false, smd: new Map(), topics: new Set(), sentOrders: new Map(), sentPnl: '', sentPnlAt: 0, lastWaitingAt: this.clock.now() }
+    const client: Client = {
+      ws,
+      authed: false,
+      smd: new Map(),
+      topics: new Set(),
+      sentOrders: new Map(),
+      sentPnl: '',
+      sentPnlAt: 0,
+      lastWaitingAt: this.clock.now(),
+    }
     this.clients.add(client)
     ws.on('close', () => this.clients.delete(client))
     ws.on('error', () => ws.terminate())
-    if (cookieSession && cookieSession === this.session.sessionId && this.session.state !== 'noSession') this.authorise(client)
+    if (cookieSession && cookieSession === this.session.sessionId && this.session.state !== 'noSession')
+      this.authorise(client)
     else send(client, { message: 'waiting for session' })
     ws.on('message', (raw) => this.onMessage(client, raw.toString()))
   }
@@ -58,31 +68,52 @@ export class StreamHub {
   private authorise(client: Client): void {
     client.authed = true
     send(client, { topic: 'system', success: 'simuser', isFT: false, isPaper: true })
-    send(client, { topic: 'act', args: { accounts: [this.accountId], acctProps: {}, aliases: {}, allowFeatures: {}, selectedAccount: this.accountId } })
+    send(client, {
+      topic: 'act',
+      args: {
+        accounts: [this.accountId],
+        acctProps: {},
+        aliases: {},
+        allowFeatures: {},
+        selectedAccount: this.accountId,
+      },
+    })
     send(client, { topic: 'sts', args: this.stsArgs() })
   }
 
   private stsArgs() {
     const a = this.session.authStatus()
-    return { authenticated: a.authenticated, competing: a.competing, connected: a.connected, message: '', fail: '', serverName: 'SimGateway', serverVersion: 'sim', username: 'simuser' }
+    return {
+      authenticated: a.authenticated,
+      competing: a.competing,
+      connected: a.connected,
+      message: '',
+      fail: '',
+      serverName: 'SimGateway',
+      serverVersion: 'sim',
+      username: 'simuser',
+    }
   }
 
   private onMessage(client: Client, text: string): void {
     if (!client.authed) {
       try {
         const m = JSON.parse(text) as { session?: unknown }
-        if (typeof m.session === 'string' && m.session === this.session.sessionId && this.session.state !== 'noSession') return this.authorise(client)
+        if (typeof m.session === 'string' && m.session === this.session.sessionId && this.session.state !== 'noSession')
+          return this.authorise(client)
       } catch {
         // not JSON: fall through
       }
       return send(client, { message: 'waiting for session' })
     }
     if (text === 'ech+hb') return void client.ws.send('ech+hb')
-    if (text === 'tic') return send(client, { topic: 'tic', alive: true, id: this.session.sessionId, lastAccessed: this.clock.now() })
+    if (text === 'tic')
+      return send(client, { topic: 'tic', alive: true, id: this.session.sessionId, lastAccessed: this.clock.now() })
     const smd = /^smd\+(\d+)\+(.*)$/.exec(text)
     if (smd) {
       const conid = Number(smd[1])
-      if (!this.engine.instrument(conid)) return send(client, { topic: `smd+${conid}`, error: `Invalid conid ${conid}` })
+      if (!this.engine.instrument(conid))
+        return send(client, { topic: `smd+${conid}`, error: `Invalid conid ${conid}` })
       let fields: string[] = ['31']
       try {
         const args = JSON.parse(smd[2]!) as { fields?: unknown }
@@ -134,7 +165,8 @@ export class StreamHub {
   }
 
   bulletin(text: string): void {
-    for (const c of this.clients) if (c.authed) send(c, { topic: 'blt', args: [{ id: `sim-${this.clock.now()}`, message: text }] })
+    for (const c of this.clients)
+      if (c.authed) send(c, { topic: 'blt', args: [{ id: `sim-${this.clock.now()}`, message: text }] })
   }
 
   notify(args: Record<string, unknown>): void {
@@ -167,7 +199,15 @@ export class StreamHub {
       }
     }
     if (Object.keys(changed).length === 0) return
-    send(client, { ...changed, conid, conidEx: String(conid), _updated: this.clock.now(), server_id: 'q0', '6119': 'q0', topic: `smd+${conid}` })
+    send(client, {
+      ...changed,
+      conid,
+      conidEx: String(conid),
+      _updated: this.clock.now(),
+      server_id: 'q0',
+      '6119': 'q0',
+      topic: `smd+${conid}`,
+    })
   }
 
   /** Every clock tick: market data changes, session state changes. */

@@ -5,7 +5,11 @@ import type { SimGateway } from './server'
 /** A raw HTTPS caller for simulator tests: trusts only the simulator's own certificate. */
 export function simCaller(sim: SimGateway) {
   const agent = new Agent({ connect: { ca: sim.cert ?? undefined } })
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; text: string }> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown; text: string }> {
     const res = await request(`${sim.baseUrl}${path}`, {
       method: method as 'GET',
       dispatcher: agent,
@@ -21,8 +25,17 @@ export function simCaller(sim: SimGateway) {
     }
     return { status: res.statusCode, body: parsed, text }
   }
-  function socket(session?: string): Promise<{ ws: WebSocket; messages: unknown[]; next(pred: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> }> {
-    const ws = new WebSocket(sim.wsUrl, { ca: sim.cert ?? undefined, headers: session ? { cookie: `api=${session}` } : {} })
+  function socket(
+    session?: string,
+  ): Promise<{
+    ws: WebSocket
+    messages: unknown[]
+    next(pred: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>
+  }> {
+    const ws = new WebSocket(sim.wsUrl, {
+      ca: sim.cert ?? undefined,
+      headers: session ? { cookie: `api=${session}` } : {},
+    })
     const messages: unknown[] = []
     const waiters: { pred: (m: Record<string, unknown>) => boolean; ok: (m: Record<string, unknown>) => void }[] = []
     ws.on('message', (raw) => {

@@ -14,7 +14,11 @@ afterEach(() => stores.splice(0).forEach((s) => s.close()))
 describe('content-addressed artifacts', () => {
   it('stores bytes once by sha256, reads them back, and refreshes created_at when the same bytes are written again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-artifacts-'))
-    const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+    const store = await openStore({
+      file: join(dir, 'db.sqlite'),
+      migrationsDir: resolve(__dirname, '../../migrations'),
+      backupDir: join(dir, 'b'),
+    })
     stores.push(store)
     const content = Buffer.from('{"bars":[]}')
     const a = putArtifact(store.db, dir, content, 'bars', 'application/json', 1000)

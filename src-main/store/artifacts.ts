@@ -11,7 +11,11 @@ import { artifacts } from './schema'
 
 export type ArtifactKind = 'chart' | 'prompt' | 'llm_text' | 'bars' | 'indicators' | 'bundle'
 
-const EXT: Record<string, string> = { 'image/png': '.png', 'application/json': '.json', 'text/plain; charset=utf-8': '.txt' }
+const EXT: Record<string, string> = {
+  'image/png': '.png',
+  'application/json': '.json',
+  'text/plain; charset=utf-8': '.txt',
+}
 
 export interface StoredArtifact {
   sha256: string
@@ -19,7 +23,14 @@ export interface StoredArtifact {
   path: string
 }
 
-export function putArtifact(db: Db, dataDir: string, content: Buffer, kind: ArtifactKind, mime: string, at: number): StoredArtifact {
+export function putArtifact(
+  db: Db,
+  dataDir: string,
+  content: Buffer,
+  kind: ArtifactKind,
+  mime: string,
+  at: number,
+): StoredArtifact {
   const sha256 = createHash('sha256').update(content).digest('hex')
   const path = join('artifacts', sha256.slice(0, 2), `${sha256}${EXT[mime] ?? ''}`)
   const file = join(dataDir, path)

@@ -10,7 +10,19 @@ import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BundleMeta } from '../contract/bu
 export const APPLICATION_ID = 0x57534231
 
 /** Lineage and ledger tables copied into a bundle with their live columns, in copy order. */
-export const COPIED_TABLES = ['runs', 'run_steps', 'signals', 'llm_usage', 'orders', 'order_events', 'executions', 'trades', 'strategies', 'prompt_versions', 'prompt_templates'] as const
+export const COPIED_TABLES = [
+  'runs',
+  'run_steps',
+  'signals',
+  'llm_usage',
+  'orders',
+  'order_events',
+  'executions',
+  'trades',
+  'strategies',
+  'prompt_versions',
+  'prompt_templates',
+] as const
 export type CopiedTable = (typeof COPIED_TABLES)[number]
 
 export type BundleErrorKind = 'not_found' | 'invalid' | 'empty'
@@ -36,13 +48,18 @@ export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 /** A table's columns as SQLite reports them (`schema` is `main` or an attached name). */
 export function tableColumns(db: Database.Database, schema: string, table: string): ColumnInfo[] {
-  return db.prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info(?, ?) ORDER BY cid`).all(table, schema) as ColumnInfo[]
+  return db
+    .prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info(?, ?) ORDER BY cid`)
+    .all(table, schema) as ColumnInfo[]
 }
 
 /** CREATE TABLE for a copy with the same columns, types, NOT NULLs and primary key (no CHECKs or FKs). */
 export function mirrorTableSql(table: string, cols: ColumnInfo[], extra: string[] = []): string {
   if (cols.length === 0) throw new Error(`The live database has no table ${table}`)
-  const defs = [...cols.map((c) => `${quote(c.name)}${c.type ? ` ${c.type}` : ''}${c.notnull ? ' NOT NULL' : ''}`), ...extra]
+  const defs = [
+    ...cols.map((c) => `${quote(c.name)}${c.type ? ` ${c.type}` : ''}${c.notnull ? ' NOT NULL' : ''}`),
+    ...extra,
+  ]
   const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk)
   if (pk.length > 0) defs.push(`PRIMARY KEY (${pk.map((c) => quote(c.name)).join(', ')})`)
   return `CREATE TABLE main.${quote(table)} (${defs.join(', ')})`
@@ -69,7 +86,8 @@ export function readMeta(db: Database.Database, label: string): BundleMeta {
   } catch (e) {
     if (e instanceof BundleError) throw e
     const code = (e as { code?: string }).code
-    if (code === 'SQLITE_NOTADB') throw new BundleError('invalid', `${label} is not a Workstation bundle (not an SQLite database).`)
+    if (code === 'SQLITE_NOTADB')
+      throw new BundleError('invalid', `${label} is not a Workstation bundle (not an SQLite database).`)
     throw new BundleError('invalid', `${label} is damaged and cannot be read (${(e as Error).message}).`)
   }
   const raw: Record<string, unknown> = {}
@@ -81,13 +99,22 @@ export function readMeta(db: Database.Database, label: string): BundleMeta {
   if (raw.format !== BUNDLE_FORMAT) throw new BundleError('invalid', `${label} is not a Workstation bundle.`)
   if (raw.formatVersion !== BUNDLE_FORMAT_VERSION) {
     const v = typeof raw.formatVersion === 'number' ? raw.formatVersion : String(raw.formatVersion)
-    const hint = typeof v === 'number' && v > BUNDLE_FORMAT_VERSION ? ' It was written by a newer version: update this app to open it.' : ''
-    throw new BundleError('invalid', `${label} uses bundle format ${v}; this app reads format ${BUNDLE_FORMAT_VERSION}.${hint}`)
+    const hint =
+      typeof v === 'number' && v > BUNDLE_FORMAT_VERSION
+        ? ' It was written by a newer version: update this app to open it.'
+        : ''
+    throw new BundleError(
+      'invalid',
+      `${label} uses bundle format ${v}; this app reads format ${BUNDLE_FORMAT_VERSION}.${hint}`,
+    )
   }
   const meta = BundleMeta.safeParse(raw)
   if (!meta.success) {
     const issue = meta.error.issues[0]
-    throw new BundleError('invalid', `${label} has a damaged description (${issue?.path.join('.') || 'meta'}: ${issue?.message ?? 'invalid'}).`)
+    throw new BundleError(
+      'invalid',
+      `${label} has a damaged description (${issue?.path.join('.') || 'meta'}: ${issue?.message ?? 'invalid'}).`,
+    )
   }
   return meta.data
 }

@@ -5,7 +5,14 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { closeStores, count, png, seedRun, tempStore, text } from '../../tests/fixtures/bundles-fixture'
-import { exportBundle, importBundle, listReviewLibraries, openBundle, removeReviewLibrary, reviewLibraryFile } from './bundles'
+import {
+  exportBundle,
+  importBundle,
+  listReviewLibraries,
+  openBundle,
+  removeReviewLibrary,
+  reviewLibraryFile,
+} from './bundles'
 import { getRun } from './lineage-repo'
 
 afterEach(() => closeStores())
@@ -16,7 +23,13 @@ async function exported() {
   const ts = await tempStore()
   seedRun(ts, { id: 'r1', startedAt: T0, steps: [[png(1, 3000)], [text('answer')]] })
   seedRun(ts, { id: 'r2', startedAt: T0 + 1000, steps: [[png(2, 3000)]] })
-  const res = await exportBundle(ts.store, ts.dataDir, { from: T0, to: T0 + 1000 }, join(ts.dataDir, 'exports', 'two.wsbundle'), T0)
+  const res = await exportBundle(
+    ts.store,
+    ts.dataDir,
+    { from: T0, to: T0 + 1000 },
+    join(ts.dataDir, 'exports', 'two.wsbundle'),
+    T0,
+  )
   return { ts, file: res.file }
 }
 
@@ -30,7 +43,8 @@ function tamper(file: string, sql: string): string {
   return copy
 }
 
-const reviewFiles = (dataDir: string) => (existsSync(join(dataDir, 'review')) ? readdirSync(join(dataDir, 'review')) : [])
+const reviewFiles = (dataDir: string) =>
+  existsSync(join(dataDir, 'review')) ? readdirSync(join(dataDir, 'review')) : []
 
 describe('review library (import, list, remove)', () => {
   it('imports a bundle, lists it, serves its runs, and removes it; importing never touches the live database', async () => {
@@ -73,11 +87,26 @@ describe('review library (import, list, remove)', () => {
     const cases: [string, string | RegExp][] = [
       [truncated, /^[^ ]+ is damaged/],
       [junk, /^[^ ]+ is not a Workstation bundle \(not an SQLite database\)\.$/],
-      [tamper(file, `UPDATE bundle_meta SET value = '2' WHERE key = 'formatVersion'`), 'bad.wsbundle uses bundle format 2; this app reads format 1. It was written by a newer version: update this app to open it.'],
+      [
+        tamper(file, `UPDATE bundle_meta SET value = '2' WHERE key = 'formatVersion'`),
+        'bad.wsbundle uses bundle format 2; this app reads format 1. It was written by a newer version: update this app to open it.',
+      ],
       [tamper(file, `DELETE FROM bundle_meta WHERE key = 'format'`), 'bad.wsbundle is not a Workstation bundle.'],
-      [tamper(file, `UPDATE bundle_meta SET value = json_set(value, '$.runs', 3) WHERE key = 'counts'`), 'bad.wsbundle does not match its description (runs: 2, expected 3).'],
-      [tamper(file, `DELETE FROM run_steps WHERE seq = 1`), 'bad.wsbundle does not match its description (steps: 2, expected 3).'],
-      [tamper(file, `UPDATE artifacts SET content = zeroblob(length(content)) WHERE mime = 'image/png' AND rowid = (SELECT min(rowid) FROM artifacts WHERE mime = 'image/png')`), /^bad\.wsbundle holds a damaged artifact \([0-9a-f]{64}\)\.$/],
+      [
+        tamper(file, `UPDATE bundle_meta SET value = json_set(value, '$.runs', 3) WHERE key = 'counts'`),
+        'bad.wsbundle does not match its description (runs: 2, expected 3).',
+      ],
+      [
+        tamper(file, `DELETE FROM run_steps WHERE seq = 1`),
+        'bad.wsbundle does not match its description (steps: 2, expected 3).',
+      ],
+      [
+        tamper(
+          file,
+          `UPDATE artifacts SET content = zeroblob(length(content)) WHERE mime = 'image/png' AND rowid = (SELECT min(rowid) FROM artifacts WHERE mime = 'image/png')`,
+        ),
+        /^bad\.wsbundle holds a damaged artifact \([0-9a-f]{64}\)\.$/,
+      ],
       [tamper(file, `PRAGMA application_id = 0`), 'bad.wsbundle is not a Workstation bundle.'],
       [join(dir, 'missing.wsbundle'), /^No bundle at .*missing\.wsbundle\.$/],
     ]
@@ -98,7 +127,12 @@ describe('review library (import, list, remove)', () => {
     writeFileSync(join(target, 'review', 'notes.txt'), 'ignored')
     const [entry, ...rest] = listReviewLibraries(target)
     expect(rest).toEqual([])
-    expect(entry).toMatchObject({ id, meta: null, bytes: 7, error: `${id}.wsbundle is not a Workstation bundle (not an SQLite database).` })
+    expect(entry).toMatchObject({
+      id,
+      meta: null,
+      bytes: 7,
+      error: `${id}.wsbundle is not a Workstation bundle (not an SQLite database).`,
+    })
     removeReviewLibrary(target, id)
     expect(reviewFiles(target)).toEqual(['notes.txt'])
   })

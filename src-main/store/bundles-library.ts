@@ -1,5 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, utimesSync } from 'node:fs'
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { BUNDLE_EXT, ReviewId, type ReviewLibraryInfo } from '../contract/bundles-api'
@@ -20,8 +34,14 @@ export function reviewLibraryFile(dataDir: string, id: string): string {
   return join(dataDir, REVIEW_DIR, `${id}${BUNDLE_EXT}`)
 }
 
-export async function importBundle(dataDir: string, sourceFile: string, now: number, pause: () => Promise<void> = yieldToLoop): Promise<ReviewLibraryInfo> {
-  if (!existsSync(sourceFile) || !statSync(sourceFile).isFile()) throw new BundleError('not_found', `No bundle at ${sourceFile}.`)
+export async function importBundle(
+  dataDir: string,
+  sourceFile: string,
+  now: number,
+  pause: () => Promise<void> = yieldToLoop,
+): Promise<ReviewLibraryInfo> {
+  if (!existsSync(sourceFile) || !statSync(sourceFile).isFile())
+    throw new BundleError('not_found', `No bundle at ${sourceFile}.`)
   const dir = join(dataDir, REVIEW_DIR)
   const madeDir = !existsSync(dir)
   mkdirSync(dir, { recursive: true })

@@ -59,7 +59,10 @@ export function openBundle(file: string): ReviewLibrary {
  * (quick_check), its meta, that the row counts match what the meta promises, and the sha256 and
  * size of every artifact. Returns the meta; throws a BundleError saying what is wrong.
  */
-export async function validateBundle(file: string, opts: { label?: string; pause?: () => Promise<void> } = {}): Promise<BundleMeta> {
+export async function validateBundle(
+  file: string,
+  opts: { label?: string; pause?: () => Promise<void> } = {},
+): Promise<BundleMeta> {
   const name = opts.label ?? basename(file)
   const pause = opts.pause ?? yieldToLoop
   const { sqlite, meta } = openChecked(file, name)
@@ -68,11 +71,22 @@ export async function validateBundle(file: string, opts: { label?: string; pause
     if (check !== 'ok') throw new BundleError('invalid', `${name} is damaged (integrity check: ${String(check)}).`)
     const actual = countsOf(sqlite)
     for (const [k, v] of Object.entries(actual) as [keyof BundleCounts, number][]) {
-      if (meta.counts[k] !== v) throw new BundleError('invalid', `${name} does not match its description (${k}: ${v}, expected ${meta.counts[k]}).`)
+      if (meta.counts[k] !== v)
+        throw new BundleError(
+          'invalid',
+          `${name} does not match its description (${k}: ${v}, expected ${meta.counts[k]}).`,
+        )
     }
     let n = 0
-    for (const a of sqlite.prepare('SELECT sha256, bytes, content FROM artifacts').iterate() as IterableIterator<{ sha256: string; bytes: number; content: Buffer }>) {
-      const ok = Buffer.isBuffer(a.content) && a.content.length === a.bytes && createHash('sha256').update(a.content).digest('hex') === a.sha256
+    for (const a of sqlite.prepare('SELECT sha256, bytes, content FROM artifacts').iterate() as IterableIterator<{
+      sha256: string
+      bytes: number
+      content: Buffer
+    }>) {
+      const ok =
+        Buffer.isBuffer(a.content) &&
+        a.content.length === a.bytes &&
+        createHash('sha256').update(a.content).digest('hex') === a.sha256
       if (!ok) throw new BundleError('invalid', `${name} holds a damaged artifact (${String(a.sha256)}).`)
       if (++n % 64 === 0) await pause()
     }
@@ -102,7 +116,11 @@ function openChecked(file: string, name = basename(file)): { sqlite: Database.Da
 }
 
 function countsOf(sqlite: Database.Database): BundleCounts {
-  const n = (t: string) => sqlite.prepare(`SELECT count(*) FROM ${quote(t)}`).pluck().get() as number
+  const n = (t: string) =>
+    sqlite
+      .prepare(`SELECT count(*) FROM ${quote(t)}`)
+      .pluck()
+      .get() as number
   return {
     runs: n('runs'),
     steps: n('run_steps'),
@@ -128,8 +146,12 @@ function shimMissingColumns(sqlite: Database.Database): void {
   for (const table of [schema.runs, schema.runSteps]) {
     const name = getTableName(table)
     const have = new Set(tableColumns(sqlite, 'main', name).map((c) => c.name))
-    const lacking = Object.values(getTableColumns(table)).map((c) => c.name).filter((c) => !have.has(c))
+    const lacking = Object.values(getTableColumns(table))
+      .map((c) => c.name)
+      .filter((c) => !have.has(c))
     if (lacking.length === 0) continue
-    sqlite.exec(`CREATE TEMP VIEW ${quote(name)} AS SELECT *, ${lacking.map((c) => `NULL AS ${quote(c)}`).join(', ')} FROM main.${quote(name)}`)
+    sqlite.exec(
+      `CREATE TEMP VIEW ${quote(name)} AS SELECT *, ${lacking.map((c) => `NULL AS ${quote(c)}`).join(', ')} FROM main.${quote(name)}`,
+    )
   }
 }

@@ -3,7 +3,23 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { closeStores, count, DAY, png, seedFill, seedOrder, seedPrompt, seedRun, seedSignal, seedStrategy, seedTrade, seedUsage, tempStore, text, type TempStore } from '../../tests/fixtures/bundles-fixture'
+import {
+  closeStores,
+  count,
+  DAY,
+  png,
+  seedFill,
+  seedOrder,
+  seedPrompt,
+  seedRun,
+  seedSignal,
+  seedStrategy,
+  seedTrade,
+  seedUsage,
+  tempStore,
+  text,
+  type TempStore,
+} from '../../tests/fixtures/bundles-fixture'
 import { readArtifact } from './artifacts'
 import { BundleError, exportBundle, openBundle, type ReviewLibrary } from './bundles'
 import { getRun, listRuns, stepStats } from './lineage-repo'
@@ -27,7 +43,12 @@ function seedTwoRuns(ts: TempStore) {
   seedStrategy(ts.store, 's1', 'pv1')
   seedStrategy(ts.store, 's2')
   const shared = png(1, 4096)
-  const steps = seedRun(ts, { id: 'r1', startedAt: T0, strategyId: 's1', steps: [[], [text('raw answer')], [shared, png(2, 2048)], [text('{"bars":3}')]] })
+  const steps = seedRun(ts, {
+    id: 'r1',
+    startedAt: T0,
+    strategyId: 's1',
+    steps: [[], [text('raw answer')], [shared, png(2, 2048)], [text('{"bars":3}')]],
+  })
   seedRun(ts, { id: 'r2', startedAt: T0 + 2 * DAY, strategyId: 's2', steps: [[shared], [png(3)]] })
   seedSignal(ts.store, { id: 'g1', runId: 'r1', strategyId: 's1', promptVersionId: 'pv1' })
   seedSignal(ts.store, { id: 'g2', runId: 'r2', strategyId: 's2' })
@@ -47,21 +68,53 @@ describe('exportBundle / openBundle (real SQLite files and artifact files)', () 
     const shas = seedTwoRuns(ts)
     const dest = join(ts.dataDir, 'exports', 'one.wsbundle')
     const progress: [number, number][] = []
-    const before = { runs: count(ts.store, 'runs'), steps: count(ts.store, 'run_steps'), artifacts: count(ts.store, 'artifacts') }
+    const before = {
+      runs: count(ts.store, 'runs'),
+      steps: count(ts.store, 'run_steps'),
+      artifacts: count(ts.store, 'artifacts'),
+    }
 
-    const res = await exportBundle(ts.store, ts.dataDir, { runIds: ['r1'] }, dest, T0 + 10 * DAY, { appVersion: '9.9.9', onProgress: (d, t) => progress.push([d, t]) })
+    const res = await exportBundle(ts.store, ts.dataDir, { runIds: ['r1'] }, dest, T0 + 10 * DAY, {
+      appVersion: '9.9.9',
+      onProgress: (d, t) => progress.push([d, t]),
+    })
 
     expect(res).toMatchObject({ file: dest, runs: 1, steps: 4, artifacts: 4, missingArtifacts: [] })
     expect(res.bytes).toBeGreaterThan(4096 + 2048)
     expect(progress.at(-1)).toEqual([5, 5])
     expect(progress.every(([d], i) => i === 0 || d >= progress[i - 1]![0])).toBe(true)
     expect(readdirSync(join(ts.dataDir, 'exports'))).toEqual(['one.wsbundle'])
-    expect({ runs: count(ts.store, 'runs'), steps: count(ts.store, 'run_steps'), artifacts: count(ts.store, 'artifacts') }).toEqual(before)
+    expect({
+      runs: count(ts.store, 'runs'),
+      steps: count(ts.store, 'run_steps'),
+      artifacts: count(ts.store, 'artifacts'),
+    }).toEqual(before)
 
     const fileHash = sha(readFileSync(dest))
     const lib = open(dest)
-    expect(lib.meta).toMatchObject({ format: 'ibkr-ws-bundle', formatVersion: 1, appVersion: '9.9.9', createdAt: T0 + 10 * DAY, selection: { runIds: ['r1'] }, range: { from: T0, to: T0 } })
-    expect(lib.meta.counts).toEqual({ runs: 1, steps: 4, signals: 1, strategies: 1, promptTemplates: 1, promptVersions: 1, llmUsage: 1, orders: 2, orderEvents: 1, executions: 1, trades: 1, artifacts: 4, artifactBytes: 4096 + 2048 + 10 + 10 })
+    expect(lib.meta).toMatchObject({
+      format: 'ibkr-ws-bundle',
+      formatVersion: 1,
+      appVersion: '9.9.9',
+      createdAt: T0 + 10 * DAY,
+      selection: { runIds: ['r1'] },
+      range: { from: T0, to: T0 },
+    })
+    expect(lib.meta.counts).toEqual({
+      runs: 1,
+      steps: 4,
+      signals: 1,
+      strategies: 1,
+      promptTemplates: 1,
+      promptVersions: 1,
+      llmUsage: 1,
+      orders: 2,
+      orderEvents: 1,
+      executions: 1,
+      trades: 1,
+      artifacts: 4,
+      artifactBytes: 4096 + 2048 + 10 + 10,
+    })
     expect(lib.getRun('r1')).toEqual(getRun(ts.store.db, 'r1'))
     expect(lib.getRun('r2')).toBeNull()
     expect(lib.listRuns({ limit: 10 })).toEqual(listRuns(ts.store.db, { limit: 10, strategyId: 's1' }))
@@ -76,10 +129,15 @@ describe('exportBundle / openBundle (real SQLite files and artifact files)', () 
     const raw = new Database(dest, { readonly: true })
     expect(raw.pragma('journal_mode', { simple: true })).toBe('delete')
     expect(raw.pragma('application_id', { simple: true })).toBe(0x57534231)
-    const indexes = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'`).pluck().all()
+    const indexes = raw
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'`)
+      .pluck()
+      .all()
     expect(indexes).toEqual(expect.arrayContaining(['runs_started', 'run_steps_run_seq_attempt', 'run_steps_stats']))
     expect(raw.prepare('SELECT id FROM orders ORDER BY id').pluck().all()).toEqual(['o1', 'o2'])
-    expect(raw.prepare(`SELECT json_extract(config, '$.promptVersionId') FROM strategies`).pluck().all()).toEqual(['pv1'])
+    expect(raw.prepare(`SELECT json_extract(config, '$.promptVersionId') FROM strategies`).pluck().all()).toEqual([
+      'pv1',
+    ])
     raw.close()
     expect(existsSync(`${dest}-journal`) || existsSync(`${dest}-wal`)).toBe(false)
   })
@@ -88,7 +146,8 @@ describe('exportBundle / openBundle (real SQLite files and artifact files)', () 
     const ts = await tempStore()
     seedStrategy(ts.store, 'a')
     seedStrategy(ts.store, 'b')
-    for (let i = 0; i < 10; i++) seedRun(ts, { id: `r${i}`, startedAt: T0 + i * DAY, strategyId: i % 2 ? 'b' : 'a', steps: [[png(i)]] })
+    for (let i = 0; i < 10; i++)
+      seedRun(ts, { id: `r${i}`, startedAt: T0 + i * DAY, strategyId: i % 2 ? 'b' : 'a', steps: [[png(i)]] })
     const dest = join(ts.dataDir, 'range.wsbundle')
 
     const res = await exportBundle(ts.store, ts.dataDir, { from: T0 + 2 * DAY, to: T0 + 6 * DAY }, dest, T0)
@@ -97,13 +156,27 @@ describe('exportBundle / openBundle (real SQLite files and artifact files)', () 
     expect(lib.listRuns({ limit: 50 }).map((r) => r.id)).toEqual(['r6', 'r5', 'r4', 'r3', 'r2'])
     expect(lib.meta.range).toEqual({ from: T0 + 2 * DAY, to: T0 + 6 * DAY })
 
-    const b = await exportBundle(ts.store, ts.dataDir, { from: T0, to: T0 + 9 * DAY, strategyId: 'b' }, join(ts.dataDir, 'b.wsbundle'), T0)
+    const b = await exportBundle(
+      ts.store,
+      ts.dataDir,
+      { from: T0, to: T0 + 9 * DAY, strategyId: 'b' },
+      join(ts.dataDir, 'b.wsbundle'),
+      T0,
+    )
     expect(b.runs).toBe(5)
-    expect(open(b.file).listRuns({ limit: 50 }).map((r) => r.id)).toEqual(['r9', 'r7', 'r5', 'r3', 'r1'])
+    expect(
+      open(b.file)
+        .listRuns({ limit: 50 })
+        .map((r) => r.id),
+    ).toEqual(['r9', 'r7', 'r5', 'r3', 'r1'])
 
     const none = join(ts.dataDir, 'none.wsbundle')
-    await expect(exportBundle(ts.store, ts.dataDir, { from: 0, to: 1 }, none, T0)).rejects.toThrow('No runs match this selection')
-    await expect(exportBundle(ts.store, ts.dataDir, { runIds: ['r1', 'nope', 'gone'] }, none, T0)).rejects.toMatchObject({ kind: 'not_found', message: 'No run nope, gone: nothing was exported.' })
+    await expect(exportBundle(ts.store, ts.dataDir, { from: 0, to: 1 }, none, T0)).rejects.toThrow(
+      'No runs match this selection',
+    )
+    await expect(
+      exportBundle(ts.store, ts.dataDir, { runIds: ['r1', 'nope', 'gone'] }, none, T0),
+    ).rejects.toMatchObject({ kind: 'not_found', message: 'No run nope, gone: nothing was exported.' })
     expect(readdirSync(ts.dataDir).filter((f) => f.startsWith('none'))).toEqual([])
   })
 
@@ -137,14 +210,26 @@ describe('exportBundle / openBundle (real SQLite files and artifact files)', () 
     const ts = await tempStore()
     const N = 1_200
     ts.store.sqlite.transaction(() => {
-      for (let i = 0; i < N; i++) seedRun(ts, { id: `run-${String(i).padStart(5, '0')}`, startedAt: T0 + i * 60_000, steps: [[], [png(i % 300, 128)]] })
+      for (let i = 0; i < N; i++)
+        seedRun(ts, {
+          id: `run-${String(i).padStart(5, '0')}`,
+          startedAt: T0 + i * 60_000,
+          steps: [[], [png(i % 300, 128)]],
+        })
     })()
     let pauses = 0
     const progress: number[] = []
-    const res = await exportBundle(ts.store, ts.dataDir, { from: T0, to: T0 + N * 60_000 }, join(ts.dataDir, 'big.wsbundle'), T0, {
-      onProgress: (d) => progress.push(d),
-      pause: async () => void pauses++,
-    })
+    const res = await exportBundle(
+      ts.store,
+      ts.dataDir,
+      { from: T0, to: T0 + N * 60_000 },
+      join(ts.dataDir, 'big.wsbundle'),
+      T0,
+      {
+        onProgress: (d) => progress.push(d),
+        pause: async () => void pauses++,
+      },
+    )
     expect(res).toMatchObject({ runs: N, steps: 2 * N, artifacts: 300, missingArtifacts: [] })
     expect(progress.slice(0, 4)).toEqual([0, 500, 1000, 1200])
     expect(progress.at(-1)).toBe(N + 300)
@@ -169,7 +254,9 @@ describe('exportBundle / openBundle (real SQLite files and artifact files)', () 
     const ts = await tempStore()
     const junk = join(ts.dataDir, 'junk.wsbundle')
     writeFileSync(junk, 'definitely not sqlite '.repeat(300))
-    expect(() => openBundle(junk)).toThrow(new BundleError('invalid', 'junk.wsbundle is not a Workstation bundle (not an SQLite database).'))
+    expect(() => openBundle(junk)).toThrow(
+      new BundleError('invalid', 'junk.wsbundle is not a Workstation bundle (not an SQLite database).'),
+    )
     expect(() => openBundle(ts.store.file)).toThrow('workstation.sqlite is not a Workstation bundle.')
     expect(() => openBundle(join(ts.dataDir, 'missing.wsbundle'))).toThrow(/^No bundle at /)
   })

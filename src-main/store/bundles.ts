@@ -3,8 +3,26 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } fro
 import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { version as APP_VERSION } from '../../package.json'
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type BundleCounts, type BundleMeta, type BundleSelection, type ExportResult, type MissingArtifact } from '../contract/bundles-api'
-import { APPLICATION_ID, BundleError, COPIED_TABLES, type CopiedTable, mirrorTableSql, quote, tableColumns, writeMeta, yieldToLoop } from './bundles-format'
+import {
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  type BundleCounts,
+  type BundleMeta,
+  type BundleSelection,
+  type ExportResult,
+  type MissingArtifact,
+} from '../contract/bundles-api'
+import {
+  APPLICATION_ID,
+  BundleError,
+  COPIED_TABLES,
+  type CopiedTable,
+  mirrorTableSql,
+  quote,
+  tableColumns,
+  writeMeta,
+  yieldToLoop,
+} from './bundles-format'
 import type { Store } from './db'
 
 export { BundleError } from './bundles-format'
@@ -46,7 +64,14 @@ const RELATED: Record<Exclude<CopiedTable, 'runs' | 'run_steps'>, string> = {
   prompt_templates: 'id IN (SELECT template_id FROM main.prompt_versions)',
 }
 
-export async function exportBundle(store: Store, dataDir: string, selection: BundleSelection, destFile: string, now: number, opts: ExportOptions = {}): Promise<ExportResult> {
+export async function exportBundle(
+  store: Store,
+  dataDir: string,
+  selection: BundleSelection,
+  destFile: string,
+  now: number,
+  opts: ExportOptions = {},
+): Promise<ExportResult> {
   const pause = opts.pause ?? yieldToLoop
   mkdirSync(dirname(destFile), { recursive: true })
   const temp = `${destFile}.${process.pid}.partial`
@@ -60,7 +85,9 @@ export async function exportBundle(store: Store, dataDir: string, selection: Bun
 
     const runCount = selectRuns(out, selection)
     out.exec(`CREATE TEMP TABLE want (sha PRIMARY KEY)`)
-    out.exec(`INSERT OR IGNORE INTO temp.want SELECT j.value FROM temp.sel JOIN live.run_steps s ON s.run_id = sel.id, json_each(s.artifacts) j`)
+    out.exec(
+      `INSERT OR IGNORE INTO temp.want SELECT j.value FROM temp.sel JOIN live.run_steps s ON s.run_id = sel.id, json_each(s.artifacts) j`,
+    )
     const total = runCount + count(out, 'temp.want')
     let done = 0
     opts.onProgress?.(done, total)
@@ -69,17 +96,21 @@ export async function exportBundle(store: Store, dataDir: string, selection: Bun
     for (const t of [...COPIED_TABLES, 'artifacts']) {
       const cols = tableColumns(out, 'live', t)
       out.exec(mirrorTableSql(t, cols, t === 'artifacts' ? ['"content" BLOB NOT NULL'] : []))
-      columns.set(t, cols.map((c) => c.name))
+      columns.set(
+        t,
+        cols.map((c) => c.name),
+      )
     }
     const list = (t: string) => columns.get(t)!.map(quote).join(', ')
-    const copy = (t: string, where: string) => out.prepare(`INSERT OR IGNORE INTO main.${t} (${list(t)}) SELECT ${list(t)} FROM live.${t} WHERE ${where}`)
+    const copy = (t: string, where: string) =>
+      out.prepare(`INSERT OR IGNORE INTO main.${t} (${list(t)}) SELECT ${list(t)} FROM live.${t} WHERE ${where}`)
 
     // Runs and their steps (the bulk of the rows) in keyset batches over the selection.
     const page = out.prepare('SELECT id FROM temp.sel WHERE id > ? ORDER BY id LIMIT ?').pluck()
     const batch = 'IN (SELECT id FROM temp.sel WHERE id > @lo AND id <= @hi)'
     const copyRuns = copy('runs', `id ${batch}`)
     const copySteps = copy('run_steps', `run_id ${batch}`)
-    for (let lo = ''; ; ) {
+    for (let lo = ''; ;) {
       const ids = page.all(lo, RUN_BATCH) as string[]
       if (ids.length === 0) break
       const hi = ids.at(-1)!
@@ -96,14 +127,18 @@ export async function exportBundle(store: Store, dataDir: string, selection: Bun
     copy('order_events', 'order_id IN (SELECT id FROM main.orders)').run()
     copy('executions', 'order_id IN (SELECT id FROM main.orders)').run()
 
-    const artifacts = await copyArtifacts(out, dataDir, columns.get('artifacts')!, pause, () => opts.onProgress?.(++done, total))
+    const artifacts = await copyArtifacts(out, dataDir, columns.get('artifacts')!, pause, () =>
+      opts.onProgress?.(++done, total),
+    )
     const meta: BundleMeta = {
       format: BUNDLE_FORMAT,
       formatVersion: BUNDLE_FORMAT_VERSION,
       appVersion: opts.appVersion ?? APP_VERSION,
       createdAt: now,
       selection,
-      range: out.prepare('SELECT min(started_at) AS "from", max(started_at) AS "to" FROM main.runs').get() as BundleMeta['range'],
+      range: out
+        .prepare('SELECT min(started_at) AS "from", max(started_at) AS "to" FROM main.runs')
+        .get() as BundleMeta['range'],
       counts: countRows(out, artifacts.bytes),
       missingArtifacts: artifacts.missing,
     }
@@ -116,7 +151,14 @@ export async function exportBundle(store: Store, dataDir: string, selection: Bun
     out.close()
     renameSync(temp, destFile)
     const c = meta.counts
-    return { file: destFile, runs: c.runs, steps: c.steps, artifacts: c.artifacts, bytes: statSync(destFile).size, missingArtifacts: artifacts.missing }
+    return {
+      file: destFile,
+      runs: c.runs,
+      steps: c.steps,
+      artifacts: c.artifacts,
+      bytes: statSync(destFile).size,
+      missingArtifacts: artifacts.missing,
+    }
   } catch (e) {
     if (out.open) {
       if (out.inTransaction) out.exec('ROLLBACK')
@@ -140,29 +182,44 @@ function selectRuns(out: Database.Database, selection: BundleSelection): number 
     }
   } else {
     const strategy = selection.strategyId === undefined ? '' : ' AND strategy_id = @strategyId'
-    out.prepare(`INSERT INTO temp.sel SELECT id FROM live.runs WHERE started_at >= @from AND started_at <= @to${strategy}`).run(selection)
+    out
+      .prepare(
+        `INSERT INTO temp.sel SELECT id FROM live.runs WHERE started_at >= @from AND started_at <= @to${strategy}`,
+      )
+      .run(selection)
   }
   const n = count(out, 'temp.sel')
   if (n === 0) throw new BundleError('empty', 'No runs match this selection: nothing was exported.')
   return n
 }
 
-async function copyArtifacts(out: Database.Database, dataDir: string, names: string[], pause: () => Promise<void>, progressed: () => void): Promise<{ missing: MissingArtifact[]; bytes: number }> {
+async function copyArtifacts(
+  out: Database.Database,
+  dataDir: string,
+  names: string[],
+  pause: () => Promise<void>,
+  progressed: () => void,
+): Promise<{ missing: MissingArtifact[]; bytes: number }> {
   const root = resolve(dataDir)
   const page = out.prepare('SELECT rowid AS r, sha FROM temp.want WHERE rowid > ? ORDER BY rowid LIMIT ?')
   const cols = names.map(quote).join(', ')
   const row = out.prepare(`SELECT ${cols} FROM live.artifacts WHERE sha256 = ?`).raw()
   const pathAt = names.indexOf('path')
-  const insert = out.prepare(`INSERT INTO main.artifacts (${cols}, "content") VALUES (${names.map(() => '?').join(', ')}, ?)`)
+  const insert = out.prepare(
+    `INSERT INTO main.artifacts (${cols}, "content") VALUES (${names.map(() => '?').join(', ')}, ?)`,
+  )
   const missing: MissingArtifact[] = []
   let bytes = 0
   let sincePause = 0
-  for (let last = 0; ; ) {
+  for (let last = 0; ;) {
     const refs = page.all(last, ARTIFACT_PAGE) as { r: number; sha: unknown }[]
     if (refs.length === 0) break
     for (const { r, sha } of refs) {
       last = r
-      const content = typeof sha === 'string' && SHA256.test(sha) ? readChecked(row.get(sha) as unknown[] | undefined, pathAt, root, sha) : 'invalid_ref'
+      const content =
+        typeof sha === 'string' && SHA256.test(sha)
+          ? readChecked(row.get(sha) as unknown[] | undefined, pathAt, root, sha)
+          : 'invalid_ref'
       if (typeof content === 'string') {
         missing.push({ sha256: String(sha), reason: content })
       } else {
@@ -181,7 +238,12 @@ async function copyArtifacts(out: Database.Database, dataDir: string, names: str
   return { missing, bytes }
 }
 
-function readChecked(values: unknown[] | undefined, pathAt: number, root: string, sha: string): MissingArtifact['reason'] | { values: unknown[]; bytes: Buffer } {
+function readChecked(
+  values: unknown[] | undefined,
+  pathAt: number,
+  root: string,
+  sha: string,
+): MissingArtifact['reason'] | { values: unknown[]; bytes: Buffer } {
   if (!values) return 'no_row'
   const file = resolve(root, String(values[pathAt]))
   const rel = relative(root, file)
@@ -212,7 +274,9 @@ function countRows(out: Database.Database, artifactBytes: number): BundleCounts 
 /** The live indexes of the copied tables, so a bundle's timeline queries are as fast as the app's. */
 function copyIndexes(out: Database.Database): void {
   const sqls = out
-    .prepare(`SELECT sql FROM live.sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`)
+    .prepare(
+      `SELECT sql FROM live.sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`,
+    )
     .pluck()
     .all(JSON.stringify(COPIED_TABLES)) as string[]
   for (const sql of sqls) out.exec(sql)

@@ -1,4 +1,14 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
@@ -17,7 +27,12 @@ function tempDir() {
 }
 
 async function open(dir: string, migrationsDir = MIGRATIONS) {
-  const store = await openStore({ file: join(dir, 'app.sqlite'), migrationsDir, backupDir: join(dir, 'backups'), now: () => Date.UTC(2026, 10, 25) })
+  const store = await openStore({
+    file: join(dir, 'app.sqlite'),
+    migrationsDir,
+    backupDir: join(dir, 'backups'),
+    now: () => Date.UTC(2026, 10, 25),
+  })
   opened.push(store)
   return store
 }
@@ -27,7 +42,9 @@ function migrationsWithExtra(dir: string): string {
   const target = join(dir, 'migrations-next')
   cpSync(MIGRATIONS, target, { recursive: true })
   const journalFile = join(target, 'meta', '_journal.json')
-  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[] }
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as {
+    entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[]
+  }
   const last = journal.entries.at(-1)!
   journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag: '9999_test_extra' })
   writeFileSync(journalFile, JSON.stringify(journal))
@@ -38,13 +55,42 @@ function migrationsWithExtra(dir: string): string {
 describe('store', () => {
   it('creates every table of the data model on a fresh file, with durable pragmas', async () => {
     const store = await open(tempDir())
-    const tables = (store.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type='table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name)
-    for (const t of ['instruments', 'strategies', 'prompt_templates', 'prompt_versions', 'runs', 'run_steps', 'artifacts', 'signals', 'orders', 'order_events', 'executions', 'positions', 'trades', 'portfolio_snapshots', 'risk_state', 'llm_usage', 'settings', 'audit_log', 'schedules', 'schedule_fires', 'watchlist', 'instance']) {
+    const tables = (
+      store.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type='table' ORDER BY name`).all() as {
+        name: string
+      }[]
+    ).map((r) => r.name)
+    for (const t of [
+      'instruments',
+      'strategies',
+      'prompt_templates',
+      'prompt_versions',
+      'runs',
+      'run_steps',
+      'artifacts',
+      'signals',
+      'orders',
+      'order_events',
+      'executions',
+      'positions',
+      'trades',
+      'portfolio_snapshots',
+      'risk_state',
+      'llm_usage',
+      'settings',
+      'audit_log',
+      'schedules',
+      'schedule_fires',
+      'watchlist',
+      'instance',
+    ]) {
       expect(tables).toContain(t)
     }
     expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2) // FULL
-    expect((store.lineageDb as unknown as { $client: typeof store.sqlite }).$client.pragma('synchronous', { simple: true })).toBe(1) // NORMAL: lineage rows only
+    expect(
+      (store.lineageDb as unknown as { $client: typeof store.sqlite }).$client.pragma('synchronous', { simple: true }),
+    ).toBe(1) // NORMAL: lineage rows only
     expect(store.sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(store.sqlite.pragma('user_version', { simple: true })).toBe(loadMigrations(MIGRATIONS).length)
     expect(store.backupFile).toBeNull()
@@ -107,7 +153,10 @@ describe('store', () => {
   it('rolls back a migration that leaves foreign key violations', async () => {
     const dir = tempDir()
     const migrations = migrationsWithExtra(dir)
-    writeFileSync(join(migrations, '9999_test_extra.sql'), "INSERT INTO watchlist (conid, position, added_at) VALUES (1, 0, 0);")
+    writeFileSync(
+      join(migrations, '9999_test_extra.sql'),
+      'INSERT INTO watchlist (conid, position, added_at) VALUES (1, 0, 0);',
+    )
     const first = await open(dir)
     first.close()
     await expect(open(dir, migrations)).rejects.toThrow(/foreign key violations/)
@@ -120,10 +169,22 @@ describe('store', () => {
   it('enforces the schema rules: JSON text, status vocabularies, no deleting a run with steps', async () => {
     const store = await open(tempDir())
     const db = store.sqlite
-    expect(() => db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('k', 'not json', 1)`).run()).toThrow(/CHECK/)
-    db.prepare(`INSERT INTO runs (id, trigger, status, started_at, app_version) VALUES ('r1', 'manual', 'running', 1, 't')`).run()
-    expect(() => db.prepare(`INSERT INTO runs (id, trigger, status, started_at, app_version) VALUES ('r2', 'manual', 'Running', 1, 't')`).run()).toThrow(/CHECK/)
-    db.prepare(`INSERT INTO run_steps (run_id, step, seq, attempt, status, input, artifacts, started_at, duration_ms) VALUES ('r1', 'check_session', 0, 1, 'succeeded', '{}', '[]', 1, 1)`).run()
+    expect(() => db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('k', 'not json', 1)`).run()).toThrow(
+      /CHECK/,
+    )
+    db.prepare(
+      `INSERT INTO runs (id, trigger, status, started_at, app_version) VALUES ('r1', 'manual', 'running', 1, 't')`,
+    ).run()
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO runs (id, trigger, status, started_at, app_version) VALUES ('r2', 'manual', 'Running', 1, 't')`,
+        )
+        .run(),
+    ).toThrow(/CHECK/)
+    db.prepare(
+      `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, artifacts, started_at, duration_ms) VALUES ('r1', 'check_session', 0, 1, 'succeeded', '{}', '[]', 1, 1)`,
+    ).run()
     expect(() => db.prepare(`DELETE FROM runs WHERE id = 'r1'`).run()).toThrow(/FOREIGN KEY/)
   })
 
@@ -146,7 +207,8 @@ describe('checkpointer', () => {
     let tick: (() => void) | null = null
     const stop = startCheckpointer(store, (fn) => ((tick = fn), () => (tick = null)))
     expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
-    for (let i = 0; i < 50; i++) store.sqlite.prepare(`INSERT INTO audit_log (at, actor, action, details) VALUES (?, 'system', 'x', '{}')`).run(i)
+    for (let i = 0; i < 50; i++)
+      store.sqlite.prepare(`INSERT INTO audit_log (at, actor, action, details) VALUES (?, 'system', 'x', '{}')`).run(i)
     tick!()
     stop()
     expect(tick).toBeNull()

@@ -126,7 +126,9 @@ function pruneBackups(dir: string): void {
 
 function hasUserTables(sqlite: Database.Database): boolean {
   const row = sqlite
-    .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'`)
+    .prepare(
+      `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'`,
+    )
     .get() as { n: number }
   return row.n > 0
 }
@@ -137,7 +139,11 @@ const WAL_LIMIT_BYTES = 64 * 1024 * 1024
  * Checkpoints off the write path (STACK.md §4): automatic checkpoints are what spike the p99 of a
  * commit, so the WAL is folded back on a timer instead, and harder when it grows past 64 MB.
  */
-export function startCheckpointer(store: Store, every: (fn: () => void, ms: number) => () => void, intervalMs = 10_000): () => void {
+export function startCheckpointer(
+  store: Store,
+  every: (fn: () => void, ms: number) => () => void,
+  intervalMs = 10_000,
+): () => void {
   store.sqlite.pragma('wal_autocheckpoint = 0')
   const walFile = `${store.file}-wal`
   const stop = every(() => {

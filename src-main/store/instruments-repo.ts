@@ -9,7 +9,14 @@ type Details = Omit<InstrumentDetails, 'source'>
 export function upsertInstruments(db: Db, items: (Instrument | Details)[], at: number): void {
   db.transaction((tx) => {
     for (const i of items) {
-      const base = { symbol: i.symbol, name: i.name, exchange: i.exchange, secType: i.secType, currency: i.currency, updatedAt: at }
+      const base = {
+        symbol: i.symbol,
+        name: i.name,
+        exchange: i.exchange,
+        secType: i.secType,
+        currency: i.currency,
+        updatedAt: at,
+      }
       const details = 'validExchanges' in i ? i : undefined
       tx.insert(instruments)
         .values({ conid: i.conid, ...base, details: details ?? {} })
@@ -20,7 +27,14 @@ export function upsertInstruments(db: Db, items: (Instrument | Details)[], at: n
 }
 
 function toInstrument(r: typeof instruments.$inferSelect): Instrument {
-  return { conid: r.conid, symbol: r.symbol, name: r.name, exchange: r.exchange, secType: r.secType, currency: r.currency }
+  return {
+    conid: r.conid,
+    symbol: r.symbol,
+    name: r.name,
+    exchange: r.exchange,
+    secType: r.secType,
+    currency: r.currency,
+  }
 }
 
 /** Cached instruments whose symbol starts with, or whose name contains, the query. */
@@ -57,8 +71,14 @@ export function addToWatchlist(db: Db, conid: number, at: number): void {
   db.transaction((tx) => {
     const exists = tx.select().from(watchlist).where(eq(watchlist.conid, conid)).get()
     if (exists) return
-    const next = tx.select({ max: sql<number | null>`max(${watchlist.position})` }).from(watchlist).get()?.max ?? -1
-    tx.insert(watchlist).values({ conid, position: next + 1, addedAt: at }).run()
+    const next =
+      tx
+        .select({ max: sql<number | null>`max(${watchlist.position})` })
+        .from(watchlist)
+        .get()?.max ?? -1
+    tx.insert(watchlist)
+      .values({ conid, position: next + 1, addedAt: at })
+      .run()
   })
 }
 

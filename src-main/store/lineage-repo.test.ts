@@ -3,14 +3,27 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openStore, type Store } from './db'
-import { abortInterruptedRuns, createRun, finishRun, getRun, listRuns, recordStep, stepStats, type StepRecord } from './lineage-repo'
+import {
+  abortInterruptedRuns,
+  createRun,
+  finishRun,
+  getRun,
+  listRuns,
+  recordStep,
+  stepStats,
+  type StepRecord,
+} from './lineage-repo'
 
 const stores: Store[] = []
 afterEach(() => stores.splice(0).forEach((s) => s.close()))
 
 async function store() {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-lineage-'))
-  const s = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const s = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   stores.push(s)
   return s
 }
@@ -33,9 +46,25 @@ const step = (runId: string, seq: number, over: Partial<StepRecord> = {}): StepR
 describe('lineage store (real SQLite file)', () => {
   it('records a run and its steps in order, with inputs, outputs, errors and artifacts', async () => {
     const { db } = await store()
-    createRun(db, { id: 'r1', strategyId: null, trigger: 'manual', startedAt: 1000, scheduledFor: null, replayOf: null, appVersion: 't' })
+    createRun(db, {
+      id: 'r1',
+      strategyId: null,
+      trigger: 'manual',
+      startedAt: 1000,
+      scheduledFor: null,
+      replayOf: null,
+      appVersion: 't',
+    })
     recordStep(db, step('r1', 0))
-    recordStep(db, step('r1', 1, { step: 'fetch_market_data', status: 'failed', output: null, error: { message: 'stale data', stack: 'Error: stale data\n    at x', partialOutput: { bars: 12 } } }))
+    recordStep(
+      db,
+      step('r1', 1, {
+        step: 'fetch_market_data',
+        status: 'failed',
+        output: null,
+        error: { message: 'stale data', stack: 'Error: stale data\n    at x', partialOutput: { bars: 12 } },
+      }),
+    )
     recordStep(db, step('r1', 1, { step: 'fetch_market_data', attempt: 2, artifacts: ['a'.repeat(64)] }))
     finishRun(db, 'r1', 'succeeded', 2000, null, { orders: 0 })
     const run = getRun(db, 'r1')!
@@ -45,14 +74,26 @@ describe('lineage store (real SQLite file)', () => {
       ['fetch_market_data', 1, 1, 'failed'],
       ['fetch_market_data', 1, 2, 'succeeded'],
     ])
-    expect(run.steps[1]!.error).toEqual({ message: 'stale data', stack: 'Error: stale data\n    at x', partialOutput: { bars: 12 } })
+    expect(run.steps[1]!.error).toEqual({
+      message: 'stale data',
+      stack: 'Error: stale data\n    at x',
+      partialOutput: { bars: 12 },
+    })
     expect(run.steps[2]!.artifacts).toEqual(['a'.repeat(64)])
     expect(getRun(db, 'nope')).toBeNull()
   })
 
   it('never overwrites a step attempt, and a finished run stays finished', async () => {
     const { db } = await store()
-    createRun(db, { id: 'r1', strategyId: null, trigger: 'manual', startedAt: 1, scheduledFor: null, replayOf: null, appVersion: 't' })
+    createRun(db, {
+      id: 'r1',
+      strategyId: null,
+      trigger: 'manual',
+      startedAt: 1,
+      scheduledFor: null,
+      replayOf: null,
+      appVersion: 't',
+    })
     recordStep(db, step('r1', 0))
     expect(() => recordStep(db, step('r1', 0))).toThrow(/UNIQUE/)
     finishRun(db, 'r1', 'failed', 5, 'boom', null)
@@ -62,7 +103,16 @@ describe('lineage store (real SQLite file)', () => {
 
   it('marks runs a crash left running as aborted at start-up', async () => {
     const { db } = await store()
-    for (const id of ['a', 'b']) createRun(db, { id, strategyId: null, trigger: 'schedule', startedAt: 1, scheduledFor: null, replayOf: null, appVersion: 't' })
+    for (const id of ['a', 'b'])
+      createRun(db, {
+        id,
+        strategyId: null,
+        trigger: 'schedule',
+        startedAt: 1,
+        scheduledFor: null,
+        replayOf: null,
+        appVersion: 't',
+      })
     finishRun(db, 'b', 'succeeded', 2, null, null)
     expect(abortInterruptedRuns(db, 10)).toEqual(['a'])
     expect(getRun(db, 'a')).toMatchObject({ status: 'aborted', endedAt: 10 })
@@ -71,8 +121,19 @@ describe('lineage store (real SQLite file)', () => {
   it('pages runs newest first with filters, and summarises steps', async () => {
     const { db } = await store()
     for (let i = 0; i < 25; i++) {
-      createRun(db, { id: `r${i}`, strategyId: null, trigger: 'manual', startedAt: 1000 + i, scheduledFor: null, replayOf: null, appVersion: 't' })
-      recordStep(db, step(`r${i}`, 0, { startedAt: 1000 + i, durationMs: i, status: i % 5 === 0 ? 'failed' : 'succeeded' }))
+      createRun(db, {
+        id: `r${i}`,
+        strategyId: null,
+        trigger: 'manual',
+        startedAt: 1000 + i,
+        scheduledFor: null,
+        replayOf: null,
+        appVersion: 't',
+      })
+      recordStep(
+        db,
+        step(`r${i}`, 0, { startedAt: 1000 + i, durationMs: i, status: i % 5 === 0 ? 'failed' : 'succeeded' }),
+      )
       if (i % 2) finishRun(db, `r${i}`, 'succeeded', 2000, null, null)
     }
     const page1 = listRuns(db, { limit: 10 })
@@ -81,6 +142,8 @@ describe('lineage store (real SQLite file)', () => {
     expect(page2[0]!.id).toBe('r14')
     expect(listRuns(db, { limit: 50, status: 'succeeded' })).toHaveLength(12)
     expect(listRuns(db, { limit: 50, from: 1010, to: 1012 }).map((r) => r.id)).toEqual(['r12', 'r11', 'r10'])
-    expect(stepStats(db, 0, 5000)).toEqual([{ step: 'check_session', total: 25, succeeded: 20, failed: 5, p50Ms: 12, p95Ms: 23 }])
+    expect(stepStats(db, 0, 5000)).toEqual([
+      { step: 'check_session', total: 25, succeeded: 20, failed: 5, p50Ms: 12, p95Ms: 23 },
+    ])
   })
 })

@@ -37,24 +37,65 @@ export interface StepRecord {
 
 export function createRun(db: Db, r: NewRun): void {
   db.insert(runs)
-    .values({ id: r.id, strategyId: r.strategyId, trigger: r.trigger, status: 'running', scheduledFor: r.scheduledFor, daySeq: r.daySeq ?? null, replayOf: r.replayOf, startedAt: r.startedAt, appVersion: r.appVersion })
+    .values({
+      id: r.id,
+      strategyId: r.strategyId,
+      trigger: r.trigger,
+      status: 'running',
+      scheduledFor: r.scheduledFor,
+      daySeq: r.daySeq ?? null,
+      replayOf: r.replayOf,
+      startedAt: r.startedAt,
+      appVersion: r.appVersion,
+    })
     .run()
 }
 
 export function recordStep(db: Db, s: StepRecord): void {
   db.insert(runSteps)
-    .values({ runId: s.runId, step: s.step, seq: s.seq, attempt: s.attempt, status: s.status, startedAt: s.startedAt, durationMs: s.durationMs, input: s.input ?? null, output: s.output ?? null, error: s.error, artifacts: s.artifacts })
+    .values({
+      runId: s.runId,
+      step: s.step,
+      seq: s.seq,
+      attempt: s.attempt,
+      status: s.status,
+      startedAt: s.startedAt,
+      durationMs: s.durationMs,
+      input: s.input ?? null,
+      output: s.output ?? null,
+      error: s.error,
+      artifacts: s.artifacts,
+    })
     .run()
 }
 
-export function finishRun(db: Db, id: string, status: 'succeeded' | 'failed' | 'aborted', endedAt: number, error: string | null, summary: unknown): void {
-  db.update(runs).set({ status, endedAt, error, summary: summary ?? null }).where(and(eq(runs.id, id), eq(runs.status, 'running'))).run()
+export function finishRun(
+  db: Db,
+  id: string,
+  status: 'succeeded' | 'failed' | 'aborted',
+  endedAt: number,
+  error: string | null,
+  summary: unknown,
+): void {
+  db.update(runs)
+    .set({ status, endedAt, error, summary: summary ?? null })
+    .where(and(eq(runs.id, id), eq(runs.status, 'running')))
+    .run()
 }
 
 /** At start-up: runs a crash left `running` become `aborted`. Returns their ids. */
 export function abortInterruptedRuns(db: Db, at: number): string[] {
-  const ids = db.select({ id: runs.id }).from(runs).where(eq(runs.status, 'running')).all().map((r) => r.id)
-  if (ids.length > 0) db.update(runs).set({ status: 'aborted', endedAt: at, error: 'The app stopped while this run was in progress' }).where(eq(runs.status, 'running')).run()
+  const ids = db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(eq(runs.status, 'running'))
+    .all()
+    .map((r) => r.id)
+  if (ids.length > 0)
+    db.update(runs)
+      .set({ status: 'aborted', endedAt: at, error: 'The app stopped while this run was in progress' })
+      .where(eq(runs.status, 'running'))
+      .run()
   return ids
 }
 
@@ -102,7 +143,12 @@ export function listRuns(db: Db, f: RunFilter): RunSummary[] {
 }
 
 export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) | null {
-  const row = db.select({ run: runs, name: strategies.name }).from(runs).leftJoin(strategies, eq(strategies.id, runs.strategyId)).where(eq(runs.id, id)).get()
+  const row = db
+    .select({ run: runs, name: strategies.name })
+    .from(runs)
+    .leftJoin(strategies, eq(strategies.id, runs.strategyId))
+    .where(eq(runs.id, id))
+    .get()
   if (!row) return null
   const r = row.run
   const steps = db
@@ -111,20 +157,18 @@ export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) 
     .where(eq(runSteps.runId, id))
     .orderBy(runSteps.seq, runSteps.attempt)
     .all()
-    .map(
-      (s): RunStep => ({
-        step: s.step as StepId,
-        seq: s.seq,
-        attempt: s.attempt,
-        status: s.status as RunStep['status'],
-        startedAt: s.startedAt,
-        durationMs: s.durationMs,
-        input: s.input,
-        output: s.output,
-        error: s.error as RunStep['error'],
-        artifacts: s.artifacts as string[],
-      }),
-    )
+    .map((s): RunStep => ({
+      step: s.step as StepId,
+      seq: s.seq,
+      attempt: s.attempt,
+      status: s.status as RunStep['status'],
+      startedAt: s.startedAt,
+      durationMs: s.durationMs,
+      input: s.input,
+      output: s.output,
+      error: s.error as RunStep['error'],
+      artifacts: s.artifacts as string[],
+    }))
   return { ...summaryOf(r, row.name), steps }
 }
 
@@ -165,18 +209,38 @@ export function stepStats(db: Db, from: number, to: number): StepStats[] {
 
 /** Start times of a strategy's runs since `since` (for the day sequence in client order ids). */
 export function strategyRunStartsSince(db: Db, strategyId: string, since: number): number[] {
-  return db.select({ t: runs.startedAt }).from(runs).where(and(eq(runs.strategyId, strategyId), gte(runs.startedAt, since))).all().map((r) => r.t)
+  return db
+    .select({ t: runs.startedAt })
+    .from(runs)
+    .where(and(eq(runs.strategyId, strategyId), gte(runs.startedAt, since)))
+    .all()
+    .map((r) => r.t)
 }
 
 export function runningRunOf(db: Db, strategyId: string): string | null {
-  return db.select({ id: runs.id }).from(runs).where(and(eq(runs.strategyId, strategyId), eq(runs.status, 'running'))).get()?.id ?? null
+  return (
+    db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(eq(runs.strategyId, strategyId), eq(runs.status, 'running')))
+      .get()?.id ?? null
+  )
 }
 
 export function countRuns(db: Db): number {
-  return db.select({ n: sql<number>`count(*)` }).from(runs).get()!.n
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(runs)
+    .get()!.n
 }
 
 /** The next attempt number of a step in a run (a step recorded again after the run, e.g. an approval). */
 export function nextAttempt(db: Db, runId: string, step: StepId): number {
-  return (db.select({ a: sql<number | null>`max(${runSteps.attempt})` }).from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.step, step))).get()?.a ?? 0) + 1
+  return (
+    (db
+      .select({ a: sql<number | null>`max(${runSteps.attempt})` })
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.step, step)))
+      .get()?.a ?? 0) + 1
+  )
 }

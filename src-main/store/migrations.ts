@@ -52,7 +52,9 @@ const LEDGER_TABLES = ['runs', 'run_steps', 'orders', 'order_events', 'execution
 
 /** Applied migrations and `user_version`, compared with the bundled list. Throws if the DB is newer or different. */
 export function pendingMigrations(db: Database.Database, bundled: Migration[]): Migration[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)`)
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)`,
+  )
   const applied = db.prepare(`SELECT hash FROM ${MIGRATIONS_TABLE} ORDER BY id`).all() as { hash: string }[]
   const userVersion = db.pragma('user_version', { simple: true }) as number
   const found = Math.max(userVersion, applied.length)
@@ -83,7 +85,8 @@ export function applyMigrations(db: Database.Database, pending: Migration[], app
       }
       db.pragma(`user_version = ${appliedBefore + pending.length}`)
       const violations = db.pragma('foreign_key_check') as unknown[]
-      if (violations.length > 0) throw new Error(`Migration left ${violations.length} foreign key violations; rolled back`)
+      if (violations.length > 0)
+        throw new Error(`Migration left ${violations.length} foreign key violations; rolled back`)
       const after = ledgerCounts(db)
       for (const [table, n] of before) {
         if ((after.get(table) ?? 0) < n) throw new Error(`Migration shrank ledger table ${table}; rolled back`)

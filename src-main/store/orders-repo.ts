@@ -39,9 +39,21 @@ export function insertIntent(db: Db, legs: NewOrder[], at: number, event: string
   db.transaction((tx) => {
     for (const l of legs) {
       tx.insert(orders)
-        .values({ ...l, limitPrice: money(l.limitPrice), auxPrice: money(l.auxPrice), brokerOrderId: l.brokerOrderId ?? null, filledQty: l.filledQty ?? 0, avgFillPrice: null, lastError: null, createdAt: at, updatedAt: at })
+        .values({
+          ...l,
+          limitPrice: money(l.limitPrice),
+          auxPrice: money(l.auxPrice),
+          brokerOrderId: l.brokerOrderId ?? null,
+          filledQty: l.filledQty ?? 0,
+          avgFillPrice: null,
+          lastError: null,
+          createdAt: at,
+          updatedAt: at,
+        })
         .run()
-      tx.insert(orderEvents).values({ orderId: l.id, at, kind: event, fromStatus: null, toStatus: l.status, payload: payload ?? {} }).run()
+      tx.insert(orderEvents)
+        .values({ orderId: l.id, at, kind: event, fromStatus: null, toStatus: l.status, payload: payload ?? {} })
+        .run()
     }
   })
 }
@@ -59,12 +71,35 @@ export function orderByBrokerId(db: Db, brokerOrderId: string): OrderRow | null 
 }
 
 /** Change an order and append the event that explains it, together. */
-export function updateOrder(db: Db, id: string, change: Partial<Pick<OrderRow, 'status' | 'brokerOrderId' | 'filledQty' | 'avgFillPrice' | 'lastError' | 'qty' | 'limitPrice' | 'auxPrice'>>, at: number, event: { kind: string; payload: unknown }): OrderRow {
+export function updateOrder(
+  db: Db,
+  id: string,
+  change: Partial<
+    Pick<
+      OrderRow,
+      'status' | 'brokerOrderId' | 'filledQty' | 'avgFillPrice' | 'lastError' | 'qty' | 'limitPrice' | 'auxPrice'
+    >
+  >,
+  at: number,
+  event: { kind: string; payload: unknown },
+): OrderRow {
   return db.transaction((tx) => {
     const before = tx.select().from(orders).where(eq(orders.id, id)).get()
     if (!before) throw new Error(`No order ${id}`)
-    tx.update(orders).set({ ...change, updatedAt: at }).where(eq(orders.id, id)).run()
-    tx.insert(orderEvents).values({ orderId: id, at, kind: event.kind, fromStatus: before.status, toStatus: change.status ?? before.status, payload: event.payload ?? {} }).run()
+    tx.update(orders)
+      .set({ ...change, updatedAt: at })
+      .where(eq(orders.id, id))
+      .run()
+    tx.insert(orderEvents)
+      .values({
+        orderId: id,
+        at,
+        kind: event.kind,
+        fromStatus: before.status,
+        toStatus: change.status ?? before.status,
+        payload: event.payload ?? {},
+      })
+      .run()
     return tx.select().from(orders).where(eq(orders.id, id)).get()!
   })
 }
@@ -77,8 +112,18 @@ export interface OrderFilter {
 }
 
 export function listOrders(db: Db, f: OrderFilter): OrderRow[] {
-  const where = and(f.status?.length ? inArray(orders.status, f.status) : undefined, f.runId ? eq(orders.runId, f.runId) : undefined, f.account ? eq(orders.account, f.account) : undefined)
-  return db.select().from(orders).where(where).orderBy(desc(orders.createdAt), orders.clientOrderId).limit(f.limit).all()
+  const where = and(
+    f.status?.length ? inArray(orders.status, f.status) : undefined,
+    f.runId ? eq(orders.runId, f.runId) : undefined,
+    f.account ? eq(orders.account, f.account) : undefined,
+  )
+  return db
+    .select()
+    .from(orders)
+    .where(where)
+    .orderBy(desc(orders.createdAt), orders.clientOrderId)
+    .limit(f.limit)
+    .all()
 }
 
 export function eventsOf(db: Db, orderId: string): OrderEventRow[] {
@@ -91,7 +136,14 @@ export function recentSubmits(db: Db, account: string, since: number): number[] 
     .select({ at: orderEvents.at })
     .from(orderEvents)
     .innerJoin(orders, eq(orders.id, orderEvents.orderId))
-    .where(and(eq(orders.account, account), isNull(orders.parentId), eq(orderEvents.kind, 'sent'), gte(orderEvents.at, since)))
+    .where(
+      and(
+        eq(orders.account, account),
+        isNull(orders.parentId),
+        eq(orderEvents.kind, 'sent'),
+        gte(orderEvents.at, since),
+      ),
+    )
     .all()
     .map((r) => r.at)
 }
@@ -104,14 +156,36 @@ export function getRiskState(db: Db, account: string): RiskStateRow | null {
   return db.select().from(riskState).where(eq(riskState.account, account)).get() ?? null
 }
 
-export function setRiskState(db: Db, account: string, change: Partial<Omit<RiskStateRow, 'account' | 'updatedAt'>>, at: number): RiskStateRow {
+export function setRiskState(
+  db: Db,
+  account: string,
+  change: Partial<Omit<RiskStateRow, 'account' | 'updatedAt'>>,
+  at: number,
+): RiskStateRow {
   db.insert(riskState)
-    .values({ account, killSwitch: false, killReason: null, killAt: null, dailyLossLatched: false, tradingDate: null, startOfDayNav: null, ...change, updatedAt: at })
+    .values({
+      account,
+      killSwitch: false,
+      killReason: null,
+      killAt: null,
+      dailyLossLatched: false,
+      tradingDate: null,
+      startOfDayNav: null,
+      ...change,
+      updatedAt: at,
+    })
     .onConflictDoUpdate({ target: riskState.account, set: { ...change, updatedAt: at } })
     .run()
   return getRiskState(db, account)!
 }
 
 export function countOrdersByStatus(db: Db): Record<string, number> {
-  return Object.fromEntries(db.select({ s: orders.status, n: sql<number>`count(*)` }).from(orders).groupBy(orders.status).all().map((r) => [r.s, r.n]))
+  return Object.fromEntries(
+    db
+      .select({ s: orders.status, n: sql<number>`count(*)` })
+      .from(orders)
+      .groupBy(orders.status)
+      .all()
+      .map((r) => [r.s, r.n]),
+  )
 }

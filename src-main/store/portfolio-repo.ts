@@ -1,6 +1,20 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import type { SnapshotKind, TradeFilter } from '../contract/portfolio-api'
-import { avgCost, Book, byTime, initialRisk, microsToDecimal, microsToNumber, rMultiple, toMicros, tradePrices, type Fill, type Micros, type PositionState, type Trade } from '../domain/portfolio'
+import {
+  avgCost,
+  Book,
+  byTime,
+  initialRisk,
+  microsToDecimal,
+  microsToNumber,
+  rMultiple,
+  toMicros,
+  tradePrices,
+  type Fill,
+  type Micros,
+  type PositionState,
+  type Trade,
+} from '../domain/portfolio'
 import { crashPoint } from '../crash-points'
 import type { Db } from './db'
 import { executions, instruments, portfolioSnapshots, positions, signals, strategies, trades } from './schema'
@@ -41,7 +55,19 @@ const dec = (m: Micros | null) => (m === null ? null : microsToDecimal(m))
 
 /** Order, run and signal of each execution that points at one; strategy '' when none. */
 function attributedFills(db: Db, where: SQL): Fill[] {
-  const rows = db.all<{ exec_id: string; account: string; conid: number; side: string; qty: number; price: string; commission: string; at: number; run_id: string | null; signal_id: string | null; strategy_id: string | null }>(sql`
+  const rows = db.all<{
+    exec_id: string
+    account: string
+    conid: number
+    side: string
+    qty: number
+    price: string
+    commission: string
+    at: number
+    run_id: string | null
+    signal_id: string | null
+    strategy_id: string | null
+  }>(sql`
     SELECT e.exec_id, e.account, e.conid, e.side, e.qty, e.price, e.commission, e.at, o.run_id, o.signal_id,
            coalesce(r.strategy_id, s.strategy_id) AS strategy_id
     FROM executions e
@@ -88,7 +114,19 @@ export function ingestExecutions(db: Db, batch: readonly NewExecution[], now: nu
     for (const x of batch) {
       const r = tx
         .insert(executions)
-        .values({ execId: x.execId, orderId: null, brokerOrderId: x.brokerOrderId, account: x.account, conid: x.conid, side: x.side, qty: x.qty, price: microsToDecimal(x.price), commission: microsToDecimal(x.commission), at: x.at, raw: { ...(x.raw as object), cOID: x.cOID } })
+        .values({
+          execId: x.execId,
+          orderId: null,
+          brokerOrderId: x.brokerOrderId,
+          account: x.account,
+          conid: x.conid,
+          side: x.side,
+          qty: x.qty,
+          price: microsToDecimal(x.price),
+          commission: microsToDecimal(x.commission),
+          at: x.at,
+          raw: { ...(x.raw as object), cOID: x.cOID },
+        })
         .onConflictDoNothing()
         .run()
       if (r.changes === 0) continue
@@ -118,10 +156,17 @@ export function ingestExecutions(db: Db, batch: readonly NewExecution[], now: nu
 function recomputeGroup(db: Db, account: string, conid: number, now: number): Trade[] {
   const book = new Book()
   for (const f of attributedFills(db, sql`e.account = ${account} AND e.conid = ${conid}`).sort(byTime)) book.apply(f)
-  db.delete(positions).where(and(eq(positions.account, account), eq(positions.conid, conid))).run()
+  db.delete(positions)
+    .where(and(eq(positions.account, account), eq(positions.conid, conid)))
+    .run()
   for (const p of book.positions.values()) db.insert(positions).values(positionRow(p, now)).run()
-  db.delete(trades).where(and(eq(trades.account, account), eq(trades.conid, conid))).run()
-  const levels = signalLevels(db, book.trades.flatMap((t) => (t.signalId ? [t.signalId] : [])))
+  db.delete(trades)
+    .where(and(eq(trades.account, account), eq(trades.conid, conid)))
+    .run()
+  const levels = signalLevels(
+    db,
+    book.trades.flatMap((t) => (t.signalId ? [t.signalId] : [])),
+  )
   const closed: Trade[] = []
   for (const t of book.trades) {
     const lv = t.signalId ? levels.get(t.signalId) : undefined
@@ -149,7 +194,14 @@ function recomputeGroup(db: Db, account: string, conid: number, now: number): Tr
       })
       .run()
     if (t.closedAt !== null && t.signalId) {
-      const outcome = { tradeId: t.id, exitPrice: microsToNumber(exit!), realizedPnl: microsToNumber(t.realized), fees: microsToNumber(t.fees), rMultiple: r, closedAt: t.closedAt }
+      const outcome = {
+        tradeId: t.id,
+        exitPrice: microsToNumber(exit!),
+        realizedPnl: microsToNumber(t.realized),
+        fees: microsToNumber(t.fees),
+        rMultiple: r,
+        closedAt: t.closedAt,
+      }
       db.update(signals).set({ outcome }).where(eq(signals.id, t.signalId)).run()
       closed.push(t)
     }
@@ -172,8 +224,17 @@ function positionRow(p: PositionState, now: number) {
 
 function signalLevels(db: Db, ids: string[]): Map<string, { entry: Micros | null; stop: Micros | null }> {
   if (ids.length === 0) return new Map()
-  const rows = db.select({ id: signals.id, entry: signals.entry, stop: signals.stop }).from(signals).where(inArray(signals.id, [...new Set(ids)])).all()
-  return new Map(rows.map((r) => [r.id, { entry: r.entry === null ? null : toMicros(r.entry), stop: r.stop === null ? null : toMicros(r.stop) }]))
+  const rows = db
+    .select({ id: signals.id, entry: signals.entry, stop: signals.stop })
+    .from(signals)
+    .where(inArray(signals.id, [...new Set(ids)]))
+    .all()
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { entry: r.entry === null ? null : toMicros(r.entry), stop: r.stop === null ? null : toMicros(r.stop) },
+    ]),
+  )
 }
 
 /** Rebuild every position and trade from the ledger (after an import, or to verify). */
@@ -218,7 +279,12 @@ export function listPositions(db: Db, account: string | null, opts: { openOnly: 
     .from(positions)
     .leftJoin(strategies, eq(strategies.id, positions.strategyId))
     .leftJoin(instruments, eq(instruments.conid, positions.conid))
-    .where(and(account === null ? undefined : eq(positions.account, account), opts.openOnly ? sql`${positions.qty} <> 0` : undefined))
+    .where(
+      and(
+        account === null ? undefined : eq(positions.account, account),
+        opts.openOnly ? sql`${positions.qty} <> 0` : undefined,
+      ),
+    )
     .orderBy(asc(positions.conid), asc(positions.strategyId))
     .all()
   const missing = rows.filter((r) => r.symbol === null).map((r) => r.p.conid)
@@ -241,7 +307,10 @@ function executionSymbols(db: Db, conids: number[]): Map<number, string> {
   if (conids.length === 0) return new Map()
   const rows = db.all<{ conid: number; symbol: string | null }>(sql`
     SELECT conid, json_extract(raw, '$.symbol') AS symbol FROM executions
-    WHERE conid IN (${sql.join([...new Set(conids)].map((c) => sql`${c}`), sql`, `)}) AND json_extract(raw, '$.symbol') IS NOT NULL
+    WHERE conid IN (${sql.join(
+      [...new Set(conids)].map((c) => sql`${c}`),
+      sql`, `,
+    )}) AND json_extract(raw, '$.symbol') IS NOT NULL
     GROUP BY conid`)
   return new Map(rows.flatMap((r) => (r.symbol ? [[r.conid, r.symbol] as const] : [])))
 }
@@ -288,7 +357,10 @@ export function listTrades(db: Db, account: string | null, f: TradeFilter): Trad
     .orderBy(desc(sql`coalesce(${trades.closedAt}, ${trades.openedAt})`), desc(trades.openedAt), asc(trades.id))
     .limit(f.limit)
     .all()
-  const fallback = executionSymbols(db, rows.filter((r) => r.symbol === null).map((r) => r.t.conid))
+  const fallback = executionSymbols(
+    db,
+    rows.filter((r) => r.symbol === null).map((r) => r.t.conid),
+  )
   return rows.map(({ t, strategyName, symbol }) => ({
     id: t.id,
     account: t.account,
@@ -312,7 +384,10 @@ export function listTrades(db: Db, account: string | null, f: TradeFilter): Trad
 }
 
 /** Realized, fees and R of every closed trade of an account (for the statistics). */
-export function closedTradeFigures(db: Db, account: string | null): { realized: Micros; fees: Micros; r: number | null }[] {
+export function closedTradeFigures(
+  db: Db,
+  account: string | null,
+): { realized: Micros; fees: Micros; r: number | null }[] {
   return db
     .select({ realized: trades.realizedPnl, fees: trades.fees, r: trades.rMultiple })
     .from(trades)
@@ -339,7 +414,16 @@ export function insertSnapshot(db: Db, s: NewSnapshot): boolean {
   return (
     db
       .insert(portfolioSnapshots)
-      .values({ account: s.account, at: s.at, kind: s.kind, netLiquidation: microsToDecimal(s.netLiquidation), cash: microsToDecimal(s.cash), realizedPnl: microsToDecimal(s.realized), unrealizedPnl: microsToDecimal(s.unrealized), payload: s.payload ?? {} })
+      .values({
+        account: s.account,
+        at: s.at,
+        kind: s.kind,
+        netLiquidation: microsToDecimal(s.netLiquidation),
+        cash: microsToDecimal(s.cash),
+        realizedPnl: microsToDecimal(s.realized),
+        unrealizedPnl: microsToDecimal(s.unrealized),
+        payload: s.payload ?? {},
+      })
       .onConflictDoNothing()
       .run().changes > 0
   )
@@ -357,24 +441,72 @@ export interface SnapshotRow {
   payload: unknown
 }
 
-export function listSnapshots(db: Db, account: string | null, from: number, to: number, kind?: SnapshotKind): SnapshotRow[] {
+export function listSnapshots(
+  db: Db,
+  account: string | null,
+  from: number,
+  to: number,
+  kind?: SnapshotKind,
+): SnapshotRow[] {
   return db
     .select()
     .from(portfolioSnapshots)
-    .where(and(account === null ? undefined : eq(portfolioSnapshots.account, account), gte(portfolioSnapshots.at, from), lte(portfolioSnapshots.at, to), kind ? eq(portfolioSnapshots.kind, kind) : undefined))
+    .where(
+      and(
+        account === null ? undefined : eq(portfolioSnapshots.account, account),
+        gte(portfolioSnapshots.at, from),
+        lte(portfolioSnapshots.at, to),
+        kind ? eq(portfolioSnapshots.kind, kind) : undefined,
+      ),
+    )
     .orderBy(asc(portfolioSnapshots.at), asc(portfolioSnapshots.id))
     .all()
-    .map((r) => ({ id: r.id, account: r.account, at: r.at, kind: r.kind as SnapshotKind, netLiquidation: toMicros(r.netLiquidation), cash: toMicros(r.cash), realized: toMicros(r.realizedPnl), unrealized: toMicros(r.unrealizedPnl), payload: r.payload }))
+    .map((r) => ({
+      id: r.id,
+      account: r.account,
+      at: r.at,
+      kind: r.kind as SnapshotKind,
+      netLiquidation: toMicros(r.netLiquidation),
+      cash: toMicros(r.cash),
+      realized: toMicros(r.realizedPnl),
+      unrealized: toMicros(r.unrealizedPnl),
+      payload: r.payload,
+    }))
 }
 
 /** The latest snapshot of a kind in [from, to], or null. */
-export function latestSnapshot(db: Db, account: string, kind: SnapshotKind, from: number, to: number): SnapshotRow | null {
+export function latestSnapshot(
+  db: Db,
+  account: string,
+  kind: SnapshotKind,
+  from: number,
+  to: number,
+): SnapshotRow | null {
   const r = db
     .select()
     .from(portfolioSnapshots)
-    .where(and(eq(portfolioSnapshots.account, account), eq(portfolioSnapshots.kind, kind), gte(portfolioSnapshots.at, from), lte(portfolioSnapshots.at, to)))
+    .where(
+      and(
+        eq(portfolioSnapshots.account, account),
+        eq(portfolioSnapshots.kind, kind),
+        gte(portfolioSnapshots.at, from),
+        lte(portfolioSnapshots.at, to),
+      ),
+    )
     .orderBy(desc(portfolioSnapshots.at))
     .limit(1)
     .get()
-  return r ? { id: r.id, account: r.account, at: r.at, kind: r.kind as SnapshotKind, netLiquidation: toMicros(r.netLiquidation), cash: toMicros(r.cash), realized: toMicros(r.realizedPnl), unrealized: toMicros(r.unrealizedPnl), payload: r.payload } : null
+  return r
+    ? {
+        id: r.id,
+        account: r.account,
+        at: r.at,
+        kind: r.kind as SnapshotKind,
+        netLiquidation: toMicros(r.netLiquidation),
+        cash: toMicros(r.cash),
+        realized: toMicros(r.realizedPnl),
+        unrealized: toMicros(r.unrealizedPnl),
+        payload: r.payload,
+      }
+    : null
 }

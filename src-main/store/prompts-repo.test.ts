@@ -23,20 +23,39 @@ afterEach(() => stores.splice(0).forEach((s) => s.close()))
 
 async function store() {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-prompts-'))
-  const s = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const s = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   stores.push(s)
   return s
 }
 
 const v = (id: string, body: string, note = '') => ({ id, system: 'You are terse.', body, variables: ['symbol'], note })
-const global = (id: string, purpose: 'combined' | 'daily' = 'combined', isDefault = false) => ({ id, name: `T ${id}`, purpose, scope: 'global' as const, strategyId: null, isDefault, at: 100 })
+const global = (id: string, purpose: 'combined' | 'daily' = 'combined', isDefault = false) => ({
+  id,
+  name: `T ${id}`,
+  purpose,
+  scope: 'global' as const,
+  strategyId: null,
+  isDefault,
+  at: 100,
+})
 
 describe('prompt templates store (real SQLite file)', () => {
   it('creates a template with version 1 and appends immutable versions n+1', async () => {
     const { db, sqlite } = await store()
     insertTemplate(db, { ...global('t1'), version: v('v1', 'One {{ symbol }}', 'first') })
     const first = getVersion(db, 'v1')!
-    expect(first).toMatchObject({ templateId: 't1', version: 1, body: 'One {{ symbol }}', note: 'first', variables: ['symbol'], createdAt: 100 })
+    expect(first).toMatchObject({
+      templateId: 't1',
+      version: 1,
+      body: 'One {{ symbol }}',
+      note: 'first',
+      variables: ['symbol'],
+      createdAt: 100,
+    })
     expect(first.sha256).toBe(promptSha256('You are terse.', 'One {{ symbol }}'))
     expect(first.sha256).toMatch(/^[0-9a-f]{64}$/)
 
@@ -50,8 +69,20 @@ describe('prompt templates store (real SQLite file)', () => {
     ])
     expect(latestVersion(db, 't1')!.id).toBe('v3')
     // The same version number twice is refused by the database itself.
-    expect(() => sqlite.prepare(`INSERT INTO prompt_versions (id, template_id, version, system, body, variables, sha256, note, created_at) VALUES ('x', 't1', 2, '', '', '[]', '', '', 1)`).run()).toThrow(/UNIQUE/)
-    expect(db.select().from(auditLog).all().map((a) => a.action)).toEqual(['prompts.create', 'prompts.save', 'prompts.save'])
+    expect(() =>
+      sqlite
+        .prepare(
+          `INSERT INTO prompt_versions (id, template_id, version, system, body, variables, sha256, note, created_at) VALUES ('x', 't1', 2, '', '', '[]', '', '', 1)`,
+        )
+        .run(),
+    ).toThrow(/UNIQUE/)
+    expect(
+      db
+        .select()
+        .from(auditLog)
+        .all()
+        .map((a) => a.action),
+    ).toEqual(['prompts.create', 'prompts.save', 'prompts.save'])
   })
 
   it('hashes system and body apart, so moving text between them changes the hash', () => {
@@ -67,23 +98,57 @@ describe('prompt templates store (real SQLite file)', () => {
     expect(findDefaultTemplate(db, { scope: 'global', strategyId: null, purpose: 'combined' })!.id).toBe('a')
     setDefaultTemplate(db, 'b', 300)
     expect(findDefaultTemplate(db, { scope: 'global', strategyId: null, purpose: 'combined' })!.id).toBe('b')
-    expect(listTemplates(db).filter((t) => t.isDefault).map((t) => t.id).sort()).toEqual(['b', 'd'])
+    expect(
+      listTemplates(db)
+        .filter((t) => t.isDefault)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(['b', 'd'])
     // A new default template takes the marker from the old one at insert time.
     insertTemplate(db, { ...global('c', 'combined', true), version: v('vc', 'C') })
-    expect(listTemplates(db).filter((t) => t.isDefault).map((t) => t.id).sort()).toEqual(['c', 'd'])
+    expect(
+      listTemplates(db)
+        .filter((t) => t.isDefault)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(['c', 'd'])
     expect(() => setDefaultTemplate(db, 'nope', 1)).toThrow(/No prompt template nope/)
   })
 
   it('scopes strategy defaults to their strategy', async () => {
     const { db, sqlite } = await store()
-    sqlite.prepare(`INSERT INTO strategies (id, key, name, mode, approval, active, config, revision, created_at, updated_at) VALUES ('s1', 'k1', 'S', 'dry-run', 'ask', 0, '{}', 1, 1, 1)`).run()
+    sqlite
+      .prepare(
+        `INSERT INTO strategies (id, key, name, mode, approval, active, config, revision, created_at, updated_at) VALUES ('s1', 'k1', 'S', 'dry-run', 'ask', 0, '{}', 1, 1, 1)`,
+      )
+      .run()
     insertTemplate(db, { ...global('g', 'combined', true), version: v('vg', 'G') })
-    insertTemplate(db, { id: 's', name: 'S', purpose: 'combined', scope: 'strategy', strategyId: 's1', isDefault: true, at: 1, version: v('vs', 'S') })
+    insertTemplate(db, {
+      id: 's',
+      name: 'S',
+      purpose: 'combined',
+      scope: 'strategy',
+      strategyId: 's1',
+      isDefault: true,
+      at: 1,
+      version: v('vs', 'S'),
+    })
     expect(findDefaultTemplate(db, { scope: 'strategy', strategyId: 's1', purpose: 'combined' })!.id).toBe('s')
     expect(findDefaultTemplate(db, { scope: 'global', strategyId: null, purpose: 'combined' })!.id).toBe('g')
     expect(findDefaultTemplate(db, { scope: 'strategy', strategyId: 's2', purpose: 'combined' })).toBeNull()
     // A template cannot point at a strategy that does not exist.
-    expect(() => insertTemplate(db, { id: 'x', name: 'X', purpose: 'combined', scope: 'strategy', strategyId: 'ghost', isDefault: false, at: 1, version: v('vx', 'X') })).toThrow(/FOREIGN KEY/)
+    expect(() =>
+      insertTemplate(db, {
+        id: 'x',
+        name: 'X',
+        purpose: 'combined',
+        scope: 'strategy',
+        strategyId: 'ghost',
+        isDefault: false,
+        at: 1,
+        version: v('vx', 'X'),
+      }),
+    ).toThrow(/FOREIGN KEY/)
     expect(listTemplates(db).map((t) => t.id)).toEqual(['g', 's'])
   })
 

@@ -2,7 +2,20 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { closeStores, count, DAY, png, seedOrder, seedRun, seedSignal, seedStrategy, seedTrade, seedUsage, tempStore, text } from '../../tests/fixtures/bundles-fixture'
+import {
+  closeStores,
+  count,
+  DAY,
+  png,
+  seedOrder,
+  seedRun,
+  seedSignal,
+  seedStrategy,
+  seedTrade,
+  seedUsage,
+  tempStore,
+  text,
+} from '../../tests/fixtures/bundles-fixture'
 import type { RetentionResult } from '../contract/bundles-api'
 import type { Timers } from '../timers'
 import { putArtifact } from './artifacts'
@@ -14,8 +27,18 @@ afterEach(() => closeStores())
 const NOW = Date.UTC(2026, 5, 30, 12, 0)
 const POLICY = { keepRunsDays: 30, keepArtifactsDays: 7 }
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-const fileOf = (dataDir: string, b: Buffer, ext = '.png') => join(dataDir, 'artifacts', sha(b).slice(0, 2), `${sha(b)}${ext}`)
-const ZERO: RetentionResult = { runsDeleted: 0, stepsDeleted: 0, signalsDeleted: 0, llmUsageDeleted: 0, runsKept: 0, artifactsDeleted: 0, orphanFilesDeleted: 0, bytesFreed: 0 }
+const fileOf = (dataDir: string, b: Buffer, ext = '.png') =>
+  join(dataDir, 'artifacts', sha(b).slice(0, 2), `${sha(b)}${ext}`)
+const ZERO: RetentionResult = {
+  runsDeleted: 0,
+  stepsDeleted: 0,
+  signalsDeleted: 0,
+  llmUsageDeleted: 0,
+  runsKept: 0,
+  artifactsDeleted: 0,
+  orphanFilesDeleted: 0,
+  bytesFreed: 0,
+}
 
 function orphan(dataDir: string, name: string, content: Buffer, ageMs: number): string {
   const file = join(dataDir, 'artifacts', name.slice(0, 2), name)
@@ -30,11 +53,30 @@ describe('applyRetention (real SQLite file and artifact files)', () => {
     const ts = await tempStore('ibkr-ws-retention-')
     const { store, dataDir } = ts
     seedStrategy(store, 's1')
-    const [A, S, K, N, B, C, U, Y] = [png(1, 1000), png(2, 2000), png(3, 3000), png(4, 400), png(5, 500), text('old replay text'), png(6, 600), png(7, 700)]
+    const [A, S, K, N, B, C, U, Y] = [
+      png(1, 1000),
+      png(2, 2000),
+      png(3, 3000),
+      png(4, 400),
+      png(5, 500),
+      text('old replay text'),
+      png(6, 600),
+      png(7, 700),
+    ]
     seedRun(ts, { id: 'old-plain', startedAt: NOW - 60 * DAY, strategyId: 's1', steps: [[A], [S]] })
     seedSignal(store, { id: 'g-plain', runId: 'old-plain' })
     seedUsage(store, 'old-plain')
-    store.db.insert(scheduleFires).values({ strategyId: 's1', scheduledFor: NOW - 60 * DAY, outcome: 'RAN', runId: 'old-plain', reason: '', recordedAt: NOW - 60 * DAY }).run()
+    store.db
+      .insert(scheduleFires)
+      .values({
+        strategyId: 's1',
+        scheduledFor: NOW - 60 * DAY,
+        outcome: 'RAN',
+        runId: 'old-plain',
+        reason: '',
+        recordedAt: NOW - 60 * DAY,
+      })
+      .run()
     seedRun(ts, { id: 'old-ordered', startedAt: NOW - 60 * DAY, steps: [[K]] })
     seedSignal(store, { id: 'g-ordered', runId: 'old-ordered' })
     seedOrder(store, { id: 'o1', runId: 'old-ordered', signalId: 'g-ordered' })
@@ -58,7 +100,16 @@ describe('applyRetention (real SQLite file and artifact files)', () => {
     let pauses = 0
     const r = await applyRetention(store, dataDir, POLICY, NOW, { batchSize: 2, pause: async () => void pauses++ })
 
-    expect(r).toEqual({ runsDeleted: 3, stepsDeleted: 4, signalsDeleted: 1, llmUsageDeleted: 1, runsKept: 4, artifactsDeleted: 4, orphanFilesDeleted: 2, bytesFreed: 1000 + 500 + 15 + 600 + 321 + 45 })
+    expect(r).toEqual({
+      runsDeleted: 3,
+      stepsDeleted: 4,
+      signalsDeleted: 1,
+      llmUsageDeleted: 1,
+      runsKept: 4,
+      artifactsDeleted: 4,
+      orphanFilesDeleted: 2,
+      bytesFreed: 1000 + 500 + 15 + 600 + 321 + 45,
+    })
     expect(pauses).toBeGreaterThanOrEqual(2)
     const ids = store.sqlite.prepare('SELECT id FROM runs ORDER BY id').pluck().all()
     expect(ids).toEqual(['new', 'new-replay', 'old-ordered', 'old-replayed', 'old-running', 'old-traded'])
@@ -69,8 +120,15 @@ describe('applyRetention (real SQLite file and artifact files)', () => {
     for (const gone of [A, B, U]) expect(existsSync(fileOf(dataDir, gone))).toBe(false)
     expect(existsSync(fileOf(dataDir, C, '.txt'))).toBe(false)
     for (const kept of [S, K, N, Y]) expect(existsSync(fileOf(dataDir, kept))).toBe(true)
-    expect(store.sqlite.prepare('SELECT sha256 FROM artifacts ORDER BY sha256').pluck().all()).toEqual([S, K, N, Y].map(sha).sort())
-    expect([existsSync(stale), existsSync(leftover), existsSync(fresh), existsSync(join(dataDir, 'artifacts', 'README.txt'))]).toEqual([false, false, true, true])
+    expect(store.sqlite.prepare('SELECT sha256 FROM artifacts ORDER BY sha256').pluck().all()).toEqual(
+      [S, K, N, Y].map(sha).sort(),
+    )
+    expect([
+      existsSync(stale),
+      existsSync(leftover),
+      existsSync(fresh),
+      existsSync(join(dataDir, 'artifacts', 'README.txt')),
+    ]).toEqual([false, false, true, true])
 
     expect(await applyRetention(store, dataDir, POLICY, NOW, { batchSize: 2 })).toEqual({ ...ZERO, runsKept: 4 })
   })
@@ -88,7 +146,11 @@ describe('applyRetention (real SQLite file and artifact files)', () => {
         if (once) return
         once = true
         seedRun(ts, { id: 'late', startedAt: NOW, status: 'running', steps: [] })
-        ts.store.sqlite.prepare(`INSERT INTO run_steps (run_id, step, seq, attempt, status, input, artifacts, started_at, duration_ms) VALUES ('late', 'render_charts', 0, 1, 'succeeded', '{}', ?, ?, 1)`).run(JSON.stringify(both.map(sha)), NOW)
+        ts.store.sqlite
+          .prepare(
+            `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, artifacts, started_at, duration_ms) VALUES ('late', 'render_charts', 0, 1, 'succeeded', '{}', ?, ?, 1)`,
+          )
+          .run(JSON.stringify(both.map(sha)), NOW)
       },
     })
     expect(once).toBe(true)
@@ -105,7 +167,8 @@ describe('applyRetention (real SQLite file and artifact files)', () => {
       return seed / 0x7fffffff
     }
     const pool = Array.from({ length: 300 }, (_, i) => png(1000 + i, 64 + i))
-    const runs: { id: string; startedAt: number; deletable: boolean; old: boolean; steps: number; refs: Buffer[] }[] = []
+    const runs: { id: string; startedAt: number; deletable: boolean; old: boolean; steps: number; refs: Buffer[] }[] =
+      []
     ts.store.sqlite.transaction(() => {
       for (let i = 0; i < 2000; i++) {
         const id = `run-${i}`
@@ -122,16 +185,24 @@ describe('applyRetention (real SQLite file and artifact files)', () => {
         if (ordered) seedOrder(ts.store, { id: `o-${i}`, runId: id })
         if (traded) seedTrade(ts.store, { id: `t-${i}`, signalId: `g-${i}` })
         const old = startedAt < NOW - 30 * DAY
-        runs.push({ id, startedAt, old, deletable: old && !running && !ordered && !traded, steps: steps.length, refs: steps.flat() })
+        runs.push({
+          id,
+          startedAt,
+          old,
+          deletable: old && !running && !ordered && !traded,
+          steps: steps.length,
+          refs: steps.flat(),
+        })
       }
     })()
     // The model: an artifact goes when every run referencing it goes and its first write is old.
     const firstAt = new Map<string, number>()
     const kept = new Set<string>()
-    for (const r of runs) for (const b of r.refs) {
-      if (!firstAt.has(sha(b))) firstAt.set(sha(b), r.startedAt)
-      if (!r.deletable) kept.add(sha(b))
-    }
+    for (const r of runs)
+      for (const b of r.refs) {
+        if (!firstAt.has(sha(b))) firstAt.set(sha(b), r.startedAt)
+        if (!r.deletable) kept.add(sha(b))
+      }
     const size = new Map(runs.flatMap((r) => r.refs.map((b) => [sha(b), b.length] as const)))
     const goneArtifacts = [...firstAt].filter(([s, at]) => !kept.has(s) && at < NOW - 7 * DAY).map(([s]) => s)
     const deletable = runs.filter((r) => r.deletable)
@@ -177,7 +248,15 @@ describe('createRetentionJob', () => {
     let policy: typeof POLICY | null = null
     const results: [RetentionResult, number][] = []
     const errors: unknown[] = []
-    const job = createRetentionJob({ store: ts.store, dataDir: ts.dataDir, policy: () => policy, now: () => NOW, timers, onResult: (r, at) => results.push([r, at]), onError: (e) => errors.push(e) })
+    const job = createRetentionJob({
+      store: ts.store,
+      dataDir: ts.dataDir,
+      policy: () => policy,
+      now: () => NOW,
+      timers,
+      onResult: (r, at) => results.push([r, at]),
+      onError: (e) => errors.push(e),
+    })
     expect(timers.pending()).toBe(2)
 
     timers.fire()

@@ -27,14 +27,33 @@ export interface RetentionOptions {
   batchSize?: number
 }
 
-export async function applyRetention(store: Store, dataDir: string, policy: RetentionPolicy, now: number, opts: RetentionOptions = {}): Promise<RetentionResult> {
+export async function applyRetention(
+  store: Store,
+  dataDir: string,
+  policy: RetentionPolicy,
+  now: number,
+  opts: RetentionOptions = {},
+): Promise<RetentionResult> {
   const pause = opts.pause ?? yieldToLoop
   const db = store.sqlite
   const runCutoff = now - policy.keepRunsDays * DAY_MS
   const artifactCutoff = now - policy.keepArtifactsDays * DAY_MS
-  const r: RetentionResult = { runsDeleted: 0, stepsDeleted: 0, signalsDeleted: 0, llmUsageDeleted: 0, runsKept: 0, artifactsDeleted: 0, orphanFilesDeleted: 0, bytesFreed: 0 }
+  const r: RetentionResult = {
+    runsDeleted: 0,
+    stepsDeleted: 0,
+    signalsDeleted: 0,
+    llmUsageDeleted: 0,
+    runsKept: 0,
+    artifactsDeleted: 0,
+    orphanFilesDeleted: 0,
+    bytesFreed: 0,
+  }
 
-  const pick = db.prepare(`SELECT id FROM runs WHERE started_at < @cutoff AND status <> 'running' ${protectedRunsClause(db)} ORDER BY started_at, id LIMIT @limit`).pluck()
+  const pick = db
+    .prepare(
+      `SELECT id FROM runs WHERE started_at < @cutoff AND status <> 'running' ${protectedRunsClause(db)} ORDER BY started_at, id LIMIT @limit`,
+    )
+    .pluck()
   const ids = 'IN (SELECT value FROM json_each(@ids))'
   const unlink = UNLINKED_FROM_RUN.map((t) => db.prepare(`UPDATE ${quote(t)} SET run_id = NULL WHERE run_id ${ids}`))
   const [steps, signals, usage] = DELETED_WITH_RUN.map((t) => db.prepare(`DELETE FROM ${quote(t)} WHERE run_id ${ids}`))
@@ -63,23 +82,38 @@ export async function applyRetention(store: Store, dataDir: string, policy: Rete
  * does not go with the run: orders, trades, replays, and whatever references them in the future.
  */
 function protectedRunsClause(db: Database.Database): string {
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[]
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .pluck()
+    .all() as string[]
   const parts: string[] = []
   for (const t of tables) {
-    const fks = db.prepare('SELECT "table" AS target, "from" AS col FROM pragma_foreign_key_list(?)').all(t) as { target: string; col: string }[]
+    const fks = db.prepare('SELECT "table" AS target, "from" AS col FROM pragma_foreign_key_list(?)').all(t) as {
+      target: string
+      col: string
+    }[]
     for (const fk of fks) {
       const c = quote(fk.col)
       if (fk.target === 'runs' && !DELETED_WITH_RUN.includes(t) && !UNLINKED_FROM_RUN.includes(t)) {
         parts.push(`AND id NOT IN (SELECT ${c} FROM ${quote(t)} WHERE ${c} IS NOT NULL)`)
       } else if (fk.target === 'signals') {
-        parts.push(`AND id NOT IN (SELECT run_id FROM signals WHERE id IN (SELECT ${c} FROM ${quote(t)} WHERE ${c} IS NOT NULL))`)
+        parts.push(
+          `AND id NOT IN (SELECT run_id FROM signals WHERE id IN (SELECT ${c} FROM ${quote(t)} WHERE ${c} IS NOT NULL))`,
+        )
       }
     }
   }
   return parts.join(' ')
 }
 
-async function deleteUnreferencedArtifacts(db: Database.Database, dataDir: string, cutoff: number, r: RetentionResult, pause: () => Promise<void>, batchSize: number): Promise<void> {
+async function deleteUnreferencedArtifacts(
+  db: Database.Database,
+  dataDir: string,
+  cutoff: number,
+  r: RetentionResult,
+  pause: () => Promise<void>,
+  batchSize: number,
+): Promise<void> {
   // Candidates: old rows no step references right now. Steps recorded after this point (id above
   // `seen`) are checked again in each batch, so an artifact picked up meanwhile is kept.
   const seen = (db.prepare('SELECT coalesce(max(id), 0) FROM run_steps').pluck().get() as number) ?? 0
@@ -89,8 +123,12 @@ async function deleteUnreferencedArtifacts(db: Database.Database, dataDir: strin
     db.prepare(
       `INSERT INTO temp.retention_candidates SELECT sha256 FROM artifacts WHERE created_at < ? AND sha256 NOT IN (SELECT j.value FROM run_steps s, json_each(s.artifacts) j WHERE j.type = 'text')`,
     ).run(cutoff)
-    const page = db.prepare('SELECT rowid AS rid, sha256 FROM temp.retention_candidates WHERE rowid > ? ORDER BY rowid LIMIT ?')
-    const newlyReferenced = db.prepare(`SELECT DISTINCT j.value FROM run_steps s, json_each(s.artifacts) j WHERE s.id > ? AND j.type = 'text'`).pluck()
+    const page = db.prepare(
+      'SELECT rowid AS rid, sha256 FROM temp.retention_candidates WHERE rowid > ? ORDER BY rowid LIMIT ?',
+    )
+    const newlyReferenced = db
+      .prepare(`SELECT DISTINCT j.value FROM run_steps s, json_each(s.artifacts) j WHERE s.id > ? AND j.type = 'text'`)
+      .pluck()
     const row = db.prepare('SELECT path FROM artifacts WHERE sha256 = ? AND created_at < ?').pluck()
     const del = db.prepare('DELETE FROM artifacts WHERE sha256 = ?')
     const deleteBatch = db.transaction((batch: string[]): string[] => {
@@ -104,7 +142,7 @@ async function deleteUnreferencedArtifacts(db: Database.Database, dataDir: strin
       }
       return paths
     })
-    for (let last = 0; ; ) {
+    for (let last = 0; ;) {
       const rows = page.all(last, batchSize) as { rid: number; sha256: string }[]
       if (rows.length === 0) break
       last = rows.at(-1)!.rid
@@ -124,7 +162,13 @@ async function deleteUnreferencedArtifacts(db: Database.Database, dataDir: strin
 const ARTIFACT_FILE = /^([0-9a-f]{64})(\.[a-z]+)?(\.\d+\.tmp)?$/
 
 /** Files under DATA_DIR/artifacts named like artifacts that no row describes (or leftover temp files). */
-async function deleteOrphanFiles(db: Database.Database, dataDir: string, cutoff: number, r: RetentionResult, pause: () => Promise<void>): Promise<void> {
+async function deleteOrphanFiles(
+  db: Database.Database,
+  dataDir: string,
+  cutoff: number,
+  r: RetentionResult,
+  pause: () => Promise<void>,
+): Promise<void> {
   const root = join(dataDir, 'artifacts')
   if (!existsSync(root)) return
   const rowPath = db.prepare('SELECT path FROM artifacts WHERE sha256 = ?').pluck()

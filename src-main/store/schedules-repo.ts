@@ -21,12 +21,34 @@ export function listSchedules(db: Db): ScheduleRow[] {
 export function upsertSchedule(db: Db, row: ScheduleRow): void {
   db.insert(schedules)
     .values(row)
-    .onConflictDoUpdate({ target: schedules.strategyId, set: { cron: row.cron, tz: row.tz, missedPolicy: row.missedPolicy, graceMs: row.graceMs, paused: row.paused, nextRunAt: row.nextRunAt, lastSeenAt: row.lastSeenAt, updatedAt: row.updatedAt } })
+    .onConflictDoUpdate({
+      target: schedules.strategyId,
+      set: {
+        cron: row.cron,
+        tz: row.tz,
+        missedPolicy: row.missedPolicy,
+        graceMs: row.graceMs,
+        paused: row.paused,
+        nextRunAt: row.nextRunAt,
+        lastSeenAt: row.lastSeenAt,
+        updatedAt: row.updatedAt,
+      },
+    })
     .run()
 }
 
 /** Record what became of a fire; the first record of a fire wins. Returns false if it was already recorded. */
-export function recordFire(db: Db, f: { strategyId: string; scheduledFor: number; outcome: FireOutcome; runId: string | null; reason: string; recordedAt: number }): boolean {
+export function recordFire(
+  db: Db,
+  f: {
+    strategyId: string
+    scheduledFor: number
+    outcome: FireOutcome
+    runId: string | null
+    reason: string
+    recordedAt: number
+  },
+): boolean {
   return db.insert(scheduleFires).values(f).onConflictDoNothing().run().changes === 1
 }
 
@@ -41,7 +63,11 @@ export function listFires(db: Db, strategyId: string | undefined, limit: number)
 }
 
 /** How a fire was handled before, if it was: its record, or the run a crash kept from being recorded. */
-export function handledFire(db: Db, strategyId: string, scheduledFor: number): { recorded: boolean; runId: string | null } | null {
+export function handledFire(
+  db: Db,
+  strategyId: string,
+  scheduledFor: number,
+): { recorded: boolean; runId: string | null } | null {
   const fire = db
     .select({ runId: scheduleFires.runId })
     .from(scheduleFires)

@@ -33,7 +33,13 @@ import {
 const json = (name: string) => text(name, { mode: 'json' })
 const jsonValid = (table: string, col: AnySQLiteColumn) => check(`${table}_${col.name}_json`, sql`json_valid(${col})`)
 const oneOf = (table: string, col: AnySQLiteColumn, values: readonly string[]): ReturnType<typeof check> =>
-  check(`${table}_${col.name}_enum`, sql`${col} IN (${sql.join(values.map((v) => sql.raw(`'${v}'`)), sql`, `)})`)
+  check(
+    `${table}_${col.name}_enum`,
+    sql`${col} IN (${sql.join(
+      values.map((v) => sql.raw(`'${v}'`)),
+      sql`, `,
+    )})`,
+  )
 const nullOr = (col: AnySQLiteColumn, cond: SQL) => sql`(${col} IS NULL OR ${cond})`
 
 export const settings = sqliteTable(
@@ -145,7 +151,10 @@ export const promptVersions = sqliteTable(
     note: text('note').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('prompt_versions_template_version').on(t.templateId, t.version), jsonValid('prompt_versions', t.variables)],
+  (t) => [
+    uniqueIndex('prompt_versions_template_version').on(t.templateId, t.version),
+    jsonValid('prompt_versions', t.variables),
+  ],
 )
 
 export const schedules = sqliteTable(
@@ -207,7 +216,10 @@ export const scheduleFires = sqliteTable(
     reason: text('reason').notNull(),
     recordedAt: integer('recorded_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.strategyId, t.scheduledFor] }), oneOf('schedule_fires', t.outcome, FireOutcome.options)],
+  (t) => [
+    primaryKey({ columns: [t.strategyId, t.scheduledFor] }),
+    oneOf('schedule_fires', t.outcome, FireOutcome.options),
+  ],
 )
 
 export const runSteps = sqliteTable(
@@ -492,5 +504,9 @@ export const approvals = sqliteTable(
     decidedBy: text('decided_by'),
     reason: text('reason'),
   },
-  (t) => [oneOf('approvals', t.status, ['pending', 'approved', 'rejected', 'expired']), jsonValid('approvals', t.payload), index('approvals_status').on(t.status, t.createdAt)],
+  (t) => [
+    oneOf('approvals', t.status, ['pending', 'approved', 'rejected', 'expired']),
+    jsonValid('approvals', t.payload),
+    index('approvals_status').on(t.status, t.createdAt),
+  ],
 )

@@ -10,7 +10,13 @@ export interface AuditEntry {
 
 /** Stored settings as key -> JSON value. */
 export function readSettings(db: Db): Map<string, unknown> {
-  return new Map(db.select().from(settings).all().map((r) => [r.key, r.value]))
+  return new Map(
+    db
+      .select()
+      .from(settings)
+      .all()
+      .map((r) => [r.key, r.value]),
+  )
 }
 
 /** Write every change (null deletes) and its audit row in one transaction: all or nothing. */

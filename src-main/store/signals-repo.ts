@@ -74,8 +74,18 @@ export function listSignals(db: Db, f: SignalFilter): SignalSummary[] {
 }
 
 /** A strategy's last signals for the prompt's `previous_analyses` (newest first). */
-export function recentSignals(db: Db, strategyId: string, limit: number): { createdAt: number; action: string; outcome: unknown }[] {
-  return db.select({ createdAt: signals.createdAt, action: signals.action, outcome: signals.outcome }).from(signals).where(eq(signals.strategyId, strategyId)).orderBy(desc(signals.createdAt)).limit(limit).all()
+export function recentSignals(
+  db: Db,
+  strategyId: string,
+  limit: number,
+): { createdAt: number; action: string; outcome: unknown }[] {
+  return db
+    .select({ createdAt: signals.createdAt, action: signals.action, outcome: signals.outcome })
+    .from(signals)
+    .where(eq(signals.strategyId, strategyId))
+    .orderBy(desc(signals.createdAt))
+    .limit(limit)
+    .all()
 }
 
 export interface UsageRow {
@@ -98,11 +108,18 @@ export interface UsageRow {
 export function insertUsage(db: Db, rows: UsageRow[]): void {
   if (rows.length === 0) return
   db.transaction((tx) => {
-    for (const r of rows) tx.insert(llmUsage).values({ ...r, detail: r.detail ?? null }).run()
+    for (const r of rows)
+      tx.insert(llmUsage)
+        .values({ ...r, detail: r.detail ?? null })
+        .run()
   })
 }
 
 /** Spend of a strategy since `since`, in micro-dollars. */
 export function strategySpendSince(db: Db, strategyId: string, since: number): number {
-  return db.select({ c: sql<number>`coalesce(sum(${llmUsage.costMicros}), 0)` }).from(llmUsage).where(and(eq(llmUsage.strategyId, strategyId), gte(llmUsage.at, since))).get()!.c
+  return db
+    .select({ c: sql<number>`coalesce(sum(${llmUsage.costMicros}), 0)` })
+    .from(llmUsage)
+    .where(and(eq(llmUsage.strategyId, strategyId), gte(llmUsage.at, since)))
+    .get()!.c
 }

@@ -41,7 +41,15 @@ export interface StrategyStats {
 }
 
 export function strategyStats(db: Db, from: number, to: number): StrategyStats[] {
-  const runs = db.all<{ strategyId: string; name: string; runs: number; succeeded: number; failed: number; aborted: number; lastRunAt: number | null }>(sql`
+  const runs = db.all<{
+    strategyId: string
+    name: string
+    runs: number
+    succeeded: number
+    failed: number
+    aborted: number
+    lastRunAt: number | null
+  }>(sql`
     SELECT r.strategy_id AS strategyId, s.name AS name, count(*) AS runs,
       sum(r.status = 'succeeded') AS succeeded, sum(r.status = 'failed') AS failed, sum(r.status = 'aborted') AS aborted,
       max(r.started_at) AS lastRunAt
@@ -49,11 +57,19 @@ export function strategyStats(db: Db, from: number, to: number): StrategyStats[]
     WHERE r.trigger != 'replay' AND r.started_at BETWEEN ${from} AND ${to}
     GROUP BY r.strategy_id ORDER BY s.name`)
   return runs.map((r) => {
-    const durations = db.all<{ d: number }>(sql`SELECT ended_at - started_at AS d FROM runs WHERE strategy_id = ${r.strategyId} AND trigger != 'replay' AND ended_at IS NOT NULL AND started_at BETWEEN ${from} AND ${to} ORDER BY d`)
+    const durations = db.all<{ d: number }>(
+      sql`SELECT ended_at - started_at AS d FROM runs WHERE strategy_id = ${r.strategyId} AND trigger != 'replay' AND ended_at IS NOT NULL AND started_at BETWEEN ${from} AND ${to} ORDER BY d`,
+    )
     const sig = db.get<{ n: number; actionable: number; reviews: number }>(sql`
       SELECT count(*) AS n, sum(status = 'ACCEPTED' AND action IN ('BUY', 'SELL')) AS actionable, sum(status = 'REVIEW') AS reviews
       FROM signals WHERE strategy_id = ${r.strategyId} AND created_at BETWEEN ${from} AND ${to}`)!
-    return { ...r, p50Ms: durations.length ? durations[Math.ceil(durations.length / 2) - 1]!.d : null, signals: sig.n, actionable: sig.actionable ?? 0, reviews: sig.reviews ?? 0 }
+    return {
+      ...r,
+      p50Ms: durations.length ? durations[Math.ceil(durations.length / 2) - 1]!.d : null,
+      signals: sig.n,
+      actionable: sig.actionable ?? 0,
+      reviews: sig.reviews ?? 0,
+    }
   })
 }
 

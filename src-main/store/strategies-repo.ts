@@ -9,9 +9,27 @@ export type StrategyRow = typeof strategies.$inferSelect
 export function insertStrategy(db: Db, row: { id: string; key: string; config: StrategyInput; at: number }): void {
   db.transaction((tx) => {
     tx.insert(strategies)
-      .values({ id: row.id, key: row.key, name: row.config.name, mode: row.config.mode, approval: row.config.approval, active: false, config: row.config, revision: 1, createdAt: row.at, updatedAt: row.at })
+      .values({
+        id: row.id,
+        key: row.key,
+        name: row.config.name,
+        mode: row.config.mode,
+        approval: row.config.approval,
+        active: false,
+        config: row.config,
+        revision: 1,
+        createdAt: row.at,
+        updatedAt: row.at,
+      })
       .run()
-    tx.insert(auditLog).values({ at: row.at, actor: 'user', action: 'strategies.create', details: { id: row.id, name: row.config.name } }).run()
+    tx.insert(auditLog)
+      .values({
+        at: row.at,
+        actor: 'user',
+        action: 'strategies.create',
+        details: { id: row.id, name: row.config.name },
+      })
+      .run()
   })
 }
 
@@ -21,8 +39,21 @@ export function updateStrategy(db: Db, id: string, config: StrategyInput, at: nu
     if (!current) throw new Error(`No strategy ${id}`)
     // Switching to live never keeps a strategy running: it waits for arming and a new activation.
     const active = config.mode === 'live' ? false : current.active
-    tx.update(strategies).set({ name: config.name, mode: config.mode, approval: config.approval, active, config, revision: current.revision + 1, updatedAt: at }).where(eq(strategies.id, id)).run()
-    tx.insert(auditLog).values({ at, actor: 'user', action: 'strategies.update', details: { id, revision: current.revision + 1 } }).run()
+    tx.update(strategies)
+      .set({
+        name: config.name,
+        mode: config.mode,
+        approval: config.approval,
+        active,
+        config,
+        revision: current.revision + 1,
+        updatedAt: at,
+      })
+      .where(eq(strategies.id, id))
+      .run()
+    tx.insert(auditLog)
+      .values({ at, actor: 'user', action: 'strategies.update', details: { id, revision: current.revision + 1 } })
+      .run()
   })
 }
 

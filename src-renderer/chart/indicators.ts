@@ -1,4 +1,9 @@
-import { IndicatorSpec, INDICATORS, type IndicatorInfo, type IndicatorSpecInput } from '../../src-main/contract/indicators'
+import {
+  IndicatorSpec,
+  INDICATORS,
+  type IndicatorInfo,
+  type IndicatorSpecInput,
+} from '../../src-main/contract/indicators'
 import type { Bar, IndicatorResult } from '../../src-main/contract/models'
 // The one indicator engine (F4): pure code, the same the runs use. The renderer may import it as
 // the only exception to "contract only" (LLM.md §10: it also drives the live chart).

@@ -37,8 +37,24 @@ export interface CrosshairInfo {
 
 const PALETTE = ['#f5b84c', '#4c8dff', '#c678dd', '#56b6c2', '#e06c75', '#98c379', '#d19a66', '#61afef']
 const THEMES = {
-  dark: { bg: '#0e1116', text: '#8a96a6', grid: '#1a2029', up: '#2fbf71', down: '#f0524f', volUp: 'rgba(47,191,113,0.35)', volDown: 'rgba(240,82,79,0.35)' },
-  light: { bg: '#ffffff', text: '#333333', grid: '#eeeeee', up: '#089981', down: '#f23645', volUp: 'rgba(8,153,129,0.45)', volDown: 'rgba(242,54,69,0.45)' },
+  dark: {
+    bg: '#0e1116',
+    text: '#8a96a6',
+    grid: '#1a2029',
+    up: '#2fbf71',
+    down: '#f0524f',
+    volUp: 'rgba(47,191,113,0.35)',
+    volDown: 'rgba(240,82,79,0.35)',
+  },
+  light: {
+    bg: '#ffffff',
+    text: '#333333',
+    grid: '#eeeeee',
+    up: '#089981',
+    down: '#f23645',
+    volUp: 'rgba(8,153,129,0.45)',
+    volDown: 'rgba(242,54,69,0.45)',
+  },
 }
 
 const toTime = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp
@@ -58,12 +74,21 @@ export class PriceChart {
   private levelLines: IPriceLine[] = []
   private crosshairListeners = new Set<(info: CrosshairInfo) => void>()
 
-  constructor(container: HTMLElement, private readonly opts: PriceChartOptions) {
+  constructor(
+    container: HTMLElement,
+    private readonly opts: PriceChartOptions,
+  ) {
     this.theme = THEMES[opts.theme]
     this.chart = createChart(container, {
       autoSize: !opts.size,
       ...(opts.size ?? {}),
-      layout: { background: { color: this.theme.bg }, textColor: this.theme.text, fontSize: 11, attributionLogo: false, panes: { separatorColor: this.theme.grid } },
+      layout: {
+        background: { color: this.theme.bg },
+        textColor: this.theme.text,
+        fontSize: 11,
+        attributionLogo: false,
+        panes: { separatorColor: this.theme.grid },
+      },
       grid: { vertLines: { color: this.theme.grid }, horzLines: { color: this.theme.grid } },
       rightPriceScale: { borderColor: this.theme.grid },
       timeScale: { borderColor: this.theme.grid, timeVisible: false, rightOffset: 3 },
@@ -79,10 +104,24 @@ export class PriceChart {
     this.volume =
       opts.showVolume === false
         ? null
-        : this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false }, opts.volumePane ? 1 : 0)
-    if (this.volume && !opts.volumePane) this.volume.priceScale().applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } })
+        : this.chart.addSeries(
+            HistogramSeries,
+            {
+              priceFormat: { type: 'volume' },
+              priceScaleId: 'volume',
+              lastValueVisible: false,
+              priceLineVisible: false,
+            },
+            opts.volumePane ? 1 : 0,
+          )
+    if (this.volume && !opts.volumePane)
+      this.volume.priceScale().applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } })
     if (opts.watermark) {
-      createTextWatermark(this.chart.panes()[0]!, { horzAlign: 'left', vertAlign: 'top', lines: [{ text: opts.watermark, color: this.theme.text, fontSize: 13 }] })
+      createTextWatermark(this.chart.panes()[0]!, {
+        horzAlign: 'left',
+        vertAlign: 'top',
+        lines: [{ text: opts.watermark, color: this.theme.text, fontSize: 13 }],
+      })
     }
     this.chart.subscribeCrosshairMove((p) => this.emitCrosshair(p))
   }
@@ -91,7 +130,9 @@ export class PriceChart {
   setData(bars: Bar[], indicators: IndicatorResult[]): void {
     this.bars = bars
     this.candles.setData(bars.map((b) => ({ time: toTime(b.t), open: b.o, high: b.h, low: b.l, close: b.c })))
-    this.volume?.setData(bars.map((b) => ({ time: toTime(b.t), value: b.v, color: b.c >= b.o ? this.theme.volUp : this.theme.volDown })))
+    this.volume?.setData(
+      bars.map((b) => ({ time: toTime(b.t), value: b.v, color: b.c >= b.o ? this.theme.volUp : this.theme.volDown })),
+    )
     for (const d of this.drawn) for (const l of d.lines) this.chart.removeSeries(l.series)
     this.drawn = []
     let colorIndex = 0
@@ -107,7 +148,9 @@ export class PriceChart {
       this.drawn.push({ result, lines })
     }
     // Candles get most of the height (LLM.md §11: ~360 of 640 px; volume ~80; each oscillator ~100).
-    this.chart.panes().forEach((pane, i) => pane.setStretchFactor(i === 0 ? 3.6 : i === 1 && this.opts.volumePane ? 0.8 : 1))
+    this.chart
+      .panes()
+      .forEach((pane, i) => pane.setStretchFactor(i === 0 ? 3.6 : i === 1 && this.opts.volumePane ? 0.8 : 1))
     this.chart.timeScale().fitContent()
   }
 
@@ -118,7 +161,11 @@ export class PriceChart {
     if (last && bar.t === last.t) this.bars[this.bars.length - 1] = bar
     else this.bars.push(bar)
     this.candles.update({ time: toTime(bar.t), open: bar.o, high: bar.h, low: bar.l, close: bar.c })
-    this.volume?.update({ time: toTime(bar.t), value: bar.v, color: bar.c >= bar.o ? this.theme.volUp : this.theme.volDown })
+    this.volume?.update({
+      time: toTime(bar.t),
+      value: bar.v,
+      color: bar.c >= bar.o ? this.theme.volUp : this.theme.volDown,
+    })
   }
 
   /** Move each indicator line to its newest value (after `updateBar`), without a full redraw. */
@@ -134,10 +181,15 @@ export class PriceChart {
       for (const l of d.lines) {
         const v = r.series[l.name]?.[i]
         if (v === null || v === undefined) continue
-        if (l.name === 'histogram') l.series.update({ time, value: v, color: v >= 0 ? this.theme.volUp : this.theme.volDown })
+        if (l.name === 'histogram')
+          l.series.update({ time, value: v, color: v >= 0 ? this.theme.volUp : this.theme.volDown })
         else {
           const dir = r.series.direction?.[i]
-          l.series.update(dir === null || dir === undefined || l.name === 'direction' ? { time, value: v } : { time, value: v, color: dir > 0 ? this.theme.up : this.theme.down })
+          l.series.update(
+            dir === null || dir === undefined || l.name === 'direction'
+              ? { time, value: v }
+              : { time, value: v, color: dir > 0 ? this.theme.up : this.theme.down },
+          )
         }
       }
     }
@@ -149,7 +201,17 @@ export class PriceChart {
     this.levelLines = []
     if (!levels) return
     const add = (price: number | null, title: string, color: string) => {
-      if (price !== null) this.levelLines.push(this.candles.createPriceLine({ price, title, color, lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true }))
+      if (price !== null)
+        this.levelLines.push(
+          this.candles.createPriceLine({
+            price,
+            title,
+            color,
+            lineWidth: 1,
+            lineStyle: LineStyle.Dashed,
+            axisLabelVisible: true,
+          }),
+        )
     }
     add(levels.entry, 'Entry', '#4c8dff')
     add(levels.stop, 'Stop', this.theme.down)
@@ -171,7 +233,13 @@ export class PriceChart {
     this.chart.remove()
   }
 
-  private addIndicatorSeries(result: IndicatorResult, name: string, values: (number | null)[], color: string, pane: number): ISeriesApi<SeriesType> {
+  private addIndicatorSeries(
+    result: IndicatorResult,
+    name: string,
+    values: (number | null)[],
+    color: string,
+    pane: number,
+  ): ISeriesApi<SeriesType> {
     const common = { lastValueVisible: false, priceLineVisible: false, title: '' }
     if (name === 'histogram') {
       const s = this.chart.addSeries(HistogramSeries, { ...common, color }, pane)
@@ -185,11 +253,17 @@ export class PriceChart {
       return s
     }
     const direction = result.series.direction
-    const s = this.chart.addSeries(LineSeries, { ...common, color, lineWidth: result.type === 'supertrend' ? 2 : 1 }, pane)
+    const s = this.chart.addSeries(
+      LineSeries,
+      { ...common, color, lineWidth: result.type === 'supertrend' ? 2 : 1 },
+      pane,
+    )
     s.setData(
       this.align(values, (v, i): Omit<LineData, 'time'> => {
         const d = direction?.[i]
-        return d === undefined || d === null ? { value: v } : { value: v, color: d > 0 ? this.theme.up : this.theme.down }
+        return d === undefined || d === null
+          ? { value: v }
+          : { value: v, color: d > 0 ? this.theme.up : this.theme.down }
       }),
     )
     return s
@@ -197,13 +271,27 @@ export class PriceChart {
 
   private addRsiGuides(series: ISeriesApi<SeriesType> | undefined): void {
     if (!series) return
-    for (const [price, style] of [[70, LineStyle.Dashed], [50, LineStyle.Dotted], [30, LineStyle.Dashed]] as const) {
-      series.createPriceLine({ price, color: this.theme.text, lineWidth: 1, lineStyle: style, axisLabelVisible: false, title: '' })
+    for (const [price, style] of [
+      [70, LineStyle.Dashed],
+      [50, LineStyle.Dotted],
+      [30, LineStyle.Dashed],
+    ] as const) {
+      series.createPriceLine({
+        price,
+        color: this.theme.text,
+        lineWidth: 1,
+        lineStyle: style,
+        axisLabelVisible: false,
+        title: '',
+      })
     }
   }
 
   /** Values aligned to bars; warm-up `null`s become whitespace so the time axis stays shared. */
-  private align<T extends object>(values: (number | null)[], make: (v: number, i: number) => T): (T & { time: UTCTimestamp })[] | { time: UTCTimestamp }[] {
+  private align<T extends object>(
+    values: (number | null)[],
+    make: (v: number, i: number) => T,
+  ): (T & { time: UTCTimestamp })[] | { time: UTCTimestamp }[] {
     return this.bars.map((b, i) => {
       const v = values[i]
       return v === null || v === undefined ? { time: toTime(b.t) } : { time: toTime(b.t), ...make(v, i) }
@@ -215,7 +303,13 @@ export class PriceChart {
     const index = p.time === undefined ? this.bars.length - 1 : this.bars.findIndex((b) => toTime(b.t) === p.time)
     const bar = index >= 0 ? (this.bars[index] ?? null) : null
     const values = this.drawn.flatMap((d) =>
-      d.lines.filter((l) => l.name !== 'direction').map((l) => ({ label: l.name === 'value' ? d.result.label : `${d.result.label} ${l.name}`, value: index >= 0 ? (d.result.series[l.name]?.[index] ?? null) : null, color: l.color })),
+      d.lines
+        .filter((l) => l.name !== 'direction')
+        .map((l) => ({
+          label: l.name === 'value' ? d.result.label : `${d.result.label} ${l.name}`,
+          value: index >= 0 ? (d.result.series[l.name]?.[index] ?? null) : null,
+          color: l.color,
+        })),
     )
     for (const cb of this.crosshairListeners) cb({ bar, values })
   }

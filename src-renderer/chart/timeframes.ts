@@ -18,7 +18,12 @@ export const TIMEFRAMES: readonly Timeframe[] = [
   { id: '1w', label: '1W', bar: '1w', period: '5y', barMs: null },
 ]
 
-const nyDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' })
+const nyDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
 
 function nyDay(t: number): string {
   return nyDate.format(new Date(t))
@@ -42,7 +47,14 @@ export function applyTick(tf: Timeframe, last: Bar | undefined, q: Quote): Bar |
   if (q.last === null || q.closed) return null
   const price = q.last
   if (last && sameBar(tf, last.t, q.updatedAt)) {
-    return { t: last.t, o: last.o, h: Math.max(last.h, price), l: Math.min(last.l, price), c: price, v: tf.barMs === null && q.volume !== null ? Math.max(last.v, q.volume) : last.v }
+    return {
+      t: last.t,
+      o: last.o,
+      h: Math.max(last.h, price),
+      l: Math.min(last.l, price),
+      c: price,
+      v: tf.barMs === null && q.volume !== null ? Math.max(last.v, q.volume) : last.v,
+    }
   }
   if (last && q.updatedAt < last.t) return null
   const start = tf.barMs !== null ? Math.floor(q.updatedAt / tf.barMs) * tf.barMs : q.updatedAt

@@ -25,7 +25,12 @@ export function ConnectionBadge() {
   const where = gateway.url === 'sim' ? 'Simulator' : gateway.url
   return (
     <span className="badge-group">
-      <span className={`badge tone-${TONE[gateway.state]}`} data-testid="connection-badge" data-state={gateway.state} title={gateway.detail}>
+      <span
+        className={`badge tone-${TONE[gateway.state]}`}
+        data-testid="connection-badge"
+        data-state={gateway.state}
+        title={gateway.detail}
+      >
         <span className="dot" /> {GATEWAY_STATE_LABEL[gateway.state]} · {where}
       </span>
       {gateway.account && <span className="badge tone-neutral num">{gateway.account}</span>}

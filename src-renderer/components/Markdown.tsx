@@ -4,7 +4,11 @@ import type { ReactNode } from 'react'
 // writes can run or load anything. A deliberately small subset: headings, paragraphs, bullet and
 // numbered lists, fenced code, inline code, bold and italics. Links show as text with their URL.
 
-type Block = { kind: 'h'; level: number; text: string } | { kind: 'p'; text: string } | { kind: 'ul' | 'ol'; items: string[] } | { kind: 'code'; text: string }
+type Block =
+  | { kind: 'h'; level: number; text: string }
+  | { kind: 'p'; text: string }
+  | { kind: 'ul' | 'ol'; items: string[] }
+  | { kind: 'code'; text: string }
 
 export function parseBlocks(src: string): Block[] {
   const lines = src.replace(/\r\n?/g, '\n').split('\n')

@@ -14,7 +14,12 @@ export function RetentionPanel() {
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null)
   const s = state.data
-  if (!s) return <section className="panel muted">{state.error ? `Could not load retention: ${state.error}` : 'Loading retention…'}</section>
+  if (!s)
+    return (
+      <section className="panel muted">
+        {state.error ? `Could not load retention: ${state.error}` : 'Loading retention…'}
+      </section>
+    )
   const policy = s.policy ?? s.defaults
   const runsDays = runs ?? String(policy.keepRunsDays)
   const artifactDays = artifacts ?? String(policy.keepArtifactsDays)
@@ -37,27 +42,64 @@ export function RetentionPanel() {
     <section className="panel" data-testid="retention">
       <h2>Lineage retention</h2>
       <p className="muted">
-        {s.policy ? `On: runs older than ${s.policy.keepRunsDays} days are deleted daily (runs with orders, fills or trades are always kept).` : 'Off: nothing is ever deleted automatically.'}
+        {s.policy
+          ? `On: runs older than ${s.policy.keepRunsDays} days are deleted daily (runs with orders, fills or trades are always kept).`
+          : 'Off: nothing is ever deleted automatically.'}
         {s.lastRun && ` Last cleanup ${fmtDateTime(s.lastRun.at)}: ${summary(s.lastRun.result)}`}
       </p>
       <div className="row">
         <label className="num-input">
           <span className="muted">Keep runs (days)</span>
-          <input className="num" type="number" min={7} max={3650} value={runsDays} onChange={(e) => setRuns(e.target.value)} data-testid="retention-runs" />
+          <input
+            className="num"
+            type="number"
+            min={7}
+            max={3650}
+            value={runsDays}
+            onChange={(e) => setRuns(e.target.value)}
+            data-testid="retention-runs"
+          />
         </label>
         <label className="num-input">
           <span className="muted">Keep unreferenced artifacts (days)</span>
-          <input className="num" type="number" min={1} max={3650} value={artifactDays} onChange={(e) => setArtifacts(e.target.value)} />
+          <input
+            className="num"
+            type="number"
+            min={1}
+            max={3650}
+            value={artifactDays}
+            onChange={(e) => setArtifacts(e.target.value)}
+          />
         </label>
-        <button className="btn primary" disabled={busy} onClick={() => void act('save', () => call('retention.set', { policy: { keepRunsDays: Number(runsDays), keepArtifactsDays: Number(artifactDays) } }))} data-testid="retention-save">
+        <button
+          className="btn primary"
+          disabled={busy}
+          onClick={() =>
+            void act('save', () =>
+              call('retention.set', {
+                policy: { keepRunsDays: Number(runsDays), keepArtifactsDays: Number(artifactDays) },
+              }),
+            )
+          }
+          data-testid="retention-save"
+        >
           {s.policy ? 'Save' : 'Turn on'}
         </button>
         {s.policy && (
           <>
-            <button className="btn" disabled={busy} onClick={() => void act('save', () => call('retention.set', { policy: null }))}>
+            <button
+              className="btn"
+              disabled={busy}
+              onClick={() => void act('save', () => call('retention.set', { policy: null }))}
+            >
               Turn off
             </button>
-            <button className="btn" disabled={busy} onClick={() => void act('cleanup', () => call('retention.run', {}))} data-testid="retention-run">
+            <button
+              className="btn"
+              disabled={busy}
+              onClick={() => void act('cleanup', () => call('retention.run', {}))}
+              data-testid="retention-run"
+            >
               {busy ? 'Cleaning up…' : 'Clean up now'}
             </button>
           </>

@@ -7,7 +7,12 @@ import { monaco, THEME } from '../prompts/monaco'
 export const JSON_VIEW_LANGUAGE = 'json-view'
 
 monaco.languages.register({ id: JSON_VIEW_LANGUAGE })
-monaco.languages.setLanguageConfiguration(JSON_VIEW_LANGUAGE, { brackets: [['{', '}'], ['[', ']']] })
+monaco.languages.setLanguageConfiguration(JSON_VIEW_LANGUAGE, {
+  brackets: [
+    ['{', '}'],
+    ['[', ']'],
+  ],
+})
 monaco.languages.setMonarchTokensProvider(JSON_VIEW_LANGUAGE, {
   tokenizer: {
     root: [

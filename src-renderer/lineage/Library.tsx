@@ -32,8 +32,13 @@ export function ExportButton({ selection, label }: { selection: BundleSelection;
       </button>
       {result && (
         <span className="muted" data-testid="export-result">
-          {fmtInt(result.runs)} run(s), {fmtInt(result.artifacts)} artifact(s), {fmtBytes(result.bytes)} → <span className="mono" data-testid="export-file">{result.file}</span>
-          {result.missingArtifacts.length > 0 && <span className="tone-warn"> ({result.missingArtifacts.length} artifact(s) missing from the store)</span>}
+          {fmtInt(result.runs)} run(s), {fmtInt(result.artifacts)} artifact(s), {fmtBytes(result.bytes)} →{' '}
+          <span className="mono" data-testid="export-file">
+            {result.file}
+          </span>
+          {result.missingArtifacts.length > 0 && (
+            <span className="tone-warn"> ({result.missingArtifacts.length} artifact(s) missing from the store)</span>
+          )}
         </span>
       )}
       {error && <span className="field-error">Export failed: {error}</span>}
@@ -41,7 +46,15 @@ export function ExportButton({ selection, label }: { selection: BundleSelection;
   )
 }
 
-export function LibraryBar({ review, libraries, onChanged }: { review: string | null; libraries: ReviewLibraryInfo[]; onChanged(): void }) {
+export function LibraryBar({
+  review,
+  libraries,
+  onChanged,
+}: {
+  review: string | null
+  libraries: ReviewLibraryInfo[]
+  onChanged(): void
+}) {
   const [path, setPath] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -74,11 +87,18 @@ export function LibraryBar({ review, libraries, onChanged }: { review: string | 
 
   return (
     <div className="library-bar">
-      <select aria-label="Library" value={review ?? ''} onChange={(e) => navigate(e.target.value ? `#/lineage/review/${e.target.value}` : '#/lineage')} data-testid="library-select">
+      <select
+        aria-label="Library"
+        value={review ?? ''}
+        onChange={(e) => navigate(e.target.value ? `#/lineage/review/${e.target.value}` : '#/lineage')}
+        data-testid="library-select"
+      >
         <option value="">Live store</option>
         {libraries.map((l) => (
           <option key={l.id} value={l.id} disabled={l.meta === null}>
-            {l.meta ? `Review: ${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ${fmtDateTime(l.meta.range.to)}` : `Unreadable bundle ${l.id.slice(0, 8)}: ${l.error ?? ''}`}
+            {l.meta
+              ? `Review: ${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ${fmtDateTime(l.meta.range.to)}`
+              : `Unreadable bundle ${l.id.slice(0, 8)}: ${l.error ?? ''}`}
           </option>
         ))}
       </select>
@@ -97,7 +117,14 @@ export function LibraryBar({ review, libraries, onChanged }: { review: string | 
             void importFile()
           }}
         >
-          <input className="grow mono" placeholder="/path/to/runs.wsbundle" value={path} onChange={(e) => setPath(e.target.value)} aria-label="Bundle file to import" data-testid="import-path" />
+          <input
+            className="grow mono"
+            placeholder="/path/to/runs.wsbundle"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            aria-label="Bundle file to import"
+            data-testid="import-path"
+          />
           <button className="btn small" disabled={busy || path.trim() === ''} data-testid="import-bundle">
             {busy ? 'Importing…' : 'Import bundle'}
           </button>

@@ -9,7 +9,13 @@ import { navigate } from '../components/navigate'
 
 export const REPLAYABLE: readonly string[] = ['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal']
 
-export function ReplayControls({ runId, step }: { runId: string; step: 'compute_indicators' | 'render_charts' | 'llm_analysis' | 'validate_signal' }) {
+export function ReplayControls({
+  runId,
+  step,
+}: {
+  runId: string
+  step: 'compute_indicators' | 'render_charts' | 'llm_analysis' | 'validate_signal'
+}) {
   const [busy, setBusy] = useState(false)
   const [fresh, setFresh] = useState(false)
   const [model, setModel] = useState('')
@@ -17,14 +23,22 @@ export function ReplayControls({ runId, step }: { runId: string; step: 'compute_
   const [prompts, setPrompts] = useState<PromptTemplate[]>([])
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    if (fresh) void call('prompts.list', { includeArchived: false }).then(setPrompts).catch(() => setPrompts([]))
+    if (fresh)
+      void call('prompts.list', { includeArchived: false })
+        .then(setPrompts)
+        .catch(() => setPrompts([]))
   }, [fresh])
 
   async function replay(mode: 'cached' | 'fresh') {
     setBusy(true)
     setError(null)
     try {
-      const r = await call('lineage.replayStep', { runId, step, mode, ...(mode === 'fresh' ? { model: model.trim() || null, promptVersionId: promptVersionId || null } : {}) })
+      const r = await call('lineage.replayStep', {
+        runId,
+        step,
+        mode,
+        ...(mode === 'fresh' ? { model: model.trim() || null, promptVersionId: promptVersionId || null } : {}),
+      })
       navigate(`#/lineage/${r.runId}/complete`)
     } catch (e) {
       setError(errorMessage(e))
@@ -35,18 +49,38 @@ export function ReplayControls({ runId, step }: { runId: string; step: 'compute_
 
   return (
     <span className="replay-controls">
-      <button className="btn small" disabled={busy} onClick={() => void replay('cached')} data-testid={`replay-cached-${step}`} title="Re-run this step from its recorded inputs; the model is not asked again">
+      <button
+        className="btn small"
+        disabled={busy}
+        onClick={() => void replay('cached')}
+        data-testid={`replay-cached-${step}`}
+        title="Re-run this step from its recorded inputs; the model is not asked again"
+      >
         {busy ? 'Replaying…' : 'Replay from cache'}
       </button>
       {step === 'llm_analysis' && (
-        <button className="btn small" disabled={busy} onClick={() => setFresh((f) => !f)} data-testid="replay-fresh-toggle">
+        <button
+          className="btn small"
+          disabled={busy}
+          onClick={() => setFresh((f) => !f)}
+          data-testid="replay-fresh-toggle"
+        >
           Replay fresh…
         </button>
       )}
       {fresh && (
         <span className="row">
-          <input placeholder="Model (blank: same)" value={model} onChange={(e) => setModel(e.target.value)} aria-label="Model for the replay" />
-          <select value={promptVersionId} onChange={(e) => setPromptVersionId(e.target.value)} aria-label="Prompt version for the replay">
+          <input
+            placeholder="Model (blank: same)"
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            aria-label="Model for the replay"
+          />
+          <select
+            value={promptVersionId}
+            onChange={(e) => setPromptVersionId(e.target.value)}
+            aria-label="Prompt version for the replay"
+          >
             <option value="">Same prompt as recorded</option>
             {prompts.map((p) => (
               <option key={p.latest.id} value={p.latest.id}>
@@ -54,7 +88,12 @@ export function ReplayControls({ runId, step }: { runId: string; step: 'compute_
               </option>
             ))}
           </select>
-          <button className="btn small primary" disabled={busy} onClick={() => void replay('fresh')} data-testid="replay-fresh">
+          <button
+            className="btn small primary"
+            disabled={busy}
+            onClick={() => void replay('fresh')}
+            data-testid="replay-fresh"
+          >
             Ask again
           </button>
         </span>
@@ -65,8 +104,14 @@ export function ReplayControls({ runId, step }: { runId: string; step: 'compute_
 }
 
 export function DiffTable({ differences }: { differences: Difference[] }) {
-  if (differences.length === 0) return <p className="up" data-testid="replay-identical">Identical to the original output.</p>
-  const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? (v.length > 160 ? `${v.slice(0, 160)}…` : v) : JSON.stringify(v))
+  if (differences.length === 0)
+    return (
+      <p className="up" data-testid="replay-identical">
+        Identical to the original output.
+      </p>
+    )
+  const show = (v: unknown) =>
+    v === undefined ? '—' : typeof v === 'string' ? (v.length > 160 ? `${v.slice(0, 160)}…` : v) : JSON.stringify(v)
   return (
     <table className="grid diff" data-testid="replay-diff">
       <thead>

@@ -27,7 +27,17 @@ const STEP_TITLE: Record<RunStep['step'], string> = {
   complete: 'Complete',
 }
 
-export function RunDetail({ source, runId, focusStep, strategies }: { source: LineageSource; runId: string; focusStep: string | null; strategies: Strategy[] }) {
+export function RunDetail({
+  source,
+  runId,
+  focusStep,
+  strategies,
+}: {
+  source: LineageSource
+  runId: string
+  focusStep: string | null
+  strategies: Strategy[]
+}) {
   const [run, setRun] = useState<Run | null>(null)
   const [error, setError] = useState<string | null>(null)
 
@@ -40,7 +50,16 @@ export function RunDetail({ source, runId, focusStep, strategies }: { source: Li
     if (source.review !== null) return () => void (live = false)
     const offStep = onEvent('lineage.stepRecorded', ({ runId: id, ...step }) => {
       if (id !== runId) return
-      setRun((r) => (r ? { ...r, steps: [...r.steps.filter((s) => !(s.seq === step.seq && s.attempt === step.attempt)), step].sort((a, b) => a.seq - b.seq || a.attempt - b.attempt) } : r))
+      setRun((r) =>
+        r
+          ? {
+              ...r,
+              steps: [...r.steps.filter((s) => !(s.seq === step.seq && s.attempt === step.attempt)), step].sort(
+                (a, b) => a.seq - b.seq || a.attempt - b.attempt,
+              ),
+            }
+          : r,
+      )
     })
     const offRun = onEvent('lineage.runUpdated', (summary) => {
       if (summary.id === runId) setRun((r) => (r ? { ...r, ...summary } : r))
@@ -57,7 +76,12 @@ export function RunDetail({ source, runId, focusStep, strategies }: { source: Li
     document.getElementById(`step-${focusStep}`)?.scrollIntoView({ block: 'start' })
   }, [run?.id, focusStep, run])
 
-  if (error) return <div className="panel field-error" role="alert">Could not load run {runId}: {error}. It may belong to another library; pick a run from the list.</div>
+  if (error)
+    return (
+      <div className="panel field-error" role="alert">
+        Could not load run {runId}: {error}. It may belong to another library; pick a run from the list.
+      </div>
+    )
   if (!run) return <div className="panel muted">Loading run…</div>
   const strategy = strategies.find((s) => s.id === run.strategyId)
   const ctx = { steps: run.steps, source }
@@ -73,7 +97,11 @@ export function RunDetail({ source, runId, focusStep, strategies }: { source: Li
             <div className="muted mono">{run.id}</div>
           </div>
           <span className="page-actions">
-            {source.review === null ? <ExportButton selection={{ runIds: [run.id] }} label="Export run" /> : <span className="badge tone-warn">review library (read-only)</span>}
+            {source.review === null ? (
+              <ExportButton selection={{ runIds: [run.id] }} label="Export run" />
+            ) : (
+              <span className="badge tone-warn">review library (read-only)</span>
+            )}
             <span className={`badge status-badge status-${run.status}`} data-testid="run-status">
               {run.status}
             </span>
@@ -90,7 +118,14 @@ export function RunDetail({ source, runId, focusStep, strategies }: { source: Li
       </header>
       <ol className="steps">
         {run.steps.map((s) => (
-          <StepCard key={`${s.seq}-${s.attempt}`} source={source} runId={run.id} step={s} open={focusStep === null || focusStep === s.step} ctx={ctx} />
+          <StepCard
+            key={`${s.seq}-${s.attempt}`}
+            source={source}
+            runId={run.id}
+            step={s}
+            open={focusStep === null || focusStep === s.step}
+            ctx={ctx}
+          />
         ))}
         {run.status === 'running' && (
           <li className="step-card pending muted" data-testid="step-pending">
@@ -102,7 +137,19 @@ export function RunDetail({ source, runId, focusStep, strategies }: { source: Li
   )
 }
 
-function StepCard({ source, runId, step, open, ctx }: { source: LineageSource; runId: string; step: RunStep; open: boolean; ctx: { steps: RunStep[]; source: LineageSource } }) {
+function StepCard({
+  source,
+  runId,
+  step,
+  open,
+  ctx,
+}: {
+  source: LineageSource
+  runId: string
+  step: RunStep
+  open: boolean
+  ctx: { steps: RunStep[]; source: LineageSource }
+}) {
   const [expanded, setExpanded] = useState(open)
   const [raw, setRaw] = useState(false)
   // A new deep link opens or closes the card (state adjusted while rendering, as React recommends).
@@ -112,7 +159,12 @@ function StepCard({ source, runId, step, open, ctx }: { source: LineageSource; r
     setExpanded(open)
   }
   return (
-    <li className={`step-card step-${step.status}`} id={step.attempt > 1 ? `step-${step.step}-${step.attempt}` : `step-${step.step}`} data-testid={`step-${step.step}`} data-status={step.status}>
+    <li
+      className={`step-card step-${step.status}`}
+      id={step.attempt > 1 ? `step-${step.step}-${step.attempt}` : `step-${step.step}`}
+      data-testid={`step-${step.step}`}
+      data-status={step.status}
+    >
       <div className="step-head" onClick={() => setExpanded((e) => !e)}>
         <span className={`status-dot status-${step.status}`} />
         <span className="step-seq muted num">{step.seq}</span>
@@ -121,7 +173,12 @@ function StepCard({ source, runId, step, open, ctx }: { source: LineageSource; r
         {step.attempt > 1 && <span className="badge tone-warn small">attempt {step.attempt}</span>}
         <span className="grow" />
         <span className="muted num">{fmtDuration(step.durationMs)}</span>
-        <a href={source.link(runId, step.step)} onClick={(e) => e.stopPropagation()} title="Link to this step" className="muted">
+        <a
+          href={source.link(runId, step.step)}
+          onClick={(e) => e.stopPropagation()}
+          title="Link to this step"
+          className="muted"
+        >
           #
         </a>
       </div>
@@ -133,9 +190,15 @@ function StepCard({ source, runId, step, open, ctx }: { source: LineageSource; r
               {raw ? 'Hide raw JSON' : 'Raw input / output JSON'}
             </button>
             {step.artifacts.length > 0 && <span className="muted">{step.artifacts.length} artifact(s)</span>}
-            {source.review === null && step.status === 'succeeded' && REPLAYABLE.includes(step.step) && <ReplayControls runId={runId} step={step.step as Parameters<typeof ReplayControls>[0]['step']} />}
+            {source.review === null && step.status === 'succeeded' && REPLAYABLE.includes(step.step) && (
+              <ReplayControls runId={runId} step={step.step as Parameters<typeof ReplayControls>[0]['step']} />
+            )}
           </div>
-          {raw && <JsonView value={{ input: step.input, output: step.output, error: step.error, artifacts: step.artifacts }} />}
+          {raw && (
+            <JsonView
+              value={{ input: step.input, output: step.output, error: step.error, artifacts: step.artifacts }}
+            />
+          )}
         </div>
       )}
     </li>

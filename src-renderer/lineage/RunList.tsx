@@ -19,15 +19,28 @@ export interface RunFilters {
   to: string
 }
 
-const toMs = (date: string, endOfDay: boolean) => (date ? Date.parse(`${date}T${endOfDay ? '23:59:59.999' : '00:00:00'}`) : undefined)
+const toMs = (date: string, endOfDay: boolean) =>
+  date ? Date.parse(`${date}T${endOfDay ? '23:59:59.999' : '00:00:00'}`) : undefined
 
 function matches(r: RunSummary, f: RunFilters): boolean {
   const from = toMs(f.from, false)
   const to = toMs(f.to, true)
-  return (!f.strategyId || r.strategyId === f.strategyId) && (!f.status || r.status === f.status) && (from === undefined || r.startedAt >= from) && (to === undefined || r.startedAt <= to)
+  return (
+    (!f.strategyId || r.strategyId === f.strategyId) &&
+    (!f.status || r.status === f.status) &&
+    (from === undefined || r.startedAt >= from) &&
+    (to === undefined || r.startedAt <= to)
+  )
 }
 
-export function RunList(props: { source: LineageSource; selected: string | null; onSelect(runId: string): void; strategies: Strategy[]; filters: RunFilters; onFilters(f: RunFilters): void }) {
+export function RunList(props: {
+  source: LineageSource
+  selected: string | null
+  onSelect(runId: string): void
+  strategies: Strategy[]
+  filters: RunFilters
+  onFilters(f: RunFilters): void
+}) {
   const { filters } = props
   const [runs, setRuns] = useState<RunSummary[]>([])
   const [done, setDone] = useState(false)
@@ -74,13 +87,15 @@ export function RunList(props: { source: LineageSource; selected: string | null;
   const live = props.source.review === null
   useEffect(
     () =>
-      live ? onEvent('lineage.runUpdated', (run) => {
-        setRuns((list) => {
-          const i = list.findIndex((r) => r.id === run.id)
-          if (i >= 0) return list.map((r) => (r.id === run.id ? run : r))
-          return matches(run, filters) ? [run, ...list] : list
-        })
-      }) : undefined,
+      live
+        ? onEvent('lineage.runUpdated', (run) => {
+            setRuns((list) => {
+              const i = list.findIndex((r) => r.id === run.id)
+              if (i >= 0) return list.map((r) => (r.id === run.id ? run : r))
+              return matches(run, filters) ? [run, ...list] : list
+            })
+          })
+        : undefined,
     [filters, live],
   )
 
@@ -121,7 +136,12 @@ export function RunList(props: { source: LineageSource; selected: string | null;
   return (
     <section className="run-list panel" data-testid="run-list">
       <div className="filters">
-        <select aria-label="Strategy" value={filters.strategyId} onChange={(e) => props.onFilters({ ...filters, strategyId: e.target.value })} data-testid="filter-strategy">
+        <select
+          aria-label="Strategy"
+          value={filters.strategyId}
+          onChange={(e) => props.onFilters({ ...filters, strategyId: e.target.value })}
+          data-testid="filter-strategy"
+        >
           <option value="">All strategies</option>
           {props.strategies.map((s) => (
             <option key={s.id} value={s.id}>
@@ -129,7 +149,12 @@ export function RunList(props: { source: LineageSource; selected: string | null;
             </option>
           ))}
         </select>
-        <select aria-label="Status" value={filters.status} onChange={(e) => props.onFilters({ ...filters, status: e.target.value as RunFilters['status'] })} data-testid="filter-status">
+        <select
+          aria-label="Status"
+          value={filters.status}
+          onChange={(e) => props.onFilters({ ...filters, status: e.target.value as RunFilters['status'] })}
+          data-testid="filter-status"
+        >
           <option value="">Any status</option>
           {(['running', 'succeeded', 'failed', 'aborted'] as const).map((s) => (
             <option key={s} value={s}>
@@ -137,15 +162,32 @@ export function RunList(props: { source: LineageSource; selected: string | null;
             </option>
           ))}
         </select>
-        <input type="date" aria-label="From" value={filters.from} onChange={(e) => props.onFilters({ ...filters, from: e.target.value })} />
-        <input type="date" aria-label="To" value={filters.to} onChange={(e) => props.onFilters({ ...filters, to: e.target.value })} />
+        <input
+          type="date"
+          aria-label="From"
+          value={filters.from}
+          onChange={(e) => props.onFilters({ ...filters, from: e.target.value })}
+        />
+        <input
+          type="date"
+          aria-label="To"
+          value={filters.to}
+          onChange={(e) => props.onFilters({ ...filters, to: e.target.value })}
+        />
       </div>
       {error && (
         <div className="field-error" role="alert">
           Could not load runs: {error}. Check the engine connection, then change a filter to retry.
         </div>
       )}
-      <div className="run-rows" ref={box} onScroll={onScroll} tabIndex={0} onKeyDown={onKey} aria-label="Runs (↑↓ to move)">
+      <div
+        className="run-rows"
+        ref={box}
+        onScroll={onScroll}
+        tabIndex={0}
+        onKeyDown={onKey}
+        aria-label="Runs (↑↓ to move)"
+      >
         <div style={{ height: runs.length * ROW, position: 'relative' }}>
           {runs.slice(first, last).map((r, k) => (
             <div
@@ -158,17 +200,22 @@ export function RunList(props: { source: LineageSource; selected: string | null;
             >
               <span className={`status-dot status-${r.status}`} title={r.status} />
               <span className="run-time mono">{fmtShortDateTime(r.startedAt)}</span>
-              <span className="run-name">{r.strategyName ?? (r.strategyId && names.get(r.strategyId)) ?? '—'}{r.replayOf ? ' (replay)' : ''}</span>
+              <span className="run-name">
+                {r.strategyName ?? (r.strategyId && names.get(r.strategyId)) ?? '—'}
+                {r.replayOf ? ' (replay)' : ''}
+              </span>
               <span className="run-trigger muted">{r.trigger}</span>
-              <span className="num muted run-dur">{r.endedAt ? fmtDuration(r.endedAt - r.startedAt) : r.status === 'running' ? '…' : ''}</span>
+              <span className="num muted run-dur">
+                {r.endedAt ? fmtDuration(r.endedAt - r.startedAt) : r.status === 'running' ? '…' : ''}
+              </span>
             </div>
           ))}
         </div>
-        {!loading && runs.length === 0 && !error && <p className="muted empty">No runs match. Start one from the Strategies page (Run now).</p>}
+        {!loading && runs.length === 0 && !error && (
+          <p className="muted empty">No runs match. Start one from the Strategies page (Run now).</p>
+        )}
       </div>
-      <div className="run-list-foot muted">
-        {loading ? 'Loading…' : `${runs.length}${done ? '' : '+'} runs`}
-      </div>
+      <div className="run-list-foot muted">{loading ? 'Loading…' : `${runs.length}${done ? '' : '+'} runs`}</div>
     </section>
   )
 }

@@ -42,7 +42,8 @@ export function levelsOf(ctx: RunContext): PriceLevels | null {
 }
 
 export function StepBody({ step, ctx }: { step: RunStep; ctx: RunContext }) {
-  if (step.status === 'skipped') return <p className="muted">{String((step.output as { reason?: string } | null)?.reason ?? 'Skipped')}</p>
+  if (step.status === 'skipped')
+    return <p className="muted">{String((step.output as { reason?: string } | null)?.reason ?? 'Skipped')}</p>
   const body = step.status === 'succeeded' ? richView(step, ctx) : null
   return (
     <>
@@ -114,7 +115,19 @@ function Facts({ rows }: { rows: [string, ReactNode][] }) {
 }
 
 function SessionView({ o }: { o: Partial<CheckSessionOutput> }) {
-  return <Facts rows={[['State', o.state], ['Account', <span className="mono">{o.account}</span>], ['Trading', o.paper ? <span className="badge tone-paper">PAPER</span> : <span className="badge tone-live">LIVE</span>], ['Gateway', <span className="mono">{o.url}</span>]]} />
+  return (
+    <Facts
+      rows={[
+        ['State', o.state],
+        ['Account', <span className="mono">{o.account}</span>],
+        [
+          'Trading',
+          o.paper ? <span className="badge tone-paper">PAPER</span> : <span className="badge tone-live">LIVE</span>,
+        ],
+        ['Gateway', <span className="mono">{o.url}</span>],
+      ]}
+    />
+  )
 }
 
 function StrategyView({ o }: { o: Partial<LoadStrategyOutput> }) {
@@ -127,7 +140,12 @@ function StrategyView({ o }: { o: Partial<LoadStrategyOutput> }) {
         ['Mode / approval', c ? `${c.mode} · ${c.approval}` : '—'],
         ['Prompt', o.prompt ? `${o.prompt.name}${o.prompt.version !== null ? ` v${o.prompt.version}` : ''}` : '—'],
         ['Analyst', o.analyst ? <AnalystBadge label={o.analyst.label} provider={o.analyst.provider} /> : '—'],
-        ['Risk', c ? `${(c.risk.riskPct * 100).toFixed(2)} % per trade · min R ${c.risk.minR} · min confidence ${c.risk.minConfidence} · ${c.risk.allowShort ? 'long/short' : 'long only'} · ${c.risk.combination}` : '—'],
+        [
+          'Risk',
+          c
+            ? `${(c.risk.riskPct * 100).toFixed(2)} % per trade · min R ${c.risk.minR} · min confidence ${c.risk.minConfidence} · ${c.risk.allowShort ? 'long/short' : 'long only'} · ${c.risk.combination}`
+            : '—',
+        ],
       ]}
     />
   )
@@ -138,18 +156,41 @@ export function AnalystBadge({ label, provider }: { label: string; provider: str
 }
 
 function MarketDataView({ o, ctx }: { o: Partial<FetchMarketDataOutput>; ctx: RunContext }) {
-  const bars = (b: FetchMarketDataOutput['daily'] | null | undefined) => (b ? `${fmtInt(b.count)} bars, ${b.first} → ${b.last}, last close ${fmtPrice(b.lastClose)}` : '—')
+  const bars = (b: FetchMarketDataOutput['daily'] | null | undefined) =>
+    b ? `${fmtInt(b.count)} bars, ${b.first} → ${b.last}, last close ${fmtPrice(b.lastClose)}` : '—'
   return (
     <Facts
       rows={[
-        ['Instrument', o.instrument ? `${o.instrument.symbol} · ${o.instrument.exchange} · ${o.instrument.currency}${o.instrument.source === 'cache' ? ' (cached details)' : ''}` : '—'],
+        [
+          'Instrument',
+          o.instrument
+            ? `${o.instrument.symbol} · ${o.instrument.exchange} · ${o.instrument.currency}${o.instrument.source === 'cache' ? ' (cached details)' : ''}`
+            : '—',
+        ],
         ['As of', <span className="strong">{o.asOf}</span>],
         ['Daily', bars(o.daily)],
         ['Weekly', bars(o.weekly)],
-        ['Quote', o.quote ? `last ${fmtPrice(o.quote.last)} · bid ${fmtPrice(o.quote.bid)} · ask ${fmtPrice(o.quote.ask)} at ${fmtDateTime(o.quote.at)}` : '—'],
-        ['Position', o.position ? (o.position.qty === 0 ? 'flat' : `${o.position.qty} @ ${fmtPrice(o.position.avgCost)}`) : '—'],
+        [
+          'Quote',
+          o.quote
+            ? `last ${fmtPrice(o.quote.last)} · bid ${fmtPrice(o.quote.bid)} · ask ${fmtPrice(o.quote.ask)} at ${fmtDateTime(o.quote.at)}`
+            : '—',
+        ],
+        [
+          'Position',
+          o.position ? (o.position.qty === 0 ? 'flat' : `${o.position.qty} @ ${fmtPrice(o.position.avgCost)}`) : '—',
+        ],
         ['Forming bar', o.droppedFormingBar ? 'today’s forming bar left out' : 'none'],
-        ['Bars artifact', o.barsSha256 ? <a href={ctx.source.artifactUrl(o.barsSha256)} target="_blank" rel="noreferrer" className="mono">{o.barsSha256.slice(0, 12)}…</a> : '—'],
+        [
+          'Bars artifact',
+          o.barsSha256 ? (
+            <a href={ctx.source.artifactUrl(o.barsSha256)} target="_blank" rel="noreferrer" className="mono">
+              {o.barsSha256.slice(0, 12)}…
+            </a>
+          ) : (
+            '—'
+          ),
+        ],
       ]}
     />
   )
@@ -157,9 +198,26 @@ function MarketDataView({ o, ctx }: { o: Partial<FetchMarketDataOutput>; ctx: Ru
 
 const VOTE_LABEL: Record<Vote, string> = { bull: 'bull', bear: 'bear', none: '—' }
 const D_ROWS: [string, string][] = [
-  ['sma20', 'SMA 20'], ['sma50', 'SMA 50'], ['sma200', 'SMA 200'], ['bb_lower', 'BB lower'], ['bb_mid', 'BB mid'], ['bb_upper', 'BB upper'],
-  ['supertrend', 'SuperTrend'], ['supertrend_dir', 'ST direction'], ['rsi', 'RSI 14'], ['macd', 'MACD'], ['macd_signal', 'MACD signal'], ['macd_hist', 'MACD hist'],
-  ['atr', 'ATR 14'], ['atr_pct', 'ATR %'], ['stoch_k', 'Stoch %K'], ['stoch_d', 'Stoch %D'], ['adx', 'ADX 14'], ['obv_slope20', 'OBV slope 20'], ['volume', 'Volume'], ['volume_avg20', 'Avg volume 20'],
+  ['sma20', 'SMA 20'],
+  ['sma50', 'SMA 50'],
+  ['sma200', 'SMA 200'],
+  ['bb_lower', 'BB lower'],
+  ['bb_mid', 'BB mid'],
+  ['bb_upper', 'BB upper'],
+  ['supertrend', 'SuperTrend'],
+  ['supertrend_dir', 'ST direction'],
+  ['rsi', 'RSI 14'],
+  ['macd', 'MACD'],
+  ['macd_signal', 'MACD signal'],
+  ['macd_hist', 'MACD hist'],
+  ['atr', 'ATR 14'],
+  ['atr_pct', 'ATR %'],
+  ['stoch_k', 'Stoch %K'],
+  ['stoch_d', 'Stoch %D'],
+  ['adx', 'ADX 14'],
+  ['obv_slope20', 'OBV slope 20'],
+  ['volume', 'Volume'],
+  ['volume_avg20', 'Avg volume 20'],
 ]
 
 function IndicatorsView({ o }: { o: Partial<ComputeIndicatorsOutput> }) {
@@ -223,12 +281,21 @@ function IndicatorsView({ o }: { o: Partial<ComputeIndicatorsOutput> }) {
         )}
         {o.levels && (
           <p className="muted">
-            Support {o.levels.support.map((p) => fmtPrice(p)).join(', ') || '—'} · Resistance {o.levels.resistance.map((p) => fmtPrice(p)).join(', ') || '—'}
+            Support {o.levels.support.map((p) => fmtPrice(p)).join(', ') || '—'} · Resistance{' '}
+            {o.levels.resistance.map((p) => fmtPrice(p)).join(', ') || '—'}
           </p>
         )}
         {o.strategy && o.strategy.length > 0 && (
           <p className="muted">
-            Strategy indicators: {o.strategy.map((s) => `${s.label} ${Object.values(s.values).map((v) => fmtNum(v)).join('/')}`).join(' · ')}
+            Strategy indicators:{' '}
+            {o.strategy
+              .map(
+                (s) =>
+                  `${s.label} ${Object.values(s.values)
+                    .map((v) => fmtNum(v))
+                    .join('/')}`,
+              )
+              .join(' · ')}
           </p>
         )}
       </div>
@@ -247,7 +314,14 @@ function ChartsView({ o, ctx }: { o: Partial<RenderChartsOutput>; ctx: RunContex
       <div className="thumbs">
         {images.map((img) => (
           <figure key={img.sha256} className="thumb">
-            <img src={ctx.source.artifactUrl(img.sha256)} alt={img.title} width={320} height={200} onClick={() => setOpen(img.sha256)} data-testid={`chart-image-${img.timeframe}`} />
+            <img
+              src={ctx.source.artifactUrl(img.sha256)}
+              alt={img.title}
+              width={320}
+              height={200}
+              onClick={() => setOpen(img.sha256)}
+              data-testid={`chart-image-${img.timeframe}`}
+            />
             <figcaption className="muted">
               {img.timeframe} · {img.bars} bars · {img.width}×{img.height}
             </figcaption>
@@ -261,7 +335,12 @@ function ChartsView({ o, ctx }: { o: Partial<RenderChartsOutput>; ctx: RunContex
       )}
       {shown && (
         <Lightbox title={shown.title} onClose={() => setOpen(null)}>
-          <img src={ctx.source.artifactUrl(shown.sha256)} alt={shown.title} className="lightbox-img" data-testid="lightbox-image" />
+          <img
+            src={ctx.source.artifactUrl(shown.sha256)}
+            alt={shown.title}
+            className="lightbox-img"
+            data-testid="lightbox-image"
+          />
         </Lightbox>
       )}
       {withLevels && levels && (
@@ -304,24 +383,40 @@ function LevelsChart({ ctx, levels }: { ctx: RunContext; levels: PriceLevels }) 
     if (!md?.barsSha256 || !ind?.indicatorsSha256) return
     let chart: PriceChart | null = null
     let cancelled = false
-    Promise.all([fetch(ctx.source.artifactUrl(md.barsSha256)).then((r) => r.json() as Promise<{ daily: Bar[] }>), fetch(ctx.source.artifactUrl(ind.indicatorsSha256)).then((r) => r.json() as Promise<{ daily: IndicatorResult[] }>)])
+    Promise.all([
+      fetch(ctx.source.artifactUrl(md.barsSha256)).then((r) => r.json() as Promise<{ daily: Bar[] }>),
+      fetch(ctx.source.artifactUrl(ind.indicatorsSha256)).then(
+        (r) => r.json() as Promise<{ daily: IndicatorResult[] }>,
+      ),
+    ])
       .then(([bars, arrays]) => {
         if (cancelled || !host.current) return
         const n = 252
         const shown = bars.daily.slice(-n)
         const ids = ['sma20', 'sma50', 'sma200', 'bb', 'st']
-        const series = arrays.daily.filter((r) => ids.includes(r.id)).map((r) => ({ ...r, series: Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, v.slice(-n)])) }))
+        const series = arrays.daily
+          .filter((r) => ids.includes(r.id))
+          .map((r) => ({
+            ...r,
+            series: Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, v.slice(-n)])),
+          }))
         chart = new PriceChart(host.current, { theme: 'dark', volumePane: true })
         chart.setData(shown, series)
         chart.setLevels(levels)
       })
-      .catch((e: unknown) => setError(`Could not load the recorded bars: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e: unknown) =>
+        setError(`Could not load the recorded bars: ${e instanceof Error ? e.message : String(e)}`),
+      )
     return () => {
       cancelled = true
       chart?.dispose()
     }
   }, [md?.barsSha256, ind?.indicatorsSha256, levels, ctx.source])
-  return error ? <div className="field-error">{error}</div> : <div ref={host} className="levels-chart" data-testid="levels-chart" />
+  return error ? (
+    <div className="field-error">{error}</div>
+  ) : (
+    <div ref={host} className="levels-chart" data-testid="levels-chart" />
+  )
 }
 
 function LlmView({ o, ctx }: { o: Partial<LlmAnalysisOutput>; ctx: RunContext }) {
@@ -340,7 +435,8 @@ function LlmView({ o, ctx }: { o: Partial<LlmAnalysisOutput>; ctx: RunContext })
         <span className="muted">model {o.model}</span>
         {u && (
           <span className="muted num">
-            {fmtInt(u.promptTokens)} in / {fmtInt(u.completionTokens)} out tokens · {fmtCost(u.costMicros, u.priced)} · {fmtDuration(u.latencyMs)}
+            {fmtInt(u.promptTokens)} in / {fmtInt(u.completionTokens)} out tokens · {fmtCost(u.costMicros, u.priced)} ·{' '}
+            {fmtDuration(u.latencyMs)}
           </span>
         )}
         {o.outcome === 'review' && <span className="badge tone-warn">REVIEW: {o.reviewReason}</span>}
@@ -397,7 +493,13 @@ function LlmView({ o, ctx }: { o: Partial<LlmAnalysisOutput>; ctx: RunContext })
   )
 }
 
-const ACTION_TONE: Record<string, string> = { BUY: 'action-buy', SELL: 'action-sell', EXIT: 'action-sell', HOLD: 'action-hold', REVIEW: 'action-review' }
+const ACTION_TONE: Record<string, string> = {
+  BUY: 'action-buy',
+  SELL: 'action-sell',
+  EXIT: 'action-sell',
+  HOLD: 'action-hold',
+  REVIEW: 'action-review',
+}
 
 export function SignalBadge({ action, status }: { action: string; status: string }) {
   return (
@@ -463,7 +565,9 @@ function SignalView({ o }: { o: Partial<ValidateSignalOutput> }) {
           {(o.violations ?? []).map((v, i) => (
             <tr key={i}>
               <td className="mono">{v.rule}</td>
-              <td className={v.severity === 'review' ? 'tone-bad' : v.severity === 'downgrade' ? 'tone-warn' : 'muted'}>{v.severity}</td>
+              <td className={v.severity === 'review' ? 'tone-bad' : v.severity === 'downgrade' ? 'tone-warn' : 'muted'}>
+                {v.severity}
+              </td>
               <td>{v.message}</td>
             </tr>
           ))}
@@ -513,14 +617,19 @@ function RiskView({ o }: { o: Partial<RiskCheckOutput> }) {
       )}
       {o.account && (
         <p className="muted num">
-          Net liquidation {fmtPrice(o.account.netLiquidation)} · available {fmtPrice(o.account.availableFunds)} · gross exposure {fmtPrice(o.account.grossExposure)} · {o.account.openPositions} open positions
+          Net liquidation {fmtPrice(o.account.netLiquidation)} · available {fmtPrice(o.account.availableFunds)} · gross
+          exposure {fmtPrice(o.account.grossExposure)} · {o.account.openPositions} open positions
         </p>
       )}
     </div>
   )
 }
 
-function OrderView({ o }: { o: Partial<PlaceOrderOutput> & { approval?: string; by?: string; reason?: string | null } }) {
+function OrderView({
+  o,
+}: {
+  o: Partial<PlaceOrderOutput> & { approval?: string; by?: string; reason?: string | null }
+}) {
   if (o.approval) {
     // A later attempt of this step: the person's decision on the approval, and what was sent.
     return (
@@ -541,10 +650,15 @@ function OrderView({ o }: { o: Partial<PlaceOrderOutput> & { approval?: string; 
   }
   return (
     <div>
-      {o.dryRun && <div className="notice tone-neutral">Dry run ({o.mode} strategy): the exact orders below were recorded; nothing was sent to the broker.</div>}
+      {o.dryRun && (
+        <div className="notice tone-neutral">
+          Dry run ({o.mode} strategy): the exact orders below were recorded; nothing was sent to the broker.
+        </div>
+      )}
       {o.awaitingApproval && (
         <div className="notice tone-warn" data-testid="awaiting-approval">
-          Waiting for a person to approve or reject it, until {fmtDateTime(o.awaitingApproval.expiresAt)}. <a href="#/orders">Open Orders</a>
+          Waiting for a person to approve or reject it, until {fmtDateTime(o.awaitingApproval.expiresAt)}.{' '}
+          <a href="#/orders">Open Orders</a>
         </div>
       )}
       {o.gate && !o.gate.allowed && <div className="notice tone-bad">Risk gate: {o.gate.reason}</div>}
@@ -585,14 +699,31 @@ function OrderView({ o }: { o: Partial<PlaceOrderOutput> & { approval?: string; 
   )
 }
 
-function CompleteView({ o, ctx }: { ctx: RunContext; o: Partial<CompleteOutput> & { replay?: { of: string; step: string; mode: string; model: string | null; identical: boolean; differences: Difference[] } } }) {
+function CompleteView({
+  o,
+  ctx,
+}: {
+  ctx: RunContext
+  o: Partial<CompleteOutput> & {
+    replay?: {
+      of: string
+      step: string
+      mode: string
+      model: string | null
+      identical: boolean
+      differences: Difference[]
+    }
+  }
+}) {
   if (o.replay) {
     const r = o.replay
     return (
       <div>
         <p>
-          Replay of <span className="mono">{r.step}</span> from <a href={ctx.source.link(r.of, r.step)}>the original run</a> ({r.mode}
-          {r.model ? `, model ${r.model}` : ''}): {r.identical ? 'byte-identical output.' : `${r.differences.length} difference(s).`}
+          Replay of <span className="mono">{r.step}</span> from{' '}
+          <a href={ctx.source.link(r.of, r.step)}>the original run</a> ({r.mode}
+          {r.model ? `, model ${r.model}` : ''}):{' '}
+          {r.identical ? 'byte-identical output.' : `${r.differences.length} difference(s).`}
         </p>
         <DiffTable differences={r.differences} />
       </div>
@@ -604,7 +735,12 @@ function CompleteView({ o, ctx }: { ctx: RunContext; o: Partial<CompleteOutput> 
         ['Outcome', <span className={o.status === 'succeeded' ? 'up' : 'down'}>{o.status}</span>],
         ['Signal', o.signal ? `${o.signal.action} (${o.signal.status})` : '—'],
         ['Order', o.risk ? (o.risk.kind === 'none' ? `none — ${o.risk.reason}` : `${o.risk.kind} ${o.risk.qty}`) : '—'],
-        ['LLM usage', o.usage ? `${fmtInt(o.usage.promptTokens + o.usage.completionTokens)} tokens · ${fmtCost(o.usage.costMicros, o.usage.priced)}` : '—'],
+        [
+          'LLM usage',
+          o.usage
+            ? `${fmtInt(o.usage.promptTokens + o.usage.completionTokens)} tokens · ${fmtCost(o.usage.costMicros, o.usage.priced)}`
+            : '—',
+        ],
         ['Duration', fmtDuration(o.durationMs)],
         ...(o.error ? [['Error', <span className="tone-bad">{o.error}</span>] as [string, ReactNode]] : []),
       ]}

@@ -13,7 +13,8 @@ export function RiskBar() {
   const [pending, setPending] = useState<Pending | null>(null)
   const [error, setError] = useState<string | null>(null)
   const r = risk.data
-  if (!r) return <span className="muted">{risk.error ? `Risk state unavailable: ${risk.error}` : 'No account yet'}</span>
+  if (!r)
+    return <span className="muted">{risk.error ? `Risk state unavailable: ${risk.error}` : 'No account yet'}</span>
 
   async function confirm() {
     if (!pending) return
@@ -31,7 +32,10 @@ export function RiskBar() {
 
   return (
     <div className="risk-bar page-actions" data-testid="risk-bar">
-      <span className={`badge ${r.reconciled ? 'tone-ok' : 'tone-warn'}`} title="Orders go out only after the broker's orders, trades and positions were loaded and matched">
+      <span
+        className={`badge ${r.reconciled ? 'tone-ok' : 'tone-warn'}`}
+        title="Orders go out only after the broker's orders, trades and positions were loaded and matched"
+      >
         {r.reconciled ? 'Reconciled' : 'Reconciling…'}
       </span>
       {pending ? (
@@ -44,13 +48,22 @@ export function RiskBar() {
         >
           <input
             autoFocus
-            placeholder={pending.action === 'arm' ? `Type ARM ${r.account} to let live strategies send real orders` : pending.action === 'kill-on' ? 'Why stop? (e.g. news, checking positions)' : 'Why may trading resume? (recorded)'}
+            placeholder={
+              pending.action === 'arm'
+                ? `Type ARM ${r.account} to let live strategies send real orders`
+                : pending.action === 'kill-on'
+                  ? 'Why stop? (e.g. news, checking positions)'
+                  : 'Why may trading resume? (recorded)'
+            }
             value={pending.reason}
             onChange={(e) => setPending({ ...pending, reason: e.target.value })}
             onKeyDown={(e) => e.key === 'Escape' && setPending(null)}
             data-testid="risk-reason"
           />
-          <button className={`btn ${pending.action === 'kill-on' || pending.action === 'arm' ? 'kill-on' : 'primary'}`} data-testid="risk-confirm">
+          <button
+            className={`btn ${pending.action === 'kill-on' || pending.action === 'arm' ? 'kill-on' : 'primary'}`}
+            data-testid="risk-confirm"
+          >
             {pending.action === 'kill-on' ? 'Stop trading' : pending.action === 'arm' ? 'Arm live trading' : 'Resume'}
           </button>
           <button type="button" className="btn" onClick={() => setPending(null)}>
@@ -61,11 +74,19 @@ export function RiskBar() {
         <>
           {paper === false &&
             (r.liveArmed ? (
-              <button className="btn small tone-live" onClick={() => void call('risk.disarmLive', {}).then(() => risk.reload())} title="Live strategies may send real orders; click to disarm">
+              <button
+                className="btn small tone-live"
+                onClick={() => void call('risk.disarmLive', {}).then(() => risk.reload())}
+                title="Live strategies may send real orders; click to disarm"
+              >
                 LIVE ARMED · disarm
               </button>
             ) : (
-              <button className="btn small" onClick={() => setPending({ action: 'arm', reason: '' })} data-testid="arm-live">
+              <button
+                className="btn small"
+                onClick={() => setPending({ action: 'arm', reason: '' })}
+                data-testid="arm-live"
+              >
                 Arm live trading…
               </button>
             ))}
@@ -74,7 +95,15 @@ export function RiskBar() {
               Daily loss limit reached · reset…
             </button>
           )}
-          <button className={`btn ${r.killSwitch ? 'kill-on' : ''}`} onClick={() => setPending({ action: r.killSwitch ? 'kill-off' : 'kill-on', reason: r.killSwitch ? '' : 'manual stop' })} data-testid="kill-switch" data-on={r.killSwitch} title={r.killReason ?? 'Stop all risk-increasing orders'}>
+          <button
+            className={`btn ${r.killSwitch ? 'kill-on' : ''}`}
+            onClick={() =>
+              setPending({ action: r.killSwitch ? 'kill-off' : 'kill-on', reason: r.killSwitch ? '' : 'manual stop' })
+            }
+            data-testid="kill-switch"
+            data-on={r.killSwitch}
+            title={r.killReason ?? 'Stop all risk-increasing orders'}
+          >
             {r.killSwitch ? `Kill switch ON${r.killReason ? ` — ${r.killReason}` : ''}` : 'Kill switch'}
           </button>
         </>

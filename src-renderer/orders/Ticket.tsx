@@ -45,7 +45,19 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
   const reward = limitOk && takeProfit !== null && !problem('takeProfit') ? Math.abs(takeProfit - limit) : null
   const shares = Number(qty) > 0 ? Number(qty) : null
 
-  const order = (): ManualOrder | null => (instrument ? { conid: instrument.conid, side, qty: Number(qty), orderType, price: Number(price), tif, outsideRth, ...(bracket ? { stopLoss, takeProfit } : {}) } : null)
+  const order = (): ManualOrder | null =>
+    instrument
+      ? {
+          conid: instrument.conid,
+          side,
+          qty: Number(qty),
+          orderType,
+          price: Number(price),
+          tif,
+          outsideRth,
+          ...(bracket ? { stopLoss, takeProfit } : {}),
+        }
+      : null
   const reset = () => (setPreview(null), setMessage(null))
 
   async function doPreview() {
@@ -84,18 +96,36 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
       <div className="ticket-grid">
         <label className="num-input">
           <span className="muted">Instrument</span>
-          <InstrumentPicker id="ticket-instrument" value={instrument?.symbol ?? ''} onPick={(r) => (setInstrument(r), reset())} />
+          <InstrumentPicker
+            id="ticket-instrument"
+            value={instrument?.symbol ?? ''}
+            onPick={(r) => (setInstrument(r), reset())}
+          />
         </label>
         <div className="segmented" role="group" aria-label="Side">
           {(['BUY', 'SELL'] as const).map((s) => (
-            <button key={s} type="button" className={side === s ? `on ${s === 'BUY' ? 'up' : 'down'}` : ''} onClick={() => (setSide(s), reset())} data-testid={`ticket-${s}`}>
+            <button
+              key={s}
+              type="button"
+              className={side === s ? `on ${s === 'BUY' ? 'up' : 'down'}` : ''}
+              onClick={() => (setSide(s), reset())}
+              data-testid={`ticket-${s}`}
+            >
               {s}
             </button>
           ))}
         </div>
         <label className="num-input">
           <span className="muted">Quantity</span>
-          <input className="num" type="number" min={1} step={1} value={qty} onChange={(e) => (setQty(e.target.value), reset())} data-testid="ticket-qty" />
+          <input
+            className="num"
+            type="number"
+            min={1}
+            step={1}
+            value={qty}
+            onChange={(e) => (setQty(e.target.value), reset())}
+            data-testid="ticket-qty"
+          />
         </label>
         <label className="num-input">
           <span className="muted">Type</span>
@@ -106,7 +136,15 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
         </label>
         <label className="num-input">
           <span className="muted">{orderType === 'LMT' ? 'Limit price' : 'Stop price'}</span>
-          <input className="num" type="number" step={0.01} min={0} value={price} onChange={(e) => (setPrice(e.target.value), reset())} data-testid="ticket-price" />
+          <input
+            className="num"
+            type="number"
+            step={0.01}
+            min={0}
+            value={price}
+            onChange={(e) => (setPrice(e.target.value), reset())}
+            data-testid="ticket-price"
+          />
         </label>
         <label className="num-input">
           <span className="muted">Time in force</span>
@@ -117,8 +155,20 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
         </label>
         {exits && (
           <>
-            <ExitInput label="Stop loss" value={stop} error={problem('stopLoss')} onChange={(v) => (setStop(v), reset())} testId="ticket-stop" />
-            <ExitInput label="Take profit" value={target} error={problem('takeProfit')} onChange={(v) => (setTarget(v), reset())} testId="ticket-target" />
+            <ExitInput
+              label="Stop loss"
+              value={stop}
+              error={problem('stopLoss')}
+              onChange={(v) => (setStop(v), reset())}
+              testId="ticket-stop"
+            />
+            <ExitInput
+              label="Take profit"
+              value={target}
+              error={problem('takeProfit')}
+              onChange={(v) => (setTarget(v), reset())}
+              testId="ticket-target"
+            />
           </>
         )}
       </div>
@@ -145,14 +195,36 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
         </dl>
       )}
       <label className="radio ticket-rth">
-        <input type="checkbox" checked={outsideRth} onChange={(e) => (setOutsideRth(e.target.checked), reset())} data-testid="ticket-outside-rth" /> Allow outside regular hours
+        <input
+          type="checkbox"
+          checked={outsideRth}
+          onChange={(e) => (setOutsideRth(e.target.checked), reset())}
+          data-testid="ticket-outside-rth"
+        />{' '}
+        Allow outside regular hours
       </label>
       <div className="row">
-        <button className="btn" disabled={busy || problems.length > 0} onClick={() => void doPreview()} data-testid="ticket-preview" title={problems.length > 0 ? 'Fix the stop loss / take profit first' : ''}>
+        <button
+          className="btn"
+          disabled={busy || problems.length > 0}
+          onClick={() => void doPreview()}
+          data-testid="ticket-preview"
+          title={problems.length > 0 ? 'Fix the stop loss / take profit first' : ''}
+        >
           {busy && !preview ? 'Checking…' : 'Preview'}
         </button>
-        <button className="btn primary" disabled={busy || !sessionOk || problems.length > 0 || !preview?.gate.allowed} onClick={() => void place()} data-testid="ticket-place" title={!sessionOk ? 'No orders while the gateway session is not authenticated' : preview ? '' : 'Preview first'}>
-          {busy && preview ? 'Sending…' : `Place ${side} ${qty} ${instrument?.symbol ?? ''}${bracket ? ' + exits' : ''}`}
+        <button
+          className="btn primary"
+          disabled={busy || !sessionOk || problems.length > 0 || !preview?.gate.allowed}
+          onClick={() => void place()}
+          data-testid="ticket-place"
+          title={
+            !sessionOk ? 'No orders while the gateway session is not authenticated' : preview ? '' : 'Preview first'
+          }
+        >
+          {busy && preview
+            ? 'Sending…'
+            : `Place ${side} ${qty} ${instrument?.symbol ?? ''}${bracket ? ' + exits' : ''}`}
         </button>
       </div>
       {!sessionOk && (
@@ -162,9 +234,17 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
       )}
       {preview && (
         <div className="ticket-preview" data-testid="ticket-preview-result">
-          <div className={preview.gate.allowed ? 'tone-ok' : 'tone-bad'}>{preview.gate.allowed ? 'The risk gate allows this order.' : `The risk gate refuses it: ${preview.gate.reason}`}</div>
+          <div className={preview.gate.allowed ? 'tone-ok' : 'tone-bad'}>
+            {preview.gate.allowed
+              ? 'The risk gate allows this order.'
+              : `The risk gate refuses it: ${preview.gate.reason}`}
+          </div>
           {bracket && (
-            <dl className="ticket-rr ticket-legs" data-testid="ticket-preview-bracket" aria-label={`Bracket of ${1 + (stopLoss !== null ? 1 : 0) + (takeProfit !== null ? 1 : 0)} orders`}>
+            <dl
+              className="ticket-rr ticket-legs"
+              data-testid="ticket-preview-bracket"
+              aria-label={`Bracket of ${1 + (stopLoss !== null ? 1 : 0) + (takeProfit !== null ? 1 : 0)} orders`}
+            >
               <dt>Entry</dt>
               <dd>
                 {side} limit {tif}
@@ -188,7 +268,8 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
           )}
           {preview.whatIf && (
             <div className="muted num">
-              Amount {fmtPrice(preview.whatIf.amount)} · commission {fmtPrice(preview.whatIf.commission)} · initial margin change {fmtPrice(preview.whatIf.initialMarginChange)}
+              Amount {fmtPrice(preview.whatIf.amount)} · commission {fmtPrice(preview.whatIf.commission)} · initial
+              margin change {fmtPrice(preview.whatIf.initialMarginChange)}
               {preview.whatIf.warning && <span className="tone-warn"> · {preview.whatIf.warning}</span>}
               {preview.whatIf.error && <span className="tone-bad"> · {preview.whatIf.error}</span>}
             </div>
@@ -206,13 +287,35 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
 }
 
 /** An optional exit price with its inline message (what to fix), right-aligned like every price. */
-function ExitInput({ label, value, error, onChange, testId }: { label: string; value: string; error: string | null; onChange(v: string): void; testId: string }) {
+function ExitInput({
+  label,
+  value,
+  error,
+  onChange,
+  testId,
+}: {
+  label: string
+  value: string
+  error: string | null
+  onChange(v: string): void
+  testId: string
+}) {
   return (
     <label className="num-input exit-input">
       <span className="muted">
         {label} <span className="field-hint">(optional)</span>
       </span>
-      <input className="num" type="number" step={0.01} min={0} value={value} placeholder="none" aria-invalid={error !== null} onChange={(e) => onChange(e.target.value)} data-testid={testId} />
+      <input
+        className="num"
+        type="number"
+        step={0.01}
+        min={0}
+        value={value}
+        placeholder="none"
+        aria-invalid={error !== null}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      />
       {error && (
         <span className="field-error" role="alert" data-testid={`${testId}-error`}>
           {error}

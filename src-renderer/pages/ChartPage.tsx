@@ -41,7 +41,9 @@ export function ChartPage({ conid }: { conid: number }) {
   }, [indicators])
 
   useEffect(() => {
-    call('instruments.details', { conid }).then(setDetails, (e: unknown) => setError({ key: `${conid}/details`, message: errorMessage(e) }))
+    call('instruments.details', { conid }).then(setDetails, (e: unknown) =>
+      setError({ key: `${conid}/details`, message: errorMessage(e) }),
+    )
     return holdWatch([conid])
   }, [conid])
 
@@ -111,7 +113,12 @@ export function ChartPage({ conid }: { conid: number }) {
         </div>
         <div className="segmented" role="group" aria-label="Timeframe">
           {TIMEFRAMES.map((t) => (
-            <button key={t.id} className={t.id === tf.id ? 'on' : ''} onClick={() => setTf(t)} data-testid={`tf-${t.id}`}>
+            <button
+              key={t.id}
+              className={t.id === tf.id ? 'on' : ''}
+              onClick={() => setTf(t)}
+              data-testid={`tf-${t.id}`}
+            >
               {t.label}
             </button>
           ))}
@@ -153,11 +160,21 @@ export function ChartPage({ conid }: { conid: number }) {
         <div className="legend" data-testid="chart-legend">
           {shown && (
             <>
-              <span>O <b className="num">{fmtPrice(shown.o)}</b></span>
-              <span>H <b className="num">{fmtPrice(shown.h)}</b></span>
-              <span>L <b className="num">{fmtPrice(shown.l)}</b></span>
-              <span>C <b className="num">{fmtPrice(shown.c)}</b></span>
-              <span>V <b className="num">{fmtVolume(shown.v)}</b></span>
+              <span>
+                O <b className="num">{fmtPrice(shown.o)}</b>
+              </span>
+              <span>
+                H <b className="num">{fmtPrice(shown.h)}</b>
+              </span>
+              <span>
+                L <b className="num">{fmtPrice(shown.l)}</b>
+              </span>
+              <span>
+                C <b className="num">{fmtPrice(shown.c)}</b>
+              </span>
+              <span>
+                V <b className="num">{fmtVolume(shown.v)}</b>
+              </span>
             </>
           )}
           {legend?.values.map((v) => (

@@ -64,7 +64,9 @@ export function ConnectionPage(_props: { params: string[] }) {
           <dt>Gateway</dt>
           <dd className="mono">{where}</dd>
           <dt>Mode</dt>
-          <dd>{gateway.paper === null ? '—' : gateway.paper ? 'Paper account' : 'Live account: orders move real money'}</dd>
+          <dd>
+            {gateway.paper === null ? '—' : gateway.paper ? 'Paper account' : 'Live account: orders move real money'}
+          </dd>
         </dl>
         <div className="row">
           <button
@@ -126,7 +128,9 @@ export function ConnectionPage(_props: { params: string[] }) {
                   <td>{a.title ?? '—'}</td>
                   <td>{a.currency ?? '—'}</td>
                   <td>
-                    <span className={`badge ${a.paper ? 'tone-paper' : 'tone-live'}`}>{a.paper ? 'PAPER' : 'LIVE'}</span>
+                    <span className={`badge ${a.paper ? 'tone-paper' : 'tone-live'}`}>
+                      {a.paper ? 'PAPER' : 'LIVE'}
+                    </span>
                   </td>
                   <td className="actions">
                     {a.selected ? (
@@ -164,7 +168,10 @@ function CertificatePanel({ url }: { url: string }) {
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
 
-  const load = useCallback(() => call('gateway.certificate', {}).then(setCert, (e: unknown) => setError(errorMessage(e))), [])
+  const load = useCallback(
+    () => call('gateway.certificate', {}).then(setCert, (e: unknown) => setError(errorMessage(e))),
+    [],
+  )
   useEffect(() => {
     void load()
   }, [url, load])
@@ -199,7 +206,13 @@ function CertificatePanel({ url }: { url: string }) {
           <dt>Valid until</dt>
           <dd>{cert.validTo || '—'}</dd>
           <dt>Trusted</dt>
-          <dd>{cert.trusted ? <span className="tone-ok">Yes: pinned for this gateway</span> : <span className="tone-warn">No</span>}</dd>
+          <dd>
+            {cert.trusted ? (
+              <span className="tone-ok">Yes: pinned for this gateway</span>
+            ) : (
+              <span className="tone-warn">No</span>
+            )}
+          </dd>
         </dl>
       )}
       {cert && !cert.trusted && (
@@ -210,7 +223,9 @@ function CertificatePanel({ url }: { url: string }) {
             </button>
           ) : (
             <>
-              <span className="field-hint">Compare the fingerprint with the one your gateway shows; trust it only if they match.</span>
+              <span className="field-hint">
+                Compare the fingerprint with the one your gateway shows; trust it only if they match.
+              </span>
               <button className="btn primary" disabled={busy} onClick={() => void trust()} data-testid="confirm-trust">
                 The fingerprints match: trust it
               </button>

@@ -23,7 +23,10 @@ export function DashboardPage(_props: { params: string[] }) {
         call('signals.list', { limit: 8 }),
         call('schedules.list', {}),
         call('approvals.list', { status: 'pending' }),
-        call('orders.list', { status: ['SUBMITTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL', 'UNKNOWN', 'AWAITING_REPLY'], limit: 200 }),
+        call('orders.list', {
+          status: ['SUBMITTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL', 'UNKNOWN', 'AWAITING_REPLY'],
+          limit: 200,
+        }),
         call('lineage.stats', { from: now - DAY, to: now }),
       ])
       return { now, runs, failed, signals, schedules, approvals, open, stats }
@@ -32,8 +35,17 @@ export function DashboardPage(_props: { params: string[] }) {
     ['runs', 'signals', 'schedules', 'approvals', 'orders', 'llm_usage', 'strategies'],
   )
   const d = data.data
-  const spend = d?.stats.models.reduce((s, m) => ({ cost: s.cost + m.costMicros, unpriced: s.unpriced + m.unpricedCalls, tokens: s.tokens + m.promptTokens + m.completionTokens }), { cost: 0, unpriced: 0, tokens: 0 })
-  const next = (d?.schedules ?? []).filter((s) => s.active && !s.paused && s.nextRunAt !== null).sort((a, b) => a.nextRunAt! - b.nextRunAt!)
+  const spend = d?.stats.models.reduce(
+    (s, m) => ({
+      cost: s.cost + m.costMicros,
+      unpriced: s.unpriced + m.unpricedCalls,
+      tokens: s.tokens + m.promptTokens + m.completionTokens,
+    }),
+    { cost: 0, unpriced: 0, tokens: 0 },
+  )
+  const next = (d?.schedules ?? [])
+    .filter((s) => s.active && !s.paused && s.nextRunAt !== null)
+    .sort((a, b) => a.nextRunAt! - b.nextRunAt!)
 
   return (
     <div className="page wide dashboard" data-testid="dashboard-page">
@@ -41,13 +53,16 @@ export function DashboardPage(_props: { params: string[] }) {
         <h1>Dashboard</h1>
         <RiskBar />
       </header>
-      {data.error && <div className="notice tone-bad">Could not load the dashboard: {data.error}. Check the engine connection.</div>}
+      {data.error && (
+        <div className="notice tone-bad">Could not load the dashboard: {data.error}. Check the engine connection.</div>
+      )}
       <div className="cards">
         <section className="panel card" data-testid="dash-connection">
           <h2>Connection</h2>
           <div className="big">{gateway ? GATEWAY_STATE_LABEL[gateway.state] : '—'}</div>
           <div className="muted">
-            {gateway?.url === 'sim' ? 'Simulator' : gateway?.url} {gateway?.account ? `· ${gateway.account}` : ''} {gateway?.paper === null || gateway === null ? '' : gateway.paper ? '· PAPER' : '· LIVE'}
+            {gateway?.url === 'sim' ? 'Simulator' : gateway?.url} {gateway?.account ? `· ${gateway.account}` : ''}{' '}
+            {gateway?.paper === null || gateway === null ? '' : gateway.paper ? '· PAPER' : '· LIVE'}
           </div>
         </section>
         <DashboardPortfolio />
@@ -57,7 +72,10 @@ export function DashboardPage(_props: { params: string[] }) {
             <a href="#/orders">{d?.approvals.length ?? 0} approval(s)</a>
           </div>
           <div className="muted">
-            {d?.open.length ?? 0} working order(s){(d?.open.filter((o) => o.status === 'UNKNOWN').length ?? 0) > 0 ? ` · ${d!.open.filter((o) => o.status === 'UNKNOWN').length} being reconciled` : ''}
+            {d?.open.length ?? 0} working order(s)
+            {(d?.open.filter((o) => o.status === 'UNKNOWN').length ?? 0) > 0
+              ? ` · ${d!.open.filter((o) => o.status === 'UNKNOWN').length} being reconciled`
+              : ''}
           </div>
         </section>
         <section className="panel card" data-testid="dash-llm">
@@ -80,7 +98,19 @@ export function DashboardPage(_props: { params: string[] }) {
                     <a href={`#/lineage/${s.runId}/validate_signal`}>{fmtDateTime(s.createdAt)}</a>
                   </td>
                   <td className="strong">{s.symbol}</td>
-                  <td className={s.action === 'BUY' ? 'up' : s.action === 'SELL' ? 'down' : s.action === 'REVIEW' ? 'tone-warn' : ''}>{s.action}</td>
+                  <td
+                    className={
+                      s.action === 'BUY'
+                        ? 'up'
+                        : s.action === 'SELL'
+                          ? 'down'
+                          : s.action === 'REVIEW'
+                            ? 'tone-warn'
+                            : ''
+                    }
+                  >
+                    {s.action}
+                  </td>
                   <td className="muted">{s.status}</td>
                   <td className="num">{fmtPrice(s.entry)}</td>
                 </tr>

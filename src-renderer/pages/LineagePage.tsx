@@ -22,12 +22,35 @@ export function LineagePage({ params }: { params: string[] }) {
     <div className="lineage-page" data-testid="lineage-page">
       <div className="lineage-side">
         <LibraryBar review={review} libraries={libraries.data ?? []} onChanged={libraries.reload} />
-        <RunList key={`${review}|${JSON.stringify(filters)}`} source={source} selected={runId} onSelect={(id) => navigate(source.link(id))} strategies={strategies} filters={filters} onFilters={setFilters} />
-        {review === null && <ExportButton selection={{ from, to, ...(filters.strategyId ? { strategyId: filters.strategyId } : {}) }} label="Export the runs in this date range" />}
+        <RunList
+          key={`${review}|${JSON.stringify(filters)}`}
+          source={source}
+          selected={runId}
+          onSelect={(id) => navigate(source.link(id))}
+          strategies={strategies}
+          filters={filters}
+          onFilters={setFilters}
+        />
+        {review === null && (
+          <ExportButton
+            selection={{ from, to, ...(filters.strategyId ? { strategyId: filters.strategyId } : {}) }}
+            label="Export the runs in this date range"
+          />
+        )}
       </div>
       <div className="lineage-detail">
         {strategies.length === 0 && libraries.error && <div className="field-error">{libraries.error}</div>}
-        {runId ? <RunDetail key={`${review}|${runId}`} source={source} runId={runId} focusStep={step} strategies={strategies} /> : <div className="panel muted">Pick a run on the left to see each of its steps.</div>}
+        {runId ? (
+          <RunDetail
+            key={`${review}|${runId}`}
+            source={source}
+            runId={runId}
+            focusStep={step}
+            strategies={strategies}
+          />
+        ) : (
+          <div className="panel muted">Pick a run on the left to see each of its steps.</div>
+        )}
       </div>
     </div>
   )

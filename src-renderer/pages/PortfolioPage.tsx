@@ -21,7 +21,19 @@ const RANGES = [
 const DAY = 86_400_000
 const TABLES = ['executions', 'positions', 'trades', 'portfolio_snapshots'] as const
 
-function Card({ label, value, sub, tone, testId }: { label: string; value: string; sub?: string; tone?: string; testId?: string }) {
+function Card({
+  label,
+  value,
+  sub,
+  tone,
+  testId,
+}: {
+  label: string
+  value: string
+  sub?: string
+  tone?: string
+  testId?: string
+}) {
   return (
     <div className="pf-card" data-testid={testId}>
       <div className="label">{label}</div>
@@ -65,16 +77,47 @@ export function PortfolioPage(_props: { params: string[] }) {
           </button>
         </div>
       </header>
-      {view.error && <div className="notice tone-bad">Could not load the portfolio: {view.error}. Check the engine connection.</div>}
+      {view.error && (
+        <div className="notice tone-bad">Could not load the portfolio: {view.error}. Check the engine connection.</div>
+      )}
       {v && (
         <>
           <div className="pf-cards" data-testid="account-figures">
-            <Card label="Net liquidation" value={fmtMoney(v.netLiquidation)} sub={v.startOfDayNav === null ? 'from the broker' : `start of day ${fmtMoney(v.startOfDayNav)}`} testId="card-netliq" />
+            <Card
+              label="Net liquidation"
+              value={fmtMoney(v.netLiquidation)}
+              sub={v.startOfDayNav === null ? 'from the broker' : `start of day ${fmtMoney(v.startOfDayNav)}`}
+              testId="card-netliq"
+            />
             <Card label="Cash" value={fmtMoney(v.cash)} sub="from the broker" />
-            <Card label="Today’s P&L" value={fmtPnl(v.totals.pnlToday)} tone={pnlTone(v.totals.pnlToday)} sub={v.totals.pnlToday === null ? 'waiting for marks or the start-of-day snapshot' : 'realized + Δ unrealized − fees'} testId="card-pnl-today" />
-            <Card label="Unrealized" value={fmtPnl(v.totals.unrealizedPnl)} tone={pnlTone(v.totals.unrealizedPnl)} sub={`market value ${fmtMoney(v.totals.marketValue)}`} />
-            <Card label="Realized today" value={fmtPnl(v.totals.realizedToday)} tone={pnlTone(v.totals.realizedToday)} sub={`fees ${fmtMoney(v.totals.feesToday)}`} />
-            <Card label="Gross exposure" value={fmtMoney(v.totals.grossExposure)} sub={v.netLiquidation ? `${fmtShare(v.totals.grossExposure / v.netLiquidation)} of net liq.` : undefined} />
+            <Card
+              label="Today’s P&L"
+              value={fmtPnl(v.totals.pnlToday)}
+              tone={pnlTone(v.totals.pnlToday)}
+              sub={
+                v.totals.pnlToday === null
+                  ? 'waiting for marks or the start-of-day snapshot'
+                  : 'realized + Δ unrealized − fees'
+              }
+              testId="card-pnl-today"
+            />
+            <Card
+              label="Unrealized"
+              value={fmtPnl(v.totals.unrealizedPnl)}
+              tone={pnlTone(v.totals.unrealizedPnl)}
+              sub={`market value ${fmtMoney(v.totals.marketValue)}`}
+            />
+            <Card
+              label="Realized today"
+              value={fmtPnl(v.totals.realizedToday)}
+              tone={pnlTone(v.totals.realizedToday)}
+              sub={`fees ${fmtMoney(v.totals.feesToday)}`}
+            />
+            <Card
+              label="Gross exposure"
+              value={fmtMoney(v.totals.grossExposure)}
+              sub={v.netLiquidation ? `${fmtShare(v.totals.grossExposure / v.netLiquidation)} of net liq.` : undefined}
+            />
           </div>
           <section className="panel">
             <h2>Positions</h2>
@@ -101,13 +144,31 @@ export function PortfolioPage(_props: { params: string[] }) {
           </div>
           {s && (
             <div className="pf-cards" data-testid="trade-stats" style={{ marginTop: 12 }}>
-              <Card label="Closed trades" value={fmtInt(s.count)} sub={`${s.wins} won · ${s.losses} lost`} testId="stat-count" />
+              <Card
+                label="Closed trades"
+                value={fmtInt(s.count)}
+                sub={`${s.wins} won · ${s.losses} lost`}
+                testId="stat-count"
+              />
               <Card label="Win rate" value={fmtShare(s.winRate)} />
-              <Card label="Profit factor" value={s.profitFactor === null ? (s.wins > 0 ? 'no losses' : '—') : s.profitFactor.toFixed(2)} />
-              <Card label="Average R" value={fmtR(s.averageR)} tone={pnlTone(s.averageR)} sub={s.withR < s.count ? `${s.withR} of ${s.count} with a known stop` : undefined} />
+              <Card
+                label="Profit factor"
+                value={s.profitFactor === null ? (s.wins > 0 ? 'no losses' : '—') : s.profitFactor.toFixed(2)}
+              />
+              <Card
+                label="Average R"
+                value={fmtR(s.averageR)}
+                tone={pnlTone(s.averageR)}
+                sub={s.withR < s.count ? `${s.withR} of ${s.count} with a known stop` : undefined}
+              />
               <Card label="Largest win" value={fmtPnl(s.largestWin)} tone={pnlTone(s.largestWin)} />
               <Card label="Largest loss" value={fmtPnl(s.largestLoss)} tone={pnlTone(s.largestLoss)} />
-              <Card label="Realized, all trades" value={fmtPnl(s.realizedPnl)} tone={pnlTone(s.realizedPnl)} sub={`fees ${fmtMoney(s.fees)}`} />
+              <Card
+                label="Realized, all trades"
+                value={fmtPnl(s.realizedPnl)}
+                tone={pnlTone(s.realizedPnl)}
+                sub={`fees ${fmtMoney(s.fees)}`}
+              />
             </div>
           )}
         </>

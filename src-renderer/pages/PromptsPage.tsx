@@ -11,7 +11,11 @@ export function PromptsPage({ params }: { params: string[] }) {
   const strategies = usePrompts((s) => s.strategies)
   useEffect(() => watchPrompts(), [])
 
-  const selected = templates?.find((t) => t.id === params[0]) ?? templates?.find((t) => t.isDefault && t.scope === 'global' && t.purpose === 'combined') ?? templates?.[0] ?? null
+  const selected =
+    templates?.find((t) => t.id === params[0]) ??
+    templates?.find((t) => t.isDefault && t.scope === 'global' && t.purpose === 'combined') ??
+    templates?.[0] ??
+    null
 
   return (
     <div className="prompts-page" data-testid="prompts-page">
@@ -26,7 +30,9 @@ export function PromptsPage({ params }: { params: string[] }) {
           </div>
         )}
         {!templates && !loadError && <div className="muted">Loading templates…</div>}
-        {templates && templates.length === 0 && <div className="muted">No templates. Restart the app to restore the shipped defaults.</div>}
+        {templates && templates.length === 0 && (
+          <div className="muted">No templates. Restart the app to restore the shipped defaults.</div>
+        )}
         {templates && templates.length > 0 && (
           <table className="grid compact" data-testid="template-list">
             <thead>
@@ -38,16 +44,26 @@ export function PromptsPage({ params }: { params: string[] }) {
             </thead>
             <tbody>
               {templates.map((t) => (
-                <TemplateRow key={t.id} t={t} active={t.id === selected?.id} strategyName={t.strategyId ? (strategies[t.strategyId] ?? t.strategyId) : null} />
+                <TemplateRow
+                  key={t.id}
+                  t={t}
+                  active={t.id === selected?.id}
+                  strategyName={t.strategyId ? (strategies[t.strategyId] ?? t.strategyId) : null}
+                />
               ))}
             </tbody>
           </table>
         )}
         <p className="muted small-text">
-          Every save is a new version; old versions never change. The <span className="default-mark">default</span> of a purpose is what strategies use unless they pick a version.
+          Every save is a new version; old versions never change. The <span className="default-mark">default</span> of a
+          purpose is what strategies use unless they pick a version.
         </p>
       </aside>
-      {selected ? <TemplateEditor key={selected.id} template={selected} /> : <div className="prompts-empty muted">{templates ? 'Pick a template on the left.' : ''}</div>}
+      {selected ? (
+        <TemplateEditor key={selected.id} template={selected} />
+      ) : (
+        <div className="prompts-empty muted">{templates ? 'Pick a template on the left.' : ''}</div>
+      )}
     </div>
   )
 }

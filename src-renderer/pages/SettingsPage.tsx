@@ -101,10 +101,21 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
               {message.text}
             </span>
           )}
-          <button type="button" className="btn" disabled={!dirty || busy} onClick={() => (setDraft(draftFrom(settings)), setErrors({}))}>
+          <button
+            type="button"
+            className="btn"
+            disabled={!dirty || busy}
+            onClick={() => (setDraft(draftFrom(settings)), setErrors({}))}
+          >
             Revert
           </button>
-          <button type="submit" className="btn primary" disabled={!dirty || busy} data-testid="settings-save" title="Save (Ctrl+S)">
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={!dirty || busy}
+            data-testid="settings-save"
+            title="Save (Ctrl+S)"
+          >
             {busy ? 'Saving…' : 'Save'}
           </button>
         </div>
@@ -120,11 +131,21 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
         >
           <div className="row">
             <label className="radio">
-              <input type="radio" name="gatewayKind" checked={draft.gatewayKind === 'sim'} onChange={() => set('gatewayKind', 'sim')} />
+              <input
+                type="radio"
+                name="gatewayKind"
+                checked={draft.gatewayKind === 'sim'}
+                onChange={() => set('gatewayKind', 'sim')}
+              />
               Built-in simulator
             </label>
             <label className="radio">
-              <input type="radio" name="gatewayKind" checked={draft.gatewayKind === 'url'} onChange={() => set('gatewayKind', 'url')} />
+              <input
+                type="radio"
+                name="gatewayKind"
+                checked={draft.gatewayKind === 'url'}
+                onChange={() => set('gatewayKind', 'url')}
+              />
               Client Portal Gateway
             </label>
             <input
@@ -144,7 +165,14 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
           error={errors.account}
           hint={<SourceNote source={settings.account.source} overriddenBy={settings.account.overriddenBy} />}
         >
-          <input id="account" data-testid="input-account" className="num" placeholder="Chosen from the gateway's accounts" value={draft.account} onChange={(e) => set('account', e.target.value)} />
+          <input
+            id="account"
+            data-testid="input-account"
+            className="num"
+            placeholder="Chosen from the gateway's accounts"
+            value={draft.account}
+            onChange={(e) => set('account', e.target.value)}
+          />
         </Field>
       </section>
 
@@ -156,7 +184,13 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
           error={errors.llmBaseUrl}
           hint={<SourceNote source={settings.llmBaseUrl.source} overriddenBy={settings.llmBaseUrl.overriddenBy} />}
         >
-          <input id="llmBaseUrl" data-testid="input-llmBaseUrl" placeholder="OpenAI (default), or e.g. http://127.0.0.1:11434/v1" value={draft.llmBaseUrl} onChange={(e) => set('llmBaseUrl', e.target.value)} />
+          <input
+            id="llmBaseUrl"
+            data-testid="input-llmBaseUrl"
+            placeholder="OpenAI (default), or e.g. http://127.0.0.1:11434/v1"
+            value={draft.llmBaseUrl}
+            onChange={(e) => set('llmBaseUrl', e.target.value)}
+          />
         </Field>
         <Field
           label="Model"
@@ -164,25 +198,50 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
           error={errors.llmModel}
           hint={<SourceNote source={settings.llmModel.source} overriddenBy={settings.llmModel.overriddenBy} />}
         >
-          <input id="llmModel" data-testid="input-llmModel" placeholder={settings.llmModel.value} value={draft.llmModel} onChange={(e) => set('llmModel', e.target.value)} />
+          <input
+            id="llmModel"
+            data-testid="input-llmModel"
+            placeholder={settings.llmModel.value}
+            value={draft.llmModel}
+            onChange={(e) => set('llmModel', e.target.value)}
+          />
         </Field>
         <Field label="API key" htmlFor="llmApiKey" error={errors.llmApiKey}>
           <div className="row">
-            <span className={`badge ${settings.llmApiKey.set ? 'tone-ok' : 'tone-neutral'}`} data-testid="api-key-state">
-              {settings.llmApiKey.set ? `Set (${settings.llmApiKey.source === 'env' ? 'OPENAI_API_KEY' : 'OS keychain'})` : 'Not set'}
+            <span
+              className={`badge ${settings.llmApiKey.set ? 'tone-ok' : 'tone-neutral'}`}
+              data-testid="api-key-state"
+            >
+              {settings.llmApiKey.set
+                ? `Set (${settings.llmApiKey.source === 'env' ? 'OPENAI_API_KEY' : 'OS keychain'})`
+                : 'Not set'}
             </span>
             {settings.llmApiKey.storage ? (
               <>
-                <input id="llmApiKey" type="password" autoComplete="off" className="grow" placeholder="Paste a key to store it in the OS keychain" value={draft.llmApiKey} onChange={(e) => set('llmApiKey', e.target.value)} />
+                <input
+                  id="llmApiKey"
+                  type="password"
+                  autoComplete="off"
+                  className="grow"
+                  placeholder="Paste a key to store it in the OS keychain"
+                  value={draft.llmApiKey}
+                  onChange={(e) => set('llmApiKey', e.target.value)}
+                />
                 {settings.llmApiKey.source === 'keychain' && (
-                  <button type="button" className="btn" disabled={busy} onClick={() => void submit(undefined, { llmApiKey: null })}>
+                  <button
+                    type="button"
+                    className="btn"
+                    disabled={busy}
+                    onClick={() => void submit(undefined, { llmApiKey: null })}
+                  >
                     Remove key
                   </button>
                 )}
               </>
             ) : (
               <span className="field-hint">
-                This host never stores keys: set <code>OPENAI_API_KEY</code> in its environment. Without a key, runs use the offline rules analyst.
+                This host never stores keys: set <code>OPENAI_API_KEY</code> in its environment. Without a key, runs use
+                the offline rules analyst.
               </span>
             )}
           </div>
@@ -191,12 +250,17 @@ function SettingsForm({ settings }: { settings: SettingsView }) {
 
       <section className="panel">
         <h2>Storage</h2>
-        <Field label="Data folder" htmlFor="dataDir" hint={<SourceNote source={settings.dataDir.source} overriddenBy={null} />}>
+        <Field
+          label="Data folder"
+          htmlFor="dataDir"
+          hint={<SourceNote source={settings.dataDir.source} overriddenBy={null} />}
+        >
           <div className="row">
             <input id="dataDir" readOnly className="grow mono" value={settings.dataDir.value} data-testid="data-dir" />
           </div>
           <div className="field-hint">
-            Change it with <code>--data-dir</code> or <code>IBKR_WS_DATA_DIR</code> and restart; the database, chart images and backups live there.
+            Change it with <code>--data-dir</code> or <code>IBKR_WS_DATA_DIR</code> and restart; the database, chart
+            images and backups live there.
           </div>
         </Field>
       </section>

@@ -11,7 +11,11 @@ export function SignalsPage(_props: { params: string[] }) {
   const [strategyId, setStrategyId] = useState('')
   const [status, setStatus] = useState<'' | SignalSummary['status']>('')
   const filter = { limit: 500, ...(strategyId ? { strategyId } : {}), ...(status ? { status } : {}) }
-  const list = useLoad(async () => ({ signals: await call('signals.list', filter), at: wallClock() }), JSON.stringify(filter), ['signals'])
+  const list = useLoad(
+    async () => ({ signals: await call('signals.list', filter), at: wallClock() }),
+    JSON.stringify(filter),
+    ['signals'],
+  )
   const strategies = useLoad(() => call('strategies.list', {}), 'strategies', ['strategies']).data ?? []
   const signals = list.data?.signals ?? null
   const now = list.data?.at ?? 0
@@ -76,15 +80,31 @@ export function SignalsPage(_props: { params: string[] }) {
                   </td>
                   <td>{(s.strategyId && names.get(s.strategyId)) ?? '—'}</td>
                   <td className="strong">{s.symbol}</td>
-                  <td className={s.action === 'BUY' ? 'up' : s.action === 'SELL' ? 'down' : s.action === 'REVIEW' ? 'tone-warn' : ''}>{s.action}</td>
-                  <td className={s.status === 'ACCEPTED' ? 'tone-ok' : s.status === 'REVIEW' ? 'tone-warn' : 'muted'}>{s.status}</td>
+                  <td
+                    className={
+                      s.action === 'BUY'
+                        ? 'up'
+                        : s.action === 'SELL'
+                          ? 'down'
+                          : s.action === 'REVIEW'
+                            ? 'tone-warn'
+                            : ''
+                    }
+                  >
+                    {s.action}
+                  </td>
+                  <td className={s.status === 'ACCEPTED' ? 'tone-ok' : s.status === 'REVIEW' ? 'tone-warn' : 'muted'}>
+                    {s.status}
+                  </td>
                   <td className="num">{fmtNum(s.confidence)}</td>
                   <td className="num">{fmtPrice(s.entry)}</td>
                   <td className="num">{fmtPrice(s.stop)}</td>
                   <td className="num">{s.targets.map((t) => fmtPrice(t)).join(' / ') || '—'}</td>
                   <td className="num">{fmtNum(s.rewardRisk)}</td>
                   <td className="muted">{s.provider === 'rules' ? 'rules (not an LLM)' : s.model}</td>
-                  <td className={s.expiresAt !== null && s.expiresAt < now ? 'muted' : ''}>{s.expiresAt === null ? '—' : s.expiresAt < now ? 'expired' : fmtDateTime(s.expiresAt)}</td>
+                  <td className={s.expiresAt !== null && s.expiresAt < now ? 'muted' : ''}>
+                    {s.expiresAt === null ? '—' : s.expiresAt < now ? 'expired' : fmtDateTime(s.expiresAt)}
+                  </td>
                   <td className="muted wrap">{s.outcome ? JSON.stringify(s.outcome) : (s.reason ?? '')}</td>
                 </tr>
               ))}

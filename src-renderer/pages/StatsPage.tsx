@@ -16,7 +16,11 @@ const pct = (n: number, d: number) => (d === 0 ? '—' : `${((n / d) * 100).toFi
 export function StatsPage(_props: { params: string[] }) {
   const [window_, setWindow] = useState<(typeof WINDOWS)[number]['id']>('30d')
   const span = WINDOWS.find((w) => w.id === window_)!.ms
-  const { data: stats, error, loading } = useLoad(() => call('lineage.stats', { from: Date.now() - span, to: Date.now() }), window_, ['runs', 'signals'])
+  const {
+    data: stats,
+    error,
+    loading,
+  } = useLoad(() => call('lineage.stats', { from: Date.now() - span, to: Date.now() }), window_, ['runs', 'signals'])
 
   return (
     <div className="page wide" data-testid="stats-page">
@@ -33,7 +37,9 @@ export function StatsPage(_props: { params: string[] }) {
           </div>
         </div>
       </header>
-      {error && <div className="notice tone-bad">Could not compute statistics: {error}. Check the engine connection.</div>}
+      {error && (
+        <div className="notice tone-bad">Could not compute statistics: {error}. Check the engine connection.</div>
+      )}
       {stats && (
         <>
           <section className="panel">

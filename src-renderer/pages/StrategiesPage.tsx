@@ -11,10 +11,14 @@ import { navigate } from '../components/navigate'
 export function StrategiesPage({ params }: { params: string[] }) {
   const [editing = null] = params
   const [status, setStatus] = useState<string | null>(null)
-  const loaded = useLoad(async () => {
-    const [list, sch] = await Promise.all([call('strategies.list', {}), call('schedules.list', {})])
-    return { list, schedules: Object.fromEntries(sch.map((x) => [x.strategyId, x])) as Record<string, ScheduleView> }
-  }, 'strategies', ['strategies', 'schedules', 'schedule_fires'])
+  const loaded = useLoad(
+    async () => {
+      const [list, sch] = await Promise.all([call('strategies.list', {}), call('schedules.list', {})])
+      return { list, schedules: Object.fromEntries(sch.map((x) => [x.strategyId, x])) as Record<string, ScheduleView> }
+    },
+    'strategies',
+    ['strategies', 'schedules', 'schedule_fires'],
+  )
   const strategies = loaded.data?.list ?? null
   const schedules = loaded.data?.schedules ?? {}
   const error = loaded.error
@@ -48,7 +52,7 @@ export function StrategiesPage({ params }: { params: string[] }) {
       <header className="page-header">
         <h1>Strategies</h1>
         <div className="page-actions">
-          <button className="btn primary" onClick={() => (navigate('#/strategies/new'))} data-testid="strategy-new">
+          <button className="btn primary" onClick={() => navigate('#/strategies/new')} data-testid="strategy-new">
             New strategy
           </button>
         </div>
@@ -90,27 +94,63 @@ export function StrategiesPage({ params }: { params: string[] }) {
                     <td className="strong">{s.name}</td>
                     <td>{s.config.symbol}</td>
                     <td>
-                      <span className={`badge ${s.mode === 'live' ? 'tone-live' : s.mode === 'paper' ? 'tone-paper' : 'tone-neutral'}`}>{s.mode}</span>
+                      <span
+                        className={`badge ${s.mode === 'live' ? 'tone-live' : s.mode === 'paper' ? 'tone-paper' : 'tone-neutral'}`}
+                      >
+                        {s.mode}
+                      </span>
                     </td>
                     <td>{s.approval === 'ask' ? 'ask first' : 'automatic'}</td>
                     <td className="mono" title={s.config.schedule.tz}>
                       {s.config.schedule.cron}
                     </td>
-                    <td className="num">{sch?.nextRunAt ? fmtDateTime(sch.nextRunAt) : s.active && !sch?.paused ? (s.nextFires[0] ? fmtDateTime(s.nextFires[0]) : '—') : '—'}</td>
-                    <td>{!s.active ? <span className="muted">inactive</span> : sch?.paused ? <span className="tone-warn">paused</span> : <span className="tone-ok">scheduled</span>}</td>
+                    <td className="num">
+                      {sch?.nextRunAt
+                        ? fmtDateTime(sch.nextRunAt)
+                        : s.active && !sch?.paused
+                          ? s.nextFires[0]
+                            ? fmtDateTime(s.nextFires[0])
+                            : '—'
+                          : '—'}
+                    </td>
+                    <td>
+                      {!s.active ? (
+                        <span className="muted">inactive</span>
+                      ) : sch?.paused ? (
+                        <span className="tone-warn">paused</span>
+                      ) : (
+                        <span className="tone-ok">scheduled</span>
+                      )}
+                    </td>
                     <td className="actions">
-                      <button className="btn small primary" onClick={() => void runNow(s)} data-testid={`run-now-${s.name}`}>
+                      <button
+                        className="btn small primary"
+                        onClick={() => void runNow(s)}
+                        data-testid={`run-now-${s.name}`}
+                      >
                         Run now
                       </button>{' '}
-                      <button className="btn small" onClick={() => void act('Change', () => call('strategies.setActive', { id: s.id, active: !s.active }))}>
+                      <button
+                        className="btn small"
+                        onClick={() =>
+                          void act('Change', () => call('strategies.setActive', { id: s.id, active: !s.active }))
+                        }
+                      >
                         {s.active ? 'Deactivate' : 'Activate'}
                       </button>{' '}
                       {s.active && (
-                        <button className="btn small" onClick={() => void act('Change', () => call('schedules.setPaused', { strategyId: s.id, paused: !sch?.paused }))}>
+                        <button
+                          className="btn small"
+                          onClick={() =>
+                            void act('Change', () =>
+                              call('schedules.setPaused', { strategyId: s.id, paused: !sch?.paused }),
+                            )
+                          }
+                        >
                           {sch?.paused ? 'Resume' : 'Pause'}
                         </button>
                       )}{' '}
-                      <button className="btn small" onClick={() => (navigate(`#/strategies/${s.id}`))}>
+                      <button className="btn small" onClick={() => navigate(`#/strategies/${s.id}`)}>
                         Edit
                       </button>
                     </td>
@@ -132,7 +172,7 @@ export function StrategiesPage({ params }: { params: string[] }) {
             void load()
             void id
           }}
-          onCancel={() => (navigate('#/strategies'))}
+          onCancel={() => navigate('#/strategies')}
         />
       )}
     </div>

@@ -90,7 +90,11 @@ export function SymbolsPage(_props: { params: string[] }) {
               data-testid="symbol-search"
               autoFocus
             />
-            {searching && <span className="muted" data-testid="searching">Searching…</span>}
+            {searching && (
+              <span className="muted" data-testid="searching">
+                Searching…
+              </span>
+            )}
           </div>
           {error && (
             <div className="field-error" role="alert">
@@ -117,7 +121,12 @@ export function SymbolsPage(_props: { params: string[] }) {
               </thead>
               <tbody>
                 {visible.map((r, i) => (
-                  <tr key={`${r.conid}`} className={i === active ? 'active' : ''} onMouseEnter={() => setActive(i)} data-testid={`result-${r.symbol}`}>
+                  <tr
+                    key={`${r.conid}`}
+                    className={i === active ? 'active' : ''}
+                    onMouseEnter={() => setActive(i)}
+                    data-testid={`result-${r.symbol}`}
+                  >
                     <td className="strong">{r.symbol}</td>
                     <td>{r.name}</td>
                     <td>{r.exchange}</td>
@@ -129,10 +138,18 @@ export function SymbolsPage(_props: { params: string[] }) {
                       <button className="btn small" onClick={() => void showDetails(r)}>
                         Details
                       </button>{' '}
-                      <button className="btn small" onClick={() => void useMarket.getState().addToWatchlist(r.conid)} data-testid={`watch-${r.symbol}`}>
+                      <button
+                        className="btn small"
+                        onClick={() => void useMarket.getState().addToWatchlist(r.conid)}
+                        data-testid={`watch-${r.symbol}`}
+                      >
                         Watch
                       </button>{' '}
-                      <button className="btn small primary" onClick={() => openChart(r.conid)} data-testid={`chart-${r.symbol}`}>
+                      <button
+                        className="btn small primary"
+                        onClick={() => openChart(r.conid)}
+                        data-testid={`chart-${r.symbol}`}
+                      >
                         Chart
                       </button>
                     </td>
@@ -141,7 +158,9 @@ export function SymbolsPage(_props: { params: string[] }) {
               </tbody>
             </table>
           )}
-          {query.trim() !== '' && !searching && visible.length === 0 && !error && <p className="muted">No instruments match “{query.trim()}”.</p>}
+          {query.trim() !== '' && !searching && visible.length === 0 && !error && (
+            <p className="muted">No instruments match “{query.trim()}”.</p>
+          )}
         </section>
         {details && <DetailsPanel d={details} onClose={() => setDetails(null)} />}
       </div>
@@ -163,7 +182,9 @@ function DetailsPanel({ d, onClose }: { d: InstrumentDetails; onClose(): void })
           Close
         </button>
       </div>
-      {d.source === 'cache' && <div className="notice tone-warn">From the local cache: the gateway did not answer.</div>}
+      {d.source === 'cache' && (
+        <div className="notice tone-warn">From the local cache: the gateway did not answer.</div>
+      )}
       <dl className="facts">
         <dt>Conid</dt>
         <dd className="mono">{d.conid}</dd>
@@ -191,7 +212,11 @@ export function Watchlist() {
   const quotes = useMarket((s) => s.quotes)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    if (watchlist === null) useMarket.getState().loadWatchlist().catch((e: unknown) => setError(errorMessage(e)))
+    if (watchlist === null)
+      useMarket
+        .getState()
+        .loadWatchlist()
+        .catch((e: unknown) => setError(errorMessage(e)))
   }, [watchlist])
 
   return (
@@ -230,7 +255,11 @@ export function Watchlist() {
                   <td className={`num ${tone(q?.change)}`}>{fmtSigned(q?.change)}</td>
                   <td className={`num ${tone(q?.changePct)}`}>{fmtPct(q?.changePct)}</td>
                   <td className="actions">
-                    <button className="btn small" title="Remove from watchlist" onClick={() => void useMarket.getState().removeFromWatchlist(w.conid)}>
+                    <button
+                      className="btn small"
+                      title="Remove from watchlist"
+                      onClick={() => void useMarket.getState().removeFromWatchlist(w.conid)}
+                    >
                       ×
                     </button>
                   </td>

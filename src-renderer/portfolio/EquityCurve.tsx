@@ -6,7 +6,14 @@ import type { PortfolioSnapshot } from '../../src-main/contract/portfolio-api'
 // with lightweight-charts as an area; one point per second at most (the chart's time unit).
 
 const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
-const THEME = { bg: '#151a21', text: '#8a96a6', grid: '#1a2029', line: '#4c8dff', top: 'rgba(76,141,255,0.28)', bottom: 'rgba(76,141,255,0.02)' }
+const THEME = {
+  bg: '#151a21',
+  text: '#8a96a6',
+  grid: '#1a2029',
+  line: '#4c8dff',
+  top: 'rgba(76,141,255,0.28)',
+  bottom: 'rgba(76,141,255,0.02)',
+}
 
 export function equityPoints(snapshots: readonly PortfolioSnapshot[]): { time: UTCTimestamp; value: number }[] {
   const bySecond = new Map<number, number>()
@@ -29,7 +36,13 @@ export function EquityCurve({ snapshots }: { snapshots: readonly PortfolioSnapsh
       crosshair: { mode: 0 },
       localization: { priceFormatter: (p: number) => money.format(p) },
     })
-    const series = api.addSeries(AreaSeries, { lineColor: THEME.line, topColor: THEME.top, bottomColor: THEME.bottom, lineWidth: 2, priceLineVisible: false })
+    const series = api.addSeries(AreaSeries, {
+      lineColor: THEME.line,
+      topColor: THEME.top,
+      bottomColor: THEME.bottom,
+      lineWidth: 2,
+      priceLineVisible: false,
+    })
     chart.current = { api, series }
     return () => {
       chart.current = null
@@ -47,7 +60,12 @@ export function EquityCurve({ snapshots }: { snapshots: readonly PortfolioSnapsh
   return (
     <div className="pf-chart" data-testid="equity-curve" data-points={snapshots.length}>
       <div ref={box} style={{ position: 'absolute', inset: 0 }} />
-      {snapshots.length === 0 && <div className="pf-chart-empty">No snapshots yet: the first is taken at the start of the trading day, then every 15 min in market hours and at the close.</div>}
+      {snapshots.length === 0 && (
+        <div className="pf-chart-empty">
+          No snapshots yet: the first is taken at the start of the trading day, then every 15 min in market hours and at
+          the close.
+        </div>
+      )}
     </div>
   )
 }

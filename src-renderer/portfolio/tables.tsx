@@ -4,7 +4,8 @@ import { fmtMoney, fmtPnl, fmtR, fmtShare, fmtSignedShare, pnlTone } from './for
 
 // The portfolio's tables: open positions, the broker-vs-local comparison, and the trade journal.
 
-const strategyLabel = (id: string, name: string | null) => (id === '' ? <span className="muted">Manual / external</span> : (name ?? <span className="mono">{id}</span>))
+const strategyLabel = (id: string, name: string | null) =>
+  id === '' ? <span className="muted">Manual / external</span> : (name ?? <span className="mono">{id}</span>)
 
 export function PositionsTable({ positions }: { positions: readonly PortfolioPosition[] }) {
   return (
@@ -33,7 +34,16 @@ export function PositionsTable({ positions }: { positions: readonly PortfolioPos
             <td>{strategyLabel(p.strategyId, p.strategyName)}</td>
             <td className={`num ${p.qty < 0 ? 'down' : ''}`}>{fmtInt(p.qty)}</td>
             <td className="num">{fmtMoney(p.avgCost)}</td>
-            <td className="num" title={p.markSource === 'broker' ? 'The broker’s mark (no live quote streaming)' : p.markSource === 'quote' ? 'Live quote' : 'No price known'}>
+            <td
+              className="num"
+              title={
+                p.markSource === 'broker'
+                  ? 'The broker’s mark (no live quote streaming)'
+                  : p.markSource === 'quote'
+                    ? 'Live quote'
+                    : 'No price known'
+              }
+            >
               {fmtMoney(p.last)}
               {p.markSource === 'broker' && <span className="muted"> ᴮ</span>}
             </td>
@@ -42,7 +52,9 @@ export function PositionsTable({ positions }: { positions: readonly PortfolioPos
             <td className={`num ${pnlTone(p.unrealizedPct)}`}>{fmtSignedShare(p.unrealizedPct)}</td>
             <td className={`num ${pnlTone(p.realizedPnl)}`}>{fmtPnl(p.realizedPnl)}</td>
             <td className="num">
-              {p.shareOfGross !== null && <span className="pf-bar" style={{ width: `${Math.max(2, Math.round(p.shareOfGross * 60))}px` }} />}
+              {p.shareOfGross !== null && (
+                <span className="pf-bar" style={{ width: `${Math.max(2, Math.round(p.shareOfGross * 60))}px` }} />
+              )}
               {fmtShare(p.shareOfGross)}
             </td>
             <td className="num">{fmtShare(p.shareOfNetLiquidation)}</td>
@@ -77,7 +89,8 @@ export function BrokerComparison({ view }: { view: PortfolioView }) {
     <div data-testid="broker-compare">
       {!b.available && (
         <div className="notice tone-warn" data-testid="broker-unavailable">
-          The broker’s figures could not be read{b.error ? `: ${b.error}` : ''}. Local figures are shown; check the connection badge and reconnect to compare.
+          The broker’s figures could not be read{b.error ? `: ${b.error}` : ''}. Local figures are shown; check the
+          connection badge and reconnect to compare.
         </div>
       )}
       <table className="grid pf-compare">
@@ -106,13 +119,17 @@ export function BrokerComparison({ view }: { view: PortfolioView }) {
             <td>Market value</td>
             <td className="num">{fmtMoney(view.totals.marketValue)}</td>
             <td className="num">{fmtMoney(b.stockMarketValue)}</td>
-            <td className="num muted">{b.stockMarketValue === null ? '—' : fmtPnl(view.totals.marketValue - b.stockMarketValue)}</td>
+            <td className="num muted">
+              {b.stockMarketValue === null ? '—' : fmtPnl(view.totals.marketValue - b.stockMarketValue)}
+            </td>
           </tr>
           <tr className={view.differences.some((d) => d.kind === 'unrealized') ? 'flagged' : ''}>
             <td>Unrealized P&L</td>
             <td className={`num ${pnlTone(localUnrealized)}`}>{fmtPnl(localUnrealized)}</td>
             <td className={`num ${pnlTone(b.unrealizedPnl)}`}>{fmtPnl(b.unrealizedPnl)}</td>
-            <td className="num diff">{localUnrealized === null || b.unrealizedPnl === null ? '—' : fmtPnl(localUnrealized - b.unrealizedPnl)}</td>
+            <td className="num diff">
+              {localUnrealized === null || b.unrealizedPnl === null ? '—' : fmtPnl(localUnrealized - b.unrealizedPnl)}
+            </td>
           </tr>
           <tr className={view.differences.some((d) => d.kind === 'realized') ? 'flagged' : ''}>
             <td>Realized today, after fees</td>
@@ -145,8 +162,12 @@ export function BrokerComparison({ view }: { view: PortfolioView }) {
               <tr key={`${d.kind}-${d.conid ?? i}`} className="flagged" data-testid={`difference-${d.kind}`}>
                 <td className="tone-warn">⚠ {LABEL[d.kind]}</td>
                 <td>{d.symbol ?? '—'}</td>
-                <td className="num">{d.local === null ? '—' : d.kind === 'position' ? fmtInt(d.local) : fmtMoney(d.local)}</td>
-                <td className="num">{d.broker === null ? '—' : d.kind === 'position' ? fmtInt(d.broker) : fmtMoney(d.broker)}</td>
+                <td className="num">
+                  {d.local === null ? '—' : d.kind === 'position' ? fmtInt(d.local) : fmtMoney(d.local)}
+                </td>
+                <td className="num">
+                  {d.broker === null ? '—' : d.kind === 'position' ? fmtInt(d.broker) : fmtMoney(d.broker)}
+                </td>
                 <td className="num diff">{d.kind === 'position' ? fmtInt(d.difference) : fmtPnl(d.difference)}</td>
                 <td className="pf-advice">{d.advice}</td>
               </tr>
@@ -181,7 +202,9 @@ export function TradeJournal({ trades }: { trades: readonly TradeView[] }) {
         {trades.map((t) => (
           <tr key={t.id} data-testid={`trade-${t.id}`}>
             <td className="mono">{fmtShortDateTime(t.openedAt)}</td>
-            <td className="mono">{t.closedAt === null ? <span className="badge small tone-ok">open</span> : fmtShortDateTime(t.closedAt)}</td>
+            <td className="mono">
+              {t.closedAt === null ? <span className="badge small tone-ok">open</span> : fmtShortDateTime(t.closedAt)}
+            </td>
             <td className="strong">{t.symbol ?? t.conid}</td>
             <td>{strategyLabel(t.strategyId, t.strategyName)}</td>
             <td className={t.direction === 'long' ? 'up' : 'down'}>{t.direction === 'long' ? 'Long' : 'Short'}</td>
@@ -190,16 +213,32 @@ export function TradeJournal({ trades }: { trades: readonly TradeView[] }) {
             <td className="num">{fmtMoney(t.exitPrice)}</td>
             <td className={`num ${pnlTone(t.realizedPnl)}`}>{fmtPnl(t.realizedPnl)}</td>
             <td className="num muted">{fmtMoney(t.fees)}</td>
-            <td className={`num ${pnlTone(t.rMultiple)}`} title={t.initialRisk === null ? 'No stop known from a signal: R cannot be computed' : `Initial risk ${fmtMoney(t.initialRisk)}`}>
+            <td
+              className={`num ${pnlTone(t.rMultiple)}`}
+              title={
+                t.initialRisk === null
+                  ? 'No stop known from a signal: R cannot be computed'
+                  : `Initial risk ${fmtMoney(t.initialRisk)}`
+              }
+            >
               {fmtR(t.rMultiple)}
             </td>
-            <td>{t.runId ? <a href={`#/lineage/${t.runId}`} data-testid="trade-run-link">Timeline</a> : <span className="muted">manual</span>}</td>
+            <td>
+              {t.runId ? (
+                <a href={`#/lineage/${t.runId}`} data-testid="trade-run-link">
+                  Timeline
+                </a>
+              ) : (
+                <span className="muted">manual</span>
+              )}
+            </td>
           </tr>
         ))}
         {trades.length === 0 && (
           <tr>
             <td colSpan={12} className="muted">
-              No trades yet. A trade is a round trip: it opens with the first fill and closes when the position is flat again.
+              No trades yet. A trade is a round trip: it opens with the first fill and closes when the position is flat
+              again.
             </td>
           </tr>
         )}

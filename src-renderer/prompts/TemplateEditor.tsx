@@ -29,7 +29,12 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
   const [note, setNote] = useState('')
   const [busy, setBusy] = useState(false)
   const [status, setStatus] = useState<Status>(null)
-  const [preview, setPreview] = useState<{ system: string | null; body: string | null; chars: number; problems: TemplateProblem[] } | null>(null)
+  const [preview, setPreview] = useState<{
+    system: string | null
+    body: string | null
+    chars: number
+    problems: TemplateProblem[]
+  } | null>(null)
   const [tab, setTab] = useState<'preview' | 'history' | 'test'>('preview')
   const [previewField, setPreviewField] = useState<Field>('body')
   const [diff, setDiff] = useState<{ versionId: string; field: Field } | null>(null)
@@ -49,7 +54,8 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
   const [seenLatest, setSeenLatest] = useState<string | null>(null)
   if (latest && latest.id !== seenLatest) {
     setSeenLatest(latest.id)
-    if (draft === null || (draft.base.id !== latest.id && !dirty)) setDraft({ system: latest.system, body: latest.body, base: latest })
+    if (draft === null || (draft.base.id !== latest.id && !dirty))
+      setDraft({ system: latest.system, body: latest.body, base: latest })
   }
 
   const system = draft?.system
@@ -60,7 +66,16 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
     const timer = setTimeout(() => {
       call('prompts.preview', { system, body, purpose: template.purpose }).then(
         (r) => !stale && setPreview(r),
-        (e: unknown) => !stale && setPreview({ system: null, body: null, chars: 0, problems: [{ field: null, message: `Preview failed: ${errorMessage(e)}`, line: null, column: null, variable: null }] }),
+        (e: unknown) =>
+          !stale &&
+          setPreview({
+            system: null,
+            body: null,
+            chars: 0,
+            problems: [
+              { field: null, message: `Preview failed: ${errorMessage(e)}`, line: null, column: null, variable: null },
+            ],
+          }),
       )
     }, PREVIEW_DELAY_MS)
     return () => {
@@ -80,7 +95,13 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
     }
     setBusy(true)
     try {
-      const { version } = await call('prompts.save', { templateId: template.id, system: draft.system, body: draft.body, note, expectedVersion: draft.base.version })
+      const { version } = await call('prompts.save', {
+        templateId: template.id,
+        system: draft.system,
+        body: draft.body,
+        note,
+        expectedVersion: draft.base.version,
+      })
       setDraft({ system: version.system, body: version.body, base: version })
       setNote('')
       setStatus({ tone: 'ok', text: `Saved v${version.version}.` })
@@ -88,7 +109,10 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
     } catch (e) {
       const found = problemsOf(e)
       if (found.length) setPreview({ system: null, body: null, chars: 0, problems: found })
-      setStatus({ tone: 'bad', text: `${errorMessage(e)}${found.length ? ' Fix the marked places, then save again.' : ''}` })
+      setStatus({
+        tone: 'bad',
+        text: `${errorMessage(e)}${found.length ? ' Fix the marked places, then save again.' : ''}`,
+      })
     } finally {
       setBusy(false)
     }
@@ -112,7 +136,10 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
   async function setDefault() {
     try {
       await call('prompts.setDefault', { templateId: template.id })
-      setStatus({ tone: 'ok', text: `"${template.name}" is now the default ${PURPOSE_LABEL[template.purpose].toLowerCase()} prompt.` })
+      setStatus({
+        tone: 'ok',
+        text: `"${template.name}" is now the default ${PURPOSE_LABEL[template.purpose].toLowerCase()} prompt.`,
+      })
     } catch (e) {
       setStatus({ tone: 'bad', text: `Not changed: ${errorMessage(e)}` })
     }
@@ -123,7 +150,10 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
     setTab('test')
     setTest({ state: 'running' })
     try {
-      setTest({ state: 'done', answer: await call('prompts.test', { system: draft.system, body: draft.body, purpose: template.purpose }) })
+      setTest({
+        state: 'done',
+        answer: await call('prompts.test', { system: draft.system, body: draft.body, purpose: template.purpose }),
+      })
     } catch (e) {
       setTest({ state: 'error', message: errorMessage(e) })
     }
@@ -152,25 +182,73 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
             <span className="badge small">{PURPOSE_LABEL[template.purpose]}</span>
             {template.isDefault && <span className="default-mark">default</span>}
             <span className="muted small-text" data-testid="draft-base">
-              {draft ? `${dirty ? 'edited from' : 'at'} v${draft.base.version}${latest && draft.base.id !== latest.id ? ` (latest is v${latest.version})` : ''}` : 'loading…'}
+              {draft
+                ? `${dirty ? 'edited from' : 'at'} v${draft.base.version}${latest && draft.base.id !== latest.id ? ` (latest is v${latest.version})` : ''}`
+                : 'loading…'}
             </span>
           </div>
           <div className="page-actions">
-            <button type="button" className="btn" disabled={template.isDefault} onClick={() => void setDefault()} data-testid="set-default" title={template.isDefault ? 'Already the default of its purpose' : 'Strategies without their own prompt use the default'}>
+            <button
+              type="button"
+              className="btn"
+              disabled={template.isDefault}
+              onClick={() => void setDefault()}
+              data-testid="set-default"
+              title={
+                template.isDefault
+                  ? 'Already the default of its purpose'
+                  : 'Strategies without their own prompt use the default'
+              }
+            >
               Set as default
             </button>
-            <button type="button" className="btn" disabled={!draft || test.state === 'running'} onClick={() => void runTest()} data-testid="test-prompt" title="Render on sample data and send it to the configured model">
+            <button
+              type="button"
+              className="btn"
+              disabled={!draft || test.state === 'running'}
+              onClick={() => void runTest()}
+              data-testid="test-prompt"
+              title="Render on sample data and send it to the configured model"
+            >
               Test
             </button>
-            <button type="button" className="btn" disabled={!draft} onClick={() => setSaveAs((v) => !v)} data-testid="save-as">
+            <button
+              type="button"
+              className="btn"
+              disabled={!draft}
+              onClick={() => setSaveAs((v) => !v)}
+              data-testid="save-as"
+            >
               Save as new…
             </button>
           </div>
         </header>
-        {saveAs && draft && <SaveAsForm template={template} system={draft.system} body={draft.body} onDone={(text) => (setSaveAs(false), text && setStatus({ tone: 'ok', text }))} />}
+        {saveAs && draft && (
+          <SaveAsForm
+            template={template}
+            system={draft.system}
+            body={draft.body}
+            onDone={(text) => (setSaveAs(false), text && setStatus({ tone: 'ok', text }))}
+          />
+        )}
         <div className="save-row">
-          <input className="grow" placeholder="What changed? (note kept with the version)" value={note} maxLength={300} onChange={(e) => setNote(e.target.value)} data-testid="note-input" aria-label="Version note" />
-          <button type="button" className="btn primary" disabled={!dirty || busy} onClick={() => void save()} data-testid="save-prompt" title="Save a new version (Ctrl+S)">
+          <input
+            className="grow"
+            placeholder="What changed? (note kept with the version)"
+            value={note}
+            maxLength={300}
+            onChange={(e) => setNote(e.target.value)}
+            data-testid="note-input"
+            aria-label="Version note"
+          />
+          <button
+            type="button"
+            className="btn primary"
+            disabled={!dirty || busy}
+            onClick={() => void save()}
+            data-testid="save-prompt"
+            title="Save a new version (Ctrl+S)"
+          >
             {busy ? 'Saving…' : 'Save version'}
           </button>
         </div>
@@ -184,11 +262,29 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
             <Suspense fallback={<div className="muted editor-loading">Loading the editor…</div>}>
               <label className="editor-label">System prompt</label>
               <div className="editor-box system">
-                <CodeEditor value={draft.system} onChange={edit('system')} problems={fieldProblems('system')} variables={variables} onSave={() => void save()} testId="editor-system" ariaLabel="System prompt" handle={systemEditor} />
+                <CodeEditor
+                  value={draft.system}
+                  onChange={edit('system')}
+                  problems={fieldProblems('system')}
+                  variables={variables}
+                  onSave={() => void save()}
+                  testId="editor-system"
+                  ariaLabel="System prompt"
+                  handle={systemEditor}
+                />
               </div>
               <label className="editor-label">Template body</label>
               <div className="editor-box body">
-                <CodeEditor value={draft.body} onChange={edit('body')} problems={fieldProblems('body')} variables={variables} onSave={() => void save()} testId="editor-body" ariaLabel="Template body" handle={bodyEditor} />
+                <CodeEditor
+                  value={draft.body}
+                  onChange={edit('body')}
+                  problems={fieldProblems('body')}
+                  variables={variables}
+                  onSave={() => void save()}
+                  testId="editor-body"
+                  ariaLabel="Template body"
+                  handle={bodyEditor}
+                />
               </div>
             </Suspense>
           ) : (
@@ -208,14 +304,26 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
                 </span>
                 <div className="segmented">
                   {(['body', 'system'] as const).map((f) => (
-                    <button key={f} type="button" className={diff.field === f ? 'on' : ''} onClick={() => setDiff({ ...diff, field: f })} data-testid={`diff-field-${f}`}>
+                    <button
+                      key={f}
+                      type="button"
+                      className={diff.field === f ? 'on' : ''}
+                      onClick={() => setDiff({ ...diff, field: f })}
+                      data-testid={`diff-field-${f}`}
+                    >
                       {f === 'body' ? 'Body' : 'System'}
                     </button>
                   ))}
                 </div>
               </div>
               <div className="row">
-                <button type="button" className="btn" disabled={busy || diffVersion.sha256 === latest?.sha256} onClick={() => void restore(diffVersion)} data-testid="diff-restore">
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={busy || diffVersion.sha256 === latest?.sha256}
+                  onClick={() => void restore(diffVersion)}
+                  data-testid="diff-restore"
+                >
                   Restore v{diffVersion.version}
                 </button>
                 <button type="button" className="btn" onClick={() => setDiff(null)} data-testid="diff-close">
@@ -234,8 +342,18 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
       <aside className="prompts-side panel">
         <div className="segmented side-tabs">
           {(['preview', 'history', 'test'] as const).map((t) => (
-            <button key={t} type="button" className={tab === t ? 'on' : ''} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
-              {t === 'preview' ? 'Preview' : t === 'history' ? `History${history ? ` (${history.length})` : ''}` : 'Test'}
+            <button
+              key={t}
+              type="button"
+              className={tab === t ? 'on' : ''}
+              onClick={() => setTab(t)}
+              data-testid={`tab-${t}`}
+            >
+              {t === 'preview'
+                ? 'Preview'
+                : t === 'history'
+                  ? `History${history ? ` (${history.length})` : ''}`
+                  : 'Test'}
             </button>
           ))}
         </div>
@@ -244,12 +362,22 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
             <div className="row spread">
               <div className="segmented">
                 {(['body', 'system'] as const).map((f) => (
-                  <button key={f} type="button" className={previewField === f ? 'on' : ''} onClick={() => setPreviewField(f)} data-testid={`preview-field-${f}`}>
+                  <button
+                    key={f}
+                    type="button"
+                    className={previewField === f ? 'on' : ''}
+                    onClick={() => setPreviewField(f)}
+                    data-testid={`preview-field-${f}`}
+                  >
                     {f === 'body' ? 'Body' : 'System'}
                   </button>
                 ))}
               </div>
-              <span className="muted small-text">{preview && preview.chars > 0 ? `${preview.chars.toLocaleString('en-US')} characters, sample data` : 'sample data'}</span>
+              <span className="muted small-text">
+                {preview && preview.chars > 0
+                  ? `${preview.chars.toLocaleString('en-US')} characters, sample data`
+                  : 'sample data'}
+              </span>
             </div>
             {preview && preview[previewField] !== null ? (
               <pre className="preview-text" data-testid="preview-text">
@@ -262,7 +390,16 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
             )}
           </div>
         )}
-        {tab === 'history' && <HistoryPanel versions={history ?? null} currentId={draft?.base.id ?? null} latestSha={latest?.sha256 ?? null} busy={busy} onDiff={(v) => setDiff({ versionId: v.id, field: diff?.field ?? 'body' })} onRestore={(v) => void restore(v)} />}
+        {tab === 'history' && (
+          <HistoryPanel
+            versions={history ?? null}
+            currentId={draft?.base.id ?? null}
+            latestSha={latest?.sha256 ?? null}
+            busy={busy}
+            onDiff={(v) => setDiff({ versionId: v.id, field: diff?.field ?? 'body' })}
+            onRestore={(v) => void restore(v)}
+          />
+        )}
         {tab === 'test' && <TestPanel test={test} />}
       </aside>
     </>

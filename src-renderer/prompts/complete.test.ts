@@ -4,7 +4,8 @@ import { completionsAt, loopAliases, pathAt } from './complete'
 
 // The renderer gets this list over RPC (`prompts.variables`); the test builds the same list.
 const vars = promptVariables()
-const labels = (text: string, lineBefore = text) => completionsAt(text, lineBefore, vars)?.items.map((i) => i.label) ?? null
+const labels = (text: string, lineBefore = text) =>
+  completionsAt(text, lineBefore, vars)?.items.map((i) => i.label) ?? null
 
 describe('prompt autocomplete', () => {
   it('offers top-level variables right after {{ and filters after |', () => {
@@ -17,7 +18,14 @@ describe('prompt autocomplete', () => {
   })
 
   it('offers the children of an object, with type and description', () => {
-    expect(labels('{{ price.')).toEqual(['last_close', 'day_low', 'day_high', 'range20_low', 'range20_high', 'change_pct'])
+    expect(labels('{{ price.')).toEqual([
+      'last_close',
+      'day_low',
+      'day_high',
+      'range20_low',
+      'range20_high',
+      'change_pct',
+    ])
     expect(labels('{{ d.at')).toEqual(['atr', 'atr_pct'])
     const rsi = completionsAt('{{ d.rs', '{{ d.rs', vars)!.items[0]!
     expect(rsi).toMatchObject({ label: 'rsi', detail: 'number | null', documentation: 'RSI 14' })

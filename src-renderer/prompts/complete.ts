@@ -30,9 +30,27 @@ export const FILTERS: readonly { name: string; doc: string }[] = [
 ]
 
 const ARRAY_HELPERS: readonly CompletionItem[] = [
-  { label: 'first', kind: 'variable', detail: 'first element', documentation: 'The first element of the list', hasChildren: true },
-  { label: 'last', kind: 'variable', detail: 'last element', documentation: 'The last element of the list', hasChildren: true },
-  { label: 'size', kind: 'variable', detail: 'number', documentation: 'How many elements the list has', hasChildren: false },
+  {
+    label: 'first',
+    kind: 'variable',
+    detail: 'first element',
+    documentation: 'The first element of the list',
+    hasChildren: true,
+  },
+  {
+    label: 'last',
+    kind: 'variable',
+    detail: 'last element',
+    documentation: 'The last element of the list',
+    hasChildren: true,
+  },
+  {
+    label: 'size',
+    kind: 'variable',
+    detail: 'number',
+    documentation: 'How many elements the list has',
+    hasChildren: false,
+  },
 ]
 
 const indexCache = new WeakMap<readonly PromptVariable[], Map<string, PromptVariable>>()
@@ -48,7 +66,8 @@ export function variableIndex(vars: readonly PromptVariable[]): Map<string, Prom
 /** `{% for b in bars %}` → `b` stands for `bars[]`. */
 export function loopAliases(text: string): Map<string, string> {
   const out = new Map<string, string>()
-  for (const m of text.matchAll(/\{%-?\s*for\s+([A-Za-z_]\w*)\s+in\s+([A-Za-z_][\w.]*)/g)) out.set(m[1]!, `${normalise(m[2]!.split('.'), out)}[]`)
+  for (const m of text.matchAll(/\{%-?\s*for\s+([A-Za-z_]\w*)\s+in\s+([A-Za-z_][\w.]*)/g))
+    out.set(m[1]!, `${normalise(m[2]!.split('.'), out)}[]`)
   return out
 }
 
@@ -70,13 +89,26 @@ function openExpression(lineBefore: string): string | null {
 const isArray = (v: PromptVariable | undefined) => v !== undefined && v.type.startsWith('array of')
 
 /** Suggestions at the cursor; `replace` is how many characters before the cursor they replace. */
-export function completionsAt(text: string, lineBefore: string, vars: readonly PromptVariable[]): { replace: number; items: CompletionItem[] } | null {
+export function completionsAt(
+  text: string,
+  lineBefore: string,
+  vars: readonly PromptVariable[],
+): { replace: number; items: CompletionItem[] } | null {
   const expr = openExpression(lineBefore)
   if (expr === null) return null
   const filter = /\|\s*([a-z_]*)$/.exec(expr)
   if (filter) {
     const partial = filter[1]!
-    return { replace: partial.length, items: FILTERS.filter((f) => f.name.startsWith(partial)).map((f) => ({ label: f.name, kind: 'filter', detail: 'filter', documentation: f.doc, hasChildren: false })) }
+    return {
+      replace: partial.length,
+      items: FILTERS.filter((f) => f.name.startsWith(partial)).map((f) => ({
+        label: f.name,
+        kind: 'filter',
+        detail: 'filter',
+        documentation: f.doc,
+        hasChildren: false,
+      })),
+    }
   }
   const token = /([A-Za-z_][\w]*(?:\.[\w]*)*)$/.exec(expr)?.[1] ?? ''
   if (token === '' && !/(^|[\s(,:])$/.test(expr)) return null
@@ -86,21 +118,47 @@ export function completionsAt(text: string, lineBefore: string, vars: readonly P
   const index = variableIndex(vars)
   const starts = (label: string) => label.startsWith(partial)
   if (segments.length === 0) {
-    const top: CompletionItem[] = vars.filter((v) => !/[.[]/.test(v.path)).map((v) => ({ label: v.path, kind: 'variable', detail: v.type, documentation: v.description, hasChildren: v.hasChildren }))
-    for (const [alias, path] of aliases) top.unshift({ label: alias, kind: 'variable', detail: `element of ${path.slice(0, -2)}`, documentation: `Loop variable: one element of ${path.slice(0, -2)}`, hasChildren: true })
+    const top: CompletionItem[] = vars
+      .filter((v) => !/[.[]/.test(v.path))
+      .map((v) => ({
+        label: v.path,
+        kind: 'variable',
+        detail: v.type,
+        documentation: v.description,
+        hasChildren: v.hasChildren,
+      }))
+    for (const [alias, path] of aliases)
+      top.unshift({
+        label: alias,
+        kind: 'variable',
+        detail: `element of ${path.slice(0, -2)}`,
+        documentation: `Loop variable: one element of ${path.slice(0, -2)}`,
+        hasChildren: true,
+      })
     return { replace: partial.length, items: top.filter((i) => starts(i.label)) }
   }
   const parent = normalise(segments, aliases)
-  if (isArray(index.get(parent))) return { replace: partial.length, items: ARRAY_HELPERS.filter((i) => starts(i.label)) }
+  if (isArray(index.get(parent)))
+    return { replace: partial.length, items: ARRAY_HELPERS.filter((i) => starts(i.label)) }
   const prefix = `${parent}.`
   const items = vars
     .filter((v) => v.path.startsWith(prefix) && !/[.[]/.test(v.path.slice(prefix.length)))
-    .map((v): CompletionItem => ({ label: v.path.slice(prefix.length), kind: 'variable', detail: v.type, documentation: v.description, hasChildren: v.hasChildren }))
+    .map((v): CompletionItem => ({
+      label: v.path.slice(prefix.length),
+      kind: 'variable',
+      detail: v.type,
+      documentation: v.description,
+      hasChildren: v.hasChildren,
+    }))
   return { replace: partial.length, items: items.filter((i) => starts(i.label)) }
 }
 
 /** The contract path (or filter name) under a 1-based column, for hover. */
-export function pathAt(text: string, line: string, column: number): { path: string; start: number; end: number } | null {
+export function pathAt(
+  text: string,
+  line: string,
+  column: number,
+): { path: string; start: number; end: number } | null {
   const i = column - 1
   if (!/[\w.]/.test(line[i] ?? '') && !/[\w.]/.test(line[i - 1] ?? '')) return null
   let start = i

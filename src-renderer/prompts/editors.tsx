@@ -49,7 +49,11 @@ export function CodeEditor(props: {
   })
 
   useEffect(() => {
-    const e = monaco.editor.create(host.current!, { ...OPTIONS, value: latest.current.value, ariaLabel: latest.current.ariaLabel })
+    const e = monaco.editor.create(host.current!, {
+      ...OPTIONS,
+      value: latest.current.value,
+      ariaLabel: latest.current.ariaLabel,
+    })
     editor.current = e
     e.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => latest.current.onSave())
     const sub = e.onDidChangeModelContent(() => {
@@ -95,7 +99,11 @@ export function CodeEditor(props: {
   useEffect(() => {
     const model = editor.current?.getModel()
     if (!model) return
-    monaco.editor.setModelMarkers(model, 'prompt-check', props.problems.map((p) => markerFor(model, p)))
+    monaco.editor.setModelMarkers(
+      model,
+      'prompt-check',
+      props.problems.map((p) => markerFor(model, p)),
+    )
   }, [props.problems, props.value])
 
   return <div ref={host} className="code-editor" data-testid={props.testId} />
@@ -106,8 +114,19 @@ function markerFor(model: monaco.editor.ITextModel, p: TemplateProblem): monaco.
   const line = Math.min(Math.max(p.line ?? 1, 1), lines)
   const max = model.getLineMaxColumn(line)
   const start = Math.min(Math.max(p.column ?? 1, 1), max)
-  const end = p.variable ? Math.min(start + p.variable.length, max) : p.line === null ? max : (model.getWordAtPosition({ lineNumber: line, column: start })?.endColumn ?? max)
-  return { severity: monaco.MarkerSeverity.Error, message: p.message, startLineNumber: line, startColumn: start, endLineNumber: line, endColumn: Math.max(end, start + 1) }
+  const end = p.variable
+    ? Math.min(start + p.variable.length, max)
+    : p.line === null
+      ? max
+      : (model.getWordAtPosition({ lineNumber: line, column: start })?.endColumn ?? max)
+  return {
+    severity: monaco.MarkerSeverity.Error,
+    message: p.message,
+    startLineNumber: line,
+    startColumn: start,
+    endLineNumber: line,
+    endColumn: Math.max(end, start + 1),
+  }
 }
 
 /** Read-only side-by-side diff: an old version on the left, the text it is compared with on the right. */
@@ -144,7 +163,10 @@ export function DiffView(props: { original: string; modified: string; testId: st
   useEffect(() => {
     const d = diff.current!
     const old = d.getModel()
-    d.setModel({ original: monaco.editor.createModel(props.original, LANGUAGE), modified: monaco.editor.createModel(props.modified, LANGUAGE) })
+    d.setModel({
+      original: monaco.editor.createModel(props.original, LANGUAGE),
+      modified: monaco.editor.createModel(props.modified, LANGUAGE),
+    })
     old?.original.dispose()
     old?.modified.dispose()
     // Open on the first change rather than on line 1.

@@ -50,7 +50,10 @@ monaco.languages.setLanguageConfiguration(LANGUAGE, {
 const WORD = /[A-Za-z_][\w]*(?:\.[\w]+)*/
 const inside = (end: RegExp) => [
   [end, { token: 'delimiter', next: '@pop' }],
-  [/\b(if|elsif|else|endif|unless|endunless|for|endfor|in|and|or|not|contains|assign|capture|endcapture|case|when|endcase|break|continue|comment|endcomment|raw|endraw|limit|offset|reversed)\b/, 'keyword'],
+  [
+    /\b(if|elsif|else|endif|unless|endunless|for|endfor|in|and|or|not|contains|assign|capture|endcapture|case|when|endcase|break|continue|comment|endcomment|raw|endraw|limit|offset|reversed)\b/,
+    'keyword',
+  ],
   [/\|\s*[a-z_]+/, 'type'],
   [/"[^"]*"|'[^']*'/, 'string'],
   [/-?\d+(\.\d+)?/, 'number'],
@@ -107,11 +110,21 @@ monaco.languages.registerCompletionItemProvider(LANGUAGE, {
     const line = model.getLineContent(position.lineNumber).slice(0, position.column - 1)
     const result = completionsAt(model.getValue(), line, variables)
     if (!result) return { suggestions: [] }
-    const range = new monaco.Range(position.lineNumber, position.column - result.replace, position.lineNumber, position.column)
+    const range = new monaco.Range(
+      position.lineNumber,
+      position.column - result.replace,
+      position.lineNumber,
+      position.column,
+    )
     return {
       suggestions: result.items.map((item, i) => ({
         label: item.label,
-        kind: item.kind === 'filter' ? monaco.languages.CompletionItemKind.Function : item.hasChildren ? monaco.languages.CompletionItemKind.Module : monaco.languages.CompletionItemKind.Field,
+        kind:
+          item.kind === 'filter'
+            ? monaco.languages.CompletionItemKind.Function
+            : item.hasChildren
+              ? monaco.languages.CompletionItemKind.Module
+              : monaco.languages.CompletionItemKind.Field,
         detail: item.detail,
         documentation: item.documentation,
         insertText: item.label,
@@ -132,7 +145,9 @@ monaco.languages.registerHoverProvider(LANGUAGE, {
     if (!v && !filter) return null
     return {
       range: new monaco.Range(position.lineNumber, hit.start, position.lineNumber, hit.end),
-      contents: v ? [{ value: `**${v.path}**: \`${v.type}\`` }, { value: v.description }] : [{ value: `**| ${filter!.name}**` }, { value: filter!.doc }],
+      contents: v
+        ? [{ value: `**${v.path}**: \`${v.type}\`` }, { value: v.description }]
+        : [{ value: `**| ${filter!.name}**` }, { value: filter!.doc }],
     }
   },
 })

@@ -1,5 +1,10 @@
 import { create } from 'zustand'
-import type { PromptTemplate, PromptVariable, PromptVersion, TemplateProblem } from '../../src-main/contract/prompts-api'
+import type {
+  PromptTemplate,
+  PromptVariable,
+  PromptVersion,
+  TemplateProblem,
+} from '../../src-main/contract/prompts-api'
 import { RpcCallError } from '../../src-main/contract/client'
 import { call, errorMessage, onEvent } from '../state/app'
 
@@ -24,8 +29,17 @@ export const usePrompts = create<PromptsState>((set, get) => ({
   loadError: null,
   async load() {
     try {
-      const [templates, variables, strategies] = await Promise.all([call('prompts.list', {}), get().variables.length ? Promise.resolve(get().variables) : call('prompts.variables', {}), call('strategies.list', {})])
-      set({ templates, variables, strategies: Object.fromEntries(strategies.map((s) => [s.id, s.name])), loadError: null })
+      const [templates, variables, strategies] = await Promise.all([
+        call('prompts.list', {}),
+        get().variables.length ? Promise.resolve(get().variables) : call('prompts.variables', {}),
+        call('strategies.list', {}),
+      ])
+      set({
+        templates,
+        variables,
+        strategies: Object.fromEntries(strategies.map((s) => [s.id, s.name])),
+        loadError: null,
+      })
     } catch (e) {
       set({ loadError: errorMessage(e) })
     }
@@ -57,7 +71,12 @@ export function problemsOf(e: unknown): TemplateProblem[] {
   return (e.details as TemplateProblem[]).filter((p) => typeof p.message === 'string' && 'field' in p)
 }
 
-export const PURPOSE_LABEL: Record<PromptTemplate['purpose'], string> = { combined: 'Combined', daily: 'Daily', weekly: 'Weekly', consolidation: 'Consolidation' }
+export const PURPOSE_LABEL: Record<PromptTemplate['purpose'], string> = {
+  combined: 'Combined',
+  daily: 'Daily',
+  weekly: 'Weekly',
+  consolidation: 'Consolidation',
+}
 
 export function fmtTime(ms: number): string {
   const d = new Date(ms)

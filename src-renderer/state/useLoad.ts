@@ -5,9 +5,17 @@ import { errorMessage, onEvent } from './app'
  * Load data for a page: fetched when `key` changes and again whenever one of `tables` changes in the
  * engine (`db.changed`). Results of a superseded request are dropped.
  */
-export function useLoad<T>(fetch: () => Promise<T>, key: string, tables: readonly string[] = []): { data: T | null; error: string | null; loading: boolean; reload(): void } {
+export function useLoad<T>(
+  fetch: () => Promise<T>,
+  key: string,
+  tables: readonly string[] = [],
+): { data: T | null; error: string | null; loading: boolean; reload(): void } {
   const [tick, setTick] = useState(0)
-  const [result, setResult] = useState<{ for: string; data: T | null; error: string | null }>({ for: '', data: null, error: null })
+  const [result, setResult] = useState<{ for: string; data: T | null; error: string | null }>({
+    for: '',
+    data: null,
+    error: null,
+  })
   const requestKey = `${key}#${tick}`
   useEffect(() => {
     let live = true
@@ -29,5 +37,10 @@ export function useLoad<T>(fetch: () => Promise<T>, key: string, tables: readonl
       if (changed.some((t) => list.includes(t))) setTick((t) => t + 1)
     })
   }, [watched])
-  return { data: result.data, error: result.error, loading: result.for !== requestKey, reload: () => setTick((t) => t + 1) }
+  return {
+    data: result.data,
+    error: result.error,
+    loading: result.for !== requestKey,
+    reload: () => setTick((t) => t + 1),
+  }
 }

@@ -32,7 +32,17 @@ export const NEW_STRATEGY: StrategyDraft = {
   timeframes: '1D+1W',
   schedule: { cron: '35 9 * * 1-5', tz: 'America/New_York', missedPolicy: 'skip', graceMs: 300_000 },
   marketHours: 'rth_only',
-  risk: { riskPct: 0.01, minR: 1.5, minProfitMargin: 0.05, minConfidence: 0.55, maxPositionShares: 1000, maxPositionPct: 0.1, allowShort: false, allowPyramiding: false, combination: 'agree' },
+  risk: {
+    riskPct: 0.01,
+    minR: 1.5,
+    minProfitMargin: 0.05,
+    minConfidence: 0.55,
+    maxPositionShares: 1000,
+    maxPositionPct: 0.1,
+    allowShort: false,
+    allowPyramiding: false,
+    combination: 'agree',
+  },
   mode: 'dry-run',
   approval: 'ask',
 }
@@ -48,7 +58,12 @@ function problemsByField(e: unknown): Record<string, string> {
   return out
 }
 
-export function StrategyForm(props: { id: string | null; initial: StrategyDraft; onSaved(id: string): void; onCancel(): void }) {
+export function StrategyForm(props: {
+  id: string | null
+  initial: StrategyDraft
+  onSaved(id: string): void
+  onCancel(): void
+}) {
   const [s, setS] = useState<StrategyDraft>(props.initial)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [saving, setSaving] = useState(false)
@@ -61,22 +76,33 @@ export function StrategyForm(props: { id: string | null; initial: StrategyDraft;
   }, [])
 
   // Editing a field clears the message a refused save left on it.
-  const clear = (...prefixes: string[]) => setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !prefixes.some((p) => k.startsWith(p)))))
+  const clear = (...prefixes: string[]) =>
+    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !prefixes.some((p) => k.startsWith(p)))))
   const set = <K extends keyof StrategyDraft>(k: K, v: StrategyDraft[K]) => (clear(k), setS((x) => ({ ...x, [k]: v })))
-  const setRisk = <K extends keyof StrategyDraft['risk']>(k: K, v: StrategyDraft['risk'][K]) => (clear('risk'), setS((x) => ({ ...x, risk: { ...x.risk, [k]: v } })))
-  const setSchedule = <K extends keyof StrategyDraft['schedule']>(k: K, v: StrategyDraft['schedule'][K]) => (clear('schedule'), setS((x) => ({ ...x, schedule: { ...x.schedule, [k]: v } })))
+  const setRisk = <K extends keyof StrategyDraft['risk']>(k: K, v: StrategyDraft['risk'][K]) => (
+    clear('risk'),
+    setS((x) => ({ ...x, risk: { ...x.risk, [k]: v } }))
+  )
+  const setSchedule = <K extends keyof StrategyDraft['schedule']>(k: K, v: StrategyDraft['schedule'][K]) => (
+    clear('schedule'),
+    setS((x) => ({ ...x, schedule: { ...x.schedule, [k]: v } }))
+  )
 
   async function save() {
     setSaving(true)
     setMessage(null)
     try {
-      const saved = props.id ? await call('strategies.update', { id: props.id, strategy: s }) : await call('strategies.create', s)
+      const saved = props.id
+        ? await call('strategies.update', { id: props.id, strategy: s })
+        : await call('strategies.create', s)
       setErrors({})
       props.onSaved(saved.id)
     } catch (e) {
       const byField = problemsByField(e)
       setErrors(byField)
-      setMessage(Object.keys(byField).length > 0 ? 'Not saved: fix the fields marked below.' : `Not saved: ${errorMessage(e)}`)
+      setMessage(
+        Object.keys(byField).length > 0 ? 'Not saved: fix the fields marked below.' : `Not saved: ${errorMessage(e)}`,
+      )
     } finally {
       setSaving(false)
     }
@@ -117,14 +143,35 @@ export function StrategyForm(props: { id: string | null; initial: StrategyDraft;
       <Field label="Name" htmlFor="st-name" error={err('name')}>
         <input id="st-name" value={s.name} onChange={(e) => set('name', e.target.value)} data-testid="st-name" />
       </Field>
-      <Field label="Instrument" htmlFor="st-instrument" error={err('conid', 'symbol')} hint={s.conid ? `${s.symbol} · conid ${s.conid}` : 'Search and pick the instrument'}>
-        <InstrumentPicker value={s.symbol} onPick={(r) => (clear('conid', 'symbol'), setS((x) => ({ ...x, conid: r.conid, symbol: r.symbol })))} />
+      <Field
+        label="Instrument"
+        htmlFor="st-instrument"
+        error={err('conid', 'symbol')}
+        hint={s.conid ? `${s.symbol} · conid ${s.conid}` : 'Search and pick the instrument'}
+      >
+        <InstrumentPicker
+          value={s.symbol}
+          onPick={(r) => (clear('conid', 'symbol'), setS((x) => ({ ...x, conid: r.conid, symbol: r.symbol })))}
+        />
       </Field>
-      <Field label="Indicators" htmlFor="st-ind-add" error={Object.entries(errors).find(([k]) => k.startsWith('indicators'))?.[1]}>
+      <Field
+        label="Indicators"
+        htmlFor="st-ind-add"
+        error={Object.entries(errors).find(([k]) => k.startsWith('indicators'))?.[1]}
+      >
         <IndicatorEditor value={s.indicators} onChange={(v) => set('indicators', v)} />
       </Field>
-      <Field label="Prompt" htmlFor="st-prompt" error={err('promptVersionId')} hint="The default uses the global combined-analysis template’s latest version.">
-        <select id="st-prompt" value={s.promptVersionId ?? ''} onChange={(e) => set('promptVersionId', e.target.value || null)}>
+      <Field
+        label="Prompt"
+        htmlFor="st-prompt"
+        error={err('promptVersionId')}
+        hint="The default uses the global combined-analysis template’s latest version."
+      >
+        <select
+          id="st-prompt"
+          value={s.promptVersionId ?? ''}
+          onChange={(e) => set('promptVersionId', e.target.value || null)}
+        >
           <option value="">Default template (latest version)</option>
           {prompts.map((p) => (
             <option key={p.latest.id} value={p.latest.id}>
@@ -133,24 +180,51 @@ export function StrategyForm(props: { id: string | null; initial: StrategyDraft;
           ))}
         </select>
       </Field>
-      <Field label="Analyst" htmlFor="st-provider" error={err('provider', 'model')} hint="Automatic: the OpenAI-compatible model when a key or endpoint is set, else the rules analyst (not an LLM).">
+      <Field
+        label="Analyst"
+        htmlFor="st-provider"
+        error={err('provider', 'model')}
+        hint="Automatic: the OpenAI-compatible model when a key or endpoint is set, else the rules analyst (not an LLM)."
+      >
         <div className="row">
-          <select id="st-provider" value={s.provider} onChange={(e) => set('provider', e.target.value as StrategyDraft['provider'])}>
+          <select
+            id="st-provider"
+            value={s.provider}
+            onChange={(e) => set('provider', e.target.value as StrategyDraft['provider'])}
+          >
             <option value="auto">Automatic</option>
             <option value="rules">Rules-based (no language model)</option>
             <option value="openai">OpenAI-compatible model</option>
           </select>
-          <input placeholder="Model (default from Settings)" value={s.model ?? ''} onChange={(e) => set('model', e.target.value.trim() || null)} disabled={s.provider === 'rules'} />
+          <input
+            placeholder="Model (default from Settings)"
+            value={s.model ?? ''}
+            onChange={(e) => set('model', e.target.value.trim() || null)}
+            disabled={s.provider === 'rules'}
+          />
           <label className="radio">
             Daily budget $
-            <input className="num narrow" type="number" min={0} step={0.5} value={s.llmDailyBudgetUsd ?? ''} placeholder="none" onChange={(e) => set('llmDailyBudgetUsd', e.target.value === '' ? null : Number(e.target.value))} />
+            <input
+              className="num narrow"
+              type="number"
+              min={0}
+              step={0.5}
+              value={s.llmDailyBudgetUsd ?? ''}
+              placeholder="none"
+              onChange={(e) => set('llmDailyBudgetUsd', e.target.value === '' ? null : Number(e.target.value))}
+            />
           </label>
         </div>
       </Field>
       <Field label="Timeframes" htmlFor="st-tf">
         <div className="segmented" id="st-tf">
           {(['1D', '1W', '1D+1W'] as const).map((t) => (
-            <button type="button" key={t} className={s.timeframes === t ? 'on' : ''} onClick={() => set('timeframes', t)}>
+            <button
+              type="button"
+              key={t}
+              className={s.timeframes === t ? 'on' : ''}
+              onClick={() => set('timeframes', t)}
+            >
               {t}
             </button>
           ))}
@@ -158,13 +232,34 @@ export function StrategyForm(props: { id: string | null; initial: StrategyDraft;
       </Field>
       <Field label="Schedule" htmlFor="st-cron" error={err('schedule', 'schedule.cron', 'schedule.tz')}>
         <div className="row">
-          <input id="st-cron" className="mono" value={s.schedule.cron} onChange={(e) => setSchedule('cron', e.target.value)} data-testid="st-cron" title="minute hour day-of-month month day-of-week" />
-          <input className="mono" value={s.schedule.tz} onChange={(e) => setSchedule('tz', e.target.value)} list="time-zones" aria-label="Time zone" />
-          <select value={s.schedule.missedPolicy} onChange={(e) => setSchedule('missedPolicy', e.target.value as StrategyDraft['schedule']['missedPolicy'])} aria-label="Missed runs">
+          <input
+            id="st-cron"
+            className="mono"
+            value={s.schedule.cron}
+            onChange={(e) => setSchedule('cron', e.target.value)}
+            data-testid="st-cron"
+            title="minute hour day-of-month month day-of-week"
+          />
+          <input
+            className="mono"
+            value={s.schedule.tz}
+            onChange={(e) => setSchedule('tz', e.target.value)}
+            list="time-zones"
+            aria-label="Time zone"
+          />
+          <select
+            value={s.schedule.missedPolicy}
+            onChange={(e) => setSchedule('missedPolicy', e.target.value as StrategyDraft['schedule']['missedPolicy'])}
+            aria-label="Missed runs"
+          >
             <option value="skip">Missed runs: skip</option>
             <option value="run_latest_if_within_grace">Missed runs: run the latest within grace</option>
           </select>
-          <select value={s.marketHours} onChange={(e) => set('marketHours', e.target.value as StrategyDraft['marketHours'])} aria-label="Market hours">
+          <select
+            value={s.marketHours}
+            onChange={(e) => set('marketHours', e.target.value as StrategyDraft['marketHours'])}
+            aria-label="Market hours"
+          >
             <option value="rth_only">Regular hours only</option>
             <option value="any">Any time</option>
           </select>
@@ -178,21 +273,59 @@ export function StrategyForm(props: { id: string | null; initial: StrategyDraft;
       </Field>
       <Field label="Risk" htmlFor="st-risk" error={Object.entries(errors).find(([k]) => k.startsWith('risk'))?.[1]}>
         <div className="risk-grid" id="st-risk">
-          <NumberInput label="Risk per trade %" value={s.risk.riskPct * 100} step={0.25} onChange={(v) => setRisk('riskPct', v / 100)} />
+          <NumberInput
+            label="Risk per trade %"
+            value={s.risk.riskPct * 100}
+            step={0.25}
+            onChange={(v) => setRisk('riskPct', v / 100)}
+          />
           <NumberInput label="Min reward/risk" value={s.risk.minR} step={0.1} onChange={(v) => setRisk('minR', v)} />
-          <NumberInput label="Min margin %" value={s.risk.minProfitMargin * 100} step={0.5} onChange={(v) => setRisk('minProfitMargin', v / 100)} />
-          <NumberInput label="Min confidence" value={s.risk.minConfidence} step={0.05} onChange={(v) => setRisk('minConfidence', v)} />
-          <NumberInput label="Max shares" value={s.risk.maxPositionShares} step={10} onChange={(v) => setRisk('maxPositionShares', v)} />
-          <NumberInput label="Max position %" value={s.risk.maxPositionPct * 100} step={1} onChange={(v) => setRisk('maxPositionPct', v / 100)} />
+          <NumberInput
+            label="Min margin %"
+            value={s.risk.minProfitMargin * 100}
+            step={0.5}
+            onChange={(v) => setRisk('minProfitMargin', v / 100)}
+          />
+          <NumberInput
+            label="Min confidence"
+            value={s.risk.minConfidence}
+            step={0.05}
+            onChange={(v) => setRisk('minConfidence', v)}
+          />
+          <NumberInput
+            label="Max shares"
+            value={s.risk.maxPositionShares}
+            step={10}
+            onChange={(v) => setRisk('maxPositionShares', v)}
+          />
+          <NumberInput
+            label="Max position %"
+            value={s.risk.maxPositionPct * 100}
+            step={1}
+            onChange={(v) => setRisk('maxPositionPct', v / 100)}
+          />
           <label className="radio">
-            <input type="checkbox" checked={s.risk.allowShort} onChange={(e) => setRisk('allowShort', e.target.checked)} /> Allow shorts
+            <input
+              type="checkbox"
+              checked={s.risk.allowShort}
+              onChange={(e) => setRisk('allowShort', e.target.checked)}
+            />{' '}
+            Allow shorts
           </label>
           <label className="radio">
-            <input type="checkbox" checked={s.risk.allowPyramiding} onChange={(e) => setRisk('allowPyramiding', e.target.checked)} /> Allow adding to a position
+            <input
+              type="checkbox"
+              checked={s.risk.allowPyramiding}
+              onChange={(e) => setRisk('allowPyramiding', e.target.checked)}
+            />{' '}
+            Allow adding to a position
           </label>
           <label className="radio">
             Combine
-            <select value={s.risk.combination} onChange={(e) => setRisk('combination', e.target.value as StrategyDraft['risk']['combination'])}>
+            <select
+              value={s.risk.combination}
+              onChange={(e) => setRisk('combination', e.target.value as StrategyDraft['risk']['combination'])}
+            >
               <option value="agree">Model and 3-of-4 indicators agree</option>
               <option value="llm_only">Model only</option>
               <option value="technical_only">Indicators only</option>
@@ -200,11 +333,22 @@ export function StrategyForm(props: { id: string | null; initial: StrategyDraft;
           </label>
         </div>
       </Field>
-      <Field label="Mode" htmlFor="st-mode" error={err('mode', 'approval')} hint="Dry run records the exact order and sends nothing. Live needs explicit arming for its account.">
+      <Field
+        label="Mode"
+        htmlFor="st-mode"
+        error={err('mode', 'approval')}
+        hint="Dry run records the exact order and sends nothing. Live needs explicit arming for its account."
+      >
         <div className="row">
           <div className="segmented" id="st-mode">
             {(['dry-run', 'paper', 'live'] as const).map((m) => (
-              <button type="button" key={m} className={s.mode === m ? 'on' : ''} onClick={() => set('mode', m)} data-testid={`st-mode-${m}`}>
+              <button
+                type="button"
+                key={m}
+                className={s.mode === m ? 'on' : ''}
+                onClick={() => set('mode', m)}
+                data-testid={`st-mode-${m}`}
+              >
                 {m}
               </button>
             ))}
@@ -226,12 +370,26 @@ function NumberInput(props: { label: string; value: number; step: number; onChan
   return (
     <label className="num-input">
       <span className="muted">{props.label}</span>
-      <input className="num" type="number" step={props.step} value={Number.isFinite(props.value) ? Number(props.value.toFixed(6)) : ''} onChange={(e) => props.onChange(Number(e.target.value))} />
+      <input
+        className="num"
+        type="number"
+        step={props.step}
+        value={Number.isFinite(props.value) ? Number(props.value.toFixed(6)) : ''}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      />
     </label>
   )
 }
 
-export function InstrumentPicker({ value, onPick, id = 'st-instrument' }: { value: string; onPick(r: SearchResult): void; id?: string }) {
+export function InstrumentPicker({
+  value,
+  onPick,
+  id = 'st-instrument',
+}: {
+  value: string
+  onPick(r: SearchResult): void
+  id?: string
+}) {
   const [q, setQ] = useState(value)
   const [results, setResults] = useState<SearchResult[]>([])
   const [open, setOpen] = useState(false)
@@ -284,7 +442,8 @@ export function InstrumentPicker({ value, onPick, id = 'st-instrument' }: { valu
               }}
               data-testid={`pick-${r.symbol}`}
             >
-              <span className="strong">{r.symbol}</span> <span className="muted">{r.name}</span> <span className="muted mono">{r.exchange}</span>
+              <span className="strong">{r.symbol}</span> <span className="muted">{r.name}</span>{' '}
+              <span className="muted mono">{r.exchange}</span>
             </li>
           ))}
         </ul>
@@ -321,13 +480,22 @@ function IndicatorEditor({ value, onChange }: { value: IndicatorSpec[]; onChange
                 onChange={(e) => setParam(i, k, typeof v === 'number' ? Number(e.target.value) : e.target.value)}
               />
             ))}
-            <button type="button" onClick={() => onChange(value.filter((_, j) => j !== i))} aria-label={`Remove ${spec.id}`}>
+            <button
+              type="button"
+              onClick={() => onChange(value.filter((_, j) => j !== i))}
+              aria-label={`Remove ${spec.id}`}
+            >
               ×
             </button>
           </span>
         ))}
       </div>
-      <select id="st-ind-add" value={adding} onChange={(e) => e.target.value && add(e.target.value as IndicatorType)} aria-label="Add indicator">
+      <select
+        id="st-ind-add"
+        value={adding}
+        onChange={(e) => e.target.value && add(e.target.value as IndicatorType)}
+        aria-label="Add indicator"
+      >
         <option value="">Add indicator…</option>
         {INDICATORS.map((i) => (
           <option key={i.type} value={i.type}>
@@ -352,7 +520,15 @@ function SchedulePreview({ cron, tz }: { cron: string; tz: string }) {
   if (!preview) return null
   const inZone = (t: number) => {
     try {
-      return new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).format(t)
+      return new Intl.DateTimeFormat('en-GB', {
+        timeZone: tz,
+        weekday: 'short',
+        day: '2-digit',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }).format(t)
     } catch {
       return ''
     }
@@ -368,7 +544,10 @@ function SchedulePreview({ cron, tz }: { cron: string; tz: string }) {
         <ol className="next-fires">
           {preview.next.map((t) => (
             <li key={t}>
-              <span className="mono">{inZone(t)}</span> <span className="muted">({tz}) · {fmtDateTime(t)} local</span>
+              <span className="mono">{inZone(t)}</span>{' '}
+              <span className="muted">
+                ({tz}) · {fmtDateTime(t)} local
+              </span>
             </li>
           ))}
         </ol>

@@ -7,18 +7,46 @@ import { SettingsPage } from './pages/settings'
 const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
 mkdirSync(SHOTS, { recursive: true })
 
-test('the frame renders with its token, lists only real pages, shows the connection, and logs no errors', async ({ page, host, consoleErrors }) => {
+test('the frame renders with its token, lists only real pages, shows the connection, and logs no errors', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
   await openApp(page, host)
   expect(new URL(page.url()).searchParams.get('token')).toBeNull()
-  await expect(page.locator('.sidebar nav a')).toHaveText(['Dashboard', 'Symbols', 'Chart', 'Strategies', 'Prompts', 'Timeline', 'Signals', 'Statistics', 'Portfolio', 'Orders', 'Connection', 'Settings'])
+  await expect(page.locator('.sidebar nav a')).toHaveText([
+    'Dashboard',
+    'Symbols',
+    'Chart',
+    'Strategies',
+    'Prompts',
+    'Timeline',
+    'Signals',
+    'Statistics',
+    'Portfolio',
+    'Orders',
+    'Connection',
+    'Settings',
+  ])
   // Every page opens and says something real (no placeholder), with no console errors.
-  for (const [id, text] of [['dashboard', 'Next runs'], ['orders', 'Order ticket'], ['strategies', 'AAPL daily swing'], ['prompts', 'Combined'], ['lineage', 'Pick a run'], ['signals', 'Signals'], ['stats', 'Steps']] as const) {
+  for (const [id, text] of [
+    ['dashboard', 'Next runs'],
+    ['orders', 'Order ticket'],
+    ['strategies', 'AAPL daily swing'],
+    ['prompts', 'Combined'],
+    ['lineage', 'Pick a run'],
+    ['signals', 'Signals'],
+    ['stats', 'Steps'],
+  ] as const) {
     await page.getByTestId(`nav-${id}`).click()
     await expect(page.locator('main.content')).toContainText(text)
   }
   const badge = page.getByTestId('connection-badge')
   await expect(badge).toBeVisible()
-  await expect(badge).toHaveAttribute('data-state', /offline|unauthenticated|authenticated|competing|expired|maintenance/)
+  await expect(badge).toHaveAttribute(
+    'data-state',
+    /offline|unauthenticated|authenticated|competing|expired|maintenance/,
+  )
   await new SettingsPage(page).open()
   await expect(page.getByTestId('data-dir')).toHaveValue(host.dataDir)
   await page.screenshot({ path: join(SHOTS, 'frame-settings.png'), fullPage: true })
@@ -85,7 +113,11 @@ test('the CSP blocks injected inline script (RELIABILITY.md T1)', async ({ page,
   const result = await page.evaluate(
     () =>
       new Promise<{ ran: boolean; violated: string }>((resolve) => {
-        document.addEventListener('securitypolicyviolation', (e) => resolve({ ran: 'pwned' in window, violated: e.violatedDirective }), { once: true })
+        document.addEventListener(
+          'securitypolicyviolation',
+          (e) => resolve({ ran: 'pwned' in window, violated: e.violatedDirective }),
+          { once: true },
+        )
         const s = document.createElement('script')
         s.textContent = 'window.pwned = true'
         document.body.appendChild(s)

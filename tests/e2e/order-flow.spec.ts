@@ -8,11 +8,17 @@ import { expect, openApp, test } from './fixtures'
 const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
 mkdirSync(SHOTS, { recursive: true })
 
-test('a BUY from the model becomes an approved bracket on the simulator, fills, shows in Orders and Portfolio, and its trade links back to the run', async ({ page, consoleErrors }) => {
+test('a BUY from the model becomes an approved bracket on the simulator, fills, shows in Orders and Portfolio, and its trade links back to the run', async ({
+  page,
+  consoleErrors,
+}) => {
   test.setTimeout(120_000)
   const llm = await startFakeOpenAI()
   for (let i = 0; i < 5; i++) llm.reply(buySignalReply)
-  const host = await startWebHost({ dataDir: tempDataDir(), env: { OPENAI_API_KEY: 'sk-e2e', OPENAI_BASE_URL: llm.baseURL } })
+  const host = await startWebHost({
+    dataDir: tempDataDir(),
+    env: { OPENAI_API_KEY: 'sk-e2e', OPENAI_BASE_URL: llm.baseURL },
+  })
   try {
     await openApp(page, host)
     await expect(page.getByTestId('dashboard-page')).toBeVisible()
@@ -42,7 +48,10 @@ test('a BUY from the model becomes an approved bracket on the simulator, fills, 
     await page.getByTestId('blotter-all').click()
     const parent = page.locator('[data-testid^="order-row-"][data-testid$="-P"]').first()
     await expect(parent).toHaveAttribute('data-status', 'FILLED', { timeout: 30_000 })
-    await expect(page.locator('[data-testid^="order-row-"][data-testid$="-S"]').first()).toHaveAttribute('data-status', /SUBMITTED|FILLED|CANCELED/)
+    await expect(page.locator('[data-testid^="order-row-"][data-testid$="-S"]').first()).toHaveAttribute(
+      'data-status',
+      /SUBMITTED|FILLED|CANCELED/,
+    )
     await page.screenshot({ path: join(SHOTS, 'orders-blotter.png') })
 
     await page.getByTestId('nav-portfolio').click()

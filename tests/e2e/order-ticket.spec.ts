@@ -12,14 +12,20 @@ mkdirSync(SHOTS, { recursive: true })
 const AAPL = 265598
 const round = (x: number) => Math.round(x * 100) / 100
 
-test('order ticket: a limit BUY with stop loss and take profit is validated inline, previewed and placed as a three-leg bracket', async ({ page, host, consoleErrors }) => {
+test('order ticket: a limit BUY with stop loss and take profit is validated inline, previewed and placed as a three-leg bracket', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
   await openApp(page, host)
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'authenticated')
   const { client: rpc, ws } = await connectRpc(host.port, host.token)
   try {
     await expect.poll(async () => (await rpc.call('risk.get', {}))?.reconciled ?? false, { timeout: 20_000 }).toBe(true)
     await rpc.call('marketData.watch', { conids: [AAPL] })
-    await expect.poll(async () => (await rpc.call('marketData.quotes', { conids: [AAPL] }))[0]?.last ?? null, { timeout: 20_000 }).not.toBeNull()
+    await expect
+      .poll(async () => (await rpc.call('marketData.quotes', { conids: [AAPL] }))[0]?.last ?? null, { timeout: 20_000 })
+      .not.toBeNull()
     const last = (await rpc.call('marketData.quotes', { conids: [AAPL] }))[0]!.last!
     const limit = round(last * 0.99) // below the market: the entry keeps working
     const stop = round(limit * 0.97)
@@ -33,7 +39,9 @@ test('order ticket: a limit BUY with stop loss and take profit is validated inli
 
     // A stop above the limit of a BUY: said inline, and nothing can be previewed or placed.
     await ticket.getByTestId('ticket-stop').fill(String(round(limit + 1)))
-    await expect(ticket.getByTestId('ticket-stop-error')).toHaveText(`For a BUY the stop loss must be below the limit price ${limit} (it is ${round(limit + 1)})`)
+    await expect(ticket.getByTestId('ticket-stop-error')).toHaveText(
+      `For a BUY the stop loss must be below the limit price ${limit} (it is ${round(limit + 1)})`,
+    )
     await expect(ticket.getByTestId('ticket-preview')).toBeDisabled()
     await expect(ticket.getByTestId('ticket-place')).toBeDisabled()
     await ticket.screenshot({ path: join(SHOTS, 'order-ticket-invalid.png') })
@@ -72,7 +80,8 @@ test('order ticket: a limit BUY with stop loss and take profit is validated inli
     await expect(blotter.getByTestId(`order-row-${stem}-P`)).toContainText('parent')
     await expect(blotter.getByTestId(`order-row-${stem}-S`)).toContainText('stop')
     await expect(blotter.getByTestId(`order-row-${stem}-T`)).toContainText('target')
-    for (const leg of ['P', 'S', 'T']) await expect(blotter.getByTestId(`order-row-${stem}-${leg}`)).toHaveAttribute('data-status', /SUBMITTED|FILLED/)
+    for (const leg of ['P', 'S', 'T'])
+      await expect(blotter.getByTestId(`order-row-${stem}-${leg}`)).toHaveAttribute('data-status', /SUBMITTED|FILLED/)
     await page.screenshot({ path: join(SHOTS, 'orders-ticket-bracket.png') })
     expect(consoleErrors).toEqual([])
   } finally {

@@ -27,14 +27,20 @@ async function rpcClient(host: { port: number; token: string }): Promise<RpcClie
   return Object.assign(createRpcClient(transport), { ws })
 }
 
-test('portfolio: an open position and a closed round trip from real simulator fills, the broker comparison, equity curve and journal', async ({ page, host, consoleErrors }) => {
+test('portfolio: an open position and a closed round trip from real simulator fills, the broker comparison, equity curve and journal', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
   await openApp(page, host)
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'authenticated')
   const rpc = await rpcClient(host)
   try {
     await expect.poll(async () => (await rpc.call('risk.get', {}))?.reconciled ?? false, { timeout: 20_000 }).toBe(true)
     await rpc.call('marketData.watch', { conids: [AAPL] })
-    await expect.poll(async () => (await rpc.call('marketData.quotes', { conids: [AAPL] }))[0]?.last ?? null, { timeout: 20_000 }).not.toBeNull()
+    await expect
+      .poll(async () => (await rpc.call('marketData.quotes', { conids: [AAPL] }))[0]?.last ?? null, { timeout: 20_000 })
+      .not.toBeNull()
     const last = (await rpc.call('marketData.quotes', { conids: [AAPL] }))[0]!.last!
     const buyAt = Math.round(last * 1.02 * 100) / 100
     const sellAt = Math.round(last * 0.98 * 100) / 100
@@ -44,16 +50,36 @@ test('portfolio: an open position and a closed round trip from real simulator fi
       // The gate allows one submit per 2 s: a refusal is definitive (nothing sent), so asking again is safe.
       let id = ''
       await expect(async () => {
-        const r = await rpc.call('orders.place', { conid: AAPL, side, qty, orderType: 'LMT', price, tif: 'DAY', outsideRth: true })
+        const r = await rpc.call('orders.place', {
+          conid: AAPL,
+          side,
+          qty,
+          orderType: 'LMT',
+          price,
+          tif: 'DAY',
+          outsideRth: true,
+        })
         expect(r.gate.reason).toBeNull()
         id = r.orders[0]!.id
       }).toPass({ timeout: 15_000 })
-      await expect.poll(async () => (await rpc.call('orders.list', { limit: 50 })).find((o) => o.id === id)?.status, { timeout: 20_000 }).toBe('FILLED')
+      await expect
+        .poll(async () => (await rpc.call('orders.list', { limit: 50 })).find((o) => o.id === id)?.status, {
+          timeout: 20_000,
+        })
+        .toBe('FILLED')
     }
     await place('BUY', 10, buyAt)
     await place('SELL', 10, sellAt)
     await place('BUY', 6, buyAt)
-    await expect.poll(async () => (await rpc.call('portfolio.trades', { status: 'all', limit: 10 })).map((t) => `${t.qty}:${t.closedAt === null ? 'open' : 'closed'}`), { timeout: 20_000 }).toEqual(['6:open', '10:closed'])
+    await expect
+      .poll(
+        async () =>
+          (await rpc.call('portfolio.trades', { status: 'all', limit: 10 })).map(
+            (t) => `${t.qty}:${t.closedAt === null ? 'open' : 'closed'}`,
+          ),
+        { timeout: 20_000 },
+      )
+      .toEqual(['6:open', '10:closed'])
     await rpc.call('portfolio.get', {}) // marks from the broker's positions
 
     await page.getByTestId('nav-portfolio').click()
@@ -81,7 +107,11 @@ test('portfolio: an open position and a closed round trip from real simulator fi
     await expect(row.locator('td').nth(2)).toHaveText('10', { timeout: 20_000 })
 
     // The equity curve draws the snapshots (start of day at least, taken by the job on start-up).
-    await expect.poll(async () => (await rpc.call('portfolio.snapshots', { from: 0, to: Date.now() + 60_000 })).length, { timeout: 20_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(async () => (await rpc.call('portfolio.snapshots', { from: 0, to: Date.now() + 60_000 })).length, {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0)
     await page.getByTestId('portfolio-refresh').click()
     await page.locator('.segmented button', { hasText: '1 month' }).click()
     await expect(page.getByTestId('equity-curve')).not.toHaveAttribute('data-points', '0')

@@ -18,11 +18,25 @@ async function fakeModel(answer: string) {
     req.on('end', () => {
       requests.push(JSON.parse(body) as (typeof requests)[number])
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'test-model', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: answer, refusal: null } }] }))
+      res.end(
+        JSON.stringify({
+          id: 'x',
+          object: 'chat.completion',
+          created: 1,
+          model: 'test-model',
+          choices: [
+            { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: answer, refusal: null } },
+          ],
+        }),
+      )
     })
   })
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-  return { baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests, close: () => new Promise<void>((ok) => server.close(() => ok())) }
+  return {
+    baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    requests,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  }
 }
 
 /** Page object for Prompts: data-testid locators, Monaco driven through the keyboard, no fixed waits. */
@@ -72,14 +86,20 @@ class PromptsPage {
   }
 }
 
-test('edit a prompt: an unknown variable is named, the fix saves v2, history shows it, diff against v1, restore v1 as v3', async ({ page, host, consoleErrors }) => {
+test('edit a prompt: an unknown variable is named, the fix saves v2, history shows it, diff against v1, restore v1 as v3', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
   await openApp(page, host)
   const prompts = new PromptsPage(page)
   await prompts.open()
 
   // The four shipped templates; the combined one is the global default and is open.
   await expect(page.getByTestId('template-row')).toHaveCount(4)
-  await expect(page.locator('[data-testid=template-row][data-purpose=combined]').getByTestId('default-mark')).toBeVisible()
+  await expect(
+    page.locator('[data-testid=template-row][data-purpose=combined]').getByTestId('default-mark'),
+  ).toBeVisible()
   await expect(page.getByTestId('template-name')).toHaveText('Combined daily + weekly (default)')
   await expect(prompts.preview()).toContainText('AAPL (NASDAQ, USD), analysis as of 2026-11-20')
   await expect(prompts.problems()).toContainText('No problems')
@@ -141,7 +161,10 @@ test('edit a prompt: an unknown variable is named, the fix saves v2, history sho
   expect(consoleErrors).toEqual([])
 })
 
-test('autocomplete offers contract variables with their descriptions; Test shows the model’s answer', async ({ page, consoleErrors }) => {
+test('autocomplete offers contract variables with their descriptions; Test shows the model’s answer', async ({
+  page,
+  consoleErrors,
+}) => {
   const fake = await fakeModel('{"action":"HOLD","reasoning":"Mixed evidence."}')
   const host = await startWebHost({ env: { OPENAI_API_KEY: 'sk-e2e', OPENAI_BASE_URL: fake.baseURL } })
   try {

@@ -6,12 +6,20 @@ import { expect, openApp, test } from './fixtures'
 const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
 mkdirSync(SHOTS, { recursive: true })
 
-test('export a run to a bundle, import it on an engine with no gateway and no key, and review it offline', async ({ page, host, consoleErrors }) => {
+test('export a run to a bundle, import it on an engine with no gateway and no key, and review it offline', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
   const { client, ws } = await connectRpc(host.port, host.token)
-  await expect.poll(async () => (await client.call('gateway.status', {})).state, { timeout: 15_000 }).toBe('authenticated')
+  await expect
+    .poll(async () => (await client.call('gateway.status', {})).state, { timeout: 15_000 })
+    .toBe('authenticated')
   const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
   const { runId } = await client.call('runs.start', { strategyId: strategy.id })
-  await expect.poll(async () => (await client.call('lineage.getRun', { runId })).status, { timeout: 30_000 }).toBe('succeeded')
+  await expect
+    .poll(async () => (await client.call('lineage.getRun', { runId })).status, { timeout: 30_000 })
+    .toBe('succeeded')
   ws.terminate()
 
   await openApp(page, host)

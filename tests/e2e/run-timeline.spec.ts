@@ -5,7 +5,11 @@ import { expect, openApp, test } from './fixtures'
 const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
 mkdirSync(SHOTS, { recursive: true })
 
-test('create a strategy in the UI, run it now, watch the timeline fill in live, open the chart image and the analysis', async ({ page, host, consoleErrors }) => {
+test('create a strategy in the UI, run it now, watch the timeline fill in live, open the chart image and the analysis', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
   await openApp(page, host)
   await expect(page.getByTestId('connection-badge')).toHaveAttribute('data-state', 'authenticated')
   await page.getByTestId('nav-strategies').click()
@@ -38,7 +42,18 @@ test('create a strategy in the UI, run it now, watch the timeline fill in live, 
   // Live: the steps appear as they are recorded, then the run ends.
   await expect(page.getByTestId('step-check_session')).toBeVisible()
   await expect(detail).toHaveAttribute('data-run-status', 'succeeded', { timeout: 30_000 })
-  for (const step of ['check_session', 'load_strategy', 'fetch_market_data', 'compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal', 'risk_check', 'place_order', 'complete']) {
+  for (const step of [
+    'check_session',
+    'load_strategy',
+    'fetch_market_data',
+    'compute_indicators',
+    'render_charts',
+    'llm_analysis',
+    'validate_signal',
+    'risk_check',
+    'place_order',
+    'complete',
+  ]) {
     await expect(page.getByTestId(`step-${step}`)).toHaveAttribute('data-status', 'succeeded')
   }
   await expect(page.getByTestId('step-track_order')).toHaveAttribute('data-status', 'skipped')

@@ -8,7 +8,11 @@ import { SymbolsPage } from './pages/symbols'
 const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
 mkdirSync(SHOTS, { recursive: true })
 
-test('demo mode: connected paper account, search AAPL, open its chart, see candles stream, add an indicator', async ({ page, host, consoleErrors }) => {
+test('demo mode: connected paper account, search AAPL, open its chart, see candles stream, add an indicator', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
   await openApp(page, host)
   const badge = page.getByTestId('connection-badge')
   await expect(badge).toHaveAttribute('data-state', 'authenticated')
@@ -29,7 +33,9 @@ test('demo mode: connected paper account, search AAPL, open its chart, see candl
   await expect(page.getByTestId('chart-legend')).toContainText('O')
   await expect(page.getByTestId('live-ticks')).toHaveText('Live', { timeout: 15_000 })
   const before = Number(await page.getByTestId('live-ticks').getAttribute('data-ticks'))
-  await expect.poll(async () => Number(await page.getByTestId('live-ticks').getAttribute('data-ticks'))).toBeGreaterThan(before)
+  await expect
+    .poll(async () => Number(await page.getByTestId('live-ticks').getAttribute('data-ticks')))
+    .toBeGreaterThan(before)
 
   await page.getByTestId('add-indicator').selectOption('macd')
   await expect(page.getByTestId('indicator-macd')).toBeVisible()
@@ -41,7 +47,11 @@ test('demo mode: connected paper account, search AAPL, open its chart, see candl
   expect(consoleErrors).toEqual([])
 })
 
-test('the Connection page shows the session, the paper account and the login page link', async ({ page, host, consoleErrors }) => {
+test('the Connection page shows the session, the paper account and the login page link', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
   await openApp(page, host)
   await page.getByTestId('nav-connection').click()
   await expect(page.getByTestId('connection-page')).toBeVisible()
@@ -56,7 +66,10 @@ test('the Connection page shows the session, the paper account and the login pag
   expect(consoleErrors).toEqual([])
 })
 
-test('a separate local gateway is trusted by its certificate fingerprint, then connects', async ({ page, consoleErrors }) => {
+test('a separate local gateway is trusted by its certificate fingerprint, then connects', async ({
+  page,
+  consoleErrors,
+}) => {
   const sim = await startSimGateway({ demo: true, seed: 9, rateLimit: { enabled: false } })
   const host = await startWebHost({ gateway: sim.origin })
   try {
@@ -67,7 +80,10 @@ test('a separate local gateway is trusted by its certificate fingerprint, then c
     await expect(page.getByTestId('certificate-fingerprint')).toHaveText(sim.fingerprint!)
     await page.getByTestId('trust-certificate').click()
     await page.getByTestId('confirm-trust').click()
-    await expect(page.getByRole('banner').getByTestId('connection-badge')).toHaveAttribute('data-state', 'authenticated')
+    await expect(page.getByRole('banner').getByTestId('connection-badge')).toHaveAttribute(
+      'data-state',
+      'authenticated',
+    )
     await expect(page.getByTestId('certificate-panel')).toContainText('pinned for this gateway')
     await page.screenshot({ path: join(SHOTS, 'connection-trust.png'), fullPage: true })
   } finally {

@@ -51,10 +51,25 @@ const ACTION: Record<Kill, CoreAction> = {
 let sim: SimGateway
 let bundle: string
 beforeAll(async () => {
-  sim = await startSimGateway({ seed: 31, clock: 'virtual', calendar: 'always-open', rateLimit: { enabled: false }, auth: { initial: 'authenticated', idleTimeoutMs: 365 * 86_400_000, dailyReset: null } })
+  sim = await startSimGateway({
+    seed: 31,
+    clock: 'virtual',
+    calendar: 'always-open',
+    rateLimit: { enabled: false },
+    auth: { initial: 'authenticated', idleTimeoutMs: 365 * 86_400_000, dailyReset: null },
+  })
   // One bundle for all the starts: loading the TypeScript sources afresh each time would cost ~1 s a start.
   bundle = join(ROOT, 'out', 'test', 'crash-core.cjs')
-  await build({ entryPoints: [join(ROOT, 'tests/fixtures/crash-core.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile: bundle, logLevel: 'silent' })
+  await build({
+    entryPoints: [join(ROOT, 'tests/fixtures/crash-core.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    outfile: bundle,
+    logLevel: 'silent',
+  })
 })
 afterAll(async () => sim?.close())
 
@@ -99,7 +114,8 @@ function start(s: Start, onSpawn: (child: ChildProcess) => void): Promise<Ended>
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line.startsWith('CHECK ')) check = JSON.parse(line.slice(6)) as CoreCheck
-      else if (line === 'READY' && s.killAfterReadyMs !== null) setTimeout(() => child.kill('SIGKILL'), s.killAfterReadyMs)
+      else if (line === 'READY' && s.killAfterReadyMs !== null)
+        setTimeout(() => child.kill('SIGKILL'), s.killAfterReadyMs)
       else if (line === 'ADVANCE') {
         sim.control.advance(60_000) // the marketable order fills on the next tick
         child.stdin!.write('go\n')
@@ -150,7 +166,10 @@ describe('kill -9 of the trading core, then restart and reconcile (T6)', () => {
       checks++
       synced = true
       expect(c.integrity, at).toBe('ok')
-      expect(c.orders.filter((o) => ['UNKNOWN', 'PENDING_SUBMIT', 'AWAITING_REPLY'].includes(o.status)), at).toEqual([])
+      expect(
+        c.orders.filter((o) => ['UNKNOWN', 'PENDING_SUBMIT', 'AWAITING_REPLY'].includes(o.status)),
+        at,
+      ).toEqual([])
       expect(byConid(c.local), at).toEqual(byConid(c.broker))
       // Exactly one POST per client order id, over the whole chain.
       const posted = sim.control
@@ -158,21 +177,37 @@ describe('kill -9 of the trading core, then restart and reconcile (T6)', () => {
         .filter((j) => j.method === 'POST' && j.template === ORDERS_POST)
         .flatMap((j) => ((j.body as { orders?: { cOID: string }[] }).orders ?? []).map((o) => o.cOID))
       expect(posted.length - new Set(posted).size, at).toBe(0)
-      expect(posted.filter((p) => p.endsWith('k')), `${at}: an order sent while the kill switch was latched`).toEqual([])
+      expect(
+        posted.filter((p) => p.endsWith('k')),
+        `${at}: an order sent while the kill switch was latched`,
+      ).toEqual([])
       // Runs: none left running; a run killed during catch-up ended aborted.
-      expect(c.runs.filter((r) => r.status === 'running'), at).toEqual([])
+      expect(
+        c.runs.filter((r) => r.status === 'running'),
+        at,
+      ).toEqual([])
       expect(c.runs.filter((r) => r.status === 'aborted').length, at).toBe(abortedExpected)
       // Every fire of the schedule since the strategy was created is recorded exactly once, and a
       // recorded run is a real run of that fire.
       const due: number[] = []
-      for (let t = Math.floor(c.strategyCreatedAt / CRON_EVERY_MS + 1) * CRON_EVERY_MS; t <= c.now - 5_000; t += CRON_EVERY_MS) due.push(t)
+      for (
+        let t = Math.floor(c.strategyCreatedAt / CRON_EVERY_MS + 1) * CRON_EVERY_MS;
+        t <= c.now - 5_000;
+        t += CRON_EVERY_MS
+      )
+        due.push(t)
       const recorded = c.fires.map((f) => f.scheduledFor).sort((a, b) => a - b)
-      expect(recorded.filter((t) => t <= c.now - 5_000), at).toEqual(due)
+      expect(
+        recorded.filter((t) => t <= c.now - 5_000),
+        at,
+      ).toEqual(due)
       const runsByFire = new Map(c.runs.filter((r) => r.scheduledFor !== null).map((r) => [r.scheduledFor!, r.id]))
       for (const f of c.fires) if (f.outcome === 'RAN') expect(runsByFire.get(f.scheduledFor), at).toBe(f.runId)
       for (const [t, runId] of runsByFire) expect(c.fires.find((f) => f.scheduledFor === t)?.runId, at).toBe(runId)
       // The kill switch latched just before the crash survived it, and refused a risk-increasing order.
-      expect(c.kill, at).toEqual(latchExpected ? { latchedAtStart: true, refused: true } : { latchedAtStart: false, refused: null })
+      expect(c.kill, at).toEqual(
+        latchExpected ? { latchedAtStart: true, refused: true } : { latchedAtStart: false, refused: null },
+      )
       latchExpected = false
       // A backup cut short is never listed as one; the newest complete backup passes quick_check.
       expect(c.backups.partials.length, at).toBeLessThanOrEqual(1)
@@ -198,11 +233,28 @@ describe('kill -9 of the trading core, then restart and reconcile (T6)', () => {
         synced = false
       }
       const named = (CRASH_POINTS as readonly string[]).includes(kill) ? (kill as CrashPoint) : null
-      const outside = kill === 'random' ? Math.floor(rng() * 40) : kill === 'mid-checkpoint' ? Math.floor(rng() * 30) : null
+      const outside =
+        kill === 'random' ? Math.floor(rng() * 40) : kill === 'mid-checkpoint' ? Math.floor(rng() * 30) : null
       const at = `iteration ${i} (after a kill at ${previous ?? 'nothing'}; now killing at ${kill})`
       let child: ChildProcess | null = null
-      if (kill === 'awaiting-response') sim.control.fault({ method: 'POST', path: ORDERS_POST, hold: rng() < 0.5 ? 'beforeCommit' : 'afterCommit', onHold: () => child?.kill('SIGKILL') })
-      const ended = await start({ dir, action: ACTION[kill], seq: i, conid: CONIDS[i % CONIDS.length]!, crashPoint: named, killAfterReadyMs: outside }, (c) => (child = c))
+      if (kill === 'awaiting-response')
+        sim.control.fault({
+          method: 'POST',
+          path: ORDERS_POST,
+          hold: rng() < 0.5 ? 'beforeCommit' : 'afterCommit',
+          onHold: () => child?.kill('SIGKILL'),
+        })
+      const ended = await start(
+        {
+          dir,
+          action: ACTION[kill],
+          seq: i,
+          conid: CONIDS[i % CONIDS.length]!,
+          crashPoint: named,
+          killAfterReadyMs: outside,
+        },
+        (c) => (child = c),
+      )
       expect(ended.signal, `${at}: ${ended.stderr}`).toBe('SIGKILL')
       hits.set(kill, hits.get(kill)! + 1)
       if (ended.check) verify(ended.check, at)
@@ -211,11 +263,15 @@ describe('kill -9 of the trading core, then restart and reconcile (T6)', () => {
       previous = kill
       sim.control.advance(7 * 60_000) // time passes: fills, schedule fires
       // Orders are rightly refused around IBKR's nightly reset and weekend maintenance: step over those.
-      while (inResetWindow(sim.control.now()) || inResetWindow(sim.control.now() + 60_000)) sim.control.advance(15 * 60_000)
+      while (inResetWindow(sim.control.now()) || inResetWindow(sim.control.now() + 60_000))
+        sim.control.advance(15 * 60_000)
     }
 
     // One last start that only recovers and reports.
-    const last = await start({ dir, action: 'none', seq: ITERATIONS + 1, conid: CONIDS[0]!, crashPoint: null, killAfterReadyMs: null }, () => undefined)
+    const last = await start(
+      { dir, action: 'none', seq: ITERATIONS + 1, conid: CONIDS[0]!, crashPoint: null, killAfterReadyMs: null },
+      () => undefined,
+    )
     expect(last.code, last.stderr).toBe(0)
     verify(last.check!, 'after the last kill')
     expect(checks).toBeGreaterThan(ITERATIONS / 2)

@@ -43,7 +43,9 @@ describe('trusting a local gateway certificate', () => {
     const cert = await client.call('gateway.certificate', {})
     expect(cert).toMatchObject({ url: sim.origin, fingerprint: sim.fingerprint, trusted: false })
 
-    const wrong = await client.call('gateway.trustCertificate', { fingerprint: `sha256/${'A'.repeat(43)}=` }).catch((e: unknown) => e)
+    const wrong = await client
+      .call('gateway.trustCertificate', { fingerprint: `sha256/${'A'.repeat(43)}=` })
+      .catch((e: unknown) => e)
     expect(wrong).toMatchObject({ code: 'CONFLICT' })
     expect((await client.call('gateway.status', {})).state).toBe('offline')
 

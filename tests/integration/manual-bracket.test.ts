@@ -35,14 +35,37 @@ async function setup() {
   const { sim, broker, close } = await startSimBroker(23)
   cleanups.push(close)
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-manual-bracket-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   cleanups.push(() => store.close())
-  const core = { db: store.db, lineageDb: store.lineageDb, bus: createEventBus({ validate: true }), now: sim.control.now, timers: manualTimers(), broker: () => broker, gateway: () => broker.connection }
-  const trading = createTrading({ ...core, portfolio: fillsLedger(), caps: () => DEFAULT_RISK_CAPS, symbolOf: () => 'AAPL' })
+  const core = {
+    db: store.db,
+    lineageDb: store.lineageDb,
+    bus: createEventBus({ validate: true }),
+    now: sim.control.now,
+    timers: manualTimers(),
+    broker: () => broker,
+    gateway: () => broker.connection,
+  }
+  const trading = createTrading({
+    ...core,
+    portfolio: fillsLedger(),
+    caps: () => DEFAULT_RISK_CAPS,
+    symbolOf: () => 'AAPL',
+  })
   cleanups.push(() => trading.stop())
   await until(() => trading.reconciler.reconciled(), 'the first reconciliation')
   // The app's dispatcher over the real handlers: every input is validated before a handler runs.
-  const rpc = createDispatcher(spyHandlers({ 'orders.place': trading.handlers['orders.place'], 'orders.preview': trading.handlers['orders.preview'] }).handlers, { validateOutputs: true })
+  const rpc = createDispatcher(
+    spyHandlers({
+      'orders.place': trading.handlers['orders.place'],
+      'orders.preview': trading.handlers['orders.preview'],
+    }).handlers,
+    { validateOutputs: true },
+  )
   let id = 0
   const call = (m: 'orders.place' | 'orders.preview', p: unknown): Promise<HostFrame> => rpc.dispatch(++id, m, p)
   const ok = async <T>(m: 'orders.place' | 'orders.preview', p: unknown): Promise<T> => {
@@ -51,13 +74,29 @@ async function setup() {
     return f.r as T
   }
   const sent = (template: string) => sim.control.journal().filter((j) => j.method === 'POST' && j.template === template)
-  const bodyOrders = (template: string) => sent(template).map((j) => (j.body as { orders: (OrderTicket & { acctId: string })[] }).orders)
+  const bodyOrders = (template: string) =>
+    sent(template).map((j) => (j.body as { orders: (OrderTicket & { acctId: string })[] }).orders)
   const [q] = await broker.snapshot([AAPL], ['31'])
   const last = q!.values['31']!
   return { sim, store, trading, call, ok, sent, bodyOrders, last }
 }
 
-type Placed = { gate: { allowed: boolean }; orders: { id: string; clientOrderId: string; leg: string; parentId: string | null; status: string; side: string; orderType: string; tif: string; limitPrice: number | null; auxPrice: number | null; origin: string }[] }
+type Placed = {
+  gate: { allowed: boolean }
+  orders: {
+    id: string
+    clientOrderId: string
+    leg: string
+    parentId: string | null
+    status: string
+    side: string
+    orderType: string
+    tif: string
+    limitPrice: number | null
+    auxPrice: number | null
+    origin: string
+  }[]
+}
 type Previewed = { gate: { allowed: boolean }; whatIf: object | null; whatIfError: string | null }
 
 describe('manual bracket orders (F13 ticket) on the simulator', () => {
@@ -66,7 +105,16 @@ describe('manual bracket orders (F13 ticket) on the simulator', () => {
     const entry = round(t.last + 0.05) // marketable: fills on the next ticks
     const stop = round(entry * 0.97)
     const target = round(entry * 1.05)
-    const input = { conid: AAPL, side: 'BUY', qty: 10, orderType: 'LMT', price: entry, tif: 'DAY', stopLoss: stop, takeProfit: target }
+    const input = {
+      conid: AAPL,
+      side: 'BUY',
+      qty: 10,
+      orderType: 'LMT',
+      price: entry,
+      tif: 'DAY',
+      stopLoss: stop,
+      takeProfit: target,
+    }
 
     // The preview: the gate on the full intent, the what-if given every leg (children name the parent).
     const preview = await t.ok<Previewed>('orders.preview', input)
@@ -93,14 +141,50 @@ describe('manual bracket orders (F13 ticket) on the simulator', () => {
     expect(posts[0]).toHaveLength(3)
     const base = p!.cOID.replace(/-P$/, '')
     expect(base).toMatch(/^m[0-9a-f]{12}$/)
-    expect(p).toMatchObject({ acctId: ACCOUNT, conid: AAPL, cOID: `${base}-P`, orderType: 'LMT', side: 'BUY', quantity: 10, tif: 'DAY', price: entry })
+    expect(p).toMatchObject({
+      acctId: ACCOUNT,
+      conid: AAPL,
+      cOID: `${base}-P`,
+      orderType: 'LMT',
+      side: 'BUY',
+      quantity: 10,
+      tif: 'DAY',
+      price: entry,
+    })
     expect(p!.parentId).toBeUndefined()
-    expect(s).toMatchObject({ cOID: `${base}-S`, parentId: `${base}-P`, orderType: 'STP', side: 'SELL', quantity: 10, tif: 'GTC', price: stop })
-    expect(tp).toMatchObject({ cOID: `${base}-T`, parentId: `${base}-P`, orderType: 'LMT', side: 'SELL', quantity: 10, tif: 'GTC', price: target })
+    expect(s).toMatchObject({
+      cOID: `${base}-S`,
+      parentId: `${base}-P`,
+      orderType: 'STP',
+      side: 'SELL',
+      quantity: 10,
+      tif: 'GTC',
+      price: stop,
+    })
+    expect(tp).toMatchObject({
+      cOID: `${base}-T`,
+      parentId: `${base}-P`,
+      orderType: 'LMT',
+      side: 'SELL',
+      quantity: 10,
+      tif: 'GTC',
+      price: target,
+    })
     expect(posts[0]!.some((o) => o.isSingleGroup)).toBe(false)
 
     // Three intents with the right legs and parent links, acknowledged by the broker.
-    expect(placed.orders.map((o) => [o.leg, o.clientOrderId, o.side, o.orderType, o.tif, o.limitPrice, o.auxPrice, o.origin])).toEqual([
+    expect(
+      placed.orders.map((o) => [
+        o.leg,
+        o.clientOrderId,
+        o.side,
+        o.orderType,
+        o.tif,
+        o.limitPrice,
+        o.auxPrice,
+        o.origin,
+      ]),
+    ).toEqual([
       ['parent', `${base}-P`, 'BUY', 'LMT', 'DAY', entry, null, 'manual'],
       ['stop', `${base}-S`, 'SELL', 'STP', 'GTC', null, stop, 'manual'],
       ['target', `${base}-T`, 'SELL', 'LMT', 'GTC', target, null, 'manual'],
@@ -126,15 +210,41 @@ describe('manual bracket orders (F13 ticket) on the simulator', () => {
   it('a BUY stop above the limit is refused with a clear message; nothing is stored, previewed or sent', async () => {
     const t = await setup()
     const entry = round(t.last)
-    const bad = { conid: AAPL, side: 'BUY', qty: 10, orderType: 'LMT', price: entry, stopLoss: round(entry + 1), takeProfit: round(entry + 5) }
+    const bad = {
+      conid: AAPL,
+      side: 'BUY',
+      qty: 10,
+      orderType: 'LMT',
+      price: entry,
+      stopLoss: round(entry + 1),
+      takeProfit: round(entry + 5),
+    }
     for (const m of ['orders.place', 'orders.preview'] as const) {
       const f = await t.call(m, bad)
-      expect(f).toMatchObject({ t: 'err', e: { code: 'BAD_INPUT', message: `stopLoss: For a BUY the stop loss must be below the limit price ${entry} (it is ${round(entry + 1)})` } })
+      expect(f).toMatchObject({
+        t: 'err',
+        e: {
+          code: 'BAD_INPUT',
+          message: `stopLoss: For a BUY the stop loss must be below the limit price ${entry} (it is ${round(entry + 1)})`,
+        },
+      })
     }
     // A stop order cannot carry exits.
-    expect(await t.call('orders.place', { conid: AAPL, side: 'BUY', qty: 10, orderType: 'STP', price: entry, takeProfit: round(entry + 5) })).toMatchObject({
+    expect(
+      await t.call('orders.place', {
+        conid: AAPL,
+        side: 'BUY',
+        qty: 10,
+        orderType: 'STP',
+        price: entry,
+        takeProfit: round(entry + 5),
+      }),
+    ).toMatchObject({
       t: 'err',
-      e: { code: 'BAD_INPUT', message: 'takeProfit: A stop loss or take profit can only be attached to a limit (LMT) order' },
+      e: {
+        code: 'BAD_INPUT',
+        message: 'takeProfit: A stop loss or take profit can only be attached to a limit (LMT) order',
+      },
     })
     expect(listOrders(t.store.db, { limit: 10 })).toEqual([])
     expect(t.sent(ORDERS)).toHaveLength(0)
@@ -148,12 +258,21 @@ describe('manual bracket orders (F13 ticket) on the simulator', () => {
     expect((await t.ok<Previewed>('orders.preview', input)).gate.allowed).toBe(true)
     expect(t.bodyOrders(WHATIF)[0]).toHaveLength(1)
     const placed = await t.ok<Placed>('orders.place', input)
-    expect(placed.orders.map((o) => [o.leg, o.parentId, o.status, o.limitPrice])).toEqual([['single', null, 'SUBMITTED', price]])
+    expect(placed.orders.map((o) => [o.leg, o.parentId, o.status, o.limitPrice])).toEqual([
+      ['single', null, 'SUBMITTED', price],
+    ])
     expect(placed.orders[0]!.clientOrderId).toMatch(/^m[0-9a-f]{12}$/)
     const posts = t.bodyOrders(ORDERS)
     expect(posts).toHaveLength(1)
     expect(posts[0]).toHaveLength(1)
-    expect(posts[0]![0]).toMatchObject({ cOID: placed.orders[0]!.clientOrderId, orderType: 'LMT', side: 'BUY', quantity: 5, tif: 'DAY', price })
+    expect(posts[0]![0]).toMatchObject({
+      cOID: placed.orders[0]!.clientOrderId,
+      orderType: 'LMT',
+      side: 'BUY',
+      quantity: 5,
+      tif: 'DAY',
+      price,
+    })
     expect(posts[0]![0]!.parentId).toBeUndefined()
   })
 })

@@ -39,7 +39,11 @@ describe('order fault soak (T5)', () => {
     const { sim, clock, broker, close } = await startSimBroker(23)
     cleanups.push(close)
     const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-soak-'))
-    const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+    const store = await openStore({
+      file: join(dir, 'db.sqlite'),
+      migrationsDir: resolve(__dirname, '../../migrations'),
+      backupDir: join(dir, 'b'),
+    })
     cleanups.push(() => store.close())
     const trading = createTrading({
       db: store.db,
@@ -92,14 +96,30 @@ describe('order fault soak (T5)', () => {
         account: ACCOUNT,
         marketHours: 'any',
         allowShort: false,
-        tickets: [{ clientOrderId: clientOrderId('sSOAK', '2026-11-25', i + 1, 'single'), leg: 'single', parentClientOrderId: null, conid, side: 'BUY', orderType: 'LMT', tif: 'DAY', qty, price: Math.round(last * (0.97 + random() * 0.02) * 100) / 100, outsideRth: false }],
+        tickets: [
+          {
+            clientOrderId: clientOrderId('sSOAK', '2026-11-25', i + 1, 'single'),
+            leg: 'single',
+            parentClientOrderId: null,
+            conid,
+            side: 'BUY',
+            orderType: 'LMT',
+            tif: 'DAY',
+            qty,
+            price: Math.round(last * (0.97 + random() * 0.02) * 100) / 100,
+            outsideRth: false,
+          },
+        ],
       }
       const submitted = trading.orders.submit(intent)
       let settled = false
       void submitted.finally(() => (settled = true))
       if (big) {
         // Answer whatever the broker asks with "no" (a person declined), if it asked at all.
-        await until(() => trading.orders.pendingReplies().length > 0 || settled, 'a question or the end of the submission')
+        await until(
+          () => trading.orders.pendingReplies().length > 0 || settled,
+          'a question or the end of the submission',
+        )
         for (const p of trading.orders.pendingReplies()) {
           trading.orders.answerReply(p.orderIds[0]!, false)
           questions++
@@ -114,7 +134,9 @@ describe('order fault soak (T5)', () => {
 
     const mine = listOrders(store.db, { limit: 10_000 }).filter((o) => o.origin !== 'external')
     const posts = sim.control.journal().filter((j) => j.method === 'POST' && j.template === ORDERS)
-    const postedCoids = posts.flatMap((p) => ((p.body as { orders?: { cOID: string }[] }).orders ?? []).map((o) => o.cOID))
+    const postedCoids = posts.flatMap((p) =>
+      ((p.body as { orders?: { cOID: string }[] }).orders ?? []).map((o) => o.cOID),
+    )
     const live = await broker.liveOrders({ accountId: ACCOUNT, force: true })
     const brokerRefs = live.map((l) => l.cOID).filter((x): x is string => x !== null)
 
@@ -127,7 +149,9 @@ describe('order fault soak (T5)', () => {
     // No duplicate orders at the broker.
     expect(new Set(brokerRefs).size).toBe(brokerRefs.length)
     // Nothing left unclear, and every order at the broker maps to one intent.
-    expect(mine.filter((o) => o.status === 'UNKNOWN' || o.status === 'PENDING_SUBMIT' || o.status === 'AWAITING_REPLY')).toEqual([])
+    expect(
+      mine.filter((o) => o.status === 'UNKNOWN' || o.status === 'PENDING_SUBMIT' || o.status === 'AWAITING_REPLY'),
+    ).toEqual([])
     for (const ref of brokerRefs) expect(mine.filter((o) => o.clientOrderId === ref)).toHaveLength(1)
     // An order the broker never took is NOT_PLACED or REJECTED; one it took has its broker id.
     for (const o of mine) {

@@ -30,21 +30,50 @@ const AAPL = 265598
 const round2 = (n: number) => Math.round(n * 100) / 100
 
 async function setup() {
-  const sim = await startSimGateway({ seed: 21, clock: 'virtual', calendar: 'always-open', rateLimit: { enabled: false }, auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 } })
+  const sim = await startSimGateway({
+    seed: 21,
+    clock: 'virtual',
+    calendar: 'always-open',
+    rateLimit: { enabled: false },
+    auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 },
+  })
   cleanups.push(() => sim.close())
   const clock: PacerClock = { now: () => sim.control.now(), sleep: async (ms) => sim.control.advance(ms) }
-  const broker = createCpapiBroker({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: clock.now, clock, timers: manualTimers(), preferredAccount: () => null })
+  const broker = createCpapiBroker({
+    url: sim.origin,
+    displayUrl: 'sim',
+    ca: sim.cert,
+    fingerprint: sim.fingerprint,
+    loginUrl: `${sim.origin}/`,
+    now: clock.now,
+    clock,
+    timers: manualTimers(),
+    preferredAccount: () => null,
+  })
   cleanups.push(() => broker.stop())
   await broker.start()
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-portfolio-'))
-  const store = await openStore({ file: join(dir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dir, 'b') })
+  const store = await openStore({
+    file: join(dir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dir, 'b'),
+  })
   cleanups.push(() => store.close())
   const bus = createEventBus({ validate: true })
   const events: string[] = []
   bus.listen((e) => events.push(e))
   const timers = manualTimers()
   const errors: unknown[] = []
-  const portfolio = createPortfolioService({ db: store.db, bus, now: clock.now, timers, broker: () => broker, account: () => ACCOUNT, quotes: () => [], onError: (_w, e) => errors.push(e) })
+  const portfolio = createPortfolioService({
+    db: store.db,
+    bus,
+    now: clock.now,
+    timers,
+    broker: () => broker,
+    account: () => ACCOUNT,
+    quotes: () => [],
+    onError: (_w, e) => errors.push(e),
+  })
   cleanups.push(() => portfolio.stop())
   return { sim, broker, db: store.db, portfolio, events, timers, errors, clock }
 }
@@ -57,17 +86,100 @@ async function confirmAll(broker: ReturnType<typeof createCpapiBroker>, first: O
 
 /** A strategy, its run and BUY signal, and the three order intents of a bracket, as the executor and order manager write them. */
 function seedIntents(db: Db, at: number, px: { entry: number; stop: number; target: number }) {
-  db.insert(strategies).values({ id: 'st-1', key: 'PF1', name: 'Portfolio test', mode: 'paper', approval: 'auto', active: true, config: {}, revision: 1, createdAt: at, updatedAt: at }).run()
-  db.insert(runs).values({ id: 'run-1', strategyId: 'st-1', trigger: 'manual', status: 'succeeded', startedAt: at, appVersion: 'test' }).run()
-  db.insert(signals)
-    .values({ id: 'sig-1', runId: 'run-1', strategyId: 'st-1', conid: AAPL, symbol: 'AAPL', action: 'BUY', confidence: 0.7, entry: String(px.entry), stop: String(px.stop), targets: [px.target], rewardRisk: 2, status: 'accepted', provider: 'rules', model: 'rules', payload: {}, createdAt: at })
+  db.insert(strategies)
+    .values({
+      id: 'st-1',
+      key: 'PF1',
+      name: 'Portfolio test',
+      mode: 'paper',
+      approval: 'auto',
+      active: true,
+      config: {},
+      revision: 1,
+      createdAt: at,
+      updatedAt: at,
+    })
     .run()
-  const base = { runId: 'run-1', signalId: 'sig-1', origin: 'strategy', mode: 'paper', account: ACCOUNT, conid: AAPL, tif: 'GTC', outsideRth: false, status: 'SUBMITTED', filledQty: 0, createdAt: at, updatedAt: at } as const
+  db.insert(runs)
+    .values({
+      id: 'run-1',
+      strategyId: 'st-1',
+      trigger: 'manual',
+      status: 'succeeded',
+      startedAt: at,
+      appVersion: 'test',
+    })
+    .run()
+  db.insert(signals)
+    .values({
+      id: 'sig-1',
+      runId: 'run-1',
+      strategyId: 'st-1',
+      conid: AAPL,
+      symbol: 'AAPL',
+      action: 'BUY',
+      confidence: 0.7,
+      entry: String(px.entry),
+      stop: String(px.stop),
+      targets: [px.target],
+      rewardRisk: 2,
+      status: 'accepted',
+      provider: 'rules',
+      model: 'rules',
+      payload: {},
+      createdAt: at,
+    })
+    .run()
+  const base = {
+    runId: 'run-1',
+    signalId: 'sig-1',
+    origin: 'strategy',
+    mode: 'paper',
+    account: ACCOUNT,
+    conid: AAPL,
+    tif: 'GTC',
+    outsideRth: false,
+    status: 'SUBMITTED',
+    filledQty: 0,
+    createdAt: at,
+    updatedAt: at,
+  } as const
   db.insert(orders)
     .values([
-      { ...base, id: 'o-p', clientOrderId: 'PF1-20261123-1-P', parentId: null, leg: 'parent', side: 'BUY', orderType: 'LMT', qty: 100, limitPrice: String(px.entry), tif: 'DAY' },
-      { ...base, id: 'o-t', clientOrderId: 'PF1-20261123-1-T', parentId: 'o-p', leg: 'target', side: 'SELL', orderType: 'LMT', qty: 100, limitPrice: String(px.target) },
-      { ...base, id: 'o-s', clientOrderId: 'PF1-20261123-1-S', parentId: 'o-p', leg: 'stop', side: 'SELL', orderType: 'STP', qty: 100, auxPrice: String(px.stop) },
+      {
+        ...base,
+        id: 'o-p',
+        clientOrderId: 'PF1-20261123-1-P',
+        parentId: null,
+        leg: 'parent',
+        side: 'BUY',
+        orderType: 'LMT',
+        qty: 100,
+        limitPrice: String(px.entry),
+        tif: 'DAY',
+      },
+      {
+        ...base,
+        id: 'o-t',
+        clientOrderId: 'PF1-20261123-1-T',
+        parentId: 'o-p',
+        leg: 'target',
+        side: 'SELL',
+        orderType: 'LMT',
+        qty: 100,
+        limitPrice: String(px.target),
+      },
+      {
+        ...base,
+        id: 'o-s',
+        clientOrderId: 'PF1-20261123-1-S',
+        parentId: 'o-p',
+        leg: 'stop',
+        side: 'SELL',
+        orderType: 'STP',
+        qty: 100,
+        auxPrice: String(px.stop),
+      },
     ])
     .run()
 }
@@ -81,10 +193,36 @@ describe('portfolio on the simulator', () => {
     seedIntents(db, clock.now(), px)
 
     const tickets: OrderTicket[] = [
-      { conid: AAPL, cOID: 'PF1-20261123-1-P', orderType: 'LMT', side: 'BUY', quantity: 100, tif: 'DAY', price: px.entry },
+      {
+        conid: AAPL,
+        cOID: 'PF1-20261123-1-P',
+        orderType: 'LMT',
+        side: 'BUY',
+        quantity: 100,
+        tif: 'DAY',
+        price: px.entry,
+      },
       // Bracket children carry no cOID at IBKR (RELIABILITY.md §1 rule 3): they are found by broker order id.
-      { conid: AAPL, cOID: '', parentId: 'PF1-20261123-1-P', orderType: 'LMT', side: 'SELL', quantity: 100, tif: 'GTC', price: px.target },
-      { conid: AAPL, cOID: '', parentId: 'PF1-20261123-1-P', orderType: 'STP', side: 'SELL', quantity: 100, tif: 'GTC', price: px.stop },
+      {
+        conid: AAPL,
+        cOID: '',
+        parentId: 'PF1-20261123-1-P',
+        orderType: 'LMT',
+        side: 'SELL',
+        quantity: 100,
+        tif: 'GTC',
+        price: px.target,
+      },
+      {
+        conid: AAPL,
+        cOID: '',
+        parentId: 'PF1-20261123-1-P',
+        orderType: 'STP',
+        side: 'SELL',
+        quantity: 100,
+        tif: 'GTC',
+        price: px.stop,
+      },
     ]
     const placed = await confirmAll(broker, await broker.placeOrders(ACCOUNT, tickets))
     expect(placed.kind).toBe('accepted')
@@ -102,7 +240,16 @@ describe('portfolio on the simulator', () => {
     expect(Number(pos[0]!.avgCost)).toBeCloseTo(simPos.avgCost!, 2)
     expect(portfolio.localPositions(ACCOUNT)).toEqual(new Map([[AAPL, 100]]))
     const open = portfolio.trades({ status: 'open', limit: 10 })
-    expect(open).toEqual([expect.objectContaining({ direction: 'long', qty: 100, runId: 'run-1', signalId: 'sig-1', closedAt: null, realizedPnl: null })])
+    expect(open).toEqual([
+      expect.objectContaining({
+        direction: 'long',
+        qty: 100,
+        runId: 'run-1',
+        signalId: 'sig-1',
+        closedAt: null,
+        realizedPnl: null,
+      }),
+    ])
     expect(events).toEqual(expect.arrayContaining(['db.changed', 'portfolio.changed']))
 
     // Now the order manager knows the children; the price drops through the stop.
@@ -125,7 +272,17 @@ describe('portfolio on the simulator', () => {
     const buy = executions.find((x) => !x.side.startsWith('S'))!
     const sell = executions.find((x) => x.side.startsWith('S'))!
     const fees = (buy.commission ?? 0) + (sell.commission ?? 0)
-    expect(trade).toMatchObject({ direction: 'long', qty: 100, runId: 'run-1', signalId: 'sig-1', strategyId: 'st-1', strategyName: 'Portfolio test', symbol: 'AAPL', entryPrice: buy.price, exitPrice: sell.price })
+    expect(trade).toMatchObject({
+      direction: 'long',
+      qty: 100,
+      runId: 'run-1',
+      signalId: 'sig-1',
+      strategyId: 'st-1',
+      strategyName: 'Portfolio test',
+      symbol: 'AAPL',
+      entryPrice: buy.price,
+      exitPrice: sell.price,
+    })
     expect(trade!.realizedPnl).toBeCloseTo(100 * (sell.price - buy.price), 6)
     expect(trade!.fees).toBeCloseTo(fees, 6)
     // The simulator books commissions into realized P&L; ours keeps them apart.
@@ -136,7 +293,14 @@ describe('portfolio on the simulator', () => {
     expect(trade!.rMultiple).toBeCloseTo(trade!.realizedPnl! / risk, 9)
     expect(trade!.rMultiple!).toBeLessThan(0)
     const [sig] = db.select().from(signals).where(eq(signals.id, 'sig-1')).all()
-    expect(sig!.outcome).toEqual({ tradeId: trade!.id, exitPrice: sell.price, realizedPnl: trade!.realizedPnl, fees: trade!.fees, rMultiple: trade!.rMultiple, closedAt: trade!.closedAt })
+    expect(sig!.outcome).toEqual({
+      tradeId: trade!.id,
+      exitPrice: sell.price,
+      realizedPnl: trade!.realizedPnl,
+      fees: trade!.fees,
+      rMultiple: trade!.rMultiple,
+      closedAt: trade!.closedAt,
+    })
     expect(db.select().from(trades).all()).toHaveLength(1)
 
     // The page's view: checked against its contract; local and broker agree.
@@ -156,16 +320,26 @@ describe('portfolio on the simulator', () => {
     const { sim, broker, portfolio } = await setup()
     const [q] = await broker.snapshot([AAPL], ['31'])
     const px = round2(q!.values['31']! * 1.01)
-    await confirmAll(broker, await broker.placeOrders(ACCOUNT, [{ conid: AAPL, cOID: 'manual-1', orderType: 'LMT', side: 'BUY', quantity: 7, tif: 'DAY', price: px }]))
+    await confirmAll(
+      broker,
+      await broker.placeOrders(ACCOUNT, [
+        { conid: AAPL, cOID: 'manual-1', orderType: 'LMT', side: 'BUY', quantity: 7, tif: 'DAY', price: px },
+      ]),
+    )
     sim.control.advance(1000)
     const before = await portfolio.get()
     // The entry's commission is in the broker's realized P&L, and not yet local.
-    expect(before.differences).toEqual([expect.objectContaining({ kind: 'position', conid: AAPL, local: 0, broker: 7, difference: -7 }), expect.objectContaining({ kind: 'realized', local: 0 })])
+    expect(before.differences).toEqual([
+      expect.objectContaining({ kind: 'position', conid: AAPL, local: 0, broker: 7, difference: -7 }),
+      expect.objectContaining({ kind: 'realized', local: 0 }),
+    ])
     expect(before.differences[0]!.advice).toMatch(/reconciliation/)
     await portfolio.syncFromBroker()
     const after = await portfolio.get()
     expect(after.differences).toEqual([])
-    expect(after.positions).toEqual([expect.objectContaining({ strategyId: '', strategyName: null, qty: 7, markSource: 'broker', shareOfGross: 1 })])
+    expect(after.positions).toEqual([
+      expect.objectContaining({ strategyId: '', strategyName: null, qty: 7, markSource: 'broker', shareOfGross: 1 }),
+    ])
     expect(after.positions[0]!.shareOfNetLiquidation).toBeGreaterThan(0)
     expect(after.positions[0]!.shareOfNetLiquidation).toBeLessThan(1)
   })

@@ -17,7 +17,9 @@ let original: string
 beforeAll(async () => {
   llm = await startFakeOpenAI()
   // An endpoint is configured, but the demo strategy asks the rules analyst by name.
-  ;({ app, client } = await startTestApp({ overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } } }))
+  ;({ app, client } = await startTestApp({
+    overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } },
+  }))
   const s = (await client.call('strategies.list', {})).find((x) => x.mode === 'dry-run')!
   await client.call('strategies.update', { id: s.id, strategy: { ...s.config, provider: 'rules' } })
   original = (await client.call('runs.start', { strategyId: s.id })).runId
@@ -54,29 +56,57 @@ describe('replay (F19)', () => {
     const run = await client.call('lineage.getRun', { runId: original })
     const rules = run.steps.find((s) => s.step === 'llm_analysis')!
     const draft = JSON.parse((rules.output as LlmAnalysisOutput).rawText) as Record<string, unknown>
-    llm.reply({ body: completion(JSON.stringify({ ...draft, action: 'HOLD', entry: null, entry_zone: null, stop_loss: null, entry_type: null, targets: [], reasoning: 'Another view: wait.' })) })
+    llm.reply({
+      body: completion(
+        JSON.stringify({
+          ...draft,
+          action: 'HOLD',
+          entry: null,
+          entry_zone: null,
+          stop_loss: null,
+          entry_type: null,
+          targets: [],
+          reasoning: 'Another view: wait.',
+        }),
+      ),
+    })
     const before = llm.requests.length
-    const r = await client.call('lineage.replayStep', { runId: original, step: 'llm_analysis', mode: 'fresh', model: 'other-model' })
+    const r = await client.call('lineage.replayStep', {
+      runId: original,
+      step: 'llm_analysis',
+      mode: 'fresh',
+      model: 'other-model',
+    })
     expect(llm.requests).toHaveLength(before + 1)
     const sent = llm.requests.at(-1)!.body
     expect(sent.model).toBe('other-model')
-    const images = ((sent.messages as { role: string; content: { type: string }[] }[]).find((m) => m.role === 'user')!.content).filter((p) => p.type === 'image_url')
+    const images = (sent.messages as { role: string; content: { type: string }[] }[])
+      .find((m) => m.role === 'user')!
+      .content.filter((p) => p.type === 'image_url')
     expect(images).toHaveLength(2)
     expect(r.identical).toBe(false)
     expect(r.differences.map((d) => d.path)).toEqual(expect.arrayContaining(['provider', 'model', 'rawText']))
     const replay = await client.call('lineage.getRun', { runId: r.runId })
     expect(replay.steps.map((s) => s.step)).toEqual(['llm_analysis', 'validate_signal', 'complete'])
     expect(replay.steps[1]!.output).toMatchObject({ finalAction: 'HOLD' })
-    expect(replay.steps.at(-1)!.output).toMatchObject({ replay: { of: original, mode: 'fresh', model: 'other-model', identical: false } })
+    expect(replay.steps.at(-1)!.output).toMatchObject({
+      replay: { of: original, mode: 'fresh', model: 'other-model', identical: false },
+    })
   }, 60_000)
 
   it('refuses what cannot be replayed, with a clear message, and records nothing', async () => {
     const count = (await client.call('runs.list', { limit: 500 })).length
-    const e1 = await client.call('lineage.replayStep', { runId: original, step: 'llm_analysis', mode: 'cached', model: 'x' }).catch((e: unknown) => e as RpcCallError)
+    const e1 = await client
+      .call('lineage.replayStep', { runId: original, step: 'llm_analysis', mode: 'cached', model: 'x' })
+      .catch((e: unknown) => e as RpcCallError)
     expect(e1).toMatchObject({ code: 'BAD_INPUT' })
-    const e2 = await client.call('lineage.replayStep', { runId: 'nope', step: 'llm_analysis', mode: 'cached' }).catch((e: unknown) => e as RpcCallError)
+    const e2 = await client
+      .call('lineage.replayStep', { runId: 'nope', step: 'llm_analysis', mode: 'cached' })
+      .catch((e: unknown) => e as RpcCallError)
     expect(e2).toMatchObject({ code: 'NOT_FOUND' })
-    const e3 = await client.call('lineage.replayStep', { runId: original, step: 'place_order' as 'llm_analysis', mode: 'cached' }).catch((e: unknown) => e as RpcCallError)
+    const e3 = await client
+      .call('lineage.replayStep', { runId: original, step: 'place_order' as 'llm_analysis', mode: 'cached' })
+      .catch((e: unknown) => e as RpcCallError)
     expect(e3).toMatchObject({ code: 'BAD_INPUT' })
     expect(await client.call('runs.list', { limit: 500 })).toHaveLength(count)
   })

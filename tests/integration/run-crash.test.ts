@@ -20,10 +20,13 @@ describe('crash mid-run', () => {
           ok()
         }
         // A run that ends before the kill point says why, instead of leaving the test to time out.
-        if (s.step === 'complete') fail(new Error(`The run ended before compute_indicators: ${JSON.stringify(s.output)}`))
+        if (s.step === 'complete')
+          fail(new Error(`The run ended before compute_indicators: ${JSON.stringify(s.output)}`))
       })
     })
-    const authenticated = new Promise<void>((ok) => client.on('gateway.status', (g) => g.state === 'authenticated' && ok()))
+    const authenticated = new Promise<void>((ok) =>
+      client.on('gateway.status', (g) => g.state === 'authenticated' && ok()),
+    )
     if ((await client.call('gateway.status', {})).state !== 'authenticated') await authenticated
     const { runId } = await client.call('runs.start', { strategyId: strategy.id })
     await killed

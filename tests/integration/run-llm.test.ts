@@ -18,7 +18,10 @@ let llm: Awaited<ReturnType<typeof startFakeOpenAI>>
 beforeAll(async () => {
   llm = await startFakeOpenAI()
   ;({ app, client } = await startTestApp({
-    overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' }, llmModel: { value: 'llava-test', source: 'flag', by: '--llm-model' } },
+    overrides: {
+      llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' },
+      llmModel: { value: 'llava-test', source: 'flag', by: '--llm-model' },
+    },
     envApiKey: 'sk-test-key',
   }))
 }, 60_000)
@@ -37,8 +40,24 @@ function askedAbout(body: Record<string, unknown>): { symbol: string; asOf: stri
 }
 
 const hold = (symbol: string, asOf: string) => ({
-  schema_version: '1', symbol, as_of: asOf, timeframes: '1D+1W', action: 'HOLD', confidence: 0.5, trend: 'neutral', entry_type: null, entry: null, entry_zone: null, stop_loss: null, targets: [], time_horizon_days: null,
-  invalidation: 'n/a', key_levels: { support: [], resistance: [] }, evidence: [{ source: 'daily_chart', observation: 'Range-bound' }], risks: ['Mixed signals'], reasoning: 'Mixed evidence: **hold**.',
+  schema_version: '1',
+  symbol,
+  as_of: asOf,
+  timeframes: '1D+1W',
+  action: 'HOLD',
+  confidence: 0.5,
+  trend: 'neutral',
+  entry_type: null,
+  entry: null,
+  entry_zone: null,
+  stop_loss: null,
+  targets: [],
+  time_horizon_days: null,
+  invalidation: 'n/a',
+  key_levels: { support: [], resistance: [] },
+  evidence: [{ source: 'daily_chart', observation: 'Range-bound' }],
+  risks: ['Mixed signals'],
+  reasoning: 'Mixed evidence: **hold**.',
 })
 
 async function runAapl() {
@@ -46,7 +65,8 @@ async function runAapl() {
   const { runId } = await client.call('runs.start', { strategyId: strategy.id })
   await app.executor.drain()
   const run = await client.call('lineage.getRun', { runId })
-  if (!run.steps.some((s) => s.step === 'llm_analysis')) throw new Error(`The run stopped before asking the model: ${run.error}`)
+  if (!run.steps.some((s) => s.step === 'llm_analysis'))
+    throw new Error(`The run stopped before asking the model: ${run.error}`)
   const step = <T>(id: string) => run.steps.find((s) => s.step === id)!.output as T
   return { run, step }
 }
@@ -55,7 +75,9 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
   it('sends both charts and the rendered prompt; a fenced, think-prefixed HOLD is ACCEPTED; usage is in the ledger', async () => {
     llm.reply((body) => {
       const { symbol, asOf } = askedAbout(body)
-      return { body: completion(`<think>weighing it</think>\n\`\`\`json\n${JSON.stringify(hold(symbol, asOf))}\n\`\`\``) }
+      return {
+        body: completion(`<think>weighing it</think>\n\`\`\`json\n${JSON.stringify(hold(symbol, asOf))}\n\`\`\``),
+      }
     })
     const { run, step } = await runAapl()
     expect(run.status).toBe('succeeded')
@@ -63,20 +85,51 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
     expect(req.authorization).toBe('Bearer sk-test-key')
     expect(req.body.model).toBe('llava-test')
     expect((req.body.response_format as { type: string }).type).toBe('json_schema')
-    const user = (req.body.messages as { role: string; content: { type: string; image_url?: { url: string } }[] }[]).find((m) => m.role === 'user')!
+    const user = (
+      req.body.messages as { role: string; content: { type: string; image_url?: { url: string } }[] }[]
+    ).find((m) => m.role === 'user')!
     const images = user.content.filter((p) => p.type === 'image_url').map((p) => p.image_url!.url)
     expect(images).toHaveLength(2)
     const charts = run.steps.find((s) => s.step === 'render_charts')!.artifacts
-    expect(images).toEqual(charts.map((sha) => `data:image/png;base64,${readArtifact(app.store.db, app.dataDir, sha)!.content.toString('base64')}`))
+    expect(images).toEqual(
+      charts.map(
+        (sha) => `data:image/png;base64,${readArtifact(app.store.db, app.dataDir, sha)!.content.toString('base64')}`,
+      ),
+    )
 
     const analysis = step<LlmAnalysisOutput>('llm_analysis')
-    expect(analysis).toMatchObject({ provider: 'openai', model: 'llava-test', outcome: 'draft', usage: { promptTokens: 1200, completionTokens: 300, costMicros: 0, priced: true } })
+    expect(analysis).toMatchObject({
+      provider: 'openai',
+      model: 'llava-test',
+      outcome: 'draft',
+      usage: { promptTokens: 1200, completionTokens: 300, costMicros: 0, priced: true },
+    })
     expect(step<ValidateSignalOutput>('validate_signal')).toMatchObject({ status: 'ACCEPTED', finalAction: 'HOLD' })
     expect(step<PlaceOrderOutput>('place_order').orders).toEqual([])
-    const rows = app.store.db.select().from(llmUsage).all().filter((r) => r.runId === run.id)
-    expect(rows).toMatchObject([{ provider: 'openai', model: 'llava-test', purpose: 'signal', promptTokens: 1200, completionTokens: 300, ok: true, step: 'llm_analysis' }])
+    const rows = app.store.db
+      .select()
+      .from(llmUsage)
+      .all()
+      .filter((r) => r.runId === run.id)
+    expect(rows).toMatchObject([
+      {
+        provider: 'openai',
+        model: 'llava-test',
+        purpose: 'signal',
+        promptTokens: 1200,
+        completionTokens: 300,
+        ok: true,
+        step: 'llm_analysis',
+      },
+    ])
     const signals = await client.call('signals.list', { limit: 1 })
-    expect(signals[0]).toMatchObject({ runId: run.id, action: 'HOLD', status: 'ACCEPTED', provider: 'openai', model: 'llava-test' })
+    expect(signals[0]).toMatchObject({
+      runId: run.id,
+      action: 'HOLD',
+      status: 'ACCEPTED',
+      provider: 'openai',
+      model: 'llava-test',
+    })
   }, 60_000)
 
   it('a refusal becomes REVIEW with no order, never a default trade', async () => {
@@ -98,7 +151,9 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
     })
     const before = llm.requests.length
     const { step } = await runAapl()
-    expect(llm.requests.slice(before).map((r) => (r.body.response_format as { type?: string } | undefined)?.type ?? 'text')).toEqual(['json_schema', 'json_object', 'text'])
+    expect(
+      llm.requests.slice(before).map((r) => (r.body.response_format as { type?: string } | undefined)?.type ?? 'text'),
+    ).toEqual(['json_schema', 'json_object', 'text'])
     expect(step<ValidateSignalOutput>('validate_signal').status).toBe('ACCEPTED')
     const caps = readSettings(app.store.db).get('llm.capabilities') as Record<string, { structured: string }>
     expect(Object.values(caps)).toEqual([{ structured: 'text', vision: true }])
@@ -106,6 +161,8 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
     llm.reply((body) => ({ body: completion(JSON.stringify(hold(askedAbout(body).symbol, askedAbout(body).asOf))) }))
     const next = llm.requests.length
     await runAapl()
-    expect(llm.requests.slice(next).map((r) => (r.body.response_format as { type?: string } | undefined)?.type ?? 'text')).toEqual(['text'])
+    expect(
+      llm.requests.slice(next).map((r) => (r.body.response_format as { type?: string } | undefined)?.type ?? 'text'),
+    ).toEqual(['text'])
   }, 60_000)
 })

@@ -36,7 +36,11 @@ describe('a manual run of the demo dry-run strategy', () => {
     expect(recorded).toEqual(StepId.options)
     const s = byStep(run.steps)
     expect(s.check_session!.output).toMatchObject({ state: 'authenticated', paper: true })
-    expect(s.fetch_market_data!.output).toMatchObject({ instrument: { symbol: 'AAPL' }, daily: { count: expect.any(Number) }, weekly: { count: expect.any(Number) } })
+    expect(s.fetch_market_data!.output).toMatchObject({
+      instrument: { symbol: 'AAPL' },
+      daily: { count: expect.any(Number) },
+      weekly: { count: expect.any(Number) },
+    })
     const fetched = s.fetch_market_data!.output as { daily: { count: number }; barsSha256: string; asOf: string }
     expect(fetched.daily.count).toBeGreaterThanOrEqual(252)
     expect(s.fetch_market_data!.artifacts).toEqual([fetched.barsSha256])
@@ -61,9 +65,21 @@ describe('a manual run of the demo dry-run strategy', () => {
     const prompt_ = (s.load_strategy!.output as { prompt: { versionId: string; version: number } }).prompt
     expect(prompt_.versionId).toBeTruthy()
     const signals = await client.call('signals.list', {})
-    expect(signals[0]).toMatchObject({ id: verdict.signalId, runId, status: verdict.status, provider: 'rules', model: 'rules-v1', promptVersionId: prompt_.versionId })
+    expect(signals[0]).toMatchObject({
+      id: verdict.signalId,
+      runId,
+      status: verdict.status,
+      provider: 'rules',
+      model: 'rules-v1',
+      promptVersionId: prompt_.versionId,
+    })
     const decision = s.risk_check!.output as { kind: string; checks: { rule: string; passed: boolean }[] }
-    const order = s.place_order!.output as { dryRun: boolean; sent: boolean; orders: { clientOrderId: string; leg: string }[]; noOrder?: string }
+    const order = s.place_order!.output as {
+      dryRun: boolean
+      sent: boolean
+      orders: { clientOrderId: string; leg: string }[]
+      noOrder?: string
+    }
     expect(order).toMatchObject({ dryRun: true, sent: false })
     if (verdict.status === 'ACCEPTED' && verdict.finalAction === 'BUY' && decision.kind === 'open') {
       expect(order.orders.map((o) => o.leg)).toEqual(['parent', 'stop', 'target'])
@@ -75,13 +91,21 @@ describe('a manual run of the demo dry-run strategy', () => {
     expect(s.track_order!.status).toBe('skipped')
     expect(s.update_portfolio!.status).toBe('skipped')
     expect(s.complete!.output).toMatchObject({ status: 'succeeded', signal: { id: verdict.signalId } })
-    expect((await client.call('runs.list', { limit: 5 }))[0]).toMatchObject({ id: runId, status: 'succeeded', trigger: 'manual' })
+    expect((await client.call('runs.list', { limit: 5 }))[0]).toMatchObject({
+      id: runId,
+      status: 'succeeded',
+      trigger: 'manual',
+    })
   }, 60_000)
 
   it('refuses an unknown strategy and a malformed request, and records nothing', async () => {
     const before = (await client.call('runs.list', { limit: 500 })).length
-    expect(await client.call('runs.start', { strategyId: 'nope' }).catch((e: unknown) => (e as RpcCallError).code)).toBe('NOT_FOUND')
-    expect(await client.call('runs.start', { strategyId: '' }).catch((e: unknown) => (e as RpcCallError).code)).toBe('BAD_INPUT')
+    expect(
+      await client.call('runs.start', { strategyId: 'nope' }).catch((e: unknown) => (e as RpcCallError).code),
+    ).toBe('NOT_FOUND')
+    expect(await client.call('runs.start', { strategyId: '' }).catch((e: unknown) => (e as RpcCallError).code)).toBe(
+      'BAD_INPUT',
+    )
     expect(await client.call('runs.list', { limit: 500 })).toHaveLength(before)
   })
 })

@@ -32,7 +32,10 @@ beforeAll(async () => {
       return () => void (t.cancelled = true)
     },
   }))
-  await vi.waitFor(async () => expect((await client.call('risk.get', {}))?.reconciled).toBe(true), { timeout: 10_000, interval: 50 })
+  await vi.waitFor(async () => expect((await client.call('risk.get', {}))?.reconciled).toBe(true), {
+    timeout: 10_000,
+    interval: 50,
+  })
 }, 60_000)
 afterAll(async () => {
   await app?.stop()
@@ -53,7 +56,12 @@ describe('a scheduled run (F7) on the simulator', () => {
     for (const s of demo) await client.call('schedules.setPaused', { strategyId: s.id, paused: true })
     const spy = demo.find((s) => s.mode === 'paper' && s.approval === 'auto')!
     // Daily at the New York minute two minutes from now: the fire is at most two minutes ahead of the real clock.
-    const [hour, minute] = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' })
+    const [hour, minute] = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/New_York',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    })
       .formatToParts(Date.now() + 120_000)
       .filter((p) => p.type === 'hour' || p.type === 'minute')
       .map((p) => Number(p.value))
@@ -79,7 +87,17 @@ describe('a scheduled run (F7) on the simulator', () => {
     expect(runs).toHaveLength(1)
     expect(runs[0]).toMatchObject({ trigger: 'schedule', scheduledFor: when, status: 'succeeded' })
     const run = await client.call('lineage.getRun', { runId: runs[0]!.id })
-    expect(run.steps.map((s) => s.step).slice(0, 9)).toEqual(['check_session', 'load_strategy', 'fetch_market_data', 'compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal', 'risk_check', 'place_order'])
+    expect(run.steps.map((s) => s.step).slice(0, 9)).toEqual([
+      'check_session',
+      'load_strategy',
+      'fetch_market_data',
+      'compute_indicators',
+      'render_charts',
+      'llm_analysis',
+      'validate_signal',
+      'risk_check',
+      'place_order',
+    ])
     const placed = run.steps.find((s) => s.step === 'place_order')!.output as PlaceOrderOutput
     expect(placed).toMatchObject({ mode: 'paper', dryRun: false, sent: true })
     expect(placed.submitted!.map((o) => o.leg)).toEqual(['parent', 'stop', 'target'])
@@ -87,7 +105,9 @@ describe('a scheduled run (F7) on the simulator', () => {
     await vi.waitFor(
       async () => {
         await app.trading.orders.refresh()
-        expect((await client.call('orders.list', { runId: run.id })).find((o) => o.id === parentId)!.status).toBe('FILLED')
+        expect((await client.call('orders.list', { runId: run.id })).find((o) => o.id === parentId)!.status).toBe(
+          'FILLED',
+        )
       },
       { timeout: 15_000, interval: 250 },
     )
@@ -96,8 +116,12 @@ describe('a scheduled run (F7) on the simulator', () => {
     const parent = (await client.call('orders.list', { runId: run.id })).find((o) => o.id === parentId)!
     await vi.waitFor(
       async () => {
-        expect(await client.call('portfolio.trades', { strategyId: every.id, status: 'open' })).toMatchObject([{ runId: run.id, symbol: 'SPY', direction: 'long', qty: parent.qty }])
-        expect((await client.call('portfolio.get', {})).positions.filter((p) => p.strategyId === every.id)).toMatchObject([{ symbol: 'SPY', qty: parent.qty }])
+        expect(await client.call('portfolio.trades', { strategyId: every.id, status: 'open' })).toMatchObject([
+          { runId: run.id, symbol: 'SPY', direction: 'long', qty: parent.qty },
+        ])
+        expect(
+          (await client.call('portfolio.get', {})).positions.filter((p) => p.strategyId === every.id),
+        ).toMatchObject([{ symbol: 'SPY', qty: parent.qty }])
       },
       { timeout: 20_000, interval: 250 },
     )

@@ -12,7 +12,15 @@ afterEach(async () => {
 })
 
 async function app(dataDir = mkdtempSync(join(tmpdir(), 'ibkr-ws-strategies-'))) {
-  const a = await createApp({ host: 'test', dataDir: { value: dataDir, source: 'flag' }, migrationsDir: resolve(__dirname, '../../migrations'), overrides: {}, envApiKey: null, secrets: null, strictContracts: true })
+  const a = await createApp({
+    host: 'test',
+    dataDir: { value: dataDir, source: 'flag' },
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    overrides: {},
+    envApiKey: null,
+    secrets: null,
+    strictContracts: true,
+  })
   apps.push(a)
   return { client: createRpcClient(inProcessTransport(a.rpc)), dataDir }
 }
@@ -36,7 +44,14 @@ describe('strategies over RPC, demo mode', () => {
   it('creates, updates and activates; a refused save names each problem and changes nothing', async () => {
     const { client } = await app()
     const base = (await client.call('strategies.list', {}))[0]!.config
-    const bad = await client.call('strategies.create', { ...base, conid: 999999, symbol: 'ZZZ', schedule: { ...base.schedule, cron: '30 2 * * *' } }).catch((e: unknown) => e)
+    const bad = await client
+      .call('strategies.create', {
+        ...base,
+        conid: 999999,
+        symbol: 'ZZZ',
+        schedule: { ...base.schedule, cron: '30 2 * * *' },
+      })
+      .catch((e: unknown) => e)
     expect(bad).toBeInstanceOf(RpcCallError)
     expect((bad as RpcCallError).code).toBe('BAD_INPUT')
     expect((bad as RpcCallError).message).toContain('conid: Unknown instrument 999999')
@@ -45,12 +60,24 @@ describe('strategies over RPC, demo mode', () => {
 
     const created = await client.call('strategies.create', { ...base, name: 'AAPL copy' })
     expect(created).toMatchObject({ name: 'AAPL copy', revision: 1, active: false })
-    const updated = await client.call('strategies.update', { id: created.id, strategy: { ...base, name: 'AAPL copy, renamed' } })
+    const updated = await client.call('strategies.update', {
+      id: created.id,
+      strategy: { ...base, name: 'AAPL copy, renamed' },
+    })
     expect(updated).toMatchObject({ name: 'AAPL copy, renamed', revision: 2, key: created.key })
     expect((await client.call('strategies.setActive', { id: created.id, active: true })).active).toBe(true)
-    const live = await client.call('strategies.update', { id: created.id, strategy: { ...base, mode: 'live', approval: 'ask' } })
+    const live = await client.call('strategies.update', {
+      id: created.id,
+      strategy: { ...base, mode: 'live', approval: 'ask' },
+    })
     expect(live).toMatchObject({ mode: 'live', active: false })
-    expect(await client.call('strategies.setActive', { id: created.id, active: true }).catch((e: unknown) => (e as RpcCallError).code)).toBe('FORBIDDEN')
-    expect(await client.call('strategies.get', { id: 'nope' }).catch((e: unknown) => (e as RpcCallError).code)).toBe('NOT_FOUND')
+    expect(
+      await client
+        .call('strategies.setActive', { id: created.id, active: true })
+        .catch((e: unknown) => (e as RpcCallError).code),
+    ).toBe('FORBIDDEN')
+    expect(await client.call('strategies.get', { id: 'nope' }).catch((e: unknown) => (e as RpcCallError).code)).toBe(
+      'NOT_FOUND',
+    )
   })
 })

@@ -26,21 +26,43 @@ afterEach(async () => {
 const ACCOUNT = 'DU1234567'
 const AAPL = 265598
 
-async function setup(opts: { dataDir?: string; gateway?: (g: GatewayConnection) => GatewayConnection; maxOrderNotional?: number } = {}) {
+async function setup(
+  opts: { dataDir?: string; gateway?: (g: GatewayConnection) => GatewayConnection; maxOrderNotional?: number } = {},
+) {
   const { sim, clock, broker, close } = await startSimBroker(11)
   cleanups.push(close)
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ibkr-ws-trading-'))
-  const store = await openStore({ file: join(dataDir, 'db.sqlite'), migrationsDir: resolve(__dirname, '../../migrations'), backupDir: join(dataDir, 'b') })
+  const store = await openStore({
+    file: join(dataDir, 'db.sqlite'),
+    migrationsDir: resolve(__dirname, '../../migrations'),
+    backupDir: join(dataDir, 'b'),
+  })
   cleanups.push(() => store.close())
   const bus = createEventBus({ validate: true })
   const timers = manualTimers()
   const portfolio = fillsLedger()
   const gateway = opts.gateway ? opts.gateway(broker.connection) : broker.connection
-  const trading = createTrading({ db: store.db, lineageDb: store.lineageDb, bus, now: clock.now, timers, broker: () => broker, gateway: () => gateway, portfolio, caps: () => ({ ...DEFAULT_RISK_CAPS, maxOrderNotional: opts.maxOrderNotional ?? DEFAULT_RISK_CAPS.maxOrderNotional }), symbolOf: () => 'AAPL' })
+  const trading = createTrading({
+    db: store.db,
+    lineageDb: store.lineageDb,
+    bus,
+    now: clock.now,
+    timers,
+    broker: () => broker,
+    gateway: () => gateway,
+    portfolio,
+    caps: () => ({
+      ...DEFAULT_RISK_CAPS,
+      maxOrderNotional: opts.maxOrderNotional ?? DEFAULT_RISK_CAPS.maxOrderNotional,
+    }),
+    symbolOf: () => 'AAPL',
+  })
   cleanups.push(() => trading.stop())
   await until(() => trading.reconciler.reconciled(), 'the first reconciliation')
-  const posts = () => sim.control.journal().filter((j) => j.method === 'POST' && j.template === '/iserver/account/{accountId}/orders')
-  const cOIDsPosted = () => posts().flatMap((p) => ((p.body as { orders: { cOID: string }[] }).orders ?? []).map((o) => o.cOID))
+  const posts = () =>
+    sim.control.journal().filter((j) => j.method === 'POST' && j.template === '/iserver/account/{accountId}/orders')
+  const cOIDsPosted = () =>
+    posts().flatMap((p) => ((p.body as { orders: { cOID: string }[] }).orders ?? []).map((o) => o.cOID))
   return { sim, broker, store, trading, portfolio, timers, posts, cOIDsPosted, dataDir, clock, bus }
 }
 
@@ -48,10 +70,23 @@ let seq = 0
 /** A single limit buy near the market: no prompt, so the broker commits it at once. */
 async function single(t: Awaited<ReturnType<typeof setup>>): Promise<OrderIntent> {
   const b = await bracket(t)
-  return { ...b, tickets: [{ ...b.tickets[0]!, leg: 'single', clientOrderId: b.tickets[0]!.clientOrderId.replace(/-P$/, '-X'), price: Math.round((b.tickets[0]!.price - 1) * 100) / 100 }] }
+  return {
+    ...b,
+    tickets: [
+      {
+        ...b.tickets[0]!,
+        leg: 'single',
+        clientOrderId: b.tickets[0]!.clientOrderId.replace(/-P$/, '-X'),
+        price: Math.round((b.tickets[0]!.price - 1) * 100) / 100,
+      },
+    ],
+  }
 }
 
-async function bracket(t: Awaited<ReturnType<typeof setup>>, opts: { entryOffset?: number; qty?: number } = {}): Promise<OrderIntent> {
+async function bracket(
+  t: Awaited<ReturnType<typeof setup>>,
+  opts: { entryOffset?: number; qty?: number } = {},
+): Promise<OrderIntent> {
   const [q] = await t.broker.snapshot([AAPL], ['31'])
   const last = q!.values['31']!
   const entry = Math.round((last + (opts.entryOffset ?? 0.05)) * 100) / 100
@@ -67,9 +102,42 @@ async function bracket(t: Awaited<ReturnType<typeof setup>>, opts: { entryOffset
     marketHours: 'any',
     allowShort: false,
     tickets: [
-      { clientOrderId: id('parent'), leg: 'parent', parentClientOrderId: null, conid: AAPL, side: 'BUY', orderType: 'LMT', tif: 'DAY', qty, price: entry, outsideRth: false },
-      { clientOrderId: id('stop'), leg: 'stop', parentClientOrderId: id('parent'), conid: AAPL, side: 'SELL', orderType: 'STP', tif: 'GTC', qty, price: Math.round(entry * 0.97 * 100) / 100, outsideRth: false },
-      { clientOrderId: id('target'), leg: 'target', parentClientOrderId: id('parent'), conid: AAPL, side: 'SELL', orderType: 'LMT', tif: 'GTC', qty, price: Math.round(entry * 1.05 * 100) / 100, outsideRth: false },
+      {
+        clientOrderId: id('parent'),
+        leg: 'parent',
+        parentClientOrderId: null,
+        conid: AAPL,
+        side: 'BUY',
+        orderType: 'LMT',
+        tif: 'DAY',
+        qty,
+        price: entry,
+        outsideRth: false,
+      },
+      {
+        clientOrderId: id('stop'),
+        leg: 'stop',
+        parentClientOrderId: id('parent'),
+        conid: AAPL,
+        side: 'SELL',
+        orderType: 'STP',
+        tif: 'GTC',
+        qty,
+        price: Math.round(entry * 0.97 * 100) / 100,
+        outsideRth: false,
+      },
+      {
+        clientOrderId: id('target'),
+        leg: 'target',
+        parentClientOrderId: id('parent'),
+        conid: AAPL,
+        side: 'SELL',
+        orderType: 'LMT',
+        tif: 'GTC',
+        qty,
+        price: Math.round(entry * 1.05 * 100) / 100,
+        outsideRth: false,
+      },
     ],
   }
 }
@@ -148,7 +216,9 @@ describe('trading core on the simulator', () => {
 
   it('the session drops between the risk check and the send (T11): nothing is sent, the orders are NOT_PLACED', async () => {
     let expired = false
-    const t = await setup({ gateway: (g) => ({ ...g, current: () => (expired ? { ...g.current(), state: 'expired' } : g.current()) }) })
+    const t = await setup({
+      gateway: (g) => ({ ...g, current: () => (expired ? { ...g.current(), state: 'expired' } : g.current()) }),
+    })
     const intent = await bracket(t)
     // The session expires right after the intent is recorded (after the risk gate, before the POST).
     const off = t.bus.listen((ev, data) => {
@@ -173,16 +243,46 @@ describe('trading core on the simulator', () => {
     expect(t.posts()).toHaveLength(0)
     t.trading.stop()
     // A new trading core on the same database (the app restarted).
-    const again = createTrading({ db: t.store.db, lineageDb: t.store.lineageDb, bus: createEventBus(), now: t.clock.now, timers: manualTimers(), broker: () => t.broker, gateway: () => t.broker.connection, portfolio: t.portfolio, caps: () => DEFAULT_RISK_CAPS, symbolOf: () => 'AAPL' })
+    const again = createTrading({
+      db: t.store.db,
+      lineageDb: t.store.lineageDb,
+      bus: createEventBus(),
+      now: t.clock.now,
+      timers: manualTimers(),
+      broker: () => t.broker,
+      gateway: () => t.broker.connection,
+      portfolio: t.portfolio,
+      caps: () => DEFAULT_RISK_CAPS,
+      symbolOf: () => 'AAPL',
+    })
     cleanups.push(() => again.stop())
     await until(() => again.reconciler.reconciled(), 'reconciliation after the restart')
     expect(again.risk.flags(ACCOUNT).killSwitch).toBe(true)
     expect((await again.orders.submit(await bracket(t))).gate.reason).toMatch(/^kill_switch/)
     expect(() => again.risk.setKillSwitch(ACCOUNT, false, '', 'user')).toThrow(/Say why/)
     // A reducing order (selling shares held) still goes out while the switch is on.
-    t.portfolio.ingest([{ executionId: 'held-1', orderId: null, cOID: null, conid: AAPL, symbol: 'AAPL', side: 'B', size: 10, price: 200, commission: 1, tradeTime: 0, account: ACCOUNT }])
+    t.portfolio.ingest([
+      {
+        executionId: 'held-1',
+        orderId: null,
+        cOID: null,
+        conid: AAPL,
+        symbol: 'AAPL',
+        side: 'B',
+        size: 10,
+        price: 200,
+        commission: 1,
+        tradeTime: 0,
+        account: ACCOUNT,
+      },
+    ])
     const exit = await single(t)
-    const sell = { ...exit, tickets: [{ ...exit.tickets[0]!, side: 'SELL' as const, price: Math.round((exit.tickets[0]!.price + 2) * 100) / 100 }] }
+    const sell = {
+      ...exit,
+      tickets: [
+        { ...exit.tickets[0]!, side: 'SELL' as const, price: Math.round((exit.tickets[0]!.price + 2) * 100) / 100 },
+      ],
+    }
     expect((await again.orders.submit(sell)).gate.allowed).toBe(true)
     t.sim.control.advance(3_000)
     again.risk.setKillSwitch(ACCOUNT, false, 'checked the positions', 'user')
@@ -197,10 +297,26 @@ describe('trading core on the simulator', () => {
     t.trading.stop()
     // The latch committed; the cancels that follow it never ran (RELIABILITY.md T6, during the kill-switch latch).
     setRiskState(t.store.db, ACCOUNT, { killSwitch: true, killReason: 'test', killAt: t.clock.now() }, t.clock.now())
-    const again = createTrading({ db: t.store.db, lineageDb: t.store.lineageDb, bus: createEventBus(), now: t.clock.now, timers: manualTimers(), broker: () => t.broker, gateway: () => t.broker.connection, portfolio: t.portfolio, caps: () => DEFAULT_RISK_CAPS, symbolOf: () => 'AAPL' })
+    const again = createTrading({
+      db: t.store.db,
+      lineageDb: t.store.lineageDb,
+      bus: createEventBus(),
+      now: t.clock.now,
+      timers: manualTimers(),
+      broker: () => t.broker,
+      gateway: () => t.broker.connection,
+      portfolio: t.portfolio,
+      caps: () => DEFAULT_RISK_CAPS,
+      symbolOf: () => 'AAPL',
+    })
     cleanups.push(() => again.stop())
     const parent = placed.orders.find((o) => o.leg === 'parent')!
-    await until(() => getOrder(t.store.db, parent.id)!.status === 'PENDING_CANCEL' || getOrder(t.store.db, parent.id)!.status === 'CANCELLED', 'the entry cancelled after the restart')
+    await until(
+      () =>
+        getOrder(t.store.db, parent.id)!.status === 'PENDING_CANCEL' ||
+        getOrder(t.store.db, parent.id)!.status === 'CANCELLED',
+      'the entry cancelled after the restart',
+    )
     expect(t.sim.control.journal().filter((j) => j.method === 'DELETE')).toHaveLength(1)
   })
 
@@ -234,7 +350,8 @@ describe('trading core on the simulator', () => {
     })
     const t0Posts = () => t.posts().length
     const off = t.bus.listen((ev, data) => {
-      if (flip === 'after-intent' && ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders')) expired = true
+      if (flip === 'after-intent' && ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders'))
+        expired = true
     })
     const coids: string[] = []
     for (const mode of ['after-intent', 'after-post'] as const) {
@@ -247,14 +364,23 @@ describe('trading core on the simulator', () => {
         const r = await t.trading.orders.submit(intent)
         flip = null
         expired = false
-        expect([mode, i, r.gate.reason, ...r.orders.map((o) => o.status)]).toEqual([mode, i, null, 'NOT_PLACED', 'NOT_PLACED', 'NOT_PLACED'])
+        expect([mode, i, r.gate.reason, ...r.orders.map((o) => o.status)]).toEqual([
+          mode,
+          i,
+          null,
+          'NOT_PLACED',
+          'NOT_PLACED',
+          'NOT_PLACED',
+        ])
         t.sim.control.advance(3_000) // within the order-rate caps (one submission per 2 s, 20 a minute)
       }
     }
     off()
     // After-intent never POSTs; after-post POSTed once and never confirmed the prompt.
     expect(t.posts()).toHaveLength(100)
-    const replies = t.sim.control.journal().filter((j) => j.method === 'POST' && j.template.startsWith('/iserver/reply'))
+    const replies = t.sim.control
+      .journal()
+      .filter((j) => j.method === 'POST' && j.template.startsWith('/iserver/reply'))
     expect(replies).toHaveLength(0)
     const live = await t.broker.liveOrders({ accountId: ACCOUNT, force: true })
     expect(live.filter((l) => l.cOID && coids.includes(l.cOID))).toEqual([])

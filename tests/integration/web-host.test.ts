@@ -34,7 +34,12 @@ describe('web host (child process, port 0, temporary data folder)', () => {
     const res = await fetch(`http://127.0.0.1:${h.port}/healthz`)
     expect(res.status).toBe(200)
     const body = (await res.json()) as Record<string, unknown>
-    expect(body).toEqual({ ok: true, version: expect.any(String), gateway: { url: 'sim', state: expect.any(String) }, db: 'ok' })
+    expect(body).toEqual({
+      ok: true,
+      version: expect.any(String),
+      gateway: { url: 'sim', state: expect.any(String) },
+      db: 'ok',
+    })
     expect(JSON.stringify(body)).not.toContain(h.token)
   })
 
@@ -44,7 +49,9 @@ describe('web host (child process, port 0, temporary data folder)', () => {
     const health = await client.call('system.health', {})
     expect(health).toMatchObject({ ok: true, db: 'ok', host: 'web', dataDir: h.dataDir })
     expect(await client.call('runs.list', {})).toEqual([])
-    expect(await client.call('lineage.getRun', { runId: 'missing' }).catch((e: unknown) => e)).toMatchObject({ code: 'NOT_FOUND' })
+    expect(await client.call('lineage.getRun', { runId: 'missing' }).catch((e: unknown) => e)).toMatchObject({
+      code: 'NOT_FOUND',
+    })
     ws.close()
   })
 
@@ -53,9 +60,15 @@ describe('web host (child process, port 0, temporary data folder)', () => {
     const base = `ws://127.0.0.1:${h.port}/rpc`
     expect(await probeSocket(`${base}?token=wrong`)).toEqual({ closeCode: 4401 })
     expect(await probeSocket(base)).toEqual({ closeCode: 4401 })
-    expect(await probeSocket(`${base}?token=${h.token}`, { Origin: 'http://evil.example' })).toEqual({ httpStatus: 403 })
-    expect(await probeSocket(`${base}?token=${h.token}`, { Origin: `http://localhost:${h.port}` })).toEqual({ httpStatus: 403 })
-    expect(await probeSocket(`${base}?token=${h.token}`, { Host: `rebound.example:${h.port}` })).toEqual({ httpStatus: 403 })
+    expect(await probeSocket(`${base}?token=${h.token}`, { Origin: 'http://evil.example' })).toEqual({
+      httpStatus: 403,
+    })
+    expect(await probeSocket(`${base}?token=${h.token}`, { Origin: `http://localhost:${h.port}` })).toEqual({
+      httpStatus: 403,
+    })
+    expect(await probeSocket(`${base}?token=${h.token}`, { Host: `rebound.example:${h.port}` })).toEqual({
+      httpStatus: 403,
+    })
     const ok = await connectRpc(h.port, h.token, { Origin: `http://127.0.0.1:${h.port}` })
     expect((await ok.client.call('gateway.status', {})).url).toBe('sim')
     ok.ws.close()
@@ -65,7 +78,13 @@ describe('web host (child process, port 0, temporary data folder)', () => {
     const h = await start()
     const { client, ws } = await connectRpc(h.port, h.token)
     const before = { settings: countRows(h.dataDir, 'settings'), audit: countRows(h.dataDir, 'audit_log') }
-    const bad = [{ gateway: 'ftp://nope' }, { account: 'has space' }, { llmModel: 42 }, { gateway: 'sim', extra: 1 }, {}]
+    const bad = [
+      { gateway: 'ftp://nope' },
+      { account: 'has space' },
+      { llmModel: 42 },
+      { gateway: 'sim', extra: 1 },
+      {},
+    ]
     for (const p of bad) {
       const err = await client.call('settings.update', p as never).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(RpcCallError)

@@ -114,4 +114,19 @@ export const safeStorage = {
 
 export const dialog = { showErrorBox: vi.fn() }
 
-export default { contextBridge, ipcRenderer, ipcMain, BrowserWindow, protocol, shell, app, session, Tray, Menu, nativeImage, Notification, safeStorage, dialog }
+export default {
+  contextBridge,
+  ipcRenderer,
+  ipcMain,
+  BrowserWindow,
+  protocol,
+  shell,
+  app,
+  session,
+  Tray,
+  Menu,
+  nativeImage,
+  Notification,
+  safeStorage,
+  dialog,
+}

@@ -16,7 +16,13 @@ import { read, ROOT, sourceFiles } from './source-files'
 
 // RELIABILITY.md §2.4, checks S1–S8, run without an Electron binary.
 
-const FORBIDDEN_PREFS = ['webSecurity', 'allowRunningInsecureContent', 'experimentalFeatures', 'enableBlinkFeatures', 'enableRemoteModule']
+const FORBIDDEN_PREFS = [
+  'webSecurity',
+  'allowRunningInsecureContent',
+  'experimentalFeatures',
+  'enableBlinkFeatures',
+  'enableRemoteModule',
+]
 const mainSources = () => sourceFiles('src-main').filter((f) => !f.endsWith('.test.ts'))
 
 describe('S1 webPreferences', () => {
@@ -39,10 +45,18 @@ describe('S1 webPreferences', () => {
     for (const file of mainSources()) {
       const sf = ts.createSourceFile(file, read(file), ts.ScriptTarget.Latest, true)
       const visit = (node: ts.Node) => {
-        if (ts.isNewExpression(node) && node.expression.getText(sf) === 'BrowserWindow' && file !== 'src-main/hosts/electron/window.ts') {
+        if (
+          ts.isNewExpression(node) &&
+          node.expression.getText(sf) === 'BrowserWindow' &&
+          file !== 'src-main/hosts/electron/window.ts'
+        ) {
           findings.push(`${file}: new BrowserWindow outside the factory`)
         }
-        if (ts.isPropertyAssignment(node) && node.name.getText(sf) === 'webPreferences' && ts.isObjectLiteralExpression(node.initializer)) {
+        if (
+          ts.isPropertyAssignment(node) &&
+          node.name.getText(sf) === 'webPreferences' &&
+          ts.isObjectLiteralExpression(node.initializer)
+        ) {
           for (const p of node.initializer.properties) {
             const name = p.name?.getText(sf) ?? ''
             if (FORBIDDEN_PREFS.includes(name)) findings.push(`${file}: webPreferences.${name}`)
@@ -78,7 +92,8 @@ describe('S2 Content-Security-Policy', () => {
     for (const policy of [cspString(), cspString({ frameAncestorsNone: true, connectSrc: ['ws://127.0.0.1:1'] })]) {
       expect(policy).not.toMatch(/unsafe-eval|unsafe-hashes|\*/)
       const directives = parseCsp(policy)
-      for (const [name, sources] of directives) if (name !== 'style-src') expect(sources, name).not.toContain("'unsafe-inline'")
+      for (const [name, sources] of directives)
+        if (name !== 'style-src') expect(sources, name).not.toContain("'unsafe-inline'")
       expect(directives.get('script-src')).toEqual(["'self'"])
       expect(directives.get('style-src')).toEqual(["'self'", "'unsafe-inline'"])
       expect(directives.get('img-src')).toEqual(["'self'", 'data:'])
@@ -90,10 +105,14 @@ describe('S2 Content-Security-Policy', () => {
     const electron = await import('electron')
     const { serveRenderer } = await import('../../src-main/hosts/electron/protocol')
     serveRenderer(join(ROOT, 'out/renderer'))
-    const handler = (electron.protocol as unknown as { handlers: Map<string, (r: Request) => Promise<Response>> }).handlers.get('app')!
+    const handler = (
+      electron.protocol as unknown as { handlers: Map<string, (r: Request) => Promise<Response>> }
+    ).handlers.get('app')!
     const res = await handler(new Request('app://main/index.html'))
     expect(res.status).toBe(200)
-    expect(parseCsp(res.headers.get('content-security-policy')!)).toEqual(parseCsp(cspString({ frameAncestorsNone: true })))
+    expect(parseCsp(res.headers.get('content-security-policy')!)).toEqual(
+      parseCsp(cspString({ frameAncestorsNone: true })),
+    )
     expect((await handler(new Request('app://main/../package.json'))).status).toBe(404)
     expect((await handler(new Request('app://main/%2e%2e/package.json'))).status).toBe(404)
     expect((await handler(new Request('app://other/index.html'))).status).toBe(404)
@@ -111,7 +130,10 @@ describe('S3 preload surface', () => {
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true)
     expect(Object.values(bridge)).not.toContain(electron.ipcRenderer)
 
-    const ipc = electron.ipcRenderer as unknown as { send: { mock: { calls: unknown[][] } }; emit(ch: string, ...a: unknown[]): void }
+    const ipc = electron.ipcRenderer as unknown as {
+      send: { mock: { calls: unknown[][] } }
+      emit(ch: string, ...a: unknown[]): void
+    }
     ;(bridge.send as (f: unknown) => void)({ t: 'sub', ev: 'x' })
     expect(ipc.send.mock.calls).toEqual([['rpc', { t: 'sub', ev: 'x' }]])
     const got: unknown[] = []
@@ -144,7 +166,10 @@ describe('S5 pure predicates', () => {
     expect(isAppUrl(APP_URL)).toBe(true)
     expect(isAppUrl('app://main/assets/x.js')).toBe(true)
     for (const u of BYPASS) expect(isAppUrl(u), u).toBe(false)
-    fc.assert(fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (u) => !isAppUrl(u)), { numRuns: 2000, seed: 7 })
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (u) => !isAppUrl(u)),
+      { numRuns: 2000, seed: 7 },
+    )
   })
 
   it('opens externally only https links to allow-listed hosts', () => {
@@ -176,29 +201,52 @@ describe('S5 pure predicates', () => {
   })
 
   it('denies every permission request', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) expect(allowPermission(p)).toBe(false)
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen'])
+      expect(allowPermission(p)).toBe(false)
   })
 })
 
 describe('S8 bans', () => {
-  const all = () => [...sourceFiles('src-main'), ...sourceFiles('src-renderer'), ...sourceFiles('src-preload')].filter((f) => !f.endsWith('.test.ts'))
+  const all = () =>
+    [...sourceFiles('src-main'), ...sourceFiles('src-renderer'), ...sourceFiles('src-preload')].filter(
+      (f) => !f.endsWith('.test.ts'),
+    )
 
   it('has no eval, new Function, remote module, disabled TLS or insecure flags in the code', () => {
-    const banned = [/\beval\(/, /new Function\(/, /@electron\/remote/, /nodeIntegration:\s*true/, /webSecurity:\s*false/, /rejectUnauthorized:\s*false/, /NODE_TLS_REJECT_UNAUTHORIZED/]
+    const banned = [
+      /\beval\(/,
+      /new Function\(/,
+      /@electron\/remote/,
+      /nodeIntegration:\s*true/,
+      /webSecurity:\s*false/,
+      /rejectUnauthorized:\s*false/,
+      /NODE_TLS_REJECT_UNAUTHORIZED/,
+    ]
     // One reviewed exception: reading an untrusted gateway's certificate to show its fingerprint
     // (trust on first use) needs a handshake without verification; that socket sends nothing.
-    const allowed = (f: string, re: RegExp) => f === 'src-main/broker/ibkr/certificate.ts' && re.source.startsWith('rejectUnauthorized') && (read(f).match(/rejectUnauthorized/g) ?? []).length === 1
-    const findings = all().flatMap((f) => banned.filter((re) => re.test(read(f)) && !allowed(f, re)).map((re) => `${f}: ${re}`))
+    const allowed = (f: string, re: RegExp) =>
+      f === 'src-main/broker/ibkr/certificate.ts' &&
+      re.source.startsWith('rejectUnauthorized') &&
+      (read(f).match(/rejectUnauthorized/g) ?? []).length === 1
+    const findings = all().flatMap((f) =>
+      banned.filter((re) => re.test(read(f)) && !allowed(f, re)).map((re) => `${f}: ${re}`),
+    )
     expect(findings).toEqual([])
   })
 
   it('calls shell.openExternal only in its wrapper', () => {
-    const findings = all().filter((f) => f !== 'src-main/hosts/electron/external.ts' && /openExternal\(/.test(read(f).replace(/openExternalSafely\(/g, '')))
+    const findings = all().filter(
+      (f) =>
+        f !== 'src-main/hosts/electron/external.ts' &&
+        /openExternal\(/.test(read(f).replace(/openExternalSafely\(/g, '')),
+    )
     expect(findings).toEqual([])
   })
 
   it('never renders raw HTML in the renderer', () => {
-    const findings = sourceFiles('src-renderer').filter((f) => /innerHTML|dangerouslySetInnerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(read(f)))
+    const findings = sourceFiles('src-renderer').filter((f) =>
+      /innerHTML|dangerouslySetInnerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(read(f)),
+    )
     expect(findings).toEqual([])
   })
 })

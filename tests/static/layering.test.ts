@@ -6,13 +6,16 @@ import { importsOf, read, sourceFiles } from './source-files'
 // misconfigured (STYLE.md pattern 7).
 const isTest = (f: string) => /\.test\.tsx?$/.test(f)
 const resolveRel = (from: string, spec: string) => (spec.startsWith('.') ? normalize(join(dirname(from), spec)) : spec)
-const NODE_IO = /^(node:)?(fs|fs\/promises|net|http|https|child_process|dgram|tls|worker_threads|cluster|dns|os|path|readline)$/
+const NODE_IO =
+  /^(node:)?(fs|fs\/promises|net|http|https|child_process|dgram|tls|worker_threads|cluster|dns|os|path|readline)$/
 
 describe('layering', () => {
   it('imports electron only in src-main/hosts/electron and the preload', () => {
     const offenders = [...sourceFiles('src-main'), ...sourceFiles('src-renderer')]
       .filter((f) => !f.startsWith('src-main/hosts/electron/'))
-      .filter((f) => importsOf(f).some((s) => s === 'electron' || s.startsWith('electron/') || s === '@electron/remote'))
+      .filter((f) =>
+        importsOf(f).some((s) => s === 'electron' || s.startsWith('electron/') || s === '@electron/remote'),
+      )
     expect(offenders).toEqual([])
   })
 
@@ -21,7 +24,11 @@ describe('layering', () => {
     for (const f of sourceFiles('src-main/domain').filter((f) => !isTest(f))) {
       for (const s of importsOf(f)) {
         const target = resolveRel(f, s)
-        if (NODE_IO.test(s) || /^(better-sqlite3|drizzle-orm|undici|ws|openai|electron)/.test(s) || /^src-main\/(store|broker|hosts|rpc|engine|sim|llm|charts)\//.test(target)) {
+        if (
+          NODE_IO.test(s) ||
+          /^(better-sqlite3|drizzle-orm|undici|ws|openai|electron)/.test(s) ||
+          /^src-main\/(store|broker|hosts|rpc|engine|sim|llm|charts)\//.test(target)
+        ) {
           offenders.push(`${f} -> ${s}`)
         }
       }
@@ -34,7 +41,12 @@ describe('layering', () => {
     for (const f of sourceFiles('src-renderer')) {
       for (const s of importsOf(f)) {
         const target = resolveRel(f, s)
-        if (target.startsWith('src-main/') && !target.startsWith('src-main/contract/') && target !== 'src-main/domain/indicators') offenders.push(`${f} -> ${s}`)
+        if (
+          target.startsWith('src-main/') &&
+          !target.startsWith('src-main/contract/') &&
+          target !== 'src-main/domain/indicators'
+        )
+          offenders.push(`${f} -> ${s}`)
       }
     }
     expect(offenders).toEqual([])
@@ -51,7 +63,9 @@ describe('layering', () => {
   })
 
   it('mentions window.bridge only in src-renderer/rpc.ts', () => {
-    const offenders = sourceFiles('src-renderer').filter((f) => f !== 'src-renderer/rpc.ts' && /window\.bridge/.test(read(f)))
+    const offenders = sourceFiles('src-renderer').filter(
+      (f) => f !== 'src-renderer/rpc.ts' && /window\.bridge/.test(read(f)),
+    )
     expect(offenders).toEqual([])
   })
 })

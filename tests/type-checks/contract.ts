@@ -7,7 +7,8 @@ declare const client: RpcClient
 
 export async function checks(): Promise<void> {
   const health: Output<'system.health'> = await client.call('system.health', {})
-  health.gateway.state satisfies 'offline' | 'unauthenticated' | 'authenticated' | 'competing' | 'expired' | 'maintenance'
+  health.gateway.state satisfies
+    'offline' | 'unauthenticated' | 'authenticated' | 'competing' | 'expired' | 'maintenance'
 
   await client.call('settings.update', { gateway: 'sim', llmModel: 'x' })
   await client.call('settings.update', { account: null })

@@ -17,16 +17,34 @@ afterEach(async () => {
 const ACCOUNT = 'DU1234567'
 
 async function brokerOnSim() {
-  const sim = await startSimGateway({ seed: 5, clock: 'virtual', rateLimit: { enabled: false }, auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 } })
+  const sim = await startSimGateway({
+    seed: 5,
+    clock: 'virtual',
+    rateLimit: { enabled: false },
+    auth: { initial: 'authenticated', idleTimeoutMs: 86_400_000 },
+  })
   cleanups.push(() => sim.close())
   const clock: PacerClock = { now: () => sim.control.now(), sleep: async (ms) => sim.control.advance(ms) }
-  const broker = createCpapiBroker({ url: sim.origin, displayUrl: 'sim', ca: sim.cert, fingerprint: sim.fingerprint, loginUrl: `${sim.origin}/`, now: clock.now, clock, timers: manualTimers(), preferredAccount: () => null })
+  const broker = createCpapiBroker({
+    url: sim.origin,
+    displayUrl: 'sim',
+    ca: sim.cert,
+    fingerprint: sim.fingerprint,
+    loginUrl: `${sim.origin}/`,
+    now: clock.now,
+    clock,
+    timers: manualTimers(),
+    preferredAccount: () => null,
+  })
   cleanups.push(() => broker.stop())
   await broker.start()
   return { sim, broker }
 }
 
-async function confirmAll(broker: Awaited<ReturnType<typeof brokerOnSim>>['broker'], first: OrderAnswer): Promise<OrderAnswer> {
+async function confirmAll(
+  broker: Awaited<ReturnType<typeof brokerOnSim>>['broker'],
+  first: OrderAnswer,
+): Promise<OrderAnswer> {
   let a = first
   for (let i = 0; i < 10 && a.kind === 'confirm'; i++) a = await broker.reply(a.replyId, true)
   return a
@@ -48,7 +66,9 @@ describe('CPAPI Broker against the simulator', () => {
     const [q] = await broker.snapshot([265598], ['31', '84', '86', '88', '6509'])
     expect(q!.values['84']).toBeGreaterThan(0)
     expect(q!.values['86']).toBeGreaterThan(q!.values['84']!)
-    expect(sim.control.journal().filter((j) => j.template === '/iserver/marketdata/snapshot').length).toBeGreaterThanOrEqual(2)
+    expect(
+      sim.control.journal().filter((j) => j.template === '/iserver/marketdata/snapshot').length,
+    ).toBeGreaterThanOrEqual(2)
     const { bars } = await broker.history({ conid: 265598, bar: '1d', period: '1y', outsideRth: false })
     expect(bars.length).toBeGreaterThanOrEqual(250)
   })
@@ -65,14 +85,36 @@ describe('CPAPI Broker against the simulator', () => {
     expect(Object.keys(fields.at(-1)!.values)).toEqual(expect.arrayContaining(['31', '84', '86']))
 
     const px = fields.at(-1)!.values['86']!
-    const placed = await confirmAll(broker, await broker.placeOrders(ACCOUNT, [{ conid: 265598, cOID: 'sim-b-1', orderType: 'LMT', side: 'BUY', quantity: 10, tif: 'DAY', price: Math.round(px * 1.01 * 100) / 100 }]))
+    const placed = await confirmAll(
+      broker,
+      await broker.placeOrders(ACCOUNT, [
+        {
+          conid: 265598,
+          cOID: 'sim-b-1',
+          orderType: 'LMT',
+          side: 'BUY',
+          quantity: 10,
+          tif: 'DAY',
+          price: Math.round(px * 1.01 * 100) / 100,
+        },
+      ]),
+    )
     expect(placed.kind).toBe('accepted')
-    for (let i = 0; i < 50 && !events.some((e) => e.type === 'orders' && e.orders.some((o) => o.status === 'Filled')); i++) await tick(sim, 1000)
+    for (
+      let i = 0;
+      i < 50 && !events.some((e) => e.type === 'orders' && e.orders.some((o) => o.status === 'Filled'));
+      i++
+    )
+      await tick(sim, 1000)
     expect(events.some((e) => e.type === 'orders' && e.orders.some((o) => o.status === 'Filled'))).toBe(true)
 
     await tick(sim, 6000)
     const live = await broker.liveOrders({ accountId: ACCOUNT })
-    expect(live.find((o) => o.cOID === 'sim-b-1')).toMatchObject({ conid: 265598, status: 'Filled', filledQuantity: 10 })
+    expect(live.find((o) => o.cOID === 'sim-b-1')).toMatchObject({
+      conid: 265598,
+      status: 'Filled',
+      filledQuantity: 10,
+    })
     await tick(sim, 6000)
     const trades = await broker.trades({ accountId: ACCOUNT })
     expect(trades.filter((t) => t.cOID === 'sim-b-1').reduce((n, t) => n + t.size, 0)).toBe(10)
@@ -85,8 +127,19 @@ describe('CPAPI Broker against the simulator', () => {
 
   it('a duplicate cOID is a definitive refusal, not an unknown outcome', async () => {
     const { broker } = await brokerOnSim()
-    const order = { conid: 265598, cOID: 'dup-1', orderType: 'LMT' as const, side: 'BUY' as const, quantity: 1, tif: 'DAY' as const, price: 1 }
+    const order = {
+      conid: 265598,
+      cOID: 'dup-1',
+      orderType: 'LMT' as const,
+      side: 'BUY' as const,
+      quantity: 1,
+      tif: 'DAY' as const,
+      price: 1,
+    }
     await confirmAll(broker, await broker.placeOrders(ACCOUNT, [order]))
-    await expect(broker.placeOrders(ACCOUNT, [order])).rejects.toMatchObject({ name: 'GatewayHttpError', message: expect.stringContaining('already registered') })
+    await expect(broker.placeOrders(ACCOUNT, [order])).rejects.toMatchObject({
+      name: 'GatewayHttpError',
+      message: expect.stringContaining('already registered'),
+    })
   })
 })

@@ -33,10 +33,18 @@ export function fingerprintOfPem(pem: string): string {
  * closed as soon as the handshake shows the certificate.
  */
 export function peekCertificate(url: string, timeoutMs = 5000): Promise<PeekedCertificate> {
-  if (!isLoopbackGateway(url)) return Promise.reject(new Error('Only a gateway on this machine (https://127.0.0.1 or localhost) can have its certificate pinned'))
+  if (!isLoopbackGateway(url))
+    return Promise.reject(
+      new Error('Only a gateway on this machine (https://127.0.0.1 or localhost) can have its certificate pinned'),
+    )
   const u = new URL(url)
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: u.hostname === 'localhost' ? '127.0.0.1' : u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 443), servername: u.hostname === 'localhost' ? 'localhost' : undefined, rejectUnauthorized: false })
+    const socket = connect({
+      host: u.hostname === 'localhost' ? '127.0.0.1' : u.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(u.port || 443),
+      servername: u.hostname === 'localhost' ? 'localhost' : undefined,
+      rejectUnauthorized: false,
+    })
     const timer = setTimeout(() => {
       socket.destroy()
       reject(new Error(`No TLS handshake from ${u.origin} within ${timeoutMs} ms`))
@@ -46,7 +54,12 @@ export function peekCertificate(url: string, timeoutMs = 5000): Promise<PeekedCe
       const cert = socket.getPeerX509Certificate()
       socket.destroy()
       if (!cert) return reject(new Error(`${u.origin} presented no certificate`))
-      resolve({ pem: cert.toString(), fingerprint: `sha256/${createHash('sha256').update(cert.raw).digest('base64')}`, subject: cert.subject.replace(/\n/g, ', '), validTo: cert.validTo })
+      resolve({
+        pem: cert.toString(),
+        fingerprint: `sha256/${createHash('sha256').update(cert.raw).digest('base64')}`,
+        subject: cert.subject.replace(/\n/g, ', '),
+        validTo: cert.validTo,
+      })
     })
     socket.once('error', (e) => {
       clearTimeout(timer)
@@ -57,7 +70,14 @@ export function peekCertificate(url: string, timeoutMs = 5000): Promise<PeekedCe
 
 /** Node/undici error codes that mean "the certificate is not trusted", not "the gateway is down". */
 export function isUntrustedCertificateError(e: unknown): boolean {
-  const codes = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']
+  const codes = [
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'CERT_HAS_EXPIRED',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  ]
   for (let x: unknown = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
     const code = (x as { code?: unknown }).code
     if (typeof code === 'string' && codes.includes(code)) return true

@@ -27,22 +27,38 @@ function clockOf(s: SimGateway): PacerClock {
 }
 
 function http(s: SimGateway) {
-  const h = new CpapiHttp({ baseUrl: s.origin, ca: s.cert, pacer: new Pacer(clockOf(s), CPAPI_LIMITS), clock: clockOf(s) })
+  const h = new CpapiHttp({
+    baseUrl: s.origin,
+    ca: s.cert,
+    pacer: new Pacer(clockOf(s), CPAPI_LIMITS),
+    clock: clockOf(s),
+  })
   cleanups.push(() => h.close())
   return h
 }
 
 async function connect(s: SimGateway, timers = manualTimers()) {
-  const c = createCpapiConnection({ url: s.origin, displayUrl: 'sim', ca: s.cert, fingerprint: s.fingerprint, loginUrl: `${s.origin}/`, now: () => s.control.now(), clock: clockOf(s), timers, preferredAccount: () => null })
+  const c = createCpapiConnection({
+    url: s.origin,
+    displayUrl: 'sim',
+    ca: s.cert,
+    fingerprint: s.fingerprint,
+    loginUrl: `${s.origin}/`,
+    now: () => s.control.now(),
+    clock: clockOf(s),
+    timers,
+    preferredAccount: () => null,
+  })
   cleanups.push(() => c.stop())
   await c.keeper.check()
   return { c, timers }
 }
 
-
 describe('CPAPI client: no order POST is ever retried (RELIABILITY.md §1 invariant 4)', () => {
   const ORDER = '/iserver/account/DU1234567/orders'
-  const order = { orders: [{ conid: 265598, orderType: 'LMT', side: 'BUY', quantity: 1, price: 100, tif: 'DAY', cOID: 'T-1' }] }
+  const order = {
+    orders: [{ conid: 265598, orderType: 'LMT', side: 'BUY', quantity: 1, price: 100, tif: 'DAY', cOID: 'T-1' }],
+  }
 
   it.each([
     ['a 500', { status: 500, body: { error: 'internal' } }],
@@ -53,13 +69,22 @@ describe('CPAPI client: no order POST is ever retried (RELIABILITY.md §1 invari
     const s = await sim({ auth: { initial: 'authenticated' } })
     s.control.fault({ method: 'POST', path: '/iserver/account/{accountId}/orders', times: 5, ...fault })
     await expect(http(s).post(ORDER, { body: order })).rejects.toBeInstanceOf(OutcomeUnknownError)
-    expect(s.control.journal().filter((j) => j.method === 'POST' && j.template === '/iserver/account/{accountId}/orders')).toHaveLength(1)
+    expect(
+      s.control.journal().filter((j) => j.method === 'POST' && j.template === '/iserver/account/{accountId}/orders'),
+    ).toHaveLength(1)
   })
 
   it('a definitive 4xx is a plain rejection with IBKR’s message, not an unknown outcome', async () => {
     const s = await sim({ auth: { initial: 'authenticated' } })
-    s.control.fault({ method: 'POST', path: '/iserver/account/{accountId}/orders', status: 400, body: { error: 'Order couldn’t be submitted: Local order ID=T-1 is already registered.' } })
-    const e = await http(s).post(ORDER, { body: order }).catch((x: unknown) => x)
+    s.control.fault({
+      method: 'POST',
+      path: '/iserver/account/{accountId}/orders',
+      status: 400,
+      body: { error: 'Order couldn’t be submitted: Local order ID=T-1 is already registered.' },
+    })
+    const e = await http(s)
+      .post(ORDER, { body: order })
+      .catch((x: unknown) => x)
     expect(e).toBeInstanceOf(GatewayHttpError)
     expect((e as GatewayHttpError).message).toContain('already registered')
   })
@@ -84,11 +109,25 @@ describe('CPAPI session keeper against the simulator', () => {
     s.control.login()
     expect(s.control.state()).toBe('readOnly')
     await c.keeper.check()
-    expect(c.current()).toMatchObject({ state: 'authenticated', account: 'DU1234567', paper: true, loginUrl: `${s.origin}/` })
-    expect(s.control.journal().map((j) => j.template)).toEqual(expect.arrayContaining(['/iserver/auth/ssodh/init', '/iserver/accounts', '/portfolio/accounts']))
+    expect(c.current()).toMatchObject({
+      state: 'authenticated',
+      account: 'DU1234567',
+      paper: true,
+      loginUrl: `${s.origin}/`,
+    })
+    expect(s.control.journal().map((j) => j.template)).toEqual(
+      expect.arrayContaining(['/iserver/auth/ssodh/init', '/iserver/accounts', '/portfolio/accounts']),
+    )
     const initAt = s.control.journal().findIndex((j) => j.template === '/iserver/accounts')
-    expect(s.control.journal().slice(0, initAt).some((j) => j.template === '/iserver/marketdata/snapshot')).toBe(false)
-    expect(await c.accounts()).toEqual([{ id: 'DU1234567', title: 'Simulated paper account', currency: 'USD', paper: true, selected: true }])
+    expect(
+      s.control
+        .journal()
+        .slice(0, initAt)
+        .some((j) => j.template === '/iserver/marketdata/snapshot'),
+    ).toBe(false)
+    expect(await c.accounts()).toEqual([
+      { id: 'DU1234567', title: 'Simulated paper account', currency: 'USD', paper: true, selected: true },
+    ])
   })
 
   it('publishes competing, maintenance and expired, and recovers after reauthentication', async () => {
@@ -127,7 +166,14 @@ describe('CPAPI market data against the simulator', () => {
     const { c } = await connect(s)
     const market = c.market()!
     const found = await market.search('AAPL')
-    expect(found[0]).toEqual({ conid: 265598, symbol: 'AAPL', name: 'APPLE INC', exchange: 'NASDAQ', secType: 'STK', currency: 'USD' })
+    expect(found[0]).toEqual({
+      conid: 265598,
+      symbol: 'AAPL',
+      name: 'APPLE INC',
+      exchange: 'NASDAQ',
+      secType: 'STK',
+      currency: 'USD',
+    })
     expect((await market.details(756733)).symbol).toBe('SPY')
     await expect(market.details(1)).rejects.toMatchObject({ code: 'NOT_FOUND' })
     const bars = await market.history({ conid: 265598, bar: '1d', period: '1y', outsideRth: false })

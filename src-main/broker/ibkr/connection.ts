@@ -29,12 +29,30 @@ export interface CpapiConnectionOptions {
   streamHooks?: Pick<MarketStreamDeps, 'onFields' | 'onTopic' | 'topics'>
 }
 
-export type CpapiConnection = GatewayConnection & { keeper: SessionKeeper; http: CpapiHttp; stream: MarketStream; firstCheck: Promise<void>; clock: PacerClock }
+export type CpapiConnection = GatewayConnection & {
+  keeper: SessionKeeper
+  http: CpapiHttp
+  stream: MarketStream
+  firstCheck: Promise<void>
+  clock: PacerClock
+}
 
 /** A Client Portal Gateway as the engine sees it: session, accounts and market data. */
 export function createCpapiConnection(o: CpapiConnectionOptions): CpapiConnection {
-  const http = new CpapiHttp({ baseUrl: o.url, ca: o.ca, pacer: new Pacer(o.clock), clock: o.clock, timeoutMs: o.timeoutMs })
-  const keeper = new SessionKeeper({ http, url: o.displayUrl, now: o.now, preferredAccount: o.preferredAccount, loginUrl: o.loginUrl })
+  const http = new CpapiHttp({
+    baseUrl: o.url,
+    ca: o.ca,
+    pacer: new Pacer(o.clock),
+    clock: o.clock,
+    timeoutMs: o.timeoutMs,
+  })
+  const keeper = new SessionKeeper({
+    http,
+    url: o.displayUrl,
+    now: o.now,
+    preferredAccount: o.preferredAccount,
+    loginUrl: o.loginUrl,
+  })
   const quoteListeners = new Set<(q: Quote) => void>()
   const stream = new MarketStream({
     wsUrl: `${o.url.replace(/^http/, 'ws')}/v1/api/ws`,
@@ -65,17 +83,17 @@ export function createCpapiConnection(o: CpapiConnectionOptions): CpapiConnectio
   const market: MarketSource = {
     async search(query) {
       ready()
-      const rows = SearchResults.parse(await http.get('/iserver/secdef/search', { query: { symbol: query, name: false, secType: 'STK' } }))
-      return rows.map(
-        (r): Instrument => ({
-          conid: r.conid,
-          symbol: r.symbol,
-          name: r.companyName ?? r.companyHeader ?? r.symbol,
-          exchange: r.description ?? '',
-          secType: r.sections?.[0]?.secType ?? 'STK',
-          currency: 'USD',
-        }),
+      const rows = SearchResults.parse(
+        await http.get('/iserver/secdef/search', { query: { symbol: query, name: false, secType: 'STK' } }),
       )
+      return rows.map((r): Instrument => ({
+        conid: r.conid,
+        symbol: r.symbol,
+        name: r.companyName ?? r.companyHeader ?? r.symbol,
+        exchange: r.description ?? '',
+        secType: r.sections?.[0]?.secType ?? 'STK',
+        currency: 'USD',
+      }))
     },
     async details(conid) {
       ready()
@@ -96,17 +114,26 @@ export function createCpapiConnection(o: CpapiConnectionOptions): CpapiConnectio
           multiplier: Number.isFinite(multiplier) && multiplier > 0 ? multiplier : null,
         } satisfies Omit<InstrumentDetails, 'source'>
       } catch (e) {
-        if (e instanceof GatewayHttpError && e.status === 400) throw new RpcError('NOT_FOUND', `No contract ${conid}: ${e.message}`)
+        if (e instanceof GatewayHttpError && e.status === 400)
+          throw new RpcError('NOT_FOUND', `No contract ${conid}: ${e.message}`)
         throw e
       }
     },
     async history(req) {
       ready()
       try {
-        const r = HistoryResponse.parse(await http.get('/iserver/marketdata/history', { query: { conid: req.conid, period: req.period, bar: req.bar, outsideRth: req.outsideRth } }))
+        const r = HistoryResponse.parse(
+          await http.get('/iserver/marketdata/history', {
+            query: { conid: req.conid, period: req.period, bar: req.bar, outsideRth: req.outsideRth },
+          }),
+        )
         return r.data.map((b): Bar => ({ t: b.t, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v ?? 0 }))
       } catch (e) {
-        if (e instanceof GatewayHttpError && e.status === 400) throw new RpcError(/No data/.test(e.message) ? 'NOT_FOUND' : 'BAD_INPUT', `The gateway refused the history request: ${e.message}`)
+        if (e instanceof GatewayHttpError && e.status === 400)
+          throw new RpcError(
+            /No data/.test(e.message) ? 'NOT_FOUND' : 'BAD_INPUT',
+            `The gateway refused the history request: ${e.message}`,
+          )
         throw e
       }
     },
@@ -140,7 +167,8 @@ export function createCpapiConnection(o: CpapiConnectionOptions): CpapiConnectio
     },
     async selectAccount(accountId) {
       ready()
-      if (!keeper.accounts().some((a) => a.id === accountId)) throw new RpcError('NOT_FOUND', `The gateway has no account ${accountId}`)
+      if (!keeper.accounts().some((a) => a.id === accountId))
+        throw new RpcError('NOT_FOUND', `The gateway has no account ${accountId}`)
       keeper.choose(accountId)
       await keeper.check()
       return keeper.current()

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { BrokerEvent, MarketFields, OrderTicket } from '../broker'
 import { createCpapiBroker } from './cpapi-broker'
 import { GatewayHttpError, NotFoundError, OutcomeUnknownError } from './errors'
-import { fakeClock, manualTimers, scriptAuthenticated, startFakeGateway, until, type FakeGateway } from './fake-gateway.test-util'
+import {
+  fakeClock,
+  manualTimers,
+  scriptAuthenticated,
+  startFakeGateway,
+  until,
+  type FakeGateway,
+} from './fake-gateway.test-util'
 
 // The CPAPI Broker against a scripted gateway on loopback: order calls are sent exactly once,
 // snapshots handle the preflight, portfolio reads parse IBKR's real shapes, streams merge.
@@ -14,7 +21,15 @@ afterEach(async () => {
 
 const ACCOUNT = 'DU1234567'
 const ORDERS = `POST /iserver/account/${ACCOUNT}/orders`
-const ticket: OrderTicket = { conid: 265598, cOID: 'r1-s1-e', orderType: 'LMT', side: 'BUY', quantity: 100, tif: 'DAY', price: 185.5 }
+const ticket: OrderTicket = {
+  conid: 265598,
+  cOID: 'r1-s1-e',
+  orderType: 'LMT',
+  side: 'BUY',
+  quantity: 100,
+  tif: 'DAY',
+  price: 185.5,
+}
 
 async function setup(script: (g: FakeGateway) => void = scriptAuthenticated, timeoutMs?: number) {
   const g = await startFakeGateway()
@@ -22,7 +37,18 @@ async function setup(script: (g: FakeGateway) => void = scriptAuthenticated, tim
   script(g)
   const timers = manualTimers()
   const clock = fakeClock()
-  const broker = createCpapiBroker({ url: g.url, displayUrl: g.url, ca: null, fingerprint: null, loginUrl: null, now: clock.now, clock, timers, preferredAccount: () => null, timeoutMs })
+  const broker = createCpapiBroker({
+    url: g.url,
+    displayUrl: g.url,
+    ca: null,
+    fingerprint: null,
+    loginUrl: null,
+    now: clock.now,
+    clock,
+    timers,
+    preferredAccount: () => null,
+    timeoutMs,
+  })
   cleanups.push(() => broker.stop())
   await broker.start()
   return { g, broker, timers, clock }
@@ -55,7 +81,11 @@ describe('Broker order calls are never retried (RELIABILITY.md §1 invariant 4)'
     await expect(broker.reply('abc', true)).rejects.toBeInstanceOf(OutcomeUnknownError)
     await expect(broker.modifyOrder(ACCOUNT, '42', ticket)).rejects.toBeInstanceOf(OutcomeUnknownError)
     await expect(broker.cancelOrder(ACCOUNT, '42')).rejects.toBeInstanceOf(OutcomeUnknownError)
-    expect([g.count('POST /iserver/reply/abc'), g.count(`POST /iserver/account/${ACCOUNT}/order/42`), g.count(`DELETE /iserver/account/${ACCOUNT}/order/42`)]).toEqual([1, 1, 1])
+    expect([
+      g.count('POST /iserver/reply/abc'),
+      g.count(`POST /iserver/account/${ACCOUNT}/order/42`),
+      g.count(`DELETE /iserver/account/${ACCOUNT}/order/42`),
+    ]).toEqual([1, 1, 1])
   })
 
   it('a definitive refusal is a GatewayHttpError with IBKR’s message', async () => {
@@ -72,14 +102,28 @@ describe('Broker order calls are never retried (RELIABILITY.md §1 invariant 4)'
   it('a prompt is a confirmation; the reply chain ends in accepted orders; the body carries the account', async () => {
     const { g, broker } = await setup((x) => {
       scriptAuthenticated(x)
-      x.json(ORDERS, [{ id: 'u-1', isSuppressed: false, message: ['The price deviates… Are you sure?'], messageIds: ['o163'] }])
+      x.json(ORDERS, [
+        { id: 'u-1', isSuppressed: false, message: ['The price deviates… Are you sure?'], messageIds: ['o163'] },
+      ])
       x.json('POST /iserver/reply/u-1', [{ id: 'u-2', message: ['Size limit'], messageIds: ['o383'] }])
-      x.json('POST /iserver/reply/u-2', [{ order_id: '1370093239', order_status: 'PreSubmitted', encrypt_message: '1' }])
+      x.json('POST /iserver/reply/u-2', [
+        { order_id: '1370093239', order_status: 'PreSubmitted', encrypt_message: '1' },
+      ])
     })
-    expect(await broker.placeOrders(ACCOUNT, [ticket])).toEqual({ kind: 'confirm', replyId: 'u-1', messageIds: ['o163'], messages: ['The price deviates… Are you sure?'] })
-    expect(g.seen.find((r) => `${r.method} ${r.path}` === ORDERS)?.body).toEqual({ orders: [{ acctId: ACCOUNT, ...ticket }] })
+    expect(await broker.placeOrders(ACCOUNT, [ticket])).toEqual({
+      kind: 'confirm',
+      replyId: 'u-1',
+      messageIds: ['o163'],
+      messages: ['The price deviates… Are you sure?'],
+    })
+    expect(g.seen.find((r) => `${r.method} ${r.path}` === ORDERS)?.body).toEqual({
+      orders: [{ acctId: ACCOUNT, ...ticket }],
+    })
     expect((await broker.reply('u-1', true)).kind).toBe('confirm')
-    expect(await broker.reply('u-2', true)).toEqual({ kind: 'accepted', orders: [{ orderId: '1370093239', status: 'PreSubmitted' }] })
+    expect(await broker.reply('u-2', true)).toEqual({
+      kind: 'accepted',
+      orders: [{ orderId: '1370093239', status: 'PreSubmitted' }],
+    })
     expect(g.seen.find((r) => r.path === '/iserver/reply/u-2')?.body).toEqual({ confirmed: true })
   })
 
@@ -88,7 +132,10 @@ describe('Broker order calls are never retried (RELIABILITY.md §1 invariant 4)'
       scriptAuthenticated(x)
       x.json(ORDERS, { order_id: 987654, order_status: 'Submitted' })
     })
-    expect(await broker.placeOrders(ACCOUNT, [ticket])).toEqual({ kind: 'accepted', orders: [{ orderId: '987654', status: 'Submitted' }] })
+    expect(await broker.placeOrders(ACCOUNT, [ticket])).toEqual({
+      kind: 'accepted',
+      orders: [{ orderId: '987654', status: 'Submitted' }],
+    })
   })
 })
 
@@ -101,10 +148,22 @@ describe('Broker reads', () => {
         calls++
         const rows =
           calls === 1
-            ? [{ conid: 265598, conidEx: '265598' }, { conid: 8314, conidEx: '8314' }]
+            ? [
+                { conid: 265598, conidEx: '265598' },
+                { conid: 8314, conidEx: '8314' },
+              ]
             : [
                 { '31': 'H140.10', conid: 8314, conidEx: '8314' },
-                { '31': 'C168.42', '84': '168.41', '88': '1,300', '87': '1.2M', '6509': 'RpB', _updated: 1712596911593, conid: 265598, conidEx: '265598' },
+                {
+                  '31': 'C168.42',
+                  '84': '168.41',
+                  '88': '1,300',
+                  '87': '1.2M',
+                  '6509': 'RpB',
+                  _updated: 1712596911593,
+                  conid: 265598,
+                  conidEx: '265598',
+                },
               ]
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rows))
       })
@@ -112,7 +171,13 @@ describe('Broker reads', () => {
     const [aapl, ibm] = await broker.snapshot([265598, 8314], ['31', '84', '88', '87', '6509'])
     expect(g.count('GET /iserver/marketdata/snapshot')).toBe(2)
     expect(clock.slept).toContain(250)
-    expect(aapl).toMatchObject({ conid: 265598, closed: true, halted: false, updatedAt: 1712596911593, values: { '31': 168.42, '84': 168.41, '88': 1300, '87': 1_200_000 } })
+    expect(aapl).toMatchObject({
+      conid: 265598,
+      closed: true,
+      halted: false,
+      updatedAt: 1712596911593,
+      values: { '31': 168.42, '84': 168.41, '88': 1300, '87': 1_200_000 },
+    })
     expect(aapl!.raw['6509']).toBe('RpB')
     expect(ibm).toMatchObject({ conid: 8314, halted: true, values: { '31': 140.1 } })
     expect(g.seen.find((r) => r.path === '/iserver/marketdata/snapshot')?.query.get('conids')).toBe('265598,8314')
@@ -133,27 +198,158 @@ describe('Broker reads', () => {
       scriptAuthenticated(x)
       x.json('GET /iserver/account/orders', {
         orders: [
-          { acct: ACCOUNT, conid: 265598, orderId: 1370093239, ticker: 'AAPL', side: 'BUY', orderType: 'Limit', origOrderType: 'LIMIT', status: 'Submitted', totalSize: 100, filledQuantity: '40', remainingQuantity: 60, price: '457.00', avgPrice: '456.9', timeInForce: 'CLOSE', order_ref: 'r1-s1-e', sizeAndFills: '40/100', bgColor: '#000' },
+          {
+            acct: ACCOUNT,
+            conid: 265598,
+            orderId: 1370093239,
+            ticker: 'AAPL',
+            side: 'BUY',
+            orderType: 'Limit',
+            origOrderType: 'LIMIT',
+            status: 'Submitted',
+            totalSize: 100,
+            filledQuantity: '40',
+            remainingQuantity: 60,
+            price: '457.00',
+            avgPrice: '456.9',
+            timeInForce: 'CLOSE',
+            order_ref: 'r1-s1-e',
+            sizeAndFills: '40/100',
+            bgColor: '#000',
+          },
           { acct: 'DU999', conid: 8314, orderId: 7, side: 'SELL', status: 'Filled' },
         ],
         snapshot: true,
       })
-      x.json('GET /iserver/account/order/status/1370093239', { order_id: 1370093239, conid: 265598, symbol: 'AAPL', side: 'B', size: '60.0', total_size: '100.0', cum_fill: '40.0', order_status: 'Submitted', limit_price: '457.00', average_price: '456.90', order_not_editable: false, cannot_cancel_order: false })
-      x.json('GET /iserver/account/trades', [{ execution_id: '0000e0d5.6576fd38.01.01', symbol: 'AAPL', side: 'B', size: 40, price: '456.90', order_ref: 'r1-s1-e', commission: '1.00', trade_time_r: 1702000000000, account: ACCOUNT, conid: '265598', net_amount: 18276 }])
-      x.json(`GET /portfolio/${ACCOUNT}/positions/0`, [{ acctId: ACCOUNT, conid: 265598, contractDesc: 'AAPL', position: 40, mktPrice: 457.1, mktValue: 18284, currency: 'USD', avgCost: 456.925, unrealizedPnl: 7, realizedPnl: 0, strike: '0', assetClass: 'STK' }])
-      x.json(`GET /portfolio/${ACCOUNT}/ledger`, { BASE: { cashbalance: 981724.0, netliquidationvalue: '1,000,008.00', stockmarketvalue: 18284, unrealizedpnl: 7, realizedpnl: 0, currency: 'BASE', key: 'LedgerList' } })
-      x.json(`GET /portfolio/${ACCOUNT}/summary`, { netliquidation: { amount: 1000008, currency: 'USD', isNull: false, timestamp: 1, value: null }, accountcode: { amount: 0, isNull: false, value: ACCOUNT }, buyingpower: { amount: null, isNull: true } })
-      x.json('GET /iserver/account/pnl/partitioned', { upnl: { [`${ACCOUNT}.Core`]: { rowType: 1, dpl: -12.5, nl: 1000008, upl: 7, el: 1, mv: 18284 } } })
+      x.json('GET /iserver/account/order/status/1370093239', {
+        order_id: 1370093239,
+        conid: 265598,
+        symbol: 'AAPL',
+        side: 'B',
+        size: '60.0',
+        total_size: '100.0',
+        cum_fill: '40.0',
+        order_status: 'Submitted',
+        limit_price: '457.00',
+        average_price: '456.90',
+        order_not_editable: false,
+        cannot_cancel_order: false,
+      })
+      x.json('GET /iserver/account/trades', [
+        {
+          execution_id: '0000e0d5.6576fd38.01.01',
+          symbol: 'AAPL',
+          side: 'B',
+          size: 40,
+          price: '456.90',
+          order_ref: 'r1-s1-e',
+          commission: '1.00',
+          trade_time_r: 1702000000000,
+          account: ACCOUNT,
+          conid: '265598',
+          net_amount: 18276,
+        },
+      ])
+      x.json(`GET /portfolio/${ACCOUNT}/positions/0`, [
+        {
+          acctId: ACCOUNT,
+          conid: 265598,
+          contractDesc: 'AAPL',
+          position: 40,
+          mktPrice: 457.1,
+          mktValue: 18284,
+          currency: 'USD',
+          avgCost: 456.925,
+          unrealizedPnl: 7,
+          realizedPnl: 0,
+          strike: '0',
+          assetClass: 'STK',
+        },
+      ])
+      x.json(`GET /portfolio/${ACCOUNT}/ledger`, {
+        BASE: {
+          cashbalance: 981724.0,
+          netliquidationvalue: '1,000,008.00',
+          stockmarketvalue: 18284,
+          unrealizedpnl: 7,
+          realizedpnl: 0,
+          currency: 'BASE',
+          key: 'LedgerList',
+        },
+      })
+      x.json(`GET /portfolio/${ACCOUNT}/summary`, {
+        netliquidation: { amount: 1000008, currency: 'USD', isNull: false, timestamp: 1, value: null },
+        accountcode: { amount: 0, isNull: false, value: ACCOUNT },
+        buyingpower: { amount: null, isNull: true },
+      })
+      x.json('GET /iserver/account/pnl/partitioned', {
+        upnl: { [`${ACCOUNT}.Core`]: { rowType: 1, dpl: -12.5, nl: 1000008, upl: 7, el: 1, mv: 18284 } },
+      })
     })
     const orders = await broker.liveOrders({ accountId: ACCOUNT, force: true })
-    expect(orders).toEqual([{ orderId: '1370093239', cOID: 'r1-s1-e', account: ACCOUNT, conid: 265598, symbol: 'AAPL', side: 'BUY', orderType: 'LIMIT', status: 'Submitted', totalSize: 100, filledQuantity: 40, remainingQuantity: 60, price: 457, avgPrice: 456.9, timeInForce: 'CLOSE' }])
-    expect(g.seen.filter((r) => r.path === '/iserver/account/orders').map((r) => r.query.get('force'))).toEqual([null, 'true', null]) // keeper's preflight, force, a plain read
-    expect(await broker.orderStatus('1370093239')).toMatchObject({ orderId: '1370093239', totalSize: 100, filled: 40, limitPrice: 457, editable: true, cancellable: true })
-    expect(await broker.trades({ accountId: ACCOUNT, days: 2 })).toEqual([{ executionId: '0000e0d5.6576fd38.01.01', orderId: null, cOID: 'r1-s1-e', conid: 265598, symbol: 'AAPL', side: 'B', size: 40, price: 456.9, commission: 1, tradeTime: 1702000000000, account: ACCOUNT }])
-    expect(await broker.positions(ACCOUNT)).toMatchObject([{ conid: 265598, symbol: 'AAPL', position: 40, avgCost: 456.925 }])
-    expect(await broker.ledger(ACCOUNT)).toEqual([{ currency: 'BASE', cashBalance: 981724, netLiquidation: 1000008, stockMarketValue: 18284, unrealizedPnl: 7, realizedPnl: 0 }])
+    expect(orders).toEqual([
+      {
+        orderId: '1370093239',
+        cOID: 'r1-s1-e',
+        account: ACCOUNT,
+        conid: 265598,
+        symbol: 'AAPL',
+        side: 'BUY',
+        orderType: 'LIMIT',
+        status: 'Submitted',
+        totalSize: 100,
+        filledQuantity: 40,
+        remainingQuantity: 60,
+        price: 457,
+        avgPrice: 456.9,
+        timeInForce: 'CLOSE',
+      },
+    ])
+    expect(g.seen.filter((r) => r.path === '/iserver/account/orders').map((r) => r.query.get('force'))).toEqual([
+      null,
+      'true',
+      null,
+    ]) // keeper's preflight, force, a plain read
+    expect(await broker.orderStatus('1370093239')).toMatchObject({
+      orderId: '1370093239',
+      totalSize: 100,
+      filled: 40,
+      limitPrice: 457,
+      editable: true,
+      cancellable: true,
+    })
+    expect(await broker.trades({ accountId: ACCOUNT, days: 2 })).toEqual([
+      {
+        executionId: '0000e0d5.6576fd38.01.01',
+        orderId: null,
+        cOID: 'r1-s1-e',
+        conid: 265598,
+        symbol: 'AAPL',
+        side: 'B',
+        size: 40,
+        price: 456.9,
+        commission: 1,
+        tradeTime: 1702000000000,
+        account: ACCOUNT,
+      },
+    ])
+    expect(await broker.positions(ACCOUNT)).toMatchObject([
+      { conid: 265598, symbol: 'AAPL', position: 40, avgCost: 456.925 },
+    ])
+    expect(await broker.ledger(ACCOUNT)).toEqual([
+      {
+        currency: 'BASE',
+        cashBalance: 981724,
+        netLiquidation: 1000008,
+        stockMarketValue: 18284,
+        unrealizedPnl: 7,
+        realizedPnl: 0,
+      },
+    ])
     expect(await broker.summary(ACCOUNT)).toEqual({ netliquidation: 1000008, accountcode: 0, buyingpower: null })
-    expect(await broker.pnl()).toEqual([{ key: `${ACCOUNT}.Core`, dailyPnl: -12.5, unrealizedPnl: 7, netLiquidation: 1000008, marketValue: 18284 }])
+    expect(await broker.pnl()).toEqual([
+      { key: `${ACCOUNT}.Core`, dailyPnl: -12.5, unrealizedPnl: 7, netLiquidation: 1000008, marketValue: 18284 },
+    ])
   })
 
   it('a 404 is a NotFoundError; reads retry 5xx a bounded number of times', async () => {
@@ -203,7 +399,13 @@ describe('Broker stream', () => {
     for (const s of g.sockets) s.terminate()
     await until(() => g.sockets.size === 0, 'the drop')
     // The reconnect backoff elapses (as often as needed until the client has seen the close).
-    await until(() => (timers.fireAfter(), g.frames.some((f) => f.startsWith('smd+8314+')) && g.frames.includes('sor+{}') && g.frames.includes('spl+{}')), 'resubscription')
+    await until(
+      () => (
+        timers.fireAfter(),
+        g.frames.some((f) => f.startsWith('smd+8314+')) && g.frames.includes('sor+{}') && g.frames.includes('spl+{}')
+      ),
+      'resubscription',
+    )
     expect(g.frames[0]).toBe('{"session":"abc123"}')
   })
 
@@ -213,7 +415,9 @@ describe('Broker stream', () => {
     await until(() => g.frames.some((f) => f.startsWith('smd+8314+')), 'the first subscription')
     g.frames.length = 0
     timers.fireEvery()
-    await until(() => g.frames.some((f) => f.startsWith('smd+8314+')) && g.frames.includes('ech+hb'), 'resubscription and heartbeat')
+    await until(
+      () => g.frames.some((f) => f.startsWith('smd+8314+')) && g.frames.includes('ech+hb'),
+      'resubscription and heartbeat',
+    )
   })
 })
-

@@ -76,7 +76,11 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
   /** Parse a state-changing call's answer; a 2xx we cannot read leaves the outcome unknown. */
   function parseOutcome<S extends z.ZodType>(schema: S, body: unknown, path: string): z.output<S> {
     const r = schema.safeParse(body)
-    if (!r.success) throw new OutcomeUnknownError(`${path}: the gateway's answer could not be read (${JSON.stringify(body).slice(0, 200)})`, path)
+    if (!r.success)
+      throw new OutcomeUnknownError(
+        `${path}: the gateway's answer could not be read (${JSON.stringify(body).slice(0, 200)})`,
+        path,
+      )
     return r.data
   }
 
@@ -89,7 +93,9 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
     if (s.state !== 'authenticated') liveOrdersPrimed = false // a new brokerage session needs a new preflight
   })
 
-  const withAccount = (accountId: string, orders: OrderTicket[]) => ({ orders: orders.map((t) => ({ acctId: accountId, ...t })) })
+  const withAccount = (accountId: string, orders: OrderTicket[]) => ({
+    orders: orders.map((t) => ({ acctId: accountId, ...t })),
+  })
 
   return {
     connection: conn,
@@ -110,7 +116,11 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
       const attempts = o.snapshotAttempts ?? 5
       const found = new Map<number, MarketFields>()
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        const rows = SnapshotRows.parse(await http.get('/iserver/marketdata/snapshot', { query: { conids: conids.join(','), fields: fields.join(',') } }))
+        const rows = SnapshotRows.parse(
+          await http.get('/iserver/marketdata/snapshot', {
+            query: { conids: conids.join(','), fields: fields.join(',') },
+          }),
+        )
         for (const row of rows) if (fields.some((f) => f in row)) found.set(row.conid, toMarketFields(row.conid, row))
         if (conids.every((c) => found.has(c)) || attempt === attempts) break
         await clock.sleep(o.snapshotRetryMs ?? 250)
@@ -138,9 +148,11 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
       return () => eventListeners.delete(cb)
     },
 
-    placeOrders: (accountId, orders) => orderCall(`/iserver/account/${accountId}/orders`, withAccount(accountId, orders)),
+    placeOrders: (accountId, orders) =>
+      orderCall(`/iserver/account/${accountId}/orders`, withAccount(accountId, orders)),
     reply: (replyId, confirmed) => orderCall(`/iserver/reply/${encodeURIComponent(replyId)}`, { confirmed }),
-    modifyOrder: (accountId, orderId, order) => orderCall(`/iserver/account/${accountId}/order/${orderId}`, { acctId: accountId, ...order }),
+    modifyOrder: (accountId, orderId, order) =>
+      orderCall(`/iserver/account/${accountId}/order/${orderId}`, { acctId: accountId, ...order }),
     cancelOrder: (accountId, orderId) =>
       serialised(async () => {
         const path = `/iserver/account/${accountId}/order/${orderId}`
@@ -165,7 +177,10 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
     async liveOrders({ accountId, force }) {
       // The first read of a brokerage session (preflight) and a `force=true` read (cache cleared)
       // answer an empty list by design: follow them with one plain read (IBKR.md §3.7).
-      const read = async (f: boolean) => LiveOrdersResponse.parse(await http.get('/iserver/account/orders', { query: { accountId, force: f || undefined } })).orders ?? []
+      const read = async (f: boolean) =>
+        LiveOrdersResponse.parse(
+          await http.get('/iserver/account/orders', { query: { accountId, force: f || undefined } }),
+        ).orders ?? []
       let rows = await read(force === true)
       if (force === true || (!liveOrdersPrimed && rows.length === 0)) rows = await read(false)
       liveOrdersPrimed = true
@@ -247,12 +262,19 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
     async summary(accountId) {
       const r = SummaryResponse.parse(await http.get(`/portfolio/${accountId}/summary`))
       const out: Record<string, number | string | null> = {}
-      for (const [key, v] of Object.entries(r)) out[key] = v.isNull ? null : (v.amount ?? (typeof v.value === 'string' ? v.value : null))
+      for (const [key, v] of Object.entries(r))
+        out[key] = v.isNull ? null : (v.amount ?? (typeof v.value === 'string' ? v.value : null))
       return out
     },
     async pnl() {
       const r = PnlResponse.parse(await http.get('/iserver/account/pnl/partitioned'))
-      return Object.entries(r.upnl ?? {}).map(([key, p]) => ({ key, dailyPnl: p.dpl, unrealizedPnl: p.upl, netLiquidation: p.nl, marketValue: p.mv }))
+      return Object.entries(r.upnl ?? {}).map(([key, p]) => ({
+        key,
+        dailyPnl: p.dpl,
+        unrealizedPnl: p.upl,
+        netLiquidation: p.nl,
+        marketValue: p.mv,
+      }))
     },
   }
 }
@@ -261,10 +283,19 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
 export function toOrderAnswer(rows: z.output<typeof OrderAnswerRows>): OrderAnswer {
   for (const r of rows) {
     if ('id' in r && typeof r.id === 'string') {
-      return { kind: 'confirm', replyId: r.id, messageIds: (r.messageIds as string[] | undefined) ?? [], messages: (r.message as string[] | undefined) ?? [] }
+      return {
+        kind: 'confirm',
+        replyId: r.id,
+        messageIds: (r.messageIds as string[] | undefined) ?? [],
+        messages: (r.message as string[] | undefined) ?? [],
+      }
     }
   }
-  const orders = rows.flatMap((r) => ('order_id' in r && typeof r.order_id === 'string' ? [{ orderId: r.order_id, status: typeof r.order_status === 'string' ? r.order_status : '' }] : []))
+  const orders = rows.flatMap((r) =>
+    'order_id' in r && typeof r.order_id === 'string'
+      ? [{ orderId: r.order_id, status: typeof r.order_status === 'string' ? r.order_status : '' }]
+      : [],
+  )
   return { kind: 'accepted', orders }
 }
 
@@ -285,10 +316,18 @@ export function toMarketFields(conid: number, raw: Readonly<Record<string, unkno
 
 function toBrokerEvent(topic: string, m: Record<string, unknown>): BrokerEvent | null {
   const args = m.args
-  if (topic === 'sor' && Array.isArray(args)) return { type: 'orders', orders: args.filter((a): a is Record<string, unknown> => typeof a === 'object' && a !== null) }
+  if (topic === 'sor' && Array.isArray(args))
+    return {
+      type: 'orders',
+      orders: args.filter((a): a is Record<string, unknown> => typeof a === 'object' && a !== null),
+    }
   if (topic === 'sts') {
     const a = (typeof args === 'object' && args !== null ? args : m) as Record<string, unknown>
-    return { type: 'session', authenticated: typeof a.authenticated === 'boolean' ? a.authenticated : null, competing: typeof a.competing === 'boolean' ? a.competing : null }
+    return {
+      type: 'session',
+      authenticated: typeof a.authenticated === 'boolean' ? a.authenticated : null,
+      competing: typeof a.competing === 'boolean' ? a.competing : null,
+    }
   }
   if (topic === 'ntf') return { type: 'notification', payload: m }
   if (topic === 'spl') return { type: 'pnl', payload: m }

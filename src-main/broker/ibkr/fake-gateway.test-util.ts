@@ -42,11 +42,18 @@ export async function startFakeGateway(): Promise<FakeGateway> {
       const u = new URL(req.url ?? '/', 'http://x')
       const path = u.pathname.replace(/^\/v1\/api/, '')
       const text = Buffer.concat(chunks).toString()
-      const r: SeenRequest = { method: req.method ?? 'GET', path, query: u.searchParams, body: text ? (JSON.parse(text) as unknown) : undefined }
+      const r: SeenRequest = {
+        method: req.method ?? 'GET',
+        path,
+        query: u.searchParams,
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+      }
       seen.push(r)
       const h = handlers.get(`${r.method} ${path}`)
       if (h) return h(r, res)
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no handler for ${r.method} ${path}` }))
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `no handler for ${r.method} ${path}` }))
     })
   })
   const wss = new WebSocketServer({ server, path: '/v1/api/ws' })
@@ -67,7 +74,10 @@ export async function startFakeGateway(): Promise<FakeGateway> {
     frames,
     sockets,
     on: (key, h) => handlers.set(key, h),
-    json: (key, body, status = 200) => handlers.set(key, (_r, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))),
+    json: (key, body, status = 200) =>
+      handlers.set(key, (_r, res) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+      ),
     count: (key) => seen.filter((r) => `${r.method} ${r.path}` === key).length,
     push: (frame) => sockets.forEach((s) => s.send(JSON.stringify(frame))),
     async close() {
@@ -128,7 +138,13 @@ export async function until(cond: () => boolean, what: string): Promise<void> {
 
 /** The gateway answers an authenticated session with one paper account. */
 export function scriptAuthenticated(g: FakeGateway, account = 'DU1234567'): void {
-  g.json('POST /tickle', { session: 'abc123', ssoExpires: 500_000, iserver: { authStatus: { authenticated: true, connected: true, competing: false } } })
+  g.json('POST /tickle', {
+    session: 'abc123',
+    ssoExpires: 500_000,
+    iserver: { authStatus: { authenticated: true, connected: true, competing: false } },
+  })
   g.json('GET /iserver/accounts', { accounts: [account], selectedAccount: account, isPaper: true, acctProps: {} })
-  g.json('GET /portfolio/accounts', [{ id: account, accountId: account, accountTitle: 'Paper', currency: 'USD', type: 'DEMO' }])
+  g.json('GET /portfolio/accounts', [
+    { id: account, accountId: account, accountTitle: 'Paper', currency: 'USD', type: 'DEMO' },
+  ])
 }

@@ -1,6 +1,13 @@
 import { Agent, request } from 'undici'
 import { isUntrustedCertificateError } from './certificate'
-import { GatewayHttpError, GatewayUnreachableError, NoSessionError, NotFoundError, OutcomeUnknownError, RateLimitedError } from './errors'
+import {
+  GatewayHttpError,
+  GatewayUnreachableError,
+  NoSessionError,
+  NotFoundError,
+  OutcomeUnknownError,
+  RateLimitedError,
+} from './errors'
 import type { Pacer, PacerClock } from './pacer'
 
 export interface CpapiHttpOptions {
@@ -67,7 +74,9 @@ export class CpapiHttp {
       try {
         return await this.once<T>(method, path, o, true)
       } catch (e) {
-        const retryable = (e instanceof GatewayUnreachableError && !e.untrustedCertificate) || (e instanceof GatewayHttpError && e.status >= 500)
+        const retryable =
+          (e instanceof GatewayUnreachableError && !e.untrustedCertificate) ||
+          (e instanceof GatewayHttpError && e.status >= 500)
         if (!retryable || attempt >= this.readAttempts) throw e
         await this.opts.clock.sleep(delay)
         delay = Math.min(delay * 2, 60_000)
@@ -84,7 +93,10 @@ export class CpapiHttp {
         res = await request(url, {
           method: method as 'GET',
           dispatcher: this.agent,
-          headers: o.body === undefined ? { 'user-agent': 'ibkr-workstation' } : { 'content-type': 'application/json', 'user-agent': 'ibkr-workstation' },
+          headers:
+            o.body === undefined
+              ? { 'user-agent': 'ibkr-workstation' }
+              : { 'content-type': 'application/json', 'user-agent': 'ibkr-workstation' },
           body: o.body === undefined ? undefined : JSON.stringify(o.body),
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
@@ -108,24 +120,32 @@ export class CpapiHttp {
       try {
         body = text ? JSON.parse(text) : null
       } catch {
-        if (res.statusCode < 300 && !idempotent) throw new OutcomeUnknownError(`${method} ${path}: unreadable answer`, path)
+        if (res.statusCode < 300 && !idempotent)
+          throw new OutcomeUnknownError(`${method} ${path}: unreadable answer`, path)
         body = { error: text.slice(0, 200) }
       }
       if (res.statusCode === 401) throw new NoSessionError(401, errorText(body, 'no session'), path)
       if (res.statusCode === 429) {
         this.opts.pacer.onRateLimited()
         const pause = Math.ceil(this.opts.pacer.frozenFor() / 1000)
-        throw new RateLimitedError(429, `The gateway refused ${method} ${path} as too many requests (${errorText(body, 'HTTP 429')}); every request to it now pauses for ${pause} s. Try again after that.`, path)
+        throw new RateLimitedError(
+          429,
+          `The gateway refused ${method} ${path} as too many requests (${errorText(body, 'HTTP 429')}); every request to it now pauses for ${pause} s. Try again after that.`,
+          path,
+        )
       }
-      if (res.statusCode >= 500 && !idempotent) throw new OutcomeUnknownError(`${method} ${path}: ${res.statusCode} ${errorText(body, '')}`, path)
+      if (res.statusCode >= 500 && !idempotent)
+        throw new OutcomeUnknownError(`${method} ${path}: ${res.statusCode} ${errorText(body, '')}`, path)
       if (res.statusCode === 404) throw new NotFoundError(404, errorText(body, 'Not Found'), path)
-      if (res.statusCode >= 400) throw new GatewayHttpError(res.statusCode, errorText(body, `HTTP ${res.statusCode}`), path)
+      if (res.statusCode >= 400)
+        throw new GatewayHttpError(res.statusCode, errorText(body, `HTTP ${res.statusCode}`), path)
       return body as T
     })
   }
 }
 
 function errorText(body: unknown, fallback: string): string {
-  if (body && typeof body === 'object' && 'error' in body && typeof (body as { error: unknown }).error === 'string') return (body as { error: string }).error
+  if (body && typeof body === 'object' && 'error' in body && typeof (body as { error: unknown }).error === 'string')
+    return (body as { error: string }).error
   return fallback
 }

@@ -15,7 +15,14 @@ function virtualClock(): PacerClock & { t: number } {
   return c
 }
 
-const ENDPOINTS = ['GET /iserver/marketdata/snapshot', 'GET /iserver/account/orders', 'POST /tickle', 'GET /iserver/contract/265598/info', 'GET /iserver/accounts', 'GET /portfolio/accounts']
+const ENDPOINTS = [
+  'GET /iserver/marketdata/snapshot',
+  'GET /iserver/account/orders',
+  'POST /tickle',
+  'GET /iserver/contract/265598/info',
+  'GET /iserver/accounts',
+  'GET /portfolio/accounts',
+]
 
 function maxInWindow(times: number[], windowMs: number): number {
   let best = 0
@@ -38,22 +45,39 @@ describe('pacer', () => {
 
   it('never lets any 1 s window or endpoint window exceed its limit under a 10,000-request burst (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...ENDPOINTS), { minLength: 10_000, maxLength: 10_000 }), async (requests) => {
-        const clock = virtualClock()
-        const pacer = new Pacer(clock, CPAPI_LIMITS, () => 0.5)
-        const sent: { key: string; at: number }[] = []
-        await Promise.all(
-          requests.map((r) => {
-            const [method, path] = r.split(' ') as [string, string]
-            return pacer.run(method, path, async () => void sent.push({ key: `${method} ${pathTemplate(path)}`, at: clock.now() }))
-          }),
-        )
-        expect(sent).toHaveLength(10_000)
-        expect(maxInWindow(sent.map((s) => s.at), 1000)).toBeLessThanOrEqual(CPAPI_LIMITS.global.max)
-        for (const [key, limit] of Object.entries(CPAPI_LIMITS.endpoints)) {
-          expect(maxInWindow(sent.filter((s) => s.key === key).map((s) => s.at), limit.windowMs)).toBeLessThanOrEqual(limit.max)
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...ENDPOINTS), { minLength: 10_000, maxLength: 10_000 }),
+        async (requests) => {
+          const clock = virtualClock()
+          const pacer = new Pacer(clock, CPAPI_LIMITS, () => 0.5)
+          const sent: { key: string; at: number }[] = []
+          await Promise.all(
+            requests.map((r) => {
+              const [method, path] = r.split(' ') as [string, string]
+              return pacer.run(
+                method,
+                path,
+                async () => void sent.push({ key: `${method} ${pathTemplate(path)}`, at: clock.now() }),
+              )
+            }),
+          )
+          expect(sent).toHaveLength(10_000)
+          expect(
+            maxInWindow(
+              sent.map((s) => s.at),
+              1000,
+            ),
+          ).toBeLessThanOrEqual(CPAPI_LIMITS.global.max)
+          for (const [key, limit] of Object.entries(CPAPI_LIMITS.endpoints)) {
+            expect(
+              maxInWindow(
+                sent.filter((s) => s.key === key).map((s) => s.at),
+                limit.windowMs,
+              ),
+            ).toBeLessThanOrEqual(limit.max)
+          }
+        },
+      ),
       { numRuns: 3, seed: 99 },
     )
   })
@@ -63,7 +87,14 @@ describe('pacer', () => {
     // new TLS connection or a slow request ahead on the socket delays it by a random amount.
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ endpoint: fc.constantFrom(...ENDPOINTS), delay: fc.integer({ min: 0, max: 1500 }), answer: fc.integer({ min: 0, max: 400 }) }), { minLength: 2_000, maxLength: 2_000 }),
+        fc.array(
+          fc.record({
+            endpoint: fc.constantFrom(...ENDPOINTS),
+            delay: fc.integer({ min: 0, max: 1500 }),
+            answer: fc.integer({ min: 0, max: 400 }),
+          }),
+          { minLength: 2_000, maxLength: 2_000 },
+        ),
         async (requests) => {
           const clock = virtualClock()
           const pacer = new Pacer(clock, CPAPI_LIMITS, () => 0.5)
@@ -79,9 +110,19 @@ describe('pacer', () => {
             }),
           )
           expect(arrived).toHaveLength(2_000)
-          expect(maxInWindow(arrived.map((s) => s.at), 1000)).toBeLessThanOrEqual(CPAPI_LIMITS.global.max)
+          expect(
+            maxInWindow(
+              arrived.map((s) => s.at),
+              1000,
+            ),
+          ).toBeLessThanOrEqual(CPAPI_LIMITS.global.max)
           for (const [key, limit] of Object.entries(CPAPI_ENDPOINT_LIMITS)) {
-            expect(maxInWindow(arrived.filter((s) => s.key === key).map((s) => s.at), limit.windowMs)).toBeLessThanOrEqual(limit.max)
+            expect(
+              maxInWindow(
+                arrived.filter((s) => s.key === key).map((s) => s.at),
+                limit.windowMs,
+              ),
+            ).toBeLessThanOrEqual(limit.max)
           }
         },
       ),

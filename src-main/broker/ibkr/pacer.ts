@@ -70,7 +70,10 @@ export class Pacer {
     if (isHistory) await this.acquireHistory()
     try {
       const turn = this.chain.then(() => this.waitForSlot(key))
-      this.chain = turn.then(() => undefined, () => undefined)
+      this.chain = turn.then(
+        () => undefined,
+        () => undefined,
+      )
       const slot = await turn
       try {
         return await send()
@@ -86,7 +89,10 @@ export class Pacer {
   /** The gateway answered 429: stop everything for a while, longer on repeats. */
   onRateLimited(): void {
     const now = this.clock.now()
-    this.currentBackoff = now - this.lastFreeze < this.limits.penaltyWindowMs + this.currentBackoff ? Math.min(this.currentBackoff * 2, this.limits.maxBackoffMs) : this.limits.backoffMs
+    this.currentBackoff =
+      now - this.lastFreeze < this.limits.penaltyWindowMs + this.currentBackoff
+        ? Math.min(this.currentBackoff * 2, this.limits.maxBackoffMs)
+        : this.limits.backoffMs
     this.lastFreeze = now
     this.frozenUntil = now + this.currentBackoff + Math.floor(this.random() * 1000)
   }
@@ -108,7 +114,10 @@ export class Pacer {
         this.sent.set(k, live)
         if (live.length < w.max) continue
         // The oldest answered slots leave the window first; unanswered ones only after their answer.
-        const answered = live.map((s) => s.until).filter(Number.isFinite).sort((a, b) => a - b)
+        const answered = live
+          .map((s) => s.until)
+          .filter(Number.isFinite)
+          .sort((a, b) => a - b)
         const mustLeave = live.length - w.max + 1
         if (answered.length >= mustLeave) wait = Math.max(wait, answered[mustLeave - 1]! + w.windowMs - now)
         else waitForAnswer = true

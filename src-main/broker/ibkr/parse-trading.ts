@@ -132,7 +132,11 @@ export const WhatIfResponse = z.looseObject({
   error: z.string().nullable().optional(),
 })
 
-export const CancelResponse = z.looseObject({ msg: z.string().optional(), order_id: id.optional(), error: z.string().optional() })
+export const CancelResponse = z.looseObject({
+  msg: z.string().optional(),
+  order_id: id.optional(),
+  error: z.string().optional(),
+})
 
 /** Snapshot rows: an array matched on `conid`, values as strings. */
 export const SnapshotRows = z.array(z.looseObject({ conid: conid }))

@@ -54,7 +54,12 @@ export const Accounts = z.looseObject({
 })
 
 export const PortfolioAccounts = z.array(
-  z.looseObject({ id: z.string(), accountTitle: z.string().nullable().optional(), currency: z.string().nullable().optional(), type: z.string().nullable().optional() }),
+  z.looseObject({
+    id: z.string(),
+    accountTitle: z.string().nullable().optional(),
+    currency: z.string().nullable().optional(),
+    type: z.string().nullable().optional(),
+  }),
 )
 
 export const SearchResults = z.array(

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { GatewayState, GatewayStatus } from '../../contract/models'
 import { createCpapiConnection } from './connection'
-import { fakeClock, manualTimers, scriptAuthenticated, startFakeGateway, type FakeGateway } from './fake-gateway.test-util'
+import {
+  fakeClock,
+  manualTimers,
+  scriptAuthenticated,
+  startFakeGateway,
+  type FakeGateway,
+} from './fake-gateway.test-util'
 
 // The session keeper (IBKR.md §2.2) against a scripted `/tickle` and `/iserver/auth/status`:
 // every transition publishes a GatewayStatus with a sentence, and no error stops the keeper.
@@ -14,7 +20,11 @@ afterEach(async () => {
 type Scripted = { status: number; body: unknown }
 const auth = (a: { authenticated: boolean; competing?: boolean; connected?: boolean; fail?: string }): Scripted => ({
   status: 200,
-  body: { session: 's1', ssoExpires: 300_000, iserver: { authStatus: { competing: false, connected: true, message: '', ...a } } },
+  body: {
+    session: 's1',
+    ssoExpires: 300_000,
+    iserver: { authStatus: { competing: false, connected: true, message: '', ...a } },
+  },
 })
 
 async function keeperOn(script: (g: FakeGateway, tickle: { next: Scripted }) => void) {
@@ -22,10 +32,22 @@ async function keeperOn(script: (g: FakeGateway, tickle: { next: Scripted }) => 
   cleanups.push(() => g.close())
   const tickle = { next: auth({ authenticated: true }) }
   scriptAuthenticated(g)
-  g.on('POST /tickle', (_r, res) => res.writeHead(tickle.next.status, { 'content-type': 'application/json' }).end(JSON.stringify(tickle.next.body)))
+  g.on('POST /tickle', (_r, res) =>
+    res.writeHead(tickle.next.status, { 'content-type': 'application/json' }).end(JSON.stringify(tickle.next.body)),
+  )
   script(g, tickle)
   const clock = fakeClock()
-  const c = createCpapiConnection({ url: g.url, displayUrl: 'local', ca: null, fingerprint: null, loginUrl: `${g.url}/`, now: clock.now, clock, timers: manualTimers(), preferredAccount: () => null })
+  const c = createCpapiConnection({
+    url: g.url,
+    displayUrl: 'local',
+    ca: null,
+    fingerprint: null,
+    loginUrl: `${g.url}/`,
+    now: clock.now,
+    clock,
+    timers: manualTimers(),
+    preferredAccount: () => null,
+  })
   cleanups.push(() => c.stop())
   const published: GatewayStatus[] = []
   c.onStatus((s) => published.push(s))
@@ -39,7 +61,9 @@ describe('session keeper transitions (scripted gateway)', () => {
     const { g, c, tickle, states } = await keeperOn((x) => {
       x.on('POST /iserver/auth/ssodh/init', (r, res) => {
         initBody = r.body
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ authenticated: true, connected: true, competing: false }))
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ authenticated: true, connected: true, competing: false }))
       })
     })
     expect(c.current()).toMatchObject({ state: 'authenticated', account: 'DU1234567', paper: true, url: 'local' })
@@ -73,7 +97,11 @@ describe('session keeper transitions (scripted gateway)', () => {
     expect(c.current().state).toBe('maintenance')
     tickle.next = auth({ authenticated: true })
     await c.keeper.check()
-    expect(states().filter((s, i, all) => s !== all[i - 1])).toEqual<GatewayState[]>(['authenticated', 'maintenance', 'authenticated'])
+    expect(states().filter((s, i, all) => s !== all[i - 1])).toEqual<GatewayState[]>([
+      'authenticated',
+      'maintenance',
+      'authenticated',
+    ])
   })
 
   it('401 after having been authenticated is expired; before, unauthenticated', async () => {
@@ -92,13 +120,20 @@ describe('session keeper transitions (scripted gateway)', () => {
     g.on('POST /tickle', (_r, res) => res.socket?.destroy())
     await c.keeper.check()
     expect(c.current().state).toBe('offline')
-    g.on('POST /tickle', (_r, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(tickle.next.body)))
+    g.on('POST /tickle', (_r, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(tickle.next.body)),
+    )
     await c.keeper.check()
     expect(c.current().state).toBe('authenticated')
   })
 
   it('a bridge that keeps failing is retried at most 3 times in 5 minutes, then the user is asked', async () => {
-    const { g, c, tickle } = await keeperOn((x) => x.json('POST /iserver/auth/ssodh/init', { authenticated: false, fail: 'Force compete capability must be used together with compete flag' }))
+    const { g, c, tickle } = await keeperOn((x) =>
+      x.json('POST /iserver/auth/ssodh/init', {
+        authenticated: false,
+        fail: 'Force compete capability must be used together with compete flag',
+      }),
+    )
     tickle.next = auth({ authenticated: false })
     for (let i = 0; i < 5; i++) await c.keeper.check()
     expect(g.count('POST /iserver/auth/ssodh/init')).toBe(3)

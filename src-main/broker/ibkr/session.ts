@@ -81,11 +81,17 @@ export class SessionKeeper {
   private async fromAuthStatus(auth: AuthStatus): Promise<void> {
     if (auth.competing) {
       this.initialised = false
-      return this.set('competing', 'Another session (TWS, mobile or a browser) is using this username. Close it, or reauthenticate here to take over.')
+      return this.set(
+        'competing',
+        'Another session (TWS, mobile or a browser) is using this username. Close it, or reauthenticate here to take over.',
+      )
     }
     if (auth.connected === false) {
       this.initialised = false
-      return this.set('maintenance', 'The gateway is not connected to IBKR (nightly reset or maintenance). It reconnects by itself; no orders meanwhile.')
+      return this.set(
+        'maintenance',
+        'The gateway is not connected to IBKR (nightly reset or maintenance). It reconnects by itself; no orders meanwhile.',
+      )
     }
     if (!auth.authenticated) {
       this.initialised = false
@@ -93,13 +99,23 @@ export class SessionKeeper {
       this.initAttempts = this.initAttempts.filter((t) => t > now - INIT_WINDOW_MS)
       if (this.initAttempts.length >= MAX_INITS) {
         const fail = auth.fail ?? this.lastInitFail
-        return this.set('unauthenticated', `The brokerage session would not start${fail ? ` (${fail})` : ''}. Reauthenticate, or log in again on the gateway page.`)
+        return this.set(
+          'unauthenticated',
+          `The brokerage session would not start${fail ? ` (${fail})` : ''}. Reauthenticate, or log in again on the gateway page.`,
+        )
       }
       this.initAttempts.push(now)
-      const init = AuthStatus.parse(await this.d.http.postRead('/iserver/auth/ssodh/init', { body: { publish: true, compete: false } }))
+      const init = AuthStatus.parse(
+        await this.d.http.postRead('/iserver/auth/ssodh/init', { body: { publish: true, compete: false } }),
+      )
       if (!init.authenticated || init.competing) {
         this.lastInitFail = init.fail ?? null
-        return this.set(init.competing ? 'competing' : 'unauthenticated', init.fail ? `The gateway refused to start the brokerage session: ${init.fail}.` : 'Logged in, but the brokerage session is not up yet.')
+        return this.set(
+          init.competing ? 'competing' : 'unauthenticated',
+          init.fail
+            ? `The gateway refused to start the brokerage session: ${init.fail}.`
+            : 'Logged in, but the brokerage session is not up yet.',
+        )
       }
     }
     if (!this.initialised) await this.initSequence()
@@ -111,7 +127,8 @@ export class SessionKeeper {
   private async initSequence(): Promise<void> {
     const acc = Accounts.parse(await this.d.http.get('/iserver/accounts'))
     const ids = acc.accounts ?? []
-    if (ids.length === 0) throw new GatewayHttpError(409, 'The gateway lists no accounts (competing session?)', '/iserver/accounts')
+    if (ids.length === 0)
+      throw new GatewayHttpError(409, 'The gateway lists no accounts (competing session?)', '/iserver/accounts')
     const wanted = this.chosen ?? this.d.preferredAccount()
     let selected = acc.selectedAccount ?? ids[0]!
     if (wanted && ids.includes(wanted) && wanted !== selected) {
@@ -120,15 +137,24 @@ export class SessionKeeper {
     }
     const titles = new Map<string, { title: string | null; currency: string | null; type: string | null }>()
     try {
-      for (const p of PortfolioAccounts.parse(await this.d.http.get('/portfolio/accounts'))) titles.set(p.id, { title: p.accountTitle ?? null, currency: p.currency ?? null, type: p.type ?? null })
+      for (const p of PortfolioAccounts.parse(await this.d.http.get('/portfolio/accounts')))
+        titles.set(p.id, { title: p.accountTitle ?? null, currency: p.currency ?? null, type: p.type ?? null })
     } catch {
       // Titles are cosmetic; the accounts call above is what the session needs.
     }
     const paper = (id: string) => acc.isPaper === true || id.startsWith('DU') || titles.get(id)?.type === 'DEMO'
-    this.accountList = ids.map((id) => ({ id, title: titles.get(id)?.title ?? null, currency: titles.get(id)?.currency ?? null, paper: paper(id), selected: id === selected }))
+    this.accountList = ids.map((id) => ({
+      id,
+      title: titles.get(id)?.title ?? null,
+      currency: titles.get(id)?.currency ?? null,
+      paper: paper(id),
+      selected: id === selected,
+    }))
     // Step 5, preflights: the first live-orders and PnL reads of a session come back empty by design.
     for (const path of ['/iserver/account/orders', '/iserver/account/pnl/partitioned']) {
-      await this.d.http.get(path, { query: path.endsWith('orders') ? { accountId: selected } : {} }).catch(() => undefined)
+      await this.d.http
+        .get(path, { query: path.endsWith('orders') ? { accountId: selected } : {} })
+        .catch(() => undefined)
     }
     this.initialised = true
   }
@@ -137,22 +163,48 @@ export class SessionKeeper {
     this.initialised = false
     if (e instanceof NoSessionError) {
       const state: GatewayState = this.wasAuthenticated ? 'expired' : 'unauthenticated'
-      return this.set(state, state === 'expired' ? 'The gateway session expired. Log in again on the gateway page.' : 'The gateway is running but nobody is logged in. Open the gateway login page and log in.')
+      return this.set(
+        state,
+        state === 'expired'
+          ? 'The gateway session expired. Log in again on the gateway page.'
+          : 'The gateway is running but nobody is logged in. Open the gateway login page and log in.',
+      )
     }
-    if (e instanceof RateLimitedError) return this.set(this.status.state, 'The gateway asked us to slow down (429); the next check waits for its penalty to pass.')
+    if (e instanceof RateLimitedError)
+      return this.set(
+        this.status.state,
+        'The gateway asked us to slow down (429); the next check waits for its penalty to pass.',
+      )
     if (e instanceof GatewayUnreachableError && e.untrustedCertificate) {
-      return this.set('offline', `The gateway at ${this.d.url} answers, but its certificate is not trusted yet. Check its fingerprint on the Connection page and trust it.`)
+      return this.set(
+        'offline',
+        `The gateway at ${this.d.url} answers, but its certificate is not trusted yet. Check its fingerprint on the Connection page and trust it.`,
+      )
     }
-    if (e instanceof GatewayUnreachableError) return this.set('offline', `The gateway at ${this.d.url} does not answer. Start it, or check Settings → Gateway.`)
-    if (e instanceof GatewayHttpError && e.status === 503) return this.set('maintenance', 'The gateway is in maintenance. It reconnects by itself; no orders meanwhile.')
+    if (e instanceof GatewayUnreachableError)
+      return this.set('offline', `The gateway at ${this.d.url} does not answer. Start it, or check Settings → Gateway.`)
+    if (e instanceof GatewayHttpError && e.status === 503)
+      return this.set('maintenance', 'The gateway is in maintenance. It reconnects by itself; no orders meanwhile.')
     const message = e instanceof Error ? e.message : String(e)
-    this.set(this.status.state === 'authenticated' ? 'unauthenticated' : this.status.state, `The gateway answered unexpectedly: ${message}`)
+    this.set(
+      this.status.state === 'authenticated' ? 'unauthenticated' : this.status.state,
+      `The gateway answered unexpectedly: ${message}`,
+    )
   }
 
   private set(state: GatewayState, detail: string): void {
     const selected = this.accountList.find((a) => a.selected) ?? null
-    const next = this.make(state, state === 'authenticated' ? (selected?.id ?? null) : this.status.account, state === 'authenticated' ? (selected?.paper ?? null) : this.status.paper, detail)
-    const changed = next.state !== this.status.state || next.detail !== this.status.detail || next.account !== this.status.account || next.paper !== this.status.paper
+    const next = this.make(
+      state,
+      state === 'authenticated' ? (selected?.id ?? null) : this.status.account,
+      state === 'authenticated' ? (selected?.paper ?? null) : this.status.paper,
+      detail,
+    )
+    const changed =
+      next.state !== this.status.state ||
+      next.detail !== this.status.detail ||
+      next.account !== this.status.account ||
+      next.paper !== this.status.paper
     this.status = next
     if (changed) for (const cb of this.listeners) cb(next)
   }

@@ -9,7 +9,6 @@ import { toNumber } from './parse'
 
 export const QUOTE_FIELDS = ['31', '84', '86', '82', '83', '7762', '6509', '7741'] as const
 
-
 export interface MarketStreamDeps {
   wsUrl: string
   ca: string | null
@@ -78,7 +77,8 @@ export class MarketStream {
     const grew = fields.some((f) => !set.has(f))
     for (const f of fields) set.add(f)
     this.extra.set(conid, set)
-    if (grew && this.authed) this.subscribe(conid) // a re-send adds fields
+    if (grew && this.authed)
+      this.subscribe(conid) // a re-send adds fields
     else this.sync()
   }
 
@@ -105,7 +105,10 @@ export class MarketStream {
 
   private open(): void {
     const token = this.d.sessionToken()
-    const ws = new WebSocket(this.d.wsUrl, { ca: this.d.ca ?? undefined, headers: token ? { cookie: `api=${token}` } : {} })
+    const ws = new WebSocket(this.d.wsUrl, {
+      ca: this.d.ca ?? undefined,
+      headers: token ? { cookie: `api=${token}` } : {},
+    })
     this.ws = ws
     ws.on('open', () => {
       this.connections++

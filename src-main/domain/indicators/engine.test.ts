@@ -16,7 +16,10 @@ describe('indicator parameters', () => {
     const bad = [
       [{ id: 'r', type: 'rsi', params: { period: 1 } }, 'RSI period must be an integer from 2 to 500'],
       [{ id: 'r', type: 'rsi', params: { period: 14.5 } }, 'RSI period must be an integer from 2 to 500'],
-      [{ id: 'b', type: 'bb', params: { stdDev: Number.NaN } }, 'Bollinger width (standard deviations) must be a number from 0.5 to 5'],
+      [
+        { id: 'b', type: 'bb', params: { stdDev: Number.NaN } },
+        'Bollinger width (standard deviations) must be a number from 0.5 to 5',
+      ],
       [{ id: 's', type: 'sma', params: { period: 20, extra: 1 } }, 'Unrecognized key'],
       [{ id: 'x', type: 'ichimoku' }, 'Unknown indicator type'],
       [{ id: 'bad id!', type: 'sma' }, 'An indicator id is 1-40 letters'],
@@ -26,7 +29,12 @@ describe('indicator parameters', () => {
       expect(r.success, JSON.stringify(input)).toBe(false)
       expect(r.error!.issues[0]!.message).toContain(message)
     }
-    expect(IndicatorSpecs.safeParse([{ id: 'a', type: 'sma' }, { id: 'a', type: 'ema' }]).error!.issues[0]!.message).toContain('used twice')
+    expect(
+      IndicatorSpecs.safeParse([
+        { id: 'a', type: 'sma' },
+        { id: 'a', type: 'ema' },
+      ]).error!.issues[0]!.message,
+    ).toContain('used twice')
   })
 })
 
@@ -48,7 +56,8 @@ describe('computeIndicators', () => {
   })
 
   it('masks warm-up: nothing before an indicator has enough bars', () => {
-    const first = (id: string, name = 'value') => results.find((r) => r.id === id)!.series[name]!.findIndex((v) => v !== null)
+    const first = (id: string, name = 'value') =>
+      results.find((r) => r.id === id)!.series[name]!.findIndex((v) => v !== null)
     expect(first('sma')).toBe(19)
     expect(first('ema')).toBe(59)
     expect(first('macd', 'macd')).toBe(77)
@@ -57,9 +66,14 @@ describe('computeIndicators', () => {
     expect(first('vwap')).toBe(0)
   })
 
-  it('reports each indicator\'s warm-up: the first value lands at warmupBars − 1', () => {
-    const firstValue = (id: string) => Math.max(...Object.values(results.find((r) => r.id === id)!.series).map((values) => values.findIndex((v) => v !== null)))
-    expect(specs.map((spec) => [spec.id, firstValue(spec.id)])).toEqual(specs.map((spec) => [spec.id, warmupBars(spec) - 1]))
+  it("reports each indicator's warm-up: the first value lands at warmupBars − 1", () => {
+    const firstValue = (id: string) =>
+      Math.max(
+        ...Object.values(results.find((r) => r.id === id)!.series).map((values) => values.findIndex((v) => v !== null)),
+      )
+    expect(specs.map((spec) => [spec.id, firstValue(spec.id)])).toEqual(
+      specs.map((spec) => [spec.id, warmupBars(spec) - 1]),
+    )
   })
 
   it('also gives the series keyed by spec id and output name', () => {
@@ -74,65 +88,89 @@ describe('computeIndicators', () => {
 })
 
 describe('IndicatorStream', () => {
-  const arbBars = fc.array(fc.tuple(fc.double({ min: -0.03, max: 0.03, noNaN: true }), fc.double({ min: 0, max: 0.02, noNaN: true }), fc.integer({ min: 0, max: 1e6 })), { minLength: 1, maxLength: 150 }).map((steps) => {
-    let c = 50
-    return steps.map(([r, spread, v], i): Bar => {
-      const o = c
-      c = Math.max(1, c * (1 + r))
-      return { t: Date.UTC(2025, 0, 1) + i * 3_600_000, o, h: Math.max(o, c) * (1 + spread), l: Math.min(o, c) * (1 - spread), c, v }
+  const arbBars = fc
+    .array(
+      fc.tuple(
+        fc.double({ min: -0.03, max: 0.03, noNaN: true }),
+        fc.double({ min: 0, max: 0.02, noNaN: true }),
+        fc.integer({ min: 0, max: 1e6 }),
+      ),
+      { minLength: 1, maxLength: 150 },
+    )
+    .map((steps) => {
+      let c = 50
+      return steps.map(([r, spread, v], i): Bar => {
+        const o = c
+        c = Math.max(1, c * (1 + r))
+        return {
+          t: Date.UTC(2025, 0, 1) + i * 3_600_000,
+          o,
+          h: Math.max(o, c) * (1 + spread),
+          l: Math.min(o, c) * (1 - spread),
+          c,
+          v,
+        }
+      })
     })
-  })
 
   it('gives the batch numbers when forming bars are replaced before they close (property)', () => {
     fc.assert(
-      fc.property(arbBars, fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { minLength: 1, maxLength: 4 }), (bars, wiggles) => {
-        const stream = new IndicatorStream(specs)
-        let last: Record<string, Record<string, number | null>> = {}
-        for (const bar of bars) {
-          // The bar forms through a few provisional prices, then settles at its final values.
-          stream.push({ ...bar, c: bar.o, h: bar.o, l: bar.o, v: 0 })
-          for (const w of wiggles) {
-            const c = bar.o * (1 + w)
-            stream.replace({ ...bar, c, h: Math.max(bar.o, c), l: Math.min(bar.o, c), v: Math.floor(bar.v / 2) })
+      fc.property(
+        arbBars,
+        fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { minLength: 1, maxLength: 4 }),
+        (bars, wiggles) => {
+          const stream = new IndicatorStream(specs)
+          let last: Record<string, Record<string, number | null>> = {}
+          for (const bar of bars) {
+            // The bar forms through a few provisional prices, then settles at its final values.
+            stream.push({ ...bar, c: bar.o, h: bar.o, l: bar.o, v: 0 })
+            for (const w of wiggles) {
+              const c = bar.o * (1 + w)
+              stream.replace({ ...bar, c, h: Math.max(bar.o, c), l: Math.min(bar.o, c), v: Math.floor(bar.v / 2) })
+            }
+            last = stream.replace(bar)
           }
-          last = stream.replace(bar)
-        }
-        const batch = computeIndicators(bars, specs)
-        for (const r of batch) {
-          for (const [name, values] of Object.entries(r.series)) {
-            const a = values.at(-1) ?? null
-            const b = last[r.id]![name] ?? null
-            if (a === null || b === null) expect(a === null && (b === null || !Number.isFinite(b))).toBe(true)
-            else expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)))
+          const batch = computeIndicators(bars, specs)
+          for (const r of batch) {
+            for (const [name, values] of Object.entries(r.series)) {
+              const a = values.at(-1) ?? null
+              const b = last[r.id]![name] ?? null
+              if (a === null || b === null) expect(a === null && (b === null || !Number.isFinite(b))).toBe(true)
+              else expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)))
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 150, seed: 4242 },
     )
   })
 
   it('update() for the forming bar and close() when it closes give the batch numbers (property)', () => {
     fc.assert(
-      fc.property(arbBars, fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { maxLength: 3 }), (bars, wiggles) => {
-        const stream = new IndicatorStream(specs)
-        let last: Record<string, Record<string, number | null>> = {}
-        for (const bar of bars) {
-          for (const w of wiggles) {
-            const c = bar.o * (1 + w)
-            stream.update({ ...bar, c, h: Math.max(bar.o, c), l: Math.min(bar.o, c), v: Math.floor(bar.v / 3) })
+      fc.property(
+        arbBars,
+        fc.array(fc.double({ min: -0.02, max: 0.02, noNaN: true }), { maxLength: 3 }),
+        (bars, wiggles) => {
+          const stream = new IndicatorStream(specs)
+          let last: Record<string, Record<string, number | null>> = {}
+          for (const bar of bars) {
+            for (const w of wiggles) {
+              const c = bar.o * (1 + w)
+              stream.update({ ...bar, c, h: Math.max(bar.o, c), l: Math.min(bar.o, c), v: Math.floor(bar.v / 3) })
+            }
+            last = stream.close(bar)
           }
-          last = stream.close(bar)
-        }
-        const batch = computeIndicatorSeries(bars, specs)
-        for (const [id, series] of Object.entries(batch)) {
-          for (const [name, values] of Object.entries(series)) {
-            const a = values.at(-1) ?? null
-            const b = last[id]![name] ?? null
-            if (a === null || b === null) expect(a).toBe(b)
-            else expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)))
+          const batch = computeIndicatorSeries(bars, specs)
+          for (const [id, series] of Object.entries(batch)) {
+            for (const [name, values] of Object.entries(series)) {
+              const a = values.at(-1) ?? null
+              const b = last[id]![name] ?? null
+              if (a === null || b === null) expect(a).toBe(b)
+              else expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)))
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 100, seed: 777 },
     )
   })

@@ -75,7 +75,8 @@ function calculator(spec: IndicatorSpec): Calculator {
     }
     case 'obv': {
       const ind = new OBV(2)
-      return (b, r, _i, out) => void (out[0] = ind.update({ open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v }, r))
+      return (b, r, _i, out) =>
+        void (out[0] = ind.update({ open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v }, r))
     }
     case 'stoch': {
       const ind = new Stochastic(spec.params.kPeriod, spec.params.kSlowing, spec.params.dPeriod)

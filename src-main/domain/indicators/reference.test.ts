@@ -36,14 +36,19 @@ function wilder(xs: Series, n: number, from: number): Series {
   const out: Series = xs.map(() => null)
   let prev: number | null = null
   for (let i = from + n - 1; i < xs.length; i++) {
-    prev = prev === null ? (xs.slice(from, from + n) as number[]).reduce((a, b) => a + b, 0) / n : (prev * (n - 1) + xs[i]!) / n
+    prev =
+      prev === null
+        ? (xs.slice(from, from + n) as number[]).reduce((a, b) => a + b, 0) / n
+        : (prev * (n - 1) + xs[i]!) / n
     out[i] = prev
   }
   return out
 }
 
 function trueRange(b: Bar[]): number[] {
-  return b.map((x, i) => (i === 0 ? x.h - x.l : Math.max(x.h - x.l, Math.abs(x.h - b[i - 1]!.c), Math.abs(x.l - b[i - 1]!.c))))
+  return b.map((x, i) =>
+    i === 0 ? x.h - x.l : Math.max(x.h - x.l, Math.abs(x.h - b[i - 1]!.c), Math.abs(x.l - b[i - 1]!.c)),
+  )
 }
 
 function expectClose(actual: Series, expected: Series, opts: { from?: number; tol?: number } = {}) {
@@ -54,7 +59,9 @@ function expectClose(actual: Series, expected: Series, opts: { from?: number; to
     if (e === null || e === undefined) continue
     const a = actual[i]
     expect(a, `index ${i}`).not.toBeNull()
-    expect(Math.abs(a! - e), `index ${i}: ${a} vs ${e}`).toBeLessThanOrEqual((opts.tol ?? 1e-9) * Math.max(1, Math.abs(e)))
+    expect(Math.abs(a! - e), `index ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(
+      (opts.tol ?? 1e-9) * Math.max(1, Math.abs(e)),
+    )
     compared++
   }
   expect(compared).toBeGreaterThan(100)
@@ -65,8 +72,16 @@ describe('indicator values against independent references (300-bar seeded walk)'
 
   it('RSI(14), Wilder', () => {
     const change = closes.map((c, i) => (i === 0 ? null : c - closes[i - 1]!))
-    const gains = wilder(change.map((d) => (d === null ? null : Math.max(d, 0))), 14, 1)
-    const losses = wilder(change.map((d) => (d === null ? null : Math.max(-d, 0))), 14, 1)
+    const gains = wilder(
+      change.map((d) => (d === null ? null : Math.max(d, 0))),
+      14,
+      1,
+    )
+    const losses = wilder(
+      change.map((d) => (d === null ? null : Math.max(-d, 0))),
+      14,
+      1,
+    )
     const rsi = gains.map((g, i) => (g === null ? null : losses[i] === 0 ? 100 : 100 - 100 / (1 + g / losses[i]!)))
     const actual = compute({ id: 'r', type: 'rsi', params: { period: 14 } }).value!
     expect(actual.findIndex((v) => v !== null)).toBe(14)
@@ -89,8 +104,14 @@ describe('indicator values against independent references (300-bar seeded walk)'
     })
     const s = compute({ id: 'b', type: 'bb' })
     expectClose(s.middle!, mid)
-    expectClose(s.upper!, mid.map((m, i) => (m === null ? null : m + 2 * sd[i]!)))
-    expectClose(s.lower!, mid.map((m, i) => (m === null ? null : m - 2 * sd[i]!)))
+    expectClose(
+      s.upper!,
+      mid.map((m, i) => (m === null ? null : m + 2 * sd[i]!)),
+    )
+    expectClose(
+      s.lower!,
+      mid.map((m, i) => (m === null ? null : m - 2 * sd[i]!)),
+    )
   })
 
   it('MACD(12, 26, 9), hidden for the first 3 × 26 bars', () => {
@@ -118,7 +139,10 @@ describe('indicator values against independent references (300-bar seeded walk)'
     const k = sma(fastK, 3)
     const d = sma(k, 3)
     const s = compute({ id: 'st', type: 'stoch' })
-    expectClose(s.k!, d.map((x, i) => (x === null ? null : k[i]!)))
+    expectClose(
+      s.k!,
+      d.map((x, i) => (x === null ? null : k[i]!)),
+    )
     expectClose(s.d!, d)
   })
 
@@ -146,8 +170,14 @@ describe('indicator values against independent references (300-bar seeded walk)'
     const adx = wilder(dx, 14, firstDx)
     const s = compute({ id: 'x', type: 'adx' })
     expectClose(s.adx!, adx, { tol: 1e-9 })
-    expectClose(s.pdi!, adx.map((a, i) => (a === null ? null : pdi[i]!)))
-    expectClose(s.mdi!, adx.map((a, i) => (a === null ? null : mdi[i]!)))
+    expectClose(
+      s.pdi!,
+      adx.map((a, i) => (a === null ? null : pdi[i]!)),
+    )
+    expectClose(
+      s.mdi!,
+      adx.map((a, i) => (a === null ? null : mdi[i]!)),
+    )
   })
 
   it('CCI(20): (typical − SMA) / (0.015 × mean absolute deviation)', () => {

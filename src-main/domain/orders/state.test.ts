@@ -4,10 +4,32 @@ import { fromBroker, isTerminal, next, type OrderEvent, type OrderState } from '
 
 // RELIABILITY.md T4: a model test of the order state machine over generated event sequences.
 
-const brokerStatus = fc.constantFrom('PendingSubmit', 'PreSubmitted', 'Submitted', 'Filled', 'PendingCancel', 'Cancelled', 'Inactive', 'Rejected', 'Weird')
+const brokerStatus = fc.constantFrom(
+  'PendingSubmit',
+  'PreSubmitted',
+  'Submitted',
+  'Filled',
+  'PendingCancel',
+  'Cancelled',
+  'Inactive',
+  'Rejected',
+  'Weird',
+)
 const event: fc.Arbitrary<OrderEvent> = fc.oneof(
-  fc.constantFrom<OrderEvent>({ kind: 'reply_needed' }, { kind: 'accepted' }, { kind: 'rejected' }, { kind: 'declined' }, { kind: 'outcome_unknown' }, { kind: 'cancel_requested' }, { kind: 'absent_confirmed' }),
-  fc.record({ kind: fc.constant('broker' as const), status: brokerStatus, filled: fc.option(fc.integer({ min: 0, max: 150 }), { nil: null }) }),
+  fc.constantFrom<OrderEvent>(
+    { kind: 'reply_needed' },
+    { kind: 'accepted' },
+    { kind: 'rejected' },
+    { kind: 'declined' },
+    { kind: 'outcome_unknown' },
+    { kind: 'cancel_requested' },
+    { kind: 'absent_confirmed' },
+  ),
+  fc.record({
+    kind: fc.constant('broker' as const),
+    status: brokerStatus,
+    filled: fc.option(fc.integer({ min: 0, max: 150 }), { nil: null }),
+  }),
 )
 
 describe('order state machine (T4)', () => {
@@ -28,8 +50,10 @@ describe('order state machine (T4)', () => {
           // a fully filled order is FILLED unless it had already ended otherwise
           if (n.filledQty === qty && !wasTerminal) expect(n.status).toBe('FILLED')
           // NOT_PLACED only from an unclear or declined submission, never once the broker acknowledged it
-          if (n.status === 'NOT_PLACED' && s.status !== 'NOT_PLACED') expect(['UNKNOWN', 'PENDING_SUBMIT', 'AWAITING_REPLY']).toContain(s.status)
-          if (e.kind === 'accepted' || (e.kind === 'broker' && fromBroker(e.status, 0, qty) !== null)) sawAccepted ||= n.status !== s.status
+          if (n.status === 'NOT_PLACED' && s.status !== 'NOT_PLACED')
+            expect(['UNKNOWN', 'PENDING_SUBMIT', 'AWAITING_REPLY']).toContain(s.status)
+          if (e.kind === 'accepted' || (e.kind === 'broker' && fromBroker(e.status, 0, qty) !== null))
+            sawAccepted ||= n.status !== s.status
           // an unknown outcome is never turned back into something to send
           expect(n.status === 'PENDING_SUBMIT' && s.status !== 'PENDING_SUBMIT').toBe(false)
           s = n
@@ -61,7 +85,11 @@ describe('order state machine (T4)', () => {
     expect(s.status).toBe('PENDING_CANCEL')
     s = next(s, { kind: 'broker', status: 'Cancelled', filled: 3 })
     expect(s.status).toBe('CANCELED')
-    expect(next(s, { kind: 'broker', status: 'Filled', filled: 5 })).toEqual({ status: 'CANCELED', qty: 10, filledQty: 5 })
+    expect(next(s, { kind: 'broker', status: 'Filled', filled: 5 })).toEqual({
+      status: 'CANCELED',
+      qty: 10,
+      filledQty: 5,
+    })
     let u: OrderState = { status: 'PENDING_SUBMIT', qty: 10, filledQty: 0 }
     u = next(u, { kind: 'outcome_unknown' })
     expect(u.status).toBe('UNKNOWN')

@@ -5,7 +5,14 @@ import type { OrderStatus } from '../../contract/models'
 // decreases or exceeds the order; an unclear outcome is UNKNOWN, settled by reconciliation, never resent.
 
 export type Status = OrderStatus
-export const TERMINAL: ReadonlySet<Status> = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED', 'NOT_PLACED', 'DRY_RUN'])
+export const TERMINAL: ReadonlySet<Status> = new Set([
+  'FILLED',
+  'CANCELED',
+  'REJECTED',
+  'EXPIRED',
+  'NOT_PLACED',
+  'DRY_RUN',
+])
 export const OPEN: ReadonlySet<Status> = new Set(['SUBMITTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL'])
 
 export type OrderEvent =
@@ -66,9 +73,13 @@ export function next(s: OrderState, e: OrderEvent): OrderState {
     case 'reply_needed':
       return s.status === 'PENDING_SUBMIT' ? { ...s, status: 'AWAITING_REPLY' } : s
     case 'accepted':
-      return s.status === 'PENDING_SUBMIT' || s.status === 'AWAITING_REPLY' || s.status === 'UNKNOWN' ? { ...s, status: 'SUBMITTED' } : s
+      return s.status === 'PENDING_SUBMIT' || s.status === 'AWAITING_REPLY' || s.status === 'UNKNOWN'
+        ? { ...s, status: 'SUBMITTED' }
+        : s
     case 'rejected':
-      return s.status === 'PENDING_SUBMIT' || s.status === 'AWAITING_REPLY' || s.status === 'UNKNOWN' ? { ...s, status: 'REJECTED' } : s
+      return s.status === 'PENDING_SUBMIT' || s.status === 'AWAITING_REPLY' || s.status === 'UNKNOWN'
+        ? { ...s, status: 'REJECTED' }
+        : s
     case 'declined':
       return s.status === 'AWAITING_REPLY' ? { ...s, status: 'NOT_PLACED' } : s
     case 'outcome_unknown':
@@ -83,7 +94,8 @@ export function next(s: OrderState, e: OrderEvent): OrderState {
       const mapped = fromBroker(e.status, filledQty, s.qty)
       if (mapped === null) return { ...s, filledQty }
       // A working report never undoes a cancel request we are waiting on.
-      if (s.status === 'PENDING_CANCEL' && (mapped === 'SUBMITTED' || mapped === 'PARTIALLY_FILLED')) return { ...s, filledQty }
+      if (s.status === 'PENDING_CANCEL' && (mapped === 'SUBMITTED' || mapped === 'PARTIALLY_FILLED'))
+        return { ...s, filledQty }
       return { ...s, status: mapped === 'FILLED' ? 'PARTIALLY_FILLED' : mapped, filledQty }
     }
   }

@@ -39,7 +39,9 @@ function toFills(xs: { side: 'BUY' | 'SELL'; qty: number; price: number; commiss
 /** Fold and keep every leg, by trade. */
 function foldWithLegs(fills: Fill[]): { book: Book; legsOf: (tradeId: string) => TradeLeg[] } {
   const legs = new Map<string, TradeLeg[]>()
-  const book = foldFills(fills, { onLeg: (l) => (legs.get(l.tradeId) ?? legs.set(l.tradeId, []).get(l.tradeId)!).push(l) })
+  const book = foldFills(fills, {
+    onLeg: (l) => (legs.get(l.tradeId) ?? legs.set(l.tradeId, []).get(l.tradeId)!).push(l),
+  })
   return { book, legsOf: (id) => legs.get(id) ?? [] }
 }
 
@@ -50,7 +52,8 @@ describe('T3: position and P&L math over random fill sequences', () => {
         const fills = toFills(xs)
         const book = foldFills(fills)
         const sums = new Map<string, number>()
-        for (const f of fills) sums.set(f.strategyId, (sums.get(f.strategyId) ?? 0) + (f.side === 'BUY' ? f.qty : -f.qty))
+        for (const f of fills)
+          sums.set(f.strategyId, (sums.get(f.strategyId) ?? 0) + (f.side === 'BUY' ? f.qty : -f.qty))
         for (const p of book.positions.values()) expect(p.qty).toBe(sums.get(p.strategyId))
       }),
       { ...RUNS, seed: 301 },
@@ -79,11 +82,23 @@ describe('T3: position and P&L math over random fill sequences', () => {
         const book = foldFills(fills)
         for (const p of book.positions.values()) {
           const own = fills.filter((f) => f.strategyId === p.strategyId)
-          const cash = own.reduce((c, f) => c + (f.side === 'BUY' ? -mulQty(f.qty, f.price) : mulQty(f.qty, f.price)) - f.commission, 0)
+          const cash = own.reduce(
+            (c, f) => c + (f.side === 'BUY' ? -mulQty(f.qty, f.price) : mulQty(f.qty, f.price)) - f.commission,
+            0,
+          )
           const mtm = cash + mulQty(p.qty, mark)
           expect(p.realized + unrealized(p, mark) - p.fees).toBe(mtm)
           // The daily-loss function over a whole-history "day" gives the same number.
-          expect(dailyLoss({ realizedToday: p.realized, feesToday: p.fees, unrealizedNow: unrealized(p, mark), unrealizedAtStartOfDay: 0, startOfDayNav: null, limitFraction: 0.02 }).pnl).toBe(mtm)
+          expect(
+            dailyLoss({
+              realizedToday: p.realized,
+              feesToday: p.fees,
+              unrealizedNow: unrealized(p, mark),
+              unrealizedAtStartOfDay: 0,
+              startOfDayNav: null,
+              limitFraction: 0.02,
+            }).pnl,
+          ).toBe(mtm)
         }
       }),
       { ...RUNS, seed: 303 },
@@ -102,7 +117,9 @@ describe('T3: position and P&L math over random fill sequences', () => {
             continue
           }
           const t = p.open!
-          const opens = legsOf(t.id).filter((l) => l.role === 'open').map((l) => byId.get(l.execId)!.price)
+          const opens = legsOf(t.id)
+            .filter((l) => l.role === 'open')
+            .map((l) => byId.get(l.execId)!.price)
           const reductions = legsOf(t.id).filter((l) => l.role === 'close').length
           const q = Math.abs(p.qty)
           // Each proportional reduction rounds the basis by at most half a micro.

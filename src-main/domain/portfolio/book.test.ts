@@ -7,7 +7,20 @@ const $ = toMicros
 let n = 0
 function fill(side: 'BUY' | 'SELL', qty: number, price: number | string, extra: Partial<Fill> = {}): Fill {
   n++
-  return { execId: `e${String(n).padStart(4, '0')}`, account: 'DU1', strategyId: 's1', conid: 1, side, qty, price: $(price), commission: $(1), at: n * 1000, runId: 'r1', signalId: 'sig1', ...extra }
+  return {
+    execId: `e${String(n).padStart(4, '0')}`,
+    account: 'DU1',
+    strategyId: 's1',
+    conid: 1,
+    side,
+    qty,
+    price: $(price),
+    commission: $(1),
+    at: n * 1000,
+    runId: 'r1',
+    signalId: 'sig1',
+    ...extra,
+  }
 }
 
 describe('money', () => {
@@ -44,7 +57,16 @@ describe('book', () => {
     expect(p.realized).toBe($('-200.00'))
     expect(p.fees).toBe($('4'))
     const t = r!.closed!
-    expect(t).toMatchObject({ direction: 'long', qty: 200, closedQty: 200, realized: $('-200.00'), fees: $('4'), closedAt: 4000, runId: 'r1', signalId: 'sig1' })
+    expect(t).toMatchObject({
+      direction: 'long',
+      qty: 200,
+      closedQty: 200,
+      realized: $('-200.00'),
+      fees: $('4'),
+      closedAt: 4000,
+      runId: 'r1',
+      signalId: 'sig1',
+    })
     expect(tradePrices(t)).toEqual({ entry: $('11.00'), exit: $('10.00') })
   })
 
@@ -116,7 +138,19 @@ describe('metrics', () => {
       { realized: $('-50'), fees: $('2'), r: null },
       { realized: $('150'), fees: $('2'), r: 1.5 },
     ])
-    expect(s).toMatchObject({ count: 4, wins: 2, losses: 2, winRate: 0.5, profitFactor: 3, averageR: 3.5 / 3, withR: 3, largestWin: $('300'), largestLoss: $('-100'), realized: $('300'), fees: $('8') })
+    expect(s).toMatchObject({
+      count: 4,
+      wins: 2,
+      losses: 2,
+      winRate: 0.5,
+      profitFactor: 3,
+      averageR: 3.5 / 3,
+      withR: 3,
+      largestWin: $('300'),
+      largestLoss: $('-100'),
+      realized: $('300'),
+      fees: $('8'),
+    })
     expect(tradeStats([])).toMatchObject({ count: 0, winRate: null, profitFactor: null, averageR: null })
     expect(tradeStats([{ realized: $('1'), fees: 0, r: null }]).profitFactor).toBeNull()
   })
@@ -132,8 +166,24 @@ describe('metrics', () => {
   })
 
   it('daily loss = realized + change in unrealized − fees, against start-of-day NAV', () => {
-    const d = dailyLoss({ realizedToday: $('-500'), feesToday: $('10'), unrealizedNow: $('-1200'), unrealizedAtStartOfDay: $('300'), startOfDayNav: $('100000'), limitFraction: 0.02 })
+    const d = dailyLoss({
+      realizedToday: $('-500'),
+      feesToday: $('10'),
+      unrealizedNow: $('-1200'),
+      unrealizedAtStartOfDay: $('300'),
+      startOfDayNav: $('100000'),
+      limitFraction: 0.02,
+    })
     expect(d).toEqual({ pnl: $('-2010'), loss: $('2010'), lossFraction: 0.0201, breached: true })
-    expect(dailyLoss({ realizedToday: $('50'), feesToday: 0, unrealizedNow: 0, unrealizedAtStartOfDay: 0, startOfDayNav: null, limitFraction: 0.02 })).toEqual({ pnl: $('50'), loss: 0, lossFraction: null, breached: false })
+    expect(
+      dailyLoss({
+        realizedToday: $('50'),
+        feesToday: 0,
+        unrealizedNow: 0,
+        unrealizedAtStartOfDay: 0,
+        startOfDayNav: null,
+        limitFraction: 0.02,
+      }),
+    ).toEqual({ pnl: $('50'), loss: 0, lossFraction: null, breached: false })
   })
 })

@@ -75,10 +75,12 @@ export interface PositionState {
   open: Trade | null
 }
 
-export const positionKey = (account: string, strategyId: string, conid: number) => `${account}\u0000${strategyId}\u0000${conid}`
+export const positionKey = (account: string, strategyId: string, conid: number) =>
+  `${account}\u0000${strategyId}\u0000${conid}`
 
 /** Average cost per share in micros (not rounded to an integer), null when flat. */
-export const avgCost = (p: Pick<PositionState, 'qty' | 'basis'>): number | null => (p.qty === 0 ? null : p.basis / Math.abs(p.qty))
+export const avgCost = (p: Pick<PositionState, 'qty' | 'basis'>): number | null =>
+  p.qty === 0 ? null : p.basis / Math.abs(p.qty)
 
 /** The basis with the position's sign: + for long, − for short. */
 export const signedBasis = (p: Pick<PositionState, 'qty' | 'basis'>): Micros => (p.qty < 0 ? -p.basis : p.basis)
@@ -116,12 +118,25 @@ export class Book {
   /** Apply one fill; a known execution id is ignored (returns null). Returns the trade it closed, if any. */
   apply(f: Fill): { closed: Trade | null } | null {
     if (this.seen.has(f.execId)) return null
-    if (!Number.isSafeInteger(f.qty) || f.qty <= 0) throw new RangeError(`Execution ${f.execId}: quantity must be a positive integer, got ${f.qty}`)
+    if (!Number.isSafeInteger(f.qty) || f.qty <= 0)
+      throw new RangeError(`Execution ${f.execId}: quantity must be a positive integer, got ${f.qty}`)
     this.seen.add(f.execId)
     const key = positionKey(f.account, f.strategyId, f.conid)
     let p = this.positions.get(key)
     if (!p) {
-      p = { account: f.account, strategyId: f.strategyId, conid: f.conid, qty: 0, basis: 0, realized: 0, fees: 0, realizedSince: 0, feesSince: 0, updatedAt: f.at, open: null }
+      p = {
+        account: f.account,
+        strategyId: f.strategyId,
+        conid: f.conid,
+        qty: 0,
+        basis: 0,
+        realized: 0,
+        fees: 0,
+        realizedSince: 0,
+        feesSince: 0,
+        updatedAt: f.at,
+        open: null,
+      }
       this.positions.set(key, p)
     }
     const today = f.at >= this.since

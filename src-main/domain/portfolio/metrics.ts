@@ -89,7 +89,11 @@ export function tradeStats(trades: readonly ClosedTradeFigures[]): TradeStats {
   }
 }
 
-export const closedFigures = (t: Trade, r: number | null): ClosedTradeFigures => ({ realized: t.realized, fees: t.fees, r })
+export const closedFigures = (t: Trade, r: number | null): ClosedTradeFigures => ({
+  realized: t.realized,
+  fees: t.fees,
+  r,
+})
 
 export interface Exposure {
   /** Signed market value. */
@@ -110,7 +114,8 @@ export function concentration(rows: readonly Exposure[], netLiquidation: Micros 
     grossExposure: gross,
     shares: rows.map((r) => ({
       ofGross: gross === 0 ? null : Math.abs(r.marketValue) / gross,
-      ofNetLiquidation: netLiquidation === null || netLiquidation <= 0 ? null : Math.abs(r.marketValue) / netLiquidation,
+      ofNetLiquidation:
+        netLiquidation === null || netLiquidation <= 0 ? null : Math.abs(r.marketValue) / netLiquidation,
     })),
   }
 }

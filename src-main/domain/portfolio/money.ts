@@ -11,7 +11,8 @@ export const MICROS = 1_000_000
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/
 
 function checked(v: number, what: string): Micros {
-  if (!Number.isSafeInteger(v)) throw new RangeError(`${what} is outside the exact range of the money arithmetic (±9e9): ${v}`)
+  if (!Number.isSafeInteger(v))
+    throw new RangeError(`${what} is outside the exact range of the money arithmetic (±9e9): ${v}`)
   return v
 }
 

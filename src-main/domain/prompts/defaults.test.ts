@@ -1,17 +1,34 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_COMBINED, DEFAULT_CONSOLIDATION, DEFAULT_DAILY, DEFAULT_SYSTEM, DEFAULT_TEXT_SYSTEM, DEFAULT_WEEKLY } from './defaults'
+import {
+  DEFAULT_COMBINED,
+  DEFAULT_CONSOLIDATION,
+  DEFAULT_DAILY,
+  DEFAULT_SYSTEM,
+  DEFAULT_TEXT_SYSTEM,
+  DEFAULT_WEEKLY,
+} from './defaults'
 import { checkTemplate, createPromptEngine, renderTemplate, templateVariables } from './engine'
 import { sampleConsolidationContext, sampleContext } from './fixtures'
 
 const engine = createPromptEngine()
-const ALL = { DEFAULT_SYSTEM, DEFAULT_TEXT_SYSTEM, DEFAULT_COMBINED, DEFAULT_DAILY, DEFAULT_WEEKLY, DEFAULT_CONSOLIDATION }
+const ALL = {
+  DEFAULT_SYSTEM,
+  DEFAULT_TEXT_SYSTEM,
+  DEFAULT_COMBINED,
+  DEFAULT_DAILY,
+  DEFAULT_WEEKLY,
+  DEFAULT_CONSOLIDATION,
+}
 
 describe('shipped prompt defaults (LLM.md §7–§8)', () => {
-  it.each(Object.entries(ALL))('%s passes checkTemplate with zero problems and renders on the sample', async (_name, text) => {
-    expect(await checkTemplate(engine, text)).toEqual([])
-    const rendered = await renderTemplate(engine, text, sampleConsolidationContext())
-    expect(rendered).not.toMatch(/{{|{%/)
-  })
+  it.each(Object.entries(ALL))(
+    '%s passes checkTemplate with zero problems and renders on the sample',
+    async (_name, text) => {
+      expect(await checkTemplate(engine, text)).toEqual([])
+      const rendered = await renderTemplate(engine, text, sampleConsolidationContext())
+      expect(rendered).not.toMatch(/{{|{%/)
+    },
+  )
 
   it('daily and weekly steps ask for short plain text with a closing bias line, never JSON', async () => {
     const daily = await renderTemplate(engine, DEFAULT_DAILY, sampleContext())
@@ -37,7 +54,9 @@ describe('shipped prompt defaults (LLM.md §7–§8)', () => {
     expect(text).not.toContain('(missing)')
     const missing = await renderTemplate(engine, DEFAULT_CONSOLIDATION, sampleContext())
     expect(missing.match(/\(missing\)/g)).toHaveLength(2)
-    expect(await templateVariables(engine, DEFAULT_CONSOLIDATION)).toEqual(expect.arrayContaining(['daily_analysis', 'weekly_analysis', 'risk.min_r']))
+    expect(await templateVariables(engine, DEFAULT_CONSOLIDATION)).toEqual(
+      expect.arrayContaining(['daily_analysis', 'weekly_analysis', 'risk.min_r']),
+    )
   })
 
   it('only the consolidation step reads the analyses', async () => {

@@ -29,10 +29,24 @@ const noFiles = {
 }
 
 export function createPromptEngine(): Liquid {
-  const engine = new Liquid({ strictVariables: true, strictFilters: true, ownPropertyOnly: true, fs: noFiles, root: [], relativeReference: false, parseLimit: 100_000, renderLimit: 1000, memoryLimit: 10_000_000 })
+  const engine = new Liquid({
+    strictVariables: true,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    fs: noFiles,
+    root: [],
+    relativeReference: false,
+    parseLimit: 100_000,
+    renderLimit: 1000,
+    memoryLimit: 10_000_000,
+  })
   engine.registerFilter('round', (v: unknown, digits = 2) => (typeof v === 'number' ? v.toFixed(Number(digits)) : v))
-  engine.registerFilter('pct', (v: unknown, digits = 1) => (typeof v === 'number' ? `${v.toFixed(Number(digits))} %` : v))
-  engine.registerFilter('money', (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : v))
+  engine.registerFilter('pct', (v: unknown, digits = 1) =>
+    typeof v === 'number' ? `${v.toFixed(Number(digits))} %` : v,
+  )
+  engine.registerFilter('money', (v: unknown) =>
+    typeof v === 'number' ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : v,
+  )
   return engine
 }
 
@@ -41,7 +55,11 @@ export function isContractPath(segments: readonly (string | number)[], schema: z
   let node: z.ZodType = schema
   for (const seg of segments) {
     node = unwrap(node)
-    const def = (node as unknown as { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType } }).def
+    const def = (
+      node as unknown as {
+        def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType }
+      }
+    ).def
     if (def.type === 'object') {
       const next = typeof seg === 'string' && Object.hasOwn(def.shape!, seg) ? def.shape![seg] : undefined
       if (!next) return false
@@ -61,17 +79,33 @@ function unwrap(t: z.ZodType): z.ZodType {
   let node = t
   for (;;) {
     const def = (node as unknown as { def: { type: string; innerType?: z.ZodType } }).def
-    if ((def.type === 'nullable' || def.type === 'optional' || def.type === 'default') && def.innerType) node = def.innerType
+    if ((def.type === 'nullable' || def.type === 'optional' || def.type === 'default') && def.innerType)
+      node = def.innerType
     else return node
   }
 }
 
 /** Every problem with a template, or none: parse errors, file tags, unknown variables, length. */
 export async function checkTemplate(engine: Liquid, body: string): Promise<TemplateProblem[]> {
-  if (body.length > MAX_TEMPLATE_CHARS) return [{ message: `The template is longer than ${MAX_TEMPLATE_CHARS} characters`, line: null, column: null, variable: null }]
+  if (body.length > MAX_TEMPLATE_CHARS)
+    return [
+      {
+        message: `The template is longer than ${MAX_TEMPLATE_CHARS} characters`,
+        line: null,
+        column: null,
+        variable: null,
+      },
+    ]
   for (const tag of FORBIDDEN_TAGS) {
     const m = new RegExp(`{%-?\\s*${tag}\\b`).exec(body)
-    if (m) return [{ message: `The {% ${tag} %} tag is not allowed: templates cannot load other files`, ...position(body, m.index), variable: null }]
+    if (m)
+      return [
+        {
+          message: `The {% ${tag} %} tag is not allowed: templates cannot load other files`,
+          ...position(body, m.index),
+          variable: null,
+        },
+      ]
   }
   let parsed: Template[]
   try {
@@ -88,7 +122,12 @@ export async function checkTemplate(engine: Liquid, body: string): Promise<Templ
       const segments = (use as unknown as { segments: (string | number)[] }).segments
       if (!isContractPath(segments)) {
         const loc = (use as unknown as { location: { row: number; col: number } }).location
-        problems.push({ message: `Unknown variable "${segments.join('.')}"`, line: loc.row, column: loc.col, variable: segments.join('.') || name })
+        problems.push({
+          message: `Unknown variable "${segments.join('.')}"`,
+          line: loc.row,
+          column: loc.col,
+          variable: segments.join('.') || name,
+        })
       }
     }
   }

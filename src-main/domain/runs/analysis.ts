@@ -37,17 +37,44 @@ export const WEEKLY_SPECS: readonly IndicatorSpec[] = parse([
   { id: 'adx', type: 'adx' },
 ])
 /** Indicators drawn on the model's chart images; OBV, ATR, ADX and Stochastic stay in the text. */
-export const CHART_IDS = { daily: ['sma20', 'sma50', 'sma200', 'bb', 'st', 'macd', 'rsi'], weekly: ['sma10', 'sma20', 'sma50', 'bb', 'st', 'macd', 'rsi'] } as const
+export const CHART_IDS = {
+  daily: ['sma20', 'sma50', 'sma200', 'bb', 'st', 'macd', 'rsi'],
+  weekly: ['sma10', 'sma20', 'sma50', 'bb', 'st', 'macd', 'rsi'],
+} as const
 
 type Num = number | null
 
 export type DailyValues = {
-  sma20: Num; sma50: Num; sma200: Num; bb_lower: Num; bb_mid: Num; bb_upper: Num; supertrend: Num; supertrend_dir: Num
-  rsi: Num; macd: Num; macd_signal: Num; macd_hist: Num; atr: Num; atr_pct: Num; stoch_k: Num; stoch_d: Num; adx: Num
-  obv_slope20: Num; volume: Num; volume_avg20: Num
+  sma20: Num
+  sma50: Num
+  sma200: Num
+  bb_lower: Num
+  bb_mid: Num
+  bb_upper: Num
+  supertrend: Num
+  supertrend_dir: Num
+  rsi: Num
+  macd: Num
+  macd_signal: Num
+  macd_hist: Num
+  atr: Num
+  atr_pct: Num
+  stoch_k: Num
+  stoch_d: Num
+  adx: Num
+  obv_slope20: Num
+  volume: Num
+  volume_avg20: Num
 }
 export type WeeklyValues = {
-  sma10: Num; sma20: Num; sma50: Num; rsi: Num; macd_hist: Num; atr: Num; adx: Num; supertrend_dir: Num
+  sma10: Num
+  sma20: Num
+  sma50: Num
+  rsi: Num
+  macd_hist: Num
+  atr: Num
+  adx: Num
+  supertrend_dir: Num
 }
 
 export interface Analysis {
@@ -61,9 +88,14 @@ export interface Analysis {
   levels: { support: number[]; resistance: number[] }
 }
 
-const lastOf = (r: readonly IndicatorResult[], id: string, series: string): Num => r.find((x) => x.id === id)?.series[series]?.at(-1) ?? null
+const lastOf = (r: readonly IndicatorResult[], id: string, series: string): Num =>
+  r.find((x) => x.id === id)?.series[series]?.at(-1) ?? null
 
-export function analyse(daily: readonly Bar[], weekly: readonly Bar[] | null, strategySpecs: readonly IndicatorSpec[]): Analysis {
+export function analyse(
+  daily: readonly Bar[],
+  weekly: readonly Bar[] | null,
+  strategySpecs: readonly IndicatorSpec[],
+): Analysis {
   const dr = computeIndicators(daily, DAILY_SPECS)
   const wr = weekly ? computeIndicators(weekly, WEEKLY_SPECS) : null
   const close = daily.at(-1)!.c
@@ -101,7 +133,15 @@ export function analyse(daily: readonly Bar[], weekly: readonly Bar[] | null, st
     adx: wr ? lastOf(wr, 'adx', 'adx') : null,
     supertrend_dir: wr ? lastOf(wr, 'st', 'direction') : null,
   }
-  return { daily: dr, weekly: wr, strategy: computeIndicators(daily, strategySpecs), d, w, confirmation: confirmationOf(daily).confirmation, levels: swingLevels(daily) }
+  return {
+    daily: dr,
+    weekly: wr,
+    strategy: computeIndicators(daily, strategySpecs),
+    d,
+    w,
+    confirmation: confirmationOf(daily).confirmation,
+    levels: swingLevels(daily),
+  }
 }
 
 /** Least-squares slope per bar; null with fewer than two defined points. */
@@ -142,7 +182,10 @@ export function swingLevels(bars: readonly Bar[], window = 120, span = 3): { sup
 }
 
 /** The last `n` bars as the prompt's rows (New York dates). */
-export function barRows(bars: readonly Bar[], n = 20): { date: string; o: number; h: number; l: number; c: number; v: number }[] {
+export function barRows(
+  bars: readonly Bar[],
+  n = 20,
+): { date: string; o: number; h: number; l: number; c: number; v: number }[] {
   return bars.slice(-n).map((b) => ({ date: nyDate(b.t), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v }))
 }
 

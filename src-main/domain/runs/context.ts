@@ -18,7 +18,12 @@ export interface ContextInput {
   charts: { nDaily: number; nWeekly: number }
 }
 
-const TREND: Record<string, string> = { bull4: 'strong_bullish', bull: 'bullish', bear4: 'strong_bearish', bear: 'bearish' }
+const TREND: Record<string, string> = {
+  bull4: 'strong_bullish',
+  bull: 'bullish',
+  bear4: 'strong_bearish',
+  bear: 'bearish',
+}
 
 export function trendLabel(c: Analysis['confirmation']): string {
   if (c.direction === 'bull') return TREND[c.bull_count === 4 ? 'bull4' : 'bull']!
@@ -53,10 +58,28 @@ export function buildPromptContext(i: ContextInput): PromptContext {
     d: i.analysis.d,
     w: i.analysis.w,
     levels: i.analysis.levels,
-    confirmation: { supertrend: c.supertrend, price_vs_sma20: c.price_vs_sma20, macd: c.macd, rsi: c.rsi, bull_count: c.bull_count, bear_count: c.bear_count, direction: c.direction },
+    confirmation: {
+      supertrend: c.supertrend,
+      price_vs_sma20: c.price_vs_sma20,
+      macd: c.macd,
+      rsi: c.rsi,
+      bull_count: c.bull_count,
+      bear_count: c.bear_count,
+      direction: c.direction,
+    },
     position: i.position,
-    risk: { max_risk_pct: s.risk.riskPct * 100, min_r: s.risk.minR, max_stop_atr: 4, min_confidence: s.risk.minConfidence, allow_short: s.risk.allowShort, allow_pyramiding: s.risk.allowPyramiding },
-    strategy: { name: i.strategy.name, parameters: { timeframes: s.timeframes, combination: s.risk.combination, market_hours: s.marketHours } },
+    risk: {
+      max_risk_pct: s.risk.riskPct * 100,
+      min_r: s.risk.minR,
+      max_stop_atr: 4,
+      min_confidence: s.risk.minConfidence,
+      allow_short: s.risk.allowShort,
+      allow_pyramiding: s.risk.allowPyramiding,
+    },
+    strategy: {
+      name: i.strategy.name,
+      parameters: { timeframes: s.timeframes, combination: s.risk.combination, market_hours: s.marketHours },
+    },
     previous_analyses: i.previous.slice(0, 5),
     charts: { n_daily: i.charts.nDaily, n_weekly: i.charts.nWeekly },
     bars: barRows(i.daily, 20),

@@ -16,6 +16,12 @@ describe('jsonDiff', () => {
   })
   it('caps the list', () => {
     const a = Array.from({ length: 500 }, (_, i) => i)
-    expect(jsonDiff(a, a.map((x) => x + 1), 50)).toHaveLength(50)
+    expect(
+      jsonDiff(
+        a,
+        a.map((x) => x + 1),
+        50,
+      ),
+    ).toHaveLength(50)
   })
 })

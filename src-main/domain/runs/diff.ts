@@ -13,8 +13,15 @@ export function jsonDiff(before: unknown, after: unknown, limit = 200): Differen
     const objA = a !== null && typeof a === 'object'
     const objB = b !== null && typeof b === 'object'
     if (objA && objB && Array.isArray(a) === Array.isArray(b)) {
-      const keys = Array.isArray(a) ? Array.from({ length: Math.max(a.length, (b as unknown[]).length) }, (_, i) => String(i)) : [...new Set([...Object.keys(a), ...Object.keys(b as object)])]
-      for (const k of keys) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k)
+      const keys = Array.isArray(a)
+        ? Array.from({ length: Math.max(a.length, (b as unknown[]).length) }, (_, i) => String(i))
+        : [...new Set([...Object.keys(a), ...Object.keys(b as object)])]
+      for (const k of keys)
+        walk(
+          (a as Record<string, unknown>)[k],
+          (b as Record<string, unknown>)[k],
+          Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k,
+        )
       return
     }
     out.push({ path: path || '(root)', before: a, after: b })

@@ -55,16 +55,39 @@ export interface PreparedBars {
  */
 export function prepareBars(daily: readonly Bar[], weekly: readonly Bar[] | null, now: number): PreparedBars {
   const problems: MarketDataProblem[] = []
-  if (daily.length === 0) return { daily: [], weekly: weekly ? [...weekly] : null, asOf: '', droppedForming: false, problems: [{ code: 'no_data', message: 'The gateway returned no daily bars' }] }
+  if (daily.length === 0)
+    return {
+      daily: [],
+      weekly: weekly ? [...weekly] : null,
+      asOf: '',
+      droppedForming: false,
+      problems: [{ code: 'no_data', message: 'The gateway returned no daily bars' }],
+    }
   const today = nyDate(now)
   const forming = nyDate(daily.at(-1)!.t) >= today
   const d = forming ? daily.slice(0, -1) : [...daily]
   const thisWeek = nyWeekStart(now)
-  const w = weekly ? (forming && weekly.length > 0 && nyWeekStart(weekly.at(-1)!.t) === thisWeek ? weekly.slice(0, -1) : [...weekly]) : null
+  const w = weekly
+    ? forming && weekly.length > 0 && nyWeekStart(weekly.at(-1)!.t) === thisWeek
+      ? weekly.slice(0, -1)
+      : [...weekly]
+    : null
   const asOf = d.length > 0 ? nyDate(d.at(-1)!.t) : ''
   const oldestAcceptable = previousTradingDay(lastClosedSession(now))
-  if (d.length > 0 && asOf < oldestAcceptable) problems.push({ code: 'stale_data', message: `The last completed daily bar is ${asOf}; bars up to ${lastClosedSession(now)} were expected (at most one session behind)` })
-  if (d.length < MIN_BARS.daily) problems.push({ code: 'insufficient_history', message: `${d.length} completed daily bars; at least ${MIN_BARS.daily} are needed` })
-  if (w && w.length < MIN_BARS.weekly) problems.push({ code: 'insufficient_history', message: `${w.length} weekly bars; at least ${MIN_BARS.weekly} are needed` })
+  if (d.length > 0 && asOf < oldestAcceptable)
+    problems.push({
+      code: 'stale_data',
+      message: `The last completed daily bar is ${asOf}; bars up to ${lastClosedSession(now)} were expected (at most one session behind)`,
+    })
+  if (d.length < MIN_BARS.daily)
+    problems.push({
+      code: 'insufficient_history',
+      message: `${d.length} completed daily bars; at least ${MIN_BARS.daily} are needed`,
+    })
+  if (w && w.length < MIN_BARS.weekly)
+    problems.push({
+      code: 'insufficient_history',
+      message: `${w.length} weekly bars; at least ${MIN_BARS.weekly} are needed`,
+    })
   return { daily: d, weekly: w, asOf, droppedForming: forming, problems }
 }

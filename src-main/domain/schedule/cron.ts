@@ -26,8 +26,18 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 /** Fires after `afterExclusive`, up to `count` or until `untilInclusive`. */
-export function firesBetween(cron: string, tz: string, afterExclusive: number, untilInclusive: number, count = 10_000): number[] {
-  const it = CronExpressionParser.parse(cron, { tz, currentDate: new Date(afterExclusive), endDate: new Date(untilInclusive + 1) })
+export function firesBetween(
+  cron: string,
+  tz: string,
+  afterExclusive: number,
+  untilInclusive: number,
+  count = 10_000,
+): number[] {
+  const it = CronExpressionParser.parse(cron, {
+    tz,
+    currentDate: new Date(afterExclusive),
+    endDate: new Date(untilInclusive + 1),
+  })
   const out: number[] = []
   while (out.length < count && it.hasNext()) {
     const t = it.next().getTime()
@@ -55,7 +65,9 @@ export function nextFires(cron: string, tz: string, after: number, count = 5): n
 
 function hasDst(tz: string, year: number): boolean {
   const offset = (t: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(new Date(t))
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(
+      new Date(t),
+    )
     return parts.find((p) => p.type === 'timeZoneName')?.value ?? ''
   }
   return offset(Date.UTC(year, 0, 15)) !== offset(Date.UTC(year, 6, 15))
@@ -64,9 +76,15 @@ function hasDst(tz: string, year: number): boolean {
 /** Check a schedule at save time; `now` anchors the preview and the one-year scan. */
 export function checkSchedule(cron: string, tz: string, now: number): ScheduleCheck {
   const problems: string[] = []
-  if (!isValidTimeZone(tz)) return { ok: false, problems: [`"${tz}" is not an IANA time zone such as America/New_York`], next: [] }
+  if (!isValidTimeZone(tz))
+    return { ok: false, problems: [`"${tz}" is not an IANA time zone such as America/New_York`], next: [] }
   const fields = cron.trim().split(/\s+/)
-  if (fields.length !== 5) return { ok: false, problems: ['Use five cron fields (minute hour day-of-month month day-of-week); seconds are not allowed'], next: [] }
+  if (fields.length !== 5)
+    return {
+      ok: false,
+      problems: ['Use five cron fields (minute hour day-of-month month day-of-week); seconds are not allowed'],
+      next: [],
+    }
   // cron-parser costs ~0.1 ms a fire, so look at 8 days closely and the year only sparsely.
   let week: number[]
   let sample: number[]
@@ -87,7 +105,9 @@ export function checkSchedule(cron: string, tz: string, now: number): ScheduleCh
   for (const t of week) perDay.set(Math.floor(t / DAY), (perDay.get(Math.floor(t / DAY)) ?? 0) + 1)
   if (Math.max(0, ...perDay.values()) > MAX_FIRES_PER_DAY) problems.push(`More than ${MAX_FIRES_PER_DAY} fires a day`)
   if (hasDst(tz, new Date(now).getUTCFullYear()) && sample.some((t) => [1, 2].includes(localHour(t, tz)))) {
-    problems.push(`Fires between 01:00 and 03:00 in ${tz} are skipped or repeated when daylight saving time changes; pick another hour`)
+    problems.push(
+      `Fires between 01:00 and 03:00 in ${tz} are skipped or repeated when daylight saving time changes; pick another hour`,
+    )
   }
   const year = sample
   return { ok: problems.length === 0, problems, next: year.slice(0, 5) }
@@ -99,10 +119,18 @@ export type MissedPolicy = 'skip' | 'run_latest_if_within_grace'
  * After sleep or a restart: the fires in `(lastSeen, now]` that were not run. At most one runs
  * (the latest, when the policy allows and it is within grace); every other one is recorded MISSED.
  */
-export function missedFires(cron: string, tz: string, lastSeen: number, now: number, policy: MissedPolicy, graceMs: number): { run: number | null; missed: number[] } {
+export function missedFires(
+  cron: string,
+  tz: string,
+  lastSeen: number,
+  now: number,
+  policy: MissedPolicy,
+  graceMs: number,
+): { run: number | null; missed: number[] } {
   const fires = firesBetween(cron, tz, lastSeen, now)
   const latest = fires.at(-1)
-  if (policy === 'run_latest_if_within_grace' && latest !== undefined && now - latest <= graceMs) return { run: latest, missed: fires.slice(0, -1) }
+  if (policy === 'run_latest_if_within_grace' && latest !== undefined && now - latest <= graceMs)
+    return { run: latest, missed: fires.slice(0, -1) }
   return { run: null, missed: fires }
 }
 

@@ -4,12 +4,34 @@ import { nyseEarlyCloses, nyseHolidays, nyseSession } from './nyse'
 // Checked against the NYSE's published calendars.
 describe('NYSE calendar', () => {
   it('2026 holidays and early closes', () => {
-    expect(nyseHolidays(2026)).toEqual(['2026-01-01', '2026-01-19', '2026-02-16', '2026-04-03', '2026-05-25', '2026-06-19', '2026-07-03', '2026-09-07', '2026-11-26', '2026-12-25'])
+    expect(nyseHolidays(2026)).toEqual([
+      '2026-01-01',
+      '2026-01-19',
+      '2026-02-16',
+      '2026-04-03',
+      '2026-05-25',
+      '2026-06-19',
+      '2026-07-03',
+      '2026-09-07',
+      '2026-11-26',
+      '2026-12-25',
+    ])
     expect(nyseEarlyCloses(2026)).toEqual(['2026-11-27', '2026-12-24'])
   })
 
   it('2027: Saturday holidays observed on Friday, Sunday ones on Monday', () => {
-    expect(nyseHolidays(2027)).toEqual(['2027-01-01', '2027-01-18', '2027-02-15', '2027-03-26', '2027-05-31', '2027-06-18', '2027-07-05', '2027-09-06', '2027-11-25', '2027-12-24'])
+    expect(nyseHolidays(2027)).toEqual([
+      '2027-01-01',
+      '2027-01-18',
+      '2027-02-15',
+      '2027-03-26',
+      '2027-05-31',
+      '2027-06-18',
+      '2027-07-05',
+      '2027-09-06',
+      '2027-11-25',
+      '2027-12-24',
+    ])
     expect(nyseEarlyCloses(2027)).toEqual(['2027-11-26'])
   })
 

@@ -82,7 +82,10 @@ export function nyseSession(date: string): NyseSession {
 }
 
 /** Whether `t` (UTC ms) falls in NYSE regular hours: 09:30–16:00 New York, 13:00 on early-close days. */
-export function nyseRegularHours(t: number): { open: boolean; reason: 'weekend' | 'holiday' | 'before_open' | 'after_close' | null } {
+export function nyseRegularHours(t: number): {
+  open: boolean
+  reason: 'weekend' | 'holiday' | 'before_open' | 'after_close' | null
+} {
   const local = new Date(nyWallClock(t))
   const s = nyseSession(local.toISOString().slice(0, 10))
   if (!s.open) return { open: false, reason: s.reason }

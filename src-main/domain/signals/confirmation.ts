@@ -25,14 +25,34 @@ const SPECS = IndicatorSpecs.parse([
   { id: 'atr', type: 'atr', params: { period: 14 } },
 ])
 
-const cmp = (a: number | null | undefined, b: number | null | undefined): Vote => (a == null || b == null || a === b ? 'none' : a > b ? 'bull' : 'bear')
+const cmp = (a: number | null | undefined, b: number | null | undefined): Vote =>
+  a == null || b == null || a === b ? 'none' : a > b ? 'bull' : 'bear'
 
 /** Votes on the last bar, plus the values they came from (for the prompt and the lineage). */
-export function confirmationOf(bars: readonly Bar[]): { confirmation: Confirmation; values: { close: number; sma20: number | null; macd: number | null; macdSignal: number | null; rsi: number | null; supertrendDir: number | null; atr: number | null } } {
+export function confirmationOf(bars: readonly Bar[]): {
+  confirmation: Confirmation
+  values: {
+    close: number
+    sma20: number | null
+    macd: number | null
+    macdSignal: number | null
+    rsi: number | null
+    supertrendDir: number | null
+    atr: number | null
+  }
+} {
   const r = computeIndicators(bars, SPECS)
   const last = (id: string, name: string) => r.find((x) => x.id === id)!.series[name]!.at(-1) ?? null
   const close = bars.at(-1)!.c
-  const values = { close, sma20: last('sma20', 'value'), macd: last('macd', 'macd'), macdSignal: last('macd', 'signal'), rsi: last('rsi', 'value'), supertrendDir: last('st', 'direction'), atr: last('atr', 'value') }
+  const values = {
+    close,
+    sma20: last('sma20', 'value'),
+    macd: last('macd', 'macd'),
+    macdSignal: last('macd', 'signal'),
+    rsi: last('rsi', 'value'),
+    supertrendDir: last('st', 'direction'),
+    atr: last('atr', 'value'),
+  }
   const votes = {
     supertrend: values.supertrendDir === null ? 'none' : values.supertrendDir > 0 ? 'bull' : 'bear',
     price_vs_sma20: cmp(close, values.sma20),
@@ -42,5 +62,13 @@ export function confirmationOf(bars: readonly Bar[]): { confirmation: Confirmati
   const all = Object.values(votes)
   const bull = all.filter((v) => v === 'bull').length
   const bear = all.filter((v) => v === 'bear').length
-  return { confirmation: { ...votes, bull_count: bull, bear_count: bear, direction: bull >= 3 ? 'bull' : bear >= 3 ? 'bear' : 'mixed' }, values }
+  return {
+    confirmation: {
+      ...votes,
+      bull_count: bull,
+      bear_count: bear,
+      direction: bull >= 3 ? 'bull' : bear >= 3 ? 'bear' : 'mixed',
+    },
+    values,
+  }
 }

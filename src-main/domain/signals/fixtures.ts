@@ -41,7 +41,14 @@ export function context(over: Partial<ValidationContext> = {}): ValidationContex
     barsLow: 160,
     barsHigh: 210,
     position: 'flat',
-    policy: { minR: 1.5, minProfitMargin: 0.05, minConfidence: 0.55, allowShort: false, allowPyramiding: false, combination: 'llm_only' },
+    policy: {
+      minR: 1.5,
+      minProfitMargin: 0.05,
+      minConfidence: 0.55,
+      allowShort: false,
+      allowPyramiding: false,
+      combination: 'llm_only',
+    },
     confirmation: { bull: 3, bear: 1 },
     ...over,
   }

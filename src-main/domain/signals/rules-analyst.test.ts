@@ -12,7 +12,14 @@ function trending(direction: 1 | -1, n = 300) {
   return Array.from({ length: n }, (_, i) => {
     const o = c
     c = c * (1 + direction * 0.003 + ((i % 5) - 2) * 0.001)
-    return { t: Date.UTC(2025, 0, 1) + i * 86_400_000, o, h: Math.max(o, c) * 1.002, l: Math.min(o, c) * 0.998, c, v: 1_000_000 }
+    return {
+      t: Date.UTC(2025, 0, 1) + i * 86_400_000,
+      o,
+      h: Math.max(o, c) * 1.002,
+      l: Math.min(o, c) * 0.998,
+      c,
+      v: 1_000_000,
+    }
   })
 }
 
@@ -24,7 +31,15 @@ describe('3-of-4 confirmation', () => {
 })
 
 describe('rules analyst (offline, deterministic, not an LLM)', () => {
-  const req = (bars: ReturnType<typeof trending>, position: 'flat' | 'long' | 'short' = 'flat') => ({ symbol: 'AAPL', asOf: '2026-11-20', timeframes: '1D+1W' as const, bars, position, allowShort: false, tickSize: 0.01 })
+  const req = (bars: ReturnType<typeof trending>, position: 'flat' | 'long' | 'short' = 'flat') => ({
+    symbol: 'AAPL',
+    asOf: '2026-11-20',
+    timeframes: '1D+1W' as const,
+    bars,
+    position,
+    allowShort: false,
+    tickSize: 0.01,
+  })
 
   it('buys an uptrend with stop 2×ATR and targets 3×/5×ATR, and says it is rules', () => {
     const d = rulesAnalyst(req(trending(1)))
@@ -41,15 +56,29 @@ describe('rules analyst (offline, deterministic, not an LLM)', () => {
 
   it('is deterministic and never produces a draft the validator must send to REVIEW (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.constantFrom('flat', 'long') as fc.Arbitrary<'flat' | 'long'>, (seed, position) => {
-        const bars = randomWalkBars(300, seed)
-        const a = rulesAnalyst(req(bars, position))
-        expect(rulesAnalyst(req(bars, position))).toEqual(a)
-        const last = bars.at(-1)!
-        const { values } = confirmationOf(bars)
-        const v = validateSignal(a, context({ lastClose: last.c, atr: values.atr!, weeklyAtr: null, barsLow: Math.min(...bars.map((b) => b.l)), barsHigh: Math.max(...bars.map((b) => b.h)), position }))
-        expect(v.status).not.toBe('REVIEW')
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.constantFrom('flat', 'long') as fc.Arbitrary<'flat' | 'long'>,
+        (seed, position) => {
+          const bars = randomWalkBars(300, seed)
+          const a = rulesAnalyst(req(bars, position))
+          expect(rulesAnalyst(req(bars, position))).toEqual(a)
+          const last = bars.at(-1)!
+          const { values } = confirmationOf(bars)
+          const v = validateSignal(
+            a,
+            context({
+              lastClose: last.c,
+              atr: values.atr!,
+              weeklyAtr: null,
+              barsLow: Math.min(...bars.map((b) => b.l)),
+              barsHigh: Math.max(...bars.map((b) => b.h)),
+              position,
+            }),
+          )
+          expect(v.status).not.toBe('REVIEW')
+        },
+      ),
       { numRuns: 200, seed: 5 },
     )
   })

@@ -6,7 +6,11 @@ import { confirmationOf } from './confirmation'
 // "Rules-based (no language model)". It fills the same SignalDraft, which goes through the same
 // validator as any model's answer.
 
-export const RULES_PROVIDER = { provider: 'rules', model: 'rules-v1', label: 'Rules-based (no language model)' } as const
+export const RULES_PROVIDER = {
+  provider: 'rules',
+  model: 'rules-v1',
+  label: 'Rules-based (no language model)',
+} as const
 
 export interface RulesRequest {
   symbol: string
@@ -29,7 +33,16 @@ export function rulesAnalyst(req: RulesRequest): SignalDraft {
     timeframes: req.timeframes,
     action: 'HOLD',
     confidence: 0.5,
-    trend: c.direction === 'bull' ? (c.bull_count === 4 ? 'strong_bullish' : 'bullish') : c.direction === 'bear' ? (c.bear_count === 4 ? 'strong_bearish' : 'bearish') : 'neutral',
+    trend:
+      c.direction === 'bull'
+        ? c.bull_count === 4
+          ? 'strong_bullish'
+          : 'bullish'
+        : c.direction === 'bear'
+          ? c.bear_count === 4
+            ? 'strong_bearish'
+            : 'bearish'
+          : 'neutral',
     entry_type: null,
     entry: null,
     entry_zone: null,
@@ -66,6 +79,12 @@ export function rulesAnalyst(req: RulesRequest): SignalDraft {
       invalidation: `close ${opensLong ? 'below' : 'above'} ${tick(entry - sign * 2 * atr).toFixed(2)}`,
     }
   }
-  if (exitsLong || exitsShort) return { ...base, action: exitsLong ? 'SELL' : 'BUY', confidence, reasoning: `${base.reasoning} Exit the ${req.position} position.` }
+  if (exitsLong || exitsShort)
+    return {
+      ...base,
+      action: exitsLong ? 'SELL' : 'BUY',
+      confidence,
+      reasoning: `${base.reasoning} Exit the ${req.position} position.`,
+    }
   return base
 }

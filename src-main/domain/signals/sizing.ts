@@ -26,7 +26,14 @@ export interface SizingResult {
 export function computeSize(i: SizingInput): SizingResult {
   const riskPerShare = Math.abs(i.entry - i.stop)
   if (!(riskPerShare > 0) || !(i.entry > 0) || !(i.equity > 0) || !(i.riskPct > 0)) {
-    return { qty: 0, riskPerShare, riskAmount: 0, notional: 0, limitedBy: 'risk', reason: 'entry, stop, equity and risk % must be positive and the stop must differ from the entry' }
+    return {
+      qty: 0,
+      riskPerShare,
+      riskAmount: 0,
+      notional: 0,
+      limitedBy: 'risk',
+      reason: 'entry, stop, equity and risk % must be positive and the stop must differ from the entry',
+    }
   }
   const candidates: [SizingResult['limitedBy'], number][] = [
     ['risk', Math.floor((i.equity * i.riskPct) / riskPerShare)],

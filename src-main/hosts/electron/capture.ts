@@ -11,7 +11,11 @@ export async function startElectronCapture(pageUrl = 'app://main/capture.html'):
     async capture(spec) {
       const valid = ChartImageSpec.parse(spec)
       // The spec crosses as a JSON literal: data, never code.
-      const next = queue.then(async () => pngFromDataUrl(String(await win.webContents.executeJavaScript(`window.captureChart(${JSON.stringify(valid)})`, true))))
+      const next = queue.then(async () =>
+        pngFromDataUrl(
+          String(await win.webContents.executeJavaScript(`window.captureChart(${JSON.stringify(valid)})`, true)),
+        ),
+      )
       queue = next.catch(() => undefined)
       return next
     },

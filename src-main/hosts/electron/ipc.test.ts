@@ -11,18 +11,32 @@ import { APP_URL } from './security'
 
 function setup() {
   const { handlers, spies } = spyHandlers({
-    'system.health': () => ({ ok: true, version: '1', gateway: { url: 'sim', state: 'offline' as const }, db: 'ok' as const, host: 'electron' as const, startedAt: 0, dataDir: '/d' }),
+    'system.health': () => ({
+      ok: true,
+      version: '1',
+      gateway: { url: 'sim', state: 'offline' as const },
+      db: 'ok' as const,
+      host: 'electron' as const,
+      startedAt: 0,
+      dataDir: '/d',
+    }),
   })
   const health = spies['system.health']
   const ipcMain = new EventEmitter()
   const rejected: string[] = []
-  bridgeRpcOverIpc(ipcMain as never, createRpcServer(createDispatcher(handlers), createEventBus()), (r) => rejected.push(r))
+  bridgeRpcOverIpc(ipcMain as never, createRpcServer(createDispatcher(handlers), createEventBus()), (r) =>
+    rejected.push(r),
+  )
   return { ipcMain, health, rejected }
 }
 
 function sender(id: number) {
   const out: HostFrame[] = []
-  const s = Object.assign(new EventEmitter(), { id, send: (_ch: string, f: HostFrame) => out.push(f), isDestroyed: () => false })
+  const s = Object.assign(new EventEmitter(), {
+    id,
+    send: (_ch: string, f: HostFrame) => out.push(f),
+    isDestroyed: () => false,
+  })
   return { s, out }
 }
 
@@ -45,7 +59,17 @@ describe('IPC bridge', () => {
       fc.constant(null),
       fc.record({ url: fc.constant(APP_URL), parent: fc.constant({}) }),
       fc.record({ url: fc.webUrl(), parent: fc.constant(null) }),
-      fc.record({ url: fc.constantFrom('data:text/html,x', 'file:///x', 'app://evil/', 'app://main.evil/', 'about:blank', 'devtools://x'), parent: fc.constant(null) }),
+      fc.record({
+        url: fc.constantFrom(
+          'data:text/html,x',
+          'file:///x',
+          'app://evil/',
+          'app://main.evil/',
+          'about:blank',
+          'devtools://x',
+        ),
+        parent: fc.constant(null),
+      }),
     )
     let n = 0
     fc.assert(
@@ -63,9 +87,17 @@ describe('IPC bridge', () => {
   it('closes the connection when the renderer goes away', async () => {
     const { ipcMain } = setup()
     const { s, out } = sender(5)
-    ipcMain.emit(RPC_CHANNEL, { senderFrame: { url: APP_URL, parent: null }, sender: s }, { t: 'sub', ev: 'db.changed' })
+    ipcMain.emit(
+      RPC_CHANNEL,
+      { senderFrame: { url: APP_URL, parent: null }, sender: s },
+      { t: 'sub', ev: 'db.changed' },
+    )
     s.emit('destroyed')
-    ipcMain.emit(RPC_CHANNEL, { senderFrame: { url: APP_URL, parent: null }, sender: s }, { t: 'call', id: 2, m: 'system.health', p: {} })
+    ipcMain.emit(
+      RPC_CHANNEL,
+      { senderFrame: { url: APP_URL, parent: null }, sender: s },
+      { t: 'call', id: 2, m: 'system.health', p: {} },
+    )
     await flush()
     expect(out).toHaveLength(1)
   })

@@ -6,7 +6,12 @@ export const RPC_CHANNEL = 'rpc'
 /** The parts of Electron's `ipcMain` and its events that the bridge uses (mockable in tests). */
 export interface IpcEventLike {
   senderFrame: SenderFrameLike | null
-  sender: { id: number; send(channel: string, frame: unknown): void; isDestroyed(): boolean; once(ev: 'destroyed', cb: () => void): void }
+  sender: {
+    id: number
+    send(channel: string, frame: unknown): void
+    isDestroyed(): boolean
+    once(ev: 'destroyed', cb: () => void): void
+  }
 }
 export interface IpcMainLike {
   on(channel: string, listener: (event: IpcEventLike, frame: unknown) => void): void

@@ -24,7 +24,9 @@ describe('Electron host start-up and shutdown', () => {
     expect(m.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([expect.objectContaining({ scheme: 'app' })])
 
     ready()
-    await vi.waitFor(() => expect((m.BrowserWindow as unknown as typeof MockWindow).created).toHaveLength(1), { timeout: 15_000 })
+    await vi.waitFor(() => expect((m.BrowserWindow as unknown as typeof MockWindow).created).toHaveLength(1), {
+      timeout: 15_000,
+    })
     const win = (m.BrowserWindow as unknown as typeof MockWindow).created[0]!
     expect(win.loadURL).toHaveBeenCalledWith(APP_URL)
     expect(m.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled()

@@ -51,7 +51,11 @@ async function start(): Promise<void> {
     migrationsDir: join(root, 'migrations'),
     overrides: resolveOverrides({}, process.env),
     envApiKey: envApiKey(process.env),
-    secrets: createKeychainSecretStore({ file: join(userData, 'secrets.json'), safeStorage, platform: process.platform }),
+    secrets: createKeychainSecretStore({
+      file: join(userData, 'secrets.json'),
+      safeStorage,
+      platform: process.platform,
+    }),
     onInternalError: (where, err) => console.error(`[engine] ${where}:`, err),
     chartCapture: () => startElectronCapture(),
     openGatewayLogin: async (url, fingerprint) => {
@@ -84,7 +88,11 @@ async function start(): Promise<void> {
   )
   const refreshTray = () => {
     const account = core.gateway().current().account
-    tray.update({ killSwitch: account ? core.trading.risk.flags(account).killSwitch : null, pendingApprovals: core.trading.approvals.list('pending').length, lastAlerts: [...recent] })
+    tray.update({
+      killSwitch: account ? core.trading.risk.flags(account).killSwitch : null,
+      pendingApprovals: core.trading.approvals.list('pending').length,
+      lastAlerts: [...recent],
+    })
   }
   refreshTray()
   core.bus.listen((event, data) => {
@@ -92,13 +100,35 @@ async function start(): Promise<void> {
       tray.update({ status: data as GatewayStatus })
       refreshTray()
     }
-    if (event === 'db.changed' && (data as { tables: string[] }).tables.some((t) => t === 'risk_state' || t === 'approvals')) refreshTray()
+    if (
+      event === 'db.changed' &&
+      (data as { tables: string[] }).tables.some((t) => t === 'risk_state' || t === 'approvals')
+    )
+      refreshTray()
     if (event === 'alerts.raised') {
       const alert = data as Alert
       recent.unshift(`${alert.title}: ${alert.message}`.slice(0, 90))
       recent.splice(5)
       refreshTray()
-      notify(alert, openAt, (id, approve) => void core.trading.approvals.decide(id, approve, 'tray', null).catch((e: unknown) => notify({ id: `${id}-failed`, level: 'error', title: 'Approval not applied', message: e instanceof Error ? e.message : String(e), at: Date.now() }, openAt)))
+      notify(
+        alert,
+        openAt,
+        (id, approve) =>
+          void core.trading.approvals
+            .decide(id, approve, 'tray', null)
+            .catch((e: unknown) =>
+              notify(
+                {
+                  id: `${id}-failed`,
+                  level: 'error',
+                  title: 'Approval not applied',
+                  message: e instanceof Error ? e.message : String(e),
+                  at: Date.now(),
+                },
+                openAt,
+              ),
+            ),
+      )
     }
   })
 

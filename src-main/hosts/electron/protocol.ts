@@ -38,7 +38,13 @@ export function serveRenderer(rootDir: string, artifacts: () => ArtifactReader |
       const sha = url.pathname.slice('/artifacts/'.length)
       const found = artifacts()?.(sha, url.searchParams.get('review'))
       if (!found) return new Response('Not found', { status: 404 })
-      return new Response(new Uint8Array(found.content), { headers: { 'content-type': found.mime, 'x-content-type-options': 'nosniff', 'cache-control': 'private, max-age=31536000, immutable' } })
+      return new Response(new Uint8Array(found.content), {
+        headers: {
+          'content-type': found.mime,
+          'x-content-type-options': 'nosniff',
+          'cache-control': 'private, max-age=31536000, immutable',
+        },
+      })
     }
     const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
     const file = resolve(root, '.' + rel)

@@ -12,7 +12,8 @@ function fakeSafeStorage(opts: { available?: boolean; backend?: string; reEncryp
     encryptStringAsync: vi.fn(async (s: string) => Buffer.from(`sealed:${s}`)),
     decryptStringAsync: vi.fn(async (b: Buffer) => {
       const text = b.toString()
-      if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.')
+      if (!text.startsWith('sealed:'))
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.')
       return { result: text.slice('sealed:'.length), shouldReEncrypt: opts.reEncrypt ?? false }
     }),
   }
@@ -42,9 +43,17 @@ describe('keychain secret store', () => {
   })
 
   it('accepts any backend report on macOS and Windows, but not an unavailable keychain', async () => {
-    const mac = createKeychainSecretStore({ file: file(), safeStorage: fakeSafeStorage({ backend: 'basic_text' }), platform: 'darwin' })
+    const mac = createKeychainSecretStore({
+      file: file(),
+      safeStorage: fakeSafeStorage({ backend: 'basic_text' }),
+      platform: 'darwin',
+    })
     await mac.set('k', 'v')
-    const none = createKeychainSecretStore({ file: file(), safeStorage: fakeSafeStorage({ available: false }), platform: 'win32' })
+    const none = createKeychainSecretStore({
+      file: file(),
+      safeStorage: fakeSafeStorage({ available: false }),
+      platform: 'win32',
+    })
     await expect(none.set('k', 'v')).rejects.toThrow(/keychain is not available/)
   })
 
@@ -61,7 +70,14 @@ describe('keychain secret store', () => {
     const f = file()
     const store = createKeychainSecretStore({ file: f, safeStorage: fakeSafeStorage(), platform: 'linux' })
     await store.set('k', 'v')
-    const broken = createKeychainSecretStore({ file: f, safeStorage: { ...fakeSafeStorage(), decryptStringAsync: async () => Promise.reject(new Error('decrypt failed')) }, platform: 'linux' })
+    const broken = createKeychainSecretStore({
+      file: f,
+      safeStorage: {
+        ...fakeSafeStorage(),
+        decryptStringAsync: async () => Promise.reject(new Error('decrypt failed')),
+      },
+      platform: 'linux',
+    })
     await expect(broken.get('k')).rejects.toThrow(/decrypt failed/)
   })
 })

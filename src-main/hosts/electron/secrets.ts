@@ -17,7 +17,11 @@ const TRUSTED_LINUX_BACKENDS = new Set(['gnome_libsecret', 'kwallet', 'kwallet5'
  * API keys encrypted with the OS keychain (safeStorage), kept as a 0600 JSON file written
  * atomically. Refuses to store anything where the protection would be a formality.
  */
-export function createKeychainSecretStore(opts: { file: string; safeStorage: SafeStorageLike; platform: NodeJS.Platform }): SecretStore {
+export function createKeychainSecretStore(opts: {
+  file: string
+  safeStorage: SafeStorageLike
+  platform: NodeJS.Platform
+}): SecretStore {
   const { file, safeStorage } = opts
 
   function readAll(): Record<string, string> {
@@ -34,7 +38,10 @@ export function createKeychainSecretStore(opts: { file: string; safeStorage: Saf
 
   async function assertProtected(): Promise<void> {
     if (!(await safeStorage.isAsyncEncryptionAvailable())) {
-      throw new RpcError('UNAVAILABLE', 'The OS keychain is not available, so the key was not stored. Set OPENAI_API_KEY in the environment instead.')
+      throw new RpcError(
+        'UNAVAILABLE',
+        'The OS keychain is not available, so the key was not stored. Set OPENAI_API_KEY in the environment instead.',
+      )
     }
     if (opts.platform === 'linux') {
       const backend = safeStorage.getSelectedStorageBackend?.() ?? 'unknown'

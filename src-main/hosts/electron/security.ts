@@ -42,7 +42,9 @@ function parse(url: string): URL | null {
  */
 export function isAppUrl(url: string): boolean {
   const u = parse(url)
-  return u !== null && u.protocol === `${APP_PROTOCOL}:` && u.host === APP_HOST && u.username === '' && u.password === ''
+  return (
+    u !== null && u.protocol === `${APP_PROTOCOL}:` && u.host === APP_HOST && u.username === '' && u.password === ''
+  )
 }
 
 export function isAllowedExternalUrl(url: string): boolean {
@@ -77,15 +79,29 @@ export function allowPermission(_permission: string): boolean {
 export function isGatewayLoginUrl(url: string, gatewayBase: string): boolean {
   const u = parse(url)
   const g = parse(gatewayBase)
-  return u !== null && g !== null && u.protocol === 'https:' && u.host === g.host && ['127.0.0.1', 'localhost'].includes(u.hostname)
+  return (
+    u !== null &&
+    g !== null &&
+    u.protocol === 'https:' &&
+    u.host === g.host &&
+    ['127.0.0.1', 'localhost'].includes(u.hostname)
+  )
 }
 
 /**
  * Certificate check for the login window's own session: accept (0) only the pinned certificate on
  * the loopback gateway host; everything else gets Chromium's own verdict (-3).
  */
-export function gatewayCertificateVerdict(req: { hostname: string; certificate: { fingerprint: string } }, gatewayBase: string, pinnedFingerprint: string | null): number {
+export function gatewayCertificateVerdict(
+  req: { hostname: string; certificate: { fingerprint: string } },
+  gatewayBase: string,
+  pinnedFingerprint: string | null,
+): number {
   const g = parse(gatewayBase)
   if (g === null || pinnedFingerprint === null) return -3
-  return req.hostname === g.hostname && ['127.0.0.1', 'localhost'].includes(req.hostname) && req.certificate.fingerprint === pinnedFingerprint ? 0 : -3
+  return req.hostname === g.hostname &&
+    ['127.0.0.1', 'localhost'].includes(req.hostname) &&
+    req.certificate.fingerprint === pinnedFingerprint
+    ? 0
+    : -3
 }

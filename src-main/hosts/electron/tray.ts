@@ -25,7 +25,11 @@ export function trayStatusLine(status: GatewayStatus): string {
   return `Gateway: ${GATEWAY_STATE_LABEL[status.state]} · ${where}${account}${mode}`
 }
 
-export function createTray(iconPath: string, actions: TrayActions, initial: GatewayStatus): { update(s: Partial<TrayState>): void; destroy(): void } {
+export function createTray(
+  iconPath: string,
+  actions: TrayActions,
+  initial: GatewayStatus,
+): { update(s: Partial<TrayState>): void; destroy(): void } {
   const tray = new Tray(nativeImage.createFromPath(iconPath))
   let state: TrayState = { status: initial, killSwitch: null, pendingApprovals: 0, lastAlerts: [] }
   const render = () => {
@@ -43,8 +47,12 @@ export function createTray(iconPath: string, actions: TrayActions, initial: Gate
                 ? { label: 'Kill switch is ON — reset in the app…', click: () => actions.open('#/orders') }
                 : { label: 'Kill switch: stop all new positions', click: () => actions.setKillSwitch(true) },
             ]),
-        ...(s.pendingApprovals > 0 ? [{ label: `${s.pendingApprovals} order(s) waiting for approval…`, click: () => actions.open('#/orders') }] : []),
-        ...(s.lastAlerts.length > 0 ? [{ type: 'separator' as const }, ...s.lastAlerts.map((a) => ({ label: a, enabled: false }))] : []),
+        ...(s.pendingApprovals > 0
+          ? [{ label: `${s.pendingApprovals} order(s) waiting for approval…`, click: () => actions.open('#/orders') }]
+          : []),
+        ...(s.lastAlerts.length > 0
+          ? [{ type: 'separator' as const }, ...s.lastAlerts.map((a) => ({ label: a, enabled: false }))]
+          : []),
         { type: 'separator' },
         { label: 'Quit', click: actions.quit },
       ]),

@@ -6,7 +6,10 @@ import type { WebContents as MockContents } from '../../../tests/mocks/electron'
 
 describe('main window factory', () => {
   it('uses the secure preferences plus the preload, and loads the app URL', () => {
-    const win = createMainWindow('/app/out/preload/index.js') as unknown as { options: Record<string, unknown>; loadURL: { mock: { calls: unknown[][] } } }
+    const win = createMainWindow('/app/out/preload/index.js') as unknown as {
+      options: Record<string, unknown>
+      loadURL: { mock: { calls: unknown[][] } }
+    }
     expect(win.options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/out/preload/index.js' })
     expect(win.loadURL.mock.calls).toEqual([[APP_URL]])
     expect(BrowserWindow).toBeDefined()
@@ -28,7 +31,9 @@ describe('main window factory', () => {
     expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' })
     expect(contents.windowOpenHandler!({ url: 'https://www.interactivebrokers.com/' })).toEqual({ action: 'deny' })
     await Promise.resolve()
-    expect((shell.openExternal as unknown as { mock: { calls: unknown[][] } }).mock.calls).toEqual([['https://www.interactivebrokers.com/']])
+    expect((shell.openExternal as unknown as { mock: { calls: unknown[][] } }).mock.calls).toEqual([
+      ['https://www.interactivebrokers.com/'],
+    ])
   })
 })
 
@@ -36,11 +41,21 @@ describe('gateway login window', () => {
   it('has no preload, its own session, pinned certificate and navigation kept on the gateway', async () => {
     const { createGatewayLoginWindow } = await import('./window')
     const { session } = await import('electron')
-    const win = createGatewayLoginWindow('https://127.0.0.1:5001/', 'sha256/abc') as unknown as { options: { webPreferences: Record<string, unknown> }; webContents: MockContents }
+    const win = createGatewayLoginWindow('https://127.0.0.1:5001/', 'sha256/abc') as unknown as {
+      options: { webPreferences: Record<string, unknown> }
+      webContents: MockContents
+    }
     expect(win.options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, partition: 'gateway-login' })
     expect(win.options.webPreferences.preload).toBeUndefined()
 
-    const s = (session as unknown as { partitions: Map<string, { setCertificateVerifyProc: { mock: { calls: [(r: unknown, cb: (n: number) => void) => void][] } } }> }).partitions.get('gateway-login')!
+    const s = (
+      session as unknown as {
+        partitions: Map<
+          string,
+          { setCertificateVerifyProc: { mock: { calls: [(r: unknown, cb: (n: number) => void) => void][] } } }
+        >
+      }
+    ).partitions.get('gateway-login')!
     const proc = s.setCertificateVerifyProc.mock.calls[0]![0]
     const verdict = (hostname: string, fingerprint: string) => {
       let v = NaN

@@ -11,11 +11,14 @@ describe('web host configuration', () => {
   })
 
   it('flags win over environment variables', () => {
-    const c = parseWebHostConfig(['--port', '0', '--data-dir', '/tmp/d', '--gateway', 'https://127.0.0.1:5000', '--account', 'DU9'], {
-      IBKR_WS_DATA_DIR: '/tmp/env',
-      IBKR_WS_GATEWAY: 'sim',
-      IBKR_WS_ACCOUNT: 'DU1',
-    })
+    const c = parseWebHostConfig(
+      ['--port', '0', '--data-dir', '/tmp/d', '--gateway', 'https://127.0.0.1:5000', '--account', 'DU9'],
+      {
+        IBKR_WS_DATA_DIR: '/tmp/env',
+        IBKR_WS_GATEWAY: 'sim',
+        IBKR_WS_ACCOUNT: 'DU1',
+      },
+    )
     expect(c.port).toBe(0)
     expect(c.dataDir).toEqual({ value: '/tmp/d', source: 'flag' })
     expect(c.overrides.gateway).toEqual({ value: 'https://127.0.0.1:5000', source: 'flag', by: '--gateway' })

@@ -45,7 +45,8 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
   if (values.help) throw new ConfigError(USAGE)
 
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be 0-65535, got "${values.port}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`--port must be 0-65535, got "${values.port}"`)
 
   return {
     port,

@@ -21,7 +21,11 @@ async function main(): Promise<void> {
       overrides: cfg.overrides,
       envApiKey: cfg.envApiKey,
       secrets: null,
-      chartCapture: () => startChromiumCapture({ executablePath: process.env.IBKR_WS_CHROMIUM || '/usr/bin/chromium', rendererDir: join(root, 'out', 'renderer') }),
+      chartCapture: () =>
+        startChromiumCapture({
+          executablePath: process.env.IBKR_WS_CHROMIUM || '/usr/bin/chromium',
+          rendererDir: join(root, 'out', 'renderer'),
+        }),
       onInternalError: (where, err) => console.error(`[web] ${where}:`, err),
     })
   } catch (e) {

@@ -60,23 +60,34 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const url = new URL(req.url ?? '/', `http://${HOST}`)
     if (url.pathname === '/healthz') {
       const h = opts.app.health()
-      send(res, h.ok ? 200 : 503, 'application/json', JSON.stringify({ ok: h.ok, version: h.version, gateway: h.gateway, db: h.db }))
+      send(
+        res,
+        h.ok ? 200 : 503,
+        'application/json',
+        JSON.stringify({ ok: h.ok, version: h.version, gateway: h.gateway, db: h.db }),
+      )
       return
     }
     if (!hostAllowed(req)) return send(res, 421, 'text/plain; charset=utf-8', 'Misdirected request')
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed')
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed')
     if (url.pathname.startsWith('/artifacts/')) return serveArtifact(req, res, url)
     serveStatic(res, url.pathname)
   }
 
   function serveArtifact(req: IncomingMessage, res: ServerResponse, url: URL) {
     const bearer = req.headers.authorization?.replace(/^Bearer /, '')
-    if (!tokenMatches(url.searchParams.get('token') ?? bearer ?? '')) return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
+    if (!tokenMatches(url.searchParams.get('token') ?? bearer ?? ''))
+      return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
     const sha = url.pathname.slice('/artifacts/'.length)
     if (!/^[0-9a-f]{64}$/.test(sha)) return send(res, 400, 'text/plain; charset=utf-8', 'Expected /artifacts/<sha256>')
     const artifact = opts.app.artifact(sha, url.searchParams.get('review'))
     if (!artifact) return send(res, 404, 'text/plain; charset=utf-8', 'No such artifact')
-    res.writeHead(200, { 'content-type': artifact.mime, 'cache-control': 'private, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' })
+    res.writeHead(200, {
+      'content-type': artifact.mime,
+      'cache-control': 'private, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    })
     res.end(artifact.content)
   }
 
@@ -90,7 +101,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (rel.includes('\0')) return send(res, 400, 'text/plain; charset=utf-8', 'Bad path')
     if (rel === '/' || rel === '') rel = '/index.html'
     const file = resolve(staticRoot, '.' + rel)
-    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) return send(res, 404, 'text/plain; charset=utf-8', 'Not found')
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep))
+      return send(res, 404, 'text/plain; charset=utf-8', 'Not found')
     if (!existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'text/plain; charset=utf-8', 'Not found')
     const type = MIME[extname(file)] ?? 'application/octet-stream'
     res.writeHead(200, {
