@@ -31,7 +31,8 @@ if (failedChecks.length === 0) {
     failedChecks.push('typecheck renderer')
   if (!step('typecheck (e2e)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.e2e.json'])) failedChecks.push('typecheck e2e')
   if (!step('lint', bin('eslint'), ['--max-warnings', '0', '.'])) failedChecks.push('lint')
-  if (!step('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.'])) failedChecks.push('format')
+  if (!step('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.']))
+    failedChecks.push('format')
 }
 const vitestOk = failedChecks.includes('build')
   ? false

@@ -632,26 +632,24 @@ export function createExecutor(d: ExecutorDeps): Executor {
           allowShort: cfg.risk.allowShort,
         }
         if (strategy.approval === 'ask') {
-          const a = d
-            .approvals()
-            .create({
-              runId: rec.runId,
-              signalId: checked.signalId,
-              strategyId: strategy.id,
-              intent,
-              summary: {
-                symbol: cfg.symbol,
-                side: tickets[0]!.side,
-                qty: tickets[0]!.qty,
-                entry: tickets[0]!.price,
-                stop: decision.stop,
-                target: decision.target,
-                rewardRisk: checked.numbers?.rMultiples[0] ?? null,
-                chartSha256: chartSha,
-                strategyName: strategy.name,
-                mode: intent.mode,
-              },
-            })
+          const a = d.approvals().create({
+            runId: rec.runId,
+            signalId: checked.signalId,
+            strategyId: strategy.id,
+            intent,
+            summary: {
+              symbol: cfg.symbol,
+              side: tickets[0]!.side,
+              qty: tickets[0]!.qty,
+              entry: tickets[0]!.price,
+              stop: decision.stop,
+              target: decision.target,
+              rewardRisk: checked.numbers?.rMultiples[0] ?? null,
+              chartSha256: chartSha,
+              strategyName: strategy.name,
+              mode: intent.mode,
+            },
+          })
           return {
             mode: strategy.mode,
             dryRun,

@@ -25,9 +25,7 @@ export function simCaller(sim: SimGateway) {
     }
     return { status: res.statusCode, body: parsed, text }
   }
-  function socket(
-    session?: string,
-  ): Promise<{
+  function socket(session?: string): Promise<{
     ws: WebSocket
     messages: unknown[]
     next(pred: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>

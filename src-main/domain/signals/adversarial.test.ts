@@ -140,12 +140,10 @@ describe('adversarial model answers (RELIABILITY.md T13)', () => {
           },
           {
             weight: 5,
-            arbitrary: fc
-              .tuple(validDraft, mutation, wrap)
-              .map(([d, m, w]) => ({
-                text: w(JSON.stringify(m(d as unknown as Record<string, unknown>))),
-                valid: false,
-              })),
+            arbitrary: fc.tuple(validDraft, mutation, wrap).map(([d, m, w]) => ({
+              text: w(JSON.stringify(m(d as unknown as Record<string, unknown>))),
+              valid: false,
+            })),
           },
           { weight: 3, arbitrary: refusalsAndJunk.map((text) => ({ text, valid: false })) },
         ),

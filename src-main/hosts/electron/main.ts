@@ -114,20 +114,18 @@ async function start(): Promise<void> {
         alert,
         openAt,
         (id, approve) =>
-          void core.trading.approvals
-            .decide(id, approve, 'tray', null)
-            .catch((e: unknown) =>
-              notify(
-                {
-                  id: `${id}-failed`,
-                  level: 'error',
-                  title: 'Approval not applied',
-                  message: e instanceof Error ? e.message : String(e),
-                  at: Date.now(),
-                },
-                openAt,
-              ),
+          void core.trading.approvals.decide(id, approve, 'tray', null).catch((e: unknown) =>
+            notify(
+              {
+                id: `${id}-failed`,
+                level: 'error',
+                title: 'Approval not applied',
+                message: e instanceof Error ? e.message : String(e),
+                at: Date.now(),
+              },
+              openAt,
             ),
+          ),
       )
     }
   })
