@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { openSqlite } from './sqlite'
 import { getTableColumns, getTableName } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import type { BundleCounts, BundleMeta } from '../contract/bundles-api'
@@ -103,7 +104,7 @@ function openChecked(file: string, name = basename(file)): { sqlite: Database.Da
   if (!existsSync(file) || !statSync(file).isFile()) throw new BundleError('not_found', `No bundle at ${file}.`)
   let sqlite: Database.Database
   try {
-    sqlite = new Database(file, { readonly: true, fileMustExist: true })
+    sqlite = openSqlite(file, { readonly: true, fileMustExist: true })
   } catch (e) {
     throw new BundleError('invalid', `${name} cannot be opened (${(e as Error).message}).`)
   }

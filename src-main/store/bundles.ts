@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, relative, resolve } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { openSqlite } from './sqlite'
 import { version as APP_VERSION } from '../../package.json'
 import {
   BUNDLE_FORMAT,
@@ -76,7 +77,7 @@ export async function exportBundle(
   mkdirSync(dirname(destFile), { recursive: true })
   const temp = `${destFile}.${process.pid}.partial`
   rmSync(temp, { force: true })
-  const out = new Database(temp, { timeout: 5000 })
+  const out = openSqlite(temp, { timeout: 5000 })
   try {
     out.pragma(`application_id = ${APPLICATION_ID}`)
     out.pragma(`user_version = ${BUNDLE_FORMAT_VERSION}`)

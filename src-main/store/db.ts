@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { openSqlite } from './sqlite'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { crashPoint } from '../crash-points'
 import { applyMigrations, loadMigrations, pendingMigrations } from './migrations'
@@ -51,7 +52,7 @@ const BACKUP_PAGES_PER_STEP = 256
  */
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const now = opts.now ?? Date.now
-  const sqlite = new Database(opts.file, { timeout: 5000 })
+  const sqlite = openSqlite(opts.file, { timeout: 5000 })
   try {
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('synchronous = FULL')
@@ -67,7 +68,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       backupFile = await backup(sqlite, opts.backupDir, `pre-migration-${appliedBefore}`, now())
     }
     applyMigrations(sqlite, pending, appliedBefore)
-    const lineage = new Database(opts.file, { timeout: 5000 })
+    const lineage = openSqlite(opts.file, { timeout: 5000 })
     lineage.pragma('synchronous = NORMAL')
     lineage.pragma('foreign_keys = ON')
     // Checkpoints belong to the checkpointer on the main connection, never to a lineage write.
@@ -104,7 +105,7 @@ export async function backup(sqlite: Database.Database, dir: string, label: stri
     },
   })
   // A backup is one self-contained file: switch it out of WAL so no -wal/-shm files travel with it.
-  const copy = new Database(temp)
+  const copy = openSqlite(temp)
   try {
     copy.pragma('journal_mode = DELETE')
     const check = copy.pragma('quick_check', { simple: true })
