@@ -55,11 +55,12 @@ describe('web host (child process, port 0, temporary data folder)', () => {
     ws.close()
   })
 
-  it('closes with 4401 on a wrong or missing token, and refuses foreign origins and hosts', async () => {
+  // Issue #9: a bad or missing token is refused with HTTP 401 before the upgrade (was 101, then close 4401).
+  it('refuses a wrong or missing token with 401 before the upgrade, and refuses foreign origins and hosts', async () => {
     const h = await start()
     const base = `ws://127.0.0.1:${h.port}/rpc`
-    expect(await probeSocket(`${base}?token=wrong`)).toEqual({ closeCode: 4401 })
-    expect(await probeSocket(base)).toEqual({ closeCode: 4401 })
+    expect(await probeSocket(`${base}?token=wrong`)).toEqual({ httpStatus: 401 })
+    expect(await probeSocket(base)).toEqual({ httpStatus: 401 })
     expect(await probeSocket(`${base}?token=${h.token}`, { Origin: 'http://evil.example' })).toEqual({
       httpStatus: 403,
     })
