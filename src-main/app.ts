@@ -110,7 +110,11 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     db: store.db,
     bus,
     now,
-    llm: createPromptTestLlm({ endpoint: () => settings.effective(), apiKey: () => settings.apiKey(), now }),
+    llm: createPromptTestLlm({
+      endpoint: () => settings.effective(),
+      apiKey: (baseUrl) => settings.apiKey(baseUrl),
+      now,
+    }),
   })
   await seedDefaultPrompts(store.db, now())
 
@@ -204,11 +208,11 @@ export async function createApp(cfg: AppConfig): Promise<App> {
         now(),
       ),
   }
-  const analystConfig = async () => ({
-    apiKey: await settings.apiKey(),
-    baseUrl: settings.effective().llmBaseUrl,
-    model: settings.effective().llmModel,
-  })
+  // The key is looked up for the very base URL the request will use (secrets stay with their endpoint).
+  const analystConfig = async () => {
+    const { llmBaseUrl, llmModel } = settings.effective()
+    return { apiKey: await settings.apiKey(llmBaseUrl), baseUrl: llmBaseUrl, model: llmModel }
+  }
   const tradingCore = createTrading({
     db: store.db,
     lineageDb: store.lineageDb,

@@ -35,8 +35,9 @@ export interface JobOptions {
 
 /** The built worker next to the bundled main (out/main), or the TypeScript source through tsx (tests). */
 function startWorker(req: JobRequest): Worker {
-  const built = join(__dirname, 'bundle-worker.js')
-  if (existsSync(built)) return new Worker(built, { workerData: req })
+  // Bundled, this code sits in out/main or out/main/chunks; the worker entry is out/main/bundle-worker.js.
+  for (const built of [join(__dirname, 'bundle-worker.js'), join(__dirname, '..', 'bundle-worker.js')])
+    if (existsSync(built)) return new Worker(built, { workerData: req })
   const source = join(__dirname, 'bundle-worker.ts')
   const tsx = createRequire(join(__dirname, 'noop.js')).resolve('tsx/cjs')
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)})`, {
