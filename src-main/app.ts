@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { version } from '../package.json'
 import type { Health, SettingSource } from './contract/models'
@@ -31,6 +30,8 @@ import { createDispatcher } from './rpc/dispatcher'
 import { createEventBus, type EventBus } from './rpc/event-bus'
 import { createRpcServer, type RpcServer } from './rpc/server'
 import { openStore, startCheckpointer, type Store } from './store/db'
+import { privateDir } from './store/private-files'
+import { startDailyBackup } from './store/backup-schedule'
 import { abortInterruptedRuns } from './store/lineage-repo'
 import { getOrInitSetting, readSettings, writeSettings } from './store/settings-repo'
 
@@ -81,7 +82,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const timers = cfg.timers ?? realTimers
   const startedAt = now()
   const dataDir = cfg.dataDir.value
-  mkdirSync(dataDir, { recursive: true })
+  privateDir(dataDir)
 
   const store = await openStore({
     file: join(dataDir, 'workstation.sqlite'),
@@ -90,6 +91,13 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     now,
   })
   const stopCheckpointer = startCheckpointer(store, timers.every)
+  const dailyBackup = startDailyBackup({
+    store,
+    dir: join(dataDir, 'backups'),
+    now,
+    timers,
+    onError: (e) => cfg.onInternalError?.('backup', e),
+  })
   const aborted = abortInterruptedRuns(store.db, now())
   if (aborted.length > 0)
     cfg.onInternalError?.(
@@ -329,6 +337,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
         tradingCore.stop()
         portfolio.stop()
         await bundles.stop()
+        await dailyBackup.stop()
         await capture?.then((c) => c.close()).catch(() => undefined)
         marketService.stop()
         await hub.stop()
