@@ -73,18 +73,20 @@ export function startDailyBackup(o: {
   let stopped = false
   const runIfDue = (): Promise<string | null> => {
     if (stopped) return Promise.resolve(null)
-    running ??= (async () => {
-      try {
-        const last = lastDaily(o.dir)
-        const at = o.now()
-        if (last !== null && at - last < DAY_MS) return null
-        const file = await backup(o.store.sqlite, o.dir, 'daily', at)
-        pruneBackupsByDay(o.dir, at)
-        return file
-      } finally {
-        running = null
-      }
+    if (running) return running
+    const job = (async () => {
+      const last = lastDaily(o.dir)
+      const at = o.now()
+      if (last !== null && at - last < DAY_MS) return null
+      const file = await backup(o.store.sqlite, o.dir, 'daily', at)
+      pruneBackupsByDay(o.dir, at)
+      return file
     })()
+    running = job
+    void job.then(
+      () => (running = null),
+      () => (running = null),
+    )
     return running
   }
   const tick = () => void runIfDue().catch((e: unknown) => o.onError?.(e))
