@@ -55,7 +55,7 @@ function http(origin: string, ca: string | null) {
 
 function wsOpen(url: string, ca: string | null): Promise<string> {
   return new Promise((ok, fail) => {
-    const ws = new WebSocket(url, { ...pinnedTls(ca) })
+    const ws = new WebSocket(url, pinnedTls(ca) as WebSocket.ClientOptions)
     ws.once('message', (d: Buffer) => {
       ok(d.toString())
       ws.close()

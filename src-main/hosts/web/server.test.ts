@@ -11,7 +11,7 @@ import { createDispatcher } from '../../rpc/dispatcher'
 import { createEventBus } from '../../rpc/event-bus'
 import { createRpcServer } from '../../rpc/server'
 import { probeSocket } from '../../../tests/fixtures/web-host'
-import { SESSION_COOKIE, startWebServer, type WebServer } from './server'
+import { SESSION_COOKIE_PREFIX, startWebServer, type WebServer } from './server'
 
 // The web host's HTTP surface in this process (no build needed): the token is traded once for an
 // HttpOnly session cookie, a bad credential is refused with 401 before the upgrade, /healthz checks
@@ -82,7 +82,9 @@ describe('web server: token, cookie, Host and artifacts', () => {
     const page = await rawGet(s.port, `/?token=${s.token}`)
     expect(page.status).toBe(200)
     const set = String(page.headers['set-cookie'])
-    expect(set).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`))
+    expect(set).toMatch(
+      new RegExp(`^${SESSION_COOKIE_PREFIX}${s.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`),
+    )
     expect(set).not.toContain(s.token)
     // No token in the URL: no cookie handed out.
     expect((await rawGet(s.port, '/')).headers['set-cookie']).toBeUndefined()
@@ -92,7 +94,9 @@ describe('web server: token, cookie, Host and artifacts', () => {
     expect((await rawGet(s.port, '/session', { cookie })).status).toBe(204)
     expect((await rawGet(s.port, '/session')).status).toBe(401)
     expect((await rawGet(s.port, `/artifacts/${SHA_PNG}`, { cookie })).status).toBe(200)
-    expect((await rawGet(s.port, `/artifacts/${SHA_PNG}`, { cookie: `${SESSION_COOKIE}=forged` })).status).toBe(401)
+    expect(
+      (await rawGet(s.port, `/artifacts/${SHA_PNG}`, { cookie: `${SESSION_COOKIE_PREFIX}${s.port}=forged` })).status,
+    ).toBe(401)
 
     const ws = new WebSocket(`ws://127.0.0.1:${s.port}/rpc`, { headers: { cookie } })
     await new Promise<void>((ok, fail) => {
@@ -110,7 +114,9 @@ describe('web server: token, cookie, Host and artifacts', () => {
     const base = `ws://127.0.0.1:${s.port}/rpc`
     expect(await probeSocket(`${base}?token=wrong`)).toEqual({ httpStatus: 401 })
     expect(await probeSocket(base)).toEqual({ httpStatus: 401 })
-    expect(await probeSocket(base, { cookie: `${SESSION_COOKIE}=${s.token}` })).toEqual({ httpStatus: 401 })
+    expect(await probeSocket(base, { cookie: `${SESSION_COOKIE_PREFIX}${s.port}=${s.token}` })).toEqual({
+      httpStatus: 401,
+    })
     const ws = new WebSocket(`${base}?token=${s.token}`)
     await new Promise<void>((ok, fail) => {
       ws.once('open', () => ok())

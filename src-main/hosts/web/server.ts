@@ -39,8 +39,11 @@ const MIME: Record<string, string> = {
 }
 /** Kept for old clients; a bad or missing token is now refused with HTTP 401 before the upgrade. */
 export const WS_CLOSE_BAD_TOKEN = 4401
-/** The session cookie the launch token is traded for (HttpOnly, SameSite=Strict, this origin only). */
-export const SESSION_COOKIE = 'ibkr_ws_session'
+/**
+ * The session cookie the launch token is traded for (HttpOnly, SameSite=Strict). Cookies are per
+ * host, not per port, so the name carries the port: two engines on 127.0.0.1 never clobber each other.
+ */
+export const SESSION_COOKIE_PREFIX = 'ibkr_ws_session_'
 
 /**
  * The web host's HTTP + WebSocket server (RELIABILITY.md §2.5): 127.0.0.1 only, a per-launch token
@@ -106,7 +109,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   function cookieMatches(req: IncomingMessage): boolean {
     for (const part of (req.headers.cookie ?? '').split(';')) {
       const [k, ...v] = part.trim().split('=')
-      if (k === SESSION_COOKIE && secretMatches(v.join('='), session)) return true
+      if (k === cookieName() && secretMatches(v.join('='), session)) return true
     }
     return false
   }
@@ -133,7 +136,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       'cache-control': file.endsWith('.html') ? 'no-store' : 'public, max-age=3600',
     }
     if (tradeToken && file.endsWith('.html'))
-      headers['set-cookie'] = `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`
+      headers['set-cookie'] = `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`
     res.writeHead(200, headers)
     createReadStream(file).pipe(res)
   }
@@ -146,6 +149,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const origin = req.headers.origin
     return origin === undefined || origin === `http://${HOST}:${port}`
   }
+
+  const cookieName = () => `${SESSION_COOKIE_PREFIX}${port}`
 
   function tokenMatches(candidate: string): boolean {
     return secretMatches(candidate, token)
