@@ -79,9 +79,19 @@ function runJob<T>(req: JobRequest, opts: JobOptions): Promise<T> {
     const onAbort = () => stop(new BundleError('cancelled', `${what} cancelled. Nothing was changed.`))
     if (opts.signal?.aborted) return onAbort()
     opts.signal?.addEventListener('abort', onAbort)
+    // Progress is relayed on a phase change, at the end of a phase, or every 100 ms: a big file
+    // reports per megabyte, which would otherwise be hundreds of events a second.
+    let lastPhase = ''
+    let lastAt = 0
     worker.on('message', (m: JobMessage) => {
-      if (m.t === 'progress') opts.onProgress?.(m.phase, m.done, m.total)
-      else if (m.t === 'done') finish(() => resolve(m.result as T))
+      if (m.t === 'progress') {
+        const at = performance.now()
+        if (m.phase !== lastPhase || m.done >= m.total || at - lastAt >= 100) {
+          lastPhase = m.phase
+          lastAt = at
+          opts.onProgress?.(m.phase, m.done, m.total)
+        }
+      } else if (m.t === 'done') finish(() => resolve(m.result as T))
       else finish(() => reject(m.bundle ? new BundleError(m.bundle, m.message) : new Error(m.message)))
       if (m.t !== 'progress') void worker.terminate()
     })
