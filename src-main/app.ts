@@ -313,6 +313,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const rpc = createRpcServer(
     createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }),
     bus,
+    { onOversize: (what, bytes) => cfg.onInternalError?.('rpc', new Error(`Refused to send ${what}: ${bytes} bytes`)) },
   )
 
   let stopped: Promise<void> | null = null
