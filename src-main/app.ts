@@ -43,7 +43,10 @@ export interface AppConfig {
   /** Check every RPC result and event against its schema (tests, development). */
   strictContracts?: boolean
   onInternalError?: (where: string, err: unknown) => void
-  /** Tuning for benchmarks and tests: simulator tick interval and quote conflation (defaults 1000 / 100 ms), a fixed simulator seed (else one random seed per data folder, kept in settings). */
+  /**
+   * Tuning for benchmarks and tests: simulator tick interval and quote conflation (defaults 1000 / 100 ms), a fixed
+   * simulator seed (else one random seed per data folder, kept in settings).
+   */
   tuning?: { simTickMs?: number; conflateMs?: number; simSeed?: number }
   /** Host capability: the warm chart-capture page (Electron offscreen window, or Chromium under the web host). */
   chartCapture?: () => Promise<ChartCapture>

@@ -54,13 +54,18 @@ export interface PortfolioDeps {
 }
 
 export interface PortfolioService {
-  /** Executions from the broker into the ledger; a known execution id changes nothing. Synchronous (one transaction). */
+  /**
+   * Executions from the broker into the ledger; a known execution id changes nothing. Synchronous (one transaction).
+   */
   ingest(executions: readonly Execution[]): IngestResult
   /** Pull the last 7 days of executions from the broker and ingest them (idempotent). */
   syncFromBroker(): Promise<void>
   /** Net position per conid for an account, across strategies. */
   localPositions(account: string): Map<number, number>
-  /** Today's P&L in currency units (realized + change in unrealized − fees), or null while a mark or the day's start is unknown. */
+  /**
+   * Today's P&L in currency units (realized + change in unrealized − fees), or null while a mark or the day's start is
+   * unknown.
+   */
   pnlToday(account: string): number | null
   /** Today's P&L against start-of-day NAV (RELIABILITY.md §1 rule 8), for the risk gate. */
   dailyLoss(account: string, startOfDayNav: number | null, limitFraction: number): DailyLoss | null
@@ -260,7 +265,10 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     return isNew
   }
 
-  /** The job: one start_of_day per New York day, intraday every 15 min in regular hours, one close after 16:10 on trading days. */
+  /**
+   * The job: one start_of_day per New York day, intraday every 15 min in regular hours, one close after 16:10 on
+   * trading days.
+   */
   function due(): SnapshotKind | null {
     const account = d.account()
     if (!account) return null
