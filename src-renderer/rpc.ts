@@ -5,6 +5,8 @@ import type { ClientFrame, HostFrame } from '../src-main/contract/wire'
 export interface Bridge {
   send(frame: unknown): void
   onMessage(cb: (frame: unknown) => void): () => void
+  /** The local path of a dropped or picked File (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string
 }
 
 declare global {

@@ -13,6 +13,7 @@ export const contextBridge = {
 
 export const ipcRenderer = Object.assign(new EventEmitter(), { send: vi.fn() })
 export const ipcMain = new EventEmitter()
+export const webUtils = { getPathForFile: vi.fn((f: { name: string }) => `/dropped/${f.name}`) }
 
 export class WebContents extends EventEmitter {
   static nextId = 1
@@ -126,6 +127,7 @@ export const dialog = {
 export default {
   contextBridge,
   ipcRenderer,
+  webUtils,
   ipcMain,
   BrowserWindow,
   protocol,

@@ -7,7 +7,7 @@ import { BUNDLE_EXT } from '../../contract/bundles-api'
 import { createRpcClient } from '../../contract/client'
 import { startEngine, type Engine } from '../../review-mode'
 import { inProcessTransport } from '../../rpc/in-process'
-import { useNativeBinding } from '../../store/sqlite'
+import { nativeBindingPath, openSqlite, useNativeBinding } from '../../store/sqlite'
 import { lockDataDir } from '../data-dir-lock'
 import { envApiKey, resolveDataDir, resolveOverrides } from '../overrides'
 import { startElectronCapture } from './capture'
@@ -18,7 +18,7 @@ import { bundlePathOf, bundlePaths, handOffPaths, launchArgs, type HandOff } fro
 import { registerAppScheme, serveRenderer } from './protocol'
 import { createKeychainSecretStore } from './secrets'
 import { allowPermission } from './security'
-import { runSelfCheck, SMOKE_FLAG, smokeUserDataDir } from './self-check'
+import { runSelfCheck, SMOKE_FLAG, smokeUserDataDir, statementChurn } from './self-check'
 import { createGatewayLoginWindow, createMainWindow } from './window'
 
 // The thin desktop host: the engine plus windows, tray, notifications and the keychain. A launch with
@@ -151,10 +151,7 @@ async function start(): Promise<void> {
     tray = wireTray(core, join(root, 'resources', 'tray.png'), openAt, () => app.quit())
     trayPresent = true
   })
-  if (process.env.IBKR_WS_TEST_HOOKS === '1')
-    Object.assign(globalThis, {
-      ibkrWsTest: { trayPresent: () => trayPresent, mode: () => running.mode(), dataDir: dataDir.value, opened },
-    })
+  if (process.env.IBKR_WS_TEST_HOOKS === '1') Object.assign(globalThis, { ibkrWsTest: testHooks(running, userData) })
 
   app.on('second-instance', (_event, argv, cwd, additionalData) => {
     showWindow()
@@ -180,8 +177,7 @@ async function start(): Promise<void> {
 }
 
 async function selfCheck(running: Engine, first: BrowserWindow, dataDir: string, userData: string, unlock: () => void) {
-  v8.setFlagsFromString('--expose-gc')
-  const gc = vm.runInNewContext('gc') as (() => void) | undefined
+  const gc = exposeGc()
   const report = await runSelfCheck({
     engine: running,
     page: () => (first.isDestroyed() ? null : first.webContents),
@@ -195,6 +191,48 @@ async function selfCheck(running: Engine, first: BrowserWindow, dataDir: string,
   })
   process.stdout.write(JSON.stringify(report) + '\n')
   app.exit(report.smokeTest === 'passed' ? 0 : 1)
+}
+
+/** What the desktop smoke test (tests/desktop) reads through electronApp.evaluate; only with IBKR_WS_TEST_HOOKS=1. */
+function testHooks(running: Engine, userData: string) {
+  return {
+    trayPresent: () => trayPresent,
+    mode: () => running.mode(),
+    opened,
+    native: () => {
+      const db = openSqlite(':memory:')
+      const sqlite = db.prepare('SELECT sqlite_version()').pluck().get() as string
+      db.close()
+      return { modules: process.versions.modules, binding: nativeBindingPath() ?? null, sqlite }
+    },
+    churn: () => statementChurn(userData, 3000, exposeGc()),
+    capturePng: async () => {
+      const capture = await startElectronCapture()
+      try {
+        const t0 = Date.UTC(2026, 0, 5)
+        const bars = Array.from({ length: 60 }, (_, i) => {
+          const c = 100 + Math.sin(i / 5) * 3
+          return { t: t0 + i * 86_400_000, o: c - 0.5, h: c + 1, l: c - 1, c, v: 1000 + i }
+        })
+        const png = await capture.capture({
+          title: 'Smoke',
+          width: 640,
+          height: 400,
+          bars,
+          indicators: [],
+          levels: null,
+        })
+        return { bytes: png.length, signature: png.subarray(0, 8).toString('hex') }
+      } finally {
+        await capture.close()
+      }
+    },
+  }
+}
+
+function exposeGc(): (() => void) | undefined {
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as (() => void) | undefined
 }
 
 function fail(e: unknown): void {

@@ -66,6 +66,21 @@ function expect(cond: boolean, message: string): void {
   if (!cond) throw new Error(message)
 }
 
+/**
+ * Prepare 10k statements, drop them, then idle (with GC when available): the ObjectWrap abort of
+ * better-sqlite3 12 on Node ≥ 24.19 (DESKTOP.md §1) would kill the process here.
+ */
+export async function statementChurn(dir: string, idleMs: number, gc?: () => void): Promise<string> {
+  const db = openSqlite(join(dir, 'churn.sqlite'))
+  db.exec('CREATE TABLE IF NOT EXISTS t (x INTEGER)')
+  for (let i = 0; i < 10_000; i++) db.prepare(`SELECT x + ${i} FROM t`).all()
+  db.close()
+  gc?.()
+  await new Promise((r) => setTimeout(r, idleMs))
+  gc?.()
+  return `10000 statements prepared, idled ${idleMs} ms${gc ? ' with GC' : ''}`
+}
+
 export async function runSelfCheck(d: SelfCheckDeps): Promise<SelfCheckReport> {
   const checks: Record<string, CheckResult> = {}
   checks.ipc = await check(async () => {
@@ -88,17 +103,7 @@ export async function runSelfCheck(d: SelfCheckDeps): Promise<SelfCheckReport> {
     expect(d.trayPresent(), 'no tray icon')
     return 'tray icon present'
   })
-  checks.churn = await check(async () => {
-    const db = openSqlite(join(d.scratchDir, 'churn.sqlite'))
-    db.exec('CREATE TABLE IF NOT EXISTS t (x INTEGER)')
-    for (let i = 0; i < 10_000; i++) db.prepare(`SELECT x + ${i} FROM t`).all()
-    db.close()
-    // Statements are collected while the process idles: the ObjectWrap abort (DESKTOP.md §1) fires here.
-    d.gc?.()
-    await new Promise((r) => setTimeout(r, d.idleMs ?? 2000))
-    d.gc?.()
-    return `10000 statements prepared, idled ${d.idleMs ?? 2000} ms${d.gc ? ' with GC' : ''}`
-  })
+  checks.churn = await check(() => statementChurn(d.scratchDir, d.idleMs ?? 2000, d.gc))
   checks.quit = await check(async () => {
     await d.engine.stop()
     d.unlock()
