@@ -46,6 +46,22 @@ export function artifactUrl(sha256: string, reviewId: string | null = null): str
   return `/artifacts/${sha256}${query ? `?${query}` : ''}`
 }
 
+/** True in the desktop app (the preload bridge exists): native dialogs, local file paths. */
+export function isDesktop(): boolean {
+  return Boolean(window.bridge)
+}
+
+/** The local path of a dropped or picked File in the desktop app; null in a browser. */
+export function localPathOf(file: File): string | null {
+  return window.bridge?.pathForFile(file) || null
+}
+
+/** Where the web host takes an uploaded bundle (POST the file's bytes; the answer names the saved file). */
+export function bundleUploadUrl(fileName: string): string {
+  const q = new URLSearchParams({ token: sessionStorage.getItem(TOKEN_KEY) ?? '', name: fileName })
+  return `/review-upload?${q.toString()}`
+}
+
 /** The token comes in the launch URL; it is moved out of the address bar and kept for this tab only. */
 function rpcUrl(): string {
   const url = new URL(window.location.href)

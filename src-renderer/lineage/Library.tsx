@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { BundleSelection, ExportResult, ReviewLibraryInfo } from '../../src-main/contract/bundles-api'
 import { navigate } from '../components/navigate'
+import { BundleImport } from './BundleImport'
 import { call, errorMessage } from '../state/app'
 import { fmtDateTime, fmtInt } from './format'
 
@@ -55,25 +56,8 @@ export function LibraryBar({
   libraries: ReviewLibraryInfo[]
   onChanged(): void
 }) {
-  const [path, setPath] = useState('')
-  const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const current = libraries.find((l) => l.id === review)
-
-  async function importFile() {
-    setBusy(true)
-    setError(null)
-    try {
-      const lib = await call('lineage.import', { file: path.trim() })
-      setPath('')
-      onChanged()
-      navigate(`#/lineage/review/${lib.id}`)
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
-  }
 
   async function remove(id: string) {
     try {
@@ -110,25 +94,12 @@ export function LibraryBar({
           </button>
         </div>
       ) : (
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void importFile()
+        <BundleImport
+          onImported={(lib) => {
+            onChanged()
+            navigate(`#/lineage/review/${lib.id}`)
           }}
-        >
-          <input
-            className="grow mono"
-            placeholder="/path/to/runs.wsbundle"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            aria-label="Bundle file to import"
-            data-testid="import-path"
-          />
-          <button className="btn small" disabled={busy || path.trim() === ''} data-testid="import-bundle">
-            {busy ? 'Importing…' : 'Import bundle'}
-          </button>
-        </form>
+        />
       )}
       {error && <div className="field-error">{error}</div>}
     </div>

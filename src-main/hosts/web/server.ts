@@ -7,9 +7,11 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { App } from '../../app'
 import { MAX_FRAME_BYTES } from '../../contract/wire'
 import { cspString } from '../csp'
+import { handleBundleUpload, UPLOAD_PATH } from './upload'
 
 export interface WebServerOptions {
-  app: App
+  /** The running engine (the trading App, or the review-mode Engine). */
+  app: Pick<App, 'rpc' | 'health' | 'artifact'>
   staticDir: string
   port: number
   /** Per-launch secret; generated when omitted. */
@@ -69,6 +71,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return
     }
     if (!hostAllowed(req)) return send(res, 421, 'text/plain; charset=utf-8', 'Misdirected request')
+    if (url.pathname === UPLOAD_PATH && req.method === 'POST') {
+      if (!originAllowed(req) || !tokenMatches(url.searchParams.get('token') ?? ''))
+        return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
+      return handleBundleUpload(req, res, url, { dataDir: opts.app.health().dataDir, rpc: opts.app.rpc })
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed')
     if (url.pathname.startsWith('/artifacts/')) return serveArtifact(req, res, url)
