@@ -2,16 +2,16 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { exportBundle } from './store/bundles'
-import { createRpcClient, type RpcClient } from './contract/client'
-import { inProcessTransport } from './rpc/in-process'
-import { REVIEW_MODE_MESSAGE, startEngine, type Engine } from './review-mode'
-import { closeStores, DAY, png, seedRun, tempStore } from '../tests/fixtures/bundles-fixture'
+import { exportBundle } from '../../src-main/store/bundles'
+import { createRpcClient, type RpcClient } from '../../src-main/contract/client'
+import { inProcessTransport } from '../../src-main/rpc/in-process'
+import { REVIEW_MODE_MESSAGE, startEngine, type Engine } from '../../src-main/review-mode'
+import { closeStores, DAY, png, seedRun, tempStore } from '../fixtures/bundles-fixture'
 
 // A first launch from a bundle starts the review shell only: the store and the review library, and
 // none of the trading engine (gateway session and its keeper, scheduler, order path) until asked.
 
-const ROOT = resolve(__dirname, '..')
+const ROOT = resolve(__dirname, '../..')
 const T0 = Date.UTC(2026, 10, 2)
 
 async function bundleFile(): Promise<string> {
