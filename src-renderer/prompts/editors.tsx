@@ -44,7 +44,9 @@ export function CodeEditor(props: {
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null)
   const [mounted, setMounted] = useState(false)
   const latest = useRef(props)
-  /** Every text this editor reported through onChange: those coming back as `value` are echoes, not edits from outside. */
+  /**
+   * Every text this editor reported through onChange: those coming back as `value` are echoes, not edits from outside.
+   */
   const emitted = useRef(new Set<string>())
   useEffect(() => {
     latest.current = props
