@@ -15,7 +15,8 @@ const rel = existsSync(pathFile)
 const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH || (existsSync(pathFile) ? join(electron, 'dist') : null)
 if (!dist || !existsSync(join(dist, rel))) {
   console.log(
-    'SKIPPED: Electron binary not installed — desktop smoke not run (run `npm start` once, or set ELECTRON_OVERRIDE_DIST_PATH).',
+    'SKIPPED: Electron binary not installed — desktop smoke not run ' +
+      '(run `npm start` once, or set ELECTRON_OVERRIDE_DIST_PATH).',
   )
   process.exit(process.env.IBKR_WS_REQUIRE_DESKTOP === '1' ? 1 : 0)
 }

@@ -43,7 +43,10 @@ export function explainNativeLoadFailure(e: unknown, binding = nativeBinding, ho
   const what = binding ? `the SQLite module at ${binding}` : 'the SQLite module (better-sqlite3)'
   const abi = /NODE_MODULE_VERSION (\d+)[\s\S]*NODE_MODULE_VERSION (\d+)/.exec(message)
   if (abi)
-    return `Cannot load ${what}: it was built for NODE_MODULE_VERSION ${abi[1]} but this runtime needs ${abi[2]}; ${howToFix}.`
+    return (
+      `Cannot load ${what}: it was built for NODE_MODULE_VERSION ${abi[1]} ` +
+      `but this runtime needs ${abi[2]}; ${howToFix}.`
+    )
   if (err?.code === 'MODULE_NOT_FOUND' && binding && message.includes(binding.replace(/\.node$/, '')))
     return `Cannot load ${what}: the file is missing; ${howToFix}.`
   if (err?.code === 'ERR_DLOPEN_FAILED') {

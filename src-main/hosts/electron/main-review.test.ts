@@ -29,7 +29,7 @@ afterAll(() => {
 })
 
 describe('opening a .wsbundle from the desktop', () => {
-  it('first launch: review mode showing the bundle; second instance hands over; trading starts on request', async () => {
+  it('first launch: review mode with the bundle; a second instance hands over; trading starts on request', async () => {
     const [first, second] = [await bundle('first'), await bundle('second')]
     const userData = mkdtempSync(join(tmpdir(), 'ibkr-ws-electron-review-'))
     let ready!: () => void
