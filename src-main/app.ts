@@ -1,5 +1,6 @@
 import { version } from '../package.json'
 import type { Health, SettingSource } from './contract/models'
+import type { EngineMode } from './contract/desktop-api'
 import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
 import { seedDemoStrategies } from './engine/demo-seed'
@@ -52,6 +53,14 @@ export interface AppConfig {
   chartCapture?: () => Promise<ChartCapture>
   /** Host capability: the gateway's login page in a window (Electron). */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
+  // --- Review mode (desktop issue #12) ---
+  /**
+   * How the engine starts: 'trading' (the default) or 'review' after a first launch from a bundle —
+   * read by startEngine (review-mode.ts), which starts the review shell and calls createApp on demand.
+   */
+  mode?: EngineMode
+  /** Host capability: a native open dialog for a bundle file (Electron). */
+  pickBundleFile?: () => Promise<string | null>
 }
 
 export interface App {
@@ -180,6 +189,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     market,
     bundles: bundles.deps,
     openGatewayLogin: cfg.openGatewayLogin,
+    pickBundleFile: cfg.pickBundleFile,
   })
   const rpc = createRpcServer(
     createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }),

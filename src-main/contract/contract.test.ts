@@ -82,6 +82,9 @@ describe('contract', () => {
       'retention.get',
       'retention.set',
       'retention.run',
+      'system.mode',
+      'system.startTrading',
+      'lineage.pickBundle',
     ])
     expect(EVENT_NAMES).toEqual([
       'gateway.status',
