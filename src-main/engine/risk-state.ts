@@ -31,7 +31,10 @@ export function createRiskState(d: {
   now(): number
   alert(level: 'info' | 'warning' | 'error', title: string, message: string): void
   onKill?(account: string): void
+  /** The daily loss limit as a share of start-of-day NAV (the trader's setting). */
+  dailyLossPct?(): number
 }) {
+  const lossPct = () => d.dailyLossPct?.() ?? DAILY_LOSS_LIMIT_PCT
   const armed = new Set<string>()
   const changed = () => {
     d.bus.emit('db.changed', { tables: ['risk_state'] })
@@ -52,7 +55,7 @@ export function createRiskState(d: {
       dailyLossLatched: r?.dailyLossLatched ?? false,
       tradingDate: r?.tradingDate ?? null,
       startOfDayNav: r?.startOfDayNav ? Number(r.startOfDayNav) : null,
-      dailyLossLimitPct: DAILY_LOSS_LIMIT_PCT,
+      dailyLossLimitPct: lossPct(),
       liveArmed: armed.has(account),
     }
   }
@@ -103,12 +106,12 @@ export function createRiskState(d: {
     checkDailyLoss(account: string, pnlToday: number): boolean {
       const v = view(account)
       if (v.dailyLossLatched || v.startOfDayNav === null || v.startOfDayNav <= 0) return v.dailyLossLatched
-      if (pnlToday < -DAILY_LOSS_LIMIT_PCT * v.startOfDayNav) {
+      if (pnlToday < -lossPct() * v.startOfDayNav) {
         setRiskState(d.db, account, { dailyLossLatched: true }, d.now())
         d.alert(
           'error',
           'Daily loss limit reached',
-          `${account}: ${pnlToday.toFixed(2)} today, beyond ${(DAILY_LOSS_LIMIT_PCT * 100).toFixed(1)} % of ${v.startOfDayNav.toFixed(2)}. Only orders that reduce a position go out until you reset it.`,
+          `${account}: ${pnlToday.toFixed(2)} today, beyond ${(lossPct() * 100).toFixed(1)} % of ${v.startOfDayNav.toFixed(2)}. Only orders that reduce a position go out until you reset it.`,
         )
         changed()
         return true

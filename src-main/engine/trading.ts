@@ -5,6 +5,14 @@ import type { OrderIntentTicket } from '../contract/steps'
 import type { ApprovalView, OrderView } from '../contract/trading-api'
 import { tradingMethods } from '../contract/trading-api'
 import { LEG_LETTER, type RiskCaps } from '../domain/runs/risk'
+import {
+  DEFAULT_RISK_LIMITS,
+  effectiveLimits,
+  type RiskLimits,
+  type StrategyLimitOverrides,
+} from '../domain/risk/limits'
+import { strategyOfRun } from '../store/exposure-repo'
+import { createOrderGate } from './order-gate'
 import type { OrderRate } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
 import { nyDate } from '../domain/indicators/ny-time'
@@ -48,6 +56,12 @@ export interface TradingDeps {
   caps(): RiskCaps
   symbolOf(conid: number): string | null
   rate?: OrderRate
+  /** The trader's limits (Settings); without them the defaults with `caps` and `rate`. */
+  limits?(): RiskLimits
+  /** A strategy's shorting rule and limit overrides (which only tighten), or null when unknown. */
+  strategyRisk?(strategyId: string): { allowShort: boolean; limits?: StrategyLimitOverrides | null } | null
+  /** The latest known mark of an instrument (live quotes), for exposure in other instruments. */
+  mark?(conid: number): number | null
 }
 
 type Methods = typeof tradingMethods
@@ -92,12 +106,63 @@ export function createTrading(d: TradingDeps) {
         if (again) onFills()
       })
   }
+  const globalLimits = (): RiskLimits =>
+    d.limits
+      ? d.limits()
+      : {
+          ...DEFAULT_RISK_LIMITS,
+          maxOrderNotional: d.caps().maxOrderNotional,
+          maxGrossExposurePct: d.caps().maxGrossExposurePct,
+          maxOpenPositions: d.caps().maxOpenPositions,
+          priceCollarPct: d.caps().priceCollarPct,
+          maxQuoteAgeSec: Math.max(1, Math.round(d.caps().maxQuoteAgeMs / 1000)),
+          ...(d.rate
+            ? { ratePerTwoSeconds: d.rate.perTwoSeconds, ratePerMinute: d.rate.perMinute, ratePerDay: d.rate.perDay }
+            : {}),
+        }
   const risk = createRiskState({
     db: d.db,
+    dailyLossPct: () => globalLimits().dailyLossPct,
     bus: d.bus,
     now: d.now,
     alert,
     onKill: (acct) => void cancelRiskIncreasing(acct),
+  })
+  const streakAlerted = new Map<string, number>()
+  const gate = createOrderGate({
+    db: d.db,
+    now: d.now,
+    gateway: d.gateway,
+    risk: (acct) => risk.flags(acct),
+    reconciled: () => reconciler.reconciled(),
+    liveArmed: (acct) => risk.liveArmed(acct),
+    positions: (acct) => d.portfolio.localPositions(acct),
+    limits: (strategyId) => effectiveLimits(globalLimits(), strategyId ? d.strategyRisk?.(strategyId)?.limits : null),
+    quote: async (conid) => {
+      const [q] = await d
+        .broker()
+        .snapshot([conid], ['31'])
+        .catch(() => [])
+      const last = q?.values['31'] ?? null
+      return { last, ageMs: q && q.updatedAt !== null && last !== null ? Math.max(0, d.now() - q.updatedAt) : null }
+    },
+    mark: (conid) => d.mark?.(conid) ?? null,
+    netLiquidation: async (acct) => {
+      const known = risk.view(acct)
+      if (known.startOfDayNav !== null && known.tradingDate === nyDate(d.now())) return known.startOfDayNav
+      const s = await d
+        .broker()
+        .summary(acct)
+        .catch(() => null)
+      const nav = typeof s?.netliquidation === 'number' ? s.netliquidation : null
+      if (nav !== null && nav > 0) risk.startOfDay(acct, nav)
+      return nav ?? known.startOfDayNav
+    },
+    onLosingStreak: (strategyId, streak) => {
+      if (streakAlerted.get(strategyId) === streak) return
+      streakAlerted.set(strategyId, streak)
+      alert('warning', 'Losing streak', `Strategy ${strategyId}: ${streak} losing trades in a row.`)
+    },
   })
   const orders = createOrderManager({
     db: d.db,
@@ -106,12 +171,11 @@ export function createTrading(d: TradingDeps) {
     timers: d.timers,
     broker: d.broker,
     gateway: d.gateway,
-    risk: (acct) => risk.flags(acct),
-    reconciled: () => reconciler.reconciled(),
-    liveArmed: (acct) => risk.liveArmed(acct),
-    positionQty: (acct, conid) => d.portfolio.localPositions(acct).get(conid) ?? 0,
-    maxOrderNotional: () => d.caps().maxOrderNotional,
-    rate: d.rate,
+    gate,
+    allowShort: (o) => {
+      const sid = strategyOfRun(d.db, o.runId)
+      return sid ? (d.strategyRisk?.(sid)?.allowShort ?? false) : false
+    },
     onFills,
     alert,
   })
@@ -340,7 +404,7 @@ export function createTrading(d: TradingDeps) {
     },
     'orders.preview': async (m) => {
       const intent = manualIntent(m)
-      const gate = orders.check(intent)
+      const gate = await orders.check(intent)
       // The what-if sees every leg of a bracket, children with their parent's client order id.
       const legs = intent.tickets.map((t) => ({
         conid: t.conid,

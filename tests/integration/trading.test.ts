@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { manualTimers, until } from '../../src-main/broker/ibkr/fake-gateway.test-util'
 import type { OrderIntentTicket } from '../../src-main/contract/steps'
 import { DEFAULT_RISK_CAPS, clientOrderId } from '../../src-main/domain/runs/risk'
+import { DEFAULT_RISK_LIMITS } from '../../src-main/domain/risk/limits'
 import type { GatewayConnection } from '../../src-main/engine/gateway-status'
 import type { OrderIntent } from '../../src-main/engine/order-manager'
 import { createTrading } from '../../src-main/engine/trading'
@@ -54,6 +55,12 @@ async function setup(
     caps: () => ({
       ...DEFAULT_RISK_CAPS,
       maxOrderNotional: opts.maxOrderNotional ?? DEFAULT_RISK_CAPS.maxOrderNotional,
+    }),
+    limits: () => ({
+      ...DEFAULT_RISK_LIMITS,
+      ...(opts.maxOrderNotional
+        ? { maxOrderNotional: opts.maxOrderNotional, maxSymbolNotional: opts.maxOrderNotional * 2 }
+        : {}),
     }),
     symbolOf: () => 'AAPL',
   })
@@ -292,7 +299,7 @@ describe('trading core on the simulator', () => {
 
   it('a kill switch latched by a process that died before cancelling: the next reconciliation cancels the working entry', async () => {
     const t = await setup()
-    const placed = await t.trading.orders.submit(await bracket(t, { entryOffset: -20 }))
+    const placed = await t.trading.orders.submit(await bracket(t, { entryOffset: -5 }))
     expect(placed.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
     t.trading.stop()
     // The latch committed; the cancels that follow it never ran (RELIABILITY.md T6, during the kill-switch latch).
