@@ -14,7 +14,7 @@ import { seedDefaultPrompts } from './engine/prompts-seed'
 import { createSettingsService, type Overrides, type SettingsService } from './engine/settings'
 import type { GatewayConnection } from './engine/gateway-status'
 import { createExecutor, type Executor, type ResolvedPrompt, type RunEnvironment } from './engine/executor'
-import { DEFAULT_RISK_CAPS } from './domain/runs/risk'
+import { DEFAULT_RISK_CAPS, capsFromLimits } from './domain/runs/risk'
 import type { ChartCapture } from './charts/capture'
 import type { Capability } from './llm/openai-provider'
 import { createScheduler, nodeScheduleTimer, type WallClockTimer } from './engine/scheduler'
@@ -54,6 +54,8 @@ export interface AppConfig {
   tuning?: { simTickMs?: number; conflateMs?: number; simSeed?: number }
   /** Host capability: the warm chart-capture page (Electron offscreen window, or Chromium under the web host). */
   chartCapture?: () => Promise<ChartCapture>
+  /** The web host was started with --allow-live (the desktop app may always arm, after the typed confirmation). */
+  allowLive?: boolean
   /** Host capability: the gateway's login page in a window (Electron). */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
 }
@@ -220,6 +222,16 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     portfolio,
     caps: () => DEFAULT_RISK_CAPS,
     symbolOf: (conid) => getInstrument(store.db, conid)?.instrument.symbol ?? null,
+    mark: (conid) => market.quotes([conid])[0]?.last ?? null,
+    strategyRisk: (id) => {
+      try {
+        const s = strategies.get(id)
+        return { allowShort: s.config.risk.allowShort, limits: s.config.risk.limits ?? null }
+      } catch {
+        return null
+      }
+    },
+    allowLive: cfg.host === 'electron' || cfg.allowLive === true,
   })
   trading = tradingCore
   const runEnvironment: RunEnvironment = {
@@ -245,7 +257,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
       const template = prompts.list({ includeArchived: true }).find((t) => t.id === v.templateId)
       return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
     },
-    caps: () => DEFAULT_RISK_CAPS,
+    caps: () => capsFromLimits(tradingCore.riskLimits.current()),
     orders: () => tradingCore.orders,
     approvals: () => tradingCore.approvals,
   })

@@ -2,7 +2,14 @@ import type { RiskCheckRow } from '../contract/steps'
 import { gate, type GateExposure, type GateOrder, type GateVerdict } from '../domain/risk/gate'
 import type { RiskLimits } from '../domain/risk/limits'
 import type { Db } from '../store/db'
-import { losingStreak, recentMessages, strategyOfRun, strategyPositions, workingOrders } from '../store/exposure-repo'
+import {
+  averageCosts,
+  losingStreak,
+  recentMessages,
+  strategyOfRun,
+  strategyPositions,
+  workingOrders,
+} from '../store/exposure-repo'
 import type { GatewayConnection } from './gateway-status'
 
 // The one risk gate's inputs, assembled for every path that creates or changes exposure (issue #9):
@@ -61,7 +68,8 @@ export function createOrderGate(d: OrderGateDeps) {
     const remaining = o.qty - o.filledQty
     const collared = (o.leg === 'single' || o.leg === 'parent') && o.orderType === 'LMT'
     const [quote, nlv] = await Promise.all([
-      collared ? d.quote(o.conid) : Promise.resolve({ last: null, ageMs: null }),
+      // Read for every change: the collar needs it fresh, exposure needs a mark for this instrument.
+      d.quote(o.conid),
       d.netLiquidation(o.account),
     ])
     const working = workingOrders(d.db, o.account).filter((w) => w.id !== o.orderId)
@@ -75,7 +83,14 @@ export function createOrderGate(d: OrderGateDeps) {
         held !== 0 &&
         (o.side === 'SELL') === held > 0 &&
         remaining <= Math.abs(held))
-    const markOf = (conid: number) => (conid === o.conid && quote.last !== null ? quote.last : d.mark(conid))
+    let costs: Map<number, number> | null = null
+    // A live mark, else the position's average cost (never an unknown counted as zero).
+    const markOf = (conid: number): number | null =>
+      conid === o.conid && quote.last !== null
+        ? quote.last
+        : (d.mark(conid) ??
+          (costs ??= averageCosts(d.db, o.account)).get(conid) ??
+          (conid === o.conid ? o.price : null))
     // Entries still working: parents, and singles that add to (or open) the position.
     const entries = working.filter((w) => {
       if (w.leg === 'parent') return true

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Broker, OrderAnswer, OrderTicket } from '../broker/broker'
 import { GatewayHttpError } from '../broker/ibkr/errors'
 import type { OrderIntentTicket } from '../contract/steps'
-import { isTerminal, next, type OrderEvent, type Status } from '../domain/orders/state'
+import { next, type OrderEvent, type Status } from '../domain/orders/state'
 import type { GateVerdict } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
@@ -13,7 +13,6 @@ import {
   listOrders,
   orderByBrokerId,
   orderByClientId,
-  recentSubmits,
   updateOrder,
   type NewOrder,
   type OrderRow,

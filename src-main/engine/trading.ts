@@ -5,14 +5,10 @@ import type { OrderIntentTicket } from '../contract/steps'
 import type { ApprovalView, OrderView } from '../contract/trading-api'
 import { tradingMethods } from '../contract/trading-api'
 import { LEG_LETTER, type RiskCaps } from '../domain/runs/risk'
-import {
-  DEFAULT_RISK_LIMITS,
-  effectiveLimits,
-  type RiskLimits,
-  type StrategyLimitOverrides,
-} from '../domain/risk/limits'
+import { effectiveLimits, type RiskLimits, type StrategyLimitOverrides } from '../domain/risk/limits'
 import { strategyOfRun } from '../store/exposure-repo'
 import { createOrderGate } from './order-gate'
+import { createRiskLimits, resetPhrase } from './risk-limits'
 import type { OrderRate } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
 import { nyDate } from '../domain/indicators/ny-time'
@@ -62,6 +58,8 @@ export interface TradingDeps {
   strategyRisk?(strategyId: string): { allowShort: boolean; limits?: StrategyLimitOverrides | null } | null
   /** The latest known mark of an instrument (live quotes), for exposure in other instruments. */
   mark?(conid: number): number | null
+  /** This host may arm live trading (the desktop app; the web host only with --allow-live). */
+  allowLive?: boolean
 }
 
 type Methods = typeof tradingMethods
@@ -106,16 +104,13 @@ export function createTrading(d: TradingDeps) {
         if (again) onFills()
       })
   }
+  const riskLimits = createRiskLimits({ db: d.db, bus: d.bus, now: d.now })
+  // The trader's limits (Settings); a test or bench may fix them, or only the order rate.
   const globalLimits = (): RiskLimits =>
     d.limits
       ? d.limits()
       : {
-          ...DEFAULT_RISK_LIMITS,
-          maxOrderNotional: d.caps().maxOrderNotional,
-          maxGrossExposurePct: d.caps().maxGrossExposurePct,
-          maxOpenPositions: d.caps().maxOpenPositions,
-          priceCollarPct: d.caps().priceCollarPct,
-          maxQuoteAgeSec: Math.max(1, Math.round(d.caps().maxQuoteAgeMs / 1000)),
+          ...riskLimits.current(),
           ...(d.rate
             ? { ratePerTwoSeconds: d.rate.perTwoSeconds, ratePerMinute: d.rate.perMinute, ratePerDay: d.rate.perDay }
             : {}),
@@ -138,13 +133,16 @@ export function createTrading(d: TradingDeps) {
     liveArmed: (acct) => risk.liveArmed(acct),
     positions: (acct) => d.portfolio.localPositions(acct),
     limits: (strategyId) => effectiveLimits(globalLimits(), strategyId ? d.strategyRisk?.(strategyId)?.limits : null),
+    // A snapshot read from the gateway now (its age is the read's duration, on our clock: the gateway's
+    // `_updated` is on its own clock); a prior close (`C`) or a halt (`H`) is no fresh quote.
     quote: async (conid) => {
+      const asked = d.now()
       const [q] = await d
         .broker()
         .snapshot([conid], ['31'])
         .catch(() => [])
-      const last = q?.values['31'] ?? null
-      return { last, ageMs: q && q.updatedAt !== null && last !== null ? Math.max(0, d.now() - q.updatedAt) : null }
+      const last = q && !q.closed && !q.halted ? (q.values['31'] ?? null) : null
+      return { last, ageMs: last === null ? null : Math.max(0, d.now() - asked) }
     },
     mark: (conid) => d.mark?.(conid) ?? null,
     netLiquidation: async (acct) => {
@@ -311,6 +309,17 @@ export function createTrading(d: TradingDeps) {
     summary: (a.payload as { summary: ApprovalSummary }).summary,
   })
 
+  const riskView = (v: ReturnType<typeof risk.view>) => ({
+    ...v,
+    reconciled: reconciler.reconciled(),
+    liveArmingAllowed: d.allowLive === true,
+  })
+  /** A typed confirmation, checked here in main (the renderer's dialog is only a convenience). */
+  function confirmed(typed: string | undefined, phrase: string, what: string): void {
+    if (typed?.trim() !== phrase)
+      throw new RpcError('FORBIDDEN', `Type exactly "${phrase}" to ${what}; nothing was changed.`, { phrase })
+  }
+
   function requireAccount(): string {
     const acct = account()
     if (!acct) throw new RpcError('UNAVAILABLE', 'No account is selected: pick one on the Connection page.')
@@ -441,26 +450,36 @@ export function createTrading(d: TradingDeps) {
     },
     'risk.get': () => {
       const acct = account()
-      return acct ? { ...risk.view(acct), reconciled: reconciler.reconciled() } : null
+      return acct ? riskView(risk.view(acct)) : null
     },
-    'risk.setKillSwitch': ({ on, reason }) => ({
-      ...risk.setKillSwitch(requireAccount(), on, reason, 'user'),
-      reconciled: reconciler.reconciled(),
-    }),
-    'risk.resetDailyLoss': ({ reason }) => ({
-      ...risk.resetDailyLoss(requireAccount(), reason),
-      reconciled: reconciler.reconciled(),
-    }),
+    'risk.setKillSwitch': ({ on, reason, confirmation }) => {
+      const acct = requireAccount()
+      if (!on && risk.flags(acct).killSwitch) confirmed(confirmation, resetPhrase(acct), 'reset the kill switch')
+      return riskView(risk.setKillSwitch(acct, on, reason, 'user'))
+    },
+    'risk.resetDailyLoss': ({ reason, confirmation }) => {
+      const acct = requireAccount()
+      confirmed(confirmation, resetPhrase(acct), 'reset the daily loss limit')
+      return riskView(risk.resetDailyLoss(acct, reason))
+    },
     'risk.armLive': ({ confirmation }) => {
+      if (!d.allowLive)
+        throw new RpcError(
+          'FORBIDDEN',
+          'This web host was started without --allow-live, so it never arms live trading. ' +
+            'Restart it with `npm run web -- --allow-live` (or use the desktop app) to arm.',
+        )
       const paper = d.gateway().current().paper
       if (paper === null)
         throw new RpcError(
           'UNAVAILABLE',
           'Whether this account is paper or live is not known yet; wait for the session, then arm.',
         )
-      return { ...risk.armLive(requireAccount(), confirmation, paper), reconciled: reconciler.reconciled() }
+      return riskView(risk.armLive(requireAccount(), confirmation, paper))
     },
-    'risk.disarmLive': () => ({ ...risk.disarmLive(requireAccount()), reconciled: reconciler.reconciled() }),
+    'risk.disarmLive': () => riskView(risk.disarmLive(requireAccount())),
+    'risk.limits.get': () => riskLimits.view(),
+    'risk.limits.set': ({ limits, confirmation }) => riskLimits.set(limits, confirmation),
     'approvals.list': ({ status, limit }) => approvals.list(status ?? null, limit).map(approvalView),
     'approvals.decide': async ({ id, approve, reason }) => {
       const r = await approvals.decide(id, approve, 'user', reason ?? null)
@@ -478,6 +497,7 @@ export function createTrading(d: TradingDeps) {
     onConnection: () => orders.reattach(),
     reconciler,
     risk,
+    riskLimits,
     approvals,
     handlers,
     stop() {

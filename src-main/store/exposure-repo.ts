@@ -103,3 +103,14 @@ export function losingStreak(db: Db, account: string, strategyId: string, lookba
   }
   return n
 }
+
+/** Average cost per instrument across strategies: the mark of last resort for exposure. */
+export function averageCosts(db: Db, account: string): Map<number, number> {
+  const out = new Map<number, { qty: number; cost: number }>()
+  for (const r of db.select().from(positions).where(eq(positions.account, account)).all()) {
+    if (r.qty === 0) continue
+    const a = out.get(r.conid) ?? { qty: 0, cost: 0 }
+    out.set(r.conid, { qty: a.qty + Math.abs(r.qty), cost: a.cost + Math.abs(r.qty) * Number(r.avgCost) })
+  }
+  return new Map([...out].filter(([, a]) => a.qty > 0).map(([c, a]) => [c, a.cost / a.qty]))
+}

@@ -12,13 +12,16 @@ export interface WebHostConfig {
   dataDir: { value: string; source: SettingSource }
   overrides: Overrides
   envApiKey: string | null
+  /** Live trading may be armed on this host (RELIABILITY.md §2.5); still only after the typed confirmation. */
+  allowLive: boolean
 }
 
-export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--gateway sim|URL] [--account ID]
+export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--gateway sim|URL] [--account ID] [--allow-live]
   --port N         port on 127.0.0.1 (0 picks a free one; default 4780)
   --data-dir DIR   data folder (default: $IBKR_WS_DATA_DIR or ~/.local/share/ibkr-workstation)
   --gateway G      "sim" for the built-in simulator, or a Client Portal Gateway URL
   --account ID     IBKR account id to trade
+  --allow-live     let this host arm live trading (still needs the typed ARM <account> confirmation)
 Environment: IBKR_WS_DATA_DIR, IBKR_WS_GATEWAY, IBKR_WS_ACCOUNT, OPENAI_API_KEY, OPENAI_BASE_URL,
   IBKR_WS_LLM_MODEL, IBKR_WS_CHROMIUM. Flags win over the environment, the environment over stored settings.`
 
@@ -34,6 +37,7 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
         'data-dir': { type: 'string' },
         gateway: { type: 'string' },
         account: { type: 'string' },
+        'allow-live': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -53,6 +57,7 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
     dataDir: resolveDataDir(values['data-dir'], env, defaultDataDir(env)),
     overrides: resolveOverrides({ gateway: values.gateway, account: values.account }, env),
     envApiKey: envApiKey(env),
+    allowLive: values['allow-live'] === true,
   }
 }
 
