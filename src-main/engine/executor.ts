@@ -18,6 +18,7 @@ import { insertSignal, insertUsage, recentSignals, strategySpendSince } from '..
 import {
   askModel,
   askRules,
+  budgetRefusal,
   chooseAnalyst,
   type AnalystAnswer,
   type AnalystConfig,
@@ -414,12 +415,13 @@ export function createExecutor(d: ExecutorDeps): Executor {
         const budget = cfg.llmDailyBudgetUsd
         const spent = strategySpendSince(d.db, strategy.id, d.now() - DAY)
         let answer: AnalystAnswer
-        if (analyst.provider === 'openai' && budget !== null && spent >= budget * 1e6) {
+        const overBudget = budgetRefusal(analyst, budget, spent)
+        if (overBudget !== null) {
           answer = {
             outcome: 'review',
             value: null,
             reviewReason: 'provider_error',
-            detail: `Daily LLM budget of $${budget.toFixed(2)} is spent ($${(spent / 1e6).toFixed(2)} in the last 24 h); the model was not called.`,
+            detail: overBudget,
             rawText: '',
             attempts: [],
             usage: [],
