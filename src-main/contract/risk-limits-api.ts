@@ -64,8 +64,8 @@ export const RiskLimitsView = z.object({
 export type RiskLimitsView = z.infer<typeof RiskLimitsView>
 
 export const riskLimitsMethods = {
-  'risk.limits.get': { input: z.object({}).strict(), output: RiskLimitsView },
-  'risk.limits.set': {
+  'risk.getLimits': { input: z.object({}).strict(), output: RiskLimitsView },
+  'risk.setLimits': {
     input: z.object({ limits: RiskLimits, confirmation: z.string().max(300).optional() }).strict(),
     output: RiskLimitsView,
   },

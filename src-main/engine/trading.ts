@@ -478,8 +478,8 @@ export function createTrading(d: TradingDeps) {
       return riskView(risk.armLive(requireAccount(), confirmation, paper))
     },
     'risk.disarmLive': () => riskView(risk.disarmLive(requireAccount())),
-    'risk.limits.get': () => riskLimits.view(),
-    'risk.limits.set': ({ limits, confirmation }) => riskLimits.set(limits, confirmation),
+    'risk.getLimits': () => riskLimits.view(),
+    'risk.setLimits': ({ limits, confirmation }) => riskLimits.set(limits, confirmation),
     'approvals.list': ({ status, limit }) => approvals.list(status ?? null, limit).map(approvalView),
     'approvals.decide': async ({ id, approve, reason }) => {
       const r = await approvals.decide(id, approve, 'user', reason ?? null)

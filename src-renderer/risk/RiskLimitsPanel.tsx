@@ -37,7 +37,7 @@ const parsed = (k: NumKey, s: string) => {
 }
 
 export function RiskLimitsPanel() {
-  const state = useLoad(() => call('risk.limits.get', {}), 'risk-limits', ['settings'])
+  const state = useLoad(() => call('risk.getLimits', {}), 'risk-limits', ['settings'])
   const [draft, setDraft] = useState<Partial<Record<NumKey, string>>>({})
   const [pause, setPause] = useState<boolean | null>(null)
   const [busy, setBusy] = useState(false)
@@ -60,7 +60,7 @@ export function RiskLimitsPanel() {
     setBusy(true)
     setMessage(null)
     try {
-      await call('risk.limits.set', { limits: next, ...(confirmation ? { confirmation } : {}) })
+      await call('risk.setLimits', { limits: next, ...(confirmation ? { confirmation } : {}) })
       setDraft({})
       setPause(null)
       setErrors({})

@@ -46,9 +46,9 @@ test('risk limits: tighten saves at once, loosening needs the typed phrase in a 
   // Main has them; a script without the phrase cannot loosen them further.
   const { client: rpc, ws } = await connectRpc(host.port, host.token)
   try {
-    const v = await rpc.call('risk.limits.get', {})
+    const v = await rpc.call('risk.getLimits', {})
     expect([v.limits.maxOrderNotional, v.limits.priceCollarPct]).toEqual([60_000, 0.08])
-    await expect(rpc.call('risk.limits.set', { limits: { ...v.limits, maxOpenPositions: 50 } })).rejects.toThrow(
+    await expect(rpc.call('risk.setLimits', { limits: { ...v.limits, maxOpenPositions: 50 } })).rejects.toThrow(
       'Type exactly "LOOSEN maxOpenPositions"',
     )
   } finally {

@@ -213,17 +213,17 @@ describe('limits a trader sets (issue #9 item 2)', () => {
   it('tightening applies at once; loosening needs the typed phrase checked in main; both audited with before and after', async () => {
     const t = await tradingCore(cleanups)
     const h = asyncHandlers(t)
-    const limits = (await h['risk.limits.get']({})).limits
-    await h['risk.limits.set']({ limits: { ...limits, maxOrderNotional: 1_000 } })
+    const limits = (await h['risk.getLimits']({})).limits
+    await h['risk.setLimits']({ limits: { ...limits, maxOrderNotional: 1_000 } })
     const refused = await t.trading.orders.submit(await t.intent({ qty: 10 }))
     expect(refused.gate.reason).toMatch(/^order_notional: Notional of one order \(\d+\.\d\d, needs ≤ 1000\.00\)$/)
-    await expect(h['risk.limits.set']({ limits: { ...limits, maxOrderNotional: 60_000 } })).rejects.toMatchObject({
+    await expect(h['risk.setLimits']({ limits: { ...limits, maxOrderNotional: 60_000 } })).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message:
         'This loosens maxOrderNotional 1000 → 60000. Type exactly "LOOSEN maxOrderNotional" to confirm; nothing was changed.',
     })
-    expect((await h['risk.limits.get']({})).limits.maxOrderNotional).toBe(1_000)
-    await h['risk.limits.set']({
+    expect((await h['risk.getLimits']({})).limits.maxOrderNotional).toBe(1_000)
+    await h['risk.setLimits']({
       limits: { ...limits, maxOrderNotional: 60_000 },
       confirmation: 'LOOSEN maxOrderNotional',
     })
