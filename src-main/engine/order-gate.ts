@@ -1,3 +1,6 @@
+import type { Broker } from '../broker/broker'
+import { nyDate } from '../domain/indicators/ny-time'
+import type { RiskState } from './risk-state'
 import type { RiskCheckRow } from '../contract/steps'
 import { gate, type GateExposure, type GateOrder, type GateVerdict } from '../domain/risk/gate'
 import type { RiskLimits } from '../domain/risk/limits'
@@ -216,3 +219,33 @@ export function createOrderGate(d: OrderGateDeps) {
 }
 
 export type OrderGate = ReturnType<typeof createOrderGate>
+
+/**
+ * The collar's quote: a snapshot read from the gateway now (its age is the read's duration on our
+ * clock, since the gateway's `_updated` runs on its own); a prior close (`C`) or a halt (`H`) is no
+ * fresh quote.
+ */
+export function freshQuote(broker: () => Broker, now: () => number) {
+  return async (conid: number): Promise<{ last: number | null; ageMs: number | null }> => {
+    const asked = now()
+    const [q] = await broker()
+      .snapshot([conid], ['31'])
+      .catch(() => [])
+    const last = q && !q.closed && !q.halted ? (q.values['31'] ?? null) : null
+    return { last, ageMs: last === null ? null : Math.max(0, now() - asked) }
+  }
+}
+
+/** Net liquidation for the exposure cap: the day's start figure, read from the broker once a day. */
+export function startOfDayNav(risk: RiskState, broker: () => Broker, now: () => number) {
+  return async (acct: string): Promise<number | null> => {
+    const known = risk.view(acct)
+    if (known.startOfDayNav !== null && known.tradingDate === nyDate(now())) return known.startOfDayNav
+    const s = await broker()
+      .summary(acct)
+      .catch(() => null)
+    const nav = typeof s?.netliquidation === 'number' ? s.netliquidation : null
+    if (nav !== null && nav > 0) risk.startOfDay(acct, nav)
+    return nav ?? known.startOfDayNav
+  }
+}

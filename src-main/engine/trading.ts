@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Broker, Execution } from '../broker/broker'
 import type { Alert } from '../contract/models'
-import type { OrderIntentTicket } from '../contract/steps'
 import type { ApprovalView, OrderView } from '../contract/trading-api'
 import { tradingMethods } from '../contract/trading-api'
-import { LEG_LETTER, type RiskCaps } from '../domain/runs/risk'
+import type { RiskCaps } from '../domain/runs/risk'
 import { effectiveLimits, type RiskLimits, type StrategyLimitOverrides } from '../domain/risk/limits'
 import { strategyOfRun } from '../store/exposure-repo'
-import { createOrderGate } from './order-gate'
+import { createOrderGate, freshQuote, startOfDayNav } from './order-gate'
+import { manualOrderIntent, orderView } from './trading-views'
 import { createRiskLimits, resetPhrase } from './risk-limits'
 import type { OrderRate } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
@@ -133,29 +133,9 @@ export function createTrading(d: TradingDeps) {
     liveArmed: (acct) => risk.liveArmed(acct),
     positions: (acct) => d.portfolio.localPositions(acct),
     limits: (strategyId) => effectiveLimits(globalLimits(), strategyId ? d.strategyRisk?.(strategyId)?.limits : null),
-    // A snapshot read from the gateway now (its age is the read's duration, on our clock: the gateway's
-    // `_updated` is on its own clock); a prior close (`C`) or a halt (`H`) is no fresh quote.
-    quote: async (conid) => {
-      const asked = d.now()
-      const [q] = await d
-        .broker()
-        .snapshot([conid], ['31'])
-        .catch(() => [])
-      const last = q && !q.closed && !q.halted ? (q.values['31'] ?? null) : null
-      return { last, ageMs: last === null ? null : Math.max(0, d.now() - asked) }
-    },
+    quote: freshQuote(d.broker, d.now),
     mark: (conid) => d.mark?.(conid) ?? null,
-    netLiquidation: async (acct) => {
-      const known = risk.view(acct)
-      if (known.startOfDayNav !== null && known.tradingDate === nyDate(d.now())) return known.startOfDayNav
-      const s = await d
-        .broker()
-        .summary(acct)
-        .catch(() => null)
-      const nav = typeof s?.netliquidation === 'number' ? s.netliquidation : null
-      if (nav !== null && nav > 0) risk.startOfDay(acct, nav)
-      return nav ?? known.startOfDayNav
-    },
+    netLiquidation: startOfDayNav(risk, d.broker, d.now),
     onLosingStreak: (strategyId, streak) => {
       if (streakAlerted.get(strategyId) === streak) return
       streakAlerted.set(strategyId, streak)
@@ -272,37 +252,12 @@ export function createTrading(d: TradingDeps) {
     if (pnl !== null) risk.checkDailyLoss(acct, pnl)
   }, 15_000)
 
-  function view(o: OrderRow): OrderView {
-    const q = orders.pendingReplies().find((p) => p.orderIds.includes(o.id))
-    const num = (v: string | null) => (v === null ? null : Number(v))
-    return {
-      id: o.id,
-      clientOrderId: o.clientOrderId,
-      runId: o.runId,
-      signalId: o.signalId,
-      parentId: o.parentId,
-      leg: o.leg as OrderView['leg'],
-      origin: o.origin as OrderView['origin'],
-      mode: o.mode as OrderView['mode'],
-      account: o.account,
-      conid: o.conid,
-      symbol: d.symbolOf(o.conid),
-      side: o.side as OrderView['side'],
-      orderType: o.orderType,
-      tif: o.tif,
-      qty: o.qty,
-      limitPrice: num(o.limitPrice),
-      auxPrice: num(o.auxPrice),
-      brokerOrderId: o.brokerOrderId,
-      status: o.status as OrderView['status'],
-      filledQty: o.filledQty,
-      avgFillPrice: num(o.avgFillPrice),
-      lastError: o.lastError,
-      createdAt: o.createdAt,
-      updatedAt: o.updatedAt,
-      question: q ? { messages: q.messages, messageIds: q.messageIds, expiresAt: q.expiresAt } : null,
-    }
-  }
+  const view = (o: OrderRow): OrderView =>
+    orderView(
+      o,
+      orders.pendingReplies().find((p) => p.orderIds.includes(o.id)),
+      d.symbolOf(o.conid),
+    )
   const approvalView = (a: ApprovalRow): ApprovalView => ({
     ...a,
     status: a.status as ApprovalView['status'],
@@ -326,75 +281,8 @@ export function createTrading(d: TradingDeps) {
     return acct
   }
 
-  /**
-   * A manual order as an intent: one random id per manual order; a limit order with a stop loss and/or a
-   * take profit becomes a bracket whose legs take the id plus the leg's letter (`-P`, `-S`, `-T`),
-   * the children pointing at the parent, like strategy brackets (domain/runs/risk.ts).
-   */
-  function manualIntent(m: z.output<Methods['orders.place']['input']>): OrderIntent {
-    const acct = requireAccount()
-    const id = `m${randomUUID().replace(/-/g, '').slice(0, 12)}`
-    const tif = m.tif as 'DAY' | 'GTC'
-    const leg = { conid: m.conid, qty: m.qty, outsideRth: false as const }
-    const stop = m.stopLoss ?? null
-    const target = m.takeProfit ?? null
-    let tickets: OrderIntentTicket[] = [
-      {
-        ...leg,
-        clientOrderId: id,
-        leg: 'single',
-        parentClientOrderId: null,
-        side: m.side,
-        orderType: m.orderType,
-        tif,
-        price: m.price,
-      },
-    ]
-    if (stop !== null || target !== null) {
-      const parent = `${id}-${LEG_LETTER.parent}`
-      const exit = {
-        ...leg,
-        parentClientOrderId: parent,
-        side: m.side === 'BUY' ? ('SELL' as const) : ('BUY' as const),
-        tif: 'GTC' as const,
-      }
-      tickets = [
-        { ...tickets[0]!, clientOrderId: parent, leg: 'parent', orderType: 'LMT' },
-        ...(stop !== null
-          ? [
-              {
-                ...exit,
-                clientOrderId: `${id}-${LEG_LETTER.stop}`,
-                leg: 'stop' as const,
-                orderType: 'STP' as const,
-                price: stop,
-              },
-            ]
-          : []),
-        ...(target !== null
-          ? [
-              {
-                ...exit,
-                clientOrderId: `${id}-${LEG_LETTER.target}`,
-                leg: 'target' as const,
-                orderType: 'LMT' as const,
-                price: target,
-              },
-            ]
-          : []),
-      ]
-    }
-    return {
-      runId: null,
-      signalId: null,
-      origin: 'manual',
-      mode: d.gateway().current().paper ? 'paper' : 'live',
-      account: acct,
-      tickets,
-      marketHours: m.outsideRth ? 'any' : 'rth_only',
-      allowShort: false,
-    }
-  }
+  const manualIntent = (m: z.output<Methods['orders.place']['input']>): OrderIntent =>
+    manualOrderIntent(m, requireAccount(), d.gateway().current().paper === true)
 
   const handlers: TradingHandlers = {
     'orders.list': ({ status, runId, limit }) => listOrders(d.db, { status, runId, limit }).map(view),
