@@ -60,7 +60,9 @@ export async function startChromiumCapture(opts: {
     await browser?.close()
     server.close()
     throw new Error(
-      `Chart capture could not start Chromium at ${opts.executablePath}: ${e instanceof Error ? e.message : String(e)}. Install it (apt-get install chromium) or set IBKR_WS_CHROMIUM.`,
+      `Chart capture could not start Chromium at ${opts.executablePath}: ` +
+        `${e instanceof Error ? e.message : String(e)}. Install it (apt-get install chromium) or ` +
+        `set IBKR_WS_CHROMIUM.`,
       { cause: e },
     )
   }

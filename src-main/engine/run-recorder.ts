@@ -85,7 +85,9 @@ export function startRun(
             id: `lineage-${run.id}-${rec.seq}-${rec.attempt}`,
             level: 'error',
             title: 'Lineage write failed',
-            message: `Step ${rec.step} of run ${run.id} could not be recorded: ${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`,
+            message:
+              `Step ${rec.step} of run ${run.id} could not be recorded: ` +
+              `${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`,
             at: d.now(),
           })
         }

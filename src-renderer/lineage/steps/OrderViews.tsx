@@ -120,7 +120,8 @@ export function CompleteView({
         [
           'LLM usage',
           o.usage
-            ? `${fmtInt(o.usage.promptTokens + o.usage.completionTokens)} tokens · ${fmtCost(o.usage.costMicros, o.usage.priced)}`
+            ? `${fmtInt(o.usage.promptTokens + o.usage.completionTokens)} tokens · ` +
+              `${fmtCost(o.usage.costMicros, o.usage.priced)}`
             : '—',
         ],
         ['Duration', fmtDuration(o.durationMs)],

@@ -34,7 +34,9 @@ export function StrategyView({ o }: { o: Partial<LoadStrategyOutput> }) {
         [
           'Risk',
           c
-            ? `${(c.risk.riskPct * 100).toFixed(2)} % per trade · min R ${c.risk.minR} · min confidence ${c.risk.minConfidence} · ${c.risk.allowShort ? 'long/short' : 'long only'} · ${c.risk.combination}`
+            ? `${(c.risk.riskPct * 100).toFixed(2)} % per trade · min R ${c.risk.minR} · min confidence ` +
+              `${c.risk.minConfidence} · ${c.risk.allowShort ? 'long/short' : 'long only'} · ` +
+              `${c.risk.combination}`
             : '—',
         ],
       ]}
@@ -51,7 +53,8 @@ export function MarketDataView({ o, ctx }: { o: Partial<FetchMarketDataOutput>; 
         [
           'Instrument',
           o.instrument
-            ? `${o.instrument.symbol} · ${o.instrument.exchange} · ${o.instrument.currency}${o.instrument.source === 'cache' ? ' (cached details)' : ''}`
+            ? `${o.instrument.symbol} · ${o.instrument.exchange} · ` +
+              `${o.instrument.currency}${o.instrument.source === 'cache' ? ' (cached details)' : ''}`
             : '—',
         ],
         ['As of', <span className="strong">{o.asOf}</span>],
@@ -60,7 +63,8 @@ export function MarketDataView({ o, ctx }: { o: Partial<FetchMarketDataOutput>; 
         [
           'Quote',
           o.quote
-            ? `last ${fmtPrice(o.quote.last)} · bid ${fmtPrice(o.quote.bid)} · ask ${fmtPrice(o.quote.ask)} at ${fmtDateTime(o.quote.at)}`
+            ? `last ${fmtPrice(o.quote.last)} · bid ${fmtPrice(o.quote.bid)} · ask ` +
+              `${fmtPrice(o.quote.ask)} at ${fmtDateTime(o.quote.at)}`
             : '—',
         ],
         [
