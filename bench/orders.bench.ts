@@ -135,7 +135,8 @@ async function main() {
   const m = stats(modify)
   const r = writeResult(
     'orders',
-    'Order path inside the app (gate, intent at synchronous=FULL, events, state), gateway time excluded; 280 single limit orders, then 100 modifies',
+    'Order path inside the app (gate, intent at synchronous=FULL, events, state), gateway ' +
+      'time excluded; 280 single limit orders, then 100 modifies',
     { appP50Ms: s.p50, appP99Ms: s.p99, appMaxMs: s.max, modifyP50Ms: m.p50, modifyP99Ms: m.p99 },
     [
       { metric: 'appP99Ms', op: '<=', value: 20 },

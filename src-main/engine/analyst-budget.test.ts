@@ -22,7 +22,8 @@ describe('budgetRefusal', () => {
 
   it('a model with no known price is refused under a budget, never counted as $0; without a budget it runs', () => {
     expect(budgetRefusal(openai('gpt-9-preview'), 5, 0)).toBe(
-      'gpt-9-preview has no known price, so the daily LLM budget of $5.00 cannot be kept; the model was not called. Pick a priced model or remove the budget.',
+      'gpt-9-preview has no known price, so the daily LLM budget of $5.00 cannot be kept; the ' +
+        'model was not called. Pick a priced model or remove the budget.',
     )
     expect(budgetRefusal(openai('gpt-9-preview'), null, 0)).toBeNull()
   })

@@ -177,8 +177,14 @@ export async function askModel(
 export function budgetRefusal(analyst: AnalystChoice, budgetUsd: number | null, spentMicros: number): string | null {
   if (analyst.provider !== 'openai' || budgetUsd === null) return null
   if (costMicros(analyst.model, analyst.endpoint.isOpenAI, 1, 1) === null)
-    return `${analyst.model} has no known price, so the daily LLM budget of $${budgetUsd.toFixed(2)} cannot be kept; the model was not called. Pick a priced model or remove the budget.`
+    return (
+      `${analyst.model} has no known price, so the daily LLM budget of $${budgetUsd.toFixed(2)} cannot be kept; ` +
+      'the model was not called. Pick a priced model or remove the budget.'
+    )
   if (spentMicros >= budgetUsd * 1e6)
-    return `Daily LLM budget of $${budgetUsd.toFixed(2)} is spent ($${(spentMicros / 1e6).toFixed(2)} in the last 24 h); the model was not called.`
+    return (
+      `Daily LLM budget of $${budgetUsd.toFixed(2)} is spent ($${(spentMicros / 1e6).toFixed(2)} in the last 24 h); ` +
+      'the model was not called.'
+    )
   return null
 }

@@ -81,7 +81,8 @@ export function createOrderChanges(d: OrderChangesDeps) {
         // A cancel whose request errors stays as it was until the broker says otherwise.
         throw new RpcError(
           'UNAVAILABLE',
-          `The cancel request for ${o.clientOrderId} failed: ${errorText(e)}. The order may still be working; try again.`,
+          `The cancel request for ${o.clientOrderId} failed: ${errorText(e)}. ` +
+            'The order may still be working; try again.',
         )
       }
     })
@@ -125,8 +126,10 @@ export function createOrderChanges(d: OrderChangesDeps) {
       throw new RpcError(
         'CONFLICT',
         back
-          ? `The previous change to ${o.clientOrderId} was unclear; the broker now shows ${back.qty} at ${priceOf(back)}. Check it, then change it again if needed.`
-          : `The previous change to ${o.clientOrderId} is not settled and the broker could not be read; nothing was sent. Try again shortly.`,
+          ? `The previous change to ${o.clientOrderId} was unclear; the broker now shows ${back.qty} at ` +
+              `${priceOf(back)}. Check it, then change it again if needed.`
+          : `The previous change to ${o.clientOrderId} is not settled and the broker could not be read; ` +
+              'nothing was sent. Try again shortly.',
       )
     }
     const from = { qty: o.qty, price: priceOf(o) }
@@ -183,8 +186,10 @@ export function createOrderChanges(d: OrderChangesDeps) {
       throw new RpcError(
         'UNAVAILABLE',
         back
-          ? `The change to ${o.clientOrderId} was unclear (${errorText(e)}); read back from the broker: ${back.qty} at ${priceOf(back)}. It was not sent again.`
-          : `The change to ${o.clientOrderId} may not have been made: ${errorText(e)}. It will not be sent again; the next read-back shows what the broker did.`,
+          ? `The change to ${o.clientOrderId} was unclear (${errorText(e)}); read back from the broker: ` +
+              `${back.qty} at ${priceOf(back)}. It was not sent again.`
+          : `The change to ${o.clientOrderId} may not have been made: ${errorText(e)}. ` +
+              'It will not be sent again; the next read-back shows what the broker did.',
       )
     }
     if (answer.kind === 'confirm') {

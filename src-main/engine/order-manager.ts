@@ -296,7 +296,8 @@ export function createOrderManager(d: OrderManagerDeps) {
             d.alert(
               'warning',
               'Order not placed',
-              `The gateway session was ${now.state} while the broker asked about ${intent.tickets[0]!.clientOrderId}; it was not confirmed.`,
+              `The gateway session was ${now.state} while the broker asked about ` +
+                `${intent.tickets[0]!.clientOrderId}; it was not confirmed.`,
             )
             return rows()
           }

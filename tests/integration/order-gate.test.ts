@@ -36,67 +36,75 @@ async function filledBracket(t: Core, qty: number, held: number) {
 }
 
 describe('modify passes the one gate, judged after the change (issue #9 hole 1)', () => {
-  it('a take-profit raised past the shares held is refused (long-only, then the kill switch); up to the shares held goes out even latched', async () => {
-    const t = await tradingCore(cleanups)
-    // The issue's case at a size the simulator's value limit leaves alone: 1 → 160 with 150 held.
-    const [, , target] = await filledBracket(t, 1, 150)
-    t.pause()
-    await expect(t.trading.orders.modify(target!.id, { qty: 160 })).rejects.toMatchObject({
-      code: 'FORBIDDEN',
-      message:
-        'Not changed. long_only: A sell never exceeds the shares held unless shorting is allowed ' +
-        '(160 vs 150 held, needs ≤ shares held)',
-    })
-    // 1 → 499 with 491 held: refused on its notional first, and on long-only, each with its numbers.
-    t.hold(341)
-    const refused = await t.trading.orders.modify(target!.id, { qty: 499 }).catch((e: unknown) => e)
-    expect(refused).toMatchObject({
-      code: 'FORBIDDEN',
-      message: expect.stringMatching(/^Not changed\. order_notional: /),
-    })
-    expect((refused as { details: unknown[] }).details).toContainEqual({
-      rule: 'long_only',
-      passed: false,
-      value: '499 vs 491 held',
-      limit: '≤ shares held',
-      message: 'A sell never exceeds the shares held unless shorting is allowed',
-    })
-    t.hold(-341)
-    t.trading.risk.setKillSwitch(ACCOUNT, true, 'test', 'user')
-    await expect(t.trading.orders.modify(target!.id, { qty: 160 })).rejects.toThrow(/^Not changed\. kill_switch: /)
-    expect(t.journal('POST', MODIFY)).toHaveLength(0)
-    expect(getOrder(t.store.db, target!.id)!.qty).toBe(1)
-    // Protecting what is held reduces risk: it goes out under the latch, its intent committed first.
-    const row = await t.trading.orders.modify(target!.id, { qty: 150 })
-    expect(row.qty).toBe(150)
-    expect(t.journal('POST', MODIFY)).toHaveLength(1)
-    const kinds = eventsOf(t.store.db, target!.id).map((e) => e.kind)
-    expect(kinds.slice(-2)).toEqual(['modify_intent', 'modified'])
-    expect(kinds.filter((k) => k === 'modify_refused')).toHaveLength(3)
-  })
+  it(
+    'a take-profit raised past the shares held is refused (long-only, then the kill ' +
+      'switch); up to the shares held goes out even latched',
+    async () => {
+      const t = await tradingCore(cleanups)
+      // The issue's case at a size the simulator's value limit leaves alone: 1 → 160 with 150 held.
+      const [, , target] = await filledBracket(t, 1, 150)
+      t.pause()
+      await expect(t.trading.orders.modify(target!.id, { qty: 160 })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message:
+          'Not changed. long_only: A sell never exceeds the shares held unless shorting is allowed ' +
+          '(160 vs 150 held, needs ≤ shares held)',
+      })
+      // 1 → 499 with 491 held: refused on its notional first, and on long-only, each with its numbers.
+      t.hold(341)
+      const refused = await t.trading.orders.modify(target!.id, { qty: 499 }).catch((e: unknown) => e)
+      expect(refused).toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/^Not changed\. order_notional: /),
+      })
+      expect((refused as { details: unknown[] }).details).toContainEqual({
+        rule: 'long_only',
+        passed: false,
+        value: '499 vs 491 held',
+        limit: '≤ shares held',
+        message: 'A sell never exceeds the shares held unless shorting is allowed',
+      })
+      t.hold(-341)
+      t.trading.risk.setKillSwitch(ACCOUNT, true, 'test', 'user')
+      await expect(t.trading.orders.modify(target!.id, { qty: 160 })).rejects.toThrow(/^Not changed\. kill_switch: /)
+      expect(t.journal('POST', MODIFY)).toHaveLength(0)
+      expect(getOrder(t.store.db, target!.id)!.qty).toBe(1)
+      // Protecting what is held reduces risk: it goes out under the latch, its intent committed first.
+      const row = await t.trading.orders.modify(target!.id, { qty: 150 })
+      expect(row.qty).toBe(150)
+      expect(t.journal('POST', MODIFY)).toHaveLength(1)
+      const kinds = eventsOf(t.store.db, target!.id).map((e) => e.kind)
+      expect(kinds.slice(-2)).toEqual(['modify_intent', 'modified'])
+      expect(kinds.filter((k) => k === 'modify_refused')).toHaveLength(3)
+    },
+  )
 
-  it('a BUY raised to $60k against the $50k cap is refused with the numbers; under the loss latch only shrinking goes out; cancel always does', async () => {
-    const t = await tradingCore(cleanups)
-    const r = await t.trading.orders.submit(await t.intent({ single: true, offset: -5 }))
-    const buy = r.orders[0]!
-    expect(buy.status).toBe('SUBMITTED')
-    const price = Number(buy.limitPrice)
-    const qty = Math.ceil(60_000 / price)
-    t.pause()
-    await expect(t.trading.orders.modify(buy.id, { qty })).rejects.toMatchObject({
-      code: 'FORBIDDEN',
-      message: `Not changed. order_notional: Notional of one order (${(qty * price).toFixed(2)}, needs ≤ 50000.00)`,
-    })
-    t.trading.risk.startOfDay(ACCOUNT, 1_000_000)
-    t.trading.risk.checkDailyLoss(ACCOUNT, -40_000)
-    await expect(t.trading.orders.modify(buy.id, { qty: 20 })).rejects.toThrow(/^Not changed\. daily_loss: /)
-    await expect(t.trading.orders.modify(buy.id, { price: price + 1 })).rejects.toThrow(/daily_loss/)
-    expect(t.journal('POST', MODIFY)).toHaveLength(0)
-    expect((await t.trading.orders.modify(buy.id, { qty: 5 })).qty).toBe(5)
-    t.pause()
-    expect((await t.trading.orders.cancel(buy.id)).status).toBe('PENDING_CANCEL')
-    expect(t.journal('DELETE', MODIFY)).toHaveLength(1)
-  })
+  it(
+    'a BUY raised to $60k against the $50k cap is refused with the numbers; under the ' +
+      'loss latch only shrinking goes out; cancel always does',
+    async () => {
+      const t = await tradingCore(cleanups)
+      const r = await t.trading.orders.submit(await t.intent({ single: true, offset: -5 }))
+      const buy = r.orders[0]!
+      expect(buy.status).toBe('SUBMITTED')
+      const price = Number(buy.limitPrice)
+      const qty = Math.ceil(60_000 / price)
+      t.pause()
+      await expect(t.trading.orders.modify(buy.id, { qty })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: `Not changed. order_notional: Notional of one order (${(qty * price).toFixed(2)}, needs ≤ 50000.00)`,
+      })
+      t.trading.risk.startOfDay(ACCOUNT, 1_000_000)
+      t.trading.risk.checkDailyLoss(ACCOUNT, -40_000)
+      await expect(t.trading.orders.modify(buy.id, { qty: 20 })).rejects.toThrow(/^Not changed\. daily_loss: /)
+      await expect(t.trading.orders.modify(buy.id, { price: price + 1 })).rejects.toThrow(/daily_loss/)
+      expect(t.journal('POST', MODIFY)).toHaveLength(0)
+      expect((await t.trading.orders.modify(buy.id, { qty: 5 })).qty).toBe(5)
+      t.pause()
+      expect((await t.trading.orders.cancel(buy.id)).status).toBe('PENDING_CANCEL')
+      expect(t.journal('DELETE', MODIFY)).toHaveLength(1)
+    },
+  )
 
   it('a modify is a message for the order rate: a second one within 2 s is refused with the count', async () => {
     const t = await tradingCore(cleanups)
@@ -164,141 +172,171 @@ describe('the price collar on manual orders and approvals (issue #9 hole 5)', ()
     expect(t.journal('POST', '/iserver/account/{accountId}/orders')).toHaveLength(0)
   })
 
-  it('an approval re-runs the gate and the collar when it is decided: a moved price is refused, expiry drops it', async () => {
-    const t = await tradingCore(cleanups)
-    t.store.db
-      .insert(runs)
-      .values({ id: 'run-1', strategyId: null, trigger: 'manual', status: 'succeeded', startedAt: 0, appVersion: 't' })
-      .run()
-    const intent = await t.intent()
-    const summary = {
-      symbol: 'AAPL',
-      side: 'BUY' as const,
-      qty: 10,
-      entry: intent.tickets[0]!.price,
-      stop: null,
-      target: null,
-      rewardRisk: null,
-      chartSha256: null,
-      strategyName: 'S',
-      mode: 'paper' as const,
-    }
-    const a = t.trading.approvals.create({ runId: 'run-1', signalId: null, strategyId: 's', intent, summary })
-    const entry = intent.tickets[0]!.price
-    t.sim.control.setPrice(AAPL, { jumpTo: Math.round(entry * 1.1 * 100) / 100 })
-    t.sim.control.advance(1_000)
-    const moved = await t.last()
-    await expect(t.trading.approvals.decide(a.id, true, 'user', null)).rejects.toMatchObject({
-      code: 'FORBIDDEN',
-      message: expect.stringMatching(
-        new RegExp(`^Not sent yet: price_collar: .*\\(${entry} is \\d+\\.\\d\\d % from ${moved}, needs ≤ 5\\.00 %\\)`),
-      ),
-    })
-    expect(t.trading.approvals.list('pending')).toHaveLength(1)
-    expect(t.journal('POST', '/iserver/account/{accountId}/orders')).toHaveLength(0)
-    // Fifteen minutes without a decision: expired, and a late click changes nothing.
-    t.sim.control.advance(15 * 60_000)
-    t.timers.fireEvery()
-    expect(t.trading.approvals.list('expired').map((x) => x.id)).toEqual([a.id])
-    await expect(t.trading.approvals.decide(a.id, true, 'user', null)).rejects.toThrow(/already expired/)
-    // Proposed at the market and approved in time: it goes out.
-    const fresh = await t.intent()
-    const b = t.trading.approvals.create({ runId: 'run-1', signalId: null, strategyId: 's', intent: fresh, summary })
-    const r = await t.trading.approvals.decide(b.id, true, 'user', null)
-    expect(r.result!.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
-  })
+  it(
+    'an approval re-runs the gate and the collar when it is decided: a ' + 'moved price is refused, expiry drops it',
+    async () => {
+      const t = await tradingCore(cleanups)
+      t.store.db
+        .insert(runs)
+        .values({
+          id: 'run-1',
+          strategyId: null,
+          trigger: 'manual',
+          status: 'succeeded',
+          startedAt: 0,
+          appVersion: 't',
+        })
+        .run()
+      const intent = await t.intent()
+      const summary = {
+        symbol: 'AAPL',
+        side: 'BUY' as const,
+        qty: 10,
+        entry: intent.tickets[0]!.price,
+        stop: null,
+        target: null,
+        rewardRisk: null,
+        chartSha256: null,
+        strategyName: 'S',
+        mode: 'paper' as const,
+      }
+      const a = t.trading.approvals.create({ runId: 'run-1', signalId: null, strategyId: 's', intent, summary })
+      const entry = intent.tickets[0]!.price
+      t.sim.control.setPrice(AAPL, { jumpTo: Math.round(entry * 1.1 * 100) / 100 })
+      t.sim.control.advance(1_000)
+      const moved = await t.last()
+      await expect(t.trading.approvals.decide(a.id, true, 'user', null)).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(
+          new RegExp(
+            `^Not sent yet: price_collar: .*\\(${entry} is \\d+\\.\\d\\d % from ${moved}, needs ≤ 5\\.00 %\\)`,
+          ),
+        ),
+      })
+      expect(t.trading.approvals.list('pending')).toHaveLength(1)
+      expect(t.journal('POST', '/iserver/account/{accountId}/orders')).toHaveLength(0)
+      // Fifteen minutes without a decision: expired, and a late click changes nothing.
+      t.sim.control.advance(15 * 60_000)
+      t.timers.fireEvery()
+      expect(t.trading.approvals.list('expired').map((x) => x.id)).toEqual([a.id])
+      await expect(t.trading.approvals.decide(a.id, true, 'user', null)).rejects.toThrow(/already expired/)
+      // Proposed at the market and approved in time: it goes out.
+      const fresh = await t.intent()
+      const b = t.trading.approvals.create({ runId: 'run-1', signalId: null, strategyId: 's', intent: fresh, summary })
+      const r = await t.trading.approvals.decide(b.id, true, 'user', null)
+      expect(r.result!.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
+    },
+  )
 })
 
 describe('limits a trader sets (issue #9 item 2)', () => {
-  it('tightening applies at once; loosening needs the typed phrase checked in main; both audited with before and after', async () => {
-    const t = await tradingCore(cleanups)
-    const h = asyncHandlers(t)
-    const limits = (await h['risk.getLimits']({})).limits
-    await h['risk.setLimits']({ limits: { ...limits, maxOrderNotional: 1_000 } })
-    const refused = await t.trading.orders.submit(await t.intent({ qty: 10 }))
-    expect(refused.gate.reason).toMatch(/^order_notional: Notional of one order \(\d+\.\d\d, needs ≤ 1000\.00\)$/)
-    await expect(h['risk.setLimits']({ limits: { ...limits, maxOrderNotional: 60_000 } })).rejects.toMatchObject({
-      code: 'FORBIDDEN',
-      message:
-        'This loosens maxOrderNotional 1000 → 60000. Type exactly "LOOSEN maxOrderNotional" to confirm; nothing was changed.',
-    })
-    expect((await h['risk.getLimits']({})).limits.maxOrderNotional).toBe(1_000)
-    await h['risk.setLimits']({
-      limits: { ...limits, maxOrderNotional: 60_000 },
-      confirmation: 'LOOSEN maxOrderNotional',
-    })
-    expect((await t.trading.orders.submit(await t.intent({ qty: 10 }))).gate.allowed).toBe(true)
-    const audit = t.store.db
-      .select()
-      .from(auditLog)
-      .all()
-      .filter((a) => a.action.startsWith('risk.limits'))
-    expect(audit.map((a) => [a.action, a.details])).toEqual([
-      [
-        'risk.limits.tighten',
-        { before: { maxOrderNotional: 50_000 }, after: { maxOrderNotional: 1_000 }, loosened: [] },
-      ],
-      [
-        'risk.limits.loosen',
-        { before: { maxOrderNotional: 1_000 }, after: { maxOrderNotional: 60_000 }, loosened: ['maxOrderNotional'] },
-      ],
-    ])
-  })
-
-  it('a strategy override only tightens: its orders are judged on the stricter limit, manual ones are not', async () => {
-    const t = await tradingCore(cleanups, {
-      strategyRisk: (id) => (id === 'st1' ? { allowShort: false, limits: { maxOrderNotional: 500 } } : null),
-    })
-    const now = t.clock.now()
-    t.store.db
-      .insert(strategies)
-      .values({
-        id: 'st1',
-        key: 'sst1',
-        name: 'S',
-        mode: 'paper',
-        approval: 'auto',
-        active: true,
-        config: {},
-        revision: 1,
-        createdAt: now,
-        updatedAt: now,
+  it(
+    'tightening applies at once; loosening needs the typed phrase checked ' +
+      'in main; both audited with before and after',
+    async () => {
+      const t = await tradingCore(cleanups)
+      const h = asyncHandlers(t)
+      const limits = (await h['risk.getLimits']({})).limits
+      await h['risk.setLimits']({ limits: { ...limits, maxOrderNotional: 1_000 } })
+      const refused = await t.trading.orders.submit(await t.intent({ qty: 10 }))
+      expect(refused.gate.reason).toMatch(/^order_notional: Notional of one order \(\d+\.\d\d, needs ≤ 1000\.00\)$/)
+      await expect(h['risk.setLimits']({ limits: { ...limits, maxOrderNotional: 60_000 } })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message:
+          'This loosens maxOrderNotional 1000 → 60000. Type exactly "LOOSEN ' +
+          'maxOrderNotional" to confirm; nothing was changed.',
       })
-      .run()
-    t.store.db
-      .insert(runs)
-      .values({ id: 'run-s', strategyId: 'st1', trigger: 'manual', status: 'running', startedAt: now, appVersion: 't' })
-      .run()
-    const i = await t.intent({ qty: 10 })
-    const r = await t.trading.orders.submit({ ...i, runId: 'run-s', origin: 'strategy' })
-    expect(r.gate.reason).toMatch(/^order_notional: .*needs ≤ 500\.00\)$/)
-    expect((await t.trading.orders.submit(await t.intent({ qty: 10 }))).gate.allowed).toBe(true)
-    expect(t.store.db.select().from(runs).where(eq(runs.id, 'run-s')).get()!.strategyId).toBe('st1')
-  })
+      expect((await h['risk.getLimits']({})).limits.maxOrderNotional).toBe(1_000)
+      await h['risk.setLimits']({
+        limits: { ...limits, maxOrderNotional: 60_000 },
+        confirmation: 'LOOSEN maxOrderNotional',
+      })
+      expect((await t.trading.orders.submit(await t.intent({ qty: 10 }))).gate.allowed).toBe(true)
+      const audit = t.store.db
+        .select()
+        .from(auditLog)
+        .all()
+        .filter((a) => a.action.startsWith('risk.limits'))
+      expect(audit.map((a) => [a.action, a.details])).toEqual([
+        [
+          'risk.limits.tighten',
+          { before: { maxOrderNotional: 50_000 }, after: { maxOrderNotional: 1_000 }, loosened: [] },
+        ],
+        [
+          'risk.limits.loosen',
+          { before: { maxOrderNotional: 1_000 }, after: { maxOrderNotional: 60_000 }, loosened: ['maxOrderNotional'] },
+        ],
+      ])
+    },
+  )
 
-  it('resetting the kill switch or the loss latch needs "RESET <account>" typed, checked in main and audited', async () => {
-    const t = await tradingCore(cleanups)
-    const h = asyncHandlers(t)
-    await h['risk.setKillSwitch']({ on: true, reason: 'news' })
-    await expect(h['risk.setKillSwitch']({ on: false, reason: 'checked' })).rejects.toThrow(
-      `Type exactly "RESET ${ACCOUNT}" to reset the kill switch; nothing was changed.`,
-    )
-    expect(t.trading.risk.flags(ACCOUNT).killSwitch).toBe(true)
-    await h['risk.setKillSwitch']({ on: false, reason: 'checked', confirmation: `RESET ${ACCOUNT}` })
-    expect(t.trading.risk.flags(ACCOUNT).killSwitch).toBe(false)
-    t.trading.risk.startOfDay(ACCOUNT, 1_000_000)
-    t.trading.risk.checkDailyLoss(ACCOUNT, -40_000)
-    await expect(h['risk.resetDailyLoss']({ reason: 'reviewed', confirmation: 'RESET' })).rejects.toThrow(/RESET DU/)
-    expect(t.trading.risk.flags(ACCOUNT).dailyLossLatched).toBe(true)
-    await h['risk.resetDailyLoss']({ reason: 'reviewed', confirmation: `RESET ${ACCOUNT}` })
-    expect(t.trading.risk.flags(ACCOUNT).dailyLossLatched).toBe(false)
-    const actions = t.store.db
-      .select()
-      .from(auditLog)
-      .all()
-      .map((a) => a.action)
-    expect(actions).toEqual(['risk.killSwitch.on', 'risk.killSwitch.off', 'risk.dailyLoss.reset'])
-  })
+  it(
+    'a strategy override only tightens: its orders are judged on the ' + 'stricter limit, manual ones are not',
+    async () => {
+      const t = await tradingCore(cleanups, {
+        strategyRisk: (id) => (id === 'st1' ? { allowShort: false, limits: { maxOrderNotional: 500 } } : null),
+      })
+      const now = t.clock.now()
+      t.store.db
+        .insert(strategies)
+        .values({
+          id: 'st1',
+          key: 'sst1',
+          name: 'S',
+          mode: 'paper',
+          approval: 'auto',
+          active: true,
+          config: {},
+          revision: 1,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .run()
+      t.store.db
+        .insert(runs)
+        .values({
+          id: 'run-s',
+          strategyId: 'st1',
+          trigger: 'manual',
+          status: 'running',
+          startedAt: now,
+          appVersion: 't',
+        })
+        .run()
+      const i = await t.intent({ qty: 10 })
+      const r = await t.trading.orders.submit({ ...i, runId: 'run-s', origin: 'strategy' })
+      expect(r.gate.reason).toMatch(/^order_notional: .*needs ≤ 500\.00\)$/)
+      expect((await t.trading.orders.submit(await t.intent({ qty: 10 }))).gate.allowed).toBe(true)
+      expect(t.store.db.select().from(runs).where(eq(runs.id, 'run-s')).get()!.strategyId).toBe('st1')
+    },
+  )
+
+  it(
+    'resetting the kill switch or the loss latch needs "RESET ' + '<account>" typed, checked in main and audited',
+    async () => {
+      const t = await tradingCore(cleanups)
+      const h = asyncHandlers(t)
+      await h['risk.setKillSwitch']({ on: true, reason: 'news' })
+      await expect(h['risk.setKillSwitch']({ on: false, reason: 'checked' })).rejects.toThrow(
+        `Type exactly "RESET ${ACCOUNT}" to reset the kill switch; nothing was changed.`,
+      )
+      expect(t.trading.risk.flags(ACCOUNT).killSwitch).toBe(true)
+      await h['risk.setKillSwitch']({ on: false, reason: 'checked', confirmation: `RESET ${ACCOUNT}` })
+      expect(t.trading.risk.flags(ACCOUNT).killSwitch).toBe(false)
+      t.trading.risk.startOfDay(ACCOUNT, 1_000_000)
+      t.trading.risk.checkDailyLoss(ACCOUNT, -40_000)
+      await expect(h['risk.resetDailyLoss']({ reason: 'reviewed', confirmation: 'RESET' })).rejects.toThrow(/RESET DU/)
+      expect(t.trading.risk.flags(ACCOUNT).dailyLossLatched).toBe(true)
+      await h['risk.resetDailyLoss']({ reason: 'reviewed', confirmation: `RESET ${ACCOUNT}` })
+      expect(t.trading.risk.flags(ACCOUNT).dailyLossLatched).toBe(false)
+      const actions = t.store.db
+        .select()
+        .from(auditLog)
+        .all()
+        .map((a) => a.action)
+      expect(actions).toEqual(['risk.killSwitch.on', 'risk.killSwitch.off', 'risk.dailyLoss.reset'])
+    },
+  )
 })
 
 describe('live arming and the paper-strategy-on-live-account guard', () => {

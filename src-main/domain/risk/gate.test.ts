@@ -36,8 +36,9 @@ describe('risk gate (F12)', () => {
       /^session:.*competing/,
     )
     expect(gate(order, { ...state, reconciled: false }).reason).toMatch(/^reconciled/)
-    expect(gate(order, { ...state, now: Date.parse('2026-11-24T06:00:00Z') }).reason).toMatch(/reset_window/) // 01:00 New York
-    expect(gate(order, { ...state, now: Date.parse('2026-11-26T16:00:00Z') }).reason).toMatch(/market_hours.*holiday/) // Thanksgiving
+    // 01:00 New York, then Thanksgiving.
+    expect(gate(order, { ...state, now: Date.parse('2026-11-24T06:00:00Z') }).reason).toMatch(/reset_window/)
+    expect(gate(order, { ...state, now: Date.parse('2026-11-26T16:00:00Z') }).reason).toMatch(/market_hours.*holiday/)
     expect(gate({ ...order, marketHours: 'any' }, { ...state, now: Date.parse('2026-11-26T16:00:00Z') }).allowed).toBe(
       true,
     )
@@ -108,7 +109,8 @@ describe('risk gate (F12)', () => {
     )
     // Long-only after a change: a take-profit raised to 499 while 491 are held.
     expect(why({ side: 'SELL', qty: 499, reducing: false, positionQty: 491, collared: false })).toBe(
-      'long_only: A sell never exceeds the shares held unless shorting is allowed (499 vs 491 held, needs ≤ shares held)',
+      'long_only: A sell never exceeds the shares held unless shorting is ' +
+        'allowed (499 vs 491 held, needs ≤ shares held)',
     )
     // A child of a working parent protects the parent's quantity.
     expect(

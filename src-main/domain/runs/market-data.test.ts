@@ -35,7 +35,8 @@ describe('prepareBars: stale and short histories are refused (LLM.md §11)', () 
       {
         code: 'stale_data',
         message:
-          'The last completed daily bar is 2026-11-20; bars up to 2026-11-24 were expected (at most one session behind)',
+          'The last completed daily bar is 2026-11-20; bars up to 2026-11-24 ' +
+          'were expected (at most one session behind)',
       },
     ])
     // One session behind is still accepted.

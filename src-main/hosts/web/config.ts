@@ -16,7 +16,8 @@ export interface WebHostConfig {
   allowLive: boolean
 }
 
-export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--gateway sim|URL] [--account ID] [--allow-live]
+export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--gateway sim|URL] [--account ID]
+                     [--allow-live]
   --port N         port on 127.0.0.1 (0 picks a free one; default 4780)
   --data-dir DIR   data folder (default: $IBKR_WS_DATA_DIR or ~/.local/share/ibkr-workstation)
   --gateway G      "sim" for the built-in simulator, or a Client Portal Gateway URL
