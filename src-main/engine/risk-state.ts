@@ -71,6 +71,7 @@ export function createRiskState(d: {
         throw new RpcError('BAD_INPUT', 'Say why the kill switch may be reset (at least 3 characters)')
       // The latch and its audit row commit together; cancelling entry orders follows (and is redone
       // after the next reconciliation if a crash cuts it short).
+      const before = view(account)
       d.db.transaction(() => {
         setRiskState(
           d.db,
@@ -80,7 +81,13 @@ export function createRiskState(d: {
             : { killSwitch: false, killReason: null, killAt: null },
           d.now(),
         )
-        if (actor === 'user') audit(on ? 'risk.killSwitch.on' : 'risk.killSwitch.off', { account, reason })
+        if (actor === 'user')
+          audit(on ? 'risk.killSwitch.on' : 'risk.killSwitch.off', {
+            account,
+            reason,
+            before: { killSwitch: before.killSwitch, killReason: before.killReason },
+            after: { killSwitch: on, killReason: on ? reason : null },
+          })
       })
       crashPoint('during-kill-switch-latch')
       d.alert(
@@ -122,8 +129,14 @@ export function createRiskState(d: {
     resetDailyLoss(account: string, reason: string): RiskView {
       if (reason.trim().length < 3)
         throw new RpcError('BAD_INPUT', 'Say why the loss limit may be reset (at least 3 characters)')
+      const before = view(account).dailyLossLatched
       setRiskState(d.db, account, { dailyLossLatched: false }, d.now())
-      audit('risk.dailyLoss.reset', { account, reason })
+      audit('risk.dailyLoss.reset', {
+        account,
+        reason,
+        before: { dailyLossLatched: before },
+        after: { dailyLossLatched: false },
+      })
       changed()
       return view(account)
     },
@@ -131,8 +144,8 @@ export function createRiskState(d: {
       if (paper) throw new RpcError('CONFLICT', `${account} is a paper account; there is nothing to arm.`)
       if (confirmation !== `ARM ${account}`)
         throw new RpcError('BAD_INPUT', `Type exactly "ARM ${account}" to arm live trading for this account`)
+      audit('risk.armLive', { account, before: { liveArmed: armed.has(account) }, after: { liveArmed: true } })
       armed.add(account)
-      audit('risk.armLive', { account })
       d.alert(
         'warning',
         'Live trading armed',
@@ -142,8 +155,8 @@ export function createRiskState(d: {
       return view(account)
     },
     disarmLive(account: string): RiskView {
+      audit('risk.disarmLive', { account, before: { liveArmed: armed.has(account) }, after: { liveArmed: false } })
       armed.delete(account)
-      audit('risk.disarmLive', { account })
       changed()
       return view(account)
     },

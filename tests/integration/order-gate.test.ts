@@ -335,6 +335,15 @@ describe('limits a trader sets (issue #9 item 2)', () => {
         .all()
         .map((a) => a.action)
       expect(actions).toEqual(['risk.killSwitch.on', 'risk.killSwitch.off', 'risk.dailyLoss.reset'])
+      const off = t.store.db
+        .select()
+        .from(auditLog)
+        .all()
+        .find((a) => a.action === 'risk.killSwitch.off')!
+      expect(off.details).toMatchObject({
+        before: { killSwitch: true, killReason: 'news' },
+        after: { killSwitch: false, killReason: null },
+      })
     },
   )
 })
@@ -366,6 +375,14 @@ describe('live arming and the paper-strategy-on-live-account guard', () => {
     expect(() => t.trading.handlers['risk.armLive']({ confirmation: 'ARM' })).toThrow(`Type exactly "ARM ${ACCOUNT}"`)
     const v = t.trading.handlers['risk.armLive']({ confirmation: `ARM ${ACCOUNT}` }) as { liveArmed: boolean }
     expect(v.liveArmed).toBe(true)
+    expect(
+      t.store.db
+        .select()
+        .from(auditLog)
+        .all()
+        .filter((a) => a.action === 'risk.armLive')
+        .map((a) => a.details),
+    ).toEqual([{ account: ACCOUNT, before: { liveArmed: false }, after: { liveArmed: true } }])
     const sent = await t.trading.orders.submit({ ...(await t.intent()), mode: 'live' })
     expect(sent.gate.allowed).toBe(true)
     expect(t.journal('POST', '/iserver/account/{accountId}/orders')).toHaveLength(1)
