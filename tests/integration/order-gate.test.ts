@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { eventsOf, getOrder } from '../../src-main/store/orders-repo'
-import { auditLog, runs, strategies } from '../../src-main/store/schema'
+import { auditLog, runs, strategies, trades } from '../../src-main/store/schema'
 import { AAPL, ACCOUNT, tradingCore } from '../fixtures/trading-core'
 
 // Issue #9, the order path: one risk gate for every path that creates or changes exposure, judged on
@@ -310,6 +310,69 @@ describe('limits a trader sets (issue #9 item 2)', () => {
       expect(t.store.db.select().from(runs).where(eq(runs.id, 'run-s')).get()!.strategyId).toBe('st1')
     },
   )
+
+  it('a losing streak alerts, and pauses new entries of that strategy when the trader asked for it', async () => {
+    let pause = false
+    const t = await tradingCore(cleanups, {
+      strategyRisk: () => ({ allowShort: false, limits: null }),
+      limitsFn: () => ({ pauseOnLosingStreak: pause }),
+    })
+    const now = t.clock.now()
+    t.store.db
+      .insert(strategies)
+      .values({
+        id: 'st2',
+        key: 'sst2',
+        name: 'S2',
+        mode: 'paper',
+        approval: 'auto',
+        active: true,
+        config: {},
+        revision: 1,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run()
+    t.store.db
+      .insert(runs)
+      .values({ id: 'run-2', strategyId: 'st2', trigger: 'manual', status: 'running', startedAt: now, appVersion: 't' })
+      .run()
+    for (let i = 0; i < 3; i++)
+      t.store.db
+        .insert(trades)
+        .values({
+          id: `tr${i}`,
+          account: ACCOUNT,
+          strategyId: 'st2',
+          conid: AAPL,
+          direction: 'long',
+          qty: 1,
+          entryPrice: '100',
+          exitPrice: '99',
+          realizedPnl: '-1',
+          fees: '0',
+          openedAt: now - 10_000 + i,
+          closedAt: now - 5_000 + i,
+        })
+        .run()
+    const alerts: string[] = []
+    t.bus.listen((ev, data) => void (ev === 'alerts.raised' && alerts.push((data as { title: string }).title)))
+    const strategyIntent = async () => ({
+      ...(await t.intent({ qty: 1 })),
+      runId: 'run-2',
+      origin: 'strategy' as const,
+    })
+    expect((await t.trading.orders.submit(await strategyIntent())).gate.allowed).toBe(true)
+    expect(alerts).toContain('Losing streak')
+    pause = true
+    t.pause()
+    expect((await t.trading.orders.submit(await strategyIntent())).gate.reason).toBe(
+      'losing_streak: New entries pause after a losing streak until you loosen or reset the limit ' +
+        '(3 losses in a row, needs < 3)',
+    )
+    // Manual orders are not a strategy's streak.
+    expect((await t.trading.orders.submit(await t.intent({ qty: 1 }))).gate.allowed).toBe(true)
+  })
 
   it(
     'resetting the kill switch or the loss latch needs "RESET ' + '<account>" typed, checked in main and audited',
