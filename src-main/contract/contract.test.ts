@@ -74,6 +74,7 @@ describe('contract', () => {
       'portfolio.trades',
       'lineage.export',
       'lineage.import',
+      'bundles.cancel',
       'review.list',
       'review.remove',
       'review.listRuns',
@@ -93,6 +94,7 @@ describe('contract', () => {
       'lineage.runUpdated',
       'orders.changed',
       'portfolio.changed',
+      'bundles.progress',
     ])
   })
 
