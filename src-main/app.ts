@@ -61,6 +61,8 @@ export interface AppConfig {
   mode?: EngineMode
   /** Host capability: a native open dialog for a bundle file (Electron). */
   pickBundleFile?: () => Promise<string | null>
+  /** The web host was started with --allow-live (the desktop app may always arm, after the typed confirmation). */
+  allowLive?: boolean
 }
 
 export interface App {
@@ -146,6 +148,16 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     portfolio,
     caps: () => DEFAULT_RISK_CAPS,
     symbolOf: (conid) => getInstrument(store.db, conid)?.instrument.symbol ?? null,
+    mark: (conid) => market?.quotes([conid])[0]?.last ?? null,
+    strategyRisk: (id) => {
+      try {
+        const s = strategies.get(id)
+        return { allowShort: s.config.risk.allowShort, limits: s.config.risk.limits ?? null }
+      } catch {
+        return null
+      }
+    },
+    allowLive: cfg.host === 'electron' || cfg.allowLive === true,
   })
   trading = tradingCore
   const { executor, replayer, closeCapture } = buildRunServices(cfg, {

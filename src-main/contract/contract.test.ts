@@ -67,6 +67,8 @@ describe('contract', () => {
       'risk.disarmLive',
       'approvals.list',
       'approvals.decide',
+      'risk.getLimits',
+      'risk.setLimits',
       'portfolio.get',
       'portfolio.snapshots',
       'portfolio.trades',

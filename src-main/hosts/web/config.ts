@@ -14,14 +14,18 @@ export interface WebHostConfig {
   envApiKey: string | null
   /** --review FILE: start in review mode showing this bundle (as a double-click does on the desktop). */
   review: string | null
+  /** Live trading may be armed on this host (RELIABILITY.md §2.5); still only after the typed confirmation. */
+  allowLive: boolean
 }
 
 export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--gateway sim|URL] [--account ID]
+                     [--allow-live]
   --port N         port on 127.0.0.1 (0 picks a free one; default 4780)
   --data-dir DIR   data folder (default: $IBKR_WS_DATA_DIR or ~/.local/share/ibkr-workstation)
   --gateway G      "sim" for the built-in simulator, or a Client Portal Gateway URL
   --account ID     IBKR account id to trade
   --review FILE    start in review mode with this .wsbundle (no gateway, schedules or orders until started)
+  --allow-live     let this host arm live trading (still needs the typed ARM <account> confirmation)
 Environment: IBKR_WS_DATA_DIR, IBKR_WS_GATEWAY, IBKR_WS_ACCOUNT, OPENAI_API_KEY, OPENAI_BASE_URL,
   IBKR_WS_LLM_MODEL, IBKR_WS_CHROMIUM. Flags win over the environment, the environment over stored settings.`
 
@@ -38,6 +42,7 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
         gateway: { type: 'string' },
         account: { type: 'string' },
         review: { type: 'string' },
+        'allow-live': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -58,6 +63,7 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
     overrides: resolveOverrides({ gateway: values.gateway, account: values.account }, env),
     envApiKey: envApiKey(env),
     review: values.review ? resolve(values.review) : null,
+    allowLive: values['allow-live'] === true,
   }
 }
 

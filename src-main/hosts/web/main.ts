@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       overrides: cfg.overrides,
       envApiKey: cfg.envApiKey,
       secrets: null,
+      allowLive: cfg.allowLive,
       chartCapture: () =>
         startChromiumCapture({
           executablePath: process.env.IBKR_WS_CHROMIUM || '/usr/bin/chromium',
