@@ -14,6 +14,8 @@ const FIXTURE_EXCEPTIONS = [
   'src-main/store/db.test.ts', // opens a backup and the file after a simulated crash
   'tests/fixtures/crash-core.ts', // opens the newest backup the crash child left
   'tests/integration/web-host.test.ts', // reads the web host's database after it stopped
+  'src-main/store/bundle-import.test.ts', // writes hostile bundles (views, triggers) to prove import refuses them
+  'tests/e2e/bundle-import-safety.spec.ts', // writes a hostile bundle for the import-refusal e2e
 ]
 
 const files = () =>
