@@ -100,8 +100,10 @@ export function loadFills(db: Db, account: string | null): Fill[] {
  */
 const ORDER_MATCH = sql`(
   SELECT o.id FROM orders o
-  WHERE (json_extract(executions.raw, '$.cOID') IS NOT NULL AND o.client_order_id = json_extract(executions.raw, '$.cOID'))
-     OR (o.broker_order_id = executions.broker_order_id AND o.account = executions.account AND o.conid = executions.conid)
+  WHERE (json_extract(executions.raw, '$.cOID') IS NOT NULL
+         AND o.client_order_id = json_extract(executions.raw, '$.cOID'))
+     OR (o.broker_order_id = executions.broker_order_id AND o.account = executions.account
+         AND o.conid = executions.conid)
   ORDER BY (o.client_order_id = json_extract(executions.raw, '$.cOID')) DESC, o.created_at DESC
   LIMIT 1)`
 

@@ -184,7 +184,8 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
             <span className="muted small-text" data-testid="draft-base">
               {draft
                 ? `${dirty ? 'edited from' : 'at'} ` +
-                  `v${draft.base.version}${latest && draft.base.id !== latest.id ? ` (latest is v${latest.version})` : ''}`
+                  `v${draft.base.version}` +
+                  (latest && draft.base.id !== latest.id ? ` (latest is v${latest.version})` : '')
                 : 'loading…'}
             </span>
           </div>

@@ -172,20 +172,23 @@ describe('trading core on the simulator', () => {
     },
   )
 
-  it('accepted but the response is lost: UNKNOWN, never resent, settled from the broker by client order id', async () => {
-    const t = await setup()
-    t.sim.control.fault({ method: 'POST', path: '/iserver/account/{accountId}/orders', drop: 'afterCommit' })
-    const intent = await single(t)
-    const r = await t.trading.orders.submit(intent)
-    expect(t.posts().map((p) => p.status)).toEqual(['dropped'])
-    // UNKNOWN, unless the order stream already reported it by its client order id.
-    expect(['UNKNOWN', 'SUBMITTED']).toContain(r.orders[0]!.status)
-    await t.trading.reconciler.reconcile()
-    const after = r.orders.map((o) => getOrder(t.store.db, o.id)!)
-    expect(after.map((o) => o.status)).toEqual(['SUBMITTED'])
-    expect(after.every((o) => o.brokerOrderId)).toBe(true)
-    expect(t.posts()).toHaveLength(1)
-  })
+  it(
+    'accepted but the response is lost: UNKNOWN, never resent, ' + 'settled from the broker by client order id',
+    async () => {
+      const t = await setup()
+      t.sim.control.fault({ method: 'POST', path: '/iserver/account/{accountId}/orders', drop: 'afterCommit' })
+      const intent = await single(t)
+      const r = await t.trading.orders.submit(intent)
+      expect(t.posts().map((p) => p.status)).toEqual(['dropped'])
+      // UNKNOWN, unless the order stream already reported it by its client order id.
+      expect(['UNKNOWN', 'SUBMITTED']).toContain(r.orders[0]!.status)
+      await t.trading.reconciler.reconcile()
+      const after = r.orders.map((o) => getOrder(t.store.db, o.id)!)
+      expect(after.map((o) => o.status)).toEqual(['SUBMITTED'])
+      expect(after.every((o) => o.brokerOrderId)).toBe(true)
+      expect(t.posts()).toHaveLength(1)
+    },
+  )
 
   it('lost before the broker saw it: UNKNOWN, then NOT_PLACED after three reads without it; never resent', async () => {
     const t = await setup()
@@ -218,25 +221,28 @@ describe('trading core on the simulator', () => {
     expect(t.posts()).toHaveLength(2)
   })
 
-  it('the session drops between the risk check and the send (T11): nothing is sent, the orders are NOT_PLACED', async () => {
-    let expired = false
-    const t = await setup({
-      gateway: (g) => ({ ...g, current: () => (expired ? { ...g.current(), state: 'expired' } : g.current()) }),
-    })
-    const intent = await bracket(t)
-    // The session expires right after the intent is recorded (after the risk gate, before the POST).
-    const off = t.bus.listen((ev, data) => {
-      if (ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders')) expired = true
-    })
-    const r = await t.trading.orders.submit(intent)
-    off()
-    expect(r.orders.map((o) => [o.status, o.lastError])).toEqual([
-      ['NOT_PLACED', 'session expired before sending'],
-      ['NOT_PLACED', 'session expired before sending'],
-      ['NOT_PLACED', 'session expired before sending'],
-    ])
-    expect(t.posts()).toHaveLength(0)
-  })
+  it(
+    'the session drops between the risk check and the send ' + '(T11): nothing is sent, the orders are NOT_PLACED',
+    async () => {
+      let expired = false
+      const t = await setup({
+        gateway: (g) => ({ ...g, current: () => (expired ? { ...g.current(), state: 'expired' } : g.current()) }),
+      })
+      const intent = await bracket(t)
+      // The session expires right after the intent is recorded (after the risk gate, before the POST).
+      const off = t.bus.listen((ev, data) => {
+        if (ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders')) expired = true
+      })
+      const r = await t.trading.orders.submit(intent)
+      off()
+      expect(r.orders.map((o) => [o.status, o.lastError])).toEqual([
+        ['NOT_PLACED', 'session expired before sending'],
+        ['NOT_PLACED', 'session expired before sending'],
+        ['NOT_PLACED', 'session expired before sending'],
+      ])
+      expect(t.posts()).toHaveLength(0)
+    },
+  )
 
   it('the kill switch survives a restart (T14): entries refused, exits allowed, until a person resets it', async () => {
     const t = await setup()

@@ -31,8 +31,10 @@ describe('risk gate (F12)', () => {
       /^session:.*competing/,
     )
     expect(gate(order, { ...state, reconciled: false }).reason).toMatch(/^reconciled/)
-    expect(gate(order, { ...state, now: Date.parse('2026-11-24T06:00:00Z') }).reason).toMatch(/reset_window/) // 01:00 New York
-    expect(gate(order, { ...state, now: Date.parse('2026-11-26T16:00:00Z') }).reason).toMatch(/market_hours.*holiday/) // Thanksgiving
+    // 01:00 New York
+    expect(gate(order, { ...state, now: Date.parse('2026-11-24T06:00:00Z') }).reason).toMatch(/reset_window/)
+    // Thanksgiving
+    expect(gate(order, { ...state, now: Date.parse('2026-11-26T16:00:00Z') }).reason).toMatch(/market_hours.*holiday/)
     expect(gate({ ...order, marketHours: 'any' }, { ...state, now: Date.parse('2026-11-26T16:00:00Z') }).allowed).toBe(
       true,
     )
