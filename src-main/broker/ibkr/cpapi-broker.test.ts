@@ -1,58 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import type { BrokerEvent, MarketFields, OrderTicket } from '../broker'
-import { createCpapiBroker } from './cpapi-broker'
+import { describe, expect, it } from 'vitest'
 import { GatewayHttpError, NotFoundError, OutcomeUnknownError } from './errors'
-import {
-  fakeClock,
-  manualTimers,
-  scriptAuthenticated,
-  startFakeGateway,
-  until,
-  type FakeGateway,
-} from './fake-gateway.test-util'
+import { scriptAuthenticated, type FakeGateway } from './fake-gateway.test-util'
+import { ACCOUNT, brokerHarness, ORDERS, ticket } from './cpapi-broker.test-util'
 
 // The CPAPI Broker against a scripted gateway on loopback: order calls are sent exactly once,
 // snapshots handle the preflight, portfolio reads parse IBKR's real shapes, streams merge.
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
-
-const ACCOUNT = 'DU1234567'
-const ORDERS = `POST /iserver/account/${ACCOUNT}/orders`
-const ticket: OrderTicket = {
-  conid: 265598,
-  cOID: 'r1-s1-e',
-  orderType: 'LMT',
-  side: 'BUY',
-  quantity: 100,
-  tif: 'DAY',
-  price: 185.5,
-}
-
-async function setup(script: (g: FakeGateway) => void = scriptAuthenticated, timeoutMs?: number) {
-  const g = await startFakeGateway()
-  cleanups.push(() => g.close())
-  script(g)
-  const timers = manualTimers()
-  const clock = fakeClock()
-  const broker = createCpapiBroker({
-    url: g.url,
-    displayUrl: g.url,
-    ca: null,
-    fingerprint: null,
-    loginUrl: null,
-    now: clock.now,
-    clock,
-    timers,
-    preferredAccount: () => null,
-    timeoutMs,
-  })
-  cleanups.push(() => broker.stop())
-  await broker.start()
-  return { g, broker, timers, clock }
-}
+const { setup } = brokerHarness()
 
 describe('Broker order calls are never retried (RELIABILITY.md §1 invariant 4)', () => {
   it.each([
@@ -363,64 +317,5 @@ describe('Broker reads', () => {
     await expect(broker.orderStatus('2')).rejects.toBeInstanceOf(NotFoundError)
     await expect(broker.orderStatus('1')).rejects.toMatchObject({ status: 500 })
     expect(g.count('GET /iserver/account/order/status/1')).toBe(3)
-  })
-})
-
-describe('Broker stream', () => {
-  async function streaming() {
-    const s = await setup()
-    await until(() => s.g.sockets.size === 1 && s.g.frames.includes('sor+{}'), 'the stream to authenticate')
-    return s
-  }
-
-  it('subscribes order and PnL topics, merges smd pushes per conid, surfaces sor and sts', async () => {
-    const { g, broker } = await streaming()
-    const seen: MarketFields[] = []
-    const events: BrokerEvent[] = []
-    broker.onEvent((e) => events.push(e))
-    const off = broker.subscribeMarketData(265598, ['31', '7295'], (f) => seen.push(f))
-    await until(() => g.frames.some((f) => f.startsWith('smd+265598+') && f.includes('7295')), 'the smd subscription')
-    g.push({ topic: 'smd+265598', conid: 265598, '31': '168.42', '84': '168.41', _updated: 1 })
-    g.push({ topic: 'smd+265598', conid: 265598, '84': '168.40', _updated: 2 })
-    g.push({ topic: 'sor', args: [{ acct: ACCOUNT, orderId: 5, status: 'Filled' }] })
-    g.push({ topic: 'sts', args: { authenticated: true, competing: false } })
-    await until(() => seen.length === 2 && events.length === 2, 'pushes')
-    expect(seen[1]).toMatchObject({ values: { '31': 168.42, '84': 168.4 }, updatedAt: 2 })
-    expect(events).toEqual([
-      { type: 'orders', orders: [{ acct: ACCOUNT, orderId: 5, status: 'Filled' }] },
-      { type: 'session', authenticated: true, competing: false },
-    ])
-    off()
-    await until(() => g.frames.includes('umd+265598+{}'), 'the unsubscribe')
-  })
-
-  it('after a dropped socket it reconnects, authenticates and subscribes everything again', async () => {
-    const { g, broker, timers } = await streaming()
-    broker.subscribeMarketData(8314, ['31'], () => undefined)
-    await until(() => g.frames.some((f) => f.startsWith('smd+8314+')), 'the first subscription')
-    g.frames.length = 0
-    for (const s of g.sockets) s.terminate()
-    await until(() => g.sockets.size === 0, 'the drop')
-    // The reconnect backoff elapses (as often as needed until the client has seen the close).
-    await until(
-      () => (
-        timers.fireAfter(),
-        g.frames.some((f) => f.startsWith('smd+8314+')) && g.frames.includes('sor+{}') && g.frames.includes('spl+{}')
-      ),
-      'resubscription',
-    )
-    expect(g.frames[0]).toBe('{"session":"abc123"}')
-  })
-
-  it('re-sends subscriptions on the periodic timer (smd expires after 15 min)', async () => {
-    const { g, broker, timers } = await streaming()
-    broker.subscribeMarketData(8314, ['31'], () => undefined)
-    await until(() => g.frames.some((f) => f.startsWith('smd+8314+')), 'the first subscription')
-    g.frames.length = 0
-    timers.fireEvery()
-    await until(
-      () => g.frames.some((f) => f.startsWith('smd+8314+')) && g.frames.includes('ech+hb'),
-      'resubscription and heartbeat',
-    )
   })
 })
