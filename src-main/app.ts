@@ -25,6 +25,8 @@ import { createTrading, type Trading } from './engine/trading'
 import { createPortfolioService } from './engine/portfolio'
 import { getInstrument } from './store/instruments-repo'
 import { createHandlers } from './handlers'
+import { RpcError } from './rpc/errors'
+import { createEvaluationService, type EvaluationService } from './engine/evaluation/service'
 import { createBundleServices } from './engine/bundle-handlers'
 import { realTimers, type Timers } from './timers'
 import { createDispatcher } from './rpc/dispatcher'
@@ -66,6 +68,7 @@ export interface App {
   settings: SettingsService
   market: MarketService
   executor: Executor
+  evaluations: EvaluationService
   trading: Trading
   /** Stored artifacts for the hosts' /artifacts routes: live, or from a review library. */
   artifact: ArtifactReader
@@ -281,7 +284,26 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     ...runEnvironment,
     promptVersion: (id) => getVersion(store.db, id),
   })
+  const evaluations = createEvaluationService({
+    ...runEnvironment,
+    strategies,
+    prompt: (strategy, versionId): ResolvedPrompt => {
+      const v = versionId
+        ? getVersion(store.db, versionId)
+        : prompts.resolveForStrategy(strategy.id, strategy.config.promptVersionId)
+      if (!v) throw new RpcError('NOT_FOUND', `No prompt version ${versionId}`)
+      const template = prompts.list({ includeArchived: true }).find((t) => t.id === v.templateId)
+      return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
+    },
+    history: (conid, period) => market.history({ conid, bar: '1d', period, outsideRth: false }),
+    source: () => {
+      const g = settings.effective().gateway
+      return g === 'sim' ? { kind: 'simulator', key: 'sim' } : { kind: 'gateway', key: g }
+    },
+  })
+  evaluations.resume()
   const handlers = createHandlers({
+    evaluations,
     db: store.db,
     strategies,
     prompts,
@@ -313,6 +335,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     settings,
     market: marketService,
     executor,
+    evaluations,
     trading: tradingCore,
     artifact: createArtifactReader(store.db, dataDir),
     gateway: () => hub.connection(),
@@ -321,6 +344,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
       stopped ??= (async () => {
         scheduler.stop()
         await rpc.close()
+        await evaluations.stop()
         await executor.drain()
         tradingCore.stop()
         portfolio.stop()

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { bundleMethods } from './bundles-api'
+import { evaluationMethods } from './evaluations-api'
 import { IndicatorSpecs } from './indicators'
 import { portfolioMethods } from './portfolio-api'
 import { promptMethods } from './prompts-api'
@@ -117,6 +118,8 @@ export const api = {
         from: z.number().int().optional(),
         to: z.number().int().optional(),
         before: z.number().int().optional(),
+        /** Show evaluation-lab runs (trigger `eval`), hidden by default. */
+        includeEval: z.boolean().optional(),
         limit: z.number().int().min(1).max(500).default(100),
       })
       .strict(),
@@ -166,6 +169,7 @@ export const api = {
   ...tradingMethods,
   ...portfolioMethods,
   ...bundleMethods,
+  ...evaluationMethods,
 } as const
 
 export type Api = typeof api

@@ -81,6 +81,13 @@ describe('contract', () => {
       'retention.get',
       'retention.set',
       'retention.run',
+      'evaluations.estimate',
+      'evaluations.start',
+      'evaluations.get',
+      'evaluations.decisions',
+      'evaluations.list',
+      'evaluations.cancel',
+      'evaluations.report',
     ])
     expect(EVENT_NAMES).toEqual([
       'gateway.status',
@@ -91,6 +98,7 @@ describe('contract', () => {
       'lineage.runUpdated',
       'orders.changed',
       'portfolio.changed',
+      'evaluations.progress',
     ])
   })
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Alert, GatewayStatus, Quote, RunStep, RunSummary } from './models'
+import { EvaluationProgress } from './evaluations-api'
 import { PortfolioChanged } from './portfolio-api'
 
 /** Every event the host pushes to subscribed clients. */
@@ -14,6 +15,8 @@ export const events = {
   'orders.changed': z.object({ at: z.number().int() }),
   /** Executions landed, positions or trades were recomputed, or a portfolio snapshot was taken. */
   'portfolio.changed': PortfolioChanged,
+  /** An evaluation advanced, finished, failed or was cancelled. */
+  'evaluations.progress': EvaluationProgress,
 } as const
 
 export type Events = typeof events

@@ -510,3 +510,4 @@ export const approvals = sqliteTable(
     index('approvals_status').on(t.status, t.createdAt),
   ],
 )
+export * from './schema/evaluation'
