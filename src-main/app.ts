@@ -27,6 +27,7 @@ import { getInstrument } from './store/instruments-repo'
 import { createHandlers } from './handlers'
 import { RpcError } from './rpc/errors'
 import { createEvaluationService, type EvaluationService } from './engine/evaluation/service'
+import type { Analyst } from './engine/evaluation/asof-pipeline'
 import { createBundleServices } from './engine/bundle-handlers'
 import { realTimers, type Timers } from './timers'
 import { createDispatcher } from './rpc/dispatcher'
@@ -58,6 +59,8 @@ export interface AppConfig {
   chartCapture?: () => Promise<ChartCapture>
   /** Host capability: the gateway's login page in a window (Electron). */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
+  /** Test seam: the analyst the evaluation lab asks for fresh answers (planted look-ahead, call counts). */
+  labAnalyst?: Analyst
 }
 
 export interface App {
@@ -286,6 +289,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   })
   const evaluations = createEvaluationService({
     ...runEnvironment,
+    analyst: cfg.labAnalyst,
     strategies,
     prompt: (strategy, versionId): ResolvedPrompt => {
       const v = versionId

@@ -63,6 +63,8 @@ export interface DecideInput {
   record: boolean
   /** Called before a paid model call; throws to refuse it (budget reserved per call, fail-closed). */
   reserve(arm: ArmSpec): void
+  /** Ask the analyst even when the cache has the answer (the self-test of a free, deterministic analyst). */
+  fresh?: boolean
 }
 
 export interface Decision {
@@ -238,7 +240,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
         },
         async () => {
           const promptSha = store(`# system\n${system}\n\n# user\n${user}\n`, 'prompt', 'text/plain; charset=utf-8')
-          const hit = d.cache.get(cacheKey)
+          const hit = i.fresh ? null : d.cache.get(cacheKey)
           let answer: AnalystAnswer
           let cost = 0
           if (hit) answer = hit.answer

@@ -36,7 +36,17 @@ export async function lookaheadTest(
   }
   for (const t of check) {
     for (const arm of i.arms) {
-      const base = { evaluationId: i.evaluationId, strategy: i.strategy, arm, t, capital: i.capital, record: false }
+      // A free analyst (rules) is asked again; a paid model's cached answer is reused and its inputs compared.
+      const fresh = arm.choice.provider === 'rules'
+      const base = {
+        evaluationId: i.evaluationId,
+        strategy: i.strategy,
+        arm,
+        t,
+        capital: i.capital,
+        record: false,
+        fresh,
+      }
       let full: Decision
       let cut: Decision
       try {

@@ -7,8 +7,7 @@ import type {
 } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
-import { decisionDates, firstBarAfter, sessionAfter, truncateAsOf } from '../../domain/evaluation/calendar'
-import { simulateBracket } from '../../domain/evaluation/fills'
+import { decisionDates, sessionAfter } from '../../domain/evaluation/calendar'
 import { nyDate } from '../../domain/indicators/ny-time'
 import { lastClosedSession } from '../../domain/runs/market-data'
 import { RpcError } from '../../rpc/errors'
@@ -20,6 +19,7 @@ import { createAsOfPipeline, WARMUP_BARS, type Analyst, type ArmSpec } from './a
 import { estimateCost } from './estimate'
 import { lookaheadTest, warmupTest } from './self-test'
 import { buildReport } from './report'
+import { decisionRow, SLIPPAGE_BPS, toDecision } from './decisions'
 
 // The evaluation lab's engine service (F25): resumable, cancellable, budgeted evaluations that replay
 // each session close through the pipeline's steps, simulate the bracket on the following bars, store
@@ -27,7 +27,6 @@ import { buildReport } from './report'
 
 export const DEFAULT_HORIZON = 20
 export const CAPITAL = 100_000
-export const SLIPPAGE_BPS = 5
 
 export interface EvaluationDeps extends RunEnvironment {
   strategies: StrategyService
@@ -263,7 +262,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       trials: repo.trialCount(d.db, strategy.id, symbol),
     })
     const failed = !look.passed
-      ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} differ between a store truncated at that date and the full store.`
+      ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} artifact differs between a store truncated at that date and the full store.`
       : !warm.passed
         ? `Warm-up test failed: indicator values differ by ${warm.maxDeviationPct?.toFixed(3)} % across warm-ups (limit 0.1 %).`
         : null
@@ -368,82 +367,3 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
 }
 
 class BudgetExhausted extends Error {}
-
-function decisionRow(
-  id: string,
-  arm: number,
-  t: string,
-  dec: Awaited<ReturnType<ReturnType<typeof createAsOfPipeline>['decide']>>,
-  daily: readonly Bar[],
-  horizon: number,
-  now: number,
-): Parameters<typeof repo.insertDecision>[1] {
-  const v = dec.verdict
-  const draft = v.draft
-  const action = v.finalAction === 'EXIT' ? 'REVIEW' : v.finalAction
-  const base = {
-    evaluationId: id,
-    arm,
-    date: t,
-    runId: dec.runId,
-    cacheKey: dec.cacheKey,
-    inputsSha256: dec.hashes.context,
-    action,
-    status: v.status,
-    entry: draft?.entry ?? null,
-    stop: draft?.stop_loss ?? null,
-    targets: draft?.targets.map((x) => x.price) ?? [],
-    confidence: draft?.confidence ?? null,
-    costMicros: dec.costMicros,
-    createdAt: now,
-    ambiguous: false,
-    costs: 0,
-  }
-  const risk = dec.risk
-  if (risk.kind !== 'open' || risk.entry === null || risk.stop === null || risk.target === null || risk.side === null)
-    return base
-  const start = firstBarAfter(daily, t)
-  if (start < 0) return base
-  const sim = simulateBracket(
-    daily.slice(start, start + horizon),
-    { side: risk.side, entry: risk.entry, stop: risk.stop, target: risk.target },
-    { horizon, slippageBps: SLIPPAGE_BPS, plan: 'fixed', qty: Math.max(1, risk.qty) },
-  )
-  return {
-    ...base,
-    fillDate: sim.fill?.date ?? null,
-    fillPrice: sim.fill?.price ?? null,
-    exitDate: sim.exit?.date ?? null,
-    exitPrice: sim.exit?.price ?? null,
-    exitReason: sim.exit?.reason ?? null,
-    r: sim.rNet,
-    rOptimistic: sim.rNetOptimistic,
-    ambiguous: sim.ambiguous,
-    pnl: sim.pnl,
-    costs: sim.costs,
-    mfeR: sim.mfeR,
-    maeR: sim.maeR,
-  }
-}
-
-function toDecision(r: repo.DecisionRow): EvaluationDecision {
-  return {
-    date: r.date,
-    action: r.action as EvaluationDecision['action'],
-    status: r.status as EvaluationDecision['status'],
-    entry: r.entry,
-    stop: r.stop,
-    targets: r.targets as number[],
-    confidence: r.confidence,
-    fill: r.fillDate !== null && r.fillPrice !== null ? { date: r.fillDate, price: r.fillPrice } : null,
-    exit:
-      r.exitDate !== null && r.exitPrice !== null && r.exitReason !== null
-        ? { date: r.exitDate, price: r.exitPrice, reason: r.exitReason as 'target' }
-        : null,
-    r: r.r,
-    ambiguous: r.ambiguous,
-    runId: r.runId,
-  }
-}
-
-export { truncateAsOf }
