@@ -28,10 +28,10 @@ function recentWindow(n: number) {
   return { from: all[all.length - 30 - n]!, to: all[all.length - 31]! }
 }
 
-/** An analyst that counts its calls per date and answers like the rules analyst. */
+/** An analyst that counts its decision calls per date (not the free self-test) and answers like the rules analyst. */
 function counting(calls: string[]): Analyst {
   return async (_arm, call) => {
-    calls.push(call.rules.asOf)
+    if (call.purpose === 'decision') calls.push(call.rules.asOf)
     return askRules(call.rules)
   }
 }

@@ -133,3 +133,11 @@ describe('calibration', () => {
     expect(calibrationReport(pts).n).toBe(120)
   })
 })
+
+describe('equity booking', () => {
+  it('books an exit on a day outside the sessions on the next session', () => {
+    expect(equityCurve(['2024-01-05', '2024-01-08'], [{ exitDate: '2024-01-06', pnl: 7 }], 100)).toEqual([100, 107])
+    const cost = new Map([['2024-01-05', 2]])
+    expect(equityCurve(['2024-01-05', '2024-01-08'], [], 100, cost)).toEqual([98, 98])
+  })
+})

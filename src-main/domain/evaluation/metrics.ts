@@ -55,17 +55,26 @@ export function profitFactor(rs: readonly number[]): number | null {
   return loss === 0 ? null : win / loss
 }
 
-/** Daily equity from a starting capital and realised P&L booked on each exit session. */
+/**
+ * Daily equity from a starting capital: each trade's P&L is booked on the first session on or after
+ * its exit (an exit on a day that is not in `sessions` still counts), likewise any daily cost.
+ */
 export function equityCurve(
   sessions: readonly string[],
   trades: readonly { exitDate: string; pnl: number }[],
   capital: number,
   dailyCost: ReadonlyMap<string, number> = new Map(),
 ): number[] {
-  const byDate = new Map<string, number>()
-  for (const t of trades) byDate.set(t.exitDate, (byDate.get(t.exitDate) ?? 0) + t.pnl)
+  const flows = [
+    ...trades.map((t) => [t.exitDate, t.pnl] as const),
+    ...[...dailyCost].map(([d, c]) => [d, -c] as const),
+  ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
   let eq = capital
-  return sessions.map((d) => (eq += (byDate.get(d) ?? 0) - (dailyCost.get(d) ?? 0)))
+  let k = 0
+  return sessions.map((d) => {
+    while (k < flows.length && flows[k]![0] <= d) eq += flows[k++]![1]
+    return eq
+  })
 }
 
 /** Largest peak-to-trough fall of an equity curve, in % of the peak; null for an empty curve. */

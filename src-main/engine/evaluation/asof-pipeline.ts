@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
 import { asOfInputs } from '../../domain/evaluation/calendar'
+import { nyDate } from '../../domain/indicators/ny-time'
 import { createPromptEngine, renderTemplate } from '../../domain/prompts/engine'
 import { analyse, CHART_IDS, DAILY_SPECS, tail, WEEKLY_SPECS, type Analysis } from '../../domain/runs/analysis'
 import { buildPromptContext } from '../../domain/runs/context'
@@ -40,6 +41,8 @@ export interface AnalystCall {
   rules: Parameters<typeof askRules>[0]
   /** For tests only: the store the decision was built from (a planted analyst peeks into it). */
   store: readonly Bar[]
+  /** A recorded decision, or a look-ahead self-test rebuild (never recorded, never paid). */
+  purpose: 'decision' | 'self-test'
 }
 
 export type Analyst = (arm: ArmSpec, call: AnalystCall) => Promise<AnalystAnswer>
@@ -78,6 +81,13 @@ export interface Decision {
   risk: RiskDecision
   analysis: Analysis
 }
+
+const describe = (bars: readonly Bar[]) => ({
+  count: bars.length,
+  first: bars.length ? nyDate(bars[0]!.t) : null,
+  last: bars.length ? nyDate(bars.at(-1)!.t) : null,
+  lastClose: bars.at(-1)?.c ?? null,
+})
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex')
 
@@ -127,9 +137,11 @@ export function createAsOfPipeline(d: PipelineDeps) {
         if (daily.length === 0) throw new Error(`No daily bars closed by ${i.t}`)
         return {
           barsSha256: store(barsJson, 'bars', 'application/json'),
+          instrument: { conid: cfg.conid, symbol: cfg.symbol, exchange: 'SMART', currency: 'USD', source: 'cache' },
           asOf: i.t,
-          daily: { count: daily.length, lastClose: daily.at(-1)!.c },
-          weekly: weekly ? { count: weekly.length, partialLast: true } : null,
+          droppedFormingBar: false,
+          daily: describe(daily),
+          weekly: weekly ? { ...describe(weekly), partialLast: true } : null,
         }
       })
       const barsSha = fetched.barsSha256
@@ -246,7 +258,14 @@ export function createAsOfPipeline(d: PipelineDeps) {
           if (hit) answer = hit.answer
           else {
             if (ch.provider !== 'rules') i.reserve(i.arm)
-            answer = await analyst(i.arm, { system, user, images, rules, store: i.store })
+            answer = await analyst(i.arm, {
+              system,
+              user,
+              images,
+              rules,
+              store: i.store,
+              purpose: i.record ? 'decision' : 'self-test',
+            })
             cost = answer.usage.reduce((s, u) => s + u.costMicros, 0)
             if (i.record && answer.outcome === 'draft') d.cache.put(cacheKey, i.arm, answer, cost)
           }

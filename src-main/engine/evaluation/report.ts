@@ -58,9 +58,13 @@ const tradeOf = (d: DecisionRow): TradeOutcome | null =>
 
 const count = (xs: readonly string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {})
 
-export function buildReport(i: ReportInput): EvaluationReport {
+export function buildReport(input: ReportInput): EvaluationReport {
+  // The curves run on to the last exit, so trades closed after the window are booked too.
+  const lastExit = input.decisions.reduce((m, d) => (d.exitDate && d.exitDate > m ? d.exitDate : m), input.to)
+  const tailDates = input.daily.map((b) => nyDate(b.t)).filter((d) => d > input.to && d <= lastExit)
+  const i = { ...input, sessions: [...input.sessions, ...tailDates] }
   const dateIdx = new Map(i.daily.map((b, k) => [nyDate(b.t), k]))
-  const decisionIdx = i.sessions.map((s) => dateIdx.get(s)).filter((k): k is number => k !== undefined)
+  const decisionIdx = input.sessions.map((s) => dateIdx.get(s)).filter((k): k is number => k !== undefined)
   const arms = i.arms.map((arm, a) => {
     const rows = i.decisions.filter((d) => d.arm === a)
     const trades = rows.map(tradeOf).filter((t): t is TradeOutcome => t !== null)

@@ -153,6 +153,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       total: e.total,
       etaMs,
     })
+    if (e.status !== 'running' || e.done === 0) d.bus.emit('db.changed', { tables: ['evaluations'] })
   }
 
   async function execute(id: string, flags: { cancelled: boolean; stopped: boolean }): Promise<void> {
@@ -329,6 +330,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         updatedAt: d.now(),
         finishedAt: null,
       })
+      d.bus.emit('db.changed', { tables: ['evaluations'] })
       launch(id)
       return { evaluationId: id }
     },
