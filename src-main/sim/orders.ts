@@ -28,14 +28,22 @@ export const DEFAULT_ORDER_OPTIONS: OrderOptions = {
 }
 
 const PROMPT_TEXT: Record<string, string> = {
-  o354: 'You are submitting an order without market data. We strongly recommend against this as it may result in suboptimal pricing or erroneous orders. Are you sure you want to submit this order?',
+  o354:
+    'You are submitting an order without market data. We strongly recommend against this as it ' +
+    'may result in suboptimal pricing or erroneous orders. Are you sure you want to submit ' +
+    'this order?',
   o163: 'The following order exceeds the price percentage limit of 3%. Are you sure you want to submit this order?',
   o383: 'The following order size exceeds the Size Limit of 500. Are you sure you want to submit this order?',
-  o451: 'This order will most likely trigger and fill immediately. The total amount of this order exceeds the Total Value Limit of 100,000 USD. Are you sure you want to submit this order?',
+  o451:
+    'This order will most likely trigger and fill immediately. The total amount of this order ' +
+    'exceeds the Total Value Limit of 100,000 USD. Are you sure you want to submit this order?',
   o10331:
-    'You are about to submit a stop order. Please be aware of the various stop order types available and the risks associated with each one. Are you sure you want to submit this order?',
+    'You are about to submit a stop order. Please be aware of the various stop order types ' +
+    'available and the risks associated with each one. Are you sure you want to submit this ' +
+    'order?',
   o10151:
-    'You are about to submit a market order. Market orders may fill at prices far from the last price. Are you sure you want to submit this order?',
+    'You are about to submit a market order. Market orders may fill at prices far from the ' +
+    'last price. Are you sure you want to submit this order?',
 }
 
 const DAY_MS = 86_400_000

@@ -25,7 +25,9 @@ export interface RulesRequest {
 export function rulesAnalyst(req: RulesRequest): SignalDraft {
   const { confirmation: c, values } = confirmationOf(req.bars)
   const tick = (p: number) => Math.round(p / req.tickSize) * req.tickSize
-  const votes = `SuperTrend ${c.supertrend}, close vs SMA20 ${c.price_vs_sma20}, MACD vs signal ${c.macd}, RSI14 vs 50 ${c.rsi} (${c.bull_count} bull, ${c.bear_count} bear)`
+  const votes =
+    `SuperTrend ${c.supertrend}, close vs SMA20 ${c.price_vs_sma20}, MACD vs signal ${c.macd}, ` +
+    `RSI14 vs 50 ${c.rsi} (${c.bull_count} bull, ${c.bear_count} bear)`
   const base: SignalDraft = {
     schema_version: '1',
     symbol: req.symbol,
