@@ -2,30 +2,26 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
 import { asOfInputs } from '../../domain/evaluation/calendar'
-import { nyDate } from '../../domain/indicators/ny-time'
-import { createPromptEngine, renderTemplate } from '../../domain/prompts/engine'
-import { analyse, CHART_IDS, DAILY_SPECS, tail, WEEKLY_SPECS, type Analysis } from '../../domain/runs/analysis'
-import { buildPromptContext } from '../../domain/runs/context'
-import { CHART_BARS } from '../../domain/runs/market-data'
+import type { Analysis } from '../../domain/runs/analysis'
 import { riskCheck, type RiskDecision } from '../../domain/runs/risk'
 import { RULES_PROVIDER } from '../../domain/signals/rules-analyst'
-import { validateSignal, type SignalVerdict, type ValidationContext } from '../../domain/signals'
+import type { SignalVerdict } from '../../domain/signals'
 import { putArtifact, type ArtifactKind } from '../../store/artifacts'
 import { askModel, askRules, type AnalystAnswer, type AnalystChoice } from '../analyst'
-import { CHART_SPEC_VERSION, type ResolvedPrompt, type RunEnvironment } from '../executor'
+import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import { startRun, type RunRecorder } from '../run-recorder'
+import * as S from '../steps'
 
 // "Run the pipeline's steps as of date t" (EVALUATION.md §1). The inputs are rebuilt from a bar store
-// as it stood at the close of t; indicators, chart images, the prompt context and template, the
-// analyst, validation and the risk check are the run pipeline's own functions. Each decision is
-// recorded as a run with trigger `eval`. When the step modules of issue #11 land, the step bodies
-// here become calls into src-main/engine/steps/* with an as-of data source.
+// as it stood at the close of t and fed to the run's own step functions (src-main/engine/steps):
+// fetch_market_data reads an as-of MarketDataSource, then compute_indicators, render_charts, the prompt
+// context and template, the analyst (askRules / askModel, behind the answer cache), judgeSignal and the
+// pure riskCheck. place_order is never called. Each decision is recorded as a run with trigger `eval`.
 
 /** Answers are cached by a hash of everything that reaches the model; bumped if that set changes. */
 export const ANSWER_SCHEMA_VERSION = 1
 /** Daily bars handed to a decision (what the executor's '2y' history holds). */
 export const WARMUP_BARS = 504
-const CHART_SIZE = { width: 1024, height: 640 } as const
 
 export interface ArmSpec {
   label: string
@@ -82,13 +78,6 @@ export interface Decision {
   analysis: Analysis
 }
 
-const describe = (bars: readonly Bar[]) => ({
-  count: bars.length,
-  first: bars.length ? nyDate(bars[0]!.t) : null,
-  last: bars.length ? nyDate(bars.at(-1)!.t) : null,
-  lastClose: bars.at(-1)?.c ?? null,
-})
-
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex')
 
 export interface PipelineDeps extends RunEnvironment {
@@ -104,7 +93,6 @@ export const defaultAnalyst =
       : askModel(arm.choice, { system: call.system, user: call.user, images: call.images }, env.capabilities, env.now)
 
 export function createAsOfPipeline(d: PipelineDeps) {
-  const liquid = createPromptEngine()
   const analyst = d.analyst ?? defaultAnalyst(d)
 
   async function decide(i: DecideInput): Promise<Decision> {
@@ -121,6 +109,10 @@ export function createAsOfPipeline(d: PipelineDeps) {
       rec ? rec.step(name, input, fn) : fn()
     const store = (content: string | Buffer, kind: ArtifactKind, mime: string) =>
       i.record ? putArtifact(d.db, d.dataDir, Buffer.from(content), kind, mime, d.now()).sha256 : sha(content)
+    const io: S.StepIo = {
+      artifact: (content, kind, mime) => store(content, kind, mime),
+      partial: () => undefined,
+    }
     try {
       rec?.skip('check_session', {}, { reason: `Evaluation ${i.evaluationId}: as-of replay of ${i.t}, no session.` })
       await step('load_strategy', { strategyId: i.strategy.id, evaluationId: i.evaluationId }, async () => ({
@@ -129,104 +121,73 @@ export function createAsOfPipeline(d: PipelineDeps) {
         analyst: { provider: i.arm.choice.provider, model: i.arm.choice.model, label: i.arm.choice.label },
         evaluationId: i.evaluationId,
       }))
+      // fetch_market_data with an as-of source: the store as it stood at the close of t, the week
+      // rebuilt partial from those dailies, the quote from t's close, flat; the run's clock is the
+      // night after t, so t's bar counts as closed.
       const inputs = asOfInputs(i.store, i.t, WARMUP_BARS)
-      const daily = inputs.daily
-      const weekly = withWeekly ? inputs.weekly : null
+      const nightAfter = Date.parse(`${i.t}T00:00:00Z`) + 30 * 3_600_000
+      const last = inputs.daily.at(-1)
+      const source: S.MarketDataSource = {
+        details: async () => ({
+          conid: cfg.conid,
+          symbol: cfg.symbol,
+          name: cfg.symbol,
+          exchange: 'SMART',
+          secType: 'STK',
+          currency: 'USD',
+          validExchanges: [],
+          tradingClass: null,
+          category: null,
+          industry: null,
+          multiplier: null,
+          source: 'cache',
+        }),
+        history: async (req) => (req.bar === '1w' ? inputs.weekly : inputs.daily),
+        quote: async () => ({ last: last?.c ?? null, bid: null, ask: null }),
+        positions: async () => [],
+      }
+      const data = await step('fetch_market_data', S.fetchMarketDataInput(cfg), () =>
+        S.fetchMarketData({ config: cfg, account: 'LAB', now: () => nightAfter }, source, io),
+      )
+      const daily = data._daily
+      const weekly = withWeekly ? data._weekly : null
       const barsJson = JSON.stringify({ daily, weekly })
-      const fetched = await step('fetch_market_data', { conid: cfg.conid, asOf: i.t, asOfReplay: true }, async () => {
-        if (daily.length === 0) throw new Error(`No daily bars closed by ${i.t}`)
-        return {
-          barsSha256: store(barsJson, 'bars', 'application/json'),
-          instrument: { conid: cfg.conid, symbol: cfg.symbol, exchange: 'SMART', currency: 'USD', source: 'cache' },
-          asOf: i.t,
-          droppedFormingBar: false,
-          daily: describe(daily),
-          weekly: weekly ? { ...describe(weekly), partialLast: true } : null,
-        }
-      })
-      const barsSha = fetched.barsSha256
       const ind = await step(
         'compute_indicators',
-        { barsSha256: barsSha, daily: DAILY_SPECS, weekly: withWeekly ? WEEKLY_SPECS : null, strategy: cfg.indicators },
-        async () => {
-          const a = analyse(daily, weekly, cfg.indicators)
-          const json = JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })
-          return {
-            indicatorsSha256: store(json, 'indicators', 'application/json'),
-            d: a.d,
-            w: withWeekly ? a.w : null,
-            confirmation: a.confirmation,
-            levels: a.levels,
-            _analysis: a,
-            _json: json,
-          }
-        },
+        S.computeIndicatorsInput(data.barsSha256, withWeekly, cfg.indicators),
+        async () => S.computeIndicators({ daily, weekly, indicators: cfg.indicators, withWeekly }, io),
       )
       const a = ind._analysis
-      const indJson = ind._json
-      const closeAt = daily.at(-1)!.t
-      const images: Buffer[] = []
-      const imageShas: string[] = []
+      const indJson = JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })
+      let images: Buffer[] = []
+      let imageShas: string[] = []
       if (i.arm.choice.provider === 'rules') {
-        rec?.skip('render_charts', { barsSha256: barsSha }, { reason: 'The rules analyst reads no chart image.' })
-      } else {
-        await step(
+        rec?.skip(
           'render_charts',
-          { barsSha256: barsSha, specVersion: CHART_SPEC_VERSION, size: CHART_SIZE },
-          async () => {
-            const capture = await d.capture()
-            const draw = async (
-              tf: '1D' | '1W',
-              bars: Bar[],
-              res: Analysis['daily'],
-              ids: readonly string[],
-              n: number,
-            ) => {
-              const shown = bars.slice(-n)
-              const l = shown.at(-1)!
-              const title = `${cfg.symbol} · ${tf} · ${i.t} · O ${l.o.toFixed(2)} H ${l.h.toFixed(2)} L ${l.l.toFixed(2)} C ${l.c.toFixed(2)}`
-              const png = await capture.capture({
-                title,
-                ...CHART_SIZE,
-                bars: shown,
-                indicators: tail(res, ids, n),
-                levels: null,
-              })
-              images.push(png)
-              imageShas.push(store(png, 'chart', 'image/png'))
-            }
-            await draw('1D', daily, a.daily, CHART_IDS.daily, CHART_BARS.daily)
-            if (weekly && a.weekly) await draw('1W', weekly, a.weekly, CHART_IDS.weekly, CHART_BARS.weekly)
-            return { images: imageShas }
-          },
+          { barsSha256: data.barsSha256 },
+          { reason: 'The rules analyst reads no chart image.' },
         )
+      } else {
+        const charts = await step(
+          'render_charts',
+          S.renderChartsInput(data.barsSha256, ind.indicatorsSha256, withWeekly),
+          () => S.renderCharts({ symbol: cfg.symbol, asOf: data.asOf, daily, weekly, analysis: a }, d.capture, io),
+        )
+        images = charts._png
+        imageShas = charts.images.map((x) => x.sha256)
       }
-      const context = buildPromptContext({
-        now: closeAt,
-        instrument: { symbol: cfg.symbol, exchange: 'SMART', currency: 'USD', tickSize: 0.01, conid: cfg.conid },
-        asOf: i.t,
+      const context = S.promptContext({
+        now: nightAfter,
+        strategy: i.strategy,
+        data,
         daily,
+        weekly,
         analysis: a,
-        strategy: { name: i.strategy.name, config: cfg },
-        position: { side: 'flat', qty: 0, avg_price: null, upl_pct: null, stop: null },
         previous: [],
-        charts: {
-          nDaily: Math.min(CHART_BARS.daily, daily.length),
-          nWeekly: weekly ? Math.min(CHART_BARS.weekly, weekly.length) : 0,
-        },
       })
       const contextJson = JSON.stringify(context)
-      const system = await renderTemplate(liquid, i.arm.prompt.system, context)
-      const user = await renderTemplate(liquid, i.arm.prompt.body, context)
-      const rules = {
-        symbol: cfg.symbol,
-        asOf: i.t,
-        timeframes: cfg.timeframes,
-        bars: daily,
-        position: 'flat' as const,
-        allowShort: cfg.risk.allowShort,
-        tickSize: 0.01,
-      }
+      const { system, user } = await S.renderPrompt(i.arm.prompt, context)
+      const rules = S.rulesRequest(cfg, data.asOf, daily, 0)
       const ch = i.arm.choice
       const cacheKey = sha(
         JSON.stringify({
@@ -251,7 +212,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
           cacheKey,
         },
         async () => {
-          const promptSha = store(`# system\n${system}\n\n# user\n${user}\n`, 'prompt', 'text/plain; charset=utf-8')
+          const promptSha = S.storePrompt({ system, user }, io)
           const hit = i.fresh ? null : d.cache.get(cacheKey)
           let answer: AnalystAnswer
           let cost = 0
@@ -283,44 +244,21 @@ export function createAsOfPipeline(d: PipelineDeps) {
             cached: hit !== null,
             costMicros: cost,
             _answer: answer,
+            _value: answer.value,
           }
         },
       )
       const answer = llm._answer
-      const validation: ValidationContext = {
-        symbol: cfg.symbol,
-        asOf: i.t,
-        timeframes: cfg.timeframes,
-        lastClose: daily.at(-1)!.c,
-        atr: a.d.atr ?? NaN,
-        weeklyAtr: withWeekly ? a.w.atr : null,
-        tickSize: 0.01,
-        barsLow: Math.min(...daily.slice(-CHART_BARS.daily).map((b) => b.l)),
-        barsHigh: Math.max(...daily.slice(-CHART_BARS.daily).map((b) => b.h)),
-        position: 'flat',
-        policy: {
-          minR: cfg.risk.minR,
-          minProfitMargin: cfg.risk.minProfitMargin,
-          minConfidence: cfg.risk.minConfidence,
-          allowShort: cfg.risk.allowShort,
-          allowPyramiding: cfg.risk.allowPyramiding,
-          combination: cfg.risk.combination,
-        },
-        confirmation: { bull: a.confirmation.bull_count, bear: a.confirmation.bear_count },
-      }
-      const verdict = await step('validate_signal', { outcome: answer.outcome, context: validation }, async () =>
-        answer.outcome === 'review' || a.d.atr === null
-          ? ({
-              status: 'REVIEW',
-              finalAction: 'REVIEW',
-              reviewReason: answer.reviewReason ?? 'no_atr',
-              violations: [{ rule: 'provider', severity: 'review', message: answer.detail ?? 'no ATR on these bars' }],
-              flags: [],
-              draft: null,
-              confidenceLevel: null,
-              numbers: null,
-            } as SignalVerdict)
-          : validateSignal(answer.value, validation),
+      const validation = S.validationContext({
+        config: cfg,
+        asOf: data.asOf,
+        daily,
+        analysis: a,
+        withWeekly,
+        positionQty: 0,
+      })
+      const verdict = await step('validate_signal', S.validateSignalInput(llm, validation), async () =>
+        S.judgeSignal(llm, a.d.atr, validation),
       )
       const risk = await step(
         'risk_check',
