@@ -65,6 +65,9 @@ export function weeklyFromDailies(daily: readonly Bar[]): Bar[] {
   return out
 }
 
+/** Dailies the weekly series is rebuilt from (about three years of sessions). */
+const WEEKLY_DAILIES = 800
+
 export interface AsOfInputs {
   asOf: string
   daily: Bar[]
@@ -75,8 +78,14 @@ export interface AsOfInputs {
 export function asOfInputs(daily: readonly Bar[], t: string, warmup: number): AsOfInputs {
   const closed = truncateAsOf(daily, t)
   const d = closed.slice(-warmup)
-  // Weeks come from every closed daily (not only the warm-up) so the weekly series is as long as it can be.
-  return { asOf: t, daily: d, weekly: weeklyFromDailies(closed) }
+  // Weeks come from about three years of closed dailies (what a live run's '3y' weekly history holds),
+  // cut at a week boundary so the first week is whole.
+  let from = Math.max(0, closed.length - WEEKLY_DAILIES)
+  if (from > 0) {
+    const week = nyWeekStart(closed[from]!.t)
+    while (from < closed.length && nyWeekStart(closed[from]!.t) === week) from++
+  }
+  return { asOf: t, daily: d, weekly: weeklyFromDailies(closed.slice(from)) }
 }
 
 /** Index of the first bar dated after `t` (the entry session t+1), or -1. */

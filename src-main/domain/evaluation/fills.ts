@@ -1,5 +1,5 @@
 import type { Bar } from '../../contract/models'
-import { nyDate } from '../indicators/ny-time'
+import { nyDate as nyDateOf } from '../indicators/ny-time'
 import { sideCost, type CommissionPlan } from './costs'
 
 // Bracket fills on daily bars, mirroring our IBKR bracket (EVALUATION.md §2). The parent limit is DAY
@@ -43,6 +43,18 @@ export interface FillResult {
 }
 
 type Policy = 'stop-first' | 'target-first'
+
+// The same bars are simulated many times (baselines, sweeps): their New York dates are memoised.
+const dates = new Map<number, string>()
+function nyDate(t: number): string {
+  let d = dates.get(t)
+  if (d === undefined) {
+    if (dates.size > 200_000) dates.clear()
+    d = nyDateOf(t)
+    dates.set(t, d)
+  }
+  return d
+}
 
 interface Path {
   fill: FillResult['fill']
@@ -109,7 +121,7 @@ function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy):
   const last = Math.min(bars.length, o.horizon) - 1
   for (let i = 0; i <= last; i++) {
     const bar = bars[i]!
-    const date = nyDate(bar.t)
+    const date = () => nyDate(bar.t)
     const fav = dir === 1 ? bar.h - fillPrice : fillPrice - bar.l
     const adv = dir === 1 ? fillPrice - bar.l : bar.h - fillPrice
     // Stop: open through the stop fills at the open (gap), else a touch fills at the stop.
@@ -120,16 +132,16 @@ function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy):
     // On the entry bar filled inside the bar, the order of the fill and the other touches is unknown.
     const intrabarEntry = i === 0 && !atOpen
     if (stopGap && !intrabarEntry) {
-      path.exit = { index: i, date, price: slip(bar.o), reason: 'stop' }
+      path.exit = { index: i, date: date(), price: slip(bar.o), reason: 'stop' }
     } else if (targetGap && !intrabarEntry) {
-      path.exit = { index: i, date, price: bar.o, reason: 'target' }
+      path.exit = { index: i, date: date(), price: bar.o, reason: 'target' }
     } else {
       const ambiguous = (stopTouch && targetTouch) || (intrabarEntry && (stopTouch || targetTouch))
       if (ambiguous) path.ambiguous = true
       const takeStop = stopTouch && (policy === 'stop-first' || !targetTouch)
       const takeTarget = targetTouch && !takeStop && (policy === 'target-first' || !intrabarEntry)
-      if (takeStop) path.exit = { index: i, date, price: slip(b.stop), reason: 'stop' }
-      else if (takeTarget) path.exit = { index: i, date, price: b.target, reason: 'target' }
+      if (takeStop) path.exit = { index: i, date: date(), price: slip(b.stop), reason: 'stop' }
+      else if (takeTarget) path.exit = { index: i, date: date(), price: b.target, reason: 'target' }
     }
     if (path.exit) {
       const exitFav = dir * (path.exit.price - fillPrice)
@@ -141,7 +153,7 @@ function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy):
     path.mfe = Math.max(path.mfe, fav)
     path.mae = Math.max(path.mae, adv)
     if (i === o.horizon - 1) {
-      path.exit = { index: i, date, price: slip(bar.c), reason: 'time' }
+      path.exit = { index: i, date: date(), price: slip(bar.c), reason: 'time' }
       return path
     }
   }
