@@ -115,7 +115,8 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
       <div className="row" style={{ marginTop: 8 }}>
         <span className="muted" data-testid="lab-estimate">
           {estimate
-            ? `Estimate: ${estimate.decisions} decisions · ${estimate.calls} model calls (${estimate.cachedCalls} cached) · ` +
+            ? `Estimate: ${estimate.decisions} decisions · ${estimate.calls} model calls ` +
+              `(${estimate.cachedCalls} cached) · ` +
               `$${estimate.usdLow.toFixed(2)}–$${estimate.usdHigh.toFixed(2)} · about ${estimate.seconds} s`
             : error
               ? ''

@@ -94,11 +94,7 @@ export function ReportView({ report }: { report: EvaluationReport }) {
           <div className={report.ab.verdict.startsWith('Not enough') ? 'notice tone-warn' : 'notice'}>
             {report.ab.verdict}
           </div>
-          <div className="muted">
-            {report.ab.pairs} pairs · difference {f2(report.ab.meanDiff, 3)} (95 %{' '}
-            {ci(report.ab.interval, (v) => f2(v, 3))}) · McNemar p {f2(report.ab.mcnemarP, 3)} · κ {f2(report.ab.kappa)}{' '}
-            · minimum detectable effect {f2(report.ab.mde, 3)} R
-          </div>
+          <div className="muted">{abLine(report.ab)}</div>
         </section>
       )}
       <div className="lab-grid">
@@ -247,6 +243,17 @@ export function ReportView({ report }: { report: EvaluationReport }) {
   )
 }
 
+function abLine(ab: NonNullable<EvaluationReport['ab']>): string {
+  return (
+    `${ab.pairs} pairs · difference ${f2(ab.meanDiff, 3)} (95 % ${ci(ab.interval, (v) => f2(v, 3))}) · ` +
+    `McNemar p ${f2(ab.mcnemarP, 3)} · κ ${f2(ab.kappa)} · minimum detectable effect ${f2(ab.mde, 3)} R`
+  )
+}
+
+function exitText(x: NonNullable<EvaluationDecision['exit']>): string {
+  return x.reason === 'expired' ? `expired ${x.date}` : `${x.reason} ${x.date} @ ${x.price.toFixed(2)}`
+}
+
 function DecisionTable({ rows }: { rows: EvaluationDecision[] }) {
   return (
     <div className="lab-table-wrap">
@@ -284,11 +291,7 @@ function DecisionTable({ rows }: { rows: EvaluationDecision[] }) {
               <td className="num">{f2(d.targets[0])}</td>
               <td className="num">{f2(d.confidence)}</td>
               <td className="mono">{d.fill ? `${d.fill.date} @ ${d.fill.price.toFixed(2)}` : '—'}</td>
-              <td className="mono">
-                {d.exit
-                  ? `${d.exit.reason} ${d.exit.date}${d.exit.reason === 'expired' ? '' : ` @ ${d.exit.price.toFixed(2)}`}`
-                  : '—'}
-              </td>
+              <td className="mono">{d.exit ? exitText(d.exit) : '—'}</td>
               <td className={`num ${d.r === null ? '' : d.r > 0 ? 'up' : 'down'}`}>{f2(d.r)}</td>
               <td className="muted">{d.ambiguous ? 'ambiguous' : ''}</td>
             </tr>

@@ -94,6 +94,9 @@ export function RHistogram({ values, onPick }: { values: number[]; onPick(lo: nu
   )
 }
 
+const binTitle = (b: Arm['calibration']['bins'][number]) =>
+  `confidence ${b.lo.toFixed(2)}–${b.hi.toFixed(2)}: ${b.n} signals, hit ${(b.hitRate * 100).toFixed(0)} %`
+
 /** Hit rate (target before stop) against stated confidence per quantile bin, with Wilson intervals. */
 export function ReliabilityDiagram({ bins }: { bins: Arm['calibration']['bins'] }) {
   const S = 200
@@ -109,7 +112,7 @@ export function ReliabilityDiagram({ bins }: { bins: Arm['calibration']['bins'] 
             <line x1={x(b.meanP)} x2={x(b.meanP)} y1={y(b.interval.low)} y2={y(b.interval.high)} className="ci" />
           )}
           <circle cx={x(b.meanP)} cy={y(b.hitRate)} r={3 + Math.min(5, Math.sqrt(b.n) / 2)} className="pt">
-            <title>{`confidence ${b.lo.toFixed(2)}–${b.hi.toFixed(2)}: ${b.n} signals, hit ${(b.hitRate * 100).toFixed(0)} %`}</title>
+            <title>{binTitle(b)}</title>
           </circle>
         </g>
       ))}

@@ -131,10 +131,14 @@ export function verdict(diffs: readonly number[], result: PairedResult | null, m
   const sd = stdev(diffs)
   const mde = minimumDetectableEffect(sd, diffs.length)
   if (!result || mde === null || power(result.meanDiff, sd, diffs.length) < 0.8)
-    return `Not enough data: with ${diffs.length} paired dates the smallest difference in ${metric} this sample can detect is ${mde === null ? 'undefined' : `±${mde.toFixed(3)}`}.`
+    return (
+      `Not enough data: with ${diffs.length} paired dates the smallest difference in ${metric} ` +
+      `this sample can detect is ${mde === null ? 'undefined' : `±${mde.toFixed(3)}`}.`
+    )
   const better = result.meanDiff > 0 ? 'A' : 'B'
   return result.p < 0.05
-    ? `Arm ${better} is better on ${metric} by ${Math.abs(result.meanDiff).toFixed(3)} (95 % ${result.interval.low.toFixed(3)} to ${result.interval.high.toFixed(3)}, p = ${result.p.toFixed(3)}).`
+    ? `Arm ${better} is better on ${metric} by ${Math.abs(result.meanDiff).toFixed(3)} ` +
+        `(95 % ${result.interval.low.toFixed(3)} to ${result.interval.high.toFixed(3)}, p = ${result.p.toFixed(3)}).`
     : `No significant difference in ${metric} (p = ${result.p.toFixed(3)}).`
 }
 

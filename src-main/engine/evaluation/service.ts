@@ -175,7 +175,8 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     const reserve = () => {
       if (budget !== null && spent + perCallHigh > budget)
         throw new BudgetExhausted(
-          `Budget of $${(budget / 1e6).toFixed(2)} would be exceeded ($${(spent / 1e6).toFixed(2)} spent); the model was not called.`,
+          `Budget of $${(budget / 1e6).toFixed(2)} would be exceeded ($${(spent / 1e6).toFixed(2)} spent); ` +
+            'the model was not called.',
         )
     }
     const t0 = d.perfNow()
@@ -263,9 +264,11 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       trials: repo.trialCount(d.db, strategy.id, symbol),
     })
     const failed = !look.passed
-      ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} artifact differs between a store truncated at that date and the full store.`
+      ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} artifact ` +
+        'differs between a store truncated at that date and the full store.'
       : !warm.passed
-        ? `Warm-up test failed: indicator values differ by ${warm.maxDeviationPct?.toFixed(3)} % across warm-ups (limit 0.1 %).`
+        ? `Warm-up test failed: indicator values differ by ${warm.maxDeviationPct?.toFixed(3)} % ` +
+          'across warm-ups (limit 0.1 %).'
         : null
     repo.updateEvaluation(d.db, id, {
       status: failed ? 'failed' : 'succeeded',
