@@ -7,6 +7,7 @@ import { riskCheck, type RiskDecision } from '../../domain/runs/risk'
 import { RULES_PROVIDER } from '../../domain/signals/rules-analyst'
 import type { SignalVerdict } from '../../domain/signals'
 import { putArtifact, type ArtifactKind } from '../../store/artifacts'
+import { insertUsage } from '../../store/signals-repo'
 import { askModel, askRules, type AnalystAnswer, type AnalystChoice } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import { startRun, type RunRecorder } from '../run-recorder'
@@ -229,6 +230,27 @@ export function createAsOfPipeline(d: PipelineDeps) {
             })
             cost = answer.usage.reduce((s, u) => s + u.costMicros, 0)
             if (i.record && answer.outcome === 'draft') d.cache.put(cacheKey, i.arm, answer, cost)
+            // Every HTTP attempt into the usage ledger, under the eval run; no strategy, so an
+            // evaluation never spends a live strategy's daily LLM budget.
+            insertUsage(
+              d.db,
+              answer.usage.map((u) => ({
+                at: d.now(),
+                runId,
+                strategyId: null,
+                step: 'llm_analysis',
+                provider: ch.provider,
+                model: ch.model,
+                purpose: `eval:${u.purpose}`,
+                promptTokens: u.promptTokens,
+                completionTokens: u.completionTokens,
+                costMicros: u.costMicros,
+                priced: u.priced,
+                latencyMs: u.latencyMs,
+                ok: u.ok,
+                detail: u.detail,
+              })),
+            )
           }
           const rawSha = store(answer.rawText, 'llm_text', 'text/plain; charset=utf-8')
           return {
