@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { version } from '../package.json'
 import type { Health, SettingSource } from './contract/models'
 import { createMarketService, type MarketService } from './engine/market'
@@ -22,6 +21,7 @@ import { startGatewayHub } from './app/gateway'
 import { buildEvaluationService } from './app/evaluation'
 import { buildRunServices } from './app/runs'
 import { openAppStore } from './app/store'
+import { privateDir } from './store/private-files'
 import { buildSettingsAndPrompts, healthOf, startScheduler } from './app/services'
 import { createBundleServices } from './engine/bundle-handlers'
 import { realTimers, type Timers } from './timers'
@@ -83,9 +83,9 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const timers = cfg.timers ?? realTimers
   const startedAt = now()
   const dataDir = cfg.dataDir.value
-  mkdirSync(dataDir, { recursive: true })
+  privateDir(dataDir)
 
-  const { store, stopCheckpointer } = await openAppStore(cfg, now, timers)
+  const { store, stopCheckpointer, stopBackup } = await openAppStore(cfg, now, timers)
   const bus = createEventBus({ validate: cfg.strictContracts ?? false })
   const { settings, prompts } = await buildSettingsAndPrompts(cfg, { store, bus, now })
 
@@ -193,6 +193,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const rpc = createRpcServer(
     createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }),
     bus,
+    { onOversize: (what, bytes) => cfg.onInternalError?.('rpc', new Error(`Refused to send ${what}: ${bytes} bytes`)) },
   )
 
   let stopped: Promise<void> | null = null
@@ -219,6 +220,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
         tradingCore.stop()
         portfolio.stop()
         await bundles.stop()
+        await stopBackup()
         await closeCapture()
         marketService.stop()
         await hub.stop()

@@ -55,11 +55,11 @@ export function buildRunServices(
         now(),
       ),
   }
-  const analystConfig = async () => ({
-    apiKey: await d.settings.apiKey(),
-    baseUrl: d.settings.effective().llmBaseUrl,
-    model: d.settings.effective().llmModel,
-  })
+  // The key is looked up for the very base URL the request will use (secrets stay with their endpoint).
+  const analystConfig = async () => {
+    const { llmBaseUrl, llmModel } = d.settings.effective()
+    return { apiKey: await d.settings.apiKey(llmBaseUrl), baseUrl: llmBaseUrl, model: llmModel }
+  }
   const runEnvironment: RunEnvironment = {
     db: d.store.db,
     lineageDb: d.store.lineageDb,

@@ -72,6 +72,7 @@ describe('contract', () => {
       'portfolio.trades',
       'lineage.export',
       'lineage.import',
+      'bundles.cancel',
       'review.list',
       'review.remove',
       'review.listRuns',
@@ -98,6 +99,7 @@ describe('contract', () => {
       'lineage.runUpdated',
       'orders.changed',
       'portfolio.changed',
+      'bundles.progress',
       'evaluations.progress',
     ])
   })

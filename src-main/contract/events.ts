@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Alert, GatewayStatus, Quote, RunStep, RunSummary } from './models'
+import { BundleProgress } from './bundles-api'
 import { EvaluationProgress } from './evaluations-api'
 import { PortfolioChanged } from './portfolio-api'
 
@@ -15,6 +16,8 @@ export const events = {
   'orders.changed': z.object({ at: z.number().int() }),
   /** Executions landed, positions or trades were recomputed, or a portfolio snapshot was taken. */
   'portfolio.changed': PortfolioChanged,
+  /** A bundle import or export running off the main thread made progress. */
+  'bundles.progress': BundleProgress,
   /** An evaluation advanced, finished, failed or was cancelled. */
   'evaluations.progress': EvaluationProgress,
 } as const

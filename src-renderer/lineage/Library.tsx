@@ -1,7 +1,12 @@
-import { useState } from 'react'
-import type { BundleSelection, ExportResult, ReviewLibraryInfo } from '../../src-main/contract/bundles-api'
+import { useEffect, useState } from 'react'
+import type {
+  BundleProgress,
+  BundleSelection,
+  ExportResult,
+  ReviewLibraryInfo,
+} from '../../src-main/contract/bundles-api'
 import { navigate } from '../components/navigate'
-import { call, errorMessage } from '../state/app'
+import { call, errorMessage, onEvent } from '../state/app'
 import { fmtDateTime, fmtInt } from './format'
 
 // F20 in the timeline: export runs to one portable bundle file, import bundles read-only, and switch
@@ -9,27 +14,58 @@ import { fmtDateTime, fmtInt } from './format'
 
 const fmtBytes = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`)
 
+const PHASE: Record<BundleProgress['phase'], string> = {
+  hashing: 'Reading the file',
+  checking: 'Checking its contents',
+  copying: 'Copying runs and artifacts',
+  verifying: 'Verifying the copy',
+}
+
+let jobSeq = 0
+const newJobId = (op: string) => `${op}-${Date.now().toString(36)}-${++jobSeq}`
+
+/** Progress of a running bundle job (import or export): a bar with its phase, and Cancel. */
+function JobProgress({ job, label }: { job: string; label: string }) {
+  const [p, setP] = useState<BundleProgress | null>(null)
+  useEffect(() => onEvent('bundles.progress', (d) => d.job === job && setP(d)), [job])
+  const pct = p && p.total > 0 ? Math.min(100, Math.round((p.done / p.total) * 100)) : null
+  return (
+    <div className="job-progress" data-testid="bundle-progress" role="status">
+      <span className="muted">
+        {label}: {p ? PHASE[p.phase] : 'Starting'}
+        {pct !== null && <span className="num"> {pct}%</span>}
+      </span>
+      <progress max={100} value={pct ?? undefined} aria-label={`${label} progress`} />
+      <button className="btn small" type="button" onClick={() => void call('bundles.cancel', { job })}>
+        Cancel
+      </button>
+    </div>
+  )
+}
+
 export function ExportButton({ selection, label }: { selection: BundleSelection; label: string }) {
-  const [busy, setBusy] = useState(false)
+  const [busy, setBusy] = useState<string | null>(null)
   const [result, setResult] = useState<ExportResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   async function run() {
-    setBusy(true)
+    const job = newJobId('export')
+    setBusy(job)
     setError(null)
     setResult(null)
     try {
-      setResult(await call('lineage.export', { selection }))
+      setResult(await call('lineage.export', { selection, job }))
     } catch (e) {
       setError(errorMessage(e))
     } finally {
-      setBusy(false)
+      setBusy(null)
     }
   }
   return (
     <span className="export">
-      <button className="btn small" onClick={() => void run()} disabled={busy} data-testid="export-bundle">
+      <button className="btn small" onClick={() => void run()} disabled={busy !== null} data-testid="export-bundle">
         {busy ? 'Exporting…' : label}
       </button>
+      {busy && <JobProgress job={busy} label="Export" />}
       {result && (
         <span className="muted" data-testid="export-result">
           {fmtInt(result.runs)} run(s), {fmtInt(result.artifacts)} artifact(s), {fmtBytes(result.bytes)} →{' '}
@@ -56,22 +92,24 @@ export function LibraryBar({
   onChanged(): void
 }) {
   const [path, setPath] = useState('')
-  const [busy, setBusy] = useState(false)
+  const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const current = libraries.find((l) => l.id === review)
 
   async function importFile() {
-    setBusy(true)
+    const job = newJobId('import')
+    setBusy(job)
     setError(null)
     try {
-      const lib = await call('lineage.import', { file: path.trim() })
+      const lib = await call('lineage.import', { file: path.trim(), job })
       setPath('')
       onChanged()
       navigate(`#/lineage/review/${lib.id}`)
     } catch (e) {
-      setError(errorMessage(e))
+      const m = errorMessage(e)
+      setError(/Nothing was/.test(m) ? m : `${m} Nothing was added to the library.`)
     } finally {
-      setBusy(false)
+      setBusy(null)
     }
   }
 
@@ -126,12 +164,17 @@ export function LibraryBar({
             aria-label="Bundle file to import"
             data-testid="import-path"
           />
-          <button className="btn small" disabled={busy || path.trim() === ''} data-testid="import-bundle">
+          <button className="btn small" disabled={busy !== null || path.trim() === ''} data-testid="import-bundle">
             {busy ? 'Importing…' : 'Import bundle'}
           </button>
         </form>
       )}
-      {error && <div className="field-error">{error}</div>}
+      {busy && <JobProgress job={busy} label="Import" />}
+      {error && (
+        <div className="field-error" role="alert" data-testid="import-error">
+          {error}
+        </div>
+      )}
     </div>
   )
 }

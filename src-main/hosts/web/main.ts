@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs'
 async function main(): Promise<void> {
   const cfg = parseWebHostConfig(process.argv.slice(2), process.env)
   const root = resolve(__dirname, '..', '..')
-  mkdirSync(cfg.dataDir.value, { recursive: true })
+  mkdirSync(cfg.dataDir.value, { recursive: true, mode: 0o700 })
   const unlock = lockDataDir(cfg.dataDir.value)
   let app
   try {
