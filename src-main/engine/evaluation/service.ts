@@ -18,7 +18,7 @@ import type { StrategyService } from '../strategies'
 import { createAsOfPipeline, WARMUP_BARS, type Analyst, type ArmSpec } from './asof-pipeline'
 import { estimateCost } from './estimate'
 import { lookaheadTest, warmupTest } from './self-test'
-import { buildReport } from './report'
+import { buildReportOffThread } from './report-jobs'
 import { decisionRow, SLIPPAGE_BPS, toDecision } from './decisions'
 
 // The evaluation lab's engine service (F25): resumable, cancellable, budgeted evaluations that replay
@@ -240,7 +240,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         createdAt: d.now(),
       }),
     )
-    const report = buildReport({
+    const report = await buildReportOffThread({
       id,
       strategyId: strategy.id,
       symbol,
