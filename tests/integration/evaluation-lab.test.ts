@@ -61,6 +61,26 @@ describe('evaluation lab guarantees', () => {
     expect(ev.report!.lookahead.passed).toBe(false)
   }, 120_000)
 
+  it('pairs two arms by date and says "not enough data" when that is the truth', async () => {
+    const { app, client } = await start({})
+    const strategy = await demo(client)
+    const { evaluationId } = await client.call('evaluations.start', {
+      strategyId: strategy.id,
+      ...recentWindow(15),
+      arms: [{ analyst: 'rules' }, { analyst: 'rules' }],
+    })
+    await app.evaluations.drain()
+    const ev = await client.call('evaluations.get', { evaluationId })
+    expect(ev.status).toBe('succeeded')
+    expect(ev.progress).toEqual({ done: 30, total: 30 })
+    expect(ev.report!.arms).toHaveLength(2)
+    const report = await client.call('evaluations.report', { evaluationId })
+    expect(report.ab).toMatchObject({ metric: 'mean R net', pairs: 15 })
+    expect(report.ab!.verdict).toMatch(/^Not enough data/)
+    const second = await client.call('evaluations.decisions', { evaluationId, arm: 1 })
+    expect(second).toHaveLength(15)
+  }, 120_000)
+
   it('re-runs from the cache byte-identical, asking nothing, at no cost', async () => {
     const calls: string[] = []
     const { app, client } = await start({ labAnalyst: counting(calls) })
