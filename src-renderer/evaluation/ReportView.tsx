@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react'
 import type { EvaluationDecision, EvaluationReport } from '../../src-main/contract/evaluations-api'
 import { navigate } from '../components/navigate'
-import { call } from '../state/app'
+import { call, errorMessage } from '../state/app'
 import { useLoad } from '../state/useLoad'
 import { EquityChart, ReliabilityDiagram, RHistogram } from './plots'
 
@@ -69,6 +69,7 @@ export function ReportView({ report }: { report: EvaluationReport }) {
           <span className={report.lookahead.passed ? 'tone-ok' : 'tone-bad'} data-testid="lab-lookahead">
             Look-ahead self-test {report.lookahead.passed ? 'passed' : 'FAILED'} ({report.lookahead.checked} dates)
           </span>
+          <ExportButton evaluationId={report.id} />
           <span className={report.warmup.passed ? 'tone-ok' : 'tone-bad'}>
             Warm-up {report.warmup.passed ? 'ok' : 'FAILED'} (max Δ {f2(report.warmup.maxDeviationPct, 3)} %)
           </span>
@@ -240,6 +241,34 @@ export function ReportView({ report }: { report: EvaluationReport }) {
         <DecisionTable rows={shown} />
       </section>
     </div>
+  )
+}
+
+/** Every decision's run (inputs, artifacts, answers) as one bundle, readable in the review library. */
+function ExportButton({ evaluationId }: { evaluationId: string }) {
+  const [state, setState] = useState<{ busy: boolean; text: string | null; bad: boolean }>({
+    busy: false,
+    text: null,
+    bad: false,
+  })
+  const run = async () => {
+    setState({ busy: true, text: 'Exporting…', bad: false })
+    try {
+      const rows = await call('evaluations.decisions', { evaluationId, limit: 5000 })
+      const runIds = [...new Set(rows.map((d) => d.runId).filter((r): r is string => r !== null))].slice(0, 10_000)
+      const r = await call('lineage.export', { selection: { runIds }, name: `evaluation-${evaluationId.slice(0, 8)}` })
+      setState({ busy: false, text: `${runIds.length} decision runs exported to ${r.file}`, bad: false })
+    } catch (e) {
+      setState({ busy: false, text: `Export failed: ${errorMessage(e)}`, bad: true })
+    }
+  }
+  return (
+    <>
+      <button className="btn small" disabled={state.busy} onClick={() => void run()} data-testid="lab-export">
+        Export decision runs
+      </button>
+      {state.text && <span className={state.bad ? 'tone-bad' : 'muted'}>{state.text}</span>}
+    </>
   )
 }
 

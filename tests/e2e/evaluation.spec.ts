@@ -38,6 +38,11 @@ test('evaluate the demo strategy with the rules analyst over one year, read the 
   await expect(page.getByTestId('lab-reliability')).toBeVisible()
   await expect(page.getByTestId('lab-list')).toContainText('succeeded')
   await page.screenshot({ path: join(SHOTS, 'evaluation-report.png'), fullPage: true })
+  // The decisions' runs export as one bundle for the review library.
+  await page.getByTestId('lab-export').click()
+  await expect(report).toContainText(/2\d\d decision runs exported to .*evaluation-[0-9a-f]{8}\.wsbundle/, {
+    timeout: 60_000,
+  })
 
   // The win rate links to the trades behind it; each decision opens its run.
   await metrics.getByRole('button').first().click()
