@@ -1,5 +1,6 @@
 import { version } from '../package.json'
 import type { Health, SettingSource } from './contract/models'
+import type { EngineMode } from './contract/desktop-api'
 import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
 import { seedDemoStrategies } from './engine/demo-seed'
@@ -55,6 +56,16 @@ export interface AppConfig {
   chartCapture?: () => Promise<ChartCapture>
   /** Host capability: the gateway's login page in a window (Electron). */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
+  // --- Review mode (desktop issue #12) ---
+  /**
+   * How the engine starts: 'trading' (the default) or 'review' after a first launch from a bundle —
+   * read by startEngine (review-mode.ts), which starts the review shell and calls createApp on demand.
+   */
+  mode?: EngineMode
+  /** Host capability: a native open dialog for a bundle file (Electron). */
+  pickBundleFile?: () => Promise<string | null>
+  /** The web host was started with --allow-live (the desktop app may always arm, after the typed confirmation). */
+  allowLive?: boolean
   /** Test seam: the analyst the evaluation lab asks for fresh answers (planted look-ahead, call counts). */
   labAnalyst?: Analyst
 }
@@ -143,6 +154,16 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     portfolio,
     caps: () => DEFAULT_RISK_CAPS,
     symbolOf: (conid) => getInstrument(store.db, conid)?.instrument.symbol ?? null,
+    mark: (conid) => market?.quotes([conid])[0]?.last ?? null,
+    strategyRisk: (id) => {
+      try {
+        const s = strategies.get(id)
+        return { allowShort: s.config.risk.allowShort, limits: s.config.risk.limits ?? null }
+      } catch {
+        return null
+      }
+    },
+    allowLive: cfg.host === 'electron' || cfg.allowLive === true,
   })
   trading = tradingCore
   const { executor, replayer, closeCapture, runEnvironment } = buildRunServices(cfg, {
@@ -189,6 +210,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     market,
     bundles: bundles.deps,
     openGatewayLogin: cfg.openGatewayLogin,
+    pickBundleFile: cfg.pickBundleFile,
   })
   const rpc = createRpcServer(
     createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }),

@@ -5,6 +5,8 @@ import type { ClientFrame, HostFrame } from '../src-main/contract/wire'
 export interface Bridge {
   send(frame: unknown): void
   onMessage(cb: (frame: unknown) => void): () => void
+  /** The local path of a dropped or picked File (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string
 }
 
 declare global {
@@ -36,6 +38,24 @@ function ipcTransport(bridge: Bridge): ClientTransport {
 export function artifactUrl(sha256: string, reviewId: string | null = null): string {
   const query = reviewId ? `?${new URLSearchParams({ review: reviewId }).toString()}` : ''
   return `/artifacts/${sha256}${query}`
+}
+
+/** True in the desktop app (the preload bridge exists): native dialogs, local file paths. */
+export function isDesktop(): boolean {
+  return Boolean(window.bridge)
+}
+
+/** The local path of a dropped or picked File in the desktop app; null in a browser. */
+export function localPathOf(file: File): string | null {
+  return window.bridge?.pathForFile(file) || null
+}
+
+/**
+ * Where the web host takes an uploaded bundle (POST the file's bytes; the answer names the saved
+ * file). Authenticated by the session cookie, like /rpc and /artifacts: no token in the URL.
+ */
+export function bundleUploadUrl(fileName: string): string {
+  return `/review-upload?${new URLSearchParams({ name: fileName }).toString()}`
 }
 
 /**

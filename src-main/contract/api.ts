@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { bundleMethods } from './bundles-api'
+import { desktopMethods } from './desktop-api'
 import { evaluationMethods } from './evaluations-api'
 import { IndicatorSpecs } from './indicators'
 import { portfolioMethods } from './portfolio-api'
@@ -169,6 +170,7 @@ export const api = {
   ...tradingMethods,
   ...portfolioMethods,
   ...bundleMethods,
+  ...desktopMethods,
   ...evaluationMethods,
 } as const
 

@@ -1,47 +1,15 @@
-import { useEffect, useState } from 'react'
-import type {
-  BundleProgress,
-  BundleSelection,
-  ExportResult,
-  ReviewLibraryInfo,
-} from '../../src-main/contract/bundles-api'
+import { useState } from 'react'
+import type { BundleSelection, ExportResult, ReviewLibraryInfo } from '../../src-main/contract/bundles-api'
 import { navigate } from '../components/navigate'
-import { call, errorMessage, onEvent } from '../state/app'
+import { BundleImport } from './BundleImport'
+import { call, errorMessage } from '../state/app'
 import { fmtDateTime, fmtInt } from './format'
+import { JobProgress, newJobId } from './JobProgress'
 
 // F20 in the timeline: export runs to one portable bundle file, import bundles read-only, and switch
 // the timeline between the live store and an imported review library.
 
 const fmtBytes = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`)
-
-const PHASE: Record<BundleProgress['phase'], string> = {
-  hashing: 'Reading the file',
-  checking: 'Checking its contents',
-  copying: 'Copying runs and artifacts',
-  verifying: 'Verifying the copy',
-}
-
-let jobSeq = 0
-const newJobId = (op: string) => `${op}-${Date.now().toString(36)}-${++jobSeq}`
-
-/** Progress of a running bundle job (import or export): a bar with its phase, and Cancel. */
-function JobProgress({ job, label }: { job: string; label: string }) {
-  const [p, setP] = useState<BundleProgress | null>(null)
-  useEffect(() => onEvent('bundles.progress', (d) => d.job === job && setP(d)), [job])
-  const pct = p && p.total > 0 ? Math.min(100, Math.round((p.done / p.total) * 100)) : null
-  return (
-    <div className="job-progress" data-testid="bundle-progress" role="status">
-      <span className="muted">
-        {label}: {p ? PHASE[p.phase] : 'Starting'}
-        {pct !== null && <span className="num"> {pct}%</span>}
-      </span>
-      <progress max={100} value={pct ?? undefined} aria-label={`${label} progress`} />
-      <button className="btn small" type="button" onClick={() => void call('bundles.cancel', { job })}>
-        Cancel
-      </button>
-    </div>
-  )
-}
 
 export function ExportButton({ selection, label }: { selection: BundleSelection; label: string }) {
   const [busy, setBusy] = useState<string | null>(null)
@@ -91,27 +59,8 @@ export function LibraryBar({
   libraries: ReviewLibraryInfo[]
   onChanged(): void
 }) {
-  const [path, setPath] = useState('')
-  const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const current = libraries.find((l) => l.id === review)
-
-  async function importFile() {
-    const job = newJobId('import')
-    setBusy(job)
-    setError(null)
-    try {
-      const lib = await call('lineage.import', { file: path.trim(), job })
-      setPath('')
-      onChanged()
-      navigate(`#/lineage/review/${lib.id}`)
-    } catch (e) {
-      const m = errorMessage(e)
-      setError(/Nothing was/.test(m) ? m : `${m} Nothing was added to the library.`)
-    } finally {
-      setBusy(null)
-    }
-  }
 
   async function remove(id: string) {
     try {
@@ -149,32 +98,14 @@ export function LibraryBar({
           </button>
         </div>
       ) : (
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void importFile()
+        <BundleImport
+          onImported={(lib) => {
+            onChanged()
+            navigate(`#/lineage/review/${lib.id}`)
           }}
-        >
-          <input
-            className="grow mono"
-            placeholder="/path/to/runs.wsbundle"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            aria-label="Bundle file to import"
-            data-testid="import-path"
-          />
-          <button className="btn small" disabled={busy !== null || path.trim() === ''} data-testid="import-bundle">
-            {busy ? 'Importing…' : 'Import bundle'}
-          </button>
-        </form>
+        />
       )}
-      {busy && <JobProgress job={busy} label="Import" />}
-      {error && (
-        <div className="field-error" role="alert" data-testid="import-error">
-          {error}
-        </div>
-      )}
+      {error && <div className="field-error">{error}</div>}
     </div>
   )
 }

@@ -3,6 +3,7 @@ import type { SearchResult } from '../../src-main/contract/models'
 import { bracketProblems, type ManualOrder } from '../../src-main/contract/trading-api'
 import { fmtPrice } from '../components/format'
 import { call, errorMessage, useApp } from '../state/app'
+import { GateRefusal } from '../risk/GateRefusal'
 import { InstrumentPicker } from '../strategies/StrategyForm'
 
 // F13 order ticket: a limit or stop order for the selected account, previewed (risk gate and the
@@ -239,6 +240,7 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
               ? 'The risk gate allows this order.'
               : `The risk gate refuses it: ${preview.gate.reason}`}
           </div>
+          {!preview.gate.allowed && <GateRefusal checks={preview.gate.checks.filter((c) => !c.passed)} />}
           {bracket && (
             <dl
               className="ticket-rr ticket-legs"

@@ -3,6 +3,7 @@ import type { Bar, IndicatorResult, InstrumentDetails } from '../../src-main/con
 import { computeForChart, defaultIndicator, indicatorCatalog, type ActiveIndicator } from '../chart/indicators'
 import { PriceChart, type CrosshairInfo } from '../chart/price-chart'
 import { applyTick, TIMEFRAMES, type Timeframe } from '../chart/timeframes'
+import { ExportImageButtons } from '../components/ExportImage'
 import { fmtPrice, fmtVolume } from '../components/format'
 import { call, errorMessage, onEvent } from '../state/app'
 import { holdWatch } from '../state/market'
@@ -23,6 +24,7 @@ function loadIndicators(): ActiveIndicator[] {
 export function ChartPage({ conid }: { conid: number }) {
   const host = useRef<HTMLDivElement>(null)
   const chart = useRef<PriceChart | null>(null)
+  const panel = useRef<HTMLDivElement>(null)
   const bars = useRef<Bar[]>([])
   const [tf, setTf] = useState<Timeframe>(TIMEFRAMES.find((t) => t.id === '1d')!)
   const [indicators, setIndicators] = useState<ActiveIndicator[]>(loadIndicators)
@@ -147,6 +149,11 @@ export function ChartPage({ conid }: { conid: number }) {
             </span>
           ))}
         </div>
+        <ExportImageButtons
+          target={panel}
+          fileName={`chart-${details?.symbol ?? conid}-${tf.id}.png`}
+          testId="chart-export"
+        />
         <span className="muted live-state" data-testid="live-ticks" data-ticks={ticks}>
           {loading ? 'Loading history…' : ticks > 0 ? 'Live' : 'Waiting for quotes…'}
         </span>
@@ -156,7 +163,7 @@ export function ChartPage({ conid }: { conid: number }) {
           {error.message}. Check the connection badge; the chart reloads when you switch timeframe.
         </div>
       )}
-      <div className="chart-area">
+      <div className="chart-area" ref={panel}>
         <div className="legend" data-testid="chart-legend">
           {shown && (
             <>

@@ -51,6 +51,7 @@ test('import shows progress and cancel, and refuses a hostile bundle by name', a
   }, sha)
   expect(artifact).toEqual({ status: 200, csp: "default-src 'none'; sandbox" })
   await page.getByTestId('nav-lineage').click()
+  await page.getByText('Type a path instead').click()
 
   await page.getByTestId('import-path').fill(hostile)
   await page.getByTestId('import-bundle').click()

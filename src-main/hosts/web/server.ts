@@ -8,9 +8,11 @@ import type { App } from '../../app'
 import { MAX_FRAME_BYTES } from '../../contract/wire'
 import { cspString } from '../csp'
 import { artifactHeaders } from '../artifact-headers'
+import { handleBundleUpload, UPLOAD_PATH } from './upload'
 
 export interface WebServerOptions {
-  app: App
+  /** The running engine (the trading App, or the review-mode Engine). */
+  app: Pick<App, 'rpc' | 'health' | 'artifact'>
   staticDir: string
   port: number
   /** Per-launch secret; generated when omitted. */
@@ -79,6 +81,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         JSON.stringify({ ok: h.ok, version: h.version, gateway: h.gateway, db: h.db }),
       )
       return
+    }
+    if (url.pathname === UPLOAD_PATH && req.method === 'POST') {
+      if (!originAllowed(req) || !authorised(req, url))
+        return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
+      return handleBundleUpload(req, res, url, { dataDir: opts.app.health().dataDir, rpc: opts.app.rpc })
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed')
