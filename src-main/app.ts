@@ -16,7 +16,10 @@ import { createTrading, type Trading } from './engine/trading'
 import { createPortfolioService } from './engine/portfolio'
 import { getInstrument } from './store/instruments-repo'
 import { createHandlers } from './handlers'
+import type { EvaluationService } from './engine/evaluation/service'
+import type { Analyst } from './engine/evaluation/asof-pipeline'
 import { startGatewayHub } from './app/gateway'
+import { buildEvaluationService } from './app/evaluation'
 import { buildRunServices } from './app/runs'
 import { openAppStore } from './app/store'
 import { privateDir } from './store/private-files'
@@ -63,6 +66,8 @@ export interface AppConfig {
   pickBundleFile?: () => Promise<string | null>
   /** The web host was started with --allow-live (the desktop app may always arm, after the typed confirmation). */
   allowLive?: boolean
+  /** Test seam: the analyst the evaluation lab asks for fresh answers (planted look-ahead, call counts). */
+  labAnalyst?: Analyst
 }
 
 export interface App {
@@ -73,6 +78,7 @@ export interface App {
   settings: SettingsService
   market: MarketService
   executor: Executor
+  evaluations: EvaluationService
   trading: Trading
   /** Stored artifacts for the hosts' /artifacts routes: live, or from a review library. */
   artifact: ArtifactReader
@@ -160,7 +166,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     allowLive: cfg.host === 'electron' || cfg.allowLive === true,
   })
   trading = tradingCore
-  const { executor, replayer, closeCapture } = buildRunServices(cfg, {
+  const { executor, replayer, closeCapture, runEnvironment } = buildRunServices(cfg, {
     store,
     bus,
     now,
@@ -185,7 +191,10 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     bus,
     onError: (e) => cfg.onInternalError?.('retention', e),
   })
+  const evaluations = buildEvaluationService(cfg, { runEnvironment, store, strategies, prompts, market, settings })
+  evaluations.resume()
   const handlers = createHandlers({
+    evaluations,
     db: store.db,
     strategies,
     prompts,
@@ -219,6 +228,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     settings,
     market: marketService,
     executor,
+    evaluations,
     trading: tradingCore,
     artifact: createArtifactReader(store.db, dataDir),
     gateway: () => hub.connection(),
@@ -227,6 +237,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
       stopped ??= (async () => {
         scheduler.stop()
         await rpc.close()
+        await evaluations.stop()
         await executor.drain()
         tradingCore.stop()
         portfolio.stop()
