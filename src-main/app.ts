@@ -6,6 +6,7 @@ import type { Health, SettingSource } from './contract/models'
 import { createGatewayHub } from './engine/gateway-hub'
 import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
+import { armDemoFirstRun } from './engine/demo-first-run'
 import { seedDemoStrategies } from './engine/demo-seed'
 import { createStrategyService } from './engine/strategies'
 import { createPromptService } from './engine/prompts'
@@ -50,8 +51,8 @@ export interface AppConfig {
   /** Check every RPC result and event against its schema (tests, development). */
   strictContracts?: boolean
   onInternalError?: (where: string, err: unknown) => void
-  /** Tuning for benchmarks and tests: simulator tick interval and quote conflation (defaults 1000 / 100 ms), a fixed simulator seed (else one random seed per data folder, kept in settings). */
-  tuning?: { simTickMs?: number; conflateMs?: number; simSeed?: number }
+  /** Tuning for benchmarks and tests: simulator tick interval and quote conflation (defaults 1000 / 100 ms), a fixed simulator seed (else one random seed per data folder, kept in settings), `demoFirstRun: false` to skip the demo's first run on a fresh data folder. */
+  tuning?: { simTickMs?: number; conflateMs?: number; simSeed?: number; demoFirstRun?: boolean }
   /** Host capability: the warm chart-capture page (Electron offscreen window, or Chromium under the web host). */
   chartCapture?: () => Promise<ChartCapture>
   /** Host capability: the gateway's login page in a window (Electron). */
@@ -249,8 +250,24 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     orders: () => tradingCore.orders,
     approvals: () => tradingCore.approvals,
   })
+  let cancelDemoRun = () => {}
   if (settings.effective().gateway === 'sim') {
-    await seedDemoStrategies(strategies, market).catch((e: unknown) => cfg.onInternalError?.('demo seed', e))
+    const seeded = await seedDemoStrategies(strategies, market).catch((e: unknown) => {
+      cfg.onInternalError?.('demo seed', e)
+      return 0
+    })
+    // First start of a fresh data folder: the paper demo runs once as soon as orders may be sent.
+    if (seeded > 0 && cfg.tuning?.demoFirstRun !== false)
+      cancelDemoRun = armDemoFirstRun({
+        strategies,
+        market,
+        timers,
+        now,
+        ready: () => tradingCore.reconciler.reconciled(),
+        start: (id) => void executor.start(id, { trigger: 'manual' }),
+        lastPrice: async (conid) => (await hub.broker().snapshot([conid], ['31']))[0]?.values['31'] ?? null,
+        onError: (e) => cfg.onInternalError?.('demo first run', e),
+      })
   }
   const scheduler = createScheduler({
     db: store.db,
@@ -319,6 +336,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     health,
     stop() {
       stopped ??= (async () => {
+        cancelDemoRun()
         scheduler.stop()
         await rpc.close()
         await executor.drain()

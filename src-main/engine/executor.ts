@@ -233,6 +233,8 @@ export function createExecutor(d: ExecutorDeps): Executor {
         ctx.artifact(bars.sha256)
         const pos = positions.find((p) => p.conid === cfg.conid && p.position !== 0)
         const last = quote[0]?.values['31'] ?? null
+        // Every price of the run is built on the contract's own increment (info-and-rules).
+        const increment = await d.broker().priceIncrement(cfg.conid, last ?? prepared.daily.at(-1)?.c ?? 0)
         const out = {
           instrument: {
             conid: details.conid,
@@ -240,6 +242,7 @@ export function createExecutor(d: ExecutorDeps): Executor {
             exchange: details.exchange,
             currency: details.currency,
             source: details.source,
+            increment,
           },
           barsSha256: bars.sha256,
           asOf: prepared.asOf,
@@ -358,7 +361,7 @@ export function createExecutor(d: ExecutorDeps): Executor {
         symbol: cfg.symbol,
         exchange: data.instrument.exchange,
         currency: data.instrument.currency,
-        tickSize: 0.01,
+        tickSize: data.instrument.increment,
         conid: cfg.conid,
       },
       asOf: data.asOf,
@@ -433,7 +436,10 @@ export function createExecutor(d: ExecutorDeps): Executor {
             bars: daily,
             position,
             allowShort: cfg.risk.allowShort,
-            tickSize: 0.01,
+            tickSize: data.instrument.increment,
+            minR: cfg.risk.minR,
+            minProfitMargin: cfg.risk.minProfitMargin,
+            lastPrice: data.quote.last,
           })
         } else answer = await askModel(analyst, { system, user, images: charts._png }, d.capabilities, d.now)
         const raw = putArtifact(
@@ -501,7 +507,7 @@ export function createExecutor(d: ExecutorDeps): Executor {
       lastClose: daily.at(-1)!.c,
       atr: atr ?? NaN,
       weeklyAtr: withWeekly ? a.w.atr : null,
-      tickSize: 0.01,
+      tickSize: data.instrument.increment,
       barsLow: Math.min(...daily.slice(-CHART_BARS.daily).map((b) => b.l)),
       barsHigh: Math.max(...daily.slice(-CHART_BARS.daily).map((b) => b.h)),
       position,
