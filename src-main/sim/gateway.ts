@@ -64,7 +64,9 @@ export class GatewayCore {
   }
 
   /** Answer one request: pacing, session rules, then the endpoint. */
-  async handle(req: SimRequest): Promise<SimResponse> {
+  async handle(raw: SimRequest): Promise<SimResponse> {
+    // `/iserver/account/trades/` is `/iserver/account/trades`: routed and paced as its canonical form.
+    const req = { ...raw, path: raw.path.replace(/(?<=.)\/+$/, '') }
     const template = pathTemplate(req.path)
     const now = this.d.clock.now()
     if (!this.d.limiter.admit(`${req.method} ${template}`, now)) return err(429, 'Too Many Requests')
