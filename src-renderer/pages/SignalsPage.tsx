@@ -64,7 +64,7 @@ export function SignalsPage(_props: { params: string[] }) {
                 <th className="col-symbol">Symbol</th>
                 <th className="col-action">Action</th>
                 <th className="col-status">Status</th>
-                <th className="num col-conf">Conf.</th>
+                <th className="num col-conf optional">Conf.</th>
                 <th className="num col-price">Entry</th>
                 <th className="num col-price">Stop</th>
                 <th className="num col-targets">Targets</th>
@@ -105,7 +105,7 @@ export function SignalsPage(_props: { params: string[] }) {
                     <td className={s.status === 'ACCEPTED' ? 'tone-ok' : s.status === 'REVIEW' ? 'tone-warn' : 'muted'}>
                       {s.status}
                     </td>
-                    <td className="num">{fmtNum(s.confidence)}</td>
+                    <td className="num optional">{fmtNum(s.confidence)}</td>
                     <td className="num">{fmtPrice(s.entry)}</td>
                     <td className="num">{fmtPrice(s.stop)}</td>
                     <td className="num clip" title={targets}>
@@ -116,7 +116,7 @@ export function SignalsPage(_props: { params: string[] }) {
                     <td className={`optional ${s.expiresAt !== null && s.expiresAt < now ? 'muted' : ''}`}>
                       {s.expiresAt === null ? '—' : s.expiresAt < now ? 'expired' : fmtDateTime(s.expiresAt)}
                     </td>
-                    <td className="muted clip" title={reason} data-testid="signal-reason">
+                    <td className="muted reason" title={reason} data-testid="signal-reason">
                       {reason}
                     </td>
                   </tr>
