@@ -30,7 +30,8 @@ const perTickUs = ((performance.now() - t0) / TICKS) * 1000
 
 const r = writeResult(
   'indicators',
-  `${specs.length} indicators over ${BARS} bars (batch, ${RUNS} runs after warm-up), and one forming-bar update of all of them`,
+  `${specs.length} indicators over ${BARS} bars (batch, ${RUNS} runs after warm-up), and one ` +
+    `forming-bar update of all of them`,
   {
     bars: BARS,
     indicators: specs.length,

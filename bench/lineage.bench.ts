@@ -62,10 +62,12 @@ async function main() {
   const now = Date.UTC(2026, 10, 25)
   const RUNS = 100_000
   const insertRun = sqlite.prepare(
-    `INSERT INTO runs (id, strategy_id, trigger, status, started_at, ended_at, app_version) VALUES (?, NULL, 'schedule', ?, ?, ?, 'bench')`,
+    `INSERT INTO runs (id, strategy_id, trigger, status, started_at, ended_at, app_version) ` +
+      `VALUES (?, NULL, 'schedule', ?, ?, ?, 'bench')`,
   )
   const insertStep = sqlite.prepare(
-    `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, output, error, artifacts, started_at, duration_ms) VALUES (?, ?, ?, 1, ?, '{}', '{}', NULL, '[]', ?, ?)`,
+    `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, output, error, ` +
+      `artifacts, started_at, duration_ms) VALUES (?, ?, ?, 1, ?, '{}', '{}', NULL, '[]', ?, ?)`,
   )
   const genStart = performance.now()
   const batch = sqlite.transaction((from: number, to: number) => {
@@ -109,7 +111,8 @@ async function main() {
   store.close()
   const r = writeResult(
     'lineage',
-    'Step record (one transaction each, ~5 KB JSON, WAL + synchronous=FULL, checkpoints on a timer); timeline queries on 100,000 runs / 1,200,000 steps',
+    'Step record (one transaction each, ~5 KB JSON, WAL + synchronous=FULL, checkpoints on a ' +
+      'timer); timeline queries on 100,000 runs / 1,200,000 steps',
     {
       recordP50Ms: rec.p50,
       recordP99Ms: rec.p99,

@@ -92,7 +92,10 @@ async function main() {
   const f = await tickFanOut()
   const r = writeResult(
     'market',
-    `5 years of daily bars (${h.bars}) fetched and parsed through the CPAPI client from the simulator over HTTPS (20 instruments cold, then 40 warm); market.tick frames per second received by a browser page with the AAPL chart live, ${f.instruments} instruments streaming (sim tick 5 ms, conflation 10 ms)`,
+    `5 years of daily bars (${h.bars}) fetched and parsed through the CPAPI client from the ` +
+      `simulator over HTTPS (20 instruments cold, then 40 warm); market.tick frames per second ` +
+      `received by a browser page with the AAPL chart live, ${f.instruments} instruments ` +
+      `streaming (sim tick 5 ms, conflation 10 ms)`,
     {
       historyBars: h.bars,
       historyColdP50Ms: h.cold.p50,

@@ -117,7 +117,8 @@ async function main() {
   const s = stats(app)
   const r = writeResult(
     'orders',
-    'Order path inside the app (gate, intent at synchronous=FULL, events, state), gateway time excluded; 280 single limit orders',
+    'Order path inside the app (gate, intent at synchronous=FULL, events, state), gateway time ' +
+      'excluded; 280 single limit orders',
     { appP50Ms: s.p50, appP99Ms: s.p99, appMaxMs: s.max },
     [{ metric: 'appP99Ms', op: '<=', value: 20 }],
   )

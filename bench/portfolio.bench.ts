@@ -54,7 +54,9 @@ for (let r = 0; r < RUNS + 3; r++) {
 const s = stats(durations)
 const r = writeResult(
   'portfolio',
-  `Recompute ${POSITIONS} positions from ${EXECUTIONS} executions (sort, fold with average cost, realized P&L and round trips, today's figures, mark to market); ${RUNS} runs after warm-up`,
+  `Recompute ${POSITIONS} positions from ${EXECUTIONS} executions (sort, fold with average ` +
+    `cost, realized P&L and round trips, today's figures, mark to market); ${RUNS} runs after ` +
+    `warm-up`,
   {
     positions: POSITIONS,
     executions: EXECUTIONS,

@@ -89,7 +89,8 @@ async function main() {
   const fan = await fanOut()
   const r = writeResult(
     'rpc',
-    `RPC round trip (${CALLS} sequential gateway.status calls) over the WebSocket to the web host child process and in-process; event fan-out to ${fan.clients} WebSocket clients`,
+    `RPC round trip (${CALLS} sequential gateway.status calls) over the WebSocket to the web ` +
+      `host child process and in-process; event fan-out to ${fan.clients} WebSocket clients`,
     {
       wsRoundTripP50Ms: overWs.p50,
       wsRoundTripP99Ms: overWs.p99,

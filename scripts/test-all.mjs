@@ -17,7 +17,8 @@ function step(name, cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } })
   const ok = r.status === 0
   console.log(
-    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s`,
   )
   return ok
 }

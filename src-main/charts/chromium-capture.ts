@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { ChartImageSpec } from '../contract/charts'
-import { cspString } from '../hosts/csp'
+import { cspString } from '../contract/csp'
 import { pngFromDataUrl, type ChartCapture } from './capture'
 
 // Chart capture under the web host: one warm Chromium page (Debian's Chromium through
@@ -60,7 +60,9 @@ export async function startChromiumCapture(opts: {
     await browser?.close()
     server.close()
     throw new Error(
-      `Chart capture could not start Chromium at ${opts.executablePath}: ${e instanceof Error ? e.message : String(e)}. Install it (apt-get install chromium) or set IBKR_WS_CHROMIUM.`,
+      `Chart capture could not start Chromium at ${opts.executablePath}: ` +
+        `${e instanceof Error ? e.message : String(e)}. Install it (apt-get install chromium) or ` +
+        `set IBKR_WS_CHROMIUM.`,
       { cause: e },
     )
   }

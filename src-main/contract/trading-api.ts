@@ -81,7 +81,9 @@ export function bracketProblems(o: {
     else if (below ? value >= o.price : value <= o.price)
       out.push({
         field,
-        message: `For a ${o.side} the ${what} must be ${below ? 'below' : 'above'} the limit price ${o.price} (it is ${value})`,
+        message:
+          `For a ${o.side} the ${what} must be ${below ? 'below' : 'above'} the limit price ` +
+          `${o.price} (it is ${value})`,
       })
   }
   check('stopLoss', stop, 'stop loss', buy)

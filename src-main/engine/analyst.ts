@@ -32,7 +32,8 @@ export function chooseAnalyst(strategy: Pick<StrategyInput, 'provider' | 'model'
   if (!wantsLlm) return { provider: 'rules', model: RULES_PROVIDER.model, label: RULES_PROVIDER.label }
   if (!configured)
     throw new Error(
-      'This strategy asks an OpenAI-compatible model, but no API key or base URL is set. Set one in Settings (or OPENAI_API_KEY), or switch the strategy to the rules analyst.',
+      'This strategy asks an OpenAI-compatible model, but no API key or base URL is set. Set one ' +
+        'in Settings (or OPENAI_API_KEY), or switch the strategy to the rules analyst.',
     )
   const model = strategy.model ?? cfg.model
   const isOpenAI = cfg.baseUrl === null || /(^|\.)openai\.com$/.test(new URL(cfg.baseUrl).hostname)

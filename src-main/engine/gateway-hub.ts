@@ -149,7 +149,8 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
       if (peeked.fingerprint !== fingerprint) {
         throw new RpcError(
           'CONFLICT',
-          `The gateway now presents a different certificate (${peeked.fingerprint}). Nothing was trusted; check the gateway and try again.`,
+          `The gateway now presents a different certificate (${peeked.fingerprint}). Nothing was ` +
+            `trusted; check the gateway and try again.`,
         )
       }
       d.certificates.set(new URL(currentUrl).origin, peeked.pem)

@@ -1,12 +1,4 @@
-import type {
-  Bar,
-  BarSize,
-  Instrument,
-  InstrumentDetails,
-  Quote,
-  SearchResult,
-  WatchlistItem,
-} from '../contract/models'
+import type { Bar, BarSize, InstrumentDetails, Quote, SearchResult, WatchlistItem } from '../contract/models'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
@@ -19,16 +11,10 @@ import {
   upsertInstruments,
 } from '../store/instruments-repo'
 import type { Timers } from '../timers'
+import type { MarketSource } from '../broker/gateway-connection'
 
-/** What the market service needs from a broker connection. */
-export interface MarketSource {
-  search(query: string): Promise<Instrument[]>
-  details(conid: number): Promise<Omit<InstrumentDetails, 'source'>>
-  history(req: { conid: number; bar: BarSize; period: string; outsideRth: boolean }): Promise<Bar[]>
-  /** Stream quotes for exactly these conids from now on (replaces the previous set). */
-  setStreamed(conids: number[]): void
-  onQuote(cb: (q: Quote) => void): () => void
-}
+/** What the market service needs from a broker connection (defined by the broker). */
+export type { MarketSource }
 
 export interface MarketServiceDeps {
   db: Db

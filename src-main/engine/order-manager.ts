@@ -322,7 +322,8 @@ export function createOrderManager(d: OrderManagerDeps) {
             d.alert(
               'warning',
               'Order not placed',
-              `The gateway session was ${now.state} while the broker asked about ${intent.tickets[0]!.clientOrderId}; it was not confirmed.`,
+              `The gateway session was ${now.state} while the broker asked about ` +
+                `${intent.tickets[0]!.clientOrderId}; it was not confirmed.`,
             )
             return rows()
           }
@@ -528,7 +529,8 @@ export function createOrderManager(d: OrderManagerDeps) {
           // A cancel whose request errors stays as it was until the broker says otherwise.
           throw new RpcError(
             'UNAVAILABLE',
-            `The cancel request for ${o.clientOrderId} failed: ${e instanceof Error ? e.message : String(e)}. The order may still be working; try again.`,
+            `The cancel request for ${o.clientOrderId} failed: ` +
+              `${e instanceof Error ? e.message : String(e)}. The order may still be working; try again.`,
           )
         }
       })
@@ -583,7 +585,8 @@ export function createOrderManager(d: OrderManagerDeps) {
           })
           throw new RpcError(
             'UNAVAILABLE',
-            `The change to ${o.clientOrderId} may not have been made: ${e instanceof Error ? e.message : String(e)}. Check the blotter before trying again.`,
+            `The change to ${o.clientOrderId} may not have been made: ` +
+              `${e instanceof Error ? e.message : String(e)}. Check the blotter before trying again.`,
           )
         }
       })

@@ -59,8 +59,12 @@ export function compareWithBroker(i: CompareInput): PortfolioDifference[] {
         difference: lq - bq,
         advice:
           bq > lq || (bq !== 0 && lq === 0)
-            ? 'The broker holds shares the local ledger has no fills for: run a reconciliation (Orders → Reconcile) to read the last 7 days of executions. A position opened earlier or in another tool stays different until its fills are known.'
-            : 'The local ledger holds more than the broker: a fill may have been busted or the position moved outside this app. Run a reconciliation (Orders → Reconcile); if it persists, check the account in IBKR before trading this symbol.',
+            ? 'The broker holds shares the local ledger has no fills for: run a reconciliation (Orders → ' +
+              'Reconcile) to read the last 7 days of executions. A position opened earlier or in another ' +
+              'tool stays different until its fills are known.'
+            : 'The local ledger holds more than the broker: a fill may have been busted or the position ' +
+              'moved outside this app. Run a reconciliation (Orders → Reconcile); if it persists, check ' +
+              'the account in IBKR before trading this symbol.',
       })
       continue
     }
@@ -75,7 +79,9 @@ export function compareWithBroker(i: CompareInput): PortfolioDifference[] {
         broker: b.avgCost,
         difference: round2((avg - b.avgCost) * 1e4) / 1e4,
         advice:
-          'Average costs differ: IBKR may include commissions in its cost, the local ledger keeps them as fees. A larger gap means a fill is missing or was priced differently; compare the trade journal with the broker’s executions.',
+          'Average costs differ: IBKR may include commissions in its cost, the local ledger keeps ' +
+          'them as fees. A larger gap means a fill is missing or was priced differently; compare the ' +
+          'trade journal with the broker’s executions.',
       })
     }
   }
@@ -96,7 +102,9 @@ export function compareWithBroker(i: CompareInput): PortfolioDifference[] {
       broker: i.broker.unrealizedPnl,
       difference: round2(localUnrealized - i.broker.unrealizedPnl),
       advice:
-        'Unrealized P&L differs beyond marking noise: the live quote and the broker’s mark disagree, or a position above differs. Check the positions first; a market that is closed or halted marks at the last price.',
+        'Unrealized P&L differs beyond marking noise: the live quote and the broker’s mark ' +
+        'disagree, or a position above differs. Check the positions first; a market that is closed ' +
+        'or halted marks at the last price.',
     })
   }
   if (i.realizedNetToday !== null && i.broker.realizedPnl !== null) {
@@ -110,7 +118,9 @@ export function compareWithBroker(i: CompareInput): PortfolioDifference[] {
         broker: i.broker.realizedPnl,
         difference: round2(l - i.broker.realizedPnl),
         advice:
-          'Realized P&L today (after commissions) differs from the broker’s: fills are missing locally, or the broker counts a different period. Run a reconciliation; the daily loss limit uses the local figure.',
+          'Realized P&L today (after commissions) differs from the broker’s: fills are missing ' +
+          'locally, or the broker counts a different period. Run a reconciliation; the daily loss ' +
+          'limit uses the local figure.',
       })
     }
   }

@@ -1,21 +1,10 @@
-import type { Broker, Execution, LedgerEntry, PnlRow, Position } from '../broker/broker'
-import type {
-  BrokerFigures,
-  PortfolioDifference,
-  PortfolioSnapshot,
-  PortfolioView,
-  SnapshotKind,
-  TradeFilter,
-  TradeView,
-} from '../contract/portfolio-api'
+import type { Broker, Execution } from '../broker/broker'
+import type { PortfolioSnapshot, PortfolioView, SnapshotKind, TradeFilter, TradeView } from '../contract/portfolio-api'
 import {
-  concentration,
   dailyLoss,
   foldFills,
-  positionKey,
   microsToNumber,
   toMicros,
-  tradeStats,
   unrealized,
   type DailyLoss,
   type Micros,
@@ -38,7 +27,8 @@ import {
   type NewExecution,
 } from '../store/portfolio-repo'
 import type { Timers } from '../timers'
-import { compareWithBroker } from './portfolio-compare'
+import { EMPTY_BROKER, executionRow, readBrokerFigures, sideOf } from './portfolio-broker'
+import { portfolioView, snapshotView, tradeView } from './portfolio-view'
 
 // The portfolio service (F16): broker executions into the fills ledger (idempotent by execution
 // id), positions and trades kept from it, today's P&L for the daily loss limit, the page's view
@@ -64,13 +54,18 @@ export interface PortfolioDeps {
 }
 
 export interface PortfolioService {
-  /** Executions from the broker into the ledger; a known execution id changes nothing. Synchronous (one transaction). */
+  /**
+   * Executions from the broker into the ledger; a known execution id changes nothing. Synchronous (one transaction).
+   */
   ingest(executions: readonly Execution[]): IngestResult
   /** Pull the last 7 days of executions from the broker and ingest them (idempotent). */
   syncFromBroker(): Promise<void>
   /** Net position per conid for an account, across strategies. */
   localPositions(account: string): Map<number, number>
-  /** Today's P&L in currency units (realized + change in unrealized − fees), or null while a mark or the day's start is unknown. */
+  /**
+   * Today's P&L in currency units (realized + change in unrealized − fees), or null while a mark or the day's start is
+   * unknown.
+   */
   pnlToday(account: string): number | null
   /** Today's P&L against start-of-day NAV (RELIABILITY.md §1 rule 8), for the risk gate. */
   dailyLoss(account: string, startOfDayNav: number | null, limitFraction: number): DailyLoss | null
@@ -96,13 +91,7 @@ export function nyDayStart(t: number): number {
   return Math.floor(local / DAY) * DAY + offset
 }
 
-/** An IBKR side (`B`, `BUY`, `S`, `SELL`, `SLD`) as ours, or null. */
-export function sideOf(s: string): 'BUY' | 'SELL' | null {
-  const u = s.trim().toUpperCase()
-  if (u === 'B' || u === 'BUY' || u === 'BOT') return 'BUY'
-  if (u === 'S' || u === 'SELL' || u === 'SLD' || u === 'SS') return 'SELL'
-  return null
-}
+export { sideOf }
 
 export function createPortfolioService(d: PortfolioDeps): PortfolioService {
   const report = (where: string, e: unknown) => d.onError?.(where, e)
@@ -112,30 +101,12 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
   let inflight: Promise<unknown> | null = null
 
   function toRow(x: Execution): NewExecution | null {
-    const side = sideOf(x.side)
-    const account = x.account ?? d.account()
-    if (!side || !account || !Number.isSafeInteger(x.size) || x.size <= 0) {
-      report(
-        'portfolio.ingest',
-        new Error(
-          `Execution ${x.executionId} skipped: ${!side ? `side "${x.side}"` : !account ? 'no account' : `quantity ${x.size} is not a positive whole number`}`,
-        ),
-      )
+    const row = executionRow(x, d.account, d.now)
+    if (row instanceof Error) {
+      report('portfolio.ingest', row)
       return null
     }
-    return {
-      execId: x.executionId,
-      brokerOrderId: x.orderId ?? '',
-      cOID: x.cOID,
-      account,
-      conid: x.conid,
-      side,
-      qty: x.size,
-      price: toMicros(x.price),
-      commission: toMicros(x.commission ?? 0),
-      at: x.tradeTime ?? d.now(),
-      raw: x,
-    }
+    return row
   }
 
   function changed(tables: string[], account: string | null) {
@@ -234,64 +205,7 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     })
   }
 
-  async function brokerFigures(account: string): Promise<{ figures: BrokerFigures; positions: Position[] | null }> {
-    const b = d.broker()
-    const [summary, ledger, pnl, positions] = await Promise.allSettled([
-      b.summary(account),
-      b.ledger(account),
-      b.pnl(),
-      b.positions(account),
-    ])
-    const errors = [summary, ledger, pnl, positions].flatMap((r) =>
-      r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
-    )
-    const s = summary.status === 'fulfilled' ? summary.value : null
-    const base: LedgerEntry | null =
-      ledger.status === 'fulfilled'
-        ? (ledger.value.find((l) => l.currency === 'BASE') ?? ledger.value[0] ?? null)
-        : null
-    const row: PnlRow | null =
-      pnl.status === 'fulfilled' ? (pnl.value.find((p) => p.key.startsWith(account)) ?? null) : null
-    const pos = positions.status === 'fulfilled' ? positions.value : null
-    for (const p of pos ?? [])
-      if (p.marketPrice !== null && p.marketPrice > 0) brokerMarks.set(p.conid, toMicros(p.marketPrice))
-    const num = (v: number | string | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
-    return {
-      positions: pos,
-      figures: {
-        available: errors.length === 0,
-        error: errors.length === 0 ? null : errors.join('; '),
-        netLiquidation: num(s?.netliquidation) ?? base?.netLiquidation ?? row?.netLiquidation ?? null,
-        cash: num(s?.totalcashvalue) ?? base?.cashBalance ?? null,
-        stockMarketValue: base?.stockMarketValue ?? row?.marketValue ?? null,
-        unrealizedPnl: base?.unrealizedPnl ?? row?.unrealizedPnl ?? null,
-        realizedPnl: base?.realizedPnl ?? null,
-        dailyPnl: row?.dailyPnl ?? null,
-        positions: (pos ?? [])
-          .filter((p) => p.position !== 0)
-          .map((p) => ({
-            conid: p.conid,
-            symbol: p.symbol,
-            qty: p.position,
-            avgCost: p.avgCost,
-            marketPrice: p.marketPrice,
-            unrealizedPnl: p.unrealizedPnl,
-          })),
-      },
-    }
-  }
-
-  const EMPTY_BROKER: BrokerFigures = {
-    available: false,
-    error: 'No account selected',
-    netLiquidation: null,
-    cash: null,
-    stockMarketValue: null,
-    unrealizedPnl: null,
-    realizedPnl: null,
-    dailyPnl: null,
-    positions: [],
-  }
+  const brokerFigures = (account: string) => readBrokerFigures(d.broker(), account, brokerMarks)
 
   async function get(): Promise<PortfolioView> {
     const account = d.account()
@@ -305,95 +219,16 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     const rows = listPositions(d.db, account, { openOnly: true })
     const l = account ? local(account) : null
     const m = marks([...new Set(rows.map((r) => r.conid))])
-    const priced = rows.map((r) => {
-      const mk = m.get(r.conid) ?? null
-      const basis = Math.round(r.avgCost * Math.abs(r.qty))
-      const mv = mk ? r.qty * mk.mark : null
-      const u = mk ? unrealized({ qty: r.qty, basis }, mk.mark) : null
-      return { r, mk, mv, u, basis }
-    })
-    const nav = broker.figures.netLiquidation === null ? null : toMicros(broker.figures.netLiquidation)
-    const conc = concentration(
-      priced.map((p) => ({ marketValue: p.mv ?? 0 })),
-      nav,
-    )
-    const figures = closedTradeFigures(d.db, account)
-    const stats = tradeStats(figures)
-    const sod = account ? latestSnapshot(d.db, account, 'start_of_day', nyDayStart(at), at) : null
-    const unrealizedTotal = priced.some((p) => p.u === null) ? null : priced.reduce((a, p) => a + (p.u ?? 0), 0)
-    const localNet = new Map<number, number>()
-    for (const p of priced) localNet.set(p.r.conid, (localNet.get(p.r.conid) ?? 0) + p.r.qty)
-    const differences: PortfolioDifference[] =
-      account && broker.positions
-        ? compareWithBroker({
-            rows: priced.map((p) => ({
-              conid: p.r.conid,
-              symbol: p.r.symbol,
-              qty: p.r.qty,
-              basis: p.basis,
-              marketValue: p.mv,
-              unrealized: p.u,
-            })),
-            brokerPositions: broker.positions,
-            broker: broker.figures,
-            realizedNetToday: l ? l.realizedToday - l.feesToday : null,
-          })
-        : []
-    const pnlToday =
-      l && l.unrealizedNow !== null && l.unrealizedAtStartOfDay !== null
-        ? l.realizedToday + (l.unrealizedNow - l.unrealizedAtStartOfDay) - l.feesToday
-        : null
-    return {
+    return portfolioView({
       account,
       at,
-      positions: priced.map((p, i) => ({
-        account: p.r.account,
-        strategyId: p.r.strategyId,
-        strategyName: p.r.strategyName,
-        conid: p.r.conid,
-        symbol: p.r.symbol,
-        qty: p.r.qty,
-        avgCost: microsToNumber(p.r.avgCost),
-        last: p.mk ? microsToNumber(p.mk.mark) : null,
-        markSource: p.mk?.source ?? null,
-        marketValue: p.mv === null ? null : microsToNumber(p.mv),
-        unrealizedPnl: p.u === null ? null : microsToNumber(p.u),
-        unrealizedPct: p.u === null || p.basis === 0 ? null : p.u / p.basis,
-        realizedPnl: microsToNumber(p.r.realized),
-        fees: microsToNumber(l?.book.positions.get(positionKey(p.r.account, p.r.strategyId, p.r.conid))?.fees ?? 0),
-        shareOfGross: conc.shares[i]!.ofGross,
-        shareOfNetLiquidation: conc.shares[i]!.ofNetLiquidation,
-        updatedAt: p.r.updatedAt,
-      })),
-      totals: {
-        marketValue: microsToNumber(priced.reduce((a, p) => a + (p.mv ?? 0), 0)),
-        grossExposure: microsToNumber(conc.grossExposure),
-        unrealizedPnl: unrealizedTotal === null ? null : microsToNumber(unrealizedTotal),
-        realizedToday: microsToNumber(l?.realizedToday ?? 0),
-        feesToday: microsToNumber(l?.feesToday ?? 0),
-        pnlToday: pnlToday === null ? null : microsToNumber(pnlToday),
-        realizedTotal: microsToNumber(l?.realizedTotal ?? 0),
-        feesTotal: microsToNumber(l?.feesTotal ?? 0),
-      },
-      netLiquidation: broker.figures.netLiquidation,
-      cash: broker.figures.cash,
-      startOfDayNav: sod ? microsToNumber(sod.netLiquidation) : null,
-      broker: broker.figures,
-      differences,
-      stats: {
-        count: stats.count,
-        wins: stats.wins,
-        losses: stats.losses,
-        winRate: stats.winRate,
-        profitFactor: stats.profitFactor,
-        averageR: stats.averageR,
-        withR: stats.withR,
-        largestWin: microsToNumber(stats.largestWin),
-        largestLoss: microsToNumber(stats.largestLoss),
-        realizedPnl: microsToNumber(stats.realized),
-        fees: microsToNumber(stats.fees),
-      },
-    }
+      broker,
+      rows,
+      local: l,
+      marks: m,
+      figures: closedTradeFigures(d.db, account),
+      sod: account ? latestSnapshot(d.db, account, 'start_of_day', nyDayStart(at), at) : null,
+    })
   }
 
   async function snapshot(kind: SnapshotKind): Promise<boolean> {
@@ -430,7 +265,10 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     return isNew
   }
 
-  /** The job: one start_of_day per New York day, intraday every 15 min in regular hours, one close after 16:10 on trading days. */
+  /**
+   * The job: one start_of_day per New York day, intraday every 15 min in regular hours, one close after 16:10 on
+   * trading days.
+   */
   function due(): SnapshotKind | null {
     const account = d.account()
     if (!account) return null
@@ -497,38 +335,10 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     dailyLoss: dailyLossOf,
     get,
     snapshots(from, to) {
-      return listSnapshots(d.db, d.account(), from, to).map((s) => ({
-        id: s.id,
-        account: s.account,
-        at: s.at,
-        kind: s.kind,
-        netLiquidation: microsToNumber(s.netLiquidation),
-        cash: microsToNumber(s.cash),
-        realizedPnl: microsToNumber(s.realized),
-        unrealizedPnl: microsToNumber(s.unrealized),
-      }))
+      return listSnapshots(d.db, d.account(), from, to).map(snapshotView)
     },
     trades(filter) {
-      return listTrades(d.db, d.account(), filter).map((t) => ({
-        id: t.id,
-        account: t.account,
-        strategyId: t.strategyId,
-        strategyName: t.strategyName,
-        conid: t.conid,
-        symbol: t.symbol,
-        runId: t.runId,
-        signalId: t.signalId,
-        direction: t.direction,
-        qty: t.qty,
-        entryPrice: microsToNumber(t.entryPrice),
-        exitPrice: t.exitPrice === null ? null : microsToNumber(t.exitPrice),
-        realizedPnl: t.realized === null ? null : microsToNumber(t.realized),
-        fees: microsToNumber(t.fees),
-        initialRisk: t.initialRisk === null ? null : microsToNumber(t.initialRisk),
-        rMultiple: t.rMultiple,
-        openedAt: t.openedAt,
-        closedAt: t.closedAt,
-      }))
+      return listTrades(d.db, d.account(), filter).map(tradeView)
     },
     snapshot,
     runJob,

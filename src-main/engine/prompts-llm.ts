@@ -23,7 +23,8 @@ export function createPromptTestLlm(deps: PromptTestLlmDeps): PromptLlm {
     if (key === null && llmBaseUrl === null) {
       throw new RpcError(
         'UNAVAILABLE',
-        'No language model is configured: set an OpenAI API key (Settings → Language model, or OPENAI_API_KEY), or a local server’s base URL, then test again.',
+        'No language model is configured: set an OpenAI API key (Settings → Language model, or ' +
+          'OPENAI_API_KEY), or a local server’s base URL, then test again.',
       )
     }
     // Local servers (Ollama, LM Studio, vLLM, llama-server) ignore the key, but the SDK needs one.
@@ -49,7 +50,8 @@ export function createPromptTestLlm(deps: PromptTestLlmDeps): PromptLlm {
     if (text === '')
       throw new RpcError(
         'UNAVAILABLE',
-        `The model answered with no text (finish reason: ${choice?.finish_reason ?? 'none'}). Try again, or pick another model in Settings.`,
+        `The model answered with no text (finish reason: ${choice?.finish_reason ?? 'none'}). Try ` +
+          `again, or pick another model in Settings.`,
       )
     return { text, model: res.model || llmModel, latencyMs: now() - t0 }
   }

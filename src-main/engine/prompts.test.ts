@@ -161,46 +161,51 @@ describe('prompt service (F5)', () => {
     expect((await rejection(svc.save({ templateId: 'nope', system: '', body: 'x', note: '' }))).code).toBe('NOT_FOUND')
   })
 
-  it('creates templates: the first of a scope and purpose becomes its default; strategy scope needs a real strategy', async () => {
-    const { svc, store } = await setup()
-    const { template } = await svc.save({
-      create: { name: 'Terse daily', purpose: 'daily', scope: 'global', strategyId: null },
-      system: '',
-      body: 'Daily {{ symbol }}',
-      note: 'v1',
-    })
-    expect(template).toMatchObject({ name: 'Terse daily', isDefault: false, latest: { version: 1, note: 'v1' } })
-    expect(
-      (
-        await rejection(
-          svc.save({
-            create: { name: 'S', purpose: 'combined', scope: 'strategy', strategyId: 'ghost' },
-            system: '',
-            body: 'x',
-            note: '',
-          }),
+  it(
+    'creates templates: the first of a scope and purpose becomes its default; strategy scope ' +
+      'needs a real strategy',
+    async () => {
+      const { svc, store } = await setup()
+      const { template } = await svc.save({
+        create: { name: 'Terse daily', purpose: 'daily', scope: 'global', strategyId: null },
+        system: '',
+        body: 'Daily {{ symbol }}',
+        note: 'v1',
+      })
+      expect(template).toMatchObject({ name: 'Terse daily', isDefault: false, latest: { version: 1, note: 'v1' } })
+      expect(
+        (
+          await rejection(
+            svc.save({
+              create: { name: 'S', purpose: 'combined', scope: 'strategy', strategyId: 'ghost' },
+              system: '',
+              body: 'x',
+              note: '',
+            }),
+          )
+        ).code,
+      ).toBe('NOT_FOUND')
+      store.sqlite
+        .prepare(
+          `INSERT INTO strategies (id, key, name, mode, approval, active, config, revision, ` +
+            `created_at, updated_at) VALUES ('s1', 'k1', 'S', 'dry-run', 'ask', 0, '{}', 1, 1, 1)`,
         )
-      ).code,
-    ).toBe('NOT_FOUND')
-    store.sqlite
-      .prepare(
-        `INSERT INTO strategies (id, key, name, mode, approval, active, config, revision, created_at, updated_at) VALUES ('s1', 'k1', 'S', 'dry-run', 'ask', 0, '{}', 1, 1, 1)`,
-      )
-      .run()
-    const own = await svc.save({
-      create: { name: 'For s1', purpose: 'combined', scope: 'strategy', strategyId: 's1' },
-      system: '',
-      body: 'Only {{ symbol }}',
-      note: '',
-    })
-    expect(own.template).toMatchObject({ scope: 'strategy', strategyId: 's1', isDefault: true })
-    // Resolution: explicit version, else the strategy's default, else the global combined default.
-    expect(svc.resolveForStrategy('s1', null).id).toBe(own.version.id)
-    expect(svc.resolveForStrategy('other', null).body).toBe(DEFAULT_COMBINED)
-    const daily = svc.history(template.id)[0]!
-    expect(svc.resolveForStrategy('s1', daily.id).id).toBe(daily.id)
-    expect((await rejection(() => svc.resolveForStrategy('s1', 'missing'))).code).toBe('NOT_FOUND')
-  })
+        .run()
+      const own = await svc.save({
+        create: { name: 'For s1', purpose: 'combined', scope: 'strategy', strategyId: 's1' },
+        system: '',
+        body: 'Only {{ symbol }}',
+        note: '',
+      })
+      expect(own.template).toMatchObject({ scope: 'strategy', strategyId: 's1', isDefault: true })
+      // Resolution: explicit version, else the strategy's default, else the global combined default.
+      expect(svc.resolveForStrategy('s1', null).id).toBe(own.version.id)
+      expect(svc.resolveForStrategy('other', null).body).toBe(DEFAULT_COMBINED)
+      const daily = svc.history(template.id)[0]!
+      expect(svc.resolveForStrategy('s1', daily.id).id).toBe(daily.id)
+      expect((await rejection(() => svc.resolveForStrategy('s1', 'missing'))).code).toBe('NOT_FOUND')
+    },
+  )
 
   it('moves the default marker, refuses to archive the global default, and archived versions are inactive', async () => {
     const { svc, combined } = await setup()
@@ -301,7 +306,8 @@ describe('prompt service (F5)', () => {
     const down = await rejection(failing.svc.test({ system: '', body: '{{ symbol }}' }))
     expect(down.code).toBe('UNAVAILABLE')
     expect(down.message).toBe(
-      'The model call failed: connect ECONNREFUSED 127.0.0.1:11434. Check the base URL, model and API key in Settings, then test again.',
+      'The model call failed: connect ECONNREFUSED 127.0.0.1:11434. Check the base URL, model ' +
+        'and API key in Settings, then test again.',
     )
   })
 

@@ -187,7 +187,10 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
 
   function unknownVariableMessage(path: string): string {
     const near = closestVariable(path, variables)
-    return `Unknown variable "${path}": ${near ? `did you mean "${near}"?` : 'pick one from the variable list (Ctrl+Space).'}`
+    return (
+      `Unknown variable "${path}": ` +
+      `${near ? `did you mean "${near}"?` : 'pick one from the variable list (Ctrl+Space).'}`
+    )
   }
 
   const changed = () => d.bus.emit('db.changed', { tables: TABLES })
@@ -216,7 +219,8 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
         if (input.expectedVersion !== undefined && latest.version !== input.expectedVersion) {
           throw new RpcError(
             'CONFLICT',
-            `v${latest.version} of "${t.name}" was saved after you opened v${input.expectedVersion}. Copy your text, reload the template and apply your change again.`,
+            `v${latest.version} of "${t.name}" was saved after you opened v${input.expectedVersion}. ` +
+              `Copy your text, reload the template and apply your change again.`,
           )
         }
         if (latest.sha256 === promptSha256(input.system, input.body))
@@ -291,7 +295,8 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
       if (t.isDefault && t.scope === 'global' && t.purpose === 'combined') {
         throw new RpcError(
           'CONFLICT',
-          `"${t.name}" is the global default prompt. Make another combined template the default first, then archive this one.`,
+          `"${t.name}" is the global default prompt. Make another combined template the default ` +
+            `first, then archive this one.`,
         )
       }
       archiveTemplate(d.db, templateId, d.now())
@@ -335,7 +340,8 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
       if (!d.llm)
         throw new RpcError(
           'UNAVAILABLE',
-          'No language model is configured. Set an API key (Settings → Language model, or OPENAI_API_KEY) or a local base URL, then test again.',
+          'No language model is configured. Set an API key (Settings → Language model, or ' +
+            'OPENAI_API_KEY) or a local base URL, then test again.',
         )
       let answer: PromptLlmAnswer
       try {
@@ -344,7 +350,8 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
         if (e instanceof RpcError) throw e
         throw new RpcError(
           'UNAVAILABLE',
-          `The model call failed: ${e instanceof Error ? e.message : String(e)}. Check the base URL, model and API key in Settings, then test again.`,
+          `The model call failed: ${e instanceof Error ? e.message : String(e)}. Check the base URL, ` +
+            `model and API key in Settings, then test again.`,
         )
       }
       return { ...answer, promptChars: rendered.system.length + rendered.body.length }
@@ -363,7 +370,8 @@ export function createPromptService(d: PromptServiceDeps): PromptService {
         if (!v || getTemplate(d.db, v.templateId)?.archivedAt !== null) {
           throw new RpcError(
             'NOT_FOUND',
-            `The strategy's prompt version ${promptVersionId} does not exist or is archived. Pick another prompt in the strategy.`,
+            `The strategy's prompt version ${promptVersionId} does not exist or is archived. Pick ` +
+              `another prompt in the strategy.`,
           )
         }
         return versionView(v)

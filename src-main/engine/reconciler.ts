@@ -140,7 +140,8 @@ export function createReconciler(d: ReconcilerDeps) {
       d.alert(
         'warning',
         'Orders placed outside the app',
-        `${report.external.length} working order(s) on ${account} were not placed by this app; they are shown as external on the Orders page.`,
+        `${report.external.length} working order(s) on ${account} were not placed by this app; ` +
+          `they are shown as external on the Orders page.`,
       )
 
     const local = d.localPositions(account)

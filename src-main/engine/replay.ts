@@ -8,18 +8,18 @@ import type {
   RenderChartsOutput,
   ValidateSignalOutput,
 } from '../contract/steps'
-import { createPromptEngine, renderTemplate } from '../domain/prompts/engine'
-import { analyse, CHART_IDS, tail } from '../domain/runs/analysis'
+import { CHART_IDS, tail } from '../domain/runs/analysis'
 import { jsonDiff, type Difference } from '../domain/runs/diff'
-import { validateSignal, type ValidationContext } from '../domain/signals'
+import { validateSignal, type RulesRequest, type ValidationContext } from '../domain/signals'
 import type { IndicatorSpec } from '../contract/indicators'
 import { RpcError } from '../rpc/errors'
-import { putArtifact, readArtifact } from '../store/artifacts'
+import { readArtifact } from '../store/artifacts'
 import { getRun } from '../store/lineage-repo'
 import { insertUsage } from '../store/signals-repo'
-import { askModel, askRules, chooseAnalyst } from './analyst'
-import type { RunEnvironment } from './executor'
-import { startRun, type RunRecorder } from './run-recorder'
+import { chooseAnalyst } from './analyst'
+import { storingIo, type RunEnvironment } from './run-environment'
+import { startRun, type RunRecorder, type StepContext } from './run-recorder'
+import { askAnalyst, computeIndicators, drawChart, renderPrompt, storePrompt } from './steps'
 
 // Replay (F19): re-run one recorded step from its stored inputs as a new run marked `replay`, with a
 // diff against the original output. `cached` reuses what was recorded where the step called the
@@ -57,14 +57,15 @@ const comparable = (v: unknown) =>
     : v
 
 export function createReplayer(d: ReplayDeps) {
-  const liquid = createPromptEngine()
+  const io = (ctx: StepContext) => storingIo(d, ctx)
 
   function artifactJson<T>(sha: string | undefined, what: string): T {
     const a = sha ? readArtifact(d.db, d.dataDir, sha) : null
     if (!a)
       throw new RpcError(
         'NOT_FOUND',
-        `The recorded ${what} (artifact ${sha ?? 'missing'}) is not in this store; it may have been removed by retention.`,
+        `The recorded ${what} (artifact ${sha ?? 'missing'}) is not in this store; ` +
+          'it may have been removed by retention.',
       )
     return JSON.parse(a.content.toString('utf8')) as T
   }
@@ -132,29 +133,16 @@ export function createReplayer(d: ReplayDeps) {
       case 'compute_indicators':
         return rec.step('compute_indicators', replayInput, async (ctx) => {
           const bars = artifactJson<{ daily: Bar[]; weekly: Bar[] | null }>(input.barsSha256 as string, 'bars')
-          const a = analyse(bars.daily, bars.weekly, (input.strategy as IndicatorSpec[]) ?? [])
-          const arrays = putArtifact(
-            d.db,
-            d.dataDir,
-            Buffer.from(JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })),
-            'indicators',
-            'application/json',
-            d.now(),
+          const { _analysis, ...out } = computeIndicators(
+            {
+              daily: bars.daily,
+              weekly: bars.weekly,
+              indicators: (input.strategy as IndicatorSpec[]) ?? [],
+              withWeekly: Boolean(input.weekly),
+            },
+            io(ctx),
           )
-          ctx.artifact(arrays.sha256)
-          const strategyLast = a.strategy.map((r) => ({
-            id: r.id,
-            label: r.label,
-            values: Object.fromEntries(Object.entries(r.series).map(([k, v]) => [k, v.at(-1) ?? null])),
-          }))
-          return {
-            indicatorsSha256: arrays.sha256,
-            d: a.d,
-            w: input.weekly ? a.w : null,
-            confirmation: a.confirmation,
-            levels: a.levels,
-            strategy: strategyLast,
-          } satisfies ComputeIndicatorsOutput
+          return out satisfies ComputeIndicatorsOutput
         })
       case 'render_charts':
         return rec.step('render_charts', replayInput, async (ctx) => {
@@ -169,21 +157,23 @@ export function createReplayer(d: ReplayDeps) {
           for (const img of recorded) {
             const weekly = img.timeframe === '1W'
             const source = weekly ? bars.weekly! : bars.daily
-            const png = await capture.capture({
-              title: img.title,
-              width: img.width,
-              height: img.height,
-              bars: source.slice(-img.bars),
-              indicators: tail(
-                (weekly ? arrays.weekly : arrays.daily) ?? [],
-                weekly ? CHART_IDS.weekly : CHART_IDS.daily,
-                img.bars,
-              ),
-              levels: null,
-            })
-            const stored = putArtifact(d.db, d.dataDir, png, 'chart', 'image/png', d.now())
-            ctx.artifact(stored.sha256)
-            images.push({ ...img, sha256: stored.sha256 })
+            const drawn = await drawChart(
+              capture,
+              {
+                timeframe: img.timeframe,
+                title: img.title,
+                width: img.width,
+                height: img.height,
+                bars: source.slice(-img.bars),
+                indicators: tail(
+                  (weekly ? arrays.weekly : arrays.daily) ?? [],
+                  weekly ? CHART_IDS.weekly : CHART_IDS.daily,
+                  img.bars,
+                ),
+              },
+              io(ctx),
+            )
+            images.push({ ...img, sha256: drawn.sha256 })
           }
           return { images } satisfies RenderChartsOutput
         })
@@ -200,29 +190,18 @@ export function createReplayer(d: ReplayDeps) {
               'BAD_INPUT',
               'This run was recorded before prompt contexts were kept; only a cached replay is possible',
             )
-          let system: string
-          let user: string
+          let prompt: { system: string; user: string }
           if (req.promptVersionId) {
             const v = d.promptVersion(req.promptVersionId)
             if (!v) throw new RpcError('NOT_FOUND', `No prompt version ${req.promptVersionId}`)
-            system = await renderTemplate(liquid, v.system, context)
-            user = await renderTemplate(liquid, v.body, context)
+            prompt = await renderPrompt(v, context)
           } else {
             const text = readArtifact(d.db, d.dataDir, recorded.promptSha256)?.content.toString('utf8') ?? ''
             const m = /^# system\n([\s\S]*)\n\n# user\n([\s\S]*)\n$/.exec(text)
             if (!m) throw new RpcError('NOT_FOUND', 'The recorded prompt is missing from this store')
-            system = m[1]!
-            user = m[2]!
+            prompt = { system: m[1]!, user: m[2]! }
           }
-          const promptArtifact = putArtifact(
-            d.db,
-            d.dataDir,
-            Buffer.from(`# system\n${system}\n\n# user\n${user}\n`),
-            'prompt',
-            'text/plain; charset=utf-8',
-            d.now(),
-          )
-          ctx.artifact(promptArtifact.sha256)
+          const promptSha256 = storePrompt(prompt, io(ctx))
           const cfg = await d.analystConfig()
           const provider = req.model ? 'openai' : recorded.provider
           const choice = chooseAnalyst(
@@ -234,13 +213,12 @@ export function createReplayer(d: ReplayDeps) {
             if (!a) throw new RpcError('NOT_FOUND', `Chart image ${sha} is not in this store`)
             return a.content
           })
-          let answer
-          if (choice.provider === 'rules') {
+          const rules = (): RulesRequest => {
             const bars = artifactJson<{ daily: Bar[] }>(
               (byStep('fetch_market_data')?.output as FetchMarketDataOutput | undefined)?.barsSha256,
               'bars',
             )
-            answer = await askRules({
+            return {
               symbol: context.symbol,
               asOf: context.as_of,
               timeframes: context.timeframe,
@@ -253,72 +231,38 @@ export function createReplayer(d: ReplayDeps) {
                 byStep('validate_signal')?.input as { context?: { policy?: { minProfitMargin?: number } } } | undefined
               )?.context?.policy?.minProfitMargin,
               lastPrice: (byStep('fetch_market_data')?.output as FetchMarketDataOutput | undefined)?.quote.last ?? null,
-            })
-          } else answer = await askModel(choice, { system, user, images }, d.capabilities, d.now)
-          const raw = putArtifact(
-            d.db,
-            d.dataDir,
-            Buffer.from(answer.rawText),
-            'llm_text',
-            'text/plain; charset=utf-8',
-            d.now(),
-          )
-          ctx.artifact(raw.sha256)
-          insertUsage(
-            d.db,
-            answer.usage.map((u) => ({
-              at: d.now(),
-              runId: rec.runId,
-              strategyId: null,
-              step: 'llm_analysis',
-              provider: choice.provider,
-              model: choice.model,
-              purpose: `replay:${u.purpose}`,
-              promptTokens: u.promptTokens,
-              completionTokens: u.completionTokens,
-              costMicros: u.costMicros,
-              priced: u.priced,
-              latencyMs: u.latencyMs,
-              ok: u.ok,
-              detail: u.detail,
-            })),
-          )
-          const total = answer.usage.reduce(
-            (s, u) => ({
-              promptTokens: s.promptTokens + u.promptTokens,
-              completionTokens: s.completionTokens + u.completionTokens,
-              costMicros: s.costMicros + u.costMicros,
-              priced: s.priced && u.priced,
-              latencyMs: s.latencyMs + u.latencyMs,
-            }),
-            { promptTokens: 0, completionTokens: 0, costMicros: 0, priced: true, latencyMs: 0 },
-          )
-          const out: LlmAnalysisOutput = {
-            provider: choice.provider,
-            model: choice.model,
-            label: choice.label,
-            promptSha256: promptArtifact.sha256,
-            rawSha256: raw.sha256,
-            rawText: answer.rawText,
-            outcome: answer.outcome,
-            reviewReason: answer.reviewReason,
-            detail: answer.detail,
-            usage: total,
-            attempts: answer.attempts.map(({ rawText: _t, ...rest }) => rest),
-            capability: answer.capability,
+            }
           }
+          const { _value: value, ...out } = await askAnalyst(
+            {
+              analyst: choice,
+              prompt,
+              promptSha256,
+              images: () => images,
+              rules,
+              budgetUsd: null,
+              usage: { runId: rec.runId, strategyId: null, purposePrefix: 'replay:' },
+            },
+            {
+              capabilities: d.capabilities,
+              now: d.now,
+              spentMicros: () => 0,
+              recordUsage: (rows) => insertUsage(d.db, rows),
+            },
+            io(ctx),
+          )
           // What the new answer would have become: validated with the original run's context (never an order).
           const vInput = byStep('validate_signal')?.input as { context?: ValidationContext } | undefined
           if (vInput?.context)
             await rec.step(
               'validate_signal',
-              { answer: answer.value, outcome: answer.outcome, context: vInput.context, replay: true },
+              { answer: value, outcome: out.outcome, context: vInput.context, replay: true },
               async () =>
-                answer.outcome === 'review'
-                  ? { status: 'REVIEW', finalAction: 'REVIEW', reviewReason: answer.reviewReason }
-                  : validateSignal(answer.value, vInput.context!),
+                out.outcome === 'review'
+                  ? { status: 'REVIEW', finalAction: 'REVIEW', reviewReason: out.reviewReason }
+                  : validateSignal(value, vInput.context!),
             )
-          return out
+          return out satisfies LlmAnalysisOutput
         })
       case 'validate_signal':
         return rec.step('validate_signal', replayInput, async () => {

@@ -54,63 +54,67 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 )
 
 describe('kill switch and daily loss limit across restarts (T14)', () => {
-  it('after a breach no risk-increasing order passes until a manual reset; reducing orders always pass (5,000 runs)', () => {
-    let run = 0
-    fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
-        const account = `DU${++run}`
-        const now = () => OPEN
-        const open = () => createRiskState({ db: store.db, bus: createEventBus(), now, alert: () => undefined })
-        let risk = open()
-        risk.startOfDay(account, NAV)
-        // The model: a breach (loss beyond the limit, or the switch thrown) holds until a reset.
-        let blocked = false
-        const held = 500
-        let price = 100
-        const entry = 100
-        for (const s of steps) {
-          if (s.kind === 'move') {
-            price = Math.max(1, price * (1 + s.pct))
-            const pnl = (price - entry) * held
-            if (risk.checkDailyLoss(account, pnl)) blocked = true
-            if (pnl < -DAILY_LOSS_LIMIT_PCT * NAV) expect(risk.flags(account).dailyLossLatched).toBe(true)
-          } else if (s.kind === 'kill') {
-            risk.setKillSwitch(account, true, 'property test', 'system')
-            blocked = true
-          } else if (s.kind === 'restart') {
-            risk = open()
-          } else if (s.kind === 'reset') {
-            risk.setKillSwitch(account, false, 'checked by a person', 'user')
-            risk.resetDailyLoss(account, 'checked by a person')
-            blocked = false
-          } else {
-            const flags = risk.flags(account)
-            expect(flags.killSwitch || flags.dailyLossLatched).toBe(blocked)
-            const state: GateState = {
-              now: OPEN,
-              session: { state: 'authenticated', competing: false },
-              reconciled: true,
-              ...flags,
-              recentSubmits: [],
-              rate: DEFAULT_ORDER_RATE,
-              maxOrderNotional: 1_000_000,
+  it(
+    'after a breach no risk-increasing order passes until a manual reset; reducing orders ' +
+      'always pass (5,000 runs)',
+    () => {
+      let run = 0
+      fc.assert(
+        fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+          const account = `DU${++run}`
+          const now = () => OPEN
+          const open = () => createRiskState({ db: store.db, bus: createEventBus(), now, alert: () => undefined })
+          let risk = open()
+          risk.startOfDay(account, NAV)
+          // The model: a breach (loss beyond the limit, or the switch thrown) holds until a reset.
+          let blocked = false
+          const held = 500
+          let price = 100
+          const entry = 100
+          for (const s of steps) {
+            if (s.kind === 'move') {
+              price = Math.max(1, price * (1 + s.pct))
+              const pnl = (price - entry) * held
+              if (risk.checkDailyLoss(account, pnl)) blocked = true
+              if (pnl < -DAILY_LOSS_LIMIT_PCT * NAV) expect(risk.flags(account).dailyLossLatched).toBe(true)
+            } else if (s.kind === 'kill') {
+              risk.setKillSwitch(account, true, 'property test', 'system')
+              blocked = true
+            } else if (s.kind === 'restart') {
+              risk = open()
+            } else if (s.kind === 'reset') {
+              risk.setKillSwitch(account, false, 'checked by a person', 'user')
+              risk.resetDailyLoss(account, 'checked by a person')
+              blocked = false
+            } else {
+              const flags = risk.flags(account)
+              expect(flags.killSwitch || flags.dailyLossLatched).toBe(blocked)
+              const state: GateState = {
+                now: OPEN,
+                session: { state: 'authenticated', competing: false },
+                reconciled: true,
+                ...flags,
+                recentSubmits: [],
+                rate: DEFAULT_ORDER_RATE,
+                maxOrderNotional: 1_000_000,
+              }
+              const order = {
+                side: s.reducing ? ('SELL' as const) : ('BUY' as const),
+                qty: s.qty,
+                price,
+                reducing: s.reducing,
+                marketHours: 'any' as const,
+                allowShort: false,
+                positionQty: held,
+              }
+              const v = gate(order, state)
+              if (!s.reducing) expect(v.allowed).toBe(!blocked)
+              else expect(v.allowed).toBe(true)
             }
-            const order = {
-              side: s.reducing ? ('SELL' as const) : ('BUY' as const),
-              qty: s.qty,
-              price,
-              reducing: s.reducing,
-              marketHours: 'any' as const,
-              allowShort: false,
-              positionQty: held,
-            }
-            const v = gate(order, state)
-            if (!s.reducing) expect(v.allowed).toBe(!blocked)
-            else expect(v.allowed).toBe(true)
           }
-        }
-      }),
-      { numRuns: 5000, seed: 14 },
-    )
-  })
+        }),
+        { numRuns: 5000, seed: 14 },
+      )
+    },
+  )
 })

@@ -108,7 +108,9 @@ export function createRiskState(d: {
         d.alert(
           'error',
           'Daily loss limit reached',
-          `${account}: ${pnlToday.toFixed(2)} today, beyond ${(DAILY_LOSS_LIMIT_PCT * 100).toFixed(1)} % of ${v.startOfDayNav.toFixed(2)}. Only orders that reduce a position go out until you reset it.`,
+          `${account}: ${pnlToday.toFixed(2)} today, beyond ` +
+            `${(DAILY_LOSS_LIMIT_PCT * 100).toFixed(1)} % of ${v.startOfDayNav.toFixed(2)}. Only ` +
+            `orders that reduce a position go out until you reset it.`,
         )
         changed()
         return true

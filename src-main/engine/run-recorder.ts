@@ -2,6 +2,9 @@ import { StepId, type RunStep, type RunSummary } from '../contract/models'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
 import { createRun, finishRun, getRun, recordStep, type StepRecord } from '../store/lineage-repo'
+import { StepFailure } from './steps/types'
+
+export { StepFailure }
 
 // Runs every step of a run through one wrapper (F8): the step's input, output or error (with its
 // stack and any partial output), artifacts and duration become a `run_steps` row when the step ends,
@@ -31,16 +34,6 @@ export interface StepContext {
   artifact(sha256: string): void
   /** What the step had produced so far, kept if it then fails. */
   partial(output: unknown): void
-}
-
-export class StepFailure extends Error {
-  constructor(
-    message: string,
-    readonly partialOutput?: unknown,
-  ) {
-    super(message)
-    this.name = 'StepFailure'
-  }
 }
 
 export interface RunRecorder {
@@ -92,7 +85,9 @@ export function startRun(
             id: `lineage-${run.id}-${rec.seq}-${rec.attempt}`,
             level: 'error',
             title: 'Lineage write failed',
-            message: `Step ${rec.step} of run ${run.id} could not be recorded: ${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`,
+            message:
+              `Step ${rec.step} of run ${run.id} could not be recorded: ` +
+              `${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`,
             at: d.now(),
           })
         }

@@ -85,7 +85,8 @@ export function createTrading(d: TradingDeps) {
         alert(
           'warning',
           'Fills not loaded yet',
-          `Reading executions failed: ${e instanceof Error ? e.message : String(e)}. They are read again at the next fill or reconciliation.`,
+          `Reading executions failed: ${e instanceof Error ? e.message : String(e)}. They are read ` +
+            `again at the next fill or reconciliation.`,
         ),
       )
       .finally(() => {

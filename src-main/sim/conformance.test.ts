@@ -80,12 +80,16 @@ describe('CPAPI conformance of the simulator (raw HTTP and WebSocket)', () => {
     expect(a[0]).toMatchObject({ isSuppressed: false, messageIds: ['o354'] })
     expect(String(a[0]!.id)).toMatch(/^[0-9a-f-]{36}$/)
     expect((a[0]!.message as string[])[0]).toContain(
-      'You are submitting an order without market data. We strongly recommend against this as it may result in erroneous and unexpected trades.',
+      'You are submitting an order without market data. We strongly recommend against this as it may ' +
+        'result in erroneous and unexpected trades.',
     )
     const b = (await call('POST', `/iserver/reply/${String(a[0]!.id)}`, { confirmed: true })).body as Json[]
     expect(b[0]!.messageIds).toEqual(['o163'])
     expect((b[0]!.message as string[])[0]).toMatch(
-      /^The following order "BUY 10 AAPL NASDAQ\.NMS @ 1" price exceeds the Percentage constraint of 3%\.\nAre you sure you want to submit this order\?$/,
+      new RegExp(
+        '^The following order "BUY 10 AAPL NASDAQ\\.NMS @ 1" price exceeds the Percentage constraint of 3%\\.\\n' +
+          'Are you sure you want to submit this order\\?$',
+      ),
     )
     const done = (await call('POST', `/iserver/reply/${String(b[0]!.id)}`, { confirmed: true })).body as Json[]
     expect(done[0]).toMatchObject({ order_status: expect.stringMatching(/^(PreSubmitted|Submitted)$/) })
@@ -137,7 +141,7 @@ describe('CPAPI conformance of the simulator (raw HTTP and WebSocket)', () => {
     expect((await call('GET', `/portfolio/${ACCT}/summary/`)).body).toHaveProperty('netliquidation')
   })
 
-  it('WebSocket: bare and +{} topic frames both subscribe; a new order streams PendingSubmit first; live-order filters', async () => {
+  it('WebSocket: bare and +{} topics; a new order streams PendingSubmit first; live-order filters', async () => {
     const { sim, call, socket } = await gateway({ prompts: { o354: false, o163: false } })
     await call('GET', '/iserver/accounts')
     const session = ((await call('POST', '/tickle')).body as Json).session as string

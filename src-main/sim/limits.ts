@@ -67,7 +67,10 @@ export interface FaultSpec {
   delayMs?: number
   /** `beforeResponse`: drop the connection without doing anything; `afterCommit`: do it, then drop. */
   drop?: 'beforeResponse' | 'afterCommit'
-  /** Never answer: `beforeCommit` holds the request untouched, `afterCommit` does it first; then `onHold` is called (a test kills the client there). */
+  /**
+   * Never answer: `beforeCommit` holds the request untouched, `afterCommit` does it first; then `onHold` is called (a
+   * test kills the client there).
+   */
   hold?: 'beforeCommit' | 'afterCommit'
   onHold?: () => void
 }

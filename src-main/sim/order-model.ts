@@ -127,7 +127,9 @@ export function liveOrderRow(o: SimOrder, i: SimInstrument): Record<string, unkn
     orderId: o.orderId,
     cashCcy: i.currency,
     sizeAndFills: `${o.filled}/${o.quantity}`,
-    orderDesc: `${o.side === 'BUY' ? 'Buy' : 'Sell'} ${o.quantity} ${i.symbol} ${ORDER_TYPE_NAMES[o.orderType]}${px ? ` ${px}` : ''}, ${o.tif}`,
+    orderDesc:
+      `${o.side === 'BUY' ? 'Buy' : 'Sell'} ${o.quantity} ${i.symbol} ` +
+      `${ORDER_TYPE_NAMES[o.orderType]}${px ? ` ${px}` : ''}, ${o.tif}`,
     description1: i.symbol,
     ticker: i.symbol,
     secType: i.secType,

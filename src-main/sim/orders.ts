@@ -39,19 +39,31 @@ const usd = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFr
 export function promptText(id: string, o: { desc: string; descWithPrice: string; notional: number }): string {
   switch (id) {
     case 'o354':
-      return `You are submitting an order without market data. We strongly recommend against this as it may result in erroneous and unexpected trades.${SURE}`
+      return (
+        'You are submitting an order without market data. We strongly recommend against this as it ' +
+        `may result in erroneous and unexpected trades.${SURE}`
+      )
     case 'o163':
       return `The following order "${o.descWithPrice}" price exceeds the Percentage constraint of 3%.${SURE}`
     case 'o383':
       return `The following order "${o.desc}" size exceeds the Size Limit of 500.${SURE}`
     case 'o451':
-      return `The following order "${o.desc}" value estimate of ${usd.format(o.notional)} USD exceeds the Total Value Limit of 100,000 USD.${SURE}`
+      return (
+        `The following order "${o.desc}" value estimate of ${usd.format(o.notional)} USD exceeds ` +
+        `the Total Value Limit of 100,000 USD.${SURE}`
+      )
     case 'o403':
       return `This order will most likely trigger and fill immediately.${SURE}`
     case 'o10331':
-      return `You are about to submit a stop order. Please be aware of the various stop order types available and the risks associated with each one.${SURE}`
+      return (
+        'You are about to submit a stop order. Please be aware of the various stop order types available ' +
+        `and the risks associated with each one.${SURE}`
+      )
     case 'o10151':
-      return `Market Order Confirmation: you are submitting a market order. Market orders may execute at prices far from the last price.${SURE}`
+      return (
+        'Market Order Confirmation: you are submitting a market order. Market orders may execute at ' +
+        `prices far from the last price.${SURE}`
+      )
     default:
       return `${id}${SURE}`
   }
@@ -61,7 +73,10 @@ export function promptText(id: string, o: { desc: string; descWithPrice: string;
 function offIncrement(o: OrderInput): string | null {
   for (const p of [o.price, o.auxPrice])
     if (p !== null && !isOnIncrement(p, simIncrement(p)))
-      return `The price does not conform to the minimum price variation for this contract. (${p}: increment ${simIncrement(p)})`
+      return (
+        'The price does not conform to the minimum price variation for this contract. ' +
+        `(${p}: increment ${simIncrement(p)})`
+      )
   return null
 }
 

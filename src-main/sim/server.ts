@@ -21,7 +21,10 @@ import { StreamHub } from './stream'
 import { hash32 } from './rng'
 
 export interface SimGatewayOptions {
-  /** Demo mode (IBKR.md §7.4a): real clock, `always-open` calendar, starts authenticated, no nightly reset. Other options override. */
+  /**
+   * Demo mode (IBKR.md §7.4a): real clock, `always-open` calendar, starts authenticated, no nightly reset. Other
+   * options override.
+   */
   demo?: boolean
   seed?: number
   clock?: 'virtual' | 'real'
@@ -61,7 +64,10 @@ export interface SimControl {
   logout(): void
   compete(): void
   expireSession(): void
-  /** `jumpTo`: last price from now on; `drift`: relative change per virtual hour (0.01 = +1 %/h); `halt`: no trading, `H` prefix. */
+  /**
+   * `jumpTo`: last price from now on; `drift`: relative change per virtual hour (0.01 = +1 %/h); `halt`: no trading,
+   * `H` prefix.
+   */
   setPrice(conid: number, change: { jumpTo?: number; drift?: number; halt?: boolean }): void
   fault(f: FaultSpec): void
   /** Switch on a server prompt: `p12` answers the next orders with an advanced-reject object and an `ntf`. */

@@ -16,45 +16,49 @@ async function start(opts: SimGatewayOptions = {}) {
 type Json = Record<string, unknown>
 
 describe('SimGateway: session (IBKR.md §7.10 test 1)', () => {
-  it('cold start: no session → login → read-only → ssodh/init → authenticated; accounts before snapshot; snapshot takes two calls; fields are strings', async () => {
-    const { sim, call } = await start()
-    expect(sim.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1\/api$/)
-    expect((await call('POST', '/tickle')).status).toBe(401)
-    expect((await call('POST', '/iserver/auth/status')).status).toBe(401)
+  it(
+    'cold start: no session → login → read-only → ssodh/init → authenticated; accounts before ' +
+      'snapshot; snapshot takes two calls; fields are strings',
+    async () => {
+      const { sim, call } = await start()
+      expect(sim.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1\/api$/)
+      expect((await call('POST', '/tickle')).status).toBe(401)
+      expect((await call('POST', '/iserver/auth/status')).status).toBe(401)
 
-    const page = await call('GET', '/../')
-    expect(page.status).toBe(404)
-    sim.control.login()
-    const status = (await call('POST', '/iserver/auth/status')).body as Json
-    expect(status).toMatchObject({ authenticated: false, connected: true, competing: false })
-    expect(await call('GET', '/iserver/accounts')).toMatchObject({
-      status: 400,
-      body: { error: 'Bad Request: no bridge' },
-    })
-    expect((await call('GET', '/portfolio/accounts')).status).toBe(200)
+      const page = await call('GET', '/../')
+      expect(page.status).toBe(404)
+      sim.control.login()
+      const status = (await call('POST', '/iserver/auth/status')).body as Json
+      expect(status).toMatchObject({ authenticated: false, connected: true, competing: false })
+      expect(await call('GET', '/iserver/accounts')).toMatchObject({
+        status: 400,
+        body: { error: 'Bad Request: no bridge' },
+      })
+      expect((await call('GET', '/portfolio/accounts')).status).toBe(200)
 
-    const init = (await call('POST', '/iserver/auth/ssodh/init', { publish: true, compete: false })).body as Json
-    expect(init).toMatchObject({ authenticated: true, competing: false, connected: true })
+      const init = (await call('POST', '/iserver/auth/ssodh/init', { publish: true, compete: false })).body as Json
+      expect(init).toMatchObject({ authenticated: true, competing: false, connected: true })
 
-    expect(await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86')).toMatchObject({
-      status: 400,
-      body: { error: 'Bad Request: Please query /accounts first' },
-    })
-    const accounts = (await call('GET', '/iserver/accounts')).body as Json
-    expect(accounts).toMatchObject({ accounts: ['DU1234567'], selectedAccount: 'DU1234567', isPaper: true })
+      expect(await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86')).toMatchObject({
+        status: 400,
+        body: { error: 'Bad Request: Please query /accounts first' },
+      })
+      const accounts = (await call('GET', '/iserver/accounts')).body as Json
+      expect(accounts).toMatchObject({ accounts: ['DU1234567'], selectedAccount: 'DU1234567', isPaper: true })
 
-    const first = (await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86,88')).body as Json[]
-    expect(first).toEqual([{ conid: 265598, conidEx: '265598' }])
-    const second = (await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86,88')).body as Json[]
-    expect(second[0]).toMatchObject({
-      conid: 265598,
-      '31': expect.stringMatching(/^\d+\.\d{2}$/),
-      '84': expect.any(String),
-      '86': expect.any(String),
-      '6509': 'RpB',
-    })
-    expect(Number(second[0]!['84'])).toBeLessThan(Number(second[0]!['86']))
-  })
+      const first = (await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86,88')).body as Json[]
+      expect(first).toEqual([{ conid: 265598, conidEx: '265598' }])
+      const second = (await call('GET', '/iserver/marketdata/snapshot?conids=265598&fields=31,84,86,88')).body as Json[]
+      expect(second[0]).toMatchObject({
+        conid: 265598,
+        '31': expect.stringMatching(/^\d+\.\d{2}$/),
+        '84': expect.any(String),
+        '86': expect.any(String),
+        '6509': 'RpB',
+      })
+      expect(Number(second[0]!['84'])).toBeLessThan(Number(second[0]!['86']))
+    },
+  )
 
   it('idle: tickles keep it alive for 10 minutes; without them it drops to read-only after 5', async () => {
     const { sim, call } = await start({ auth: { initial: 'authenticated' } })

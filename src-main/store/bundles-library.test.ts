@@ -89,7 +89,8 @@ describe('review library (import, list, remove)', () => {
       [junk, /^[^ ]+ is not a Workstation bundle \(not an SQLite database\)\.$/],
       [
         tamper(file, `UPDATE bundle_meta SET value = '2' WHERE key = 'formatVersion'`),
-        'bad.wsbundle uses bundle format 2; this app reads format 1. It was written by a newer version: update this app to open it.',
+        'bad.wsbundle uses bundle format 2; this app reads format 1. It was written by a newer ' +
+          'version: update this app to open it.',
       ],
       [tamper(file, `DELETE FROM bundle_meta WHERE key = 'format'`), 'bad.wsbundle is not a Workstation bundle.'],
       [
@@ -103,7 +104,8 @@ describe('review library (import, list, remove)', () => {
       [
         tamper(
           file,
-          `UPDATE artifacts SET content = zeroblob(length(content)) WHERE mime = 'image/png' AND rowid = (SELECT min(rowid) FROM artifacts WHERE mime = 'image/png')`,
+          `UPDATE artifacts SET content = zeroblob(length(content)) WHERE mime = 'image/png' AND ` +
+            `rowid = (SELECT min(rowid) FROM artifacts WHERE mime = 'image/png')`,
         ),
         /^bad\.wsbundle holds a damaged artifact \([0-9a-f]{64}\)\.$/,
       ],

@@ -152,7 +152,8 @@ function shimMissingColumns(sqlite: Database.Database): void {
       .filter((c) => !have.has(c))
     if (lacking.length === 0) continue
     sqlite.exec(
-      `CREATE TEMP VIEW ${quote(name)} AS SELECT *, ${lacking.map((c) => `NULL AS ${quote(c)}`).join(', ')} FROM main.${quote(name)}`,
+      `CREATE TEMP VIEW ${quote(name)} AS SELECT *, ` +
+        `${lacking.map((c) => `NULL AS ${quote(c)}`).join(', ')} FROM main.${quote(name)}`,
     )
   }
 }

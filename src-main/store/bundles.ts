@@ -61,7 +61,9 @@ const RELATED: Record<Exclude<CopiedTable, 'runs' | 'run_steps'>, string> = {
   executions: 'order_id IN (SELECT id FROM main.orders)',
   trades: 'run_id IN (SELECT id FROM temp.sel) OR signal_id IN (SELECT id FROM main.signals)',
   strategies: 'id IN (SELECT strategy_id FROM main.runs UNION SELECT strategy_id FROM main.signals)',
-  prompt_versions: `id IN (SELECT prompt_version_id FROM main.signals UNION SELECT json_extract(config, '$.promptVersionId') FROM main.strategies WHERE json_valid(config))`,
+  prompt_versions:
+    `id IN (SELECT prompt_version_id FROM main.signals UNION SELECT json_extract(config, ` +
+    `'$.promptVersionId') FROM main.strategies WHERE json_valid(config))`,
   prompt_templates: 'id IN (SELECT template_id FROM main.prompt_versions)',
 }
 
@@ -87,7 +89,8 @@ export async function exportBundle(
     const runCount = selectRuns(out, selection)
     out.exec(`CREATE TEMP TABLE want (sha PRIMARY KEY)`)
     out.exec(
-      `INSERT OR IGNORE INTO temp.want SELECT j.value FROM temp.sel JOIN live.run_steps s ON s.run_id = sel.id, json_each(s.artifacts) j`,
+      `INSERT OR IGNORE INTO temp.want SELECT j.value FROM temp.sel JOIN live.run_steps s ON ` +
+        `s.run_id = sel.id, json_each(s.artifacts) j`,
     )
     const total = runCount + count(out, 'temp.want')
     let done = 0
@@ -276,7 +279,8 @@ function countRows(out: Database.Database, artifactBytes: number): BundleCounts 
 function copyIndexes(out: Database.Database): void {
   const sqls = out
     .prepare(
-      `SELECT sql FROM live.sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`,
+      `SELECT sql FROM live.sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name ` +
+        `IN (SELECT value FROM json_each(?))`,
     )
     .pluck()
     .all(JSON.stringify(COPIED_TABLES)) as string[]

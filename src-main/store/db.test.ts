@@ -183,7 +183,8 @@ describe('store', () => {
         .run(),
     ).toThrow(/CHECK/)
     db.prepare(
-      `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, artifacts, started_at, duration_ms) VALUES ('r1', 'check_session', 0, 1, 'succeeded', '{}', '[]', 1, 1)`,
+      `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, artifacts, started_at, ` +
+        `duration_ms) VALUES ('r1', 'check_session', 0, 1, 'succeeded', '{}', '[]', 1, 1)`,
     ).run()
     expect(() => db.prepare(`DELETE FROM runs WHERE id = 'r1'`).run()).toThrow(/FOREIGN KEY/)
   })

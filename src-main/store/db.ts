@@ -128,7 +128,8 @@ function pruneBackups(dir: string): void {
 function hasUserTables(sqlite: Database.Database): boolean {
   const row = sqlite
     .prepare(
-      `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'`,
+      `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ` +
+        `AND name <> '__drizzle_migrations'`,
     )
     .get() as { n: number }
   return row.n > 0

@@ -53,7 +53,8 @@ const LEDGER_TABLES = ['runs', 'run_steps', 'orders', 'order_events', 'execution
 /** Applied migrations and `user_version`, compared with the bundled list. Throws if the DB is newer or different. */
 export function pendingMigrations(db: Database.Database, bundled: Migration[]): Migration[] {
   db.exec(
-    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)`,
+    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, ` +
+      `hash text NOT NULL, created_at numeric)`,
   )
   const applied = db.prepare(`SELECT hash FROM ${MIGRATIONS_TABLE} ORDER BY id`).all() as { hash: string }[]
   const userVersion = db.pragma('user_version', { simple: true }) as number

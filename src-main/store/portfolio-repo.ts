@@ -95,7 +95,9 @@ export function loadFills(db: Db, account: string | null): Fill[] {
   return attributedFills(db, account === null ? sql`1 = 1` : sql`e.account = ${account}`).sort(byTime)
 }
 
-/** Find our order for an execution: by client order id first, then by the broker's order id (same account and conid). */
+/**
+ * Find our order for an execution: by client order id first, then by the broker's order id (same account and conid).
+ */
 const ORDER_MATCH = sql`(
   SELECT o.id FROM orders o
   WHERE (json_extract(executions.raw, '$.cOID') IS NOT NULL AND o.client_order_id = json_extract(executions.raw, '$.cOID'))

@@ -72,7 +72,8 @@ describe('prompt templates store (real SQLite file)', () => {
     expect(() =>
       sqlite
         .prepare(
-          `INSERT INTO prompt_versions (id, template_id, version, system, body, variables, sha256, note, created_at) VALUES ('x', 't1', 2, '', '', '[]', '', '', 1)`,
+          `INSERT INTO prompt_versions (id, template_id, version, system, body, variables, sha256, ` +
+            `note, created_at) VALUES ('x', 't1', 2, '', '', '[]', '', '', 1)`,
         )
         .run(),
     ).toThrow(/UNIQUE/)
@@ -119,7 +120,8 @@ describe('prompt templates store (real SQLite file)', () => {
     const { db, sqlite } = await store()
     sqlite
       .prepare(
-        `INSERT INTO strategies (id, key, name, mode, approval, active, config, revision, created_at, updated_at) VALUES ('s1', 'k1', 'S', 'dry-run', 'ask', 0, '{}', 1, 1, 1)`,
+        `INSERT INTO strategies (id, key, name, mode, approval, active, config, revision, ` +
+          `created_at, updated_at) VALUES ('s1', 'k1', 'S', 'dry-run', 'ask', 0, '{}', 1, 1, 1)`,
       )
       .run()
     insertTemplate(db, { ...global('g', 'combined', true), version: v('vg', 'G') })

@@ -49,89 +49,102 @@ function orphan(dataDir: string, name: string, content: Buffer, ageMs: number): 
 }
 
 describe('applyRetention (real SQLite file and artifact files)', () => {
-  it('deletes old unreferenced runs with their rows and artifacts, keeps what the ledger, a replay or a running run needs, and is idempotent', async () => {
-    const ts = await tempStore('ibkr-ws-retention-')
-    const { store, dataDir } = ts
-    seedStrategy(store, 's1')
-    const [A, S, K, N, B, C, U, Y] = [
-      png(1, 1000),
-      png(2, 2000),
-      png(3, 3000),
-      png(4, 400),
-      png(5, 500),
-      text('old replay text'),
-      png(6, 600),
-      png(7, 700),
-    ]
-    seedRun(ts, { id: 'old-plain', startedAt: NOW - 60 * DAY, strategyId: 's1', steps: [[A], [S]] })
-    seedSignal(store, { id: 'g-plain', runId: 'old-plain' })
-    seedUsage(store, 'old-plain')
-    store.db
-      .insert(scheduleFires)
-      .values({
-        strategyId: 's1',
-        scheduledFor: NOW - 60 * DAY,
-        outcome: 'RAN',
-        runId: 'old-plain',
-        reason: '',
-        recordedAt: NOW - 60 * DAY,
+  it(
+    'deletes old unreferenced runs with their rows and artifacts, keeps what the ledger, a ' +
+      'replay or a running run needs, and is idempotent',
+    async () => {
+      const ts = await tempStore('ibkr-ws-retention-')
+      const { store, dataDir } = ts
+      seedStrategy(store, 's1')
+      const [A, S, K, N, B, C, U, Y] = [
+        png(1, 1000),
+        png(2, 2000),
+        png(3, 3000),
+        png(4, 400),
+        png(5, 500),
+        text('old replay text'),
+        png(6, 600),
+        png(7, 700),
+      ]
+      seedRun(ts, { id: 'old-plain', startedAt: NOW - 60 * DAY, strategyId: 's1', steps: [[A], [S]] })
+      seedSignal(store, { id: 'g-plain', runId: 'old-plain' })
+      seedUsage(store, 'old-plain')
+      store.db
+        .insert(scheduleFires)
+        .values({
+          strategyId: 's1',
+          scheduledFor: NOW - 60 * DAY,
+          outcome: 'RAN',
+          runId: 'old-plain',
+          reason: '',
+          recordedAt: NOW - 60 * DAY,
+        })
+        .run()
+      seedRun(ts, { id: 'old-ordered', startedAt: NOW - 60 * DAY, steps: [[K]] })
+      seedSignal(store, { id: 'g-ordered', runId: 'old-ordered' })
+      seedOrder(store, { id: 'o1', runId: 'old-ordered', signalId: 'g-ordered' })
+      seedRun(ts, { id: 'old-traded', startedAt: NOW - 59 * DAY, steps: [[]] })
+      seedSignal(store, { id: 'g-traded', runId: 'old-traded' })
+      seedTrade(store, { id: 't1', signalId: 'g-traded' })
+      seedRun(ts, { id: 'old-running', startedAt: NOW - 58 * DAY, status: 'running', steps: [[]] })
+      seedRun(ts, { id: 'old-replayed', startedAt: NOW - 57 * DAY, steps: [[]] })
+      seedRun(ts, { id: 'new-replay', startedAt: NOW - DAY, trigger: 'replay', replayOf: 'old-replayed', steps: [[]] })
+      seedRun(ts, { id: 'old-orig', startedAt: NOW - 50 * DAY, steps: [[B]] })
+      seedRun(ts, {
+        id: 'old-replay',
+        startedAt: NOW - 45 * DAY,
+        trigger: 'replay',
+        replayOf: 'old-orig',
+        steps: [[C]],
       })
-      .run()
-    seedRun(ts, { id: 'old-ordered', startedAt: NOW - 60 * DAY, steps: [[K]] })
-    seedSignal(store, { id: 'g-ordered', runId: 'old-ordered' })
-    seedOrder(store, { id: 'o1', runId: 'old-ordered', signalId: 'g-ordered' })
-    seedRun(ts, { id: 'old-traded', startedAt: NOW - 59 * DAY, steps: [[]] })
-    seedSignal(store, { id: 'g-traded', runId: 'old-traded' })
-    seedTrade(store, { id: 't1', signalId: 'g-traded' })
-    seedRun(ts, { id: 'old-running', startedAt: NOW - 58 * DAY, status: 'running', steps: [[]] })
-    seedRun(ts, { id: 'old-replayed', startedAt: NOW - 57 * DAY, steps: [[]] })
-    seedRun(ts, { id: 'new-replay', startedAt: NOW - DAY, trigger: 'replay', replayOf: 'old-replayed', steps: [[]] })
-    seedRun(ts, { id: 'old-orig', startedAt: NOW - 50 * DAY, steps: [[B]] })
-    seedRun(ts, { id: 'old-replay', startedAt: NOW - 45 * DAY, trigger: 'replay', replayOf: 'old-orig', steps: [[C]] })
-    seedRun(ts, { id: 'new', startedAt: NOW - DAY, steps: [[S, N]] })
-    putArtifact(store.db, dataDir, U, 'chart', 'image/png', NOW - 20 * DAY)
-    putArtifact(store.db, dataDir, Y, 'chart', 'image/png', NOW - DAY)
-    const stale = orphan(dataDir, `${'e'.repeat(64)}.png`, Buffer.alloc(321), 10 * DAY)
-    const leftover = orphan(dataDir, `${'f'.repeat(64)}.png.4242.tmp`, Buffer.alloc(45), 10 * DAY)
-    const fresh = orphan(dataDir, `${'d'.repeat(64)}.png`, Buffer.alloc(10), DAY)
-    writeFileSync(join(dataDir, 'artifacts', 'README.txt'), 'not ours to delete')
-    utimesSync(fileOf(dataDir, K), (NOW - 90 * DAY) / 1000, (NOW - 90 * DAY) / 1000)
+      seedRun(ts, { id: 'new', startedAt: NOW - DAY, steps: [[S, N]] })
+      putArtifact(store.db, dataDir, U, 'chart', 'image/png', NOW - 20 * DAY)
+      putArtifact(store.db, dataDir, Y, 'chart', 'image/png', NOW - DAY)
+      const stale = orphan(dataDir, `${'e'.repeat(64)}.png`, Buffer.alloc(321), 10 * DAY)
+      const leftover = orphan(dataDir, `${'f'.repeat(64)}.png.4242.tmp`, Buffer.alloc(45), 10 * DAY)
+      const fresh = orphan(dataDir, `${'d'.repeat(64)}.png`, Buffer.alloc(10), DAY)
+      writeFileSync(join(dataDir, 'artifacts', 'README.txt'), 'not ours to delete')
+      utimesSync(fileOf(dataDir, K), (NOW - 90 * DAY) / 1000, (NOW - 90 * DAY) / 1000)
 
-    let pauses = 0
-    const r = await applyRetention(store, dataDir, POLICY, NOW, { batchSize: 2, pause: async () => void pauses++ })
+      let pauses = 0
+      const r = await applyRetention(store, dataDir, POLICY, NOW, { batchSize: 2, pause: async () => void pauses++ })
 
-    expect(r).toEqual({
-      runsDeleted: 3,
-      stepsDeleted: 4,
-      signalsDeleted: 1,
-      llmUsageDeleted: 1,
-      runsKept: 4,
-      artifactsDeleted: 4,
-      orphanFilesDeleted: 2,
-      bytesFreed: 1000 + 500 + 15 + 600 + 321 + 45,
-    })
-    expect(pauses).toBeGreaterThanOrEqual(2)
-    const ids = store.sqlite.prepare('SELECT id FROM runs ORDER BY id').pluck().all()
-    expect(ids).toEqual(['new', 'new-replay', 'old-ordered', 'old-replayed', 'old-running', 'old-traded'])
-    expect(store.sqlite.prepare('SELECT id FROM signals ORDER BY id').pluck().all()).toEqual(['g-ordered', 'g-traded'])
-    expect(count(store, 'llm_usage')).toBe(0)
-    expect(store.sqlite.prepare('SELECT run_id FROM schedule_fires').pluck().all()).toEqual([null])
-    expect(store.sqlite.pragma('foreign_key_check')).toEqual([])
-    for (const gone of [A, B, U]) expect(existsSync(fileOf(dataDir, gone))).toBe(false)
-    expect(existsSync(fileOf(dataDir, C, '.txt'))).toBe(false)
-    for (const kept of [S, K, N, Y]) expect(existsSync(fileOf(dataDir, kept))).toBe(true)
-    expect(store.sqlite.prepare('SELECT sha256 FROM artifacts ORDER BY sha256').pluck().all()).toEqual(
-      [S, K, N, Y].map(sha).sort(),
-    )
-    expect([
-      existsSync(stale),
-      existsSync(leftover),
-      existsSync(fresh),
-      existsSync(join(dataDir, 'artifacts', 'README.txt')),
-    ]).toEqual([false, false, true, true])
+      expect(r).toEqual({
+        runsDeleted: 3,
+        stepsDeleted: 4,
+        signalsDeleted: 1,
+        llmUsageDeleted: 1,
+        runsKept: 4,
+        artifactsDeleted: 4,
+        orphanFilesDeleted: 2,
+        bytesFreed: 1000 + 500 + 15 + 600 + 321 + 45,
+      })
+      expect(pauses).toBeGreaterThanOrEqual(2)
+      const ids = store.sqlite.prepare('SELECT id FROM runs ORDER BY id').pluck().all()
+      expect(ids).toEqual(['new', 'new-replay', 'old-ordered', 'old-replayed', 'old-running', 'old-traded'])
+      expect(store.sqlite.prepare('SELECT id FROM signals ORDER BY id').pluck().all()).toEqual([
+        'g-ordered',
+        'g-traded',
+      ])
+      expect(count(store, 'llm_usage')).toBe(0)
+      expect(store.sqlite.prepare('SELECT run_id FROM schedule_fires').pluck().all()).toEqual([null])
+      expect(store.sqlite.pragma('foreign_key_check')).toEqual([])
+      for (const gone of [A, B, U]) expect(existsSync(fileOf(dataDir, gone))).toBe(false)
+      expect(existsSync(fileOf(dataDir, C, '.txt'))).toBe(false)
+      for (const kept of [S, K, N, Y]) expect(existsSync(fileOf(dataDir, kept))).toBe(true)
+      expect(store.sqlite.prepare('SELECT sha256 FROM artifacts ORDER BY sha256').pluck().all()).toEqual(
+        [S, K, N, Y].map(sha).sort(),
+      )
+      expect([
+        existsSync(stale),
+        existsSync(leftover),
+        existsSync(fresh),
+        existsSync(join(dataDir, 'artifacts', 'README.txt')),
+      ]).toEqual([false, false, true, true])
 
-    expect(await applyRetention(store, dataDir, POLICY, NOW, { batchSize: 2 })).toEqual({ ...ZERO, runsKept: 4 })
-  })
+      expect(await applyRetention(store, dataDir, POLICY, NOW, { batchSize: 2 })).toEqual({ ...ZERO, runsKept: 4 })
+    },
+  )
 
   it('keeps an old artifact that a step recorded between two batches references', async () => {
     const ts = await tempStore('ibkr-ws-retention-')
@@ -148,7 +161,8 @@ describe('applyRetention (real SQLite file and artifact files)', () => {
         seedRun(ts, { id: 'late', startedAt: NOW, status: 'running', steps: [] })
         ts.store.sqlite
           .prepare(
-            `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, artifacts, started_at, duration_ms) VALUES ('late', 'render_charts', 0, 1, 'succeeded', '{}', ?, ?, 1)`,
+            `INSERT INTO run_steps (run_id, step, seq, attempt, status, input, artifacts, started_at, ` +
+              `duration_ms) VALUES ('late', 'render_charts', 0, 1, 'succeeded', '{}', ?, ?, 1)`,
           )
           .run(JSON.stringify(both.map(sha)), NOW)
       },

@@ -51,7 +51,8 @@ export async function applyRetention(
 
   const pick = db
     .prepare(
-      `SELECT id FROM runs WHERE started_at < @cutoff AND status <> 'running' ${protectedRunsClause(db)} ORDER BY started_at, id LIMIT @limit`,
+      `SELECT id FROM runs WHERE started_at < @cutoff AND status <> 'running' ` +
+        `${protectedRunsClause(db)} ORDER BY started_at, id LIMIT @limit`,
     )
     .pluck()
   const ids = 'IN (SELECT value FROM json_each(@ids))'
@@ -98,7 +99,8 @@ function protectedRunsClause(db: Database.Database): string {
         parts.push(`AND id NOT IN (SELECT ${c} FROM ${quote(t)} WHERE ${c} IS NOT NULL)`)
       } else if (fk.target === 'signals') {
         parts.push(
-          `AND id NOT IN (SELECT run_id FROM signals WHERE id IN (SELECT ${c} FROM ${quote(t)} WHERE ${c} IS NOT NULL))`,
+          `AND id NOT IN (SELECT run_id FROM signals WHERE id IN (SELECT ${c} FROM ${quote(t)} WHERE ` +
+            `${c} IS NOT NULL))`,
         )
       }
     }
@@ -121,7 +123,9 @@ async function deleteUnreferencedArtifacts(
   db.exec('CREATE TEMP TABLE retention_candidates (sha256 TEXT PRIMARY KEY)')
   try {
     db.prepare(
-      `INSERT INTO temp.retention_candidates SELECT sha256 FROM artifacts WHERE created_at < ? AND sha256 NOT IN (SELECT j.value FROM run_steps s, json_each(s.artifacts) j WHERE j.type = 'text')`,
+      `INSERT INTO temp.retention_candidates SELECT sha256 FROM artifacts WHERE created_at < ? ` +
+        `AND sha256 NOT IN (SELECT j.value FROM run_steps s, json_each(s.artifacts) j WHERE j.type ` +
+        `= 'text')`,
     ).run(cutoff)
     const page = db.prepare(
       'SELECT rowid AS rid, sha256 FROM temp.retention_candidates WHERE rowid > ? ORDER BY rowid LIMIT ?',

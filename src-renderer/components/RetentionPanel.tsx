@@ -43,7 +43,8 @@ export function RetentionPanel() {
       <h2>Lineage retention</h2>
       <p className="muted">
         {s.policy
-          ? `On: runs older than ${s.policy.keepRunsDays} days are deleted daily (runs with orders, fills or trades are always kept).`
+          ? `On: runs older than ${s.policy.keepRunsDays} days are deleted daily (runs with orders, ` +
+            `fills or trades are always kept).`
           : 'Off: nothing is ever deleted automatically.'}
         {s.lastRun && ` Last cleanup ${fmtDateTime(s.lastRun.at)}: ${summary(s.lastRun.result)}`}
       </p>
@@ -115,5 +116,9 @@ export function RetentionPanel() {
 }
 
 function summary(r: RetentionResult): string {
-  return `${fmtInt(r.runsDeleted)} run(s) and ${fmtInt(r.artifactsDeleted + r.orphanFilesDeleted)} file(s) deleted, ${(r.bytesFreed / 1024 / 1024).toFixed(1)} MB freed, ${fmtInt(r.runsKept)} old run(s) kept for the trading ledger.`
+  return (
+    `${fmtInt(r.runsDeleted)} run(s) and ${fmtInt(r.artifactsDeleted + r.orphanFilesDeleted)} ` +
+    `file(s) deleted, ${(r.bytesFreed / 1024 / 1024).toFixed(1)} MB freed, ` +
+    `${fmtInt(r.runsKept)} old run(s) kept for the trading ledger.`
+  )
 }

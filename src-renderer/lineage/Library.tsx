@@ -97,7 +97,8 @@ export function LibraryBar({
         {libraries.map((l) => (
           <option key={l.id} value={l.id} disabled={l.meta === null}>
             {l.meta
-              ? `Review: ${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ${fmtDateTime(l.meta.range.to)}`
+              ? `Review: ${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ` +
+                `${fmtDateTime(l.meta.range.to)}`
               : `Unreadable bundle ${l.id.slice(0, 8)}: ${l.error ?? ''}`}
           </option>
         ))}

@@ -7,7 +7,9 @@ import { lineageSource } from '../lineage/source'
 import { call } from '../state/app'
 import { useLoad } from '../state/useLoad'
 
-/** F17/F20: the lineage timeline. Routes `#/lineage[/<run>[/<step>]]` and `#/lineage/review/<library>[/<run>[/<step>]]`. */
+/**
+ * F17/F20: the lineage timeline. Routes `#/lineage[/<run>[/<step>]]` and `#/lineage/review/<library>[/<run>[/<step>]]`.
+ */
 export function LineagePage({ params }: { params: string[] }) {
   const review = params[0] === 'review' ? (params[1] ?? null) : null
   const [runId = null, step = null] = review ? params.slice(2) : params

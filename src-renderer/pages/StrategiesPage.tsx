@@ -95,7 +95,10 @@ export function StrategiesPage({ params }: { params: string[] }) {
                     <td>{s.config.symbol}</td>
                     <td>
                       <span
-                        className={`badge ${s.mode === 'live' ? 'tone-live' : s.mode === 'paper' ? 'tone-paper' : 'tone-neutral'}`}
+                        className={
+                          `badge ` +
+                          `${s.mode === 'live' ? 'tone-live' : s.mode === 'paper' ? 'tone-paper' : 'tone-neutral'}`
+                        }
                       >
                         {s.mode}
                       </span>

@@ -83,7 +83,9 @@ export function SymbolsPage(_props: { params: string[] }) {
             <input
               ref={input}
               className="grow search"
-              placeholder="Search symbol or company (press / to focus; ↑↓ Enter opens the chart, Shift+Enter shows details)"
+              placeholder={
+                'Search symbol or company (press / to focus; ↑↓ Enter opens the chart, Shift+Enter shows details)'
+              }
               value={query}
               onChange={(e) => setQuery(e.target.value)}
               onKeyDown={onKey}

@@ -183,7 +183,8 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
             {template.isDefault && <span className="default-mark">default</span>}
             <span className="muted small-text" data-testid="draft-base">
               {draft
-                ? `${dirty ? 'edited from' : 'at'} v${draft.base.version}${latest && draft.base.id !== latest.id ? ` (latest is v${latest.version})` : ''}`
+                ? `${dirty ? 'edited from' : 'at'} ` +
+                  `v${draft.base.version}${latest && draft.base.id !== latest.id ? ` (latest is v${latest.version})` : ''}`
                 : 'loading…'}
             </span>
           </div>

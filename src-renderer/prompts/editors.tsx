@@ -42,7 +42,9 @@ export function CodeEditor(props: {
   const host = useRef<HTMLDivElement>(null)
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null)
   const latest = useRef(props)
-  /** Every text this editor reported through onChange: those coming back as `value` are echoes, not edits from outside. */
+  /**
+   * Every text this editor reported through onChange: those coming back as `value` are echoes, not edits from outside.
+   */
   const emitted = useRef(new Set<string>())
   useEffect(() => {
     latest.current = props

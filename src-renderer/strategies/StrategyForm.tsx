@@ -184,7 +184,10 @@ export function StrategyForm(props: {
         label="Analyst"
         htmlFor="st-provider"
         error={err('provider', 'model')}
-        hint="Automatic: the OpenAI-compatible model when a key or endpoint is set, else the rules analyst (not an LLM)."
+        hint={
+          'Automatic: the OpenAI-compatible model when a key or endpoint is set, else the rules ' +
+          'analyst (not an LLM).'
+        }
       >
         <div className="row">
           <select

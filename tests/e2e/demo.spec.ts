@@ -13,7 +13,7 @@ mkdirSync(SHOTS, { recursive: true })
 // levels, the fill and the average cost, the portfolio holds the position, and the timeline has
 // the run with every step.
 
-test('a fresh start shows a filled demo bracket on the dashboard, the chart, the portfolio and the timeline within a minute', async ({
+test('a fresh start shows a filled demo bracket on dashboard, chart, portfolio and timeline within a minute', async ({
   page,
   consoleErrors,
 }) => {

@@ -64,9 +64,8 @@ test('every page fits 1280×800 and 1920×1080; a downgrade reads BUY → HOLD w
           return main.scrollWidth - main.clientWidth
         })
         await page.screenshot({ path: join(SHOTS, `${p}-${size.width}x${size.height}.png`) })
-        expect(overflow, `${p} at ${size.width}×${size.height} scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(
-          0,
-        )
+        const where = `${p} at ${size.width}×${size.height}`
+        expect(overflow, `${where} scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0)
       }
     }
   } finally {

@@ -86,80 +86,80 @@ class PromptsPage {
   }
 }
 
-test('edit a prompt: an unknown variable is named, the fix saves v2, history shows it, diff against v1, restore v1 as v3', async ({
-  page,
-  host,
-  consoleErrors,
-}) => {
-  await openApp(page, host)
-  const prompts = new PromptsPage(page)
-  await prompts.open()
+test(
+  'edit a prompt: an unknown variable is named, the fix saves v2, history shows it, diff ' +
+    'against v1, restore v1 as v3',
+  async ({ page, host, consoleErrors }) => {
+    await openApp(page, host)
+    const prompts = new PromptsPage(page)
+    await prompts.open()
 
-  // The four shipped templates; the combined one is the global default and is open.
-  await expect(page.getByTestId('template-row')).toHaveCount(4)
-  await expect(
-    page.locator('[data-testid=template-row][data-purpose=combined]').getByTestId('default-mark'),
-  ).toBeVisible()
-  await expect(page.getByTestId('template-name')).toHaveText('Combined daily + weekly (default)')
-  await expect(prompts.preview()).toContainText('AAPL (NASDAQ, USD), analysis as of 2026-11-20')
-  await expect(prompts.problems()).toContainText('No problems')
+    // The four shipped templates; the combined one is the global default and is open.
+    await expect(page.getByTestId('template-row')).toHaveCount(4)
+    await expect(
+      page.locator('[data-testid=template-row][data-purpose=combined]').getByTestId('default-mark'),
+    ).toBeVisible()
+    await expect(page.getByTestId('template-name')).toHaveText('Combined daily + weekly (default)')
+    await expect(prompts.preview()).toContainText('AAPL (NASDAQ, USD), analysis as of 2026-11-20')
+    await expect(prompts.problems()).toContainText('No problems')
 
-  // An unknown variable: named with its place, marked in the editor, and not saved.
-  await prompts.appendToBody('\nRSI now {{ d.rsi_14 }}')
-  await expect(prompts.problems()).toContainText('Unknown variable "d.rsi_14": did you mean "d.rsi"?')
-  await expect(prompts.problems().getByTestId('problem')).toHaveText(/^Body \d+:12/)
-  await prompts.problems().getByTestId('problem').click() // moves the cursor to the marked place
-  await expect(prompts.editor('body').locator('.squiggly-error')).toHaveCount(1)
-  await expect(prompts.preview()).toContainText('Fix the problems listed under the editor')
-  await page.getByTestId('save-prompt').click()
-  await expect(prompts.status()).toContainText('Not saved: Unknown variable "d.rsi_14"')
+    // An unknown variable: named with its place, marked in the editor, and not saved.
+    await prompts.appendToBody('\nRSI now {{ d.rsi_14 }}')
+    await expect(prompts.problems()).toContainText('Unknown variable "d.rsi_14": did you mean "d.rsi"?')
+    await expect(prompts.problems().getByTestId('problem')).toHaveText(/^Body \d+:12/)
+    await prompts.problems().getByTestId('problem').click() // moves the cursor to the marked place
+    await expect(prompts.editor('body').locator('.squiggly-error')).toHaveCount(1)
+    await expect(prompts.preview()).toContainText('Fix the problems listed under the editor')
+    await page.getByTestId('save-prompt').click()
+    await expect(prompts.status()).toContainText('Not saved: Unknown variable "d.rsi_14"')
 
-  // Fixed: the preview renders the sample's RSI; Ctrl+S saves version 2 with its note.
-  await prompts.editor('body').locator('.view-lines').click()
-  await page.keyboard.press('Control+End')
-  await prompts.replaceCurrentLine('RSI now {{ d.rsi | round: 1 }}')
-  await expect(prompts.problems()).toContainText('No problems')
-  await expect(prompts.preview()).toContainText('RSI now 57.3')
-  await expect(prompts.editor('body').locator('.squiggly-error')).toHaveCount(0)
-  await page.getByTestId('note-input').fill('RSI on the last line')
-  await prompts.editor('body').locator('.view-lines').click()
-  await page.keyboard.press('Control+s')
-  await expect(prompts.status()).toHaveText('Saved v2.')
-  await expect(page.getByTestId('draft-base')).toHaveText('at v2')
+    // Fixed: the preview renders the sample's RSI; Ctrl+S saves version 2 with its note.
+    await prompts.editor('body').locator('.view-lines').click()
+    await page.keyboard.press('Control+End')
+    await prompts.replaceCurrentLine('RSI now {{ d.rsi | round: 1 }}')
+    await expect(prompts.problems()).toContainText('No problems')
+    await expect(prompts.preview()).toContainText('RSI now 57.3')
+    await expect(prompts.editor('body').locator('.squiggly-error')).toHaveCount(0)
+    await page.getByTestId('note-input').fill('RSI on the last line')
+    await prompts.editor('body').locator('.view-lines').click()
+    await page.keyboard.press('Control+s')
+    await expect(prompts.status()).toHaveText('Saved v2.')
+    await expect(page.getByTestId('draft-base')).toHaveText('at v2')
 
-  // History lists v2 above v1; the diff shows the added line side by side.
-  await page.getByTestId('tab-history').click()
-  await expect(prompts.historyRows()).toHaveCount(2)
-  await expect(prompts.historyRows().first()).toContainText('v2')
-  await expect(prompts.historyRows().first()).toContainText('RSI on the last line')
-  await expect(prompts.historyRows().nth(1)).toContainText('shipped default')
-  await page.getByTestId('diff-v1').click()
-  await expect(page.getByTestId('diff-title')).toHaveText('v1 ↔ v2')
-  const diff = page.getByTestId('diff-view')
-  await expect(diff.locator('.editor.original')).toBeVisible()
-  await expect(diff.locator('.editor.modified')).toBeVisible()
-  await expect(diff.locator('.editor.modified .view-lines')).toContainText('RSI now {{ d.rsi | round: 1 }}')
-  await expect(diff.locator('.editor.original .view-lines')).not.toContainText('RSI now')
-  await expect(diff.locator('.line-insert').first()).toBeVisible()
-  await page.screenshot({ path: join(SHOTS, 'prompts-diff.png') })
+    // History lists v2 above v1; the diff shows the added line side by side.
+    await page.getByTestId('tab-history').click()
+    await expect(prompts.historyRows()).toHaveCount(2)
+    await expect(prompts.historyRows().first()).toContainText('v2')
+    await expect(prompts.historyRows().first()).toContainText('RSI on the last line')
+    await expect(prompts.historyRows().nth(1)).toContainText('shipped default')
+    await page.getByTestId('diff-v1').click()
+    await expect(page.getByTestId('diff-title')).toHaveText('v1 ↔ v2')
+    const diff = page.getByTestId('diff-view')
+    await expect(diff.locator('.editor.original')).toBeVisible()
+    await expect(diff.locator('.editor.modified')).toBeVisible()
+    await expect(diff.locator('.editor.modified .view-lines')).toContainText('RSI now {{ d.rsi | round: 1 }}')
+    await expect(diff.locator('.editor.original .view-lines')).not.toContainText('RSI now')
+    await expect(diff.locator('.line-insert').first()).toBeVisible()
+    await page.screenshot({ path: join(SHOTS, 'prompts-diff.png') })
 
-  // Restore v1: a new version 3 with the old text and a note; the editor follows.
-  await page.getByTestId('diff-restore').click()
-  await expect(prompts.status()).toHaveText('Restored v1 as v3.')
-  await expect(page.getByTestId('diff-pane')).toHaveCount(0)
-  await expect(prompts.historyRows()).toHaveCount(3)
-  await expect(prompts.historyRows().first()).toContainText('restored from v1')
-  await expect(prompts.editor('body').locator('.view-lines')).not.toContainText('RSI now')
-  await page.getByTestId('tab-preview').click()
-  await expect(prompts.preview()).not.toContainText('RSI now')
-  await expect(page.locator('[data-testid=template-row][data-purpose=combined]')).toContainText('v3')
-  await page.screenshot({ path: join(SHOTS, 'prompts.png') })
+    // Restore v1: a new version 3 with the old text and a note; the editor follows.
+    await page.getByTestId('diff-restore').click()
+    await expect(prompts.status()).toHaveText('Restored v1 as v3.')
+    await expect(page.getByTestId('diff-pane')).toHaveCount(0)
+    await expect(prompts.historyRows()).toHaveCount(3)
+    await expect(prompts.historyRows().first()).toContainText('restored from v1')
+    await expect(prompts.editor('body').locator('.view-lines')).not.toContainText('RSI now')
+    await page.getByTestId('tab-preview').click()
+    await expect(prompts.preview()).not.toContainText('RSI now')
+    await expect(page.locator('[data-testid=template-row][data-purpose=combined]')).toContainText('v3')
+    await page.screenshot({ path: join(SHOTS, 'prompts.png') })
 
-  // Without a configured model, Test says what to do instead of failing silently.
-  await page.getByTestId('test-prompt').click()
-  await expect(page.getByTestId('test-result')).toContainText('No language model is configured')
-  expect(consoleErrors).toEqual([])
-})
+    // Without a configured model, Test says what to do instead of failing silently.
+    await page.getByTestId('test-prompt').click()
+    await expect(page.getByTestId('test-result')).toContainText('No language model is configured')
+    expect(consoleErrors).toEqual([])
+  },
+)
 
 test('autocomplete offers contract variables with their descriptions; Test shows the model’s answer', async ({
   page,

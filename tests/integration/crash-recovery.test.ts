@@ -150,131 +150,136 @@ function shuffled<T>(xs: readonly T[], rng: () => number): T[] {
 const byConid = (xs: { conid: number; qty: number }[]) => Object.fromEntries(xs.map((p) => [p.conid, p.qty]))
 
 describe('kill -9 of the trading core, then restart and reconcile (T6)', () => {
-  it(`${ITERATIONS} kills at 12 named crash points and at random moments: no duplicate, nothing unclear, positions equal, integrity ok, the killed run aborted`, async () => {
-    const rng = stream(6, 'crash-chain')
-    const hits = new Map<Kill, number>(KILLS.map((k) => [k, 0]))
-    let dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-crash-chain-'))
-    let previous: Kill | null = null
-    // What the kills since the last report on this database must have left behind.
-    let abortedExpected = 0
-    let latchExpected = false
-    let synced = false
-    let checks = 0
-    let order: Kill[] = []
+  it(
+    `${ITERATIONS} kills at 12 named crash points and at random moments: no duplicate, nothing ` +
+      `unclear, positions equal, integrity ok, the killed run aborted`,
+    async () => {
+      const rng = stream(6, 'crash-chain')
+      const hits = new Map<Kill, number>(KILLS.map((k) => [k, 0]))
+      let dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-crash-chain-'))
+      let previous: Kill | null = null
+      // What the kills since the last report on this database must have left behind.
+      let abortedExpected = 0
+      let latchExpected = false
+      let synced = false
+      let checks = 0
+      let order: Kill[] = []
 
-    const verify = (c: CoreCheck, at: string) => {
-      checks++
-      synced = true
-      expect(c.integrity, at).toBe('ok')
-      expect(
-        c.orders.filter((o) => ['UNKNOWN', 'PENDING_SUBMIT', 'AWAITING_REPLY'].includes(o.status)),
-        at,
-      ).toEqual([])
-      expect(byConid(c.local), at).toEqual(byConid(c.broker))
-      // Exactly one POST per client order id, over the whole chain.
-      const posted = sim.control
-        .journal()
-        .filter((j) => j.method === 'POST' && j.template === ORDERS_POST)
-        .flatMap((j) => ((j.body as { orders?: { cOID: string }[] }).orders ?? []).map((o) => o.cOID))
-      expect(posted.length - new Set(posted).size, at).toBe(0)
-      expect(
-        posted.filter((p) => p.endsWith('k')),
-        `${at}: an order sent while the kill switch was latched`,
-      ).toEqual([])
-      // Runs: none left running; a run killed during catch-up ended aborted.
-      expect(
-        c.runs.filter((r) => r.status === 'running'),
-        at,
-      ).toEqual([])
-      expect(c.runs.filter((r) => r.status === 'aborted').length, at).toBe(abortedExpected)
-      // Every fire of the schedule since the strategy was created is recorded exactly once, and a
-      // recorded run is a real run of that fire.
-      const due: number[] = []
-      for (
-        let t = Math.floor(c.strategyCreatedAt / CRON_EVERY_MS + 1) * CRON_EVERY_MS;
-        t <= c.now - 5_000;
-        t += CRON_EVERY_MS
-      )
-        due.push(t)
-      const recorded = c.fires.map((f) => f.scheduledFor).sort((a, b) => a - b)
-      expect(
-        recorded.filter((t) => t <= c.now - 5_000),
-        at,
-      ).toEqual(due)
-      const runsByFire = new Map(c.runs.filter((r) => r.scheduledFor !== null).map((r) => [r.scheduledFor!, r.id]))
-      for (const f of c.fires) if (f.outcome === 'RAN') expect(runsByFire.get(f.scheduledFor), at).toBe(f.runId)
-      for (const [t, runId] of runsByFire) expect(c.fires.find((f) => f.scheduledFor === t)?.runId, at).toBe(runId)
-      // The kill switch latched just before the crash survived it, and refused a risk-increasing order.
-      expect(c.kill, at).toEqual(
-        latchExpected ? { latchedAtStart: true, refused: true } : { latchedAtStart: false, refused: null },
-      )
-      latchExpected = false
-      // A backup cut short is never listed as one; the newest complete backup passes quick_check.
-      expect(c.backups.partials.length, at).toBeLessThanOrEqual(1)
-      expect(c.backups.newestCheck ?? 'ok', at).toBe('ok')
-    }
-
-    for (let i = 1; i <= ITERATIONS; i++) {
-      const draw = () => {
-        if (order.length === 0) order = shuffled(KILLS, rng)
-        return order.pop()!
-      }
-      let kill = draw()
-      // A catch-up needs a schedule that has run before on this database: draw another kill first.
-      if (kill === 'during-schedule-catch-up' && !synced) {
-        const other = draw()
-        order.push(kill)
-        kill = other
-      }
-      if (kill === 'mid-migration') {
-        dir = await databaseOneMigrationBehind()
-        abortedExpected = 0
+      const verify = (c: CoreCheck, at: string) => {
+        checks++
+        synced = true
+        expect(c.integrity, at).toBe('ok')
+        expect(
+          c.orders.filter((o) => ['UNKNOWN', 'PENDING_SUBMIT', 'AWAITING_REPLY'].includes(o.status)),
+          at,
+        ).toEqual([])
+        expect(byConid(c.local), at).toEqual(byConid(c.broker))
+        // Exactly one POST per client order id, over the whole chain.
+        const posted = sim.control
+          .journal()
+          .filter((j) => j.method === 'POST' && j.template === ORDERS_POST)
+          .flatMap((j) => ((j.body as { orders?: { cOID: string }[] }).orders ?? []).map((o) => o.cOID))
+        expect(posted.length - new Set(posted).size, at).toBe(0)
+        expect(
+          posted.filter((p) => p.endsWith('k')),
+          `${at}: an order sent while the kill switch was latched`,
+        ).toEqual([])
+        // Runs: none left running; a run killed during catch-up ended aborted.
+        expect(
+          c.runs.filter((r) => r.status === 'running'),
+          at,
+        ).toEqual([])
+        expect(c.runs.filter((r) => r.status === 'aborted').length, at).toBe(abortedExpected)
+        // Every fire of the schedule since the strategy was created is recorded exactly once, and a
+        // recorded run is a real run of that fire.
+        const due: number[] = []
+        for (
+          let t = Math.floor(c.strategyCreatedAt / CRON_EVERY_MS + 1) * CRON_EVERY_MS;
+          t <= c.now - 5_000;
+          t += CRON_EVERY_MS
+        )
+          due.push(t)
+        const recorded = c.fires.map((f) => f.scheduledFor).sort((a, b) => a - b)
+        expect(
+          recorded.filter((t) => t <= c.now - 5_000),
+          at,
+        ).toEqual(due)
+        const runsByFire = new Map(c.runs.filter((r) => r.scheduledFor !== null).map((r) => [r.scheduledFor!, r.id]))
+        for (const f of c.fires) if (f.outcome === 'RAN') expect(runsByFire.get(f.scheduledFor), at).toBe(f.runId)
+        for (const [t, runId] of runsByFire) expect(c.fires.find((f) => f.scheduledFor === t)?.runId, at).toBe(runId)
+        // The kill switch latched just before the crash survived it, and refused a risk-increasing order.
+        expect(c.kill, at).toEqual(
+          latchExpected ? { latchedAtStart: true, refused: true } : { latchedAtStart: false, refused: null },
+        )
         latchExpected = false
-        synced = false
+        // A backup cut short is never listed as one; the newest complete backup passes quick_check.
+        expect(c.backups.partials.length, at).toBeLessThanOrEqual(1)
+        expect(c.backups.newestCheck ?? 'ok', at).toBe('ok')
       }
-      const named = (CRASH_POINTS as readonly string[]).includes(kill) ? (kill as CrashPoint) : null
-      const outside =
-        kill === 'random' ? Math.floor(rng() * 40) : kill === 'mid-checkpoint' ? Math.floor(rng() * 30) : null
-      const at = `iteration ${i} (after a kill at ${previous ?? 'nothing'}; now killing at ${kill})`
-      let child: ChildProcess | null = null
-      if (kill === 'awaiting-response')
-        sim.control.fault({
-          method: 'POST',
-          path: ORDERS_POST,
-          hold: rng() < 0.5 ? 'beforeCommit' : 'afterCommit',
-          onHold: () => child?.kill('SIGKILL'),
-        })
-      const ended = await start(
-        {
-          dir,
-          action: ACTION[kill],
-          seq: i,
-          conid: CONIDS[i % CONIDS.length]!,
-          crashPoint: named,
-          killAfterReadyMs: outside,
-        },
-        (c) => (child = c),
-      )
-      expect(ended.signal, `${at}: ${ended.stderr}`).toBe('SIGKILL')
-      hits.set(kill, hits.get(kill)! + 1)
-      if (ended.check) verify(ended.check, at)
-      if (kill === 'during-schedule-catch-up') abortedExpected++
-      if (kill === 'during-kill-switch-latch') latchExpected = true
-      previous = kill
-      sim.control.advance(7 * 60_000) // time passes: fills, schedule fires
-      // Orders are rightly refused around IBKR's nightly reset and weekend maintenance: step over those.
-      while (inResetWindow(sim.control.now()) || inResetWindow(sim.control.now() + 60_000))
-        sim.control.advance(15 * 60_000)
-    }
 
-    // One last start that only recovers and reports.
-    const last = await start(
-      { dir, action: 'none', seq: ITERATIONS + 1, conid: CONIDS[0]!, crashPoint: null, killAfterReadyMs: null },
-      () => undefined,
-    )
-    expect(last.code, last.stderr).toBe(0)
-    verify(last.check!, 'after the last kill')
-    expect(checks).toBeGreaterThan(ITERATIONS / 2)
-    for (const k of KILLS) expect(hits.get(k), k).toBeGreaterThanOrEqual(Math.floor(ITERATIONS / KILLS.length))
-  }, 1_800_000)
+      for (let i = 1; i <= ITERATIONS; i++) {
+        const draw = () => {
+          if (order.length === 0) order = shuffled(KILLS, rng)
+          return order.pop()!
+        }
+        let kill = draw()
+        // A catch-up needs a schedule that has run before on this database: draw another kill first.
+        if (kill === 'during-schedule-catch-up' && !synced) {
+          const other = draw()
+          order.push(kill)
+          kill = other
+        }
+        if (kill === 'mid-migration') {
+          dir = await databaseOneMigrationBehind()
+          abortedExpected = 0
+          latchExpected = false
+          synced = false
+        }
+        const named = (CRASH_POINTS as readonly string[]).includes(kill) ? (kill as CrashPoint) : null
+        const outside =
+          kill === 'random' ? Math.floor(rng() * 40) : kill === 'mid-checkpoint' ? Math.floor(rng() * 30) : null
+        const at = `iteration ${i} (after a kill at ${previous ?? 'nothing'}; now killing at ${kill})`
+        let child: ChildProcess | null = null
+        if (kill === 'awaiting-response')
+          sim.control.fault({
+            method: 'POST',
+            path: ORDERS_POST,
+            hold: rng() < 0.5 ? 'beforeCommit' : 'afterCommit',
+            onHold: () => child?.kill('SIGKILL'),
+          })
+        const ended = await start(
+          {
+            dir,
+            action: ACTION[kill],
+            seq: i,
+            conid: CONIDS[i % CONIDS.length]!,
+            crashPoint: named,
+            killAfterReadyMs: outside,
+          },
+          (c) => (child = c),
+        )
+        expect(ended.signal, `${at}: ${ended.stderr}`).toBe('SIGKILL')
+        hits.set(kill, hits.get(kill)! + 1)
+        if (ended.check) verify(ended.check, at)
+        if (kill === 'during-schedule-catch-up') abortedExpected++
+        if (kill === 'during-kill-switch-latch') latchExpected = true
+        previous = kill
+        sim.control.advance(7 * 60_000) // time passes: fills, schedule fires
+        // Orders are rightly refused around IBKR's nightly reset and weekend maintenance: step over those.
+        while (inResetWindow(sim.control.now()) || inResetWindow(sim.control.now() + 60_000))
+          sim.control.advance(15 * 60_000)
+      }
+
+      // One last start that only recovers and reports.
+      const last = await start(
+        { dir, action: 'none', seq: ITERATIONS + 1, conid: CONIDS[0]!, crashPoint: null, killAfterReadyMs: null },
+        () => undefined,
+      )
+      expect(last.code, last.stderr).toBe(0)
+      verify(last.check!, 'after the last kill')
+      expect(checks).toBeGreaterThan(ITERATIONS / 2)
+      for (const k of KILLS) expect(hits.get(k), k).toBeGreaterThanOrEqual(Math.floor(ITERATIONS / KILLS.length))
+    },
+    1_800_000,
+  )
 })

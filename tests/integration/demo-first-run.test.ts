@@ -22,7 +22,7 @@ afterAll(async () => {
 })
 
 describe('the demo on a fresh data folder', () => {
-  it('runs the paper demo strategy within a minute to an accepted signal, a filled bracket, a position and a trade', async () => {
+  it('runs the paper demo within a minute to an accepted signal, a filled bracket, a position, a trade', async () => {
     const paper = (await client.call('strategies.list', {})).find((s) => s.mode === 'paper')!
     await vi.waitFor(async () => expect(await client.call('runs.list', { strategyId: paper.id })).toHaveLength(1), {
       timeout: 30_000,

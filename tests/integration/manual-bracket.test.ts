@@ -100,112 +100,116 @@ type Placed = {
 type Previewed = { gate: { allowed: boolean }; whatIf: object | null; whatIfError: string | null }
 
 describe('manual bracket orders (F13 ticket) on the simulator', () => {
-  it('a BUY LMT with a stop and a target: previewed as the whole bracket, sent as one POST of three orders, stored as three linked intents; the stop and target are one OCA pair', async () => {
-    const t = await setup()
-    const entry = round(t.last + 0.05) // marketable: fills on the next ticks
-    const stop = round(entry * 0.97)
-    const target = round(entry * 1.05)
-    const input = {
-      conid: AAPL,
-      side: 'BUY',
-      qty: 10,
-      orderType: 'LMT',
-      price: entry,
-      tif: 'DAY',
-      stopLoss: stop,
-      takeProfit: target,
-    }
+  it(
+    'a BUY LMT with a stop and a target: previewed as the whole bracket, sent as one POST of ' +
+      'three orders, stored as three linked intents; the stop and target are one OCA pair',
+    async () => {
+      const t = await setup()
+      const entry = round(t.last + 0.05) // marketable: fills on the next ticks
+      const stop = round(entry * 0.97)
+      const target = round(entry * 1.05)
+      const input = {
+        conid: AAPL,
+        side: 'BUY',
+        qty: 10,
+        orderType: 'LMT',
+        price: entry,
+        tif: 'DAY',
+        stopLoss: stop,
+        takeProfit: target,
+      }
 
-    // The preview: the gate on the full intent, the what-if given every leg (children name the parent).
-    const preview = await t.ok<Previewed>('orders.preview', input)
-    expect(preview.gate.allowed).toBe(true)
-    expect(preview.whatIfError).toBeNull()
-    expect(preview.whatIf).not.toBeNull()
-    const [whatIf] = t.bodyOrders(WHATIF)
-    expect(whatIf!.map((o) => [o.orderType, o.side, o.tif, o.price, o.parentId ?? null])).toEqual([
-      ['LMT', 'BUY', 'DAY', entry, null],
-      ['STP', 'SELL', 'GTC', stop, whatIf![0]!.cOID],
-      ['LMT', 'SELL', 'GTC', target, whatIf![0]!.cOID],
-    ])
-    expect(t.sent(ORDERS)).toHaveLength(0) // a preview places nothing
+      // The preview: the gate on the full intent, the what-if given every leg (children name the parent).
+      const preview = await t.ok<Previewed>('orders.preview', input)
+      expect(preview.gate.allowed).toBe(true)
+      expect(preview.whatIfError).toBeNull()
+      expect(preview.whatIf).not.toBeNull()
+      const [whatIf] = t.bodyOrders(WHATIF)
+      expect(whatIf!.map((o) => [o.orderType, o.side, o.tif, o.price, o.parentId ?? null])).toEqual([
+        ['LMT', 'BUY', 'DAY', entry, null],
+        ['STP', 'SELL', 'GTC', stop, whatIf![0]!.cOID],
+        ['LMT', 'SELL', 'GTC', target, whatIf![0]!.cOID],
+      ])
+      expect(t.sent(ORDERS)).toHaveLength(0) // a preview places nothing
 
-    const placed = await t.ok<Placed>('orders.place', input)
-    expect(placed.gate.allowed).toBe(true)
+      const placed = await t.ok<Placed>('orders.place', input)
+      expect(placed.gate.allowed).toBe(true)
 
-    // Exactly one POST, three orders: the parent's cOID is the manual id + "-P", the children carry
-    // parentId = that cOID and their own "-S" / "-T" ids; no isSingleGroup (that would put the entry
-    // in the exits' OCA group): bracket children are one OCA group per parent.
-    const posts = t.bodyOrders(ORDERS)
-    expect(posts).toHaveLength(1)
-    const [p, s, tp] = posts[0]!
-    expect(posts[0]).toHaveLength(3)
-    const base = p!.cOID.replace(/-P$/, '')
-    expect(base).toMatch(/^m[0-9a-f]{12}$/)
-    expect(p).toMatchObject({
-      acctId: ACCOUNT,
-      conid: AAPL,
-      cOID: `${base}-P`,
-      orderType: 'LMT',
-      side: 'BUY',
-      quantity: 10,
-      tif: 'DAY',
-      price: entry,
-    })
-    expect(p!.parentId).toBeUndefined()
-    expect(s).toMatchObject({
-      cOID: `${base}-S`,
-      parentId: `${base}-P`,
-      orderType: 'STP',
-      side: 'SELL',
-      quantity: 10,
-      tif: 'GTC',
-      price: stop,
-    })
-    expect(tp).toMatchObject({
-      cOID: `${base}-T`,
-      parentId: `${base}-P`,
-      orderType: 'LMT',
-      side: 'SELL',
-      quantity: 10,
-      tif: 'GTC',
-      price: target,
-    })
-    expect(posts[0]!.some((o) => o.isSingleGroup)).toBe(false)
+      // Exactly one POST, three orders: the parent's cOID is the manual id + "-P", the children carry
+      // parentId = that cOID and their own "-S" / "-T" ids; no isSingleGroup (that would put the entry
+      // in the exits' OCA group): bracket children are one OCA group per parent.
+      const posts = t.bodyOrders(ORDERS)
+      expect(posts).toHaveLength(1)
+      const [p, s, tp] = posts[0]!
+      expect(posts[0]).toHaveLength(3)
+      const base = p!.cOID.replace(/-P$/, '')
+      expect(base).toMatch(/^m[0-9a-f]{12}$/)
+      expect(p).toMatchObject({
+        acctId: ACCOUNT,
+        conid: AAPL,
+        cOID: `${base}-P`,
+        orderType: 'LMT',
+        side: 'BUY',
+        quantity: 10,
+        tif: 'DAY',
+        price: entry,
+      })
+      expect(p!.parentId).toBeUndefined()
+      expect(s).toMatchObject({
+        cOID: `${base}-S`,
+        parentId: `${base}-P`,
+        orderType: 'STP',
+        side: 'SELL',
+        quantity: 10,
+        tif: 'GTC',
+        price: stop,
+      })
+      expect(tp).toMatchObject({
+        cOID: `${base}-T`,
+        parentId: `${base}-P`,
+        orderType: 'LMT',
+        side: 'SELL',
+        quantity: 10,
+        tif: 'GTC',
+        price: target,
+      })
+      expect(posts[0]!.some((o) => o.isSingleGroup)).toBe(false)
 
-    // Three intents with the right legs and parent links, acknowledged by the broker.
-    expect(
-      placed.orders.map((o) => [
-        o.leg,
-        o.clientOrderId,
-        o.side,
-        o.orderType,
-        o.tif,
-        o.limitPrice,
-        o.auxPrice,
-        o.origin,
-      ]),
-    ).toEqual([
-      ['parent', `${base}-P`, 'BUY', 'LMT', 'DAY', entry, null, 'manual'],
-      ['stop', `${base}-S`, 'SELL', 'STP', 'GTC', null, stop, 'manual'],
-      ['target', `${base}-T`, 'SELL', 'LMT', 'GTC', target, null, 'manual'],
-    ])
-    const parentRow = placed.orders[0]!.id
-    expect(placed.orders.map((o) => o.parentId)).toEqual([null, parentRow, parentRow])
-    expect(placed.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
-    const stored = listOrders(t.store.db, { limit: 10 })
-    expect(stored).toHaveLength(3)
-    expect(stored.map((o) => eventsOf(t.store.db, o.id)[0]!.kind)).toEqual(['intent', 'intent', 'intent'])
+      // Three intents with the right legs and parent links, acknowledged by the broker.
+      expect(
+        placed.orders.map((o) => [
+          o.leg,
+          o.clientOrderId,
+          o.side,
+          o.orderType,
+          o.tif,
+          o.limitPrice,
+          o.auxPrice,
+          o.origin,
+        ]),
+      ).toEqual([
+        ['parent', `${base}-P`, 'BUY', 'LMT', 'DAY', entry, null, 'manual'],
+        ['stop', `${base}-S`, 'SELL', 'STP', 'GTC', null, stop, 'manual'],
+        ['target', `${base}-T`, 'SELL', 'LMT', 'GTC', target, null, 'manual'],
+      ])
+      const parentRow = placed.orders[0]!.id
+      expect(placed.orders.map((o) => o.parentId)).toEqual([null, parentRow, parentRow])
+      expect(placed.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
+      const stored = listOrders(t.store.db, { limit: 10 })
+      expect(stored).toHaveLength(3)
+      expect(stored.map((o) => eventsOf(t.store.db, o.id)[0]!.kind)).toEqual(['intent', 'intent', 'intent'])
 
-    // The bracket at work: the entry fills, then a fall through the stop fills it and cancels the target.
-    t.sim.control.advance(60_000)
-    await t.trading.orders.refresh()
-    expect(getOrder(t.store.db, parentRow)!.status).toBe('FILLED')
-    t.sim.control.setPrice(AAPL, { jumpTo: round(stop * 0.98) })
-    t.sim.control.advance(60_000)
-    await t.trading.orders.refresh()
-    expect(placed.orders.map((o) => getOrder(t.store.db, o.id)!.status)).toEqual(['FILLED', 'FILLED', 'CANCELED'])
-    expect(t.sent(ORDERS)).toHaveLength(1)
-  })
+      // The bracket at work: the entry fills, then a fall through the stop fills it and cancels the target.
+      t.sim.control.advance(60_000)
+      await t.trading.orders.refresh()
+      expect(getOrder(t.store.db, parentRow)!.status).toBe('FILLED')
+      t.sim.control.setPrice(AAPL, { jumpTo: round(stop * 0.98) })
+      t.sim.control.advance(60_000)
+      await t.trading.orders.refresh()
+      expect(placed.orders.map((o) => getOrder(t.store.db, o.id)!.status)).toEqual(['FILLED', 'FILLED', 'CANCELED'])
+      expect(t.sent(ORDERS)).toHaveLength(1)
+    },
+  )
 
   it('a BUY stop above the limit is refused with a clear message; nothing is stored, previewed or sent', async () => {
     const t = await setup()
@@ -225,7 +229,8 @@ describe('manual bracket orders (F13 ticket) on the simulator', () => {
         t: 'err',
         e: {
           code: 'BAD_INPUT',
-          message: `stopLoss: For a BUY the stop loss must be below the limit price ${entry} (it is ${round(entry + 1)})`,
+          message:
+            `stopLoss: For a BUY the stop loss must be below the limit price ${entry} (it is ` + `${round(entry + 1)})`,
         },
       })
     }

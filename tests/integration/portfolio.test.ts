@@ -84,7 +84,10 @@ async function confirmAll(broker: ReturnType<typeof createCpapiBroker>, first: O
   return a
 }
 
-/** A strategy, its run and BUY signal, and the three order intents of a bracket, as the executor and order manager write them. */
+/**
+ * A strategy, its run and BUY signal, and the three order intents of a bracket, as the executor and order manager write
+ * them.
+ */
 function seedIntents(db: Db, at: number, px: { entry: number; stop: number; target: number }) {
   db.insert(strategies)
     .values({
@@ -185,136 +188,140 @@ function seedIntents(db: Db, at: number, px: { entry: number; stop: number; targ
 }
 
 describe('portfolio on the simulator', () => {
-  it('a bracket: position after the entry fill, then a stopped-out trade with realized P&L, fees and R matching the broker', async () => {
-    const { sim, broker, db, portfolio, events, errors, clock } = await setup()
-    const [q] = await broker.snapshot([AAPL], ['31'])
-    const last = q!.values['31']!
-    const px = { entry: round2(last * 1.01), stop: round2(last * 0.9), target: round2(last * 1.2) }
-    seedIntents(db, clock.now(), px)
+  it(
+    'a bracket: position after the entry fill, then a stopped-out trade with realized P&L, ' +
+      'fees and R matching the broker',
+    async () => {
+      const { sim, broker, db, portfolio, events, errors, clock } = await setup()
+      const [q] = await broker.snapshot([AAPL], ['31'])
+      const last = q!.values['31']!
+      const px = { entry: round2(last * 1.01), stop: round2(last * 0.9), target: round2(last * 1.2) }
+      seedIntents(db, clock.now(), px)
 
-    const tickets: OrderTicket[] = [
-      {
-        conid: AAPL,
-        cOID: 'PF1-20261123-1-P',
-        orderType: 'LMT',
-        side: 'BUY',
-        quantity: 100,
-        tif: 'DAY',
-        price: px.entry,
-      },
-      // Bracket children carry no cOID at IBKR (RELIABILITY.md §1 rule 3): they are found by broker order id.
-      {
-        conid: AAPL,
-        cOID: '',
-        parentId: 'PF1-20261123-1-P',
-        orderType: 'LMT',
-        side: 'SELL',
-        quantity: 100,
-        tif: 'GTC',
-        price: px.target,
-      },
-      {
-        conid: AAPL,
-        cOID: '',
-        parentId: 'PF1-20261123-1-P',
-        orderType: 'STP',
-        side: 'SELL',
-        quantity: 100,
-        tif: 'GTC',
-        price: px.stop,
-      },
-    ]
-    const placed = await confirmAll(broker, await broker.placeOrders(ACCOUNT, tickets))
-    expect(placed.kind).toBe('accepted')
-    const ids = (placed as Extract<OrderAnswer, { kind: 'accepted' }>).orders.map((o) => o.orderId)
-    expect(ids).toHaveLength(3)
-    // The entry fills before the order manager has recorded the children's broker ids.
-    db.update(orders).set({ brokerOrderId: ids[0]! }).where(eq(orders.id, 'o-p')).run()
+      const tickets: OrderTicket[] = [
+        {
+          conid: AAPL,
+          cOID: 'PF1-20261123-1-P',
+          orderType: 'LMT',
+          side: 'BUY',
+          quantity: 100,
+          tif: 'DAY',
+          price: px.entry,
+        },
+        // Bracket children carry no cOID at IBKR (RELIABILITY.md §1 rule 3): they are found by broker order id.
+        {
+          conid: AAPL,
+          cOID: '',
+          parentId: 'PF1-20261123-1-P',
+          orderType: 'LMT',
+          side: 'SELL',
+          quantity: 100,
+          tif: 'GTC',
+          price: px.target,
+        },
+        {
+          conid: AAPL,
+          cOID: '',
+          parentId: 'PF1-20261123-1-P',
+          orderType: 'STP',
+          side: 'SELL',
+          quantity: 100,
+          tif: 'GTC',
+          price: px.stop,
+        },
+      ]
+      const placed = await confirmAll(broker, await broker.placeOrders(ACCOUNT, tickets))
+      expect(placed.kind).toBe('accepted')
+      const ids = (placed as Extract<OrderAnswer, { kind: 'accepted' }>).orders.map((o) => o.orderId)
+      expect(ids).toHaveLength(3)
+      // The entry fills before the order manager has recorded the children's broker ids.
+      db.update(orders).set({ brokerOrderId: ids[0]! }).where(eq(orders.id, 'o-p')).run()
 
-    sim.control.advance(1000)
-    await portfolio.syncFromBroker()
-    let pos = db.select().from(positions).all()
-    expect(pos).toEqual([expect.objectContaining({ account: ACCOUNT, strategyId: 'st-1', conid: AAPL, qty: 100 })])
-    const simPos = (await broker.positions(ACCOUNT)).find((p) => p.conid === AAPL)!
-    expect(simPos.position).toBe(100)
-    expect(Number(pos[0]!.avgCost)).toBeCloseTo(simPos.avgCost!, 2)
-    expect(portfolio.localPositions(ACCOUNT)).toEqual(new Map([[AAPL, 100]]))
-    const open = portfolio.trades({ status: 'open', limit: 10 })
-    expect(open).toEqual([
-      expect.objectContaining({
+      sim.control.advance(1000)
+      await portfolio.syncFromBroker()
+      let pos = db.select().from(positions).all()
+      expect(pos).toEqual([expect.objectContaining({ account: ACCOUNT, strategyId: 'st-1', conid: AAPL, qty: 100 })])
+      const simPos = (await broker.positions(ACCOUNT)).find((p) => p.conid === AAPL)!
+      expect(simPos.position).toBe(100)
+      expect(Number(pos[0]!.avgCost)).toBeCloseTo(simPos.avgCost!, 2)
+      expect(portfolio.localPositions(ACCOUNT)).toEqual(new Map([[AAPL, 100]]))
+      const open = portfolio.trades({ status: 'open', limit: 10 })
+      expect(open).toEqual([
+        expect.objectContaining({
+          direction: 'long',
+          qty: 100,
+          runId: 'run-1',
+          signalId: 'sig-1',
+          closedAt: null,
+          realizedPnl: null,
+        }),
+      ])
+      expect(events).toEqual(expect.arrayContaining(['db.changed', 'portfolio.changed']))
+
+      // Now the order manager knows the children; the price drops through the stop.
+      db.update(orders).set({ brokerOrderId: ids[1]! }).where(eq(orders.id, 'o-t')).run()
+      db.update(orders).set({ brokerOrderId: ids[2]! }).where(eq(orders.id, 'o-s')).run()
+      sim.control.setPrice(AAPL, { jumpTo: round2(last * 0.85) })
+      sim.control.advance(2000)
+      sim.control.advance(6000)
+      const executions = await broker.trades({ accountId: ACCOUNT, days: 7 })
+      expect(executions.reduce((n, x) => n + (x.side.startsWith('S') ? -x.size : x.size), 0)).toBe(0)
+      const first = portfolio.ingest(executions)
+      expect(first.closed).toHaveLength(1)
+      expect(portfolio.ingest(executions)).toMatchObject({ inserted: 0, relinked: 0, closed: [] })
+      await portfolio.syncFromBroker()
+
+      pos = db.select().from(positions).all()
+      expect(pos).toEqual([expect.objectContaining({ strategyId: 'st-1', qty: 0 })])
+      expect((await broker.positions(ACCOUNT)).filter((p) => p.position !== 0)).toEqual([])
+      const [trade] = portfolio.trades({ status: 'closed', limit: 10 })
+      const buy = executions.find((x) => !x.side.startsWith('S'))!
+      const sell = executions.find((x) => x.side.startsWith('S'))!
+      const fees = (buy.commission ?? 0) + (sell.commission ?? 0)
+      expect(trade).toMatchObject({
         direction: 'long',
         qty: 100,
         runId: 'run-1',
         signalId: 'sig-1',
-        closedAt: null,
-        realizedPnl: null,
-      }),
-    ])
-    expect(events).toEqual(expect.arrayContaining(['db.changed', 'portfolio.changed']))
+        strategyId: 'st-1',
+        strategyName: 'Portfolio test',
+        symbol: 'AAPL',
+        entryPrice: buy.price,
+        exitPrice: sell.price,
+      })
+      expect(trade!.realizedPnl).toBeCloseTo(100 * (sell.price - buy.price), 6)
+      expect(trade!.fees).toBeCloseTo(fees, 6)
+      // The simulator books commissions into realized P&L; ours keeps them apart.
+      const [ledger] = (await broker.ledger(ACCOUNT)).filter((l) => l.currency === 'BASE')
+      expect(round2(trade!.realizedPnl! - trade!.fees)).toBeCloseTo(ledger!.realizedPnl!, 2)
+      const risk = 100 * Math.abs(px.entry - px.stop)
+      expect(trade!.initialRisk).toBeCloseTo(risk, 6)
+      expect(trade!.rMultiple).toBeCloseTo(trade!.realizedPnl! / risk, 9)
+      expect(trade!.rMultiple!).toBeLessThan(0)
+      const [sig] = db.select().from(signals).where(eq(signals.id, 'sig-1')).all()
+      expect(sig!.outcome).toEqual({
+        tradeId: trade!.id,
+        exitPrice: sell.price,
+        realizedPnl: trade!.realizedPnl,
+        fees: trade!.fees,
+        rMultiple: trade!.rMultiple,
+        closedAt: trade!.closedAt,
+      })
+      expect(db.select().from(trades).all()).toHaveLength(1)
 
-    // Now the order manager knows the children; the price drops through the stop.
-    db.update(orders).set({ brokerOrderId: ids[1]! }).where(eq(orders.id, 'o-t')).run()
-    db.update(orders).set({ brokerOrderId: ids[2]! }).where(eq(orders.id, 'o-s')).run()
-    sim.control.setPrice(AAPL, { jumpTo: round2(last * 0.85) })
-    sim.control.advance(2000)
-    sim.control.advance(6000)
-    const executions = await broker.trades({ accountId: ACCOUNT, days: 7 })
-    expect(executions.reduce((n, x) => n + (x.side.startsWith('S') ? -x.size : x.size), 0)).toBe(0)
-    const first = portfolio.ingest(executions)
-    expect(first.closed).toHaveLength(1)
-    expect(portfolio.ingest(executions)).toMatchObject({ inserted: 0, relinked: 0, closed: [] })
-    await portfolio.syncFromBroker()
-
-    pos = db.select().from(positions).all()
-    expect(pos).toEqual([expect.objectContaining({ strategyId: 'st-1', qty: 0 })])
-    expect((await broker.positions(ACCOUNT)).filter((p) => p.position !== 0)).toEqual([])
-    const [trade] = portfolio.trades({ status: 'closed', limit: 10 })
-    const buy = executions.find((x) => !x.side.startsWith('S'))!
-    const sell = executions.find((x) => x.side.startsWith('S'))!
-    const fees = (buy.commission ?? 0) + (sell.commission ?? 0)
-    expect(trade).toMatchObject({
-      direction: 'long',
-      qty: 100,
-      runId: 'run-1',
-      signalId: 'sig-1',
-      strategyId: 'st-1',
-      strategyName: 'Portfolio test',
-      symbol: 'AAPL',
-      entryPrice: buy.price,
-      exitPrice: sell.price,
-    })
-    expect(trade!.realizedPnl).toBeCloseTo(100 * (sell.price - buy.price), 6)
-    expect(trade!.fees).toBeCloseTo(fees, 6)
-    // The simulator books commissions into realized P&L; ours keeps them apart.
-    const [ledger] = (await broker.ledger(ACCOUNT)).filter((l) => l.currency === 'BASE')
-    expect(round2(trade!.realizedPnl! - trade!.fees)).toBeCloseTo(ledger!.realizedPnl!, 2)
-    const risk = 100 * Math.abs(px.entry - px.stop)
-    expect(trade!.initialRisk).toBeCloseTo(risk, 6)
-    expect(trade!.rMultiple).toBeCloseTo(trade!.realizedPnl! / risk, 9)
-    expect(trade!.rMultiple!).toBeLessThan(0)
-    const [sig] = db.select().from(signals).where(eq(signals.id, 'sig-1')).all()
-    expect(sig!.outcome).toEqual({
-      tradeId: trade!.id,
-      exitPrice: sell.price,
-      realizedPnl: trade!.realizedPnl,
-      fees: trade!.fees,
-      rMultiple: trade!.rMultiple,
-      closedAt: trade!.closedAt,
-    })
-    expect(db.select().from(trades).all()).toHaveLength(1)
-
-    // The page's view: checked against its contract; local and broker agree.
-    const view = PortfolioView.parse(await portfolio.get())
-    expect(view.positions).toEqual([])
-    expect(view.broker.available).toBe(true)
-    expect(view.differences).toEqual([])
-    expect(view.stats).toMatchObject({ count: 1, wins: 0, losses: 1, winRate: 0, profitFactor: 0, withR: 1 })
-    expect(view.stats.averageR).toBeCloseTo(trade!.rMultiple!, 9)
-    expect(view.totals.realizedToday).toBeCloseTo(trade!.realizedPnl!, 6)
-    expect(view.totals.feesToday).toBeCloseTo(fees, 6)
-    expect(view.netLiquidation).toBeGreaterThan(0)
-    expect(errors).toEqual([])
-  })
+      // The page's view: checked against its contract; local and broker agree.
+      const view = PortfolioView.parse(await portfolio.get())
+      expect(view.positions).toEqual([])
+      expect(view.broker.available).toBe(true)
+      expect(view.differences).toEqual([])
+      expect(view.stats).toMatchObject({ count: 1, wins: 0, losses: 1, winRate: 0, profitFactor: 0, withR: 1 })
+      expect(view.stats.averageR).toBeCloseTo(trade!.rMultiple!, 9)
+      expect(view.totals.realizedToday).toBeCloseTo(trade!.realizedPnl!, 6)
+      expect(view.totals.feesToday).toBeCloseTo(fees, 6)
+      expect(view.netLiquidation).toBeGreaterThan(0)
+      expect(errors).toEqual([])
+    },
+  )
 
   it('flags a broker position with no local fills, and an unattributed (manual) execution goes to strategy ""', async () => {
     const { sim, broker, portfolio } = await setup()

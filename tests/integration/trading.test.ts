@@ -143,30 +143,34 @@ async function bracket(
 }
 
 describe('trading core on the simulator', () => {
-  it('a bracket: intent first, allow-listed prompts answered, three legs working, the entry fills; one POST per client order id', async () => {
-    const t = await setup()
-    const intent = await bracket(t)
-    const r = await t.trading.orders.submit(intent)
-    expect(r.gate.allowed).toBe(true)
-    expect(r.orders.map((o) => [o.leg, o.status])).toEqual([
-      ['parent', 'SUBMITTED'],
-      ['stop', 'SUBMITTED'],
-      ['target', 'SUBMITTED'],
-    ])
-    expect(r.orders.every((o) => o.brokerOrderId)).toBe(true)
-    expect(t.cOIDsPosted()).toEqual(intent.tickets.map((x) => x.clientOrderId))
-    // A bracket is one submission for the order-rate caps, not three.
-    expect(recentSubmits(t.store.db, ACCOUNT, 0)).toHaveLength(1)
-    // The entry is marketable: the simulator fills it as time passes; polling reads it back.
-    t.sim.control.advance(60_000)
-    await t.trading.orders.refresh()
-    const parent = getOrder(t.store.db, r.orders[0]!.id)!
-    expect(parent.status).toBe('FILLED')
-    expect(parent.filledQty).toBe(10)
-    // Submitting the same intent again is refused before any request.
-    await expect(t.trading.orders.submit(intent)).rejects.toMatchObject({ code: 'CONFLICT' })
-    expect(t.posts()).toHaveLength(1)
-  })
+  it(
+    'a bracket: intent first, allow-listed prompts answered, three legs working, the entry ' +
+      'fills; one POST per client order id',
+    async () => {
+      const t = await setup()
+      const intent = await bracket(t)
+      const r = await t.trading.orders.submit(intent)
+      expect(r.gate.allowed).toBe(true)
+      expect(r.orders.map((o) => [o.leg, o.status])).toEqual([
+        ['parent', 'SUBMITTED'],
+        ['stop', 'SUBMITTED'],
+        ['target', 'SUBMITTED'],
+      ])
+      expect(r.orders.every((o) => o.brokerOrderId)).toBe(true)
+      expect(t.cOIDsPosted()).toEqual(intent.tickets.map((x) => x.clientOrderId))
+      // A bracket is one submission for the order-rate caps, not three.
+      expect(recentSubmits(t.store.db, ACCOUNT, 0)).toHaveLength(1)
+      // The entry is marketable: the simulator fills it as time passes; polling reads it back.
+      t.sim.control.advance(60_000)
+      await t.trading.orders.refresh()
+      const parent = getOrder(t.store.db, r.orders[0]!.id)!
+      expect(parent.status).toBe('FILLED')
+      expect(parent.filledQty).toBe(10)
+      // Submitting the same intent again is refused before any request.
+      await expect(t.trading.orders.submit(intent)).rejects.toMatchObject({ code: 'CONFLICT' })
+      expect(t.posts()).toHaveLength(1)
+    },
+  )
 
   it('accepted but the response is lost: UNKNOWN, never resent, settled from the broker by client order id', async () => {
     const t = await setup()
@@ -290,35 +294,39 @@ describe('trading core on the simulator', () => {
     expect(t.posts()).toHaveLength(2)
   })
 
-  it('a kill switch latched by a process that died before cancelling: the next reconciliation cancels the working entry', async () => {
-    const t = await setup()
-    const placed = await t.trading.orders.submit(await bracket(t, { entryOffset: -20 }))
-    expect(placed.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
-    t.trading.stop()
-    // The latch committed; the cancels that follow it never ran (RELIABILITY.md T6, during the kill-switch latch).
-    setRiskState(t.store.db, ACCOUNT, { killSwitch: true, killReason: 'test', killAt: t.clock.now() }, t.clock.now())
-    const again = createTrading({
-      db: t.store.db,
-      lineageDb: t.store.lineageDb,
-      bus: createEventBus(),
-      now: t.clock.now,
-      timers: manualTimers(),
-      broker: () => t.broker,
-      gateway: () => t.broker.connection,
-      portfolio: t.portfolio,
-      caps: () => DEFAULT_RISK_CAPS,
-      symbolOf: () => 'AAPL',
-    })
-    cleanups.push(() => again.stop())
-    const parent = placed.orders.find((o) => o.leg === 'parent')!
-    await until(
-      () =>
-        getOrder(t.store.db, parent.id)!.status === 'PENDING_CANCEL' ||
-        getOrder(t.store.db, parent.id)!.status === 'CANCELLED',
-      'the entry cancelled after the restart',
-    )
-    expect(t.sim.control.journal().filter((j) => j.method === 'DELETE')).toHaveLength(1)
-  })
+  it(
+    'a kill switch latched by a process that died before cancelling: the next reconciliation ' +
+      'cancels the working entry',
+    async () => {
+      const t = await setup()
+      const placed = await t.trading.orders.submit(await bracket(t, { entryOffset: -20 }))
+      expect(placed.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
+      t.trading.stop()
+      // The latch committed; the cancels that follow it never ran (RELIABILITY.md T6, during the kill-switch latch).
+      setRiskState(t.store.db, ACCOUNT, { killSwitch: true, killReason: 'test', killAt: t.clock.now() }, t.clock.now())
+      const again = createTrading({
+        db: t.store.db,
+        lineageDb: t.store.lineageDb,
+        bus: createEventBus(),
+        now: t.clock.now,
+        timers: manualTimers(),
+        broker: () => t.broker,
+        gateway: () => t.broker.connection,
+        portfolio: t.portfolio,
+        caps: () => DEFAULT_RISK_CAPS,
+        symbolOf: () => 'AAPL',
+      })
+      cleanups.push(() => again.stop())
+      const parent = placed.orders.find((o) => o.leg === 'parent')!
+      await until(
+        () =>
+          getOrder(t.store.db, parent.id)!.status === 'PENDING_CANCEL' ||
+          getOrder(t.store.db, parent.id)!.status === 'CANCELLED',
+        'the entry cancelled after the restart',
+      )
+      expect(t.sim.control.journal().filter((j) => j.method === 'DELETE')).toHaveLength(1)
+    },
+  )
 
   it('the daily loss limit latches below 3 % of start-of-day NAV and holds until a person resets it', async () => {
     const t = await setup()
@@ -334,55 +342,60 @@ describe('trading core on the simulator', () => {
     expect((await t.trading.orders.submit(await bracket(t))).gate.allowed).toBe(true)
   })
 
-  it('T11 at size: the session expires after the intent (100 times) or while a prompt is pending (100 times): no order reaches the broker', async () => {
-    let flip: 'after-intent' | 'after-post' | null = null
-    let expired = false
-    let postsAtStart = 0
-    const t = await setup({
-      gateway: (g) => ({
-        ...g,
-        current: () => {
-          // "after-post": expired as soon as the gateway has received this submission's POST.
-          if (flip === 'after-post' && t0Posts() > postsAtStart) expired = true
-          return expired ? { ...g.current(), state: 'expired' } : g.current()
-        },
-      }),
-    })
-    const t0Posts = () => t.posts().length
-    const off = t.bus.listen((ev, data) => {
-      if (flip === 'after-intent' && ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders'))
-        expired = true
-    })
-    const coids: string[] = []
-    for (const mode of ['after-intent', 'after-post'] as const) {
-      for (let i = 0; i < 100; i++) {
-        const intent = await bracket(t)
-        coids.push(...intent.tickets.map((x) => x.clientOrderId))
-        flip = mode
-        expired = false
-        postsAtStart = t0Posts()
-        const r = await t.trading.orders.submit(intent)
-        flip = null
-        expired = false
-        expect([mode, i, r.gate.reason, ...r.orders.map((o) => o.status)]).toEqual([
-          mode,
-          i,
-          null,
-          'NOT_PLACED',
-          'NOT_PLACED',
-          'NOT_PLACED',
-        ])
-        t.sim.control.advance(3_000) // within the order-rate caps (one submission per 2 s, 20 a minute)
+  it(
+    'T11 at size: the session expires after the intent (100 times) or while a prompt is ' +
+      'pending (100 times): no order reaches the broker',
+    async () => {
+      let flip: 'after-intent' | 'after-post' | null = null
+      let expired = false
+      let postsAtStart = 0
+      const t = await setup({
+        gateway: (g) => ({
+          ...g,
+          current: () => {
+            // "after-post": expired as soon as the gateway has received this submission's POST.
+            if (flip === 'after-post' && t0Posts() > postsAtStart) expired = true
+            return expired ? { ...g.current(), state: 'expired' } : g.current()
+          },
+        }),
+      })
+      const t0Posts = () => t.posts().length
+      const off = t.bus.listen((ev, data) => {
+        if (flip === 'after-intent' && ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders'))
+          expired = true
+      })
+      const coids: string[] = []
+      for (const mode of ['after-intent', 'after-post'] as const) {
+        for (let i = 0; i < 100; i++) {
+          const intent = await bracket(t)
+          coids.push(...intent.tickets.map((x) => x.clientOrderId))
+          flip = mode
+          expired = false
+          postsAtStart = t0Posts()
+          const r = await t.trading.orders.submit(intent)
+          flip = null
+          expired = false
+          expect([mode, i, r.gate.reason, ...r.orders.map((o) => o.status)]).toEqual([
+            mode,
+            i,
+            null,
+            'NOT_PLACED',
+            'NOT_PLACED',
+            'NOT_PLACED',
+          ])
+          t.sim.control.advance(3_000) // within the order-rate caps (one submission per 2 s, 20 a minute)
+        }
       }
-    }
-    off()
-    // After-intent never POSTs; after-post POSTed once and never confirmed the prompt.
-    expect(t.posts()).toHaveLength(100)
-    const replies = t.sim.control
-      .journal()
-      .filter((j) => j.method === 'POST' && j.template.startsWith('/iserver/reply'))
-    expect(replies).toHaveLength(0)
-    const live = await t.broker.liveOrders({ accountId: ACCOUNT, force: true })
-    expect(live.filter((l) => l.cOID && coids.includes(l.cOID))).toEqual([])
-  }, 120_000)
+      off()
+      // After-intent never POSTs; after-post POSTed once and never confirmed the prompt.
+      expect(t.posts()).toHaveLength(100)
+      const replies = t.sim.control
+        .journal()
+        .filter((j) => j.method === 'POST' && j.template.startsWith('/iserver/reply'))
+      expect(replies).toHaveLength(0)
+      const live = await t.broker.liveOrders({ accountId: ACCOUNT, force: true })
+      expect(live.filter((l) => l.cOID && coids.includes(l.cOID))).toEqual([])
+    },
+    120_000,
+  )
 })

@@ -56,22 +56,26 @@ async function tick(sim: SimGateway, ms: number) {
 }
 
 describe('CPAPI Broker against the simulator', () => {
-  it('session and reference data: accounts, search AAPL → 265598, snapshot through the preflight, a year of daily bars', async () => {
-    const { sim, broker } = await brokerOnSim()
-    expect(broker.status()).toMatchObject({ state: 'authenticated', account: ACCOUNT, paper: true })
-    expect((await broker.accounts()).map((a) => a.id)).toEqual([ACCOUNT])
-    const [aapl] = await broker.searchSymbols('AAPL')
-    expect(aapl).toMatchObject({ conid: 265598, symbol: 'AAPL', exchange: 'NASDAQ' })
-    expect((await broker.contractDetails(265598)).currency).toBe('USD')
-    const [q] = await broker.snapshot([265598], ['31', '84', '86', '88', '6509'])
-    expect(q!.values['84']).toBeGreaterThan(0)
-    expect(q!.values['86']).toBeGreaterThan(q!.values['84']!)
-    expect(
-      sim.control.journal().filter((j) => j.template === '/iserver/marketdata/snapshot').length,
-    ).toBeGreaterThanOrEqual(2)
-    const { bars } = await broker.history({ conid: 265598, bar: '1d', period: '1y', outsideRth: false })
-    expect(bars.length).toBeGreaterThanOrEqual(250)
-  })
+  it(
+    'session and reference data: accounts, search AAPL → 265598, snapshot through the ' +
+      'preflight, a year of daily bars',
+    async () => {
+      const { sim, broker } = await brokerOnSim()
+      expect(broker.status()).toMatchObject({ state: 'authenticated', account: ACCOUNT, paper: true })
+      expect((await broker.accounts()).map((a) => a.id)).toEqual([ACCOUNT])
+      const [aapl] = await broker.searchSymbols('AAPL')
+      expect(aapl).toMatchObject({ conid: 265598, symbol: 'AAPL', exchange: 'NASDAQ' })
+      expect((await broker.contractDetails(265598)).currency).toBe('USD')
+      const [q] = await broker.snapshot([265598], ['31', '84', '86', '88', '6509'])
+      expect(q!.values['84']).toBeGreaterThan(0)
+      expect(q!.values['86']).toBeGreaterThan(q!.values['84']!)
+      expect(
+        sim.control.journal().filter((j) => j.template === '/iserver/marketdata/snapshot').length,
+      ).toBeGreaterThanOrEqual(2)
+      const { bars } = await broker.history({ conid: 265598, bar: '1d', period: '1y', outsideRth: false })
+      expect(bars.length).toBeGreaterThanOrEqual(250)
+    },
+  )
 
   it('streams merged smd state after the clock advances, and order updates on sor', async () => {
     const { sim, broker } = await brokerOnSim()

@@ -1,7 +1,6 @@
 import type { Timers } from '../../timers'
 import type { AccountInfo, Bar, GatewayStatus, Instrument, InstrumentDetails, Quote } from '../../contract/models'
-import type { GatewayConnection } from '../../engine/gateway-status'
-import type { MarketSource } from '../../engine/market'
+import type { GatewayConnection, MarketSource } from '../gateway-connection'
 import { RpcError } from '../../rpc/errors'
 import { GatewayHttpError } from './errors'
 import { CpapiHttp } from './http'

@@ -130,7 +130,9 @@ export class CpapiHttp {
         const pause = Math.ceil(this.opts.pacer.frozenFor() / 1000)
         throw new RateLimitedError(
           429,
-          `The gateway refused ${method} ${path} as too many requests (${errorText(body, 'HTTP 429')}); every request to it now pauses for ${pause} s. Try again after that.`,
+          `The gateway refused ${method} ${path} as too many requests ` +
+            `(${errorText(body, 'HTTP 429')}); every request to it now pauses for ${pause} s. Try ` +
+            `again after that.`,
           path,
         )
       }

@@ -83,14 +83,16 @@ export class SessionKeeper {
       this.initialised = false
       return this.set(
         'competing',
-        'Another session (TWS, mobile or a browser) is using this username. Close it, or reauthenticate here to take over.',
+        'Another session (TWS, mobile or a browser) is using this username. Close it, or ' +
+          'reauthenticate here to take over.',
       )
     }
     if (auth.connected === false) {
       this.initialised = false
       return this.set(
         'maintenance',
-        'The gateway is not connected to IBKR (nightly reset or maintenance). It reconnects by itself; no orders meanwhile.',
+        'The gateway is not connected to IBKR (nightly reset or maintenance). It reconnects by ' +
+          'itself; no orders meanwhile.',
       )
     }
     if (!auth.authenticated) {
@@ -101,7 +103,8 @@ export class SessionKeeper {
         const fail = auth.fail ?? this.lastInitFail
         return this.set(
           'unauthenticated',
-          `The brokerage session would not start${fail ? ` (${fail})` : ''}. Reauthenticate, or log in again on the gateway page.`,
+          `The brokerage session would not start${fail ? ` (${fail})` : ''}. Reauthenticate, or log ` +
+            `in again on the gateway page.`,
         )
       }
       this.initAttempts.push(now)
@@ -178,7 +181,8 @@ export class SessionKeeper {
     if (e instanceof GatewayUnreachableError && e.untrustedCertificate) {
       return this.set(
         'offline',
-        `The gateway at ${this.d.url} answers, but its certificate is not trusted yet. Check its fingerprint on the Connection page and trust it.`,
+        `The gateway at ${this.d.url} answers, but its certificate is not trusted yet. Check its ` +
+          `fingerprint on the Connection page and trust it.`,
       )
     }
     if (e instanceof GatewayUnreachableError)

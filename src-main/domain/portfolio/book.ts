@@ -93,7 +93,9 @@ export function tradePrices(t: Trade): { entry: Micros; exit: Micros | null } {
 export interface BookOptions {
   /** Start of the current trading day: realized P&L and fees from then on are also summed apart. */
   since?: number
-  /** Told of every leg as it is booked (audits and the partition property); nothing else needs them, so none are kept. */
+  /**
+   * Told of every leg as it is booked (audits and the partition property); nothing else needs them, so none are kept.
+   */
   onLeg?: (leg: TradeLeg) => void
 }
 

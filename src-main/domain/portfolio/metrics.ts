@@ -102,7 +102,9 @@ export interface Exposure {
 
 export interface Concentration {
   grossExposure: Micros
-  /** Per input row, in input order: |market value| / gross exposure, and / net liquidation (null when unknown or ≤ 0). */
+  /**
+   * Per input row, in input order: |market value| / gross exposure, and / net liquidation (null when unknown or ≤ 0).
+   */
   shares: { ofGross: number | null; ofNetLiquidation: number | null }[]
 }
 

@@ -82,8 +82,12 @@ export function sampleConsolidationContext(): PromptContext {
   return {
     ...sampleContext(),
     daily_analysis:
-      'Close 190.40 above SMA20 188.10, SMA50 185.30 and SMA200 176.90; SuperTrend up at 184.60. MACD 1.21 above signal 0.98, RSI14 57.3. Volume 52M vs 48M average. 4 of 4 votes bullish. Nearest support 185.00, resistance 195.10.\nDaily bias: bullish',
+      'Close 190.40 above SMA20 188.10, SMA50 185.30 and SMA200 176.90; SuperTrend up at 184.60. ' +
+      'MACD 1.21 above signal 0.98, RSI14 57.3. Volume 52M vs 48M average. 4 of 4 votes bullish. ' +
+      'Nearest support 185.00, resistance 195.10.\nDaily bias: bullish',
     weekly_analysis:
-      'Higher highs and higher lows over 12 months. Close above the 10, 20 and 50-week averages (186.20, 181.40, 172.80), in bullish order. Weekly RSI 61.2. Agrees with the daily picture. Invalidated below 182.40.\nWeekly bias: bullish',
+      'Higher highs and higher lows over 12 months. Close above the 10, 20 and 50-week averages ' +
+      '(186.20, 181.40, 172.80), in bullish order. Weekly RSI 61.2. Agrees with the daily ' +
+      'picture. Invalidated below 182.40.\nWeekly bias: bullish',
   }
 }

@@ -77,7 +77,9 @@ export function prepareBars(daily: readonly Bar[], weekly: readonly Bar[] | null
   if (d.length > 0 && asOf < oldestAcceptable)
     problems.push({
       code: 'stale_data',
-      message: `The last completed daily bar is ${asOf}; bars up to ${lastClosedSession(now)} were expected (at most one session behind)`,
+      message:
+        `The last completed daily bar is ${asOf}; bars up to ${lastClosedSession(now)} were ` +
+        `expected (at most one session behind)`,
     })
   if (d.length < MIN_BARS.daily)
     problems.push({

@@ -170,7 +170,8 @@ export function riskCheck(i: RiskInput): RiskDecision {
       String(qty),
       '≥ 1 share',
       qty >= 1
-        ? `Risk ${pct(i.risk.riskPct)} of ${fmt(nlv)} over ${fmt(sizing.riskPerShare)} a share, limited by ${qty < sizing.qty ? 'max_order_notional' : sizing.limitedBy}`
+        ? `Risk ${pct(i.risk.riskPct)} of ${fmt(nlv)} over ${fmt(sizing.riskPerShare)} a share, ` +
+            `limited by ${qty < sizing.qty ? 'max_order_notional' : sizing.limitedBy}`
         : `Below one share (${sizing.reason ?? 'limited by max_order_notional'})`,
     )
     add(

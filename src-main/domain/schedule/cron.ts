@@ -106,7 +106,8 @@ export function checkSchedule(cron: string, tz: string, now: number): ScheduleCh
   if (Math.max(0, ...perDay.values()) > MAX_FIRES_PER_DAY) problems.push(`More than ${MAX_FIRES_PER_DAY} fires a day`)
   if (hasDst(tz, new Date(now).getUTCFullYear()) && sample.some((t) => [1, 2].includes(localHour(t, tz)))) {
     problems.push(
-      `Fires between 01:00 and 03:00 in ${tz} are skipped or repeated when daylight saving time changes; pick another hour`,
+      `Fires between 01:00 and 03:00 in ${tz} are skipped or repeated when daylight saving time ` +
+        `changes; pick another hour`,
     )
   }
   const year = sample

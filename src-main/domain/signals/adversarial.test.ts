@@ -126,49 +126,53 @@ const refusalsAndJunk = fc.oneof(
 )
 
 describe('adversarial model answers (RELIABILITY.md T13)', () => {
-  it('5,000 generated answers: invalid ones all end REVIEW and produce 0 dry-run orders; valid ones reach the risk gate and become brackets', () => {
-    let invalid = 0
-    let valid = 0
-    let ordersFromInvalid = 0
-    let bracketsFromValid = 0
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          {
-            weight: 2,
-            arbitrary: fc.tuple(validDraft, wrap).map(([d, w]) => ({ text: w(JSON.stringify(d)), valid: true })),
+  it(
+    '5,000 generated answers: invalid ones all end REVIEW and produce 0 dry-run orders; valid ' +
+      'ones reach the risk gate and become brackets',
+    () => {
+      let invalid = 0
+      let valid = 0
+      let ordersFromInvalid = 0
+      let bracketsFromValid = 0
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            {
+              weight: 2,
+              arbitrary: fc.tuple(validDraft, wrap).map(([d, w]) => ({ text: w(JSON.stringify(d)), valid: true })),
+            },
+            {
+              weight: 5,
+              arbitrary: fc.tuple(validDraft, mutation, wrap).map(([d, m, w]) => ({
+                text: w(JSON.stringify(m(d as unknown as Record<string, unknown>))),
+                valid: false,
+              })),
+            },
+            { weight: 3, arbitrary: refusalsAndJunk.map((text) => ({ text, valid: false })) },
+          ),
+          ({ text, valid: isValid }) => {
+            const v = judge(text)
+            const orders = ordersFor(v)
+            if (isValid) {
+              valid++
+              expect(v.status).toBe('ACCEPTED')
+              expect(v.finalAction).toBe('BUY')
+              if (orders.length === 3) bracketsFromValid++
+            } else {
+              invalid++
+              expect(v.status).toBe('REVIEW')
+              expect(v.finalAction).toBe('REVIEW')
+              ordersFromInvalid += orders.length
+            }
           },
-          {
-            weight: 5,
-            arbitrary: fc.tuple(validDraft, mutation, wrap).map(([d, m, w]) => ({
-              text: w(JSON.stringify(m(d as unknown as Record<string, unknown>))),
-              valid: false,
-            })),
-          },
-          { weight: 3, arbitrary: refusalsAndJunk.map((text) => ({ text, valid: false })) },
         ),
-        ({ text, valid: isValid }) => {
-          const v = judge(text)
-          const orders = ordersFor(v)
-          if (isValid) {
-            valid++
-            expect(v.status).toBe('ACCEPTED')
-            expect(v.finalAction).toBe('BUY')
-            if (orders.length === 3) bracketsFromValid++
-          } else {
-            invalid++
-            expect(v.status).toBe('REVIEW')
-            expect(v.finalAction).toBe('REVIEW')
-            ordersFromInvalid += orders.length
-          }
-        },
-      ),
-      { numRuns: 5000, seed: 20261125 },
-    )
-    expect(invalid + valid).toBe(5000)
-    expect(ordersFromInvalid).toBe(0)
-    expect(bracketsFromValid).toBeGreaterThan(valid * 0.9)
-    expect(invalid).toBeGreaterThan(3000)
-    expect(valid).toBeGreaterThan(500)
-  })
+        { numRuns: 5000, seed: 20261125 },
+      )
+      expect(invalid + valid).toBe(5000)
+      expect(ordersFromInvalid).toBe(0)
+      expect(bracketsFromValid).toBeGreaterThan(valid * 0.9)
+      expect(invalid).toBeGreaterThan(3000)
+      expect(valid).toBeGreaterThan(500)
+    },
+  )
 })

@@ -42,7 +42,7 @@ describe('rules analyst (offline, deterministic, not an LLM)', () => {
     tickSize: 0.01,
   })
 
-  it('buys an uptrend with levels that clear the strategy rules: R above the minimum with headroom, exact ticks', () => {
+  it('buys an uptrend with levels that clear the strategy rules: R above the minimum, exact ticks', () => {
     const bars = trending(1)
     const d = rulesAnalyst({ ...req(bars), minR: 1.5, minProfitMargin: 0.02 })
     expect(d.action).toBe('BUY')

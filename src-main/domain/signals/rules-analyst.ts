@@ -38,7 +38,9 @@ const STRUCTURE_BARS = 60
 
 export function rulesAnalyst(req: RulesRequest): SignalDraft {
   const { confirmation: c, values } = confirmationOf(req.bars)
-  const votes = `SuperTrend ${c.supertrend}, close vs SMA20 ${c.price_vs_sma20}, MACD vs signal ${c.macd}, RSI14 vs 50 ${c.rsi} (${c.bull_count} bull, ${c.bear_count} bear)`
+  const votes =
+    `SuperTrend ${c.supertrend}, close vs SMA20 ${c.price_vs_sma20}, MACD vs signal ${c.macd}, ` +
+    `RSI14 vs 50 ${c.rsi} (${c.bull_count} bull, ${c.bear_count} bear)`
   const base: SignalDraft = {
     schema_version: '1',
     symbol: req.symbol,
@@ -141,7 +143,10 @@ function openingLevels(req: RulesRequest, sign: 1 | -1, atr: number, close: numb
   )
   const reachT = Math.floor(MAX_REACH_ATR * atrT)
   if (needT > reachT)
-    return `a first target paying ${(minR * R_HEADROOM).toFixed(2)} R and ${(minMargin * 100).toFixed(1)} % lies beyond ${MAX_REACH_ATR} ATR`
+    return (
+      `a first target paying ${(minR * R_HEADROOM).toFixed(2)} R and ${(minMargin * 100).toFixed(1)} % ` +
+      `lies beyond ${MAX_REACH_ATR} ATR`
+    )
   const window = req.bars.slice(-STRUCTURE_BARS)
   const extremes = window.map((b) => (sign > 0 ? b.h : b.l)).map((p) => T(p, false))
   const beyond = extremes
@@ -166,6 +171,8 @@ function openingLevels(req: RulesRequest, sign: 1 | -1, atr: number, close: numb
     stop: P(sT),
     targets,
     keyLevels: { support, resistance },
-    why: `Limit ${formatPrice(entry, inc)}, stop ${formatPrice(P(sT), inc)} beyond the 10-day swing, first target ${formatPrice(P(t1T), inc)} at ${r1.toFixed(2)} R.`,
+    why:
+      `Limit ${formatPrice(entry, inc)}, stop ${formatPrice(P(sT), inc)} beyond the 10-day swing, ` +
+      `first target ${formatPrice(P(t1T), inc)} at ${r1.toFixed(2)} R.`,
   }
 }

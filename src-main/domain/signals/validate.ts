@@ -169,7 +169,8 @@ export function validateSignal(raw: unknown, ctx: ValidationContext): SignalVerd
       v.push(
         downgrade(
           'V8',
-          `profit margin ${numbers.profitMarginPct.toFixed(2)} % is below ${(ctx.policy.minProfitMargin * 100).toFixed(2)} %`,
+          `profit margin ${numbers.profitMarginPct.toFixed(2)} % is below ` +
+            `${(ctx.policy.minProfitMargin * 100).toFixed(2)} %`,
         ),
       )
     if (ctx.policy.combination !== 'llm_only') {

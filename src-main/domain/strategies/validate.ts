@@ -36,7 +36,8 @@ export function checkStrategy(
     if (missing.length > 0)
       problems.push({
         field: 'indicators',
-        message: `The "${s.risk.combination}" policy votes with SuperTrend, SMA, MACD and RSI; add ${missing.join(', ')}`,
+        message:
+          `The "${s.risk.combination}" policy votes with SuperTrend, SMA, MACD and RSI; add ` + `${missing.join(', ')}`,
       })
   }
   if (s.mode === 'live' && s.approval === 'auto')
