@@ -107,6 +107,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     source: () => hub.connection().market(),
     conflateMs: cfg.tuning?.conflateMs,
   })
+  const strategies = createStrategyService({ db: store.db, bus, now, promptVersionActive: prompts.isVersionActive })
   const portfolio = createPortfolioService({
     db: store.db,
     bus,
@@ -127,7 +128,6 @@ export async function createApp(cfg: AppConfig): Promise<App> {
 
   const health = () => healthOf(cfg, { store, hub, startedAt, dataDir })
 
-  const strategies = createStrategyService({ db: store.db, bus, now, promptVersionActive: prompts.isVersionActive })
   const tradingCore = createTrading({
     db: store.db,
     lineageDb: store.lineageDb,
@@ -153,25 +153,27 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     market,
     trading: tradingCore,
   })
-  let cancelDemoRun = () => {}
-  if (settings.effective().gateway === 'sim') {
-    const seeded = await seedDemoStrategies(strategies, market).catch((e: unknown) => {
-      cfg.onInternalError?.('demo seed', e)
-      return 0
-    })
-    // First start of a fresh data folder: the paper demo runs once as soon as orders may be sent.
-    if (seeded > 0 && cfg.tuning?.demoFirstRun !== false)
-      cancelDemoRun = armDemoFirstRun({
-        strategies,
-        market,
-        timers,
-        now,
-        ready: () => tradingCore.reconciler.reconciled(),
-        start: (id) => void executor.start(id, { trigger: 'manual' }),
-        lastPrice: async (conid) => (await hub.broker().snapshot([conid], ['31']))[0]?.values['31'] ?? null,
-        onError: (e) => cfg.onInternalError?.('demo first run', e),
-      })
-  }
+  const seeded =
+    settings.effective().gateway === 'sim'
+      ? await seedDemoStrategies(strategies, market).catch((e: unknown) => {
+          cfg.onInternalError?.('demo seed', e)
+          return 0
+        })
+      : 0
+  // First start of a fresh data folder: the paper demo runs once as soon as orders may be sent.
+  const cancelDemoRun =
+    seeded > 0 && cfg.tuning?.demoFirstRun !== false
+      ? armDemoFirstRun({
+          strategies,
+          market,
+          timers,
+          now,
+          ready: () => tradingCore.reconciler.reconciled(),
+          start: (id) => void executor.start(id, { trigger: 'manual' }),
+          lastPrice: async (conid) => (await hub.broker().snapshot([conid], ['31']))[0]?.values['31'] ?? null,
+          onError: (e) => cfg.onInternalError?.('demo first run', e),
+        })
+      : () => {}
   const scheduler = startScheduler(cfg, { store, bus, now, timers, strategies, hub, executor })
   const bundles = createBundleServices({
     store,

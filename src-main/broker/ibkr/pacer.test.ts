@@ -36,37 +36,6 @@ function maxInWindow(times: number[], windowMs: number): number {
 }
 
 describe('pacer', () => {
-  it('a request waiting for its endpoint window holds up no other endpoint (no head-of-line blocking)', async () => {
-    let t = 0
-    const sleepers: { at: number; wake: () => void }[] = []
-    const clock: PacerClock = {
-      now: () => t,
-      sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: t + ms, wake })),
-    }
-    const pacer = new Pacer(clock, CPAPI_LIMITS, () => 0.5)
-    const done: string[] = []
-    const send = (label: string) => async () => void done.push(`${label}@${t}`)
-    const settle = () => new Promise((r) => setTimeout(r, 0))
-    await pacer.run('GET', '/iserver/account/orders', send('orders-1'))
-    const second = pacer.run('GET', '/iserver/account/orders', send('orders-2'))
-    const third = pacer.run('GET', '/iserver/account/orders', send('orders-3'))
-    const info = pacer.run('GET', '/iserver/contract/265598/info', send('info'))
-    await info
-    expect(done).toEqual(['orders-1@0', 'info@0'])
-    // The paced endpoint still goes one at a time, in order, inside its own window.
-    for (let i = 0; i < 4 && done.length < 4; i++) {
-      await settle()
-      t = Math.min(...sleepers.map((x) => x.at))
-      for (const x of sleepers.splice(0))
-        if (x.at <= t) x.wake()
-        else sleepers.push(x)
-      await settle()
-    }
-    await Promise.all([second, third])
-    const window = CPAPI_LIMITS.endpoints['GET /iserver/account/orders']!.windowMs
-    expect(done.slice(2)).toEqual([`orders-2@${window}`, `orders-3@${2 * window}`])
-  })
-
   it('templates paths without ids or query strings', () => {
     expect(pathTemplate('/iserver/account/trades/')).toBe('/iserver/account/trades')
     expect(pathTemplate('/iserver/contract/265598/info')).toBe('/iserver/contract/{id}/info')
