@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/hosts/electron/main.ts'),
           web: resolve(__dirname, 'src-main/hosts/web/main.ts'),
           sim: resolve(__dirname, 'src-main/sim/cli.ts'),
+          // Bundle import/export run in this worker thread (store/bundle-jobs.ts finds it next to main).
+          'bundle-worker': resolve(__dirname, 'src-main/store/bundle-worker.ts'),
         },
       },
     },

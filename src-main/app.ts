@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs'
 import { version } from '../package.json'
 import type { Health, SettingSource } from './contract/models'
+import type { EngineMode } from './contract/desktop-api'
 import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
 import { armDemoFirstRun } from './engine/demo-first-run'
@@ -20,6 +20,7 @@ import { createHandlers } from './handlers'
 import { startGatewayHub } from './app/gateway'
 import { buildRunServices } from './app/runs'
 import { openAppStore } from './app/store'
+import { privateDir } from './store/private-files'
 import { buildSettingsAndPrompts, healthOf, startScheduler } from './app/services'
 import { createBundleServices } from './engine/bundle-handlers'
 import { realTimers, type Timers } from './timers'
@@ -54,6 +55,16 @@ export interface AppConfig {
   chartCapture?: () => Promise<ChartCapture>
   /** Host capability: the gateway's login page in a window (Electron). */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
+  // --- Review mode (desktop issue #12) ---
+  /**
+   * How the engine starts: 'trading' (the default) or 'review' after a first launch from a bundle —
+   * read by startEngine (review-mode.ts), which starts the review shell and calls createApp on demand.
+   */
+  mode?: EngineMode
+  /** Host capability: a native open dialog for a bundle file (Electron). */
+  pickBundleFile?: () => Promise<string | null>
+  /** The web host was started with --allow-live (the desktop app may always arm, after the typed confirmation). */
+  allowLive?: boolean
 }
 
 export interface App {
@@ -79,9 +90,9 @@ export async function createApp(cfg: AppConfig): Promise<App> {
   const timers = cfg.timers ?? realTimers
   const startedAt = now()
   const dataDir = cfg.dataDir.value
-  mkdirSync(dataDir, { recursive: true })
+  privateDir(dataDir)
 
-  const { store, stopCheckpointer } = await openAppStore(cfg, now, timers)
+  const { store, stopCheckpointer, stopBackup } = await openAppStore(cfg, now, timers)
   const bus = createEventBus({ validate: cfg.strictContracts ?? false })
   const { settings, prompts } = await buildSettingsAndPrompts(cfg, { store, bus, now })
 
@@ -139,6 +150,16 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     portfolio,
     caps: () => DEFAULT_RISK_CAPS,
     symbolOf: (conid) => getInstrument(store.db, conid)?.instrument.symbol ?? null,
+    mark: (conid) => market?.quotes([conid])[0]?.last ?? null,
+    strategyRisk: (id) => {
+      try {
+        const s = strategies.get(id)
+        return { allowShort: s.config.risk.allowShort, limits: s.config.risk.limits ?? null }
+      } catch {
+        return null
+      }
+    },
+    allowLive: cfg.host === 'electron' || cfg.allowLive === true,
   })
   trading = tradingCore
   const { executor, replayer, closeCapture } = buildRunServices(cfg, {
@@ -200,10 +221,12 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     market,
     bundles: bundles.deps,
     openGatewayLogin: cfg.openGatewayLogin,
+    pickBundleFile: cfg.pickBundleFile,
   })
   const rpc = createRpcServer(
     createDispatcher(handlers, { validateOutputs: cfg.strictContracts ?? false, onInternalError: cfg.onInternalError }),
     bus,
+    { onOversize: (what, bytes) => cfg.onInternalError?.('rpc', new Error(`Refused to send ${what}: ${bytes} bytes`)) },
   )
 
   let stopped: Promise<void> | null = null
@@ -229,6 +252,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
         tradingCore.stop()
         portfolio.stop()
         await bundles.stop()
+        await stopBackup()
         await closeCapture()
         marketService.stop()
         await hub.stop()

@@ -40,12 +40,20 @@ export interface Services {
   market: MarketService
   /** Host capability: open the gateway's login page in a window (Electron); absent in the web host. */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
+  /** Host capability: a native open dialog for a bundle file (Electron); absent in the web host. */
+  pickBundleFile?: () => Promise<string | null>
 }
 
 /** The RPC method table: each method delegates to the service that owns it. */
 export function createHandlers(s: Services): Handlers {
   return {
     'system.health': () => s.health(),
+    'system.mode': () => ({ mode: 'trading' as const }),
+    'system.startTrading': () => ({ mode: 'trading' as const }),
+    'lineage.pickBundle': async () => {
+      if (!s.pickBundleFile) throw new RpcError('UNAVAILABLE', 'This host has no file dialog; upload the file instead.')
+      return { file: await s.pickBundleFile() }
+    },
     'settings.get': () => s.settings.view(),
     'settings.update': (patch) => s.settings.update(patch),
     'gateway.status': () => s.hub.connection().current(),

@@ -1,7 +1,8 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 
-// The whole bridge: one channel, two functions (STYLE.md pattern 4). A sandboxed preload may
-// import only `electron`, so the channel name is repeated here rather than imported.
+// The whole bridge: one channel, two functions (STYLE.md pattern 4), plus `pathForFile` so a bundle
+// dropped on the window can be imported by its path (sandboxed renderers have no File.path since
+// Electron 32). A sandboxed preload may import only `electron`, so the channel name is repeated here.
 const CHANNEL = 'rpc'
 
 const bridge = {
@@ -13,6 +14,12 @@ const bridge = {
       ipcRenderer.off(CHANNEL, handler)
     }
   },
-} satisfies { send(frame: unknown): void; onMessage(cb: (frame: unknown) => void): () => void }
+  /** The local path of a File the user dropped or picked (empty string when it has none). */
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+} satisfies {
+  send(frame: unknown): void
+  onMessage(cb: (frame: unknown) => void): () => void
+  pathForFile(file: File): string
+}
 
 contextBridge.exposeInMainWorld('bridge', bridge)

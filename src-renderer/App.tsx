@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react'
 import { ConnectionBadge } from './components/ConnectionBadge'
+import { ReviewModeBanner } from './components/ReviewModeBanner'
 import { PAGES } from './pages'
 import { useApp } from './state/app'
 
@@ -66,6 +67,7 @@ export function App() {
             {link.detail}
           </div>
         )}
+        <ReviewModeBanner />
         {loadError && (
           <div className="banner tone-bad" role="alert">
             Could not load the app state: {loadError}. Check that the engine is running, then reload the page.

@@ -5,6 +5,8 @@ import type { ClientFrame, HostFrame } from '../src-main/contract/wire'
 export interface Bridge {
   send(frame: unknown): void
   onMessage(cb: (frame: unknown) => void): () => void
+  /** The local path of a dropped or picked File (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string
 }
 
 declare global {
@@ -32,29 +34,53 @@ function ipcTransport(bridge: Bridge): ClientTransport {
   }
 }
 
-const TOKEN_KEY = 'ibkr-ws.token'
-
-/** URL of a stored artifact (chart PNG, prompt, answer): same origin in both hosts; the web host wants the token. */
+/** URL of a stored artifact (chart PNG, prompt, answer): same origin in both hosts, never a token in it. */
 export function artifactUrl(sha256: string, reviewId: string | null = null): string {
-  const q = new URLSearchParams()
-  const token = window.bridge ? null : sessionStorage.getItem(TOKEN_KEY)
-  if (token) q.set('token', token)
-  if (reviewId) q.set('review', reviewId)
-  const query = q.toString()
-  return `/artifacts/${sha256}${query ? `?${query}` : ''}`
+  const query = reviewId ? `?${new URLSearchParams({ review: reviewId }).toString()}` : ''
+  return `/artifacts/${sha256}${query}`
 }
 
-/** The token comes in the launch URL; it is moved out of the address bar and kept for this tab only. */
+/** True in the desktop app (the preload bridge exists): native dialogs, local file paths. */
+export function isDesktop(): boolean {
+  return Boolean(window.bridge)
+}
+
+/** The local path of a dropped or picked File in the desktop app; null in a browser. */
+export function localPathOf(file: File): string | null {
+  return window.bridge?.pathForFile(file) || null
+}
+
+/**
+ * Where the web host takes an uploaded bundle (POST the file's bytes; the answer names the saved
+ * file). Authenticated by the session cookie, like /rpc and /artifacts: no token in the URL.
+ */
+export function bundleUploadUrl(fileName: string): string {
+  return `/review-upload?${new URLSearchParams({ name: fileName }).toString()}`
+}
+
+/**
+ * The web host put the launch token in the URL and traded it for an HttpOnly session cookie when it
+ * served this page; the token is removed from the address bar and never kept by the page. /rpc and
+ * /artifacts are then authenticated by the cookie alone.
+ */
 function rpcUrl(): string {
   const url = new URL(window.location.href)
-  const fromUrl = url.searchParams.get('token')
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl)
+  if (url.searchParams.has('token')) {
     url.searchParams.delete('token')
     history.replaceState(null, '', url.pathname + url.search + url.hash)
   }
-  const token = sessionStorage.getItem(TOKEN_KEY) ?? ''
-  return `ws://${window.location.host}/rpc?token=${encodeURIComponent(token)}`
+  return `ws://${window.location.host}/rpc`
+}
+
+const TOKEN_REFUSED = 'The engine refused this page’s token. Open the URL the host printed at start-up.'
+
+/** After a socket that never opened: does the host still accept this page's session cookie? */
+async function sessionRefused(): Promise<boolean> {
+  try {
+    return (await fetch('/session', { cache: 'no-store' })).status === 401
+  } catch {
+    return false
+  }
 }
 
 /** WebSocket carrier with reconnect (capped backoff). Calls made while down fail with UNAVAILABLE. */
@@ -70,7 +96,9 @@ function wsTransport(url: string, onLink: (state: LinkState, detail: string) => 
     onLink('connecting', 'Connecting to the engine…')
     const sock = new WebSocket(url)
     ws = sock
+    let opened = false
     sock.onopen = () => {
+      opened = true
       retryMs = 250
       onLink('open', 'Connected')
       for (const cb of openListeners) cb()
@@ -83,15 +111,18 @@ function wsTransport(url: string, onLink: (state: LinkState, detail: string) => 
     sock.onclose = (e) => {
       ws = null
       outbox.length = 0
-      const reason =
-        e.code === 4401
-          ? 'The engine refused this page’s token. Open the URL the host printed at start-up.'
-          : 'Lost the connection to the engine; reconnecting…'
-      for (const cb of closeListeners) cb(reason)
-      onLink('closed', reason)
-      if (e.code === 4401) return
-      setTimeout(open, retryMs)
-      retryMs = Math.min(retryMs * 2, 5000)
+      const closed = (refused: boolean) => {
+        const reason = refused ? TOKEN_REFUSED : 'Lost the connection to the engine; reconnecting…'
+        for (const cb of closeListeners) cb(reason)
+        onLink('closed', reason)
+        if (refused) return
+        setTimeout(open, retryMs)
+        retryMs = Math.min(retryMs * 2, 5000)
+      }
+      // A refused credential is an HTTP 401 before the upgrade, which a browser socket cannot see.
+      if (e.code === 4401) closed(true)
+      else if (opened) closed(false)
+      else void sessionRefused().then(closed)
     }
   }
   open()

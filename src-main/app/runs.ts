@@ -1,6 +1,6 @@
 import type { AppConfig } from '../app'
 import type { ChartCapture } from '../charts/capture'
-import { DEFAULT_RISK_CAPS } from '../domain/runs/risk'
+import { capsFromLimits } from '../domain/runs/risk'
 import { createExecutor, type Executor, type ResolvedPrompt } from '../engine/executor'
 import type { GatewayHub } from '../engine/gateway-hub'
 import type { MarketService } from '../engine/market'
@@ -55,11 +55,11 @@ export function buildRunServices(
         now(),
       ),
   }
-  const analystConfig = async () => ({
-    apiKey: await d.settings.apiKey(),
-    baseUrl: d.settings.effective().llmBaseUrl,
-    model: d.settings.effective().llmModel,
-  })
+  // The key is looked up for the very base URL the request will use (secrets stay with their endpoint).
+  const analystConfig = async () => {
+    const { llmBaseUrl, llmModel } = d.settings.effective()
+    return { apiKey: await d.settings.apiKey(llmBaseUrl), baseUrl: llmBaseUrl, model: llmModel }
+  }
   const runEnvironment: RunEnvironment = {
     db: d.store.db,
     lineageDb: d.store.lineageDb,
@@ -83,7 +83,8 @@ export function buildRunServices(
       const template = d.prompts.list({ includeArchived: true }).find((t) => t.id === v.templateId)
       return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
     },
-    caps: () => DEFAULT_RISK_CAPS,
+    // The trader's limits (Settings): a tightened one applies to the next run's risk check.
+    caps: () => capsFromLimits(d.trading.riskLimits.current()),
     orders: () => d.trading.orders,
     approvals: () => d.trading.approvals,
   })

@@ -33,7 +33,11 @@ export async function buildSettingsAndPrompts(
     db: d.store.db,
     bus: d.bus,
     now: d.now,
-    llm: createPromptTestLlm({ endpoint: () => settings.effective(), apiKey: () => settings.apiKey(), now: d.now }),
+    llm: createPromptTestLlm({
+      endpoint: () => settings.effective(),
+      apiKey: (baseUrl) => settings.apiKey(baseUrl),
+      now: d.now,
+    }),
   })
   await seedDefaultPrompts(d.store.db, d.now())
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { bundleMethods } from './bundles-api'
+import { desktopMethods } from './desktop-api'
 import { IndicatorSpecs } from './indicators'
 import { portfolioMethods } from './portfolio-api'
 import { promptMethods } from './prompts-api'
@@ -166,6 +167,7 @@ export const api = {
   ...tradingMethods,
   ...portfolioMethods,
   ...bundleMethods,
+  ...desktopMethods,
 } as const
 
 export type Api = typeof api

@@ -34,6 +34,19 @@ export const BundleName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, 'A bundle name is 1-80 letters, digits and ._- (no folders)')
   .refine((n) => !n.endsWith(BUNDLE_EXT), { message: `Give the name without ${BUNDLE_EXT}` })
 
+/** A client-chosen id for a running import or export, to follow its progress and cancel it. */
+export const BundleJobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'A job id is 1-64 letters, digits, _ or -')
+
+/** Progress of a bundle import or export running in its worker thread. */
+export const BundleProgress = z.object({
+  job: BundleJobId,
+  op: z.enum(['import', 'export']),
+  phase: z.enum(['hashing', 'checking', 'copying', 'verifying']),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+})
+export type BundleProgress = z.infer<typeof BundleProgress>
+
 /** Which runs go into a bundle: chosen ids, or every run started in [from, to] (optionally one strategy's). */
 export const BundleSelection = z.union([
   z.object({ runIds: z.array(RunId).min(1).max(10_000) }).strict(),
@@ -167,12 +180,22 @@ const StepStatsRow = z.object({
 export const bundleMethods = {
   'lineage.export': {
     input: z
-      .object({ selection: BundleSelection, file: BundlePath.optional(), name: BundleName.optional() })
+      .object({
+        selection: BundleSelection,
+        file: BundlePath.optional(),
+        name: BundleName.optional(),
+        job: BundleJobId.optional(),
+      })
       .strict()
       .refine((i) => !(i.file && i.name), { message: 'Give either a file or a name, not both' }),
     output: ExportResult,
   },
-  'lineage.import': { input: z.object({ file: BundlePath }).strict(), output: ReviewLibraryInfo },
+  'lineage.import': {
+    input: z.object({ file: BundlePath, job: BundleJobId.optional() }).strict(),
+    output: ReviewLibraryInfo,
+  },
+  /** Stop a running import or export (its worker is terminated; nothing is kept). */
+  'bundles.cancel': { input: z.object({ job: BundleJobId }).strict(), output: z.object({ cancelled: z.boolean() }) },
   'review.list': { input: Empty, output: z.array(ReviewLibraryInfo) },
   'review.remove': { input: z.object({ id: ReviewId }).strict(), output: z.array(ReviewLibraryInfo) },
   'review.listRuns': { input: z.object({ id: ReviewId, ...RunPage }).strict(), output: z.array(RunSummary) },
@@ -184,9 +207,10 @@ export const bundleMethods = {
     input: z.object({ id: ReviewId, from: z.number().int(), to: z.number().int() }).strict(),
     output: z.array(StepStatsRow),
   },
+  /** Where an artifact of a review library is served (HTTP / app://): its bytes never travel over RPC. */
   'review.getArtifact': {
     input: z.object({ id: ReviewId, sha256: Sha256 }).strict(),
-    output: z.object({ sha256: Sha256, mime: z.string(), base64: z.string() }),
+    output: z.object({ sha256: Sha256, mime: z.string(), bytes: Count, url: z.string() }),
   },
   'retention.get': { input: Empty, output: RetentionState },
   'retention.set': { input: z.object({ policy: RetentionPolicy.nullable() }).strict(), output: RetentionState },

@@ -67,11 +67,14 @@ describe('contract', () => {
       'risk.disarmLive',
       'approvals.list',
       'approvals.decide',
+      'risk.getLimits',
+      'risk.setLimits',
       'portfolio.get',
       'portfolio.snapshots',
       'portfolio.trades',
       'lineage.export',
       'lineage.import',
+      'bundles.cancel',
       'review.list',
       'review.remove',
       'review.listRuns',
@@ -81,6 +84,9 @@ describe('contract', () => {
       'retention.get',
       'retention.set',
       'retention.run',
+      'system.mode',
+      'system.startTrading',
+      'lineage.pickBundle',
     ])
     expect(EVENT_NAMES).toEqual([
       'gateway.status',
@@ -91,6 +97,7 @@ describe('contract', () => {
       'lineage.runUpdated',
       'orders.changed',
       'portfolio.changed',
+      'bundles.progress',
     ])
   })
 

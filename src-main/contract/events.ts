@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Alert, GatewayStatus, Quote, RunStep, RunSummary } from './models'
+import { BundleProgress } from './bundles-api'
 import { PortfolioChanged } from './portfolio-api'
 
 /** Every event the host pushes to subscribed clients. */
@@ -14,6 +15,8 @@ export const events = {
   'orders.changed': z.object({ at: z.number().int() }),
   /** Executions landed, positions or trades were recomputed, or a portfolio snapshot was taken. */
   'portfolio.changed': PortfolioChanged,
+  /** A bundle import or export running off the main thread made progress. */
+  'bundles.progress': BundleProgress,
 } as const
 
 export type Events = typeof events

@@ -69,6 +69,9 @@ export const LlmBaseUrl = z
   .trim()
   .max(MAX_URL)
   .refine(isHttpUrl, { message: 'Use an http(s) URL such as http://127.0.0.1:11434/v1' })
+  .refine((v) => !isHttpUrl(v) || new URL(v).protocol === 'https:' || isLoopbackHost(new URL(v).hostname), {
+    message: 'Plain http is only for a server on this machine (127.0.0.1, ::1, localhost); use https for anything else',
+  })
 
 export const LlmModel = z
   .string()
@@ -130,6 +133,12 @@ export const Alert = z.object({
   action: z.object({ kind: z.literal('approval'), id: z.string() }).optional(),
 })
 export type Alert = z.infer<typeof Alert>
+
+/** 127.0.0.0/8, ::1 or localhost: the only hosts an API key may reach over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+}
 
 function isHttpUrl(v: string): boolean {
   try {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { IndicatorSpecs } from './indicators'
+import { StrategyLimitOverrides } from './risk-limits-api'
 import { ApprovalMode, Conid, LlmModel, StrategyMode } from './models'
 
 // A strategy as the user defines it (F6). Limits follow RELIABILITY.md §1.2: risk per trade at most
@@ -22,6 +23,8 @@ export const StrategyRisk = z
     allowShort: z.boolean().default(false),
     allowPyramiding: z.boolean().default(false),
     combination: z.enum(['llm_only', 'technical_only', 'agree']).default('agree'),
+    /** Overrides of the account's risk limits for this strategy; they can only tighten them. */
+    limits: StrategyLimitOverrides.optional(),
   })
   .strict()
 

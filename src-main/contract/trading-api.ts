@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { riskLimitsMethods } from './risk-limits-api'
 import { Conid, OrderLeg, OrderOrigin, OrderSide, OrderStatus, StrategyMode, TimeInForce } from './models'
 
 // Orders, risk and approvals (F12–F15): methods and shapes. Stable names (ARCHITECTURE.md):
@@ -134,6 +135,8 @@ export const RiskView = z.object({
   dailyLossLimitPct: z.number(),
   liveArmed: z.boolean(),
   reconciled: z.boolean(),
+  /** This host may arm live trading (the web host only when started with --allow-live). */
+  liveArmingAllowed: z.boolean().optional(),
 })
 export type RiskViewT = z.infer<typeof RiskView>
 
@@ -220,11 +223,17 @@ export const tradingMethods = {
   },
   'risk.get': { input: z.object({}).strict(), output: RiskView.nullable() },
   'risk.setKillSwitch': {
-    input: z.object({ on: z.boolean(), reason: Reason.min(1, 'Say why') }).strict(),
+    /** Turning it off needs `confirmation` = "RESET <account>" (checked in main). */
+    input: z
+      .object({ on: z.boolean(), reason: Reason.min(1, 'Say why'), confirmation: z.string().max(60).optional() })
+      .strict(),
     output: RiskView,
   },
   'risk.resetDailyLoss': {
-    input: z.object({ reason: Reason.min(3, 'Say why (at least 3 characters)') }).strict(),
+    /** `confirmation` = "RESET <account>" (checked in main). */
+    input: z
+      .object({ reason: Reason.min(3, 'Say why (at least 3 characters)'), confirmation: z.string().max(60).optional() })
+      .strict(),
     output: RiskView,
   },
   'risk.armLive': { input: z.object({ confirmation: z.string().max(40) }).strict(), output: RiskView },
@@ -242,4 +251,5 @@ export const tradingMethods = {
     input: z.object({ id: Id, approve: z.boolean(), reason: Reason.optional() }).strict(),
     output: z.object({ approval: ApprovalView, gate: GateView.nullable(), orders: z.array(OrderView) }),
   },
+  ...riskLimitsMethods,
 } as const

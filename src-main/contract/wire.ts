@@ -3,6 +3,11 @@ import { ErrorCode } from './models'
 
 /** Largest frame either side accepts, in bytes of JSON text. */
 export const MAX_FRAME_BYTES = 64 * 1024
+/**
+ * Largest frame the host sends, in bytes of JSON text. Bulk bytes (artifacts, bundles) travel over
+ * HTTP or files, never over RPC; a result over this cap is refused with an error frame to the caller.
+ */
+export const MAX_HOST_FRAME_BYTES = 16 * 1024 * 1024
 
 const Id = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 const Name = z.string().min(1).max(100)

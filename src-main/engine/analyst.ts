@@ -168,3 +168,23 @@ export async function askModel(
     capabilities.set(key, answer.capability)
   return answer
 }
+
+/**
+ * Why the model may not be called under the strategy's daily LLM budget, or null when it may: the
+ * budget is spent, or the model has no known price (its cost could not be counted, and is never
+ * taken as $0). Local endpoints cost nothing.
+ */
+export function budgetRefusal(analyst: AnalystChoice, budgetUsd: number | null, spentMicros: number): string | null {
+  if (analyst.provider !== 'openai' || budgetUsd === null) return null
+  if (costMicros(analyst.model, analyst.endpoint.isOpenAI, 1, 1) === null)
+    return (
+      `${analyst.model} has no known price, so the daily LLM budget of $${budgetUsd.toFixed(2)} cannot be kept; ` +
+      'the model was not called. Pick a priced model or remove the budget.'
+    )
+  if (spentMicros >= budgetUsd * 1e6)
+    return (
+      `Daily LLM budget of $${budgetUsd.toFixed(2)} is spent ($${(spentMicros / 1e6).toFixed(2)} in the last 24 h); ` +
+      'the model was not called.'
+    )
+  return null
+}

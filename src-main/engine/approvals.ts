@@ -126,7 +126,7 @@ export function createApprovals(d: {
       const intent = (a.payload as { intent: OrderIntent }).intent
       if (approve) {
         // The gate runs again now; if it refuses, the approval stays pending so the person can retry.
-        const verdict = d.orders().check(intent)
+        const verdict = await d.orders().check(intent)
         if (!verdict.allowed)
           throw new RpcError(
             'FORBIDDEN',

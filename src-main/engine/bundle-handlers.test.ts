@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { closeStores, DAY, png, seedRun, tempStore, text } from '../../tests/fixtures/bundles-fixture'
 import { spyHandlers } from '../../tests/fixtures/handlers'
@@ -29,6 +29,8 @@ async function setup() {
   const bus = createEventBus({ validate: true })
   const changed: string[][] = []
   bus.listen((ev, d) => ev === 'db.changed' && changed.push((d as { tables: string[] }).tables))
+  const progress: { job: string; op: string; phase: string }[] = []
+  bus.listen((ev, d) => ev === 'bundles.progress' && progress.push(d as (typeof progress)[number]))
   const svc = createBundleServices({
     store: ts.store,
     dataDir: ts.dataDir,
@@ -47,12 +49,12 @@ async function setup() {
     if (f.t !== 'ok') throw new Error(`${m}: ${JSON.stringify(f)}`)
     return f.r as T
   }
-  return { ts, chart, call, ok, changed }
+  return { ts, chart, call, ok, changed, progress }
 }
 
 describe('bundle and retention RPC (dispatcher, real handlers, real files)', () => {
   it('exports to DATA_DIR/exports by default, imports, serves the review library and removes it', async () => {
-    const { ts, chart, ok } = await setup()
+    const { ts, chart, ok, call, progress } = await setup()
     const exp = await ok<{ file: string; runs: number }>('lineage.export', { selection: { runIds: ['r1'] } })
     expect(exp).toMatchObject({
       file: join(ts.dataDir, 'exports', 'run-r1.wsbundle'),
@@ -63,13 +65,35 @@ describe('bundle and retention RPC (dispatcher, real handlers, real files)', () 
     })
     const ranged = await ok<{ file: string }>('lineage.export', { selection: { from: 0, to: NOW } })
     expect(ranged.file).toBe(join(ts.dataDir, 'exports', 'runs-20260701-093005.wsbundle'))
-    const named = join(mkdtempSync(join(tmpdir(), 'ibkr-ws-out-')), 'mine.wsbundle')
-    expect((await ok<{ file: string }>('lineage.export', { selection: { runIds: ['r2'] }, file: named })).file).toBe(
-      named,
+    // Issue #9 hole 5: never overwrite (a fresh name), and no path outside exports/.
+    const again = await ok<{ file: string }>('lineage.export', { selection: { runIds: ['r1'] } })
+    expect(again.file).toBe(join(ts.dataDir, 'exports', 'run-r1-2.wsbundle'))
+    expect(statSync(join(ts.dataDir, 'exports')).mode & 0o777).toBe(0o700)
+    expect(statSync(again.file).mode & 0o777).toBe(0o600)
+    const inside = join(ts.dataDir, 'exports', 'mine.wsbundle')
+    expect((await ok<{ file: string }>('lineage.export', { selection: { runIds: ['r2'] }, file: inside })).file).toBe(
+      inside,
     )
+    const outside = join(mkdtempSync(join(tmpdir(), 'ibkr-ws-out-')), 'mine.wsbundle')
+    const refused = await call('lineage.export', { selection: { runIds: ['r2'] }, file: outside })
+    expect(refused).toMatchObject({
+      t: 'err',
+      e: {
+        code: 'FORBIDDEN',
+        message: `Bundles are exported to the data folder's exports/ folder: give a name (like "mine") instead of a path.`,
+      },
+    })
+    expect(readdirSync(dirname(outside))).toEqual([])
 
-    const lib = await ok<{ id: string; meta: { appVersion: string } }>('lineage.import', { file: exp.file })
+    const lib = await ok<{ id: string; meta: { appVersion: string } }>('lineage.import', {
+      file: exp.file,
+      job: 'imp-1',
+    })
     expect(lib.meta.appVersion).toBe('1.2.3')
+    expect(new Set(progress.filter((p) => p.job === 'imp-1').map((p) => `${p.op}:${p.phase}`))).toEqual(
+      new Set(['import:hashing', 'import:checking', 'import:copying', 'import:verifying']),
+    )
+    expect(await ok('bundles.cancel', { job: 'imp-1' })).toEqual({ cancelled: false })
     expect(await ok('review.list', {})).toEqual([lib])
     expect(await ok('review.listRuns', { id: lib.id })).toEqual([expect.objectContaining({ id: 'r1' })])
     expect(await ok('review.getRun', { id: lib.id, runId: 'r1' })).toEqual(getRun(ts.store.db, 'r1'))
@@ -78,7 +102,8 @@ describe('bundle and retention RPC (dispatcher, real handlers, real files)', () 
     expect(await ok('review.getArtifact', { id: lib.id, sha256: sha })).toEqual({
       sha256: sha,
       mime: 'image/png',
-      base64: chart.toString('base64'),
+      bytes: chart.length,
+      url: `/artifacts/${sha}?review=${lib.id}`,
     })
     expect(await ok('review.remove', { id: lib.id })).toEqual([])
   })

@@ -1,7 +1,9 @@
-import { join } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import {
   BUNDLE_EXT,
+  type BundleProgress,
   DEFAULT_RETENTION_POLICY,
   RetentionPolicy,
   RetentionResult,
@@ -11,9 +13,9 @@ import {
 } from '../contract/bundles-api'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
+import { exportInWorker } from '../store/bundle-jobs'
 import {
   BundleError,
-  exportBundle,
   importBundle,
   listReviewLibraries,
   openBundle,
@@ -50,7 +52,14 @@ export interface BundleDeps {
   retention: RetentionJob
   exclusive: Exclusive
   bus?: EventBus
+  /** A path the host itself chose (the desktop app's save dialog): the only export target outside exports/. */
+  exportTargetApproved?: (file: string) => boolean
+  /** Import and export time limits (default 10 minutes each). */
+  jobTimeoutMs?: number
 }
+
+export const EXPORTS_DIR = 'exports'
+const JOB_TIMEOUT_MS = 10 * 60_000
 
 /** The stored policy; a missing or unreadable one means retention is off (never delete on doubt). */
 export function readRetentionPolicy(store: Store): RetentionPolicy | null {
@@ -70,6 +79,48 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
     }
   }
 
+  const jobs = new Map<string, AbortController>()
+  /** Run a bundle job with progress events under its id (one at a time per id), cancellable. */
+  async function job<T>(
+    op: BundleProgress['op'],
+    id: string | undefined,
+    run: (o: {
+      signal: AbortSignal
+      onProgress: (phase: BundleProgress['phase'], done: number, total: number) => void
+    }) => Promise<T>,
+  ): Promise<T> {
+    const key = id ?? `${op}-${jobs.size}-${d.now()}`
+    if (jobs.has(key)) throw new RpcError('CONFLICT', `A bundle job "${key}" is already running.`)
+    const abort = new AbortController()
+    jobs.set(key, abort)
+    try {
+      return await run({
+        signal: abort.signal,
+        onProgress: (phase, done, total) => d.bus?.emit('bundles.progress', { job: key, op, phase, done, total }),
+      })
+    } finally {
+      jobs.delete(key)
+    }
+  }
+
+  /** Where an export goes: DATA_DIR/exports/<name> (never overwritten), or a path the host approved. */
+  function exportTarget(file: string | undefined, name: string): string {
+    const exportsDir = join(d.dataDir, EXPORTS_DIR)
+    if (file !== undefined && !d.exportTargetApproved?.(file) && dirname(resolve(file)) !== resolve(exportsDir))
+      throw new RpcError(
+        'FORBIDDEN',
+        `Bundles are exported to the data folder's ${EXPORTS_DIR}/ folder: give a name (like "${basename(file, BUNDLE_EXT)}") instead of a path.`,
+      )
+    mkdirSync(exportsDir, { recursive: true, mode: 0o700 })
+    const want = file ?? join(exportsDir, `${name}${BUNDLE_EXT}`)
+    const stem = want.slice(0, -BUNDLE_EXT.length)
+    for (let n = 1; n < 1000; n++) {
+      const candidate = n === 1 ? want : `${stem}-${n}${BUNDLE_EXT}`
+      if (!existsSync(candidate)) return candidate
+    }
+    throw new RpcError('CONFLICT', `Too many exports named ${basename(want)}: choose another name.`)
+  }
+
   function withLibrary<T>(id: string, fn: (lib: ReviewLibrary) => T): T {
     const lib = translate(() => openBundle(reviewLibraryFile(d.dataDir, id)), `No review library ${id}.`)
     try {
@@ -80,14 +131,36 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
   }
 
   return {
-    'lineage.export': async ({ selection, file, name }) => {
+    'lineage.export': async ({ selection, file, name, job: id }) => {
       const at = d.now()
-      const dest = file ?? join(d.dataDir, 'exports', `${name ?? defaultName(selection, at)}${BUNDLE_EXT}`)
+      const timeoutMs = d.jobTimeoutMs ?? JOB_TIMEOUT_MS
       return translateAsync(() =>
-        d.exclusive(() => exportBundle(d.store, d.dataDir, selection, dest, at, { appVersion: d.appVersion })),
+        job('export', id, (o) =>
+          d.exclusive(() =>
+            exportInWorker(
+              {
+                storeFile: d.store.file,
+                dataDir: d.dataDir,
+                selection,
+                destFile: exportTarget(file, name ?? defaultName(selection, at)),
+                now: at,
+                appVersion: d.appVersion,
+              },
+              { ...o, timeoutMs },
+            ),
+          ),
+        ),
       )
     },
-    'lineage.import': ({ file }) => translateAsync(() => importBundle(d.dataDir, file, d.now())),
+    'lineage.import': ({ file, job: id }) =>
+      translateAsync(() =>
+        job('import', id, (o) => importBundle(d.dataDir, file, d.now(), { ...o, timeoutMs: d.jobTimeoutMs })),
+      ),
+    'bundles.cancel': ({ job: id }) => {
+      const running = jobs.get(id)
+      running?.abort()
+      return { cancelled: running !== undefined }
+    },
     'review.list': () => listReviewLibraries(d.dataDir),
     'review.remove': ({ id }) => {
       translate(() => removeReviewLibrary(d.dataDir, id))
@@ -105,7 +178,8 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
       withLibrary(id, (lib) => {
         const a = translate(() => lib.readArtifact(sha256))
         if (!a) throw new RpcError('NOT_FOUND', `No artifact ${sha256} in this bundle`)
-        return { sha256, mime: a.mime, base64: a.content.toString('base64') }
+        const url = `/artifacts/${sha256}?${new URLSearchParams({ review: id }).toString()}`
+        return { sha256, mime: a.mime, bytes: a.content.length, url }
       }),
     'retention.get': () => state(),
     'retention.set': ({ policy }) => {
@@ -142,6 +216,7 @@ function defaultName(selection: BundleSelection, at: number): string {
 function toRpc(e: unknown, notFound?: string): unknown {
   if (!(e instanceof BundleError)) return e
   if (e.kind === 'invalid') return new RpcError('BAD_INPUT', e.message)
+  if (e.kind === 'cancelled') return new RpcError('CONFLICT', e.message)
   return new RpcError('NOT_FOUND', notFound ?? e.message)
 }
 

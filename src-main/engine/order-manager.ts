@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { Broker, OrderAnswer, OrderTicket } from '../broker/broker'
 import { GatewayHttpError } from '../broker/ibkr/errors'
 import type { OrderIntentTicket } from '../contract/steps'
-import { isTerminal, next, type OrderEvent, type Status } from '../domain/orders/state'
-import { DEFAULT_ORDER_RATE, gate, type GateVerdict, type OrderRate } from '../domain/risk/gate'
+import { next, type OrderEvent, type Status } from '../domain/orders/state'
+import type { GateVerdict } from '../domain/risk/gate'
 import { RpcError } from '../rpc/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
@@ -13,7 +13,6 @@ import {
   listOrders,
   orderByBrokerId,
   orderByClientId,
-  recentSubmits,
   updateOrder,
   type NewOrder,
   type OrderRow,
@@ -21,6 +20,8 @@ import {
 import type { Timers } from '../timers'
 import { crashPoint } from '../crash-points'
 import type { GatewayConnection } from './gateway-status'
+import { createOrderChanges } from './order-changes'
+import type { OrderGate } from './order-gate'
 
 // The order manager (F13, RELIABILITY.md §1): the risk gate on every order, the intent persisted
 // (synchronous=FULL) before any request under its deterministic client order id, one submission at
@@ -62,15 +63,11 @@ export interface OrderManagerDeps {
   timers: Timers
   broker(): Broker
   gateway(): GatewayConnection
-  risk(account: string): { killSwitch: boolean; dailyLossLatched: boolean }
-  reconciled(): boolean
-  /** Live trading armed for this account (explicit, per session); paper needs nothing. */
-  liveArmed(account: string): boolean
-  positionQty(account: string, conid: number): number
-  maxOrderNotional(): number
+  /** The one risk gate (session, reconciliation, latches, caps, collar, rate, account and arming). */
+  gate: OrderGate
+  /** Whether the strategy behind an order allows shorting (manual orders never do). */
+  allowShort(o: OrderRow): boolean
   replyAllowList?: readonly string[]
-  /** Order-rate caps (RELIABILITY.md §1.2 defaults). */
-  rate?: OrderRate
   /** Fills arrived: pull executions into the portfolio. */
   onFills(): void
   alert(level: 'info' | 'warning' | 'error', title: string, message: string): void
@@ -89,6 +86,18 @@ export function createOrderManager(d: OrderManagerDeps) {
   const pending = new Map<string, PendingReply & { answer(confirm: boolean): void }>()
   const allow = new Set(d.replyAllowList ?? DEFAULT_REPLY_ALLOW_LIST)
   let submitting = 0
+  // The gate and the intent commit run one at a time per account, so two submissions can never
+  // both pass the same rate or exposure check while the quote is read.
+  const gateLocks = new Map<string, Promise<unknown>>()
+  function exclusive<T>(account: string, fn: () => Promise<T>): Promise<T> {
+    const prev = gateLocks.get(account) ?? Promise.resolve()
+    const run = prev.then(fn, fn)
+    gateLocks.set(
+      account,
+      run.catch(() => undefined),
+    )
+    return run
+  }
 
   const changed = () => {
     d.bus.emit('db.changed', { tables: ['orders', 'order_events'] })
@@ -135,73 +144,46 @@ export function createOrderManager(d: OrderManagerDeps) {
     return run
   }
 
-  function checkGate(intent: OrderIntent): GateVerdict {
+  /** The one risk gate on a new intent: its entry leg, as it would stand. */
+  function checkGate(intent: OrderIntent): Promise<GateVerdict> {
     const entry = intent.tickets[0]!
-    const reducing =
-      intent.tickets.length === 1 &&
-      entry.leg === 'single' &&
-      (entry.side === 'SELL'
-        ? d.positionQty(intent.account, entry.conid) > 0
-        : d.positionQty(intent.account, entry.conid) < 0)
-    const status = d.gateway().current()
-    const verdict = gate(
-      {
-        side: entry.side,
-        qty: entry.qty,
-        price: entry.price,
-        reducing,
-        marketHours: intent.marketHours,
-        allowShort: intent.allowShort,
-        positionQty: d.positionQty(intent.account, entry.conid),
-      },
-      {
-        now: d.now(),
-        session: { state: status.state, competing: status.state === 'competing' },
-        reconciled: d.reconciled(),
-        ...d.risk(intent.account),
-        recentSubmits: recentSubmits(d.db, intent.account, d.now() - 86_400_000),
-        rate: d.rate ?? DEFAULT_ORDER_RATE,
-        maxOrderNotional: d.maxOrderNotional(),
-      },
-    )
-    const extra = []
-    if (status.account !== intent.account)
-      extra.push({
-        rule: 'account',
-        passed: false,
-        value: status.account ?? 'none',
-        limit: intent.account,
-        message: 'The gateway must have the intent’s account selected',
-      })
-    if (intent.mode === 'paper' && !status.paper)
-      extra.push({
-        rule: 'paper_account',
-        passed: false,
-        value: 'live account',
-        limit: 'paper account',
-        message: 'A paper strategy never sends to a live account',
-      })
-    if (intent.mode === 'live' && (status.paper || !d.liveArmed(intent.account)))
-      extra.push({
-        rule: 'live_armed',
-        passed: false,
-        value: status.paper ? 'paper account' : 'not armed',
-        limit: 'armed live account',
-        message: 'Live orders need live trading armed for this account',
-      })
-    if (extra.length === 0) return verdict
-    const checks = [...verdict.checks, ...extra]
-    const failed = checks.find((c) => !c.passed)!
-    return {
-      allowed: false,
-      checks,
-      reason: `${failed.rule}: ${failed.message} (${failed.value}, needs ${failed.limit})`,
-    }
+    return d.gate.check({
+      account: intent.account,
+      mode: intent.mode,
+      runId: intent.runId,
+      leg: entry.leg,
+      conid: entry.conid,
+      side: entry.side,
+      orderType: entry.orderType,
+      qty: entry.qty,
+      filledQty: 0,
+      price: entry.price,
+      marketHours: intent.marketHours,
+      allowShort: intent.allowShort,
+      kind: 'submit',
+    })
   }
 
   async function submit(intent: OrderIntent): Promise<SubmitResult> {
-    const verdict = checkGate(intent)
-    if (!verdict.allowed) return { gate: verdict, orders: [] }
+    const admitted = await exclusive(intent.account, async () => {
+      const verdict = await checkGate(intent)
+      if (!verdict.allowed) return { verdict, legs: null }
+      return { verdict, legs: commitIntent(intent, verdict) }
+    })
+    if (!admitted.legs) return { gate: admitted.verdict, orders: [] }
+    const legs = admitted.legs
+    changed()
+    const rows = await serial(intent.account, () =>
+      send(
+        intent,
+        legs.map((l) => l.id),
+      ),
+    )
+    changed()
+    return { gate: admitted.verdict, orders: rows }
+  }
+
+  function commitIntent(intent: OrderIntent, verdict: GateVerdict): NewOrder[] {
     const ids = new Map(intent.tickets.map((t) => [t.clientOrderId, randomUUID()]))
     const legs: NewOrder[] = intent.tickets.map((t) => ({
       id: ids.get(t.clientOrderId)!,
@@ -235,15 +217,7 @@ export function createOrderManager(d: OrderManagerDeps) {
         )
       throw e
     }
-    changed()
-    const rows = await serial(intent.account, () =>
-      send(
-        intent,
-        legs.map((l) => l.id),
-      ),
-    )
-    changed()
-    return { gate: verdict, orders: rows }
+    return legs
   }
 
   async function send(intent: OrderIntent, orderIds: string[]): Promise<OrderRow[]> {
@@ -485,6 +459,19 @@ export function createOrderManager(d: OrderManagerDeps) {
     }
   }
 
+  const changes = createOrderChanges({
+    db: d.db,
+    now: d.now,
+    broker: d.broker,
+    gate: d.gate,
+    allow,
+    allowShort: d.allowShort,
+    serial,
+    exclusive,
+    apply: (o, e, p) => apply(o, e, p),
+    changed,
+  })
+
   return {
     submit,
     /** The risk gate's verdict for an intent, without sending anything (previews). */
@@ -509,88 +496,8 @@ export function createOrderManager(d: OrderManagerDeps) {
         )
       p.answer(confirm)
     },
-    async cancel(orderId: string): Promise<OrderRow> {
-      const o = getOrder(d.db, orderId)
-      if (!o) throw new RpcError('NOT_FOUND', `No order ${orderId}`)
-      if (isTerminal(o.status as Status))
-        throw new RpcError('CONFLICT', `Order ${o.clientOrderId} is ${o.status}; nothing to cancel.`)
-      if (!o.brokerOrderId)
-        throw new RpcError(
-          'CONFLICT',
-          `Order ${o.clientOrderId} has no broker order id yet (${o.status}); reconciliation settles it first.`,
-        )
-      return serial(o.account, async () => {
-        try {
-          const ack = await d.broker().cancelOrder(o.account, o.brokerOrderId!)
-          const row = apply(getOrder(d.db, orderId)!, { kind: 'cancel_requested' }, ack)
-          changed()
-          return row
-        } catch (e) {
-          // A cancel whose request errors stays as it was until the broker says otherwise.
-          throw new RpcError(
-            'UNAVAILABLE',
-            `The cancel request for ${o.clientOrderId} failed: ` +
-              `${e instanceof Error ? e.message : String(e)}. The order may still be working; try again.`,
-          )
-        }
-      })
-    },
-    async modify(orderId: string, change: { price?: number; qty?: number }): Promise<OrderRow> {
-      const o = getOrder(d.db, orderId)
-      if (!o) throw new RpcError('NOT_FOUND', `No order ${orderId}`)
-      if (!o.brokerOrderId || isTerminal(o.status as Status) || o.status === 'PENDING_CANCEL')
-        throw new RpcError('CONFLICT', `Order ${o.clientOrderId} is ${o.status}; it cannot be modified.`)
-      const qty = change.qty ?? o.qty
-      if (qty < o.filledQty)
-        throw new RpcError('BAD_INPUT', `The quantity cannot go below the ${o.filledQty} already filled`)
-      const price = change.price ?? Number(o.orderType === 'STP' ? o.auxPrice : o.limitPrice)
-      return serial(o.account, async () => {
-        const ticket: OrderTicket = {
-          conid: o.conid,
-          cOID: o.clientOrderId,
-          orderType: o.orderType as OrderTicket['orderType'],
-          side: o.side as 'BUY' | 'SELL',
-          quantity: qty,
-          tif: o.tif as OrderTicket['tif'],
-          price,
-          outsideRTH: o.outsideRth,
-        }
-        try {
-          const a = await d.broker().modifyOrder(o.account, o.brokerOrderId!, ticket)
-          const confirmed =
-            a.kind === 'confirm' && a.messageIds.every((m) => allow.has(m))
-              ? await d.broker().reply(a.replyId, true)
-              : a
-          if (confirmed.kind === 'confirm')
-            throw new RpcError('CONFLICT', `The broker asks: ${confirmed.messages.join(' ')} The change was not made.`)
-          const row = updateOrder(
-            d.db,
-            orderId,
-            {
-              qty,
-              lastError: null,
-              ...(o.orderType === 'STP' ? { auxPrice: String(price) } : { limitPrice: String(price) }),
-            },
-            d.now(),
-            { kind: 'modified', payload: { price, qty, answer: confirmed } },
-          )
-          changed()
-          return row
-        } catch (e) {
-          if (e instanceof RpcError) throw e
-          // Never resent: the order keeps its state and the next read-back shows what the broker did.
-          updateOrder(d.db, orderId, { lastError: e instanceof Error ? e.message : String(e) }, d.now(), {
-            kind: 'modify_failed',
-            payload: { price, qty },
-          })
-          throw new RpcError(
-            'UNAVAILABLE',
-            `The change to ${o.clientOrderId} may not have been made: ` +
-              `${e instanceof Error ? e.message : String(e)}. Check the blotter before trying again.`,
-          )
-        }
-      })
-    },
+    cancel: changes.cancel,
+    modify: changes.modify,
     busy: () => submitting > 0,
     stop() {
       offEvents()

@@ -9,8 +9,8 @@ import type { PromptLlm } from './prompts'
 export interface PromptTestLlmDeps {
   /** The effective settings: base URL (null = OpenAI) and model. */
   endpoint: () => { llmBaseUrl: string | null; llmModel: string }
-  /** The API key: environment first, then the keychain; null when neither has one. */
-  apiKey: () => Promise<string | null>
+  /** The API key for this base URL: environment first, then the keychain; null when none belongs to it. */
+  apiKey: (baseUrl: string | null) => Promise<string | null>
   now?: () => number
   maxTokens?: number
 }
@@ -19,7 +19,7 @@ export function createPromptTestLlm(deps: PromptTestLlmDeps): PromptLlm {
   const now = deps.now ?? Date.now
   return async ({ system, user }) => {
     const { llmBaseUrl, llmModel } = deps.endpoint()
-    const key = await deps.apiKey()
+    const key = await deps.apiKey(llmBaseUrl)
     if (key === null && llmBaseUrl === null) {
       throw new RpcError(
         'UNAVAILABLE',

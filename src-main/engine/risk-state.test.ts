@@ -1,3 +1,4 @@
+import { EMPTY_BOOK, TEST_LIMITS } from '../domain/risk/gate-fixtures'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -96,7 +97,9 @@ describe('kill switch and daily loss limit across restarts (T14)', () => {
                 ...flags,
                 recentSubmits: [],
                 rate: DEFAULT_ORDER_RATE,
-                maxOrderNotional: 1_000_000,
+                limits: { ...TEST_LIMITS, maxOrderNotional: 1_000_000, maxSymbolNotional: 1e9 },
+                exposure: { ...EMPTY_BOOK, netLiquidation: 1e9 },
+                quote: { last: price, ageMs: 0 },
               }
               const order = {
                 side: s.reducing ? ('SELL' as const) : ('BUY' as const),
@@ -106,6 +109,8 @@ describe('kill switch and daily loss limit across restarts (T14)', () => {
                 marketHours: 'any' as const,
                 allowShort: false,
                 positionQty: held,
+                collared: true,
+                kind: 'submit' as const,
               }
               const v = gate(order, state)
               if (!s.reducing) expect(v.allowed).toBe(!blocked)

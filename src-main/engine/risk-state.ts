@@ -31,7 +31,10 @@ export function createRiskState(d: {
   now(): number
   alert(level: 'info' | 'warning' | 'error', title: string, message: string): void
   onKill?(account: string): void
+  /** The daily loss limit as a share of start-of-day NAV (the trader's setting). */
+  dailyLossPct?(): number
 }) {
+  const lossPct = () => d.dailyLossPct?.() ?? DAILY_LOSS_LIMIT_PCT
   const armed = new Set<string>()
   const changed = () => {
     d.bus.emit('db.changed', { tables: ['risk_state'] })
@@ -52,7 +55,7 @@ export function createRiskState(d: {
       dailyLossLatched: r?.dailyLossLatched ?? false,
       tradingDate: r?.tradingDate ?? null,
       startOfDayNav: r?.startOfDayNav ? Number(r.startOfDayNav) : null,
-      dailyLossLimitPct: DAILY_LOSS_LIMIT_PCT,
+      dailyLossLimitPct: lossPct(),
       liveArmed: armed.has(account),
     }
   }
@@ -68,6 +71,7 @@ export function createRiskState(d: {
         throw new RpcError('BAD_INPUT', 'Say why the kill switch may be reset (at least 3 characters)')
       // The latch and its audit row commit together; cancelling entry orders follows (and is redone
       // after the next reconciliation if a crash cuts it short).
+      const before = view(account)
       d.db.transaction(() => {
         setRiskState(
           d.db,
@@ -77,7 +81,13 @@ export function createRiskState(d: {
             : { killSwitch: false, killReason: null, killAt: null },
           d.now(),
         )
-        if (actor === 'user') audit(on ? 'risk.killSwitch.on' : 'risk.killSwitch.off', { account, reason })
+        if (actor === 'user')
+          audit(on ? 'risk.killSwitch.on' : 'risk.killSwitch.off', {
+            account,
+            reason,
+            before: { killSwitch: before.killSwitch, killReason: before.killReason },
+            after: { killSwitch: on, killReason: on ? reason : null },
+          })
       })
       crashPoint('during-kill-switch-latch')
       d.alert(
@@ -103,14 +113,13 @@ export function createRiskState(d: {
     checkDailyLoss(account: string, pnlToday: number): boolean {
       const v = view(account)
       if (v.dailyLossLatched || v.startOfDayNav === null || v.startOfDayNav <= 0) return v.dailyLossLatched
-      if (pnlToday < -DAILY_LOSS_LIMIT_PCT * v.startOfDayNav) {
+      if (pnlToday < -lossPct() * v.startOfDayNav) {
         setRiskState(d.db, account, { dailyLossLatched: true }, d.now())
         d.alert(
           'error',
           'Daily loss limit reached',
-          `${account}: ${pnlToday.toFixed(2)} today, beyond ` +
-            `${(DAILY_LOSS_LIMIT_PCT * 100).toFixed(1)} % of ${v.startOfDayNav.toFixed(2)}. Only ` +
-            `orders that reduce a position go out until you reset it.`,
+          `${account}: ${pnlToday.toFixed(2)} today, beyond ${(lossPct() * 100).toFixed(1)} % of ` +
+            `${v.startOfDayNav.toFixed(2)}. Only orders that reduce a position go out until you reset it.`,
         )
         changed()
         return true
@@ -120,8 +129,14 @@ export function createRiskState(d: {
     resetDailyLoss(account: string, reason: string): RiskView {
       if (reason.trim().length < 3)
         throw new RpcError('BAD_INPUT', 'Say why the loss limit may be reset (at least 3 characters)')
+      const before = view(account).dailyLossLatched
       setRiskState(d.db, account, { dailyLossLatched: false }, d.now())
-      audit('risk.dailyLoss.reset', { account, reason })
+      audit('risk.dailyLoss.reset', {
+        account,
+        reason,
+        before: { dailyLossLatched: before },
+        after: { dailyLossLatched: false },
+      })
       changed()
       return view(account)
     },
@@ -129,8 +144,8 @@ export function createRiskState(d: {
       if (paper) throw new RpcError('CONFLICT', `${account} is a paper account; there is nothing to arm.`)
       if (confirmation !== `ARM ${account}`)
         throw new RpcError('BAD_INPUT', `Type exactly "ARM ${account}" to arm live trading for this account`)
+      audit('risk.armLive', { account, before: { liveArmed: armed.has(account) }, after: { liveArmed: true } })
       armed.add(account)
-      audit('risk.armLive', { account })
       d.alert(
         'warning',
         'Live trading armed',
@@ -140,8 +155,8 @@ export function createRiskState(d: {
       return view(account)
     },
     disarmLive(account: string): RiskView {
+      audit('risk.disarmLive', { account, before: { liveArmed: armed.has(account) }, after: { liveArmed: false } })
       armed.delete(account)
-      audit('risk.disarmLive', { account })
       changed()
       return view(account)
     },

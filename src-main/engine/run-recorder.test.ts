@@ -85,6 +85,9 @@ describe('run recorder (F8)', () => {
       stack: expect.stringContaining('StepFailure'),
       partialOutput: { bars: 120 },
     })
+    // Issue #9: what the timeline shows carries no absolute paths (the stack keeps file names and lines).
+    expect(steps[0]!.error!.stack).not.toContain(process.cwd())
+    expect(steps[0]!.error!.stack).toMatch(/…\/run-recorder\.test\.ts:\d+:\d+/)
     expect(steps[1]!.error).toMatchObject({ message: 'weekly request timed out', partialOutput: { daily: 300 } })
   })
 

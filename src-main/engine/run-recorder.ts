@@ -1,3 +1,4 @@
+import { redactPaths } from '../rpc/redact'
 import { StepId, type RunStep, type RunSummary } from '../contract/models'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
@@ -123,9 +124,10 @@ export function startRun(
           status: 'failed',
           durationMs: d.perfNow() - t0,
           output: null,
+          // Shown in the timeline: no absolute paths (issue #9); file names and line numbers remain.
           error: {
-            message: err.message,
-            stack: err.stack ?? null,
+            message: redactPaths(err.message),
+            stack: err.stack ? redactPaths(err.stack) : null,
             ...(partialOutput !== undefined ? { partialOutput } : {}),
           },
         })

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { Broker, Execution } from '../broker/broker'
 import type { Alert } from '../contract/models'
-import type { OrderIntentTicket } from '../contract/steps'
 import type { ApprovalView, OrderView } from '../contract/trading-api'
 import { tradingMethods } from '../contract/trading-api'
-import { LEG_LETTER, type RiskCaps } from '../domain/runs/risk'
+import type { RiskCaps } from '../domain/runs/risk'
+import { effectiveLimits, type RiskLimits, type StrategyLimitOverrides } from '../domain/risk/limits'
+import { strategyOfRun } from '../store/exposure-repo'
+import { createOrderGate, freshQuote, startOfDayNav } from './order-gate'
+import { manualOrderIntent, orderView } from './trading-views'
+import { createRiskLimits, resetPhrase } from './risk-limits'
 import type { OrderRate } from '../domain/risk/gate'
 import { formatPrice, isOnIncrement } from '../domain/prices'
 import { RpcError } from '../rpc/errors'
@@ -49,6 +53,14 @@ export interface TradingDeps {
   caps(): RiskCaps
   symbolOf(conid: number): string | null
   rate?: OrderRate
+  /** The trader's limits (Settings); without them the defaults with `caps` and `rate`. */
+  limits?(): RiskLimits
+  /** A strategy's shorting rule and limit overrides (which only tighten), or null when unknown. */
+  strategyRisk?(strategyId: string): { allowShort: boolean; limits?: StrategyLimitOverrides | null } | null
+  /** The latest known mark of an instrument (live quotes), for exposure in other instruments. */
+  mark?(conid: number): number | null
+  /** This host may arm live trading (the desktop app; the web host only with --allow-live). */
+  allowLive?: boolean
 }
 
 type Methods = typeof tradingMethods
@@ -94,12 +106,43 @@ export function createTrading(d: TradingDeps) {
         if (again) onFills()
       })
   }
+  const riskLimits = createRiskLimits({ db: d.db, bus: d.bus, now: d.now })
+  // The trader's limits (Settings); a test or bench may fix them, or only the order rate.
+  const globalLimits = (): RiskLimits =>
+    d.limits
+      ? d.limits()
+      : {
+          ...riskLimits.current(),
+          ...(d.rate
+            ? { ratePerTwoSeconds: d.rate.perTwoSeconds, ratePerMinute: d.rate.perMinute, ratePerDay: d.rate.perDay }
+            : {}),
+        }
   const risk = createRiskState({
     db: d.db,
+    dailyLossPct: () => globalLimits().dailyLossPct,
     bus: d.bus,
     now: d.now,
     alert,
     onKill: (acct) => void cancelRiskIncreasing(acct),
+  })
+  const streakAlerted = new Map<string, number>()
+  const gate = createOrderGate({
+    db: d.db,
+    now: d.now,
+    gateway: d.gateway,
+    risk: (acct) => risk.flags(acct),
+    reconciled: () => reconciler.reconciled(),
+    liveArmed: (acct) => risk.liveArmed(acct),
+    positions: (acct) => d.portfolio.localPositions(acct),
+    limits: (strategyId) => effectiveLimits(globalLimits(), strategyId ? d.strategyRisk?.(strategyId)?.limits : null),
+    quote: freshQuote(d.broker, d.now),
+    mark: (conid) => d.mark?.(conid) ?? null,
+    netLiquidation: startOfDayNav(risk, d.broker, d.now),
+    onLosingStreak: (strategyId, streak) => {
+      if (streakAlerted.get(strategyId) === streak) return
+      streakAlerted.set(strategyId, streak)
+      alert('warning', 'Losing streak', `Strategy ${strategyId}: ${streak} losing trades in a row.`)
+    },
   })
   const orders = createOrderManager({
     db: d.db,
@@ -108,12 +151,11 @@ export function createTrading(d: TradingDeps) {
     timers: d.timers,
     broker: d.broker,
     gateway: d.gateway,
-    risk: (acct) => risk.flags(acct),
-    reconciled: () => reconciler.reconciled(),
-    liveArmed: (acct) => risk.liveArmed(acct),
-    positionQty: (acct, conid) => d.portfolio.localPositions(acct).get(conid) ?? 0,
-    maxOrderNotional: () => d.caps().maxOrderNotional,
-    rate: d.rate,
+    gate,
+    allowShort: (o) => {
+      const sid = strategyOfRun(d.db, o.runId)
+      return sid ? (d.strategyRisk?.(sid)?.allowShort ?? false) : false
+    },
     onFills,
     alert,
   })
@@ -212,42 +254,28 @@ export function createTrading(d: TradingDeps) {
     if (pnl !== null) risk.checkDailyLoss(acct, pnl)
   }, 15_000)
 
-  function view(o: OrderRow): OrderView {
-    const q = orders.pendingReplies().find((p) => p.orderIds.includes(o.id))
-    const num = (v: string | null) => (v === null ? null : Number(v))
-    return {
-      id: o.id,
-      clientOrderId: o.clientOrderId,
-      runId: o.runId,
-      signalId: o.signalId,
-      parentId: o.parentId,
-      leg: o.leg as OrderView['leg'],
-      origin: o.origin as OrderView['origin'],
-      mode: o.mode as OrderView['mode'],
-      account: o.account,
-      conid: o.conid,
-      symbol: d.symbolOf(o.conid),
-      side: o.side as OrderView['side'],
-      orderType: o.orderType,
-      tif: o.tif,
-      qty: o.qty,
-      limitPrice: num(o.limitPrice),
-      auxPrice: num(o.auxPrice),
-      brokerOrderId: o.brokerOrderId,
-      status: o.status as OrderView['status'],
-      filledQty: o.filledQty,
-      avgFillPrice: num(o.avgFillPrice),
-      lastError: o.lastError,
-      createdAt: o.createdAt,
-      updatedAt: o.updatedAt,
-      question: q ? { messages: q.messages, messageIds: q.messageIds, expiresAt: q.expiresAt } : null,
-    }
-  }
+  const view = (o: OrderRow): OrderView =>
+    orderView(
+      o,
+      orders.pendingReplies().find((p) => p.orderIds.includes(o.id)),
+      d.symbolOf(o.conid),
+    )
   const approvalView = (a: ApprovalRow): ApprovalView => ({
     ...a,
     status: a.status as ApprovalView['status'],
     summary: (a.payload as { summary: ApprovalSummary }).summary,
   })
+
+  const riskView = (v: ReturnType<typeof risk.view>) => ({
+    ...v,
+    reconciled: reconciler.reconciled(),
+    liveArmingAllowed: d.allowLive === true,
+  })
+  /** A typed confirmation, checked here in main (the renderer's dialog is only a convenience). */
+  function confirmed(typed: string | undefined, phrase: string, what: string): void {
+    if (typed?.trim() !== phrase)
+      throw new RpcError('FORBIDDEN', `Type exactly "${phrase}" to ${what}; nothing was changed.`, { phrase })
+  }
 
   function requireAccount(): string {
     const acct = account()
@@ -255,75 +283,8 @@ export function createTrading(d: TradingDeps) {
     return acct
   }
 
-  /**
-   * A manual order as an intent: one random id per manual order; a limit order with a stop loss and/or a
-   * take profit becomes a bracket whose legs take the id plus the leg's letter (`-P`, `-S`, `-T`),
-   * the children pointing at the parent, like strategy brackets (domain/runs/risk.ts).
-   */
-  function manualIntent(m: z.output<Methods['orders.place']['input']>): OrderIntent {
-    const acct = requireAccount()
-    const id = `m${randomUUID().replace(/-/g, '').slice(0, 12)}`
-    const tif = m.tif as 'DAY' | 'GTC'
-    const leg = { conid: m.conid, qty: m.qty, outsideRth: false as const }
-    const stop = m.stopLoss ?? null
-    const target = m.takeProfit ?? null
-    let tickets: OrderIntentTicket[] = [
-      {
-        ...leg,
-        clientOrderId: id,
-        leg: 'single',
-        parentClientOrderId: null,
-        side: m.side,
-        orderType: m.orderType,
-        tif,
-        price: m.price,
-      },
-    ]
-    if (stop !== null || target !== null) {
-      const parent = `${id}-${LEG_LETTER.parent}`
-      const exit = {
-        ...leg,
-        parentClientOrderId: parent,
-        side: m.side === 'BUY' ? ('SELL' as const) : ('BUY' as const),
-        tif: 'GTC' as const,
-      }
-      tickets = [
-        { ...tickets[0]!, clientOrderId: parent, leg: 'parent', orderType: 'LMT' },
-        ...(stop !== null
-          ? [
-              {
-                ...exit,
-                clientOrderId: `${id}-${LEG_LETTER.stop}`,
-                leg: 'stop' as const,
-                orderType: 'STP' as const,
-                price: stop,
-              },
-            ]
-          : []),
-        ...(target !== null
-          ? [
-              {
-                ...exit,
-                clientOrderId: `${id}-${LEG_LETTER.target}`,
-                leg: 'target' as const,
-                orderType: 'LMT' as const,
-                price: target,
-              },
-            ]
-          : []),
-      ]
-    }
-    return {
-      runId: null,
-      signalId: null,
-      origin: 'manual',
-      mode: d.gateway().current().paper ? 'paper' : 'live',
-      account: acct,
-      tickets,
-      marketHours: m.outsideRth ? 'any' : 'rth_only',
-      allowShort: false,
-    }
-  }
+  const manualIntent = (m: z.output<Methods['orders.place']['input']>): OrderIntent =>
+    manualOrderIntent(m, requireAccount(), d.gateway().current().paper === true)
 
   /** IBKR refuses prices off the contract's increment: say so before anything is sent. */
   async function assertOnIncrement(m: z.output<Methods['orders.place']['input']>): Promise<void> {
@@ -362,7 +323,7 @@ export function createTrading(d: TradingDeps) {
     'orders.preview': async (m) => {
       await assertOnIncrement(m)
       const intent = manualIntent(m)
-      const gate = orders.check(intent)
+      const gate = await orders.check(intent)
       // The what-if sees every leg of a bracket, children with their parent's client order id.
       const legs = intent.tickets.map((t) => ({
         conid: t.conid,
@@ -399,26 +360,36 @@ export function createTrading(d: TradingDeps) {
     },
     'risk.get': () => {
       const acct = account()
-      return acct ? { ...risk.view(acct), reconciled: reconciler.reconciled() } : null
+      return acct ? riskView(risk.view(acct)) : null
     },
-    'risk.setKillSwitch': ({ on, reason }) => ({
-      ...risk.setKillSwitch(requireAccount(), on, reason, 'user'),
-      reconciled: reconciler.reconciled(),
-    }),
-    'risk.resetDailyLoss': ({ reason }) => ({
-      ...risk.resetDailyLoss(requireAccount(), reason),
-      reconciled: reconciler.reconciled(),
-    }),
+    'risk.setKillSwitch': ({ on, reason, confirmation }) => {
+      const acct = requireAccount()
+      if (!on && risk.flags(acct).killSwitch) confirmed(confirmation, resetPhrase(acct), 'reset the kill switch')
+      return riskView(risk.setKillSwitch(acct, on, reason, 'user'))
+    },
+    'risk.resetDailyLoss': ({ reason, confirmation }) => {
+      const acct = requireAccount()
+      confirmed(confirmation, resetPhrase(acct), 'reset the daily loss limit')
+      return riskView(risk.resetDailyLoss(acct, reason))
+    },
     'risk.armLive': ({ confirmation }) => {
+      if (!d.allowLive)
+        throw new RpcError(
+          'FORBIDDEN',
+          'This web host was started without --allow-live, so it never arms live trading. ' +
+            'Restart it with `npm run web -- --allow-live` (or use the desktop app) to arm.',
+        )
       const paper = d.gateway().current().paper
       if (paper === null)
         throw new RpcError(
           'UNAVAILABLE',
           'Whether this account is paper or live is not known yet; wait for the session, then arm.',
         )
-      return { ...risk.armLive(requireAccount(), confirmation, paper), reconciled: reconciler.reconciled() }
+      return riskView(risk.armLive(requireAccount(), confirmation, paper))
     },
-    'risk.disarmLive': () => ({ ...risk.disarmLive(requireAccount()), reconciled: reconciler.reconciled() }),
+    'risk.disarmLive': () => riskView(risk.disarmLive(requireAccount())),
+    'risk.getLimits': () => riskLimits.view(),
+    'risk.setLimits': ({ limits, confirmation }) => riskLimits.set(limits, confirmation),
     'approvals.list': ({ status, limit }) => approvals.list(status ?? null, limit).map(approvalView),
     'approvals.decide': async ({ id, approve, reason }) => {
       const r = await approvals.decide(id, approve, 'user', reason ?? null)
@@ -436,6 +407,7 @@ export function createTrading(d: TradingDeps) {
     onConnection: () => orders.reattach(),
     reconciler,
     risk,
+    riskLimits,
     approvals,
     handlers,
     stop() {

@@ -92,6 +92,22 @@ describe('dispatcher', () => {
     expect(internal).toHaveBeenCalledOnce()
   })
 
+  it('sends no absolute paths in error messages; the full error goes to the log', async () => {
+    const { handlers } = spyHandlers({
+      'system.health': () => {
+        throw new Error("ENOENT: no such file or directory, open '/home/ana/.local/share/ibkr/db.sqlite'")
+      },
+    })
+    const internal = vi.fn()
+    const r = await createDispatcher(handlers, { onInternalError: internal }).dispatch(1, 'system.health', {})
+    expect(r).toEqual({
+      t: 'err',
+      id: 1,
+      e: { code: 'INTERNAL', message: "system.health failed: ENOENT: no such file or directory, open '…/db.sqlite'" },
+    })
+    expect((internal.mock.calls[0]![1] as Error).message).toContain('/home/ana/.local/share/ibkr/db.sqlite')
+  })
+
   it('flags a handler result that breaks its output schema', async () => {
     const { handlers, spies } = setup()
     spies['system.health'].mockImplementation(() => ({ ok: 'yes' }) as unknown as Health)

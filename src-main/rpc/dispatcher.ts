@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { api, isMethod, type Method, type Output, type ParsedInput } from '../contract/api'
 import type { HostFrame } from '../contract/wire'
 import { RpcError } from './errors'
+import { redactPaths } from './redact'
 
 export type Handler<M extends Method> = (input: ParsedInput<M>) => Promise<Output<M>> | Output<M>
 export type Handlers = { [M in Method]: Handler<M> }
@@ -75,10 +76,9 @@ export function createDispatcher(handlers: Handlers, opts: DispatcherOptions = {
 }
 
 function err(id: number, e: RpcError): HostFrame {
-  const body =
-    e.details === undefined
-      ? { code: e.code, message: e.message }
-      : { code: e.code, message: e.message, details: e.details }
+  // What the UI shows carries no absolute paths; the full error went to onInternalError (the log).
+  const message = redactPaths(e.message)
+  const body = e.details === undefined ? { code: e.code, message } : { code: e.code, message, details: e.details }
   return { t: 'err', id, e: body }
 }
 

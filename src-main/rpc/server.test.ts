@@ -84,6 +84,28 @@ describe('rpc server over the in-process transport', () => {
     expect(out[1]).toMatchObject({ id: 9 })
   })
 
+  it('refuses to send a frame over the outgoing cap: the caller gets a clear error, an event is dropped', async () => {
+    const { handlers } = spyHandlers({ 'review.list': () => [{ id: 'x'.repeat(4096) }] })
+    const bus = createEventBus()
+    const oversize: [string, number][] = []
+    const server = createRpcServer(createDispatcher(handlers), bus, {
+      maxOutBytes: 2048,
+      onOversize: (what, bytes) => oversize.push([what, bytes]),
+    })
+    const out: HostFrame[] = []
+    const conn = server.connect((f) => out.push(f))
+    conn.receive(JSON.stringify({ t: 'call', id: 3, m: 'review.list', p: {} }))
+    conn.receive(JSON.stringify({ t: 'sub', ev: 'db.changed' }))
+    await tick()
+    bus.emit('db.changed', { tables: ['t'.repeat(4096)] })
+    bus.emit('db.changed', { tables: ['small'] })
+    expect(out).toHaveLength(2)
+    expect(out[0]).toMatchObject({ t: 'err', id: 3, e: { code: 'UNAVAILABLE' } })
+    expect((out[0] as { e: { message: string } }).e.message).toMatch(/over the 2048-byte frame limit: nothing was sent/)
+    expect(out[1]).toEqual({ t: 'ev', ev: 'db.changed', d: { tables: ['small'] } })
+    expect(oversize.map(([w]) => w)).toEqual(['reply to call 3', 'event db.changed'])
+  })
+
   it('sends nothing to a closed connection', async () => {
     const { server, bus } = setup()
     const out: HostFrame[] = []

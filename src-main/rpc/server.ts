@@ -1,5 +1,5 @@
 import { isEventName, type EventName } from '../contract/events'
-import { ClientFrame, MAX_FRAME_BYTES, type HostFrame } from '../contract/wire'
+import { ClientFrame, MAX_FRAME_BYTES, MAX_HOST_FRAME_BYTES, type HostFrame } from '../contract/wire'
 import type { Dispatcher } from './dispatcher'
 import { describeIssues } from './dispatcher'
 import type { EventBus } from './event-bus'
@@ -23,10 +23,30 @@ export interface RpcServer {
  * Carrier-agnostic server: every transport (WebSocket, Electron IPC, in-process) feeds raw
  * messages to a `Connection`. Frames are size-capped, parsed, dispatched; subscriptions fan out.
  */
-export function createRpcServer(dispatcher: Dispatcher, bus: EventBus): RpcServer {
+export function createRpcServer(
+  dispatcher: Dispatcher,
+  bus: EventBus,
+  opts: { maxOutBytes?: number; onOversize?: (what: string, bytes: number) => void } = {},
+): RpcServer {
+  const maxOut = opts.maxOutBytes ?? MAX_HOST_FRAME_BYTES
   const live = new Set<{ subs: Set<EventName>; send: (frame: HostFrame) => void }>()
+  /** The frame itself, or (over the cap) an error frame to the caller; an oversized event is dropped. */
+  const capped = (frame: HostFrame): HostFrame | null => {
+    const bytes = Buffer.byteLength(JSON.stringify(frame) ?? '', 'utf8')
+    if (bytes <= maxOut) return frame
+    const what = frame.t === 'ev' ? `event ${frame.ev}` : `reply to call ${frame.id ?? '?'}`
+    opts.onOversize?.(what, bytes)
+    if (frame.t === 'ev') return null
+    const message = `The answer is ${bytes} bytes, over the ${maxOut}-byte frame limit: nothing was sent. Ask for less (a shorter range or fewer rows).`
+    return { t: 'err', id: frame.id, e: { code: 'UNAVAILABLE', message } }
+  }
   const offBus = bus.listen((event, data) => {
-    for (const c of live) if (c.subs.has(event)) c.send({ t: 'ev', ev: event, d: data })
+    let out: HostFrame | null | undefined
+    for (const c of live) {
+      if (!c.subs.has(event)) continue
+      out ??= capped({ t: 'ev', ev: event, d: data })
+      if (out) c.send(out)
+    }
   })
 
   return {
@@ -35,7 +55,8 @@ export function createRpcServer(dispatcher: Dispatcher, bus: EventBus): RpcServe
       live.add(conn)
       let open = true
       const reply = (frame: HostFrame) => {
-        if (open) send(frame)
+        const out = open ? capped(frame) : null
+        if (out) send(out)
       }
       return {
         receive(raw) {

@@ -25,7 +25,7 @@ export const COPIED_TABLES = [
 ] as const
 export type CopiedTable = (typeof COPIED_TABLES)[number]
 
-export type BundleErrorKind = 'not_found' | 'invalid' | 'empty'
+export type BundleErrorKind = 'not_found' | 'invalid' | 'empty' | 'cancelled'
 
 /** A bundle that cannot be written, opened or imported, with a message meant for the user. */
 export class BundleError extends Error {

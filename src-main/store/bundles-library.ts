@@ -1,12 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import {
-  closeSync,
-  createReadStream,
-  createWriteStream,
+  chmodSync,
   existsSync,
-  fsyncSync,
   mkdirSync,
-  openSync,
   readdirSync,
   renameSync,
   rmdirSync,
@@ -15,15 +11,17 @@ import {
   utimesSync,
 } from 'node:fs'
 import { basename, join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { BUNDLE_EXT, ReviewId, type ReviewLibraryInfo } from '../contract/bundles-api'
-import { BundleError, yieldToLoop } from './bundles-format'
-import { openBundle, validateBundle } from './bundles-read'
+import { DEFAULT_IMPORT_CAPS, type ImportCaps, type ImportPhase } from './bundle-import'
+import { importInWorker } from './bundle-jobs'
+import { BundleError } from './bundles-format'
+import { openBundle } from './bundles-read'
 
 // The review library (F20): bundles imported into DATA_DIR/review/<id>.wsbundle, where <id> is
 // the start of the file's sha256 (importing the same bundle twice keeps one copy). A bundle is
 // copied to a staging name first and the copy is what gets validated, so what is checked is what
-// is kept; a bundle that fails leaves nothing behind. The live database is never involved.
+// is kept; a bundle that fails leaves nothing behind. The live database is never involved. What is
+// kept is a fresh copy the app wrote itself (bundle-import.ts); the imported file is never opened again.
 
 export const REVIEW_DIR = 'review'
 const LIBRARY_FILE = /^([0-9a-f]{24})\.wsbundle$/
@@ -34,42 +32,44 @@ export function reviewLibraryFile(dataDir: string, id: string): string {
   return join(dataDir, REVIEW_DIR, `${id}${BUNDLE_EXT}`)
 }
 
+export interface ImportOptions {
+  caps?: ImportCaps
+  timeoutMs?: number
+  onProgress?: (phase: ImportPhase, done: number, total: number) => void
+  signal?: AbortSignal
+}
+
+export const IMPORT_TIMEOUT_MS = 10 * 60_000
+
+/**
+ * Import a bundle into the review library: checked and copied into a fresh database of the app's
+ * own schema by a worker thread (bundle-import.ts), then renamed into place. Messages name the
+ * file by its base name only (no absolute paths in what the UI shows).
+ */
 export async function importBundle(
   dataDir: string,
   sourceFile: string,
   now: number,
-  pause: () => Promise<void> = yieldToLoop,
+  opts: ImportOptions = {},
 ): Promise<ReviewLibraryInfo> {
+  const label = basename(sourceFile)
   if (!existsSync(sourceFile) || !statSync(sourceFile).isFile())
-    throw new BundleError('not_found', `No bundle at ${sourceFile}.`)
+    throw new BundleError('not_found', `No bundle named ${label} was found.`)
   const dir = join(dataDir, REVIEW_DIR)
   const madeDir = !existsSync(dir)
-  mkdirSync(dir, { recursive: true })
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
   const staged = join(dir, `.incoming-${randomBytes(6).toString('hex')}.partial`)
   try {
-    const hash = createHash('sha256')
-    await pipeline(
-      createReadStream(sourceFile),
-      async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          hash.update(chunk)
-          yield chunk
-        }
-      },
-      createWriteStream(staged),
+    const { sha256, meta } = await importInWorker(
+      { sourceFile, destFile: staged, label, caps: opts.caps ?? DEFAULT_IMPORT_CAPS },
+      { timeoutMs: opts.timeoutMs ?? IMPORT_TIMEOUT_MS, onProgress: opts.onProgress, signal: opts.signal },
     )
-    const fd = openSync(staged, 'r+')
-    try {
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
-    const meta = await validateBundle(staged, { label: basename(sourceFile), pause })
-    const id = hash.digest('hex').slice(0, 24)
+    const id = sha256.slice(0, 24)
     const file = reviewLibraryFile(dataDir, id)
     if (existsSync(file)) {
       rmSync(staged)
     } else {
+      chmodSync(staged, 0o600)
       renameSync(staged, file)
       utimesSync(file, now / 1000, now / 1000)
     }

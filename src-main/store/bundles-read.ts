@@ -7,6 +7,7 @@ import { getTableColumns, getTableName } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import type { BundleCounts, BundleMeta } from '../contract/bundles-api'
 import type { RunStep, RunSummary } from '../contract/models'
+import { checkBundleFile } from './bundle-import'
 import { BundleError, quote, readMeta, tableColumns, yieldToLoop } from './bundles-format'
 import { getRun, listRuns, stepStats, type RunFilter, type StepStats } from './lineage-repo'
 import * as schema from './schema'
@@ -101,7 +102,8 @@ export async function validateBundle(
 }
 
 function openChecked(file: string, name = basename(file)): { sqlite: Database.Database; meta: BundleMeta } {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new BundleError('not_found', `No bundle at ${file}.`)
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new BundleError('not_found', `No bundle named ${name} was found.`)
   let sqlite: Database.Database
   try {
     sqlite = openSqlite(file, { readonly: true, fileMustExist: true })
@@ -109,6 +111,8 @@ function openChecked(file: string, name = basename(file)): { sqlite: Database.Da
     throw new BundleError('invalid', `${name} cannot be opened (${(e as Error).message}).`)
   }
   try {
+    // Before anything is read: a view, trigger or unknown object is refused by name, never run.
+    checkBundleFile(sqlite, name)
     return { sqlite, meta: readMeta(sqlite, name) }
   } catch (e) {
     sqlite.close()

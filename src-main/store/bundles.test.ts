@@ -258,6 +258,8 @@ describe('exportBundle / openBundle (real SQLite files and artifact files)', () 
       new BundleError('invalid', 'junk.wsbundle is not a Workstation bundle (not an SQLite database).'),
     )
     expect(() => openBundle(ts.store.file)).toThrow('workstation.sqlite is not a Workstation bundle.')
-    expect(() => openBundle(join(ts.dataDir, 'missing.wsbundle'))).toThrow(/^No bundle at /)
+    expect(() => openBundle(join(ts.dataDir, 'missing.wsbundle'))).toThrow(
+      'No bundle named missing.wsbundle was found.',
+    )
   })
 })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
-import { dirname, isAbsolute, relative, resolve } from 'node:path'
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path'
 import type Database from 'better-sqlite3'
 import { openSqlite } from './sqlite'
 import { version as APP_VERSION } from '../../package.json'
@@ -68,7 +68,7 @@ const RELATED: Record<Exclude<CopiedTable, 'runs' | 'run_steps'>, string> = {
 }
 
 export async function exportBundle(
-  store: Store,
+  store: Pick<Store, 'file'>,
   dataDir: string,
   selection: BundleSelection,
   destFile: string,
@@ -76,7 +76,7 @@ export async function exportBundle(
   opts: ExportOptions = {},
 ): Promise<ExportResult> {
   const pause = opts.pause ?? yieldToLoop
-  mkdirSync(dirname(destFile), { recursive: true })
+  mkdirSync(dirname(destFile), { recursive: true, mode: 0o700 })
   const temp = `${destFile}.${process.pid}.partial`
   rmSync(temp, { force: true })
   const out = openSqlite(temp, { timeout: 5000 })
@@ -153,7 +153,16 @@ export async function exportBundle(
     const check = out.pragma('quick_check', { simple: true })
     if (check !== 'ok') throw new Error(`The new bundle failed quick_check: ${String(check)}`)
     out.close()
-    renameSync(temp, destFile)
+    chmodSync(temp, 0o600)
+    // Never overwrite: a hard link fails if the name was taken meanwhile; then the temp name goes.
+    try {
+      linkSync(temp, destFile)
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST')
+        throw new BundleError('invalid', `${basename(destFile)} already exists: nothing was overwritten.`)
+      throw e
+    }
+    rmSync(temp)
     const c = meta.counts
     return {
       file: destFile,

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { openSqlite } from './sqlite'
+import { privateDir, privateFiles } from './private-files'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { crashPoint } from '../crash-points'
 import { applyMigrations, loadMigrations, pendingMigrations } from './migrations'
@@ -55,6 +56,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const sqlite = openSqlite(opts.file, { timeout: 5000 })
   try {
     sqlite.pragma('journal_mode = WAL')
+    privateFiles(opts.file, `${opts.file}-wal`, `${opts.file}-shm`)
     sqlite.pragma('synchronous = FULL')
     sqlite.pragma('foreign_keys = ON')
     const check = sqlite.pragma('quick_check', { simple: true })
@@ -92,7 +94,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
 
 /** Online backup to a temporary name, verified with quick_check, then renamed into place. */
 export async function backup(sqlite: Database.Database, dir: string, label: string, at: number): Promise<string> {
-  mkdirSync(dir, { recursive: true })
+  privateDir(dir)
   const stamp = new Date(at).toISOString().replace(/[:.]/g, '-')
   const final = join(dir, `app-${stamp}-${label}.sqlite`)
   const temp = `${final}.partial`
@@ -113,6 +115,7 @@ export async function backup(sqlite: Database.Database, dir: string, label: stri
   } finally {
     copy.close()
   }
+  privateFiles(temp)
   renameSync(temp, final)
   pruneBackups(dir)
   return final

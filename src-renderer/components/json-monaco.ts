@@ -1,8 +1,9 @@
 // Read-only JSON in Monaco for the timeline's raw step records (F17): the same lazily loaded,
-// locally bundled editor as the prompt page, plus folding and a small JSON tokenizer (no language
-// worker needed for viewing).
+// locally bundled editor as the prompt page (whose module configures @monaco-editor/react's loader),
+// plus folding and a small JSON tokenizer (no language worker needed for viewing).
 import 'monaco-editor/features/folding/register'
-import { monaco, THEME } from '../prompts/monaco'
+import { monaco } from '../prompts/monaco'
+export { THEME } from '../prompts/monaco'
 
 export const JSON_VIEW_LANGUAGE = 'json-view'
 
@@ -25,20 +26,16 @@ monaco.languages.setMonarchTokensProvider(JSON_VIEW_LANGUAGE, {
   },
 })
 
-export function createJsonView(host: HTMLElement, text: string): monaco.editor.IStandaloneCodeEditor {
-  return monaco.editor.create(host, {
-    value: text,
-    language: JSON_VIEW_LANGUAGE,
-    theme: THEME,
-    readOnly: true,
-    domReadOnly: true,
-    minimap: { enabled: false },
-    folding: true,
-    lineNumbers: 'on',
-    scrollBeyondLastLine: false,
-    automaticLayout: true,
-    fontSize: 12,
-    wordWrap: 'on',
-    renderLineHighlight: 'none',
-  })
+/** Options for a read-only JSON view (used with @monaco-editor/react in JsonMonaco.tsx). */
+export const JSON_VIEW_OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = {
+  readOnly: true,
+  domReadOnly: true,
+  minimap: { enabled: false },
+  folding: true,
+  lineNumbers: 'on',
+  scrollBeyondLastLine: false,
+  automaticLayout: true,
+  fontSize: 12,
+  wordWrap: 'on',
+  renderLineHighlight: 'none',
 }

@@ -1,8 +1,10 @@
 import { useState } from 'react'
 import type { BundleSelection, ExportResult, ReviewLibraryInfo } from '../../src-main/contract/bundles-api'
 import { navigate } from '../components/navigate'
+import { BundleImport } from './BundleImport'
 import { call, errorMessage } from '../state/app'
 import { fmtDateTime, fmtInt } from './format'
+import { JobProgress, newJobId } from './JobProgress'
 
 // F20 in the timeline: export runs to one portable bundle file, import bundles read-only, and switch
 // the timeline between the live store and an imported review library.
@@ -10,26 +12,28 @@ import { fmtDateTime, fmtInt } from './format'
 const fmtBytes = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`)
 
 export function ExportButton({ selection, label }: { selection: BundleSelection; label: string }) {
-  const [busy, setBusy] = useState(false)
+  const [busy, setBusy] = useState<string | null>(null)
   const [result, setResult] = useState<ExportResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   async function run() {
-    setBusy(true)
+    const job = newJobId('export')
+    setBusy(job)
     setError(null)
     setResult(null)
     try {
-      setResult(await call('lineage.export', { selection }))
+      setResult(await call('lineage.export', { selection, job }))
     } catch (e) {
       setError(errorMessage(e))
     } finally {
-      setBusy(false)
+      setBusy(null)
     }
   }
   return (
     <span className="export">
-      <button className="btn small" onClick={() => void run()} disabled={busy} data-testid="export-bundle">
+      <button className="btn small" onClick={() => void run()} disabled={busy !== null} data-testid="export-bundle">
         {busy ? 'Exporting…' : label}
       </button>
+      {busy && <JobProgress job={busy} label="Export" />}
       {result && (
         <span className="muted" data-testid="export-result">
           {fmtInt(result.runs)} run(s), {fmtInt(result.artifacts)} artifact(s), {fmtBytes(result.bytes)} →{' '}
@@ -55,25 +59,8 @@ export function LibraryBar({
   libraries: ReviewLibraryInfo[]
   onChanged(): void
 }) {
-  const [path, setPath] = useState('')
-  const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const current = libraries.find((l) => l.id === review)
-
-  async function importFile() {
-    setBusy(true)
-    setError(null)
-    try {
-      const lib = await call('lineage.import', { file: path.trim() })
-      setPath('')
-      onChanged()
-      navigate(`#/lineage/review/${lib.id}`)
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
-  }
 
   async function remove(id: string) {
     try {
@@ -111,25 +98,12 @@ export function LibraryBar({
           </button>
         </div>
       ) : (
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void importFile()
+        <BundleImport
+          onImported={(lib) => {
+            onChanged()
+            navigate(`#/lineage/review/${lib.id}`)
           }}
-        >
-          <input
-            className="grow mono"
-            placeholder="/path/to/runs.wsbundle"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            aria-label="Bundle file to import"
-            data-testid="import-path"
-          />
-          <button className="btn small" disabled={busy || path.trim() === ''} data-testid="import-bundle">
-            {busy ? 'Importing…' : 'Import bundle'}
-          </button>
-        </form>
+        />
       )}
       {error && <div className="field-error">{error}</div>}
     </div>

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
+import { ExportImageButtons } from '../components/ExportImage'
 import type { RunStep } from '../../src-main/contract/models'
 import type { Strategy } from '../../src-main/contract/strategies'
 import { errorMessage, onEvent } from '../state/app'
@@ -152,6 +153,7 @@ function StepCard({
 }) {
   const [expanded, setExpanded] = useState(open)
   const [raw, setRaw] = useState(false)
+  const card = useRef<HTMLLIElement>(null)
   // A new deep link opens or closes the card (state adjusted while rendering, as React recommends).
   const [lastOpen, setLastOpen] = useState(open)
   if (open !== lastOpen) {
@@ -160,6 +162,7 @@ function StepCard({
   }
   return (
     <li
+      ref={card}
       className={`step-card step-${step.status}`}
       id={step.attempt > 1 ? `step-${step.step}-${step.attempt}` : `step-${step.step}`}
       data-testid={`step-${step.step}`}
@@ -190,6 +193,11 @@ function StepCard({
               {raw ? 'Hide raw JSON' : 'Raw input / output JSON'}
             </button>
             {step.artifacts.length > 0 && <span className="muted">{step.artifacts.length} artifact(s)</span>}
+            <ExportImageButtons
+              target={card}
+              fileName={`run-${runId}-${step.step}.png`}
+              testId={`export-step-${step.step}`}
+            />
             {source.review === null && step.status === 'succeeded' && REPLAYABLE.includes(step.step) && (
               <ReplayControls runId={runId} step={step.step as Parameters<typeof ReplayControls>[0]['step']} />
             )}

@@ -3,9 +3,10 @@ import { call, errorMessage, useApp } from '../state/app'
 import { useLoad } from '../state/useLoad'
 
 // The kill switch (F12), always one click away on the Orders page and the dashboard: turning it on
-// or resetting it (or the daily loss latch) asks for a reason inline, which is recorded.
+// or resetting it (or the daily loss latch) asks for a reason inline, which is recorded; a reset also
+// needs "RESET <account>" typed, which main checks.
 
-type Pending = { action: 'kill-on' | 'kill-off' | 'loss-reset' | 'arm'; reason: string }
+type Pending = { action: 'kill-on' | 'kill-off' | 'loss-reset' | 'arm'; reason: string; phrase: string }
 
 export function RiskBar() {
   const risk = useLoad(() => call('risk.get', {}), 'risk', ['risk_state', 'orders'])
@@ -20,9 +21,13 @@ export function RiskBar() {
     if (!pending) return
     setError(null)
     try {
-      if (pending.action === 'loss-reset') await call('risk.resetDailyLoss', { reason: pending.reason })
+      // Resets need "RESET <account>" typed: main checks it (this form only collects it).
+      const confirmation = pending.phrase.trim()
+      if (pending.action === 'loss-reset') await call('risk.resetDailyLoss', { reason: pending.reason, confirmation })
       else if (pending.action === 'arm') await call('risk.armLive', { confirmation: pending.reason })
-      else await call('risk.setKillSwitch', { on: pending.action === 'kill-on', reason: pending.reason })
+      else if (pending.action === 'kill-off')
+        await call('risk.setKillSwitch', { on: false, reason: pending.reason, confirmation })
+      else await call('risk.setKillSwitch', { on: true, reason: pending.reason })
       setPending(null)
       risk.reload()
     } catch (e) {
@@ -60,6 +65,16 @@ export function RiskBar() {
             onKeyDown={(e) => e.key === 'Escape' && setPending(null)}
             data-testid="risk-reason"
           />
+          {(pending.action === 'kill-off' || pending.action === 'loss-reset') && (
+            <input
+              placeholder={`Type RESET ${r.account} to confirm`}
+              value={pending.phrase}
+              onChange={(e) => setPending({ ...pending, phrase: e.target.value })}
+              onKeyDown={(e) => e.key === 'Escape' && setPending(null)}
+              spellCheck={false}
+              data-testid="risk-phrase"
+            />
+          )}
           <button
             className={`btn ${pending.action === 'kill-on' || pending.action === 'arm' ? 'kill-on' : 'primary'}`}
             data-testid="risk-confirm"
@@ -73,7 +88,11 @@ export function RiskBar() {
       ) : (
         <>
           {paper === false &&
-            (r.liveArmed ? (
+            (r.liveArmingAllowed === false && !r.liveArmed ? (
+              <span className="badge tone-warn" title="Restart the web host with --allow-live to arm live trading">
+                Live arming off (no --allow-live)
+              </span>
+            ) : r.liveArmed ? (
               <button
                 className="btn small tone-live"
                 onClick={() => void call('risk.disarmLive', {}).then(() => risk.reload())}
@@ -84,21 +103,25 @@ export function RiskBar() {
             ) : (
               <button
                 className="btn small"
-                onClick={() => setPending({ action: 'arm', reason: '' })}
+                onClick={() => setPending({ action: 'arm', reason: '', phrase: '' })}
                 data-testid="arm-live"
               >
                 Arm live trading…
               </button>
             ))}
           {r.dailyLossLatched && (
-            <button className="btn small" onClick={() => setPending({ action: 'loss-reset', reason: '' })}>
+            <button className="btn small" onClick={() => setPending({ action: 'loss-reset', reason: '', phrase: '' })}>
               Daily loss limit reached · reset…
             </button>
           )}
           <button
             className={`btn ${r.killSwitch ? 'kill-on' : ''}`}
             onClick={() =>
-              setPending({ action: r.killSwitch ? 'kill-off' : 'kill-on', reason: r.killSwitch ? '' : 'manual stop' })
+              setPending({
+                action: r.killSwitch ? 'kill-off' : 'kill-on',
+                reason: r.killSwitch ? '' : 'manual stop',
+                phrase: '',
+              })
             }
             data-testid="kill-switch"
             data-on={r.killSwitch}

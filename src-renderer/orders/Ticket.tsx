@@ -4,6 +4,7 @@ import { bracketProblems, type ManualOrder } from '../../src-main/contract/tradi
 import { subtractPrices } from '../../src-main/contract/prices'
 import { fmtPrice } from '../components/format'
 import { call, errorMessage, useApp } from '../state/app'
+import { GateRefusal } from '../risk/GateRefusal'
 import { InstrumentPicker } from '../strategies/StrategyForm'
 
 // F13 order ticket: a limit or stop order for the selected account, previewed (risk gate and the
@@ -245,6 +246,7 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
               ? 'The risk gate allows this order.'
               : `The risk gate refuses it: ${preview.gate.reason}`}
           </div>
+          {!preview.gate.allowed && <GateRefusal checks={preview.gate.checks.filter((c) => !c.passed)} />}
           {bracket && (
             <dl
               className="ticket-rr ticket-legs"

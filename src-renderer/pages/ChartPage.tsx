@@ -4,6 +4,7 @@ import { computeForChart, defaultIndicator, indicatorCatalog, type ActiveIndicat
 import { PriceChart, type CrosshairInfo } from '../chart/price-chart'
 import { applyTick, TIMEFRAMES, type Timeframe } from '../chart/timeframes'
 import { useTradeOverlay } from '../chart/trade-overlay'
+import { ExportImageButtons } from '../components/ExportImage'
 import { fmtPrice, fmtVolume } from '../components/format'
 import { call, errorMessage, onEvent } from '../state/app'
 import { holdWatch } from '../state/market'
@@ -24,6 +25,7 @@ function loadIndicators(): ActiveIndicator[] {
 export function ChartPage({ conid }: { conid: number }) {
   const host = useRef<HTMLDivElement>(null)
   const chart = useRef<PriceChart | null>(null)
+  const panel = useRef<HTMLDivElement>(null)
   const bars = useRef<Bar[]>([])
   const [tf, setTf] = useState<Timeframe>(TIMEFRAMES.find((t) => t.id === '1d')!)
   const [indicators, setIndicators] = useState<ActiveIndicator[]>(loadIndicators)
@@ -157,6 +159,11 @@ export function ChartPage({ conid }: { conid: number }) {
             </span>
           ))}
         </div>
+        <ExportImageButtons
+          target={panel}
+          fileName={`chart-${details?.symbol ?? conid}-${tf.id}.png`}
+          testId="chart-export"
+        />
         <span className="muted live-state" data-testid="live-ticks" data-ticks={ticks}>
           {loading ? 'Loading history…' : ticks > 0 ? 'Live' : 'Waiting for quotes…'}
         </span>
@@ -166,7 +173,7 @@ export function ChartPage({ conid }: { conid: number }) {
           {error.message}. Check the connection badge; the chart reloads when you switch timeframe.
         </div>
       )}
-      <div className="chart-area">
+      <div className="chart-area" ref={panel}>
         <div className="legend" data-testid="chart-legend">
           {shown && (
             <>

@@ -8,6 +8,7 @@ import { OrderTicket } from '../orders/Ticket'
 import { RiskBar } from '../orders/RiskBar'
 import { artifactUrl } from '../rpc'
 import { call, errorMessage } from '../state/app'
+import { GateRefusal, failedChecks } from '../risk/GateRefusal'
 import { useLoad } from '../state/useLoad'
 
 // F13/F15: approvals waiting for a person, questions from the broker, the live blotter (filters,
@@ -45,17 +46,20 @@ export function OrdersPage(_props: { params: string[] }) {
   )
   const [selected, setSelected] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [refusal, setRefusal] = useState<ReturnType<typeof failedChecks>>([])
   const list = orders.data ?? []
   const questions = list.filter((o) => o.question)
 
   async function act(fn: () => Promise<unknown>) {
     setError(null)
+    setRefusal([])
     try {
       await fn()
       orders.reload()
       approvals.reload()
     } catch (e) {
       setError(errorMessage(e))
+      setRefusal(failedChecks(e))
     }
   }
 
@@ -68,6 +72,7 @@ export function OrdersPage(_props: { params: string[] }) {
       {error && (
         <div className="notice tone-bad" role="alert" data-testid="orders-error">
           {error}
+          <GateRefusal checks={refusal} />
         </div>
       )}
       {(approvals.data?.list.length ?? 0) > 0 && (

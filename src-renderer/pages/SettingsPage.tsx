@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import type { SettingsPatch, SettingsView } from '../../src-main/contract/models'
 import { Field, SourceNote } from '../components/Field'
 import { RetentionPanel } from '../components/RetentionPanel'
+import { RiskLimitsPanel } from '../risk/RiskLimitsPanel'
 import { errorMessage, fieldErrors, useApp } from '../state/app'
 
 interface Draft {
@@ -45,6 +46,7 @@ export function SettingsPage(_props: { params: string[] }) {
     <>
       <SettingsForm settings={settings} />
       <div className="page">
+        <RiskLimitsPanel />
         <RetentionPanel />
       </div>
     </>

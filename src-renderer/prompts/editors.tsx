@@ -1,9 +1,11 @@
-import { useEffect, useRef } from 'react'
+import { DiffEditor, Editor, type OnMount } from '@monaco-editor/react'
+import { useEffect, useRef, useState } from 'react'
 import type { PromptVariable, TemplateProblem } from '../../src-main/contract/prompts-api'
 import { LANGUAGE, monaco, setVariables, THEME } from './monaco'
 
 // The Monaco pieces of the prompt page, in their own lazily loaded chunk: a template editor with
-// problem markers and Ctrl+S, and a read-only side-by-side diff.
+// problem markers and Ctrl+S, and a read-only side-by-side diff — @monaco-editor/react components on
+// the locally bundled monaco (monaco.ts configures its loader; no CDN).
 
 export interface EditorHandle {
   reveal(line: number, column: number): void
@@ -39,8 +41,8 @@ export function CodeEditor(props: {
   ariaLabel: string
   handle?: { current: EditorHandle | null }
 }) {
-  const host = useRef<HTMLDivElement>(null)
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null)
+  const [mounted, setMounted] = useState(false)
   const latest = useRef(props)
   /**
    * Every text this editor reported through onChange: those coming back as `value` are echoes, not edits from outside.
@@ -49,16 +51,19 @@ export function CodeEditor(props: {
   useEffect(() => {
     latest.current = props
   })
+  useEffect(
+    () => () => {
+      editor.current = null
+    },
+    [],
+  )
 
-  useEffect(() => {
-    const e = monaco.editor.create(host.current!, {
-      ...OPTIONS,
-      value: latest.current.value,
-      ariaLabel: latest.current.ariaLabel,
-    })
+  // The editor is uncontrolled (defaultValue): the component would push every `value` back into the
+  // model, echoes included; the effect below pushes only text replaced from outside.
+  const onMount: OnMount = (e) => {
     editor.current = e
     e.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => latest.current.onSave())
-    const sub = e.onDidChangeModelContent(() => {
+    e.onDidChangeModelContent(() => {
       const v = e.getValue()
       if (v !== latest.current.value) {
         if (emitted.current.size > 50) emitted.current.clear()
@@ -75,13 +80,8 @@ export function CodeEditor(props: {
         },
       }
     }
-    return () => {
-      sub.dispose()
-      e.getModel()?.dispose()
-      e.dispose()
-      editor.current = null
-    }
-  }, [])
+    setMounted(true)
+  }
 
   // Text replaced from outside (another template, a restore): push it into the model, keeping undo.
   // An echo of what the user typed is never pushed back: while typing fast the echo can lag behind
@@ -92,7 +92,7 @@ export function CodeEditor(props: {
     if (!e || !model || model.getValue() === props.value || emitted.current.has(props.value)) return
     e.executeEdits('load', [{ range: model.getFullModelRange(), text: props.value }])
     e.pushUndoStop()
-  }, [props.value])
+  }, [props.value, mounted])
 
   useEffect(() => {
     setVariables([...props.variables])
@@ -106,9 +106,20 @@ export function CodeEditor(props: {
       'prompt-check',
       props.problems.map((p) => markerFor(model, p)),
     )
-  }, [props.problems, props.value])
+  }, [props.problems, props.value, mounted])
 
-  return <div ref={host} className="code-editor" data-testid={props.testId} />
+  return (
+    <div className="code-editor" data-testid={props.testId}>
+      <Editor
+        defaultValue={props.value}
+        language={LANGUAGE}
+        theme={THEME}
+        options={{ ...OPTIONS, ariaLabel: props.ariaLabel }}
+        onMount={onMount}
+        loading={<div className="editor-loading muted">Loading the editor…</div>}
+      />
+    </div>
+  )
 }
 
 function markerFor(model: monaco.editor.ITextModel, p: TemplateProblem): monaco.editor.IMarkerData {
@@ -133,52 +144,53 @@ function markerFor(model: monaco.editor.ITextModel, p: TemplateProblem): monaco.
 
 /** Read-only side-by-side diff: an old version on the left, the text it is compared with on the right. */
 export function DiffView(props: { original: string; modified: string; testId: string }) {
-  const host = useRef<HTMLDivElement>(null)
-  const diff = useRef<monaco.editor.IStandaloneDiffEditor | null>(null)
-
-  useEffect(() => {
-    const d = monaco.editor.createDiffEditor(host.current!, {
-      theme: THEME,
-      automaticLayout: true,
-      readOnly: true,
-      originalEditable: false,
-      renderSideBySide: true,
-      useInlineViewWhenSpaceIsLimited: false,
-      minimap: { enabled: false },
-      wordWrap: 'on',
-      diffWordWrap: 'on',
-      fontSize: 12.5,
-      scrollBeyondLastLine: false,
-      renderOverviewRuler: false,
-      hideUnchangedRegions: { enabled: false },
-    })
-    diff.current = d
-    return () => {
-      const m = d.getModel()
-      d.dispose()
-      m?.original.dispose()
-      m?.modified.dispose()
-      diff.current = null
-    }
-  }, [])
-
-  useEffect(() => {
-    const d = diff.current!
-    const old = d.getModel()
-    d.setModel({
-      original: monaco.editor.createModel(props.original, LANGUAGE),
-      modified: monaco.editor.createModel(props.modified, LANGUAGE),
-    })
-    old?.original.dispose()
-    old?.modified.dispose()
-    // Open on the first change rather than on line 1.
-    const once = d.onDidUpdateDiff(() => {
-      once.dispose()
+  const models = useRef<monaco.editor.IDiffEditorModel | null>(null)
+  // The component would dispose the models before the diff editor lets go of them (an error in the
+  // console); it keeps them, and they are disposed here once the editor is gone.
+  useEffect(
+    () => () => {
+      const m = models.current
+      setTimeout(() => {
+        m?.original.dispose()
+        m?.modified.dispose()
+      })
+    },
+    [],
+  )
+  const onMount = (d: monaco.editor.IStandaloneDiffEditor) => {
+    models.current = d.getModel()
+    // Open on the first change rather than on line 1 (each time the compared texts change).
+    d.onDidUpdateDiff(() => {
       const first = d.getLineChanges()?.[0]
       if (first) d.getModifiedEditor().revealLineInCenter(Math.max(first.modifiedStartLineNumber, 1))
     })
-    return () => once.dispose()
-  }, [props.original, props.modified])
-
-  return <div ref={host} className="diff-editor" data-testid={props.testId} />
+  }
+  return (
+    <div className="diff-editor" data-testid={props.testId}>
+      <DiffEditor
+        original={props.original}
+        modified={props.modified}
+        language={LANGUAGE}
+        theme={THEME}
+        onMount={onMount}
+        keepCurrentOriginalModel
+        keepCurrentModifiedModel
+        loading={<div className="editor-loading muted">Loading the diff…</div>}
+        options={{
+          automaticLayout: true,
+          readOnly: true,
+          originalEditable: false,
+          renderSideBySide: true,
+          useInlineViewWhenSpaceIsLimited: false,
+          minimap: { enabled: false },
+          wordWrap: 'on',
+          diffWordWrap: 'on',
+          fontSize: 12.5,
+          scrollBeyondLastLine: false,
+          renderOverviewRuler: false,
+          hideUnchangedRegions: { enabled: false },
+        }}
+      />
+    </div>
+  )
 }

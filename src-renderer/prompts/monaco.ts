@@ -19,6 +19,7 @@ import 'monaco-editor/features/suggest/register'
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController'
 import 'monaco-editor/features/wordOperations/register'
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker'
+import { loader } from '@monaco-editor/react'
 import type { PromptVariable } from '../../src-main/contract/prompts-api'
 import { completionsAt, FILTERS, pathAt, variableIndex } from './complete'
 
@@ -27,6 +28,8 @@ export const LANGUAGE = 'liquid-prompt'
 export const THEME = 'workstation-dark'
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() }
+// @monaco-editor/react uses this bundle (and its worker above), never its default jsDelivr loader.
+loader.config({ monaco })
 
 let variables: PromptVariable[] = []
 /** The variable contract autocomplete and hover read (set once the page has fetched it). */

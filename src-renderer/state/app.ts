@@ -3,6 +3,7 @@ import type { Input, Method, Output } from '../../src-main/contract/api'
 import type { EventData, EventName } from '../../src-main/contract/events'
 import { RpcCallError, type RpcClient } from '../../src-main/contract/client'
 import type { GatewayStatus, SettingsPatch, SettingsView } from '../../src-main/contract/models'
+import type { EngineMode } from '../../src-main/contract/desktop-api'
 import { connect, type LinkState } from '../rpc'
 
 interface AppState {
@@ -10,6 +11,8 @@ interface AppState {
   gateway: GatewayStatus | null
   settings: SettingsView | null
   loadError: string | null
+  /** 'review' after a first launch from a bundle: the trading engine is not running yet. */
+  mode: EngineMode
   loadSettings(): Promise<void>
   saveSettings(patch: SettingsPatch): Promise<SettingsView>
 }
@@ -33,6 +36,7 @@ export const useApp = create<AppState>((set) => ({
   gateway: null,
   settings: null,
   loadError: null,
+  mode: 'trading',
   async loadSettings() {
     set({ settings: await call('settings.get', {}) })
   },
@@ -57,11 +61,22 @@ export function startApp(): void {
 
 async function refresh(): Promise<void> {
   try {
+    const { mode } = await call('system.mode', {})
+    if (mode === 'review') {
+      useApp.setState({ mode, gateway: null, settings: await call('settings.get', {}), loadError: null })
+      return
+    }
     const [gateway, settings] = await Promise.all([call('gateway.status', {}), call('settings.get', {})])
-    useApp.setState({ gateway, settings, loadError: null })
+    useApp.setState({ mode, gateway, settings, loadError: null })
   } catch (e) {
     useApp.setState({ loadError: errorMessage(e) })
   }
+}
+
+/** Leave review mode: start the trading engine, then reload so every page reconnects to it. */
+export async function startTradingEngine(): Promise<void> {
+  await call('system.startTrading', {})
+  window.location.reload()
 }
 
 export function errorMessage(e: unknown): string {

@@ -1,3 +1,4 @@
+import { StrategyLimitOverrides } from '../risk/StrategyLimitOverrides'
 import { useEffect, useRef, useState } from 'react'
 import { INDICATORS, IndicatorSpec, indicatorLabel, type IndicatorType } from '../../src-main/contract/indicators'
 import type { SearchResult } from '../../src-main/contract/models'
@@ -307,6 +308,7 @@ export function StrategyForm(props: {
             step={1}
             onChange={(v) => setRisk('maxPositionPct', v / 100)}
           />
+          <StrategyLimitOverrides value={s.risk.limits} onChange={(v) => setRisk('limits', v)} />
           <label className="radio">
             <input
               type="checkbox"

@@ -35,6 +35,7 @@ test('export a run to a bundle, import it on an engine with no gateway and no ke
     await openApp(page, offline)
     await expect(page.getByTestId('connection-badge')).not.toHaveAttribute('data-state', 'authenticated')
     await page.getByTestId('nav-lineage').click()
+    await page.getByText('Type a path instead').click()
     await page.getByTestId('import-path').fill(file)
     await page.getByTestId('import-bundle').click()
     await expect(page).toHaveURL(/#\/lineage\/review\/[0-9a-f]{24}$/)

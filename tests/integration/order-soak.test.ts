@@ -6,6 +6,7 @@ import { manualTimers, until } from '../../src-main/broker/ibkr/fake-gateway.tes
 import { DEFAULT_RISK_CAPS, clientOrderId } from '../../src-main/domain/runs/risk'
 import type { OrderIntent } from '../../src-main/engine/order-manager'
 import { createTrading } from '../../src-main/engine/trading'
+import { DEFAULT_RISK_LIMITS } from '../../src-main/domain/risk/limits'
 import { createEventBus } from '../../src-main/rpc/event-bus'
 import type { FaultSpec } from '../../src-main/sim'
 import { fillsLedger, startSimBroker } from '../fixtures/sim-broker'
@@ -61,6 +62,15 @@ describe('order fault soak (T5)', () => {
         symbolOf: () => null,
         // The soak sends more than a trading day's 200 orders; the rate caps have their own tests.
         rate: { perTwoSeconds: 1, perMinute: 1_000, perDay: 100_000 },
+        // ... and keeps them all working: the exposure caps have their own tests (order-gate.test.ts).
+        limits: () => ({
+          ...DEFAULT_RISK_LIMITS,
+          maxOrderNotional: 1_000_000,
+          maxSymbolNotional: 1e9,
+          maxGrossExposurePct: 4,
+          ratePerMinute: 1_000,
+          ratePerDay: 100_000,
+        }),
       })
       cleanups.push(() => trading.stop())
       await until(() => trading.reconciler.reconciled(), 'the first reconciliation')

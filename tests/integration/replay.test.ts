@@ -94,6 +94,48 @@ describe('replay (F19)', () => {
     })
   }, 60_000)
 
+  it('a fresh replay with another prompt version renders that version on the recorded context (issue #9)', async () => {
+    const combined = (await client.call('prompts.list', {})).find((t) => t.purpose === 'combined')!
+    const { version } = await client.call('prompts.save', {
+      templateId: combined.id,
+      system: 'Reviewer v2: answer in JSON only.',
+      body: 'Replay check for {{ symbol }} at {{ price.last_close }}.',
+      note: 'replay test',
+    })
+    const run = await client.call('lineage.getRun', { runId: original })
+    const draft = JSON.parse(
+      (run.steps.find((s) => s.step === 'llm_analysis')!.output as LlmAnalysisOutput).rawText,
+    ) as Record<string, unknown>
+    llm.reply({ body: completion(JSON.stringify(draft)) })
+    const before = llm.requests.length
+    const r = await client.call('lineage.replayStep', {
+      runId: original,
+      step: 'llm_analysis',
+      mode: 'fresh',
+      model: 'other-model',
+      promptVersionId: version.id,
+    })
+    expect(llm.requests).toHaveLength(before + 1)
+    const messages = llm.requests.at(-1)!.body.messages as { role: string; content: unknown }[]
+    expect(JSON.stringify(messages.find((m) => m.role === 'system')!.content)).toContain('Reviewer v2')
+    const user = JSON.stringify(messages.find((m) => m.role === 'user')!.content)
+    expect(user).toMatch(/Replay check for [A-Z]+ at \d+(\.\d+)?\./)
+    const replay = await client.call('lineage.getRun', { runId: r.runId })
+    expect(replay.steps.map((s) => s.step)).not.toContain('place_order')
+    expect(replay.steps.at(-1)!.output).toMatchObject({
+      replay: { of: original, mode: 'fresh', model: 'other-model', promptVersionId: version.id },
+    })
+    await expect(
+      client.call('lineage.replayStep', {
+        runId: original,
+        step: 'llm_analysis',
+        mode: 'fresh',
+        model: 'other-model',
+        promptVersionId: 'no-such-version',
+      }),
+    ).rejects.toThrow('No prompt version no-such-version')
+  }, 60_000)
+
   it('refuses what cannot be replayed, with a clear message, and records nothing', async () => {
     const count = (await client.call('runs.list', { limit: 500 })).length
     const e1 = await client

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { manualTimers, until } from '../../src-main/broker/ibkr/fake-gateway.test-util'
 import type { OrderIntentTicket } from '../../src-main/contract/steps'
 import { DEFAULT_RISK_CAPS, clientOrderId } from '../../src-main/domain/runs/risk'
+import { DEFAULT_RISK_LIMITS } from '../../src-main/domain/risk/limits'
 import type { GatewayConnection } from '../../src-main/engine/gateway-status'
 import type { OrderIntent } from '../../src-main/engine/order-manager'
 import { createTrading } from '../../src-main/engine/trading'
@@ -54,6 +55,12 @@ async function setup(
     caps: () => ({
       ...DEFAULT_RISK_CAPS,
       maxOrderNotional: opts.maxOrderNotional ?? DEFAULT_RISK_CAPS.maxOrderNotional,
+    }),
+    limits: () => ({
+      ...DEFAULT_RISK_LIMITS,
+      ...(opts.maxOrderNotional
+        ? { maxOrderNotional: opts.maxOrderNotional, maxSymbolNotional: opts.maxOrderNotional * 2 }
+        : {}),
     }),
     symbolOf: () => 'AAPL',
   })
@@ -172,20 +179,23 @@ describe('trading core on the simulator', () => {
     },
   )
 
-  it('accepted but the response is lost: UNKNOWN, never resent, settled from the broker by client order id', async () => {
-    const t = await setup()
-    t.sim.control.fault({ method: 'POST', path: '/iserver/account/{accountId}/orders', drop: 'afterCommit' })
-    const intent = await single(t)
-    const r = await t.trading.orders.submit(intent)
-    expect(t.posts().map((p) => p.status)).toEqual(['dropped'])
-    // UNKNOWN, unless the order stream already reported it by its client order id.
-    expect(['UNKNOWN', 'SUBMITTED']).toContain(r.orders[0]!.status)
-    await t.trading.reconciler.reconcile()
-    const after = r.orders.map((o) => getOrder(t.store.db, o.id)!)
-    expect(after.map((o) => o.status)).toEqual(['SUBMITTED'])
-    expect(after.every((o) => o.brokerOrderId)).toBe(true)
-    expect(t.posts()).toHaveLength(1)
-  })
+  it(
+    'accepted but the response is lost: UNKNOWN, never resent, ' + 'settled from the broker by client order id',
+    async () => {
+      const t = await setup()
+      t.sim.control.fault({ method: 'POST', path: '/iserver/account/{accountId}/orders', drop: 'afterCommit' })
+      const intent = await single(t)
+      const r = await t.trading.orders.submit(intent)
+      expect(t.posts().map((p) => p.status)).toEqual(['dropped'])
+      // UNKNOWN, unless the order stream already reported it by its client order id.
+      expect(['UNKNOWN', 'SUBMITTED']).toContain(r.orders[0]!.status)
+      await t.trading.reconciler.reconcile()
+      const after = r.orders.map((o) => getOrder(t.store.db, o.id)!)
+      expect(after.map((o) => o.status)).toEqual(['SUBMITTED'])
+      expect(after.every((o) => o.brokerOrderId)).toBe(true)
+      expect(t.posts()).toHaveLength(1)
+    },
+  )
 
   it('lost before the broker saw it: UNKNOWN, then NOT_PLACED after three reads without it; never resent', async () => {
     const t = await setup()
@@ -218,25 +228,28 @@ describe('trading core on the simulator', () => {
     expect(t.posts()).toHaveLength(2)
   })
 
-  it('the session drops between the risk check and the send (T11): nothing is sent, the orders are NOT_PLACED', async () => {
-    let expired = false
-    const t = await setup({
-      gateway: (g) => ({ ...g, current: () => (expired ? { ...g.current(), state: 'expired' } : g.current()) }),
-    })
-    const intent = await bracket(t)
-    // The session expires right after the intent is recorded (after the risk gate, before the POST).
-    const off = t.bus.listen((ev, data) => {
-      if (ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders')) expired = true
-    })
-    const r = await t.trading.orders.submit(intent)
-    off()
-    expect(r.orders.map((o) => [o.status, o.lastError])).toEqual([
-      ['NOT_PLACED', 'session expired before sending'],
-      ['NOT_PLACED', 'session expired before sending'],
-      ['NOT_PLACED', 'session expired before sending'],
-    ])
-    expect(t.posts()).toHaveLength(0)
-  })
+  it(
+    'the session drops between the risk check and the send (T11): ' + 'nothing is sent, the orders are NOT_PLACED',
+    async () => {
+      let expired = false
+      const t = await setup({
+        gateway: (g) => ({ ...g, current: () => (expired ? { ...g.current(), state: 'expired' } : g.current()) }),
+      })
+      const intent = await bracket(t)
+      // The session expires right after the intent is recorded (after the risk gate, before the POST).
+      const off = t.bus.listen((ev, data) => {
+        if (ev === 'db.changed' && (data as { tables: string[] }).tables.includes('orders')) expired = true
+      })
+      const r = await t.trading.orders.submit(intent)
+      off()
+      expect(r.orders.map((o) => [o.status, o.lastError])).toEqual([
+        ['NOT_PLACED', 'session expired before sending'],
+        ['NOT_PLACED', 'session expired before sending'],
+        ['NOT_PLACED', 'session expired before sending'],
+      ])
+      expect(t.posts()).toHaveLength(0)
+    },
+  )
 
   it('the kill switch survives a restart (T14): entries refused, exits allowed, until a person resets it', async () => {
     const t = await setup()
@@ -299,7 +312,7 @@ describe('trading core on the simulator', () => {
       'cancels the working entry',
     async () => {
       const t = await setup()
-      const placed = await t.trading.orders.submit(await bracket(t, { entryOffset: -20 }))
+      const placed = await t.trading.orders.submit(await bracket(t, { entryOffset: -5 }))
       expect(placed.orders.map((o) => o.status)).toEqual(['SUBMITTED', 'SUBMITTED', 'SUBMITTED'])
       t.trading.stop()
       // The latch committed; the cancels that follow it never ran (RELIABILITY.md T6, during the kill-switch latch).

@@ -55,11 +55,12 @@ describe('web host (child process, port 0, temporary data folder)', () => {
     ws.close()
   })
 
-  it('closes with 4401 on a wrong or missing token, and refuses foreign origins and hosts', async () => {
+  // Issue #9: a bad or missing token is refused with HTTP 401 before the upgrade (was 101, then close 4401).
+  it('refuses a wrong or missing token with 401 before the upgrade, and refuses foreign origins and hosts', async () => {
     const h = await start()
     const base = `ws://127.0.0.1:${h.port}/rpc`
-    expect(await probeSocket(`${base}?token=wrong`)).toEqual({ closeCode: 4401 })
-    expect(await probeSocket(base)).toEqual({ closeCode: 4401 })
+    expect(await probeSocket(`${base}?token=wrong`)).toEqual({ httpStatus: 401 })
+    expect(await probeSocket(base)).toEqual({ httpStatus: 401 })
     expect(await probeSocket(`${base}?token=${h.token}`, { Origin: 'http://evil.example' })).toEqual({
       httpStatus: 403,
     })
@@ -145,6 +146,38 @@ describe('web host (child process, port 0, temporary data folder)', () => {
     const sha = 'a'.repeat(64)
     expect((await fetch(`http://127.0.0.1:${h.port}/artifacts/${sha}`)).status).toBe(401)
     expect((await fetch(`http://127.0.0.1:${h.port}/artifacts/${sha}?token=${h.token}`)).status).toBe(404)
+  })
+
+  // Issue #9 hole 4: a bundle whose `runs` is a VIEW with an unbounded recursive CTE used to block the
+  // event loop at import (/healthz silent, SIGTERM ignored). Now it is refused by name, quickly, while
+  // /healthz keeps answering, and SIGTERM still stops the host cleanly.
+  it('refuses a hostile bundle quickly, keeps /healthz answering meanwhile, and still stops on SIGTERM', async () => {
+    const h = await start()
+    const file = join(tempDataDir(), 'hostile.wsbundle')
+    const w = new Database(file)
+    w.pragma('application_id = 1465074225') // 'WSB1'
+    w.exec(`CREATE TABLE bundle_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE VIEW runs AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS id FROM c`)
+    w.close()
+    const { client, ws } = await connectRpc(h.port, h.token)
+    let imported = false
+    const started = Date.now()
+    const outcome = client.call('lineage.import', { file }).then(
+      () => 'imported',
+      (e: unknown) => (e as Error).message,
+    )
+    void outcome.finally(() => (imported = true))
+    let healthChecks = 0
+    while (!imported) {
+      const r = await fetch(`http://127.0.0.1:${h.port}/healthz`, { signal: AbortSignal.timeout(2000) })
+      expect(r.status).toBe(200)
+      healthChecks++
+    }
+    expect(await outcome).toBe('hostile.wsbundle was refused: it defines a VIEW "runs".')
+    expect(Date.now() - started).toBeLessThan(15_000)
+    expect(healthChecks).toBeGreaterThan(0)
+    ws.close()
+    expect(await h.stop('SIGTERM')).toBe(0)
   })
 
   it('exits with a clear message on bad flags', async () => {

@@ -13,6 +13,7 @@ export const contextBridge = {
 
 export const ipcRenderer = Object.assign(new EventEmitter(), { send: vi.fn() })
 export const ipcMain = new EventEmitter()
+export const webUtils = { getPathForFile: vi.fn((f: { name: string }) => `/dropped/${f.name}`) }
 
 export class WebContents extends EventEmitter {
   static nextId = 1
@@ -23,7 +24,11 @@ export class WebContents extends EventEmitter {
   }
   send = vi.fn()
   isDestroyed = () => false
-  executeJavaScript = vi.fn(async (_code: string) => 'data:image/png;base64,iVBORw0KGgo=')
+  /** Set by a test to answer page scripts for every web contents created from now on. */
+  static script: ((code: string) => Promise<unknown>) | null = null
+  executeJavaScript = vi.fn(async (code: string) =>
+    WebContents.script ? WebContents.script(code) : 'data:image/png;base64,iVBORw0KGgo=',
+  )
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -58,6 +63,8 @@ export const app = Object.assign(new EventEmitter(), {
   whenReady: vi.fn(() => new Promise(() => {})),
   getPath: vi.fn(() => '/tmp/ibkr-ws-electron-mock'),
   getAppPath: vi.fn(() => process.cwd()),
+  getVersion: vi.fn(() => '0.1.0'),
+  isPackaged: false,
   quit: vi.fn(),
   exit: vi.fn(),
 })
@@ -112,11 +119,15 @@ export const safeStorage = {
   getSelectedStorageBackend: vi.fn(() => 'basic_text'),
 }
 
-export const dialog = { showErrorBox: vi.fn() }
+export const dialog = {
+  showErrorBox: vi.fn(),
+  showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePaths: [] as string[] })),
+}
 
 export default {
   contextBridge,
   ipcRenderer,
+  webUtils,
   ipcMain,
   BrowserWindow,
   protocol,

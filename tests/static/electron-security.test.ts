@@ -120,13 +120,14 @@ describe('S2 Content-Security-Policy', () => {
 })
 
 describe('S3 preload surface', () => {
-  it('exposes exactly {send, onMessage} on one channel', async () => {
+  it('exposes exactly {send, onMessage, pathForFile} on one channel', async () => {
     const electron = await import('electron')
     await import('../../src-preload/index')
     const exposed = (electron as unknown as { exposed: Record<string, Record<string, unknown>> }).exposed
     expect(Object.keys(exposed)).toEqual(['bridge'])
     const bridge = exposed.bridge!
-    expect(Object.keys(bridge).sort()).toEqual(['onMessage', 'send'])
+    // pathForFile (webUtils.getPathForFile, no IPC) was added deliberately for dropped bundles (issue #12).
+    expect(Object.keys(bridge).sort()).toEqual(['onMessage', 'pathForFile', 'send'])
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true)
     expect(Object.values(bridge)).not.toContain(electron.ipcRenderer)
 
@@ -143,6 +144,13 @@ describe('S3 preload surface', () => {
     off()
     ipc.emit('rpc', {}, { t: 'late' })
     expect(got).toEqual([{ t: 'ev' }])
+
+    const webUtils = (electron as unknown as { webUtils: { getPathForFile: { mock: { calls: unknown[][] } } } })
+      .webUtils
+    const file = { name: 'runs.wsbundle' }
+    expect((bridge.pathForFile as (f: unknown) => string)(file)).toBe('/dropped/runs.wsbundle')
+    expect(webUtils.getPathForFile.mock.calls).toEqual([[file]])
+    expect(ipc.send.mock.calls).toHaveLength(1)
   })
 })
 

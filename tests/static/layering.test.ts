@@ -19,7 +19,8 @@ const FLOORS: readonly (readonly string[])[] = [
   ['rpc', 'timers', 'crash-points'],
   ['broker', 'llm', 'store', 'charts', 'sim'],
   ['engine'],
-  ['handlers', 'app'],
+  // review-mode: the review-only shell that starts the app on demand (a composition root too).
+  ['handlers', 'app', 'review-mode'],
   ['hosts'],
 ]
 const ADAPTERS = new Set(FLOORS[3])

@@ -31,7 +31,7 @@ describe('packaging config', () => {
 
   it('ships the migrations and unpacks native modules', () => {
     expect(yml).toMatch(/^\s+- migrations\/\*\*$/m)
-    expect(yml).toMatch(/^\s+- "\*\*\/\*\.node"$/m)
+    expect(yml).toMatch(/^\s+- ['"]\*\*\/\*\.node['"]$/m)
   })
 
   it('pins every dependency exactly and never sets engine-strict', () => {

@@ -1,5 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto'
-import { connect } from 'node:tls'
+import { connect, type PeerCertificate } from 'node:tls'
 
 // Trust on first use for a local Client Portal Gateway's self-signed certificate (RELIABILITY.md
 // §1.3): read the certificate the gateway presents, show its fingerprint, and pin exactly that
@@ -66,6 +66,31 @@ export function peekCertificate(url: string, timeoutMs = 5000): Promise<PeekedCe
       reject(e)
     })
   })
+}
+
+/**
+ * TLS options that trust exactly the pinned certificate, whatever names it carries: the chain is
+ * checked against it (it is its own CA) and, instead of the host-name check, the presented
+ * certificate must be the pinned one byte for byte (same sha256 fingerprint). A gateway whose
+ * self-signed certificate names `localhost`, reached as https://127.0.0.1:5000, then connects once
+ * its fingerprint was confirmed (issue #9, hole 6); any other certificate is refused.
+ */
+export function pinnedTls(pem: string | null): {
+  ca?: string
+  checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined
+} {
+  if (pem === null) return {}
+  const pinned = fingerprintOfPem(pem)
+  return {
+    ca: pem,
+    checkServerIdentity: (_host, cert) => {
+      const seen = cert.raw ? `sha256/${createHash('sha256').update(cert.raw).digest('base64')}` : 'none'
+      if (seen === pinned) return undefined
+      return Object.assign(new Error(`The gateway presented ${seen}, not the pinned certificate ${pinned}`), {
+        code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+      })
+    },
+  }
 }
 
 /** Node/undici error codes that mean "the certificate is not trusted", not "the gateway is down". */

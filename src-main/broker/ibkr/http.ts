@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici'
-import { isUntrustedCertificateError } from './certificate'
+import { isUntrustedCertificateError, pinnedTls } from './certificate'
 import {
   GatewayHttpError,
   GatewayUnreachableError,
@@ -41,7 +41,7 @@ export class CpapiHttp {
   lastServerDate: number | null = null
 
   constructor(private readonly opts: CpapiHttpOptions) {
-    this.agent = new Agent({ connect: opts.ca ? { ca: opts.ca } : {}, keepAliveTimeout: 30_000 })
+    this.agent = new Agent({ connect: pinnedTls(opts.ca), keepAliveTimeout: 30_000 })
     this.timeoutMs = opts.timeoutMs ?? 10_000
     this.readAttempts = opts.readAttempts ?? 3
   }

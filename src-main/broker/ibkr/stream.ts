@@ -1,3 +1,4 @@
+import { pinnedTls } from './certificate'
 import type { Timers } from '../../timers'
 import WebSocket from 'ws'
 import type { Quote } from '../../contract/models'
@@ -106,7 +107,7 @@ export class MarketStream {
   private open(): void {
     const token = this.d.sessionToken()
     const ws = new WebSocket(this.d.wsUrl, {
-      ca: this.d.ca ?? undefined,
+      ...pinnedTls(this.d.ca),
       headers: token ? { cookie: `api=${token}` } : {},
     })
     this.ws = ws

@@ -15,7 +15,10 @@ export const DEFAULT_ORDER_RATE: OrderRate = { perTwoSeconds: 1, perMinute: 20, 
 
 export interface GateOrder {
   side: 'BUY' | 'SELL'
+  /** The order's quantity as it would stand (after a modify: the new quantity). */
   qty: number
+  /** Already filled (a modify): the rest is what can still change the position. */
+  filledQty?: number
   /** Limit (or stop) price used for the notional. */
   price: number
   /** Reduces the existing position (an exit, a stop or target leg, a sell of shares held). */
@@ -24,6 +27,40 @@ export interface GateOrder {
   allowShort: boolean
   /** Signed position in this instrument for this account. */
   positionQty: number
+  /** A protective child of a parent still working: the parent's unfilled quantity it will protect. */
+  parentRemaining?: number
+  /** A limit price that is checked against a fresh quote (entries and exits; not bracket stops and targets). */
+  collared: boolean
+  /** A new submission (counts for the order rate) or a change to a working order. */
+  kind: 'submit' | 'modify'
+}
+
+/** The exposure around the order, before it (a modified order's own share already taken out). */
+export interface GateExposure {
+  /** Notional of positions and working entries in this instrument. */
+  symbol: number
+  /** Notional of this strategy's positions and working entries; null for a manual order. */
+  strategy: number | null
+  /** Gross notional across the account, or null when a mark is missing (then the rule refuses). */
+  gross: number | null
+  /** Instruments with a position now, and whether this order opens one more. */
+  openPositions: number
+  opensNew: boolean
+  netLiquidation: number | null
+  /** A losing streak at or beyond the limit pauses new entries (when the trader asked for it). */
+  losingStreak: number
+}
+
+export interface GateLimits {
+  maxOrderNotional: number
+  maxSymbolNotional: number
+  maxStrategyNotional: number
+  maxGrossExposurePct: number
+  maxOpenPositions: number
+  priceCollarPct: number
+  maxQuoteAgeMs: number
+  losingStreak: number
+  pauseOnLosingStreak: boolean
 }
 
 export interface GateState {
@@ -36,7 +73,10 @@ export interface GateState {
   /** Submission times (ms) of this account's recent orders, for the rate caps. */
   recentSubmits: readonly number[]
   rate: OrderRate
-  maxOrderNotional: number
+  limits: GateLimits
+  exposure: GateExposure
+  /** The freshest quote for the instrument: last price and its age. */
+  quote: { last: number | null; ageMs: number | null }
 }
 
 export interface GateVerdict {
@@ -53,6 +93,9 @@ export function inResetWindow(t: number): boolean {
   const saturdayEvening = local.getUTCDay() === 6 && local.getUTCHours() >= 18
   return aroundReset || saturdayEvening
 }
+
+const money = (n: number) => n.toFixed(2)
+const pct = (n: number) => `${(n * 100).toFixed(2)} %`
 
 export function gate(o: GateOrder, s: GateState): GateVerdict {
   const checks: RiskCheckRow[] = []
@@ -114,23 +157,89 @@ export function gate(o: GateOrder, s: GateState): GateVerdict {
     '> 0 whole shares',
     'Quantities are positive whole numbers',
   )
-  if (increasing)
+  const remaining = o.qty - (o.filledQty ?? 0)
+  const notional = o.qty * o.price
+  const added = remaining * o.price
+  const L = s.limits
+  const x = s.exposure
+  if (increasing) {
     add(
       'order_notional',
-      o.qty * o.price <= s.maxOrderNotional,
-      (o.qty * o.price).toFixed(2),
-      `≤ ${s.maxOrderNotional}`,
+      notional <= L.maxOrderNotional,
+      money(notional),
+      `≤ ${money(L.maxOrderNotional)}`,
       'Notional of one order',
     )
+    add(
+      'symbol_notional',
+      x.symbol + added <= L.maxSymbolNotional,
+      `${money(x.symbol)} + ${money(added)} = ${money(x.symbol + added)}`,
+      `≤ ${money(L.maxSymbolNotional)}`,
+      'Positions and working entries in this instrument, after this order',
+    )
+    if (x.strategy !== null)
+      add(
+        'strategy_notional',
+        x.strategy + added <= L.maxStrategyNotional,
+        `${money(x.strategy)} + ${money(added)} = ${money(x.strategy + added)}`,
+        `≤ ${money(L.maxStrategyNotional)}`,
+        'This strategy’s positions and working entries, after this order',
+      )
+    const nlv = x.netLiquidation
+    const cap = nlv !== null && nlv > 0 ? L.maxGrossExposurePct * nlv : null
+    add(
+      'gross_exposure',
+      x.gross !== null && cap !== null && x.gross + added <= cap,
+      x.gross === null ? 'unknown (a position has no mark)' : `${money(x.gross + added)}`,
+      cap === null ? 'net liquidation unknown' : `≤ ${money(cap)} (${pct(L.maxGrossExposurePct)} of ${money(nlv!)})`,
+      'Gross exposure after this order',
+    )
+    add(
+      'open_positions',
+      !x.opensNew || x.openPositions < L.maxOpenPositions,
+      String(x.openPositions + (x.opensNew ? 1 : 0)),
+      `≤ ${L.maxOpenPositions}`,
+      'Open positions after this order',
+    )
+    if (L.pauseOnLosingStreak)
+      add(
+        'losing_streak',
+        x.losingStreak < L.losingStreak,
+        `${x.losingStreak} losses in a row`,
+        `< ${L.losingStreak}`,
+        'New entries pause after a losing streak until you loosen or reset the limit',
+      )
+  }
   if (o.side === 'SELL' && !o.allowShort) {
-    const held = Math.max(0, o.positionQty)
+    const held = Math.max(0, o.positionQty) + (o.parentRemaining ?? 0)
     add(
       'long_only',
-      o.qty <= held,
-      `${o.qty} vs ${held} held`,
+      remaining <= held,
+      `${remaining} vs ${held} held`,
       '≤ shares held',
       'A sell never exceeds the shares held unless shorting is allowed',
     )
+  }
+  if (o.collared) {
+    const q = s.quote
+    const fresh = q.last !== null && q.last > 0 && q.ageMs !== null && q.ageMs <= L.maxQuoteAgeMs
+    add(
+      'fresh_quote',
+      fresh,
+      q.last === null ? 'no quote' : `${q.last} (${q.ageMs ?? '—'} ms old)`,
+      `≤ ${L.maxQuoteAgeMs} ms old`,
+      'A limit price is checked against a fresh quote; without one nothing is sent',
+    )
+    if (fresh) {
+      const off = Math.abs(o.price / q.last! - 1)
+      add(
+        'price_collar',
+        off <= L.priceCollarPct + 1e-9,
+        `${o.price} is ${pct(off)} from ${q.last}`,
+        `≤ ${pct(L.priceCollarPct)}`,
+        'A limit price stays near the market',
+      )
+    }
   }
   const within = (ms: number) => s.recentSubmits.filter((t) => s.now - t < ms).length
   add(

@@ -1,5 +1,6 @@
 import type { OrderIntentTicket, RiskCheckOutput, RiskCheckRow } from '../../contract/steps'
 import type { StrategyInput } from '../../contract/strategies'
+import type { RiskLimits } from '../risk/limits'
 
 export type { OrderIntentTicket, RiskCheckRow }
 import { computeSize, type SizingResult } from '../signals/sizing'
@@ -19,6 +20,20 @@ export interface RiskCaps {
   priceCollarPct: number
   /** A quote older than this is not fresh. */
   maxQuoteAgeMs: number
+  /** The account's cap on risk per trade; a strategy's own risk % applies only below it. */
+  maxRiskPct?: number
+}
+
+/** The run's caps from the trader's limits (Settings), so a tightened limit applies to the next run. */
+export function capsFromLimits(l: RiskLimits): RiskCaps {
+  return {
+    maxOrderNotional: l.maxOrderNotional,
+    maxGrossExposurePct: l.maxGrossExposurePct,
+    maxOpenPositions: l.maxOpenPositions,
+    priceCollarPct: l.priceCollarPct,
+    maxQuoteAgeMs: l.maxQuoteAgeSec * 1000,
+    maxRiskPct: l.riskPct,
+  }
 }
 
 export const DEFAULT_RISK_CAPS: RiskCaps = {
@@ -156,7 +171,7 @@ export function riskCheck(i: RiskInput): RiskDecision {
   if (nlv !== null && nlv > 0) {
     sizing = computeSize({
       equity: nlv,
-      riskPct: i.risk.riskPct,
+      riskPct: Math.min(i.risk.riskPct, i.caps.maxRiskPct ?? i.risk.riskPct),
       entry,
       stop,
       availableFunds: i.account.availableFunds ?? 0,
@@ -170,7 +185,8 @@ export function riskCheck(i: RiskInput): RiskDecision {
       String(qty),
       '≥ 1 share',
       qty >= 1
-        ? `Risk ${pct(i.risk.riskPct)} of ${fmt(nlv)} over ${fmt(sizing.riskPerShare)} a share, ` +
+        ? `Risk ${pct(Math.min(i.risk.riskPct, i.caps.maxRiskPct ?? i.risk.riskPct))} of ${fmt(nlv)} ` +
+            `over ${fmt(sizing.riskPerShare)} a share, ` +
             `limited by ${qty < sizing.qty ? 'max_order_notional' : sizing.limitedBy}`
         : `Below one share (${sizing.reason ?? 'limited by max_order_notional'})`,
     )

@@ -8,7 +8,14 @@ import { buildPromptContext } from '../../domain/runs/context'
 import { CHART_BARS, nyDate } from '../../domain/runs/market-data'
 import type { RulesRequest } from '../../domain/signals'
 import type { UsageRow } from '../../store/signals-repo'
-import { askModel, askRules, type AnalystAnswer, type AnalystChoice, type CapabilityCache } from '../analyst'
+import {
+  askModel,
+  askRules,
+  budgetRefusal,
+  type AnalystAnswer,
+  type AnalystChoice,
+  type CapabilityCache,
+} from '../analyst'
 import { incrementOf, positionSide, TICK_SIZE, type StepIo } from './types'
 
 // Step 6, llm_analysis: the prompt rendered from the one prompt context, asked of the chosen
@@ -156,14 +163,14 @@ export async function askAnalyst(i: AskInput, s: LlmAnalysisServices, io: StepIo
   const analyst = i.analyst
   const spent = s.spentMicros()
   let answer: AnalystAnswer
-  if (analyst.provider === 'openai' && i.budgetUsd !== null && spent >= i.budgetUsd * 1e6) {
+  // A spent budget, or a model with no known price under a budget (never counted as $0): not called.
+  const overBudget = budgetRefusal(analyst, i.budgetUsd, spent)
+  if (overBudget !== null) {
     answer = {
       outcome: 'review',
       value: null,
       reviewReason: 'provider_error',
-      detail:
-        `Daily LLM budget of $${i.budgetUsd.toFixed(2)} is spent ($${(spent / 1e6).toFixed(2)} in the last 24 h); ` +
-        'the model was not called.',
+      detail: overBudget,
       rawText: '',
       attempts: [],
       usage: [],

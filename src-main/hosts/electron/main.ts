@@ -1,22 +1,51 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import * as v8 from 'node:v8'
+import * as vm from 'node:vm'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron'
-import { createApp, type App } from '../../app'
-import type { Alert, GatewayStatus } from '../../contract/models'
+import { BUNDLE_EXT } from '../../contract/bundles-api'
+import { createRpcClient } from '../../contract/client'
+import { startEngine, type Engine } from '../../review-mode'
+import { inProcessTransport } from '../../rpc/in-process'
+import { nativeBindingPath, openSqlite, useNativeBinding } from '../../store/sqlite'
 import { lockDataDir } from '../data-dir-lock'
 import { envApiKey, resolveDataDir, resolveOverrides } from '../overrides'
 import { startElectronCapture } from './capture'
+import { wireTray } from './desktop-tray'
 import { bridgeRpcOverIpc } from './ipc'
-import { notify } from './notifications'
+import { electronNativeBinding } from './native'
+import { bundlePathOf, bundlePaths, handOffPaths, launchArgs, type HandOff } from './open-paths'
 import { registerAppScheme, serveRenderer } from './protocol'
 import { createKeychainSecretStore } from './secrets'
 import { allowPermission } from './security'
-import { createTray } from './tray'
+import { runSelfCheck, SMOKE_FLAG, smokeUserDataDir, statementChurn } from './self-check'
 import { createGatewayLoginWindow, createMainWindow } from './window'
 
-// The thin desktop host: the engine plus windows, tray, notifications and the keychain.
+// The thin desktop host: the engine plus windows, tray, notifications and the keychain. A launch with
+// `.wsbundle` files (double-click, argv, file:// URL, macOS open-file) opens them in the review
+// library; the first launch from a bundle starts in review mode (review-mode.ts).
 
-if (!app.requestSingleInstanceLock()) {
+const smokeTest = process.argv.includes(SMOKE_FLAG)
+const launchBundles = bundlePaths(launchArgs(process.argv, app.isPackaged))
+let engine: Engine | null = null
+let win: BrowserWindow | null = null
+let trayPresent = false
+const opened: string[] = []
+
+// macOS delivers double-clicked documents as open-file, at launch before `ready`: listen now.
+app.on('open-file', (event, path) => {
+  event.preventDefault()
+  const p = bundlePathOf(path)
+  if (!p) return
+  if (engine) void openBundles([p])
+  else if (!launchBundles.includes(p)) launchBundles.push(p)
+})
+
+const smokeRefusal = smokeTest ? smokeUserDataDir(process.argv) : null
+if (smokeRefusal && 'error' in smokeRefusal) {
+  process.stdout.write(JSON.stringify({ smokeTest: 'failed', error: smokeRefusal.error }) + '\n')
+  app.exit(1)
+} else if (!app.requestSingleInstanceLock({ openPaths: launchBundles } satisfies HandOff)) {
   app.quit()
 } else {
   app.enableSandbox()
@@ -24,18 +53,54 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(start, fail)
 }
 
-let engine: App | null = null
-let win: BrowserWindow | null = null
-
-function showWindow(): void {
+function showWindow(): BrowserWindow {
   const preload = join(__dirname, '../preload/index.js')
   if (!win || win.isDestroyed()) win = createMainWindow(preload)
   if (win.isMinimized()) win.restore()
   win.show()
   win.focus()
+  return win
+}
+
+function openAt(route?: string): void {
+  const w = showWindow()
+  if (route) void w.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(route)}`)
+}
+
+/** Import each bundle read-only into the review library (the RPC import path) and show the last. */
+async function openBundles(paths: string[]): Promise<void> {
+  if (!engine || paths.length === 0) return
+  const transport = inProcessTransport(engine.rpc)
+  const client = createRpcClient(transport)
+  for (const file of paths) {
+    try {
+      const lib = await client.call('lineage.import', { file })
+      opened.push(lib.id)
+      openAt(`#/lineage/review/${lib.id}`)
+    } catch (e) {
+      dialog.showErrorBox('Could not open the review bundle', `${file}: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+  client.close()
+  transport.disconnect()
+}
+
+function nativeBinding(): void {
+  // Only the real Electron needs its own build; under plain Node (tests) the package's build loads.
+  if (!process.versions.electron) return
+  const b = electronNativeBinding({
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appPath: app.getAppPath(),
+    abi: process.versions.modules,
+    platform: process.platform,
+    arch: process.arch,
+  })
+  useNativeBinding(b.path, b.fix)
 }
 
 async function start(): Promise<void> {
+  nativeBinding()
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)))
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission))
   const root = app.getAppPath()
@@ -45,8 +110,10 @@ async function start(): Promise<void> {
   const dataDir = resolveDataDir(undefined, process.env, join(userData, 'data'))
   mkdirSync(dataDir.value, { recursive: true })
   const unlock = lockDataDir(dataDir.value)
-  engine = await createApp({
+  const review = !smokeTest && launchBundles.length > 0
+  engine = await startEngine({
     host: 'electron',
+    mode: review ? 'review' : 'trading',
     dataDir,
     migrationsDir: join(root, 'migrations'),
     overrides: resolveOverrides({}, process.env),
@@ -62,75 +129,34 @@ async function start(): Promise<void> {
       createGatewayLoginWindow(url, fingerprint)
       return true
     },
+    pickBundleFile: async () => {
+      const options = {
+        title: 'Open a review bundle',
+        filters: [{ name: 'Review bundles', extensions: [BUNDLE_EXT.slice(1)] }],
+        properties: ['openFile' as const],
+      }
+      const r =
+        win && !win.isDestroyed() ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return r.canceled ? null : (r.filePaths[0] ?? null)
+    },
   }).catch((e: unknown) => {
     unlock()
     throw e
   })
-  bridgeRpcOverIpc(ipcMain, engine.rpc, (reason) => console.warn(`[ipc] ${reason}`))
+  const running = engine
+  bridgeRpcOverIpc(ipcMain, running.rpc, (reason) => console.warn(`[ipc] ${reason}`))
 
-  const core = engine
-  const openAt = (route?: string) => {
-    showWindow()
-    if (route) void win?.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(route)}`)
-  }
-  const recent: string[] = []
-  const tray = createTray(
-    join(root, 'resources', 'tray.png'),
-    {
-      open: openAt,
-      quit: () => app.quit(),
-      setKillSwitch: (on) => {
-        const account = core.gateway().current().account
-        if (account) core.trading.risk.setKillSwitch(account, on, 'from the tray', 'user')
-      },
-    },
-    core.gateway().current(),
-  )
-  const refreshTray = () => {
-    const account = core.gateway().current().account
-    tray.update({
-      killSwitch: account ? core.trading.risk.flags(account).killSwitch : null,
-      pendingApprovals: core.trading.approvals.list('pending').length,
-      lastAlerts: [...recent],
-    })
-  }
-  refreshTray()
-  core.bus.listen((event, data) => {
-    if (event === 'gateway.status') {
-      tray.update({ status: data as GatewayStatus })
-      refreshTray()
-    }
-    if (
-      event === 'db.changed' &&
-      (data as { tables: string[] }).tables.some((t) => t === 'risk_state' || t === 'approvals')
-    )
-      refreshTray()
-    if (event === 'alerts.raised') {
-      const alert = data as Alert
-      recent.unshift(`${alert.title}: ${alert.message}`.slice(0, 90))
-      recent.splice(5)
-      refreshTray()
-      notify(
-        alert,
-        openAt,
-        (id, approve) =>
-          void core.trading.approvals.decide(id, approve, 'tray', null).catch((e: unknown) =>
-            notify(
-              {
-                id: `${id}-failed`,
-                level: 'error',
-                title: 'Approval not applied',
-                message: e instanceof Error ? e.message : String(e),
-                at: Date.now(),
-              },
-              openAt,
-            ),
-          ),
-      )
-    }
+  let tray: { destroy(): void } | null = null
+  running.onTrading((core) => {
+    tray = wireTray(core, join(root, 'resources', 'tray.png'), openAt, () => app.quit())
+    trayPresent = true
   })
+  if (process.env.IBKR_WS_TEST_HOOKS === '1') Object.assign(globalThis, { ibkrWsTest: testHooks(running, userData) })
 
-  app.on('second-instance', showWindow)
+  app.on('second-instance', (_event, argv, cwd, additionalData) => {
+    showWindow()
+    void openBundles(handOffPaths(additionalData, argv, cwd))
+  })
   app.on('window-all-closed', () => {
     // Stays in the tray: schedules keep running with no window open.
   })
@@ -139,16 +165,82 @@ async function start(): Promise<void> {
     if (stopping || !engine) return
     event.preventDefault()
     stopping = true
-    void engine.stop().finally(() => {
-      tray.destroy()
+    void running.stop().finally(() => {
+      tray?.destroy()
       unlock()
       app.exit(0)
     })
   })
-  showWindow()
+  const first = showWindow()
+  if (smokeTest) return selfCheck(running, first, dataDir.value, userData, unlock)
+  await openBundles(launchBundles.splice(0))
+}
+
+async function selfCheck(running: Engine, first: BrowserWindow, dataDir: string, userData: string, unlock: () => void) {
+  const gc = exposeGc()
+  const report = await runSelfCheck({
+    engine: running,
+    page: () => (first.isDestroyed() ? null : first.webContents),
+    trayPresent: () => trayPresent,
+    appVersion: app.getVersion(),
+    abi: process.versions.modules,
+    dataDir,
+    scratchDir: userData,
+    unlock,
+    gc,
+  })
+  process.stdout.write(JSON.stringify(report) + '\n')
+  app.exit(report.smokeTest === 'passed' ? 0 : 1)
+}
+
+/** What the desktop smoke test (tests/desktop) reads through electronApp.evaluate; only with IBKR_WS_TEST_HOOKS=1. */
+function testHooks(running: Engine, userData: string) {
+  return {
+    trayPresent: () => trayPresent,
+    mode: () => running.mode(),
+    opened,
+    native: () => {
+      const db = openSqlite(':memory:')
+      const sqlite = db.prepare('SELECT sqlite_version()').pluck().get() as string
+      db.close()
+      return { modules: process.versions.modules, binding: nativeBindingPath() ?? null, sqlite }
+    },
+    churn: () => statementChurn(userData, 3000, exposeGc()),
+    capturePng: async () => {
+      const capture = await startElectronCapture()
+      try {
+        const t0 = Date.UTC(2026, 0, 5)
+        const bars = Array.from({ length: 60 }, (_, i) => {
+          const c = 100 + Math.sin(i / 5) * 3
+          return { t: t0 + i * 86_400_000, o: c - 0.5, h: c + 1, l: c - 1, c, v: 1000 + i }
+        })
+        const png = await capture.capture({
+          title: 'Smoke',
+          width: 640,
+          height: 400,
+          bars,
+          indicators: [],
+          levels: null,
+        })
+        return { bytes: png.length, signature: png.subarray(0, 8).toString('hex') }
+      } finally {
+        await capture.close()
+      }
+    },
+  }
+}
+
+function exposeGc(): (() => void) | undefined {
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as (() => void) | undefined
 }
 
 function fail(e: unknown): void {
-  dialog.showErrorBox('IBKR Workstation could not start', e instanceof Error ? e.message : String(e))
+  const message = e instanceof Error ? e.message : String(e)
+  if (smokeTest) {
+    process.stdout.write(JSON.stringify({ smokeTest: 'failed', error: message }) + '\n')
+    return app.exit(1)
+  }
+  dialog.showErrorBox('IBKR Workstation could not start', message)
   app.exit(1)
 }

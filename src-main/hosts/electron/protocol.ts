@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
 import { protocol } from 'electron'
 import type { ArtifactReader } from '../../engine/artifact-reader'
+import { artifactHeaders } from '../artifact-headers'
 import { cspString } from '../csp'
 import { APP_HOST, APP_PROTOCOL } from './security'
 
@@ -38,13 +39,7 @@ export function serveRenderer(rootDir: string, artifacts: () => ArtifactReader |
       const sha = url.pathname.slice('/artifacts/'.length)
       const found = artifacts()?.(sha, url.searchParams.get('review'))
       if (!found) return new Response('Not found', { status: 404 })
-      return new Response(new Uint8Array(found.content), {
-        headers: {
-          'content-type': found.mime,
-          'x-content-type-options': 'nosniff',
-          'cache-control': 'private, max-age=31536000, immutable',
-        },
-      })
+      return new Response(new Uint8Array(found.content), { headers: artifactHeaders(found.mime, sha) })
     }
     const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
     const file = resolve(root, '.' + rel)

@@ -8,6 +8,13 @@ describe('web host configuration', () => {
     expect(c.dataDir).toEqual({ value: '/home/t/.local/share/ibkr-workstation', source: 'default' })
     expect(c.overrides).toEqual({})
     expect(c.envApiKey).toBeNull()
+    expect(c.allowLive).toBe(false)
+  })
+
+  it('live arming only with --allow-live (RELIABILITY.md §2.5)', () => {
+    expect(parseWebHostConfig(['--allow-live'], {}).allowLive).toBe(true)
+    expect(parseWebHostConfig([], { IBKR_WS_ALLOW_LIVE: '1' }).allowLive).toBe(false)
+    expect(() => parseWebHostConfig(['--allow-live=yes'], {})).toThrow(ConfigError)
   })
 
   it('flags win over environment variables', () => {

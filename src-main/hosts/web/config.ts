@@ -1,5 +1,5 @@
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { SettingSource } from '../../contract/models'
 import type { Overrides } from '../../engine/settings'
@@ -12,13 +12,20 @@ export interface WebHostConfig {
   dataDir: { value: string; source: SettingSource }
   overrides: Overrides
   envApiKey: string | null
+  /** --review FILE: start in review mode showing this bundle (as a double-click does on the desktop). */
+  review: string | null
+  /** Live trading may be armed on this host (RELIABILITY.md §2.5); still only after the typed confirmation. */
+  allowLive: boolean
 }
 
 export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--gateway sim|URL] [--account ID]
+                     [--allow-live]
   --port N         port on 127.0.0.1 (0 picks a free one; default 4780)
   --data-dir DIR   data folder (default: $IBKR_WS_DATA_DIR or ~/.local/share/ibkr-workstation)
   --gateway G      "sim" for the built-in simulator, or a Client Portal Gateway URL
   --account ID     IBKR account id to trade
+  --review FILE    start in review mode with this .wsbundle (no gateway, schedules or orders until started)
+  --allow-live     let this host arm live trading (still needs the typed ARM <account> confirmation)
 Environment: IBKR_WS_DATA_DIR, IBKR_WS_GATEWAY, IBKR_WS_ACCOUNT, OPENAI_API_KEY, OPENAI_BASE_URL,
   IBKR_WS_LLM_MODEL, IBKR_WS_CHROMIUM. Flags win over the environment, the environment over stored settings.`
 
@@ -34,6 +41,8 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
         'data-dir': { type: 'string' },
         gateway: { type: 'string' },
         account: { type: 'string' },
+        review: { type: 'string' },
+        'allow-live': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -53,6 +62,8 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
     dataDir: resolveDataDir(values['data-dir'], env, defaultDataDir(env)),
     overrides: resolveOverrides({ gateway: values.gateway, account: values.account }, env),
     envApiKey: envApiKey(env),
+    review: values.review ? resolve(values.review) : null,
+    allowLive: values['allow-live'] === true,
   }
 }
 

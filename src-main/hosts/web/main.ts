@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path'
-import { createApp } from '../../app'
+import { createRpcClient } from '../../contract/client'
+import { startEngine } from '../../review-mode'
+import { inProcessTransport } from '../../rpc/in-process'
 import { ConfigError, parseWebHostConfig } from './config'
 import { lockDataDir } from '../data-dir-lock'
 import { startWebServer } from './server'
@@ -10,17 +12,19 @@ import { mkdirSync } from 'node:fs'
 async function main(): Promise<void> {
   const cfg = parseWebHostConfig(process.argv.slice(2), process.env)
   const root = resolve(__dirname, '..', '..')
-  mkdirSync(cfg.dataDir.value, { recursive: true })
+  mkdirSync(cfg.dataDir.value, { recursive: true, mode: 0o700 })
   const unlock = lockDataDir(cfg.dataDir.value)
   let app
   try {
-    app = await createApp({
+    app = await startEngine({
       host: 'web',
+      mode: cfg.review ? 'review' : 'trading',
       dataDir: cfg.dataDir,
       migrationsDir: join(root, 'migrations'),
       overrides: cfg.overrides,
       envApiKey: cfg.envApiKey,
       secrets: null,
+      allowLive: cfg.allowLive,
       chartCapture: () =>
         startChromiumCapture({
           executablePath: process.env.IBKR_WS_CHROMIUM || '/usr/bin/chromium',
@@ -35,8 +39,31 @@ async function main(): Promise<void> {
     throw e
   }
   const server = await startWebServer({ app, staticDir: join(root, 'out', 'renderer'), port: cfg.port })
+  let route = ''
+  if (cfg.review) {
+    // The same read-only import as a double-click on the desktop; a bad bundle stops the start.
+    const transport = inProcessTransport(app.rpc)
+    const client = createRpcClient(transport)
+    try {
+      route = `#/lineage/review/${(await client.call('lineage.import', { file: cfg.review })).id}`
+    } catch (e) {
+      await server.close()
+      await app.stop()
+      unlock()
+      throw new ConfigError(`Could not open ${cfg.review}: ${(e as Error).message}`)
+    } finally {
+      client.close()
+      transport.disconnect()
+    }
+  }
   process.stdout.write(
-    JSON.stringify({ url: server.url, port: server.port, token: server.token, dataDir: cfg.dataDir.value }) + '\n',
+    JSON.stringify({
+      url: server.url + route,
+      port: server.port,
+      token: server.token,
+      dataDir: cfg.dataDir.value,
+      mode: app.mode(),
+    }) + '\n',
   )
 
   let stopping = false

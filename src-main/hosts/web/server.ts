@@ -7,9 +7,12 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { App } from '../../app'
 import { MAX_FRAME_BYTES } from '../../contract/wire'
 import { cspString } from '../csp'
+import { artifactHeaders } from '../artifact-headers'
+import { handleBundleUpload, UPLOAD_PATH } from './upload'
 
 export interface WebServerOptions {
-  app: App
+  /** The running engine (the trading App, or the review-mode Engine). */
+  app: Pick<App, 'rpc' | 'health' | 'artifact'>
   staticDir: string
   port: number
   /** Per-launch secret; generated when omitted. */
@@ -36,14 +39,24 @@ const MIME: Record<string, string> = {
   '.ttf': 'font/ttf',
   '.txt': 'text/plain; charset=utf-8',
 }
+/** Kept for old clients; a bad or missing token is now refused with HTTP 401 before the upgrade. */
 export const WS_CLOSE_BAD_TOKEN = 4401
+/**
+ * The session cookie the launch token is traded for (HttpOnly, SameSite=Strict). Cookies are per
+ * host, not per port, so the name carries the port: two engines on 127.0.0.1 never clobber each other.
+ */
+export const SESSION_COOKIE_PREFIX = 'ibkr_ws_session_'
 
 /**
  * The web host's HTTP + WebSocket server (RELIABILITY.md §2.5): 127.0.0.1 only, a per-launch token
- * for /rpc and /artifacts, Host and Origin checks, the built renderer as static files.
+ * for /rpc and /artifacts, Host and Origin checks, the built renderer as static files. The page's
+ * launch URL carries the token once: the page load trades it for an HttpOnly, SameSite=Strict
+ * session cookie (a separate random secret), the renderer removes it from the address bar, and the
+ * page then authenticates /rpc and /artifacts with the cookie alone. Scripts keep `/rpc?token=…`.
  */
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const token = opts.token ?? randomBytes(32).toString('base64url')
+  const session = randomBytes(32).toString('base64url')
   const staticRoot = resolve(opts.staticDir)
   let port = 0
   const csp = () => cspString({ connectSrc: [`ws://${HOST}:${port}`], frameAncestorsNone: true })
@@ -58,6 +71,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   function route(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', `http://${HOST}`)
+    if (!hostAllowed(req)) return send(res, 421, 'text/plain; charset=utf-8', 'Misdirected request')
     if (url.pathname === '/healthz') {
       const h = opts.app.health()
       send(
@@ -68,30 +82,46 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       )
       return
     }
-    if (!hostAllowed(req)) return send(res, 421, 'text/plain; charset=utf-8', 'Misdirected request')
+    if (url.pathname === UPLOAD_PATH && req.method === 'POST') {
+      if (!originAllowed(req) || !authorised(req, url))
+        return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
+      return handleBundleUpload(req, res, url, { dataDir: opts.app.health().dataDir, rpc: opts.app.rpc })
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed')
     if (url.pathname.startsWith('/artifacts/')) return serveArtifact(req, res, url)
-    serveStatic(res, url.pathname)
+    if (url.pathname === '/session')
+      return authorised(req, url)
+        ? send(res, 204, 'text/plain; charset=utf-8', '')
+        : send(res, 401, 'text/plain; charset=utf-8', 'Token required')
+    serveStatic(res, url.pathname, tokenMatches(url.searchParams.get('token') ?? ''))
   }
 
   function serveArtifact(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const bearer = req.headers.authorization?.replace(/^Bearer /, '')
-    if (!tokenMatches(url.searchParams.get('token') ?? bearer ?? ''))
-      return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
+    if (!authorised(req, url)) return send(res, 401, 'text/plain; charset=utf-8', 'Token required')
     const sha = url.pathname.slice('/artifacts/'.length)
     if (!/^[0-9a-f]{64}$/.test(sha)) return send(res, 400, 'text/plain; charset=utf-8', 'Expected /artifacts/<sha256>')
     const artifact = opts.app.artifact(sha, url.searchParams.get('review'))
     if (!artifact) return send(res, 404, 'text/plain; charset=utf-8', 'No such artifact')
-    res.writeHead(200, {
-      'content-type': artifact.mime,
-      'cache-control': 'private, max-age=31536000, immutable',
-      'x-content-type-options': 'nosniff',
-    })
+    res.writeHead(200, artifactHeaders(artifact.mime, sha))
     res.end(artifact.content)
   }
 
-  function serveStatic(res: ServerResponse, pathname: string) {
+  /** The session cookie, the token in the query, or `Authorization: Bearer <token>`. */
+  function authorised(req: IncomingMessage, url: URL): boolean {
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '')
+    return cookieMatches(req) || tokenMatches(url.searchParams.get('token') ?? '') || (!!bearer && tokenMatches(bearer))
+  }
+
+  function cookieMatches(req: IncomingMessage): boolean {
+    for (const part of (req.headers.cookie ?? '').split(';')) {
+      const [k, ...v] = part.trim().split('=')
+      if (k === cookieName() && secretMatches(v.join('='), session)) return true
+    }
+    return false
+  }
+
+  function serveStatic(res: ServerResponse, pathname: string, tradeToken: boolean) {
     let rel: string
     try {
       rel = decodeURIComponent(pathname)
@@ -105,13 +135,16 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return send(res, 404, 'text/plain; charset=utf-8', 'Not found')
     if (!existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'text/plain; charset=utf-8', 'Not found')
     const type = MIME[extname(file)] ?? 'application/octet-stream'
-    res.writeHead(200, {
+    const headers: Record<string, string> = {
       'content-type': type,
       'content-security-policy': csp(),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600',
-    })
+      'cache-control': file.endsWith('.html') ? 'no-store' : 'public, max-age=3600',
+    }
+    if (tradeToken && file.endsWith('.html'))
+      headers['set-cookie'] = `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`
+    res.writeHead(200, headers)
     createReadStream(file).pipe(res)
   }
 
@@ -124,10 +157,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     return origin === undefined || origin === `http://${HOST}:${port}`
   }
 
+  const cookieName = () => `${SESSION_COOKIE_PREFIX}${port}`
+
   function tokenMatches(candidate: string): boolean {
-    const a = Buffer.from(candidate)
-    const b = Buffer.from(token)
-    return a.length === b.length && timingSafeEqual(a, b)
+    return secretMatches(candidate, token)
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
@@ -137,14 +170,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    const authorised = tokenMatches(url.searchParams.get('token') ?? '')
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!authorised) {
-        ws.close(WS_CLOSE_BAD_TOKEN, 'Bad or missing token')
-        return
-      }
-      attach(ws)
-    })
+    // Refused before the upgrade: a bad or missing credential never gets a socket.
+    if (!authorised(req, url)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
   })
 
   function attach(ws: WebSocket) {
@@ -191,6 +222,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       })
     },
   }
+}
+
+function secretMatches(candidate: string, secret: string): boolean {
+  const a = Buffer.from(candidate)
+  const b = Buffer.from(secret)
+  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string) {
