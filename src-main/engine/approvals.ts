@@ -106,7 +106,9 @@ export function createApprovals(d: {
         'warning',
         'Approval needed',
         `${s.strategyName}: ${s.side} ${s.qty} ${s.symbol} at ` +
-          `${s.entry}${s.stop !== null ? `, stop ${s.stop}` : ''}${s.target !== null ? `, target ${s.target}` : ''}${s.rewardRisk !== null ? ` (R ${s.rewardRisk.toFixed(2)})` : ''}.`,
+          `${s.entry}${s.stop !== null ? `, stop ${s.stop}` : ''}` +
+          `${s.target !== null ? `, target ${s.target}` : ''}` +
+          `${s.rewardRisk !== null ? ` (R ${s.rewardRisk.toFixed(2)})` : ''}.`,
         { approvalId: id },
       )
       changed()

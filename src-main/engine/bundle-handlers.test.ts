@@ -80,7 +80,9 @@ describe('bundle and retention RPC (dispatcher, real handlers, real files)', () 
       t: 'err',
       e: {
         code: 'FORBIDDEN',
-        message: `Bundles are exported to the data folder's exports/ folder: give a name (like "mine") instead of a path.`,
+        message:
+          `Bundles are exported to the data folder's exports/ folder: ` +
+          `give a name (like "mine") instead of a path.`,
       },
     })
     expect(readdirSync(dirname(outside))).toEqual([])

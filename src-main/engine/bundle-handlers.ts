@@ -109,7 +109,9 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
     if (file !== undefined && !d.exportTargetApproved?.(file) && dirname(resolve(file)) !== resolve(exportsDir))
       throw new RpcError(
         'FORBIDDEN',
-        `Bundles are exported to the data folder's ${EXPORTS_DIR}/ folder: give a name (like "${basename(file, BUNDLE_EXT)}") instead of a path.`,
+        `Bundles are exported to the data folder's ${EXPORTS_DIR}/ ` +
+          `folder: give a name (like "${basename(file, BUNDLE_EXT)}") ` +
+          `instead of a path.`,
       )
     mkdirSync(exportsDir, { recursive: true, mode: 0o700 })
     const want = file ?? join(exportsDir, `${name}${BUNDLE_EXT}`)

@@ -65,41 +65,48 @@ async function setup(opts: { envApiKey?: string; overrides?: Overrides; secrets?
 }
 
 describe('the LLM key is bound to the origin it was entered for', () => {
-  it('never sends the key to a second origin: refused without the key, and unsent even if the URL moved anyway', async () => {
-    const a = await fake()
-    const b = await fake()
-    a.reply({ body: completion('from A') })
-    b.reply({ body: completion('from B') }, { body: completion('from B again') })
-    const { store, settings, llm, audits } = await setup()
+  it(
+    'never sends the key to a second origin: refused without the ' + 'key, and unsent even if the URL moved anyway',
+    async () => {
+      const a = await fake()
+      const b = await fake()
+      a.reply({ body: completion('from A') })
+      b.reply({ body: completion('from B') }, { body: completion('from B again') })
+      const { store, settings, llm, audits } = await setup()
 
-    await settings.update({ llmBaseUrl: a.baseURL, llmApiKey: 'sk-secret-A' })
-    expect(readSettings(store.db).get(LLM_KEY_ORIGIN)).toBe(new URL(a.baseURL).origin)
-    expect((await llm({ system: 's', user: 'u' })).text).toBe('from A')
-    expect(a.requests[0]!.authorization).toBe('Bearer sk-secret-A')
+      await settings.update({ llmBaseUrl: a.baseURL, llmApiKey: 'sk-secret-A' })
+      expect(readSettings(store.db).get(LLM_KEY_ORIGIN)).toBe(new URL(a.baseURL).origin)
+      expect((await llm({ system: 's', user: 'u' })).text).toBe('from A')
+      expect(a.requests[0]!.authorization).toBe('Bearer sk-secret-A')
 
-    // Moving the endpoint without the key: refused, nothing changed.
-    const before = audits()
-    const refused = await settings.update({ llmBaseUrl: b.baseURL }).catch((e: unknown) => e)
-    expect(refused).toMatchObject({
-      code: 'CONFLICT',
-      message: `The API key was entered for ${new URL(a.baseURL).origin}; it is never sent to ${new URL(b.baseURL).origin}. Enter the API key for the new endpoint together with its URL (or remove the saved key first). Nothing was changed.`,
-    })
-    expect(settings.effective().llmBaseUrl).toBe(a.baseURL)
-    expect(audits()).toBe(before)
+      // Moving the endpoint without the key: refused, nothing changed.
+      const before = audits()
+      const refused = await settings.update({ llmBaseUrl: b.baseURL }).catch((e: unknown) => e)
+      expect(refused).toMatchObject({
+        code: 'CONFLICT',
+        message:
+          `The API key was entered for ${new URL(a.baseURL).origin}; ` +
+          `it is never sent to ${new URL(b.baseURL).origin}. Enter the ` +
+          `API key for the new endpoint together with its URL (or ` +
+          `remove the saved key first). Nothing was changed.`,
+      })
+      expect(settings.effective().llmBaseUrl).toBe(a.baseURL)
+      expect(audits()).toBe(before)
 
-    // Even if the stored URL were changed behind the service's back, the old key does not follow.
-    writeSettings(store.db, new Map([['llmBaseUrl', b.baseURL]]), { actor: 'user', action: 'test', details: {} }, 1)
-    expect((await llm({ system: 's', user: 'u' })).text).toBe('from B')
-    expect(b.requests[0]!.authorization).toBe('Bearer unused-by-local-server')
-    expect(await settings.apiKey(b.baseURL)).toBeNull()
+      // Even if the stored URL were changed behind the service's back, the old key does not follow.
+      writeSettings(store.db, new Map([['llmBaseUrl', b.baseURL]]), { actor: 'user', action: 'test', details: {} }, 1)
+      expect((await llm({ system: 's', user: 'u' })).text).toBe('from B')
+      expect(b.requests[0]!.authorization).toBe('Bearer unused-by-local-server')
+      expect(await settings.apiKey(b.baseURL)).toBeNull()
 
-    // With the key for the new endpoint, it is bound there and the old one is gone.
-    await settings.update({ llmBaseUrl: b.baseURL, llmApiKey: 'sk-secret-B' })
-    expect((await llm({ system: 's', user: 'u' })).text).toBe('from B again')
-    expect(b.requests[1]!.authorization).toBe('Bearer sk-secret-B')
-    expect(await settings.apiKey(a.baseURL)).toBeNull()
-    expect(b.requests.map((r) => r.authorization)).not.toContain('Bearer sk-secret-A')
-  })
+      // With the key for the new endpoint, it is bound there and the old one is gone.
+      await settings.update({ llmBaseUrl: b.baseURL, llmApiKey: 'sk-secret-B' })
+      expect((await llm({ system: 's', user: 'u' })).text).toBe('from B again')
+      expect(b.requests[1]!.authorization).toBe('Bearer sk-secret-B')
+      expect(await settings.apiKey(a.baseURL)).toBeNull()
+      expect(b.requests.map((r) => r.authorization)).not.toContain('Bearer sk-secret-A')
+    },
+  )
 
   it('binds OPENAI_API_KEY to OPENAI_BASE_URL (or api.openai.com) and refuses to move it', async () => {
     const a = await fake()
@@ -117,7 +124,10 @@ describe('the LLM key is bound to the origin it was entered for', () => {
     expect(await openai.settings.keyOrigin()).toBe('https://api.openai.com')
     expect(await openai.settings.apiKey(null)).toBe('sk-env')
     await expect(openai.settings.update({ llmBaseUrl: b.baseURL })).rejects.toThrow(
-      /^The API key was entered for https:\/\/api\.openai\.com; it is never sent to http:\/\/127\.0\.0\.1:\d+\. Restart with OPENAI_BASE_URL/,
+      new RegExp(
+        String.raw`^The API key was entered for https:\/\/api\.openai\.com; ` +
+          String.raw`it is never sent to http:\/\/127\.0\.0\.1:\d+\. Restart with OPENAI_BASE_URL`,
+      ),
     )
     expect(openai.settings.effective().llmBaseUrl).toBeNull()
     expect(b.requests).toEqual([])

@@ -63,8 +63,8 @@ export interface PortfolioService {
   /** Net position per conid for an account, across strategies. */
   localPositions(account: string): Map<number, number>
   /**
-   * Today's P&L in currency units (realized + change in unrealized − fees), or null while a mark or the day's start is
-   * unknown.
+   * Today's P&L in currency units (realized + change in unrealized − fees), or null while a mark or
+   * the day's start is unknown.
    */
   pnlToday(account: string): number | null
   /** Today's P&L against start-of-day NAV (RELIABILITY.md §1 rule 8), for the risk gate. */

@@ -207,32 +207,35 @@ describe('prompt service (F5)', () => {
     },
   )
 
-  it('moves the default marker, refuses to archive the global default, and archived versions are inactive', async () => {
-    const { svc, combined } = await setup()
-    const alt = await svc.save({
-      create: { name: 'Alt', purpose: 'combined', scope: 'global', strategyId: null },
-      system: DEFAULT_SYSTEM,
-      body: 'Alt {{ symbol }}',
-      note: '',
-    })
-    expect(svc.isVersionActive(alt.version.id)).toBe(true)
-    const archiveDefault = await rejection(() => svc.archive(combined.id))
-    expect(archiveDefault.code).toBe('CONFLICT')
-    expect(archiveDefault.message).toContain('Make another combined template the default first')
-    expect(svc.setDefault(alt.template.id).isDefault).toBe(true)
-    expect(svc.list().find((t) => t.id === combined.id)!.isDefault).toBe(false)
-    expect(svc.resolveForStrategy('x', null).id).toBe(alt.version.id)
-    const archived = svc.archive(combined.id)
-    expect(archived.archivedAt).not.toBeNull()
-    expect(svc.isVersionActive(combined.latest.id)).toBe(false)
-    expect(svc.isVersionActive('nope')).toBe(false)
-    expect(svc.list().map((t) => t.id)).not.toContain(combined.id)
-    expect(svc.list({ includeArchived: true }).map((t) => t.id)).toContain(combined.id)
-    expect((await rejection(() => svc.setDefault(combined.id))).code).toBe('CONFLICT')
-    expect((await rejection(svc.save({ templateId: combined.id, system: '', body: 'x', note: '' }))).code).toBe(
-      'CONFLICT',
-    )
-  })
+  it(
+    'moves the default marker, refuses to archive the global ' + 'default, and archived versions are inactive',
+    async () => {
+      const { svc, combined } = await setup()
+      const alt = await svc.save({
+        create: { name: 'Alt', purpose: 'combined', scope: 'global', strategyId: null },
+        system: DEFAULT_SYSTEM,
+        body: 'Alt {{ symbol }}',
+        note: '',
+      })
+      expect(svc.isVersionActive(alt.version.id)).toBe(true)
+      const archiveDefault = await rejection(() => svc.archive(combined.id))
+      expect(archiveDefault.code).toBe('CONFLICT')
+      expect(archiveDefault.message).toContain('Make another combined template the default first')
+      expect(svc.setDefault(alt.template.id).isDefault).toBe(true)
+      expect(svc.list().find((t) => t.id === combined.id)!.isDefault).toBe(false)
+      expect(svc.resolveForStrategy('x', null).id).toBe(alt.version.id)
+      const archived = svc.archive(combined.id)
+      expect(archived.archivedAt).not.toBeNull()
+      expect(svc.isVersionActive(combined.latest.id)).toBe(false)
+      expect(svc.isVersionActive('nope')).toBe(false)
+      expect(svc.list().map((t) => t.id)).not.toContain(combined.id)
+      expect(svc.list({ includeArchived: true }).map((t) => t.id)).toContain(combined.id)
+      expect((await rejection(() => svc.setDefault(combined.id))).code).toBe('CONFLICT')
+      expect((await rejection(svc.save({ templateId: combined.id, system: '', body: 'x', note: '' }))).code).toBe(
+        'CONFLICT',
+      )
+    },
+  )
 
   it('restores an old version as a new one with a note, and refuses a no-op restore', async () => {
     const { svc, combined } = await setup()

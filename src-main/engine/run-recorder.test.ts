@@ -62,34 +62,37 @@ describe('run recorder (F8)', () => {
     ])
   })
 
-  it('records a failure with its stack and partial output, rethrows it, and numbers retries as new attempts', async () => {
-    const { store, rec } = await setup()
-    await expect(
-      rec.step('fetch_market_data', { conid: 265598 }, async () => {
-        throw new StepFailure('only 120 daily bars; 252 needed', { bars: 120 })
-      }),
-    ).rejects.toThrow('only 120 daily bars')
-    await expect(
-      rec.step('fetch_market_data', { conid: 265598 }, async (ctx) => {
-        ctx.partial({ daily: 300 })
-        throw new Error('weekly request timed out')
-      }),
-    ).rejects.toThrow()
-    const steps = getRun(store.db, 'run-1')!.steps
-    expect(steps.map((s) => [s.attempt, s.status])).toEqual([
-      [1, 'failed'],
-      [2, 'failed'],
-    ])
-    expect(steps[0]!.error).toMatchObject({
-      message: 'only 120 daily bars; 252 needed',
-      stack: expect.stringContaining('StepFailure'),
-      partialOutput: { bars: 120 },
-    })
-    // Issue #9: what the timeline shows carries no absolute paths (the stack keeps file names and lines).
-    expect(steps[0]!.error!.stack).not.toContain(process.cwd())
-    expect(steps[0]!.error!.stack).toMatch(/…\/run-recorder\.test\.ts:\d+:\d+/)
-    expect(steps[1]!.error).toMatchObject({ message: 'weekly request timed out', partialOutput: { daily: 300 } })
-  })
+  it(
+    'records a failure with its stack and partial output, ' + 'rethrows it, and numbers retries as new attempts',
+    async () => {
+      const { store, rec } = await setup()
+      await expect(
+        rec.step('fetch_market_data', { conid: 265598 }, async () => {
+          throw new StepFailure('only 120 daily bars; 252 needed', { bars: 120 })
+        }),
+      ).rejects.toThrow('only 120 daily bars')
+      await expect(
+        rec.step('fetch_market_data', { conid: 265598 }, async (ctx) => {
+          ctx.partial({ daily: 300 })
+          throw new Error('weekly request timed out')
+        }),
+      ).rejects.toThrow()
+      const steps = getRun(store.db, 'run-1')!.steps
+      expect(steps.map((s) => [s.attempt, s.status])).toEqual([
+        [1, 'failed'],
+        [2, 'failed'],
+      ])
+      expect(steps[0]!.error).toMatchObject({
+        message: 'only 120 daily bars; 252 needed',
+        stack: expect.stringContaining('StepFailure'),
+        partialOutput: { bars: 120 },
+      })
+      // Issue #9: what the timeline shows carries no absolute paths (the stack keeps file names and lines).
+      expect(steps[0]!.error!.stack).not.toContain(process.cwd())
+      expect(steps[0]!.error!.stack).toMatch(/…\/run-recorder\.test\.ts:\d+:\d+/)
+      expect(steps[1]!.error).toMatchObject({ message: 'weekly request timed out', partialOutput: { daily: 300 } })
+    },
+  )
 
   it('never lets a failed lineage write change what the step did: counted and raised as an alert', async () => {
     const { store, events, rec } = await setup()

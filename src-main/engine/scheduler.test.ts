@@ -330,32 +330,35 @@ describe('scheduler (F7, RELIABILITY.md §3 and T10)', () => {
     expect(h.fires()).toHaveLength(1)
   })
 
-  it('a crash between starting a run and recording its fire: the catch-up records that run and starts nothing', async () => {
-    const h = await harness({
-      cron: '0 * * * *',
-      start: '2026-11-23T12:00:30Z',
-      policy: 'run_latest_if_within_grace',
-      graceMs: 300_000,
-    })
-    // The process that died had started the 15:00 run; its fire record and high-water mark were not written.
-    createRun(h.store.db, {
-      id: 'run-before-crash',
-      strategyId: 'st1',
-      trigger: 'schedule',
-      startedAt: utc('2026-11-23T15:00:01Z'),
-      scheduledFor: utc('2026-11-23T15:00:00Z'),
-      replayOf: null,
-      appVersion: 'test',
-    })
-    h.sleepUntil(utc('2026-11-23T15:03:00Z'))
-    expect(h.runs).toHaveLength(0)
-    const fires = listFires(h.store.db, 'st1', 10).reverse()
-    expect(fires.map((f) => [new Date(f.scheduledFor).toISOString().slice(11, 16), f.outcome, f.runId])).toEqual([
-      ['13:00', 'MISSED', null],
-      ['14:00', 'MISSED', null],
-      ['15:00', 'RAN', 'run-before-crash'],
-    ])
-  })
+  it(
+    'a crash between starting a run and recording its fire: the ' + 'catch-up records that run and starts nothing',
+    async () => {
+      const h = await harness({
+        cron: '0 * * * *',
+        start: '2026-11-23T12:00:30Z',
+        policy: 'run_latest_if_within_grace',
+        graceMs: 300_000,
+      })
+      // The process that died had started the 15:00 run; its fire record and high-water mark were not written.
+      createRun(h.store.db, {
+        id: 'run-before-crash',
+        strategyId: 'st1',
+        trigger: 'schedule',
+        startedAt: utc('2026-11-23T15:00:01Z'),
+        scheduledFor: utc('2026-11-23T15:00:00Z'),
+        replayOf: null,
+        appVersion: 'test',
+      })
+      h.sleepUntil(utc('2026-11-23T15:03:00Z'))
+      expect(h.runs).toHaveLength(0)
+      const fires = listFires(h.store.db, 'st1', 10).reverse()
+      expect(fires.map((f) => [new Date(f.scheduledFor).toISOString().slice(11, 16), f.outcome, f.runId])).toEqual([
+        ['13:00', 'MISSED', null],
+        ['14:00', 'MISSED', null],
+        ['15:00', 'RAN', 'run-before-crash'],
+      ])
+    },
+  )
 
   it('a fire recorded before a crash is not started again when its time is accounted for', async () => {
     const h = await harness({

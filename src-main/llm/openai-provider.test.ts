@@ -64,7 +64,7 @@ describe('OpenAI-compatible signal call', () => {
     expect((await callForSignal(client, endpoint, full, prompt)).outcome).toBe('draft')
   })
 
-  it('steps down json_schema → json_object → text on the server’s 400s and reports the working mode', async () => {
+  it('steps down json_schema → json_object → text on the server’s 400s and ' + 'reports the working mode', async () => {
     const { fake, endpoint, client } = await setup()
     fake.reply(
       apiError(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported"),

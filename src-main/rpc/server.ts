@@ -37,7 +37,10 @@ export function createRpcServer(
     const what = frame.t === 'ev' ? `event ${frame.ev}` : `reply to call ${frame.id ?? '?'}`
     opts.onOversize?.(what, bytes)
     if (frame.t === 'ev') return null
-    const message = `The answer is ${bytes} bytes, over the ${maxOut}-byte frame limit: nothing was sent. Ask for less (a shorter range or fewer rows).`
+    const message =
+      `The answer is ${bytes} bytes, over the ${maxOut}-byte frame ` +
+      `limit: nothing was sent. Ask for less (a shorter range or ` +
+      `fewer rows).`
     return { t: 'err', id: frame.id, e: { code: 'UNAVAILABLE', message } }
   }
   const offBus = bus.listen((event, data) => {

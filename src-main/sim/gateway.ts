@@ -374,7 +374,9 @@ export class GatewayCore {
       symbol: inst.symbol,
       text: inst.name,
       priceFactor: 1,
-      startTime: `${first.getUTCFullYear()}${pad(first.getUTCMonth() + 1)}${pad(first.getUTCDate())}-${pad(first.getUTCHours())}:${pad(first.getUTCMinutes())}:${pad(first.getUTCSeconds())}`,
+      startTime:
+        `${first.getUTCFullYear()}${pad(first.getUTCMonth() + 1)}${pad(first.getUTCDate())}-` +
+        `${pad(first.getUTCHours())}:${pad(first.getUTCMinutes())}:${pad(first.getUTCSeconds())}`,
       high: `${Math.round(high * 100)}/${data.reduce((a, b) => a + b.v, 0)}/0`,
       low: `${Math.round(low * 100)}/${data[0]!.v}/0`,
       timePeriod: q.get('period'),

@@ -113,7 +113,8 @@ const pad = (n: number) => String(n).padStart(2, '0')
 
 function yymmddhhmmss(t: number): string {
   const d = new Date(t)
-  return `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`
+  const date = `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`
+  return `${date}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`
 }
 
 /** A row of `GET /iserver/account/orders` and of `sor` (IBKR.md §3.7). */

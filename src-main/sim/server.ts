@@ -125,13 +125,13 @@ function fingerprintOf(pem: string): string {
   return `sha256/${createHash('sha256').update(der).digest('base64')}`
 }
 
-const LOGIN_PAGE = (
-  message: string,
-) => `<!doctype html><html><head><meta charset="utf-8"><title>Client Portal Login (Simulator)</title></head>
+const LOGIN_PAGE = (message: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>Client Portal Login (Simulator)</title></head>
 <body style="font-family:sans-serif;max-width:420px;margin:60px auto">
 <h2>IBKR Client Portal — Simulator</h2><p>${message}</p>
 <form method="post" action="/sso/Login"><label>User <input name="user" value="simuser"></label><br><br>
-<label>Password <input name="password" type="password" value="sim"></label><br><br><button type="submit">Log in</button></form>
+<label>Password <input name="password" type="password" value="sim"></label><br><br>` +
+  `<button type="submit">Log in</button></form>
 <p style="color:#666">This is the built-in simulator. Any credentials log in to the paper account.</p></body></html>`
 
 /** Start a CPAPI-compatible simulated gateway on 127.0.0.1 (IBKR.md §7). */

@@ -96,27 +96,30 @@ describe('backups and private files', () => {
     ])
   })
 
-  it('takes the daily backup when due (now, after a day, after sleeping), prunes by day, and stops cleanly', async () => {
-    const { store, dir } = await fresh()
-    let now = Date.UTC(2026, 4, 1, 9)
-    const ticks: (() => void)[] = []
-    const timers: Timers = {
-      every: (fn) => (ticks.push(fn), () => {}),
-      after: (fn) => (ticks.push(fn), () => {}),
-    }
-    const daily = startDailyBackup({ store, dir: join(dir, 'backups'), now: () => now, timers })
-    expect(ticks).toHaveLength(2)
-    expect(await daily.runIfDue()).toMatch(/app-2026-05-01T09-00-00-000Z-daily\.sqlite$/)
-    now += DAY_MS / 2
-    expect(await daily.runIfDue()).toBeNull()
-    for (let d = 0; d < 14; d++) {
-      now += DAY_MS
-      expect(await daily.runIfDue()).not.toBeNull()
-    }
-    const kept = readdirSync(join(dir, 'backups')).filter((f) => f.endsWith('.sqlite'))
-    expect(kept).toHaveLength(10)
-    await daily.stop()
-    now += 3 * DAY_MS
-    expect(await daily.runIfDue()).toBeNull()
-  })
+  it(
+    'takes the daily backup when due (now, after a day, after ' + 'sleeping), prunes by day, and stops cleanly',
+    async () => {
+      const { store, dir } = await fresh()
+      let now = Date.UTC(2026, 4, 1, 9)
+      const ticks: (() => void)[] = []
+      const timers: Timers = {
+        every: (fn) => (ticks.push(fn), () => {}),
+        after: (fn) => (ticks.push(fn), () => {}),
+      }
+      const daily = startDailyBackup({ store, dir: join(dir, 'backups'), now: () => now, timers })
+      expect(ticks).toHaveLength(2)
+      expect(await daily.runIfDue()).toMatch(/app-2026-05-01T09-00-00-000Z-daily\.sqlite$/)
+      now += DAY_MS / 2
+      expect(await daily.runIfDue()).toBeNull()
+      for (let d = 0; d < 14; d++) {
+        now += DAY_MS
+        expect(await daily.runIfDue()).not.toBeNull()
+      }
+      const kept = readdirSync(join(dir, 'backups')).filter((f) => f.endsWith('.sqlite'))
+      expect(kept).toHaveLength(10)
+      await daily.stop()
+      now += 3 * DAY_MS
+      expect(await daily.runIfDue()).toBeNull()
+    },
+  )
 })

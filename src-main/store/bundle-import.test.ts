@@ -57,20 +57,23 @@ const UNBOUNDED_VIEW = `DROP TABLE runs; CREATE VIEW runs AS
     '1' AS app_version, NULL AS summary, NULL AS error FROM c`
 
 describe('bundle import treats the file as data', () => {
-  it('refuses a bundle whose runs is a VIEW with an unbounded recursive CTE, quickly, without blocking the loop', async () => {
-    const hostile = tamper(await exported(), UNBOUNDED_VIEW)
-    const target = mkdtempSync(join(tmpdir(), 'ibkr-ws-review-'))
-    const started = performance.now()
-    const { result, stallMs } = await longestStall(importBundle(target, hostile, T0))
-    expect(result.status).toBe('rejected')
-    expect(String((result as PromiseRejectedResult).reason.message)).toBe(
-      'bad.wsbundle was refused: it defines a VIEW "runs".',
-    )
-    expect(performance.now() - started).toBeLessThan(10_000)
-    // The SQLite work ran in a worker: the event loop here never stalled on it.
-    expect(stallMs).toBeLessThan(250)
-    expect(existsSync(join(target, 'review')) ? readdirSync(join(target, 'review')) : []).toEqual([])
-  })
+  it(
+    'refuses a bundle whose runs is a VIEW with an unbounded ' + 'recursive CTE, quickly, without blocking the loop',
+    async () => {
+      const hostile = tamper(await exported(), UNBOUNDED_VIEW)
+      const target = mkdtempSync(join(tmpdir(), 'ibkr-ws-review-'))
+      const started = performance.now()
+      const { result, stallMs } = await longestStall(importBundle(target, hostile, T0))
+      expect(result.status).toBe('rejected')
+      expect(String((result as PromiseRejectedResult).reason.message)).toBe(
+        'bad.wsbundle was refused: it defines a VIEW "runs".',
+      )
+      expect(performance.now() - started).toBeLessThan(10_000)
+      // The SQLite work ran in a worker: the event loop here never stalled on it.
+      expect(stallMs).toBeLessThan(250)
+      expect(existsSync(join(target, 'review')) ? readdirSync(join(target, 'review')) : []).toEqual([])
+    },
+  )
 
   it('names every other foreign object: trigger, unknown table, unknown or generated column', async () => {
     const file = await exported()

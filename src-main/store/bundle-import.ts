@@ -255,7 +255,8 @@ function checkArtifactCaps(src: Database.Database, label: string, caps: ImportCa
   if (biggest > caps.maxArtifactBytes)
     throw new BundleError(
       'invalid',
-      `${label} was refused: an artifact of ${biggest} bytes is over the ${caps.maxArtifactBytes}-byte limit per artifact.`,
+      `${label} was refused: an artifact of ${biggest} bytes is ` +
+        `over the ${caps.maxArtifactBytes}-byte limit per artifact.`,
     )
 }
 

@@ -47,36 +47,39 @@ const reviewFiles = (dataDir: string) =>
   existsSync(join(dataDir, 'review')) ? readdirSync(join(dataDir, 'review')) : []
 
 describe('review library (import, list, remove)', () => {
-  it('imports a bundle, lists it, serves its runs, and removes it; importing never touches the live database', async () => {
-    const { ts, file } = await exported()
-    const runsBefore = count(ts.store, 'runs')
-    const target = mkdtempSync(join(tmpdir(), 'ibkr-ws-review-'))
+  it(
+    'imports a bundle, lists it, serves its runs, and removes ' + 'it; importing never touches the live database',
+    async () => {
+      const { ts, file } = await exported()
+      const runsBefore = count(ts.store, 'runs')
+      const target = mkdtempSync(join(tmpdir(), 'ibkr-ws-review-'))
 
-    const info = await importBundle(target, file, IMPORTED_AT)
-    expect(info.id).toMatch(/^[0-9a-f]{24}$/)
-    const kept = reviewLibraryFile(target, info.id)
-    expect(info).toMatchObject({ importedAt: IMPORTED_AT, error: null, bytes: statSync(kept).size })
-    expect(info.meta?.counts.runs).toBe(2)
-    // What is kept is a fresh copy the app wrote, never the imported file itself.
-    expect(readFileSync(kept).equals(readFileSync(file))).toBe(false)
-    expect(statSync(kept).mode & 0o777).toBe(0o600)
-    expect(listReviewLibraries(target)).toEqual([info])
+      const info = await importBundle(target, file, IMPORTED_AT)
+      expect(info.id).toMatch(/^[0-9a-f]{24}$/)
+      const kept = reviewLibraryFile(target, info.id)
+      expect(info).toMatchObject({ importedAt: IMPORTED_AT, error: null, bytes: statSync(kept).size })
+      expect(info.meta?.counts.runs).toBe(2)
+      // What is kept is a fresh copy the app wrote, never the imported file itself.
+      expect(readFileSync(kept).equals(readFileSync(file))).toBe(false)
+      expect(statSync(kept).mode & 0o777).toBe(0o600)
+      expect(listReviewLibraries(target)).toEqual([info])
 
-    // The same bundle again is the same library, not a second copy; the live store was never touched.
-    expect((await importBundle(target, file, IMPORTED_AT + 5)).id).toBe(info.id)
-    expect(reviewFiles(target)).toEqual([`${info.id}.wsbundle`])
-    expect(existsSync(join(target, 'workstation.sqlite'))).toBe(false)
-    expect(count(ts.store, 'runs')).toBe(runsBefore)
+      // The same bundle again is the same library, not a second copy; the live store was never touched.
+      expect((await importBundle(target, file, IMPORTED_AT + 5)).id).toBe(info.id)
+      expect(reviewFiles(target)).toEqual([`${info.id}.wsbundle`])
+      expect(existsSync(join(target, 'workstation.sqlite'))).toBe(false)
+      expect(count(ts.store, 'runs')).toBe(runsBefore)
 
-    const lib = openBundle(reviewLibraryFile(target, info.id))
-    expect(lib.getRun('r1')).toEqual(getRun(ts.store.db, 'r1'))
-    lib.close()
+      const lib = openBundle(reviewLibraryFile(target, info.id))
+      expect(lib.getRun('r1')).toEqual(getRun(ts.store.db, 'r1'))
+      lib.close()
 
-    removeReviewLibrary(target, info.id)
-    expect(listReviewLibraries(target)).toEqual([])
-    expect(() => removeReviewLibrary(target, info.id)).toThrow(`No review library ${info.id}.`)
-    expect(() => reviewLibraryFile(target, '../../etc/passwd')).toThrow('is not a review library id')
-  })
+      removeReviewLibrary(target, info.id)
+      expect(listReviewLibraries(target)).toEqual([])
+      expect(() => removeReviewLibrary(target, info.id)).toThrow(`No review library ${info.id}.`)
+      expect(() => reviewLibraryFile(target, '../../etc/passwd')).toThrow('is not a review library id')
+    },
+  )
 
   it('rejects a damaged or foreign bundle with a clear message and writes nothing', async () => {
     const { file } = await exported()

@@ -142,43 +142,46 @@ describe('exportBundle / openBundle (real SQLite files and artifact files)', () 
     expect(existsSync(`${dest}-journal`) || existsSync(`${dest}-wal`)).toBe(false)
   })
 
-  it('exports a date range, optionally one strategy, and refuses empty or unknown selections without writing', async () => {
-    const ts = await tempStore()
-    seedStrategy(ts.store, 'a')
-    seedStrategy(ts.store, 'b')
-    for (let i = 0; i < 10; i++)
-      seedRun(ts, { id: `r${i}`, startedAt: T0 + i * DAY, strategyId: i % 2 ? 'b' : 'a', steps: [[png(i)]] })
-    const dest = join(ts.dataDir, 'range.wsbundle')
+  it(
+    'exports a date range, optionally one strategy, and refuses ' + 'empty or unknown selections without writing',
+    async () => {
+      const ts = await tempStore()
+      seedStrategy(ts.store, 'a')
+      seedStrategy(ts.store, 'b')
+      for (let i = 0; i < 10; i++)
+        seedRun(ts, { id: `r${i}`, startedAt: T0 + i * DAY, strategyId: i % 2 ? 'b' : 'a', steps: [[png(i)]] })
+      const dest = join(ts.dataDir, 'range.wsbundle')
 
-    const res = await exportBundle(ts.store, ts.dataDir, { from: T0 + 2 * DAY, to: T0 + 6 * DAY }, dest, T0)
-    expect(res).toMatchObject({ runs: 5, steps: 5, artifacts: 5 })
-    const lib = open(dest)
-    expect(lib.listRuns({ limit: 50 }).map((r) => r.id)).toEqual(['r6', 'r5', 'r4', 'r3', 'r2'])
-    expect(lib.meta.range).toEqual({ from: T0 + 2 * DAY, to: T0 + 6 * DAY })
+      const res = await exportBundle(ts.store, ts.dataDir, { from: T0 + 2 * DAY, to: T0 + 6 * DAY }, dest, T0)
+      expect(res).toMatchObject({ runs: 5, steps: 5, artifacts: 5 })
+      const lib = open(dest)
+      expect(lib.listRuns({ limit: 50 }).map((r) => r.id)).toEqual(['r6', 'r5', 'r4', 'r3', 'r2'])
+      expect(lib.meta.range).toEqual({ from: T0 + 2 * DAY, to: T0 + 6 * DAY })
 
-    const b = await exportBundle(
-      ts.store,
-      ts.dataDir,
-      { from: T0, to: T0 + 9 * DAY, strategyId: 'b' },
-      join(ts.dataDir, 'b.wsbundle'),
-      T0,
-    )
-    expect(b.runs).toBe(5)
-    expect(
-      open(b.file)
-        .listRuns({ limit: 50 })
-        .map((r) => r.id),
-    ).toEqual(['r9', 'r7', 'r5', 'r3', 'r1'])
+      const b = await exportBundle(
+        ts.store,
+        ts.dataDir,
+        { from: T0, to: T0 + 9 * DAY, strategyId: 'b' },
+        join(ts.dataDir, 'b.wsbundle'),
+        T0,
+      )
+      expect(b.runs).toBe(5)
+      expect(
+        open(b.file)
+          .listRuns({ limit: 50 })
+          .map((r) => r.id),
+      ).toEqual(['r9', 'r7', 'r5', 'r3', 'r1'])
 
-    const none = join(ts.dataDir, 'none.wsbundle')
-    await expect(exportBundle(ts.store, ts.dataDir, { from: 0, to: 1 }, none, T0)).rejects.toThrow(
-      'No runs match this selection',
-    )
-    await expect(
-      exportBundle(ts.store, ts.dataDir, { runIds: ['r1', 'nope', 'gone'] }, none, T0),
-    ).rejects.toMatchObject({ kind: 'not_found', message: 'No run nope, gone: nothing was exported.' })
-    expect(readdirSync(ts.dataDir).filter((f) => f.startsWith('none'))).toEqual([])
-  })
+      const none = join(ts.dataDir, 'none.wsbundle')
+      await expect(exportBundle(ts.store, ts.dataDir, { from: 0, to: 1 }, none, T0)).rejects.toThrow(
+        'No runs match this selection',
+      )
+      await expect(
+        exportBundle(ts.store, ts.dataDir, { runIds: ['r1', 'nope', 'gone'] }, none, T0),
+      ).rejects.toMatchObject({ kind: 'not_found', message: 'No run nope, gone: nothing was exported.' })
+      expect(readdirSync(ts.dataDir).filter((f) => f.startsWith('none'))).toEqual([])
+    },
+  )
 
   it('lists a missing or damaged artifact in the result and the meta instead of dropping it', async () => {
     const ts = await tempStore()

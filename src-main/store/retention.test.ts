@@ -255,38 +255,43 @@ function manualTimers(): Timers & { fire(): void; pending(): number } {
 }
 
 describe('createRetentionJob', () => {
-  it('runs on its timers only while a policy is set, shares a run in progress, reports, and stops cleanly', async () => {
-    const ts = await tempStore('ibkr-ws-retention-')
-    seedRun(ts, { id: 'old', startedAt: NOW - 100 * DAY, steps: [[png(1)]] })
-    const timers = manualTimers()
-    let policy: typeof POLICY | null = null
-    const results: [RetentionResult, number][] = []
-    const errors: unknown[] = []
-    const job = createRetentionJob({
-      store: ts.store,
-      dataDir: ts.dataDir,
-      policy: () => policy,
-      now: () => NOW,
-      timers,
-      onResult: (r, at) => results.push([r, at]),
-      onError: (e) => errors.push(e),
-    })
-    expect(timers.pending()).toBe(2)
+  it(
+    'runs on its timers only while a policy is set, shares a run ' + 'in progress, reports, and stops cleanly',
+    async () => {
+      const ts = await tempStore('ibkr-ws-retention-')
+      seedRun(ts, { id: 'old', startedAt: NOW - 100 * DAY, steps: [[png(1)]] })
+      const timers = manualTimers()
+      let policy: typeof POLICY | null = null
+      const results: [RetentionResult, number][] = []
+      const errors: unknown[] = []
+      const job = createRetentionJob({
+        store: ts.store,
+        dataDir: ts.dataDir,
+        policy: () => policy,
+        now: () => NOW,
+        timers,
+        onResult: (r, at) => results.push([r, at]),
+        onError: (e) => errors.push(e),
+      })
+      expect(timers.pending()).toBe(2)
 
-    timers.fire()
-    expect(await job.runNow()).toBeNull()
-    expect(count(ts.store, 'runs')).toBe(1)
+      timers.fire()
+      expect(await job.runNow()).toBeNull()
+      expect(count(ts.store, 'runs')).toBe(1)
 
-    policy = POLICY
-    timers.fire()
-    const shared = job.runNow()
-    expect(job.runNow()).toBe(shared)
-    expect(await shared).toMatchObject({ runsDeleted: 1, stepsDeleted: 1, artifactsDeleted: 1 })
-    expect(results).toEqual([[{ ...ZERO, runsDeleted: 1, stepsDeleted: 1, artifactsDeleted: 1, bytesFreed: 256 }, NOW]])
-    expect(errors).toEqual([])
+      policy = POLICY
+      timers.fire()
+      const shared = job.runNow()
+      expect(job.runNow()).toBe(shared)
+      expect(await shared).toMatchObject({ runsDeleted: 1, stepsDeleted: 1, artifactsDeleted: 1 })
+      expect(results).toEqual([
+        [{ ...ZERO, runsDeleted: 1, stepsDeleted: 1, artifactsDeleted: 1, bytesFreed: 256 }, NOW],
+      ])
+      expect(errors).toEqual([])
 
-    await job.stop()
-    expect(timers.pending()).toBe(0)
-    expect(await job.runNow()).toBeNull()
-  })
+      await job.stop()
+      expect(timers.pending()).toBe(0)
+      expect(await job.runNow()).toBeNull()
+    },
+  )
 })

@@ -18,8 +18,8 @@ export function DashboardPortfolio() {
       <div className="muted">
         {v ? (
           <>
-            <a href="#/portfolio">{v.positions.length} position(s)</a> · unrealized {fmtSigned(v.totals.unrealizedPnl)}{' '}
-            · net liquidation {fmtPrice(v.netLiquidation)}
+            <a href="#/portfolio">{v.positions.length} position(s)</a>
+            {` · unrealized ${fmtSigned(v.totals.unrealizedPnl)} · net liquidation ${fmtPrice(v.netLiquidation)}`}
           </>
         ) : p.error ? (
           `Portfolio unavailable: ${p.error}`

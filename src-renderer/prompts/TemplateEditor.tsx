@@ -4,6 +4,7 @@ import { call, errorMessage } from '../state/app'
 import type { EditorHandle } from './editors'
 import { HistoryPanel, ProblemList, SaveAsForm, TestPanel, type TestState } from './panels'
 import { fmtTime, problemsOf, PURPOSE_LABEL, usePrompts } from './store'
+import { usePreview } from './use-preview'
 
 // One template open for editing: system and body in Monaco, live preview on sample data, problems
 // as markers, save with a note (Ctrl+S), history with a side-by-side diff and restore, default, test.
@@ -19,7 +20,6 @@ interface Draft {
 }
 type Field = 'system' | 'body'
 type Status = { tone: 'ok' | 'bad' | 'neutral'; text: string } | null
-const PREVIEW_DELAY_MS = 300
 
 export function TemplateEditor({ template }: { template: PromptTemplate }) {
   const history = usePrompts((s) => s.histories[template.id])
@@ -29,12 +29,6 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
   const [note, setNote] = useState('')
   const [busy, setBusy] = useState(false)
   const [status, setStatus] = useState<Status>(null)
-  const [preview, setPreview] = useState<{
-    system: string | null
-    body: string | null
-    chars: number
-    problems: TemplateProblem[]
-  } | null>(null)
   const [tab, setTab] = useState<'preview' | 'history' | 'test'>('preview')
   const [previewField, setPreviewField] = useState<Field>('body')
   const [diff, setDiff] = useState<{ versionId: string; field: Field } | null>(null)
@@ -58,31 +52,7 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
       setDraft({ system: latest.system, body: latest.body, base: latest })
   }
 
-  const system = draft?.system
-  const body = draft?.body
-  useEffect(() => {
-    if (system === undefined || body === undefined) return
-    let stale = false
-    const timer = setTimeout(() => {
-      call('prompts.preview', { system, body, purpose: template.purpose }).then(
-        (r) => !stale && setPreview(r),
-        (e: unknown) =>
-          !stale &&
-          setPreview({
-            system: null,
-            body: null,
-            chars: 0,
-            problems: [
-              { field: null, message: `Preview failed: ${errorMessage(e)}`, line: null, column: null, variable: null },
-            ],
-          }),
-      )
-    }, PREVIEW_DELAY_MS)
-    return () => {
-      stale = true
-      clearTimeout(timer)
-    }
-  }, [system, body, template.purpose])
+  const [preview, setPreview] = usePreview(draft?.system, draft?.body, template.purpose)
 
   const problems = preview?.problems ?? []
   const edit = (field: Field) => (value: string) => setDraft((d) => (d ? { ...d, [field]: value } : d))
@@ -184,7 +154,8 @@ export function TemplateEditor({ template }: { template: PromptTemplate }) {
             <span className="muted small-text" data-testid="draft-base">
               {draft
                 ? `${dirty ? 'edited from' : 'at'} ` +
-                  `v${draft.base.version}${latest && draft.base.id !== latest.id ? ` (latest is v${latest.version})` : ''}`
+                  `v${draft.base.version}` +
+                  (latest && draft.base.id !== latest.id ? ` (latest is v${latest.version})` : '')
                 : 'loading…'}
             </span>
           </div>

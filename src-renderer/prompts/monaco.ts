@@ -51,12 +51,13 @@ monaco.languages.setLanguageConfiguration(LANGUAGE, {
   wordPattern: /[A-Za-z_][\w]*/,
 })
 const WORD = /[A-Za-z_][\w]*(?:\.[\w]+)*/
+const LIQUID_KEYWORDS = new RegExp(
+  String.raw`\b(if|elsif|else|endif|unless|endunless|for|endfor|in|and|or|not|contains|assign|capture|` +
+    String.raw`endcapture|case|when|endcase|break|continue|comment|endcomment|raw|endraw|limit|offset|reversed)\b`,
+)
 const inside = (end: RegExp) => [
   [end, { token: 'delimiter', next: '@pop' }],
-  [
-    /\b(if|elsif|else|endif|unless|endunless|for|endfor|in|and|or|not|contains|assign|capture|endcapture|case|when|endcase|break|continue|comment|endcomment|raw|endraw|limit|offset|reversed)\b/,
-    'keyword',
-  ],
+  [LIQUID_KEYWORDS, 'keyword'],
   [/\|\s*[a-z_]+/, 'type'],
   [/"[^"]*"|'[^']*'/, 'string'],
   [/-?\d+(\.\d+)?/, 'number'],

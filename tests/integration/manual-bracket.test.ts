@@ -256,28 +256,31 @@ describe('manual bracket orders (F13 ticket) on the simulator', () => {
     expect(t.sent(WHATIF)).toHaveLength(0)
   })
 
-  it('a single LMT without a stop or target behaves as before: one order, leg single, the plain manual id', async () => {
-    const t = await setup()
-    const price = round(t.last - 1)
-    const input = { conid: AAPL, side: 'BUY', qty: 5, orderType: 'LMT', price, tif: 'DAY', outsideRth: false }
-    expect((await t.ok<Previewed>('orders.preview', input)).gate.allowed).toBe(true)
-    expect(t.bodyOrders(WHATIF)[0]).toHaveLength(1)
-    const placed = await t.ok<Placed>('orders.place', input)
-    expect(placed.orders.map((o) => [o.leg, o.parentId, o.status, o.limitPrice])).toEqual([
-      ['single', null, 'SUBMITTED', price],
-    ])
-    expect(placed.orders[0]!.clientOrderId).toMatch(/^m[0-9a-f]{12}$/)
-    const posts = t.bodyOrders(ORDERS)
-    expect(posts).toHaveLength(1)
-    expect(posts[0]).toHaveLength(1)
-    expect(posts[0]![0]).toMatchObject({
-      cOID: placed.orders[0]!.clientOrderId,
-      orderType: 'LMT',
-      side: 'BUY',
-      quantity: 5,
-      tif: 'DAY',
-      price,
-    })
-    expect(posts[0]![0]!.parentId).toBeUndefined()
-  })
+  it(
+    'a single LMT without a stop or target behaves as before: ' + 'one order, leg single, the plain manual id',
+    async () => {
+      const t = await setup()
+      const price = round(t.last - 1)
+      const input = { conid: AAPL, side: 'BUY', qty: 5, orderType: 'LMT', price, tif: 'DAY', outsideRth: false }
+      expect((await t.ok<Previewed>('orders.preview', input)).gate.allowed).toBe(true)
+      expect(t.bodyOrders(WHATIF)[0]).toHaveLength(1)
+      const placed = await t.ok<Placed>('orders.place', input)
+      expect(placed.orders.map((o) => [o.leg, o.parentId, o.status, o.limitPrice])).toEqual([
+        ['single', null, 'SUBMITTED', price],
+      ])
+      expect(placed.orders[0]!.clientOrderId).toMatch(/^m[0-9a-f]{12}$/)
+      const posts = t.bodyOrders(ORDERS)
+      expect(posts).toHaveLength(1)
+      expect(posts[0]).toHaveLength(1)
+      expect(posts[0]![0]).toMatchObject({
+        cOID: placed.orders[0]!.clientOrderId,
+        orderType: 'LMT',
+        side: 'BUY',
+        quantity: 5,
+        tif: 'DAY',
+        price,
+      })
+      expect(posts[0]![0]!.parentId).toBeUndefined()
+    },
+  )
 })

@@ -31,7 +31,9 @@ function fixtureAtLevel(k: number): { file: string; counts: Record<string, numbe
   const all = loadMigrations(MIGRATIONS)
   // The migrations table as the migrator creates it, then the first k+1 migrations.
   db.exec(
-    'CREATE TABLE IF NOT EXISTS __drizzle_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at numeric)',
+    'CREATE TABLE IF NOT EXISTS __drizzle_migrations (id INTEGER ' +
+      'PRIMARY KEY AUTOINCREMENT, hash text NOT NULL, created_at ' +
+      'numeric)',
   )
   applyMigrations(db, all.slice(0, k + 1), 0)
   db.transaction(() => {
@@ -42,15 +44,18 @@ function fixtureAtLevel(k: number): { file: string; counts: Record<string, numbe
     db.exec(`
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${RUNS})
       INSERT INTO runs (id, strategy_id, trigger, status, scheduled_for, started_at, ended_at, app_version)
-        SELECT printf('run-%06d', i), 's1', 'schedule', 'succeeded', i * 60000, i * 60000, i * 60000 + 900, '0.0.1' FROM n;
+        SELECT printf('run-%06d', i), 's1', 'schedule', 'succeeded', i * 60000, i * 60000, i * 60000 + 900, '0.0.1'
+        FROM n;
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${RUNS * 5})
       INSERT INTO run_steps (run_id, step, seq, attempt, status, input, output, artifacts, started_at, duration_ms)
-        SELECT printf('run-%06d', (i - 1) / 5 + 1), 'indicators', (i - 1) % 5, 1, 'succeeded', '{}', '{"ok":true}', '[]',
+        SELECT printf('run-%06d', (i - 1) / 5 + 1), 'indicators', (i - 1) % 5, 1, 'succeeded', '{}', '{"ok":true}',
+          '[]',
           i * 12000, 3.5 FROM n;
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${RUNS})
       INSERT INTO llm_usage (at, run_id, strategy_id, provider, model, purpose, prompt_tokens, completion_tokens,
           cost_micros, latency_ms, ok)
-        SELECT i * 60000, printf('run-%06d', i), 's1', 'openai', 'gpt-4o-mini', 'analysis', 1200, 300, 380, 900, 1 FROM n;
+        SELECT i * 60000, printf('run-%06d', i), 's1', 'openai', 'gpt-4o-mini', 'analysis', 1200, 300, 380, 900, 1
+        FROM n;
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ORDERS})
       INSERT INTO orders (id, client_order_id, run_id, leg, origin, mode, account, conid, side, order_type, tif, qty,
           limit_price, outside_rth, broker_order_id, status, filled_qty, avg_fill_price, created_at, updated_at)

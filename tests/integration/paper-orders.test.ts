@@ -69,53 +69,60 @@ describe('paper orders from a strategy run', () => {
     expect((await client.call('orders.list', { runId: r.id })).every((o) => o.brokerOrderId !== null)).toBe(true)
   }, 60_000)
 
-  it('ask first: the proposed bracket waits for approval; a rejection sends nothing, an approval sends it', async () => {
-    const spy = (await client.call('strategies.list', {})).find((s) => s.mode === 'paper')!
-    const [qqq] = await client.call('instruments.search', { query: 'QQQ' })
-    await client.call('instruments.details', { conid: qqq!.conid })
-    const ask = await client.call('strategies.create', {
-      ...spy.config,
-      name: 'QQQ ask first (test)',
-      conid: qqq!.conid,
-      symbol: 'QQQ',
-      approval: 'ask',
-    })
-    const alerts: string[] = []
-    const off = client.on('alerts.raised', (a) => void alerts.push(`${a.title}${a.action ? `:${a.action.kind}` : ''}`))
+  it(
+    'ask first: the proposed bracket waits for approval; a ' + 'rejection sends nothing, an approval sends it',
+    async () => {
+      const spy = (await client.call('strategies.list', {})).find((s) => s.mode === 'paper')!
+      const [qqq] = await client.call('instruments.search', { query: 'QQQ' })
+      await client.call('instruments.details', { conid: qqq!.conid })
+      const ask = await client.call('strategies.create', {
+        ...spy.config,
+        name: 'QQQ ask first (test)',
+        conid: qqq!.conid,
+        symbol: 'QQQ',
+        approval: 'ask',
+      })
+      const alerts: string[] = []
+      const off = client.on(
+        'alerts.raised',
+        (a) => void alerts.push(`${a.title}${a.action ? `:${a.action.kind}` : ''}`),
+      )
 
-    const r1 = await run(ask.id)
-    const p1 = r1.steps.find((s) => s.step === 'place_order')!.output as PlaceOrderOutput
-    expect(p1).toMatchObject({ sent: false, awaitingApproval: { id: expect.any(String) } })
-    expect(alerts).toContain('Approval needed:approval')
-    expect((await client.call('approvals.list', { status: 'pending' })).map((a) => a.id)).toContain(
-      p1.awaitingApproval!.id,
-    )
-    const rejected = await client.call('approvals.decide', {
-      id: p1.awaitingApproval!.id,
-      approve: false,
-      reason: 'not today',
-    })
-    expect(rejected).toMatchObject({ approval: { status: 'rejected', reason: 'not today' }, orders: [] })
-    expect(await client.call('orders.list', { runId: r1.id })).toEqual([])
-    await expect(client.call('approvals.decide', { id: p1.awaitingApproval!.id, approve: true })).rejects.toMatchObject(
-      { code: 'CONFLICT' },
-    )
+      const r1 = await run(ask.id)
+      const p1 = r1.steps.find((s) => s.step === 'place_order')!.output as PlaceOrderOutput
+      expect(p1).toMatchObject({ sent: false, awaitingApproval: { id: expect.any(String) } })
+      expect(alerts).toContain('Approval needed:approval')
+      expect((await client.call('approvals.list', { status: 'pending' })).map((a) => a.id)).toContain(
+        p1.awaitingApproval!.id,
+      )
+      const rejected = await client.call('approvals.decide', {
+        id: p1.awaitingApproval!.id,
+        approve: false,
+        reason: 'not today',
+      })
+      expect(rejected).toMatchObject({ approval: { status: 'rejected', reason: 'not today' }, orders: [] })
+      expect(await client.call('orders.list', { runId: r1.id })).toEqual([])
+      await expect(
+        client.call('approvals.decide', { id: p1.awaitingApproval!.id, approve: true }),
+      ).rejects.toMatchObject({ code: 'CONFLICT' })
 
-    const r2 = await run(ask.id)
-    const p2 = r2.steps.find((s) => s.step === 'place_order')!.output as PlaceOrderOutput
-    expect(await client.call('orders.list', { runId: r2.id })).toEqual([])
-    // The gate runs again on approval; while it refuses (the order-rate cap: one submission per 2 s)
-    // the approval stays pending and can be approved again.
-    const decided = await vi.waitFor(
-      () => client.call('approvals.decide', { id: p2.awaitingApproval!.id, approve: true }),
-      { timeout: 5_000, interval: 250 },
-    )
-    expect(decided.gate?.allowed).toBe(true)
-    expect(decided.orders.map((o) => o.leg)).toEqual(['parent', 'stop', 'target'])
-    const after = await client.call('lineage.getRun', { runId: r2.id })
-    const attempts = after.steps.filter((s) => s.step === 'place_order')
-    expect(attempts.map((s) => s.attempt)).toEqual([1, 2])
-    expect(attempts[1]!.output).toMatchObject({ approval: 'approved', sent: true })
-    off()
-  }, 60_000)
+      const r2 = await run(ask.id)
+      const p2 = r2.steps.find((s) => s.step === 'place_order')!.output as PlaceOrderOutput
+      expect(await client.call('orders.list', { runId: r2.id })).toEqual([])
+      // The gate runs again on approval; while it refuses (the order-rate cap: one submission per 2 s)
+      // the approval stays pending and can be approved again.
+      const decided = await vi.waitFor(
+        () => client.call('approvals.decide', { id: p2.awaitingApproval!.id, approve: true }),
+        { timeout: 5_000, interval: 250 },
+      )
+      expect(decided.gate?.allowed).toBe(true)
+      expect(decided.orders.map((o) => o.leg)).toEqual(['parent', 'stop', 'target'])
+      const after = await client.call('lineage.getRun', { runId: r2.id })
+      const attempts = after.steps.filter((s) => s.step === 'place_order')
+      expect(attempts.map((s) => s.attempt)).toEqual([1, 2])
+      expect(attempts[1]!.output).toMatchObject({ approval: 'approved', sent: true })
+      off()
+    },
+    60_000,
+  )
 })

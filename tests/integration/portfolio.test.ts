@@ -323,54 +323,60 @@ describe('portfolio on the simulator', () => {
     },
   )
 
-  it('flags a broker position with no local fills, and an unattributed (manual) execution goes to strategy ""', async () => {
-    const { sim, broker, portfolio } = await setup()
-    const [q] = await broker.snapshot([AAPL], ['31'])
-    const px = round2(q!.values['31']! * 1.01)
-    await confirmAll(
-      broker,
-      await broker.placeOrders(ACCOUNT, [
-        { conid: AAPL, cOID: 'manual-1', orderType: 'LMT', side: 'BUY', quantity: 7, tif: 'DAY', price: px },
-      ]),
-    )
-    sim.control.advance(1000)
-    const before = await portfolio.get()
-    // The entry's commission is in the broker's realized P&L, and not yet local.
-    expect(before.differences).toEqual([
-      expect.objectContaining({ kind: 'position', conid: AAPL, local: 0, broker: 7, difference: -7 }),
-      expect.objectContaining({ kind: 'realized', local: 0 }),
-    ])
-    expect(before.differences[0]!.advice).toMatch(/reconciliation/)
-    await portfolio.syncFromBroker()
-    const after = await portfolio.get()
-    expect(after.differences).toEqual([])
-    expect(after.positions).toEqual([
-      expect.objectContaining({ strategyId: '', strategyName: null, qty: 7, markSource: 'broker', shareOfGross: 1 }),
-    ])
-    expect(after.positions[0]!.shareOfNetLiquidation).toBeGreaterThan(0)
-    expect(after.positions[0]!.shareOfNetLiquidation).toBeLessThan(1)
-  })
+  it(
+    'flags a broker position with no local fills, and an ' + 'unattributed (manual) execution goes to strategy ""',
+    async () => {
+      const { sim, broker, portfolio } = await setup()
+      const [q] = await broker.snapshot([AAPL], ['31'])
+      const px = round2(q!.values['31']! * 1.01)
+      await confirmAll(
+        broker,
+        await broker.placeOrders(ACCOUNT, [
+          { conid: AAPL, cOID: 'manual-1', orderType: 'LMT', side: 'BUY', quantity: 7, tif: 'DAY', price: px },
+        ]),
+      )
+      sim.control.advance(1000)
+      const before = await portfolio.get()
+      // The entry's commission is in the broker's realized P&L, and not yet local.
+      expect(before.differences).toEqual([
+        expect.objectContaining({ kind: 'position', conid: AAPL, local: 0, broker: 7, difference: -7 }),
+        expect.objectContaining({ kind: 'realized', local: 0 }),
+      ])
+      expect(before.differences[0]!.advice).toMatch(/reconciliation/)
+      await portfolio.syncFromBroker()
+      const after = await portfolio.get()
+      expect(after.differences).toEqual([])
+      expect(after.positions).toEqual([
+        expect.objectContaining({ strategyId: '', strategyName: null, qty: 7, markSource: 'broker', shareOfGross: 1 }),
+      ])
+      expect(after.positions[0]!.shareOfNetLiquidation).toBeGreaterThan(0)
+      expect(after.positions[0]!.shareOfNetLiquidation).toBeLessThan(1)
+    },
+  )
 
-  it('snapshot job: start_of_day once per New York day, intraday in regular hours, close once after 16:10', async () => {
-    const { sim, portfolio, events } = await setup()
-    // The simulator starts Monday 2026-11-23 09:30 New York.
-    const dayStart = nyDayStart(sim.control.now())
-    expect(await portfolio.runJob()).toBe('start_of_day')
-    expect(await portfolio.runJob()).toBe('intraday')
-    expect(await portfolio.runJob()).toBeNull()
-    sim.control.advance(16 * 60_000)
-    expect(await portfolio.runJob()).toBe('intraday')
-    sim.control.advance(6 * 3_600_000 + 30 * 60_000) // 16:16 New York
-    expect(await portfolio.runJob()).toBe('close')
-    expect(await portfolio.runJob()).toBeNull()
-    sim.control.advance(60_000)
-    expect(await portfolio.runJob()).toBeNull()
-    // The next New York day starts with its own start_of_day.
-    sim.control.advance(8 * 3_600_000)
-    expect(await portfolio.runJob()).toBe('start_of_day')
-    const kinds = portfolio.snapshots(dayStart, dayStart + 86_400_000).map((s) => s.kind)
-    expect(kinds).toEqual(['start_of_day', 'intraday', 'intraday', 'close'])
-    expect(portfolio.snapshots(dayStart, dayStart + 86_400_000)[0]!.netLiquidation).toBeGreaterThan(0)
-    expect(events.filter((e) => e === 'portfolio.changed')).toHaveLength(5)
-  })
+  it(
+    'snapshot job: start_of_day once per New York day, intraday ' + 'in regular hours, close once after 16:10',
+    async () => {
+      const { sim, portfolio, events } = await setup()
+      // The simulator starts Monday 2026-11-23 09:30 New York.
+      const dayStart = nyDayStart(sim.control.now())
+      expect(await portfolio.runJob()).toBe('start_of_day')
+      expect(await portfolio.runJob()).toBe('intraday')
+      expect(await portfolio.runJob()).toBeNull()
+      sim.control.advance(16 * 60_000)
+      expect(await portfolio.runJob()).toBe('intraday')
+      sim.control.advance(6 * 3_600_000 + 30 * 60_000) // 16:16 New York
+      expect(await portfolio.runJob()).toBe('close')
+      expect(await portfolio.runJob()).toBeNull()
+      sim.control.advance(60_000)
+      expect(await portfolio.runJob()).toBeNull()
+      // The next New York day starts with its own start_of_day.
+      sim.control.advance(8 * 3_600_000)
+      expect(await portfolio.runJob()).toBe('start_of_day')
+      const kinds = portfolio.snapshots(dayStart, dayStart + 86_400_000).map((s) => s.kind)
+      expect(kinds).toEqual(['start_of_day', 'intraday', 'intraday', 'close'])
+      expect(portfolio.snapshots(dayStart, dayStart + 86_400_000)[0]!.netLiquidation).toBeGreaterThan(0)
+      expect(events.filter((e) => e === 'portfolio.changed')).toHaveLength(5)
+    },
+  )
 })

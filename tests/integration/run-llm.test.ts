@@ -72,65 +72,69 @@ async function runAapl() {
 }
 
 describe('a run with an OpenAI-compatible model (real SDK, local test server)', () => {
-  it('sends both charts and the rendered prompt; a fenced, think-prefixed HOLD is ACCEPTED; usage is in the ledger', async () => {
-    llm.reply((body) => {
-      const { symbol, asOf } = askedAbout(body)
-      return {
-        body: completion(`<think>weighing it</think>\n\`\`\`json\n${JSON.stringify(hold(symbol, asOf))}\n\`\`\``),
-      }
-    })
-    const { run, step } = await runAapl()
-    expect(run.status).toBe('succeeded')
-    const req = llm.requests.at(-1)!
-    expect(req.authorization).toBe('Bearer sk-test-key')
-    expect(req.body.model).toBe('llava-test')
-    expect((req.body.response_format as { type: string }).type).toBe('json_schema')
-    const user = (
-      req.body.messages as { role: string; content: { type: string; image_url?: { url: string } }[] }[]
-    ).find((m) => m.role === 'user')!
-    const images = user.content.filter((p) => p.type === 'image_url').map((p) => p.image_url!.url)
-    expect(images).toHaveLength(2)
-    const charts = run.steps.find((s) => s.step === 'render_charts')!.artifacts
-    expect(images).toEqual(
-      charts.map(
-        (sha) => `data:image/png;base64,${readArtifact(app.store.db, app.dataDir, sha)!.content.toString('base64')}`,
-      ),
-    )
+  it(
+    'sends both charts and the rendered prompt; a fenced, ' + 'think-prefixed HOLD is ACCEPTED; usage is in the ledger',
+    async () => {
+      llm.reply((body) => {
+        const { symbol, asOf } = askedAbout(body)
+        return {
+          body: completion(`<think>weighing it</think>\n\`\`\`json\n${JSON.stringify(hold(symbol, asOf))}\n\`\`\``),
+        }
+      })
+      const { run, step } = await runAapl()
+      expect(run.status).toBe('succeeded')
+      const req = llm.requests.at(-1)!
+      expect(req.authorization).toBe('Bearer sk-test-key')
+      expect(req.body.model).toBe('llava-test')
+      expect((req.body.response_format as { type: string }).type).toBe('json_schema')
+      const user = (
+        req.body.messages as { role: string; content: { type: string; image_url?: { url: string } }[] }[]
+      ).find((m) => m.role === 'user')!
+      const images = user.content.filter((p) => p.type === 'image_url').map((p) => p.image_url!.url)
+      expect(images).toHaveLength(2)
+      const charts = run.steps.find((s) => s.step === 'render_charts')!.artifacts
+      expect(images).toEqual(
+        charts.map(
+          (sha) => `data:image/png;base64,${readArtifact(app.store.db, app.dataDir, sha)!.content.toString('base64')}`,
+        ),
+      )
 
-    const analysis = step<LlmAnalysisOutput>('llm_analysis')
-    expect(analysis).toMatchObject({
-      provider: 'openai',
-      model: 'llava-test',
-      outcome: 'draft',
-      usage: { promptTokens: 1200, completionTokens: 300, costMicros: 0, priced: true },
-    })
-    expect(step<ValidateSignalOutput>('validate_signal')).toMatchObject({ status: 'ACCEPTED', finalAction: 'HOLD' })
-    expect(step<PlaceOrderOutput>('place_order').orders).toEqual([])
-    const rows = app.store.db
-      .select()
-      .from(llmUsage)
-      .all()
-      .filter((r) => r.runId === run.id)
-    expect(rows).toMatchObject([
-      {
+      const analysis = step<LlmAnalysisOutput>('llm_analysis')
+      expect(analysis).toMatchObject({
         provider: 'openai',
         model: 'llava-test',
-        purpose: 'signal',
-        promptTokens: 1200,
-        completionTokens: 300,
-        ok: true,
-        step: 'llm_analysis',
-      },
-    ])
-    const signals = await client.call('signals.list', { limit: 1 })
-    expect(signals[0]).toMatchObject({
-      runId: run.id,
-      action: 'HOLD',
-      status: 'ACCEPTED',
-      provider: 'openai',
-      model: 'llava-test',
-    })
-  }, 60_000)
+        outcome: 'draft',
+        usage: { promptTokens: 1200, completionTokens: 300, costMicros: 0, priced: true },
+      })
+      expect(step<ValidateSignalOutput>('validate_signal')).toMatchObject({ status: 'ACCEPTED', finalAction: 'HOLD' })
+      expect(step<PlaceOrderOutput>('place_order').orders).toEqual([])
+      const rows = app.store.db
+        .select()
+        .from(llmUsage)
+        .all()
+        .filter((r) => r.runId === run.id)
+      expect(rows).toMatchObject([
+        {
+          provider: 'openai',
+          model: 'llava-test',
+          purpose: 'signal',
+          promptTokens: 1200,
+          completionTokens: 300,
+          ok: true,
+          step: 'llm_analysis',
+        },
+      ])
+      const signals = await client.call('signals.list', { limit: 1 })
+      expect(signals[0]).toMatchObject({
+        runId: run.id,
+        action: 'HOLD',
+        status: 'ACCEPTED',
+        provider: 'openai',
+        model: 'llava-test',
+      })
+    },
+    60_000,
+  )
 
   it('a refusal becomes REVIEW with no order, never a default trade', async () => {
     llm.reply({ body: completion(null, { refusal: 'I cannot help with trading.' }) })

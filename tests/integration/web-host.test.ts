@@ -56,24 +56,27 @@ describe('web host (child process, port 0, temporary data folder)', () => {
   })
 
   // Issue #9: a bad or missing token is refused with HTTP 401 before the upgrade (was 101, then close 4401).
-  it('refuses a wrong or missing token with 401 before the upgrade, and refuses foreign origins and hosts', async () => {
-    const h = await start()
-    const base = `ws://127.0.0.1:${h.port}/rpc`
-    expect(await probeSocket(`${base}?token=wrong`)).toEqual({ httpStatus: 401 })
-    expect(await probeSocket(base)).toEqual({ httpStatus: 401 })
-    expect(await probeSocket(`${base}?token=${h.token}`, { Origin: 'http://evil.example' })).toEqual({
-      httpStatus: 403,
-    })
-    expect(await probeSocket(`${base}?token=${h.token}`, { Origin: `http://localhost:${h.port}` })).toEqual({
-      httpStatus: 403,
-    })
-    expect(await probeSocket(`${base}?token=${h.token}`, { Host: `rebound.example:${h.port}` })).toEqual({
-      httpStatus: 403,
-    })
-    const ok = await connectRpc(h.port, h.token, { Origin: `http://127.0.0.1:${h.port}` })
-    expect((await ok.client.call('gateway.status', {})).url).toBe('sim')
-    ok.ws.close()
-  })
+  it(
+    'refuses a wrong or missing token with 401 before the ' + 'upgrade, and refuses foreign origins and hosts',
+    async () => {
+      const h = await start()
+      const base = `ws://127.0.0.1:${h.port}/rpc`
+      expect(await probeSocket(`${base}?token=wrong`)).toEqual({ httpStatus: 401 })
+      expect(await probeSocket(base)).toEqual({ httpStatus: 401 })
+      expect(await probeSocket(`${base}?token=${h.token}`, { Origin: 'http://evil.example' })).toEqual({
+        httpStatus: 403,
+      })
+      expect(await probeSocket(`${base}?token=${h.token}`, { Origin: `http://localhost:${h.port}` })).toEqual({
+        httpStatus: 403,
+      })
+      expect(await probeSocket(`${base}?token=${h.token}`, { Host: `rebound.example:${h.port}` })).toEqual({
+        httpStatus: 403,
+      })
+      const ok = await connectRpc(h.port, h.token, { Origin: `http://127.0.0.1:${h.port}` })
+      expect((await ok.client.call('gateway.status', {})).url).toBe('sim')
+      ok.ws.close()
+    },
+  )
 
   it('answers bad input with BAD_INPUT and writes nothing', async () => {
     const h = await start()

@@ -25,8 +25,15 @@ export function read(rel: string): string {
 export function importsOf(rel: string): string[] {
   const src = read(rel)
   const specs: string[] = []
-  const re =
-    /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/g
+  const re = new RegExp(
+    [
+      String.raw`(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]`,
+      String.raw`import\s*\(\s*['"]([^'"]+)['"]\s*\)`,
+      String.raw`import\s+['"]([^'"]+)['"]`,
+      String.raw`require\(\s*['"]([^'"]+)['"]\s*\)`,
+    ].join('|'),
+    'g',
+  )
   for (const m of src.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3] ?? m[4])!)
   return specs
 }

@@ -101,34 +101,37 @@ describe('CPAPI client: no order POST is ever retried (RELIABILITY.md §1 invari
 })
 
 describe('CPAPI session keeper against the simulator', () => {
-  it('no session → unauthenticated; login → bridge started by ssodh/init → authenticated with the paper account', async () => {
-    const s = await sim()
-    const { c } = await connect(s)
-    expect(c.current()).toMatchObject({ state: 'unauthenticated', account: null, url: 'sim' })
-    expect(c.current().detail).toMatch(/log in/i)
-    s.control.login()
-    expect(s.control.state()).toBe('readOnly')
-    await c.keeper.check()
-    expect(c.current()).toMatchObject({
-      state: 'authenticated',
-      account: 'DU1234567',
-      paper: true,
-      loginUrl: `${s.origin}/`,
-    })
-    expect(s.control.journal().map((j) => j.template)).toEqual(
-      expect.arrayContaining(['/iserver/auth/ssodh/init', '/iserver/accounts', '/portfolio/accounts']),
-    )
-    const initAt = s.control.journal().findIndex((j) => j.template === '/iserver/accounts')
-    expect(
-      s.control
-        .journal()
-        .slice(0, initAt)
-        .some((j) => j.template === '/iserver/marketdata/snapshot'),
-    ).toBe(false)
-    expect(await c.accounts()).toEqual([
-      { id: 'DU1234567', title: 'Simulated paper account', currency: 'USD', paper: true, selected: true },
-    ])
-  })
+  it(
+    'no session → unauthenticated; login → bridge started by ' + 'ssodh/init → authenticated with the paper account',
+    async () => {
+      const s = await sim()
+      const { c } = await connect(s)
+      expect(c.current()).toMatchObject({ state: 'unauthenticated', account: null, url: 'sim' })
+      expect(c.current().detail).toMatch(/log in/i)
+      s.control.login()
+      expect(s.control.state()).toBe('readOnly')
+      await c.keeper.check()
+      expect(c.current()).toMatchObject({
+        state: 'authenticated',
+        account: 'DU1234567',
+        paper: true,
+        loginUrl: `${s.origin}/`,
+      })
+      expect(s.control.journal().map((j) => j.template)).toEqual(
+        expect.arrayContaining(['/iserver/auth/ssodh/init', '/iserver/accounts', '/portfolio/accounts']),
+      )
+      const initAt = s.control.journal().findIndex((j) => j.template === '/iserver/accounts')
+      expect(
+        s.control
+          .journal()
+          .slice(0, initAt)
+          .some((j) => j.template === '/iserver/marketdata/snapshot'),
+      ).toBe(false)
+      expect(await c.accounts()).toEqual([
+        { id: 'DU1234567', title: 'Simulated paper account', currency: 'USD', paper: true, selected: true },
+      ])
+    },
+  )
 
   it('publishes competing, maintenance and expired, and recovers after reauthentication', async () => {
     const s = await sim({ auth: { initial: 'authenticated' } })

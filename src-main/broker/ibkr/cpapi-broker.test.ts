@@ -1,58 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import type { BrokerEvent, MarketFields, OrderTicket } from '../broker'
-import { createCpapiBroker } from './cpapi-broker'
+import { describe, expect, it } from 'vitest'
 import { GatewayHttpError, NotFoundError, OutcomeUnknownError } from './errors'
-import {
-  fakeClock,
-  manualTimers,
-  scriptAuthenticated,
-  startFakeGateway,
-  until,
-  type FakeGateway,
-} from './fake-gateway.test-util'
+import { scriptAuthenticated, type FakeGateway } from './fake-gateway.test-util'
+import { ACCOUNT, brokerHarness, ORDERS, ticket } from './cpapi-broker.test-util'
 
 // The CPAPI Broker against a scripted gateway on loopback: order calls are sent exactly once,
 // snapshots handle the preflight, portfolio reads parse IBKR's real shapes, streams merge.
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
-
-const ACCOUNT = 'DU1234567'
-const ORDERS = `POST /iserver/account/${ACCOUNT}/orders`
-const ticket: OrderTicket = {
-  conid: 265598,
-  cOID: 'r1-s1-e',
-  orderType: 'LMT',
-  side: 'BUY',
-  quantity: 100,
-  tif: 'DAY',
-  price: 185.5,
-}
-
-async function setup(script: (g: FakeGateway) => void = scriptAuthenticated, timeoutMs?: number) {
-  const g = await startFakeGateway()
-  cleanups.push(() => g.close())
-  script(g)
-  const timers = manualTimers()
-  const clock = fakeClock()
-  const broker = createCpapiBroker({
-    url: g.url,
-    displayUrl: g.url,
-    ca: null,
-    fingerprint: null,
-    loginUrl: null,
-    now: clock.now,
-    clock,
-    timers,
-    preferredAccount: () => null,
-    timeoutMs,
-  })
-  cleanups.push(() => broker.stop())
-  await broker.start()
-  return { g, broker, timers, clock }
-}
+const { setup } = brokerHarness()
 
 describe('Broker order calls are never retried (RELIABILITY.md §1 invariant 4)', () => {
   it.each([
@@ -193,164 +147,167 @@ describe('Broker reads', () => {
     expect(row).toMatchObject({ conid: 265598, values: {} })
   })
 
-  it('live orders, status, trades, positions, ledger, summary, PnL: IBKR’s shapes, numbers from strings', async () => {
-    const { g, broker } = await setup((x) => {
-      scriptAuthenticated(x)
-      x.json('GET /iserver/account/orders', {
-        orders: [
+  it(
+    'live orders, status, trades, positions, ledger, summary, PnL: ' + 'IBKR’s shapes, numbers from strings',
+    async () => {
+      const { g, broker } = await setup((x) => {
+        scriptAuthenticated(x)
+        x.json('GET /iserver/account/orders', {
+          orders: [
+            {
+              acct: ACCOUNT,
+              conid: 265598,
+              orderId: 1370093239,
+              ticker: 'AAPL',
+              side: 'BUY',
+              orderType: 'Limit',
+              origOrderType: 'LIMIT',
+              status: 'Submitted',
+              totalSize: 100,
+              filledQuantity: '40',
+              remainingQuantity: 60,
+              price: '457.00',
+              avgPrice: '456.9',
+              timeInForce: 'CLOSE',
+              order_ref: 'r1-s1-e',
+              sizeAndFills: '40/100',
+              bgColor: '#000',
+            },
+            { acct: 'DU999', conid: 8314, orderId: 7, side: 'SELL', status: 'Filled' },
+          ],
+          snapshot: true,
+        })
+        x.json('GET /iserver/account/order/status/1370093239', {
+          order_id: 1370093239,
+          conid: 265598,
+          symbol: 'AAPL',
+          side: 'B',
+          size: '60.0',
+          total_size: '100.0',
+          cum_fill: '40.0',
+          order_status: 'Submitted',
+          limit_price: '457.00',
+          average_price: '456.90',
+          order_not_editable: false,
+          cannot_cancel_order: false,
+        })
+        x.json('GET /iserver/account/trades', [
           {
-            acct: ACCOUNT,
-            conid: 265598,
-            orderId: 1370093239,
-            ticker: 'AAPL',
-            side: 'BUY',
-            orderType: 'Limit',
-            origOrderType: 'LIMIT',
-            status: 'Submitted',
-            totalSize: 100,
-            filledQuantity: '40',
-            remainingQuantity: 60,
-            price: '457.00',
-            avgPrice: '456.9',
-            timeInForce: 'CLOSE',
+            execution_id: '0000e0d5.6576fd38.01.01',
+            symbol: 'AAPL',
+            side: 'B',
+            size: 40,
+            price: '456.90',
             order_ref: 'r1-s1-e',
-            sizeAndFills: '40/100',
-            bgColor: '#000',
+            commission: '1.00',
+            trade_time_r: 1702000000000,
+            account: ACCOUNT,
+            conid: '265598',
+            net_amount: 18276,
           },
-          { acct: 'DU999', conid: 8314, orderId: 7, side: 'SELL', status: 'Filled' },
-        ],
-        snapshot: true,
+        ])
+        x.json(`GET /portfolio/${ACCOUNT}/positions/0`, [
+          {
+            acctId: ACCOUNT,
+            conid: 265598,
+            contractDesc: 'AAPL',
+            position: 40,
+            mktPrice: 457.1,
+            mktValue: 18284,
+            currency: 'USD',
+            avgCost: 456.925,
+            unrealizedPnl: 7,
+            realizedPnl: 0,
+            strike: '0',
+            assetClass: 'STK',
+          },
+        ])
+        x.json(`GET /portfolio/${ACCOUNT}/ledger`, {
+          BASE: {
+            cashbalance: 981724.0,
+            netliquidationvalue: '1,000,008.00',
+            stockmarketvalue: 18284,
+            unrealizedpnl: 7,
+            realizedpnl: 0,
+            currency: 'BASE',
+            key: 'LedgerList',
+          },
+        })
+        x.json(`GET /portfolio/${ACCOUNT}/summary`, {
+          netliquidation: { amount: 1000008, currency: 'USD', isNull: false, timestamp: 1, value: null },
+          accountcode: { amount: 0, isNull: false, value: ACCOUNT },
+          buyingpower: { amount: null, isNull: true },
+        })
+        x.json('GET /iserver/account/pnl/partitioned', {
+          upnl: { [`${ACCOUNT}.Core`]: { rowType: 1, dpl: -12.5, nl: 1000008, upl: 7, el: 1, mv: 18284 } },
+        })
       })
-      x.json('GET /iserver/account/order/status/1370093239', {
-        order_id: 1370093239,
-        conid: 265598,
-        symbol: 'AAPL',
-        side: 'B',
-        size: '60.0',
-        total_size: '100.0',
-        cum_fill: '40.0',
-        order_status: 'Submitted',
-        limit_price: '457.00',
-        average_price: '456.90',
-        order_not_editable: false,
-        cannot_cancel_order: false,
-      })
-      x.json('GET /iserver/account/trades', [
+      const orders = await broker.liveOrders({ accountId: ACCOUNT, force: true })
+      expect(orders).toEqual([
         {
-          execution_id: '0000e0d5.6576fd38.01.01',
+          orderId: '1370093239',
+          cOID: 'r1-s1-e',
+          account: ACCOUNT,
+          conid: 265598,
+          symbol: 'AAPL',
+          side: 'BUY',
+          orderType: 'LIMIT',
+          status: 'Submitted',
+          totalSize: 100,
+          filledQuantity: 40,
+          remainingQuantity: 60,
+          price: 457,
+          avgPrice: 456.9,
+          timeInForce: 'CLOSE',
+        },
+      ])
+      expect(g.seen.filter((r) => r.path === '/iserver/account/orders').map((r) => r.query.get('force'))).toEqual([
+        null,
+        'true',
+        null,
+      ]) // keeper's preflight, force, a plain read
+      expect(await broker.orderStatus('1370093239')).toMatchObject({
+        orderId: '1370093239',
+        totalSize: 100,
+        filled: 40,
+        limitPrice: 457,
+        editable: true,
+        cancellable: true,
+      })
+      expect(await broker.trades({ accountId: ACCOUNT, days: 2 })).toEqual([
+        {
+          executionId: '0000e0d5.6576fd38.01.01',
+          orderId: null,
+          cOID: 'r1-s1-e',
+          conid: 265598,
           symbol: 'AAPL',
           side: 'B',
           size: 40,
-          price: '456.90',
-          order_ref: 'r1-s1-e',
-          commission: '1.00',
-          trade_time_r: 1702000000000,
+          price: 456.9,
+          commission: 1,
+          tradeTime: 1702000000000,
           account: ACCOUNT,
-          conid: '265598',
-          net_amount: 18276,
         },
       ])
-      x.json(`GET /portfolio/${ACCOUNT}/positions/0`, [
+      expect(await broker.positions(ACCOUNT)).toMatchObject([
+        { conid: 265598, symbol: 'AAPL', position: 40, avgCost: 456.925 },
+      ])
+      expect(await broker.ledger(ACCOUNT)).toEqual([
         {
-          acctId: ACCOUNT,
-          conid: 265598,
-          contractDesc: 'AAPL',
-          position: 40,
-          mktPrice: 457.1,
-          mktValue: 18284,
-          currency: 'USD',
-          avgCost: 456.925,
+          currency: 'BASE',
+          cashBalance: 981724,
+          netLiquidation: 1000008,
+          stockMarketValue: 18284,
           unrealizedPnl: 7,
           realizedPnl: 0,
-          strike: '0',
-          assetClass: 'STK',
         },
       ])
-      x.json(`GET /portfolio/${ACCOUNT}/ledger`, {
-        BASE: {
-          cashbalance: 981724.0,
-          netliquidationvalue: '1,000,008.00',
-          stockmarketvalue: 18284,
-          unrealizedpnl: 7,
-          realizedpnl: 0,
-          currency: 'BASE',
-          key: 'LedgerList',
-        },
-      })
-      x.json(`GET /portfolio/${ACCOUNT}/summary`, {
-        netliquidation: { amount: 1000008, currency: 'USD', isNull: false, timestamp: 1, value: null },
-        accountcode: { amount: 0, isNull: false, value: ACCOUNT },
-        buyingpower: { amount: null, isNull: true },
-      })
-      x.json('GET /iserver/account/pnl/partitioned', {
-        upnl: { [`${ACCOUNT}.Core`]: { rowType: 1, dpl: -12.5, nl: 1000008, upl: 7, el: 1, mv: 18284 } },
-      })
-    })
-    const orders = await broker.liveOrders({ accountId: ACCOUNT, force: true })
-    expect(orders).toEqual([
-      {
-        orderId: '1370093239',
-        cOID: 'r1-s1-e',
-        account: ACCOUNT,
-        conid: 265598,
-        symbol: 'AAPL',
-        side: 'BUY',
-        orderType: 'LIMIT',
-        status: 'Submitted',
-        totalSize: 100,
-        filledQuantity: 40,
-        remainingQuantity: 60,
-        price: 457,
-        avgPrice: 456.9,
-        timeInForce: 'CLOSE',
-      },
-    ])
-    expect(g.seen.filter((r) => r.path === '/iserver/account/orders').map((r) => r.query.get('force'))).toEqual([
-      null,
-      'true',
-      null,
-    ]) // keeper's preflight, force, a plain read
-    expect(await broker.orderStatus('1370093239')).toMatchObject({
-      orderId: '1370093239',
-      totalSize: 100,
-      filled: 40,
-      limitPrice: 457,
-      editable: true,
-      cancellable: true,
-    })
-    expect(await broker.trades({ accountId: ACCOUNT, days: 2 })).toEqual([
-      {
-        executionId: '0000e0d5.6576fd38.01.01',
-        orderId: null,
-        cOID: 'r1-s1-e',
-        conid: 265598,
-        symbol: 'AAPL',
-        side: 'B',
-        size: 40,
-        price: 456.9,
-        commission: 1,
-        tradeTime: 1702000000000,
-        account: ACCOUNT,
-      },
-    ])
-    expect(await broker.positions(ACCOUNT)).toMatchObject([
-      { conid: 265598, symbol: 'AAPL', position: 40, avgCost: 456.925 },
-    ])
-    expect(await broker.ledger(ACCOUNT)).toEqual([
-      {
-        currency: 'BASE',
-        cashBalance: 981724,
-        netLiquidation: 1000008,
-        stockMarketValue: 18284,
-        unrealizedPnl: 7,
-        realizedPnl: 0,
-      },
-    ])
-    expect(await broker.summary(ACCOUNT)).toEqual({ netliquidation: 1000008, accountcode: 0, buyingpower: null })
-    expect(await broker.pnl()).toEqual([
-      { key: `${ACCOUNT}.Core`, dailyPnl: -12.5, unrealizedPnl: 7, netLiquidation: 1000008, marketValue: 18284 },
-    ])
-  })
+      expect(await broker.summary(ACCOUNT)).toEqual({ netliquidation: 1000008, accountcode: 0, buyingpower: null })
+      expect(await broker.pnl()).toEqual([
+        { key: `${ACCOUNT}.Core`, dailyPnl: -12.5, unrealizedPnl: 7, netLiquidation: 1000008, marketValue: 18284 },
+      ])
+    },
+  )
 
   it('a 404 is a NotFoundError; reads retry 5xx a bounded number of times', async () => {
     const { g, broker } = await setup((x) => {
@@ -360,64 +317,5 @@ describe('Broker reads', () => {
     await expect(broker.orderStatus('2')).rejects.toBeInstanceOf(NotFoundError)
     await expect(broker.orderStatus('1')).rejects.toMatchObject({ status: 500 })
     expect(g.count('GET /iserver/account/order/status/1')).toBe(3)
-  })
-})
-
-describe('Broker stream', () => {
-  async function streaming() {
-    const s = await setup()
-    await until(() => s.g.sockets.size === 1 && s.g.frames.includes('sor+{}'), 'the stream to authenticate')
-    return s
-  }
-
-  it('subscribes order and PnL topics, merges smd pushes per conid, surfaces sor and sts', async () => {
-    const { g, broker } = await streaming()
-    const seen: MarketFields[] = []
-    const events: BrokerEvent[] = []
-    broker.onEvent((e) => events.push(e))
-    const off = broker.subscribeMarketData(265598, ['31', '7295'], (f) => seen.push(f))
-    await until(() => g.frames.some((f) => f.startsWith('smd+265598+') && f.includes('7295')), 'the smd subscription')
-    g.push({ topic: 'smd+265598', conid: 265598, '31': '168.42', '84': '168.41', _updated: 1 })
-    g.push({ topic: 'smd+265598', conid: 265598, '84': '168.40', _updated: 2 })
-    g.push({ topic: 'sor', args: [{ acct: ACCOUNT, orderId: 5, status: 'Filled' }] })
-    g.push({ topic: 'sts', args: { authenticated: true, competing: false } })
-    await until(() => seen.length === 2 && events.length === 2, 'pushes')
-    expect(seen[1]).toMatchObject({ values: { '31': 168.42, '84': 168.4 }, updatedAt: 2 })
-    expect(events).toEqual([
-      { type: 'orders', orders: [{ acct: ACCOUNT, orderId: 5, status: 'Filled' }] },
-      { type: 'session', authenticated: true, competing: false },
-    ])
-    off()
-    await until(() => g.frames.includes('umd+265598+{}'), 'the unsubscribe')
-  })
-
-  it('after a dropped socket it reconnects, authenticates and subscribes everything again', async () => {
-    const { g, broker, timers } = await streaming()
-    broker.subscribeMarketData(8314, ['31'], () => undefined)
-    await until(() => g.frames.some((f) => f.startsWith('smd+8314+')), 'the first subscription')
-    g.frames.length = 0
-    for (const s of g.sockets) s.terminate()
-    await until(() => g.sockets.size === 0, 'the drop')
-    // The reconnect backoff elapses (as often as needed until the client has seen the close).
-    await until(
-      () => (
-        timers.fireAfter(),
-        g.frames.some((f) => f.startsWith('smd+8314+')) && g.frames.includes('sor+{}') && g.frames.includes('spl+{}')
-      ),
-      'resubscription',
-    )
-    expect(g.frames[0]).toBe('{"session":"abc123"}')
-  })
-
-  it('re-sends subscriptions on the periodic timer (smd expires after 15 min)', async () => {
-    const { g, broker, timers } = await streaming()
-    broker.subscribeMarketData(8314, ['31'], () => undefined)
-    await until(() => g.frames.some((f) => f.startsWith('smd+8314+')), 'the first subscription')
-    g.frames.length = 0
-    timers.fireEvery()
-    await until(
-      () => g.frames.some((f) => f.startsWith('smd+8314+')) && g.frames.includes('ech+hb'),
-      'resubscription and heartbeat',
-    )
   })
 })

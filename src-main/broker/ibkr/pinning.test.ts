@@ -65,16 +65,19 @@ function wsOpen(url: string, ca: string | null): Promise<string> {
 }
 
 describe('certificate pinning by fingerprint', () => {
-  it('connects to https://127.0.0.1 whose pinned certificate names only localhost, over REST and WebSocket', async () => {
-    const pem = await certNaming('localhost')
-    const g = await gateway(pem)
-    const peeked = await peekCertificate(g.origin)
-    expect(peeked.fingerprint).toBe(fingerprintOfPem(pem.cert))
-    expect(await http(g.origin, peeked.pem).get('/iserver/auth/status')).toEqual({
-      path: '/v1/api/iserver/auth/status',
-    })
-    expect(await wsOpen(`${g.origin.replace('https', 'wss')}/v1/api/ws`, peeked.pem)).toBe('hello')
-  })
+  it(
+    'connects to https://127.0.0.1 whose pinned certificate ' + 'names only localhost, over REST and WebSocket',
+    async () => {
+      const pem = await certNaming('localhost')
+      const g = await gateway(pem)
+      const peeked = await peekCertificate(g.origin)
+      expect(peeked.fingerprint).toBe(fingerprintOfPem(pem.cert))
+      expect(await http(g.origin, peeked.pem).get('/iserver/auth/status')).toEqual({
+        path: '/v1/api/iserver/auth/status',
+      })
+      expect(await wsOpen(`${g.origin.replace('https', 'wss')}/v1/api/ws`, peeked.pem)).toBe('hello')
+    },
+  )
 
   it('still refuses a certificate that is not the pinned one, as untrusted, and refuses without a pin', async () => {
     const g = await gateway(await certNaming('localhost'))

@@ -186,7 +186,10 @@ export class SessionKeeper {
       )
     }
     if (e instanceof GatewayUnreachableError)
-      return this.set('offline', `The gateway at ${this.d.url} does not answer. Start it, or check Settings → Gateway.`)
+      return this.set(
+        'offline',
+        `The gateway at ${this.d.url} does not answer. ` + 'Start it, or check Settings → Gateway.',
+      )
     if (e instanceof GatewayHttpError && e.status === 503)
       return this.set('maintenance', 'The gateway is in maintenance. It reconnects by itself; no orders meanwhile.')
     const message = e instanceof Error ? e.message : String(e)

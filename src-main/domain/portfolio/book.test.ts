@@ -40,35 +40,38 @@ describe('money', () => {
 })
 
 describe('book', () => {
-  it('long: average cost over adds, realized on a partial reduction, a closed round trip with fees and exit VWAP', () => {
-    const b = new Book()
-    b.apply(fill('BUY', 100, '10.00'))
-    b.apply(fill('BUY', 100, '12.00'))
-    const p = [...b.positions.values()][0]!
-    expect(p.qty).toBe(200)
-    expect(avgCost(p)).toBe($('11.00'))
-    b.apply(fill('SELL', 50, '13.00'))
-    expect(p.realized).toBe($('100.00'))
-    expect(avgCost(p)).toBe($('11.00'))
-    expect(unrealized(p, $('10.00'))).toBe($('-150.00'))
-    const r = b.apply(fill('SELL', 150, '9.00'))
-    expect(p.qty).toBe(0)
-    expect(p.basis).toBe(0)
-    expect(p.realized).toBe($('-200.00'))
-    expect(p.fees).toBe($('4'))
-    const t = r!.closed!
-    expect(t).toMatchObject({
-      direction: 'long',
-      qty: 200,
-      closedQty: 200,
-      realized: $('-200.00'),
-      fees: $('4'),
-      closedAt: 4000,
-      runId: 'r1',
-      signalId: 'sig1',
-    })
-    expect(tradePrices(t)).toEqual({ entry: $('11.00'), exit: $('10.00') })
-  })
+  it(
+    'long: average cost over adds, realized on a partial ' + 'reduction, a closed round trip with fees and exit VWAP',
+    () => {
+      const b = new Book()
+      b.apply(fill('BUY', 100, '10.00'))
+      b.apply(fill('BUY', 100, '12.00'))
+      const p = [...b.positions.values()][0]!
+      expect(p.qty).toBe(200)
+      expect(avgCost(p)).toBe($('11.00'))
+      b.apply(fill('SELL', 50, '13.00'))
+      expect(p.realized).toBe($('100.00'))
+      expect(avgCost(p)).toBe($('11.00'))
+      expect(unrealized(p, $('10.00'))).toBe($('-150.00'))
+      const r = b.apply(fill('SELL', 150, '9.00'))
+      expect(p.qty).toBe(0)
+      expect(p.basis).toBe(0)
+      expect(p.realized).toBe($('-200.00'))
+      expect(p.fees).toBe($('4'))
+      const t = r!.closed!
+      expect(t).toMatchObject({
+        direction: 'long',
+        qty: 200,
+        closedQty: 200,
+        realized: $('-200.00'),
+        fees: $('4'),
+        closedAt: 4000,
+        runId: 'r1',
+        signalId: 'sig1',
+      })
+      expect(tradePrices(t)).toEqual({ entry: $('11.00'), exit: $('10.00') })
+    },
+  )
 
   it('short: proceeds as basis, profit when covering lower', () => {
     const b = new Book()

@@ -77,37 +77,40 @@ function cookieOf(setCookie: string | string[] | undefined): string {
 }
 
 describe('web server: token, cookie, Host and artifacts', () => {
-  it('trades the launch token once for an HttpOnly SameSite=Strict cookie that then opens /rpc and /artifacts', async () => {
-    const s = await start()
-    const page = await rawGet(s.port, `/?token=${s.token}`)
-    expect(page.status).toBe(200)
-    const set = String(page.headers['set-cookie'])
-    expect(set).toMatch(
-      new RegExp(`^${SESSION_COOKIE_PREFIX}${s.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`),
-    )
-    expect(set).not.toContain(s.token)
-    // No token in the URL: no cookie handed out.
-    expect((await rawGet(s.port, '/')).headers['set-cookie']).toBeUndefined()
-    expect((await rawGet(s.port, '/?token=wrong')).headers['set-cookie']).toBeUndefined()
+  it(
+    'trades the launch token once for an HttpOnly ' + 'SameSite=Strict cookie that then opens /rpc and /artifacts',
+    async () => {
+      const s = await start()
+      const page = await rawGet(s.port, `/?token=${s.token}`)
+      expect(page.status).toBe(200)
+      const set = String(page.headers['set-cookie'])
+      expect(set).toMatch(
+        new RegExp(`^${SESSION_COOKIE_PREFIX}${s.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`),
+      )
+      expect(set).not.toContain(s.token)
+      // No token in the URL: no cookie handed out.
+      expect((await rawGet(s.port, '/')).headers['set-cookie']).toBeUndefined()
+      expect((await rawGet(s.port, '/?token=wrong')).headers['set-cookie']).toBeUndefined()
 
-    const cookie = cookieOf(page.headers['set-cookie'])
-    expect((await rawGet(s.port, '/session', { cookie })).status).toBe(204)
-    expect((await rawGet(s.port, '/session')).status).toBe(401)
-    expect((await rawGet(s.port, `/artifacts/${SHA_PNG}`, { cookie })).status).toBe(200)
-    expect(
-      (await rawGet(s.port, `/artifacts/${SHA_PNG}`, { cookie: `${SESSION_COOKIE_PREFIX}${s.port}=forged` })).status,
-    ).toBe(401)
+      const cookie = cookieOf(page.headers['set-cookie'])
+      expect((await rawGet(s.port, '/session', { cookie })).status).toBe(204)
+      expect((await rawGet(s.port, '/session')).status).toBe(401)
+      expect((await rawGet(s.port, `/artifacts/${SHA_PNG}`, { cookie })).status).toBe(200)
+      expect(
+        (await rawGet(s.port, `/artifacts/${SHA_PNG}`, { cookie: `${SESSION_COOKIE_PREFIX}${s.port}=forged` })).status,
+      ).toBe(401)
 
-    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/rpc`, { headers: { cookie } })
-    await new Promise<void>((ok, fail) => {
-      ws.once('open', () => ok())
-      ws.once('error', fail)
-    })
-    const reply = new Promise<string>((ok) => ws.once('message', (d: Buffer) => ok(d.toString())))
-    ws.send(JSON.stringify({ t: 'call', id: 1, m: 'system.health', p: {} }))
-    expect(JSON.parse(await reply)).toMatchObject({ t: 'ok', id: 1, r: { ok: true } })
-    ws.close()
-  })
+      const ws = new WebSocket(`ws://127.0.0.1:${s.port}/rpc`, { headers: { cookie } })
+      await new Promise<void>((ok, fail) => {
+        ws.once('open', () => ok())
+        ws.once('error', fail)
+      })
+      const reply = new Promise<string>((ok) => ws.once('message', (d: Buffer) => ok(d.toString())))
+      ws.send(JSON.stringify({ t: 'call', id: 1, m: 'system.health', p: {} }))
+      expect(JSON.parse(await reply)).toMatchObject({ t: 'ok', id: 1, r: { ok: true } })
+      ws.close()
+    },
+  )
 
   it('refuses a bad or missing token with HTTP 401 before the upgrade; scripts keep /rpc?token=', async () => {
     const s = await start()

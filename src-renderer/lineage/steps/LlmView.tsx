@@ -21,8 +21,8 @@ export function LlmView({ o, ctx }: { o: Partial<LlmAnalysisOutput>; ctx: RunCon
         <span className="muted">model {o.model}</span>
         {u && (
           <span className="muted num">
-            {fmtInt(u.promptTokens)} in / {fmtInt(u.completionTokens)} out tokens · {fmtCost(u.costMicros, u.priced)} ·{' '}
-            {fmtDuration(u.latencyMs)}
+            {`${fmtInt(u.promptTokens)} in / ${fmtInt(u.completionTokens)} out tokens · ` +
+              `${fmtCost(u.costMicros, u.priced)} · ${fmtDuration(u.latencyMs)}`}
           </span>
         )}
         {o.outcome === 'review' && <span className="badge tone-warn">REVIEW: {o.reviewReason}</span>}
