@@ -10,6 +10,7 @@ import { createOrderGate, freshQuote, startOfDayNav } from './order-gate'
 import { manualOrderIntent, orderView } from './trading-views'
 import { createRiskLimits, resetPhrase } from './risk-limits'
 import type { OrderRate } from '../domain/risk/gate'
+import { formatPrice, isOnIncrement } from '../domain/prices'
 import { RpcError } from '../rpc/errors'
 import { nyDate } from '../domain/indicators/ny-time'
 import type { EventBus } from '../rpc/event-bus'
@@ -285,6 +286,24 @@ export function createTrading(d: TradingDeps) {
   const manualIntent = (m: z.output<Methods['orders.place']['input']>): OrderIntent =>
     manualOrderIntent(m, requireAccount(), d.gateway().current().paper === true)
 
+  /** IBKR refuses prices off the contract's increment: say so before anything is sent. */
+  async function assertOnIncrement(m: z.output<Methods['orders.place']['input']>): Promise<void> {
+    const legs: [string, number | null | undefined][] = [
+      ['Price', m.price],
+      ['Stop loss', m.stopLoss],
+      ['Take profit', m.takeProfit],
+    ]
+    for (const [label, p] of legs) {
+      if (p === null || p === undefined) continue
+      const inc = await d.broker().priceIncrement(m.conid, p)
+      if (!isOnIncrement(p, inc))
+        throw new RpcError(
+          'BAD_INPUT',
+          `${label} ${p} is not a multiple of this contract's price increment ${inc}; use ${formatPrice(p, inc)}.`,
+        )
+    }
+  }
+
   const handlers: TradingHandlers = {
     'orders.list': ({ status, runId, limit }) => listOrders(d.db, { status, runId, limit }).map(view),
     'orders.events': ({ orderId }) =>
@@ -296,11 +315,13 @@ export function createTrading(d: TradingDeps) {
         payload: e.payload,
       })),
     'orders.place': async (m) => {
+      await assertOnIncrement(m)
       const r = await orders.submit(manualIntent(m))
       if (!r.gate.allowed) throw new RpcError('FORBIDDEN', `Not sent. ${r.gate.reason}`, r.gate.checks)
       return { gate: r.gate, orders: r.orders.map(view) }
     },
     'orders.preview': async (m) => {
+      await assertOnIncrement(m)
       const intent = manualIntent(m)
       const gate = await orders.check(intent)
       // The what-if sees every leg of a bracket, children with their parent's client order id.
