@@ -1,12 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
-import { generate } from 'selfsigned'
 import { WebSocketServer } from 'ws'
 import { Calendar, type CalendarKind } from './calendar'
 import { RealClock, VirtualClock, type SimClock } from './clock'
-import { pathTemplate } from '../broker/ibkr/cpapi-limits'
 import { GatewayCore, type SimAccount } from './gateway'
 import { DEFAULT_LIMITS, RateLimiter, type FaultSpec, type JournalEntry, type LimitTable } from './limits'
 import { matchTick } from './matching'
@@ -17,6 +15,7 @@ import { Portfolio, tradeRow, type CommissionOptions } from './portfolio'
 import { PriceEngine } from './prices'
 import { REFERENCE_INSTRUMENTS, type SimInstrument } from './reference'
 import { SessionState, type AuthOptions } from './session'
+import { cookieSessionOf, fingerprintOf, loopbackCertificate, requestHandler } from './server-http'
 import { StreamHub } from './stream'
 import { hash32 } from './rng'
 
@@ -96,43 +95,6 @@ export interface SimGateway {
 }
 
 const DEFAULT_START = Date.UTC(2026, 10, 23, 14, 30) // Monday 09:30 New York
-let certificate: Promise<{ cert: string; key: string }> | null = null
-
-/** One self-signed loopback certificate per process (generation takes ~100 ms). */
-function loopbackCertificate() {
-  certificate ??= Promise.resolve(
-    generate([{ name: 'commonName', value: '127.0.0.1' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      notBeforeDate: new Date(Date.now() - 86_400_000),
-      notAfterDate: new Date(Date.now() + 825 * 86_400_000),
-      extensions: [
-        {
-          name: 'subjectAltName',
-          altNames: [
-            { type: 7, ip: '127.0.0.1' },
-            { type: 2, value: 'localhost' },
-          ],
-        },
-      ],
-    }),
-  ).then((p) => ({ cert: p.cert, key: p.private }))
-  return certificate
-}
-
-function fingerprintOf(pem: string): string {
-  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64')
-  return `sha256/${createHash('sha256').update(der).digest('base64')}`
-}
-
-const LOGIN_PAGE = (message: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><title>Client Portal Login (Simulator)</title></head>
-<body style="font-family:sans-serif;max-width:420px;margin:60px auto">
-<h2>IBKR Client Portal — Simulator</h2><p>${message}</p>
-<form method="post" action="/sso/Login"><label>User <input name="user" value="simuser"></label><br><br>
-<label>Password <input name="password" type="password" value="sim"></label><br><br>` +
-  `<button type="submit">Log in</button></form>
-<p style="color:#666">This is the built-in simulator. Any credentials log in to the paper account.</p></body></html>`
 
 /** Start a CPAPI-compatible simulated gateway on 127.0.0.1 (IBKR.md §7). */
 export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<SimGateway> {
@@ -234,7 +196,7 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
 
   const tls = opts.tls ?? true
   const pem = tls ? await loopbackCertificate() : null
-  const handler = (req: IncomingMessage, res: ServerResponse) => void serve(req, res)
+  const handler = requestHandler(core, session, clock)
   const server: Server = pem ? createHttpsServer({ cert: pem.cert, key: pem.key }, handler) : createHttpServer(handler)
   const sockets = new Set<Socket>()
   server.on('connection', (s: Socket) => {
@@ -242,91 +204,11 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
     s.on('close', () => sockets.delete(s))
   })
 
-  async function serve(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'https://127.0.0.1')
-    const body = await readBody(req)
-    if (!url.pathname.startsWith('/v1/api/')) return loginPages(req, res, url.pathname, body)
-    const path = url.pathname.slice('/v1/api'.length)
-    const template = pathTemplate(path)
-    let parsed: unknown
-    try {
-      parsed = body ? JSON.parse(body) : null
-    } catch {
-      return reply(
-        res,
-        400,
-        { error: 'Bad Request: invalid JSON' },
-        { method: req.method ?? 'GET', path, template, query: url.search, body },
-      )
-    }
-    const entry = { method: req.method ?? 'GET', path, template, query: url.search, body: parsed }
-    const fault = core.faults.take(entry.method, path, template)
-    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
-    if (fault?.drop === 'beforeResponse') {
-      core.journal.push({ ...entry, at: clock.now(), status: 'dropped' })
-      return req.socket.destroy()
-    }
-    if (fault?.hold === 'beforeCommit') return hold(entry, fault)
-    if (fault && fault.status) return reply(res, fault.status, fault.body ?? { error: 'Injected fault' }, entry)
-    const result = await core.handle({ method: entry.method, path, query: url.searchParams, body: parsed })
-    if (fault?.hold === 'afterCommit') return hold(entry, fault)
-    if (fault?.drop === 'afterCommit') {
-      core.journal.push({ ...entry, at: clock.now(), status: 'dropped' })
-      return req.socket.destroy()
-    }
-    reply(res, result.status, result.body, entry)
-  }
-
-  /** The request stays unanswered until the client goes away. */
-  function hold(entry: Omit<JournalEntry, 'at' | 'status'>, fault: FaultSpec) {
-    core.journal.push({ ...entry, at: clock.now(), status: 'held' })
-    fault.onHold?.()
-  }
-
-  function reply(res: ServerResponse, status: number, payload: unknown, entry: Omit<JournalEntry, 'at' | 'status'>) {
-    core.journal.push({ ...entry, at: clock.now(), status })
-    const text = JSON.stringify(payload)
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-      date: new Date(clock.now()).toUTCString(),
-    })
-    res.end(text)
-  }
-
-  function loginPages(req: IncomingMessage, res: ServerResponse, path: string, body: string) {
-    if (req.method === 'POST' && path === '/sso/Login') {
-      session.login()
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'set-cookie': `api=${session.sessionId}; Path=/; Secure; HttpOnly`,
-      })
-      return res.end(LOGIN_PAGE('Client login succeeds. You can close this window.'))
-    }
-    if (req.method === 'GET' && (path === '/' || path === '/sso/Login')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      return res.end(
-        LOGIN_PAGE(session.state === 'noSession' ? 'Log in to start a session.' : `Session state: ${session.state}.`),
-      )
-    }
-    void body
-    res.writeHead(404, { 'content-type': 'text/plain' })
-    res.end('Not found')
-  }
-
   const wss = new WebSocketServer({ noServer: true })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1')
     if (url.pathname !== '/v1/api/ws') return socket.destroy()
-    const cookie = /(?:^|;\s*)api=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? null
-    let cookieSession = cookie
-    if (cookie?.startsWith('{') || cookie?.startsWith('%7B')) {
-      try {
-        cookieSession = (JSON.parse(decodeURIComponent(cookie)) as { session?: string }).session ?? null
-      } catch {
-        cookieSession = null
-      }
-    }
+    const cookieSession = cookieSessionOf(req.headers.cookie)
     wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, cookieSession))
   })
 
@@ -400,15 +282,4 @@ function randomHex(seed: number, n: number): string {
   return (
     hash32(seed, `sessionb:${n}`).toString(16).padStart(8, '0') + (seed === 0 ? randomBytes(4).toString('hex') : '')
   )
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const c of req) {
-    size += (c as Buffer).length
-    if (size > 1_000_000) break
-    chunks.push(c as Buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }

@@ -18,8 +18,6 @@ const MAX_WIDTH = 120
 const OVERSIZE_PENDING: Record<string, number> = {
   'src-main/engine/order-manager.ts': 603,
   'src-main/engine/trading.ts': 429,
-  'src-main/sim/server.ts': 414,
-  'src-main/sim/orders.test.ts': 454,
   'tests/integration/trading.test.ts': 407,
   'src-renderer/strategies/StrategyForm.tsx': 560,
 }
