@@ -16,12 +16,8 @@ const MAX_WIDTH = 120
  * grow; when it shrinks under 400 its entry is removed.
  */
 const OVERSIZE_PENDING: Record<string, number> = {
-  'src-main/engine/order-manager.ts': 603,
-  'src-main/engine/trading.ts': 429,
   'src-main/sim/server.ts': 414,
   'src-main/sim/orders.test.ts': 454,
-  'tests/integration/trading.test.ts': 407,
-  'src-renderer/strategies/StrategyForm.tsx': 560,
 }
 
 const files = DIRS.flatMap((d) => sourceFiles(d, EXTS))
