@@ -14,6 +14,8 @@ export default defineConfig({
           sim: resolve(__dirname, 'src-main/sim/cli.ts'),
           // Bundle import/export run in this worker thread (store/bundle-jobs.ts finds it next to main).
           'bundle-worker': resolve(__dirname, 'src-main/store/bundle-worker.ts'),
+          // The evaluation lab's report statistics (engine/evaluation/report-jobs.ts finds it next to main).
+          'report-worker': resolve(__dirname, 'src-main/engine/evaluation/report-worker.ts'),
         },
       },
     },

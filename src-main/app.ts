@@ -3,6 +3,7 @@ import type { Health, SettingSource } from './contract/models'
 import type { EngineMode } from './contract/desktop-api'
 import { createMarketService, type MarketService } from './engine/market'
 import type { SecretStore } from './engine/secrets'
+import { armDemoFirstRun } from './engine/demo-first-run'
 import { seedDemoStrategies } from './engine/demo-seed'
 import { createStrategyService } from './engine/strategies'
 import type { Overrides, SettingsService } from './engine/settings'
@@ -16,7 +17,10 @@ import { createTrading, type Trading } from './engine/trading'
 import { createPortfolioService } from './engine/portfolio'
 import { getInstrument } from './store/instruments-repo'
 import { createHandlers } from './handlers'
+import type { EvaluationService } from './engine/evaluation/service'
+import type { Analyst } from './engine/evaluation/asof-pipeline'
 import { startGatewayHub } from './app/gateway'
+import { buildEvaluationService } from './app/evaluation'
 import { buildRunServices } from './app/runs'
 import { openAppStore } from './app/store'
 import { privateDir } from './store/private-files'
@@ -46,9 +50,10 @@ export interface AppConfig {
   onInternalError?: (where: string, err: unknown) => void
   /**
    * Tuning for benchmarks and tests: simulator tick interval and quote conflation (defaults 1000 / 100 ms), a fixed
-   * simulator seed (else one random seed per data folder, kept in settings).
+   * simulator seed (else one random seed per data folder, kept in settings), `demoFirstRun: false` to skip the
+   * demo's first run on a fresh data folder.
    */
-  tuning?: { simTickMs?: number; conflateMs?: number; simSeed?: number }
+  tuning?: { simTickMs?: number; conflateMs?: number; simSeed?: number; demoFirstRun?: boolean }
   /** Host capability: the warm chart-capture page (Electron offscreen window, or Chromium under the web host). */
   chartCapture?: () => Promise<ChartCapture>
   /** Host capability: the gateway's login page in a window (Electron). */
@@ -63,6 +68,8 @@ export interface AppConfig {
   pickBundleFile?: () => Promise<string | null>
   /** The web host was started with --allow-live (the desktop app may always arm, after the typed confirmation). */
   allowLive?: boolean
+  /** Test seam: the analyst the evaluation lab asks for fresh answers (planted look-ahead, call counts). */
+  labAnalyst?: Analyst
 }
 
 export interface App {
@@ -73,6 +80,7 @@ export interface App {
   settings: SettingsService
   market: MarketService
   executor: Executor
+  evaluations: EvaluationService
   trading: Trading
   /** Stored artifacts for the hosts' /artifacts routes: live, or from a review library. */
   artifact: ArtifactReader
@@ -116,6 +124,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     source: () => hub.connection().market(),
     conflateMs: cfg.tuning?.conflateMs,
   })
+  const strategies = createStrategyService({ db: store.db, bus, now, promptVersionActive: prompts.isVersionActive })
   const portfolio = createPortfolioService({
     db: store.db,
     bus,
@@ -136,7 +145,6 @@ export async function createApp(cfg: AppConfig): Promise<App> {
 
   const health = () => healthOf(cfg, { store, hub, startedAt, dataDir })
 
-  const strategies = createStrategyService({ db: store.db, bus, now, promptVersionActive: prompts.isVersionActive })
   const tradingCore = createTrading({
     db: store.db,
     lineageDb: store.lineageDb,
@@ -160,7 +168,7 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     allowLive: cfg.host === 'electron' || cfg.allowLive === true,
   })
   trading = tradingCore
-  const { executor, replayer, closeCapture } = buildRunServices(cfg, {
+  const { executor, replayer, closeCapture, runEnvironment } = buildRunServices(cfg, {
     store,
     bus,
     now,
@@ -172,9 +180,27 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     market,
     trading: tradingCore,
   })
-  if (settings.effective().gateway === 'sim') {
-    await seedDemoStrategies(strategies, market).catch((e: unknown) => cfg.onInternalError?.('demo seed', e))
-  }
+  const seeded =
+    settings.effective().gateway === 'sim'
+      ? await seedDemoStrategies(strategies, market).catch((e: unknown) => {
+          cfg.onInternalError?.('demo seed', e)
+          return 0
+        })
+      : 0
+  // First start of a fresh data folder: the paper demo runs once as soon as orders may be sent.
+  const cancelDemoRun =
+    seeded > 0 && cfg.tuning?.demoFirstRun !== false
+      ? armDemoFirstRun({
+          strategies,
+          market,
+          timers,
+          now,
+          ready: () => tradingCore.reconciler.reconciled(),
+          start: (id) => void executor.start(id, { trigger: 'manual' }),
+          lastPrice: async (conid) => (await hub.broker().snapshot([conid], ['31']))[0]?.values['31'] ?? null,
+          onError: (e) => cfg.onInternalError?.('demo first run', e),
+        })
+      : () => {}
   const scheduler = startScheduler(cfg, { store, bus, now, timers, strategies, hub, executor })
   const bundles = createBundleServices({
     store,
@@ -185,7 +211,10 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     bus,
     onError: (e) => cfg.onInternalError?.('retention', e),
   })
+  const evaluations = buildEvaluationService(cfg, { runEnvironment, store, strategies, prompts, market, settings })
+  evaluations.resume()
   const handlers = createHandlers({
+    evaluations,
     db: store.db,
     strategies,
     prompts,
@@ -219,14 +248,17 @@ export async function createApp(cfg: AppConfig): Promise<App> {
     settings,
     market: marketService,
     executor,
+    evaluations,
     trading: tradingCore,
     artifact: createArtifactReader(store.db, dataDir),
     gateway: () => hub.connection(),
     health,
     stop() {
       stopped ??= (async () => {
+        cancelDemoRun()
         scheduler.stop()
         await rpc.close()
+        await evaluations.stop()
         await executor.drain()
         tradingCore.stop()
         portfolio.stop()

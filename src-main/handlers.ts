@@ -22,6 +22,7 @@ import { getRun, listRuns, stepStats } from './store/lineage-repo'
 import { listSignals } from './store/signals-repo'
 import { modelStats, strategyStats, topErrors } from './store/stats-repo'
 import type { Handlers } from './rpc/dispatcher'
+import type { EvaluationService } from './engine/evaluation/service'
 
 export interface Services {
   db: Db
@@ -38,6 +39,7 @@ export interface Services {
   settings: SettingsService
   hub: GatewayHub
   market: MarketService
+  evaluations: EvaluationService
   /** Host capability: open the gateway's login page in a window (Electron); absent in the web host. */
   openGatewayLogin?: (url: string, fingerprint: string | null) => Promise<boolean>
   /** Host capability: a native open dialog for a bundle file (Electron); absent in the web host. */
@@ -124,6 +126,24 @@ export function createHandlers(s: Services): Handlers {
     ...s.trading.handlers,
     ...createPortfolioHandlers(s.portfolio),
     ...createBundleHandlers(s.bundles),
+    'evaluations.estimate': (r) => s.evaluations.estimate(r),
+    'evaluations.start': (r) => s.evaluations.start(r),
+    'evaluations.get': ({ evaluationId }) => s.evaluations.get(evaluationId),
+    'evaluations.decisions': (q) => s.evaluations.decisions(q),
+    'evaluations.list': () =>
+      s.evaluations.list().map((e) => ({
+        id: e.id,
+        strategyId: e.strategyId,
+        strategyName: e.strategyName,
+        from: e.fromDate,
+        to: e.toDate,
+        horizon: e.horizon,
+        status: e.status as 'running',
+        progress: { done: e.done, total: e.total },
+        createdAt: e.createdAt,
+      })),
+    'evaluations.cancel': ({ evaluationId }) => s.evaluations.cancel(evaluationId),
+    'evaluations.report': ({ evaluationId }) => s.evaluations.report(evaluationId),
   }
 }
 

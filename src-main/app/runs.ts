@@ -32,7 +32,7 @@ export function buildRunServices(
     market: MarketService
     trading: Trading
   },
-): { executor: Executor; replayer: Replayer; closeCapture(): Promise<void> } {
+): { executor: Executor; replayer: Replayer; runEnvironment: RunEnvironment; closeCapture(): Promise<void> } {
   const now = d.now
   let capture: Promise<ChartCapture> | null = null
   const startCapture = () => {
@@ -95,6 +95,7 @@ export function buildRunServices(
   return {
     executor,
     replayer,
+    runEnvironment,
     closeCapture: async () => {
       await capture?.then((c) => c.close()).catch(() => undefined)
     },

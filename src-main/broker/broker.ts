@@ -174,6 +174,8 @@ export interface Broker {
   // Reference and market data
   searchSymbols(query: string): Promise<Instrument[]>
   contractDetails(conid: number): Promise<Omit<InstrumentDetails, 'source'>>
+  /** The price increment at `price` from the contract's rules (`info-and-rules`), read once per conid. */
+  priceIncrement(conid: number, price: number): Promise<number>
   /** Preflight handled inside: asks again (bounded) until every conid carries one of the fields. */
   snapshot(conids: number[], fields: string[]): Promise<MarketFields[]>
   history(req: HistoryRequest): Promise<{ bars: Bar[] }>

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { bundleMethods } from './bundles-api'
 import { desktopMethods } from './desktop-api'
+import { evaluationMethods } from './evaluations-api'
 import { IndicatorSpecs } from './indicators'
 import { portfolioMethods } from './portfolio-api'
 import { promptMethods } from './prompts-api'
@@ -118,6 +119,8 @@ export const api = {
         from: z.number().int().optional(),
         to: z.number().int().optional(),
         before: z.number().int().optional(),
+        /** Show evaluation-lab runs (trigger `eval`), hidden by default. */
+        includeEval: z.boolean().optional(),
         limit: z.number().int().min(1).max(500).default(100),
       })
       .strict(),
@@ -168,6 +171,7 @@ export const api = {
   ...portfolioMethods,
   ...bundleMethods,
   ...desktopMethods,
+  ...evaluationMethods,
 } as const
 
 export type Api = typeof api

@@ -87,6 +87,13 @@ describe('contract', () => {
       'system.mode',
       'system.startTrading',
       'lineage.pickBundle',
+      'evaluations.estimate',
+      'evaluations.start',
+      'evaluations.get',
+      'evaluations.decisions',
+      'evaluations.list',
+      'evaluations.cancel',
+      'evaluations.report',
     ])
     expect(EVENT_NAMES).toEqual([
       'gateway.status',
@@ -98,6 +105,7 @@ describe('contract', () => {
       'orders.changed',
       'portfolio.changed',
       'bundles.progress',
+      'evaluations.progress',
     ])
   })
 

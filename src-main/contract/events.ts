@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Alert, GatewayStatus, Quote, RunStep, RunSummary } from './models'
 import { BundleProgress } from './bundles-api'
+import { EvaluationProgress } from './evaluations-api'
 import { PortfolioChanged } from './portfolio-api'
 
 /** Every event the host pushes to subscribed clients. */
@@ -17,6 +18,8 @@ export const events = {
   'portfolio.changed': PortfolioChanged,
   /** A bundle import or export running off the main thread made progress. */
   'bundles.progress': BundleProgress,
+  /** An evaluation advanced, finished, failed or was cancelled. */
+  'evaluations.progress': EvaluationProgress,
 } as const
 
 export type Events = typeof events

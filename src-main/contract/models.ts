@@ -154,7 +154,7 @@ function isHttpUrl(v: string): boolean {
 // Shared status vocabularies: the database CHECK constraints are built from these same lists.
 export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'aborted'])
 export type RunStatus = z.infer<typeof RunStatus>
-export const RunTrigger = z.enum(['schedule', 'manual', 'replay'])
+export const RunTrigger = z.enum(['schedule', 'manual', 'replay', 'eval'])
 export const StepStatus = z.enum(['succeeded', 'failed', 'skipped'])
 export const StrategyMode = z.enum(['dry-run', 'paper', 'live'])
 export const ApprovalMode = z.enum(['auto', 'ask'])

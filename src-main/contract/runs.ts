@@ -20,6 +20,10 @@ export const SignalSummary = z.object({
   model: z.string(),
   promptVersionId: z.string().nullable(),
   reason: z.string().nullable(),
+  /** What the analyst drafted, when the verdict changed it (a downgraded BUY reads BUY → HOLD). */
+  draftAction: z.enum(['BUY', 'SELL', 'HOLD']).nullable().optional(),
+  /** The rule behind a downgrade or review (V7, V8, …). */
+  rule: z.string().nullable().optional(),
   outcome: z.unknown(),
   expiresAt: z.number().int().nullable(),
   createdAt: z.number().int(),

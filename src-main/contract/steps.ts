@@ -27,7 +27,15 @@ export interface BarsDescription {
 }
 
 export interface FetchMarketDataOutput {
-  instrument: { conid: number; symbol: string; exchange: string; currency: string; source: string }
+  instrument: {
+    conid: number
+    symbol: string
+    exchange: string
+    currency: string
+    source: string
+    /** Price increment from the contract's rules at the last price (absent in runs recorded before it). */
+    increment?: number
+  }
   barsSha256: string
   asOf: string
   droppedFormingBar: boolean

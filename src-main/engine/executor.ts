@@ -22,6 +22,7 @@ import {
   DAY,
   fetchMarketData,
   fetchMarketDataInput,
+  incrementOf,
   liveMarketData,
   llmAnalysis,
   llmAnalysisInput,
@@ -201,7 +202,11 @@ export function createExecutor(d: ExecutorDeps): Executor {
           template: loaded.prompt,
           context,
           images: () => charts._png,
-          rules: () => rulesRequest(cfg, data.asOf, daily, data.position.qty),
+          rules: () =>
+            rulesRequest(cfg, data.asOf, daily, data.position.qty, {
+              increment: incrementOf(data),
+              lastPrice: data.quote.last,
+            }),
           budgetUsd: cfg.llmDailyBudgetUsd,
           usage: { runId: rec.runId, strategyId: strategy.id, purposePrefix: '' },
         },
@@ -217,7 +222,10 @@ export function createExecutor(d: ExecutorDeps): Executor {
     summary.usage = llm.usage
 
     const positionQty = data.position.qty
-    const validation = validationContext({ config: cfg, asOf: data.asOf, daily, analysis: a, withWeekly, positionQty })
+    const validation = validationContext({
+      ...{ config: cfg, asOf: data.asOf, daily, analysis: a, withWeekly, positionQty },
+      increment: incrementOf(data),
+    })
     const checked = await rec.step('validate_signal', validateSignalInput(llm, validation), async () =>
       validateSignalStep(
         {

@@ -226,6 +226,11 @@ export function createReplayer(d: ReplayDeps) {
               position: context.position.side,
               allowShort: context.risk.allow_short,
               tickSize: context.tick_size,
+              minR: context.risk.min_r,
+              minProfitMargin: (
+                byStep('validate_signal')?.input as { context?: { policy?: { minProfitMargin?: number } } } | undefined
+              )?.context?.policy?.minProfitMargin,
+              lastPrice: (byStep('fetch_market_data')?.output as FetchMarketDataOutput | undefined)?.quote.last ?? null,
             }
           }
           const { _value: value, ...out } = await askAnalyst(

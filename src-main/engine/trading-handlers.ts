@@ -1,5 +1,6 @@
 import type { ApprovalView, OrderView } from '../contract/trading-api'
 import { tradingMethods } from '../contract/trading-api'
+import { formatPrice, isOnIncrement } from '../domain/prices'
 import { RpcError } from '../rpc/errors'
 import type { ApprovalRow } from '../store/approvals-repo'
 import { eventsOf, listOrders, type OrderRow } from '../store/orders-repo'
@@ -73,6 +74,24 @@ export function createTradingHandlers({
   const manualIntent = (m: z.output<Methods['orders.place']['input']>): OrderIntent =>
     manualOrderIntent(m, requireAccount(), d.gateway().current().paper === true)
 
+  /** IBKR refuses prices off the contract's increment: say so before anything is sent. */
+  async function assertOnIncrement(m: z.output<Methods['orders.place']['input']>): Promise<void> {
+    const legs: [string, number | null | undefined][] = [
+      ['Price', m.price],
+      ['Stop loss', m.stopLoss],
+      ['Take profit', m.takeProfit],
+    ]
+    for (const [label, p] of legs) {
+      if (p === null || p === undefined) continue
+      const inc = await d.broker().priceIncrement(m.conid, p)
+      if (!isOnIncrement(p, inc))
+        throw new RpcError(
+          'BAD_INPUT',
+          `${label} ${p} is not a multiple of this contract's price increment ${inc}; use ${formatPrice(p, inc)}.`,
+        )
+    }
+  }
+
   return {
     'orders.list': ({ status, runId, limit }) => listOrders(d.db, { status, runId, limit }).map(view),
     'orders.events': ({ orderId }) =>
@@ -84,11 +103,13 @@ export function createTradingHandlers({
         payload: e.payload,
       })),
     'orders.place': async (m) => {
+      await assertOnIncrement(m)
       const r = await orders.submit(manualIntent(m))
       if (!r.gate.allowed) throw new RpcError('FORBIDDEN', `Not sent. ${r.gate.reason}`, r.gate.checks)
       return { gate: r.gate, orders: r.orders.map(view) }
     },
     'orders.preview': async (m) => {
+      await assertOnIncrement(m)
       const intent = manualIntent(m)
       const gate = await orders.check(intent)
       // The what-if sees every leg of a bracket, children with their parent's client order id.

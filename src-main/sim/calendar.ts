@@ -1,7 +1,9 @@
 import { nyWallClock } from '../domain/indicators/ny-time'
+import { nyseSession, type NyseSession } from '../domain/schedule/nyse'
 
 // Trading calendar of the simulated market, on New York wall-clock time.
-//   nyse:        regular trading hours 09:30–16:00 on weekdays (tests of market-hours policy)
+//   nyse:        regular trading hours 09:30–16:00 on NYSE trading days (the scheduler's calendar: no
+//                session on holidays, 13:00 closes on half days)
 //   always-open: one 24-hour session every day (demo mode: charts move and orders fill at any hour)
 
 export type CalendarKind = 'nyse' | 'always-open'
@@ -36,10 +38,18 @@ export function isWeekday(day: number): boolean {
 }
 
 export class Calendar {
+  private readonly days = new Map<number, NyseSession>()
+
   constructor(readonly kind: CalendarKind) {}
 
+  private nyse(day: number): NyseSession {
+    let s = this.days.get(day)
+    if (!s) this.days.set(day, (s = nyseSession(new Date(day * DAY).toISOString().slice(0, 10))))
+    return s
+  }
+
   isTradingDay(day: number): boolean {
-    return this.kind === 'always-open' || isWeekday(day)
+    return this.kind === 'always-open' || (isWeekday(day) && this.nyse(day).open)
   }
 
   /** The session on a day, or null on a day without one. */
@@ -50,7 +60,9 @@ export class Calendar {
       const end = nyTimeToUtc(day + 1, 0)
       return { day, start, end, minutes: Math.round((end - start) / MINUTE) }
     }
-    return { day, start: nyTimeToUtc(day, 9 * 60 + 30), end: nyTimeToUtc(day, 16 * 60), minutes: 390 }
+    const s = this.nyse(day)
+    const close = s.open && s.closesEarly ? 13 * 60 : 16 * 60
+    return { day, start: nyTimeToUtc(day, 9 * 60 + 30), end: nyTimeToUtc(day, close), minutes: close - (9 * 60 + 30) }
   }
 
   /** True while the regular session is open at `t`. */

@@ -2,7 +2,7 @@ import { pathTemplate } from '../broker/ibkr/cpapi-limits'
 import type { SimClock } from './clock'
 import { barSeconds, historyBars, parseBar, parsePeriod } from './history'
 import { Faults, RateLimiter, type JournalEntry } from './limits'
-import type { PriceEngine } from './prices'
+import { simIncrement, type PriceEngine } from './prices'
 import { quoteFields } from './quotes'
 import type { SimInstrument } from './reference'
 import type { OrderRoutes } from './order-routes'
@@ -64,7 +64,9 @@ export class GatewayCore {
   }
 
   /** Answer one request: pacing, session rules, then the endpoint. */
-  async handle(req: SimRequest): Promise<SimResponse> {
+  async handle(raw: SimRequest): Promise<SimResponse> {
+    // `/iserver/account/trades/` is `/iserver/account/trades`: routed and paced as its canonical form.
+    const req = { ...raw, path: raw.path.replace(/(?<=.)\/+$/, '') }
     const template = pathTemplate(req.path)
     const now = this.d.clock.now()
     if (!this.d.limiter.admit(`${req.method} ${template}`, now)) return err(429, 'Too Many Requests')
@@ -291,7 +293,12 @@ export class GatewayCore {
             ...info,
             rules: {
               orderTypes: ['limit', 'market', 'stop', 'stop_limit'],
-              increment: 0.01,
+              // IBKR's US stock rule: 0.0001 under a dollar, 0.01 from there on.
+              increment: simIncrement(this.d.engine.price(i.conid, this.d.clock.now())),
+              incrementRules: [
+                { lowerEdge: 0, increment: 0.0001 },
+                { lowerEdge: 1, increment: 0.01 },
+              ],
               defaultSize: 100,
               sizeIncrement: 1,
               tifTypes: ['DAY', 'GTC', 'IOC', 'OPG'],

@@ -1,5 +1,5 @@
 import { DAY, MINUTE, nyDayOf } from './calendar'
-import { round2, type OhlcvBar, type PriceEngine } from './prices'
+import { roundPx, type OhlcvBar, type PriceEngine } from './prices'
 
 // IBKR's history grammar (IBKR.md §3.3): period {1-30}min, {1-8}h, {1-1000}d, {1-792}w,
 // {1-182}m (months), {1-15}y; bar 1min…8h, 1d, 1w, 1m (month). `5mins` is accepted as IBKR does.
@@ -107,8 +107,8 @@ export function historyBars(
       out.push({ ...b })
       currentKey = k
     } else {
-      last.h = round2(Math.max(last.h, b.h))
-      last.l = round2(Math.min(last.l, b.l))
+      last.h = roundPx(Math.max(last.h, b.h))
+      last.l = roundPx(Math.min(last.l, b.l))
       last.c = b.c
       last.v += b.v
     }

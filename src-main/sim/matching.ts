@@ -3,7 +3,8 @@ import type { SimOrder } from './order-model'
 import { stopPrice } from './order-model'
 import type { OrderBook } from './orders'
 import type { Execution } from './portfolio'
-import { round2 } from './prices'
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6
 import { quoteFields } from './quotes'
 
 // Matching, once per clock tick (IBKR.md §7.7): MKT at the touch, LMT when marketable, stops
@@ -77,7 +78,7 @@ export function matchTick(book: OrderBook, onFill: (o: SimOrder, e: Execution) =
     if (marketable) {
       const size = Math.min(o.quantity - o.filled, o.side === 'BUY' ? t.askSize : t.bidSize)
       const exec = portfolio.fill(o.orderId, o.cOID, o.conid, o.side, size, price)
-      o.avgPrice = round2((o.avgPrice * o.filled + price * size) / (o.filled + size))
+      o.avgPrice = round6((o.avgPrice * o.filled + price * size) / (o.filled + size))
       o.filled += size
       o.lastExecutionAt = now
       if (o.filled >= o.quantity) o.status = 'Filled'

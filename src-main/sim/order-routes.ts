@@ -72,6 +72,32 @@ export class OrderRoutes {
       }
       return ok({ upnl: { [`${this.d.accountId}.Core`]: this.d.portfolio.pnl() } })
     }
+    if ((m = /^\/iserver\/account\/([^/]+)\/summary$/.exec(path)) && method === 'GET') {
+      if (m[1] !== this.d.accountId) return bad(`Bad Request: account ${m[1]} is not available`)
+      return ok(this.accountSummary())
+    }
+    // The near-real-time positions (no cache, no invalidate), IBKR's `/portfolio2` shape.
+    if ((m = /^\/portfolio2\/([^/]+)\/positions$/.exec(path)) && method === 'GET') {
+      if (m[1] !== this.d.accountId) return bad(`Bad Request: account ${m[1]} is not available`)
+      return ok(
+        this.d.portfolio.positionRows(this.d.instruments).map((r) => ({
+          position: r.position,
+          conid: String(r.conid),
+          avgCost: r.avgCost,
+          avgPrice: r.avgPrice,
+          currency: r.currency,
+          description: r.contractDesc,
+          isLastToLoq: false,
+          marketPrice: r.mktPrice,
+          marketValue: r.mktValue,
+          realizedPnl: r.realizedPnl,
+          secType: r.assetClass,
+          timestamp: Math.floor(this.d.now() / 1000),
+          unrealizedPnl: r.unrealizedPnl,
+          assetClass: r.assetClass,
+        })),
+      )
+    }
     if ((m = /^\/portfolio\/([^/]+)\/(positions\/\d+|positions\/invalidate|ledger|summary)$/.exec(path))) {
       if (m[1] !== this.d.accountId) return bad(`Bad Request: account ${m[1]} is not available`)
       const what = m[2]!
@@ -85,6 +111,35 @@ export class OrderRoutes {
       return ok(this.d.portfolio.summary())
     }
     return null
+  }
+
+  /** `GET /iserver/account/{acct}/summary`: the brokerage session's account balances, camelCase. */
+  private accountSummary(): Record<string, unknown> {
+    const s = this.d.portfolio.summary() as Record<string, { amount: number }>
+    const amt = (k: string) => s[k]?.amount ?? 0
+    const cash = amt('totalcashvalue')
+    return {
+      accountType: 'INDIVIDUAL',
+      status: '',
+      balance: cash,
+      SMA: amt('excessliquidity'),
+      buyingPower: amt('buyingpower'),
+      availableFunds: amt('availablefunds'),
+      excessLiquidity: amt('excessliquidity'),
+      netLiquidationValue: amt('netliquidation'),
+      equityWithLoanValue: amt('netliquidation'),
+      regTLoan: 0,
+      securitiesGVP: amt('grosspositionvalue'),
+      totalCashValue: cash,
+      accruedInterest: 0,
+      regTMargin: amt('initmarginreq'),
+      initialMargin: amt('initmarginreq'),
+      maintenanceMargin: amt('maintmarginreq'),
+      cashBalances: [
+        { currency: 'USD', balance: cash, settledCash: cash },
+        { currency: 'Total (in USD)', balance: cash, settledCash: cash },
+      ],
+    }
   }
 
   private positions(): Record<string, unknown>[] {
@@ -106,8 +161,14 @@ export class OrderRoutes {
       return ok({ orders: [], snapshot: false })
     }
     const since = this.d.now() - 86_400_000
+    // `filters`: a comma-separated list of statuses (IBKR matches them case-insensitively).
+    const filters = (query.get('filters') ?? '')
+      .split(',')
+      .map((f) => f.trim().toLowerCase())
+      .filter(Boolean)
     const rows = this.d.book.orders
       .filter((o) => this.d.book.isLive(o) || (o.lastExecutionAt ?? o.placedAt) >= since)
+      .filter((o) => filters.length === 0 || filters.includes(o.status.toLowerCase()))
       .map((o) => liveOrderRow(o, this.d.instruments.get(o.conid)!))
     return ok({ orders: rows, snapshot: true })
   }

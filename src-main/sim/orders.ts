@@ -1,7 +1,8 @@
 import type { SimClock } from './clock'
 import { parseOrder, stopPrice, type OrderInput, type SimOrder } from './order-model'
 import type { Portfolio } from './portfolio'
-import type { PriceEngine } from './prices'
+import { isOnIncrement } from '../domain/prices'
+import { simIncrement, type PriceEngine } from './prices'
 import { quoteFields } from './quotes'
 import type { SimInstrument } from './reference'
 import { hash32, stream } from './rng'
@@ -14,7 +15,7 @@ export interface SimResult {
   body: unknown
 }
 
-export type PromptId = 'o354' | 'o163' | 'o383' | 'o451' | 'o10331' | 'o10151'
+export type PromptId = 'o354' | 'o163' | 'o383' | 'o451' | 'o403' | 'o10331' | 'o10151'
 
 export interface OrderOptions {
   /** Prompt ids evaluated in this order; o10151 (MKT) is off by default. */
@@ -23,35 +24,73 @@ export interface OrderOptions {
 }
 
 export const DEFAULT_ORDER_OPTIONS: OrderOptions = {
-  prompts: { o354: true, o163: true, o383: true, o451: true, o10331: true, o10151: false },
+  prompts: { o354: true, o163: true, o383: true, o451: true, o403: true, o10331: true, o10151: false },
   replyTtlMs: 120_000,
 }
 
-const PROMPT_TEXT: Record<string, string> = {
-  o354:
-    'You are submitting an order without market data. We strongly recommend against this as it ' +
-    'may result in suboptimal pricing or erroneous orders. Are you sure you want to submit ' +
-    'this order?',
-  o163: 'The following order exceeds the price percentage limit of 3%. Are you sure you want to submit this order?',
-  o383: 'The following order size exceeds the Size Limit of 500. Are you sure you want to submit this order?',
-  o451:
-    'This order will most likely trigger and fill immediately. The total amount of this order ' +
-    'exceeds the Total Value Limit of 100,000 USD. Are you sure you want to submit this order?',
-  o10331:
-    'You are about to submit a stop order. Please be aware of the various stop order types ' +
-    'available and the risks associated with each one. Are you sure you want to submit this ' +
-    'order?',
-  o10151:
-    'You are about to submit a market order. Market orders may fill at prices far from the ' +
-    'last price. Are you sure you want to submit this order?',
+const SURE = '\nAre you sure you want to submit this order?'
+const usd = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+
+/**
+ * IBKR's own prompt texts (its CPAPI documentation and answers seen by public clients), so clients
+ * that answer prompts by matching the text ("price exceeds the Percentage constraint of 3%",
+ * "exceeds the Total Value Limit of", "…may result in erroneous and unexpected trades.") find them.
+ */
+export function promptText(id: string, o: { desc: string; descWithPrice: string; notional: number }): string {
+  switch (id) {
+    case 'o354':
+      return (
+        'You are submitting an order without market data. We strongly recommend against this as it ' +
+        `may result in erroneous and unexpected trades.${SURE}`
+      )
+    case 'o163':
+      return `The following order "${o.descWithPrice}" price exceeds the Percentage constraint of 3%.${SURE}`
+    case 'o383':
+      return `The following order "${o.desc}" size exceeds the Size Limit of 500.${SURE}`
+    case 'o451':
+      return (
+        `The following order "${o.desc}" value estimate of ${usd.format(o.notional)} USD exceeds ` +
+        `the Total Value Limit of 100,000 USD.${SURE}`
+      )
+    case 'o403':
+      return `This order will most likely trigger and fill immediately.${SURE}`
+    case 'o10331':
+      return (
+        'You are about to submit a stop order. Please be aware of the various stop order types available ' +
+        `and the risks associated with each one.${SURE}`
+      )
+    case 'o10151':
+      return (
+        'Market Order Confirmation: you are submitting a market order. Market orders may execute at ' +
+        `prices far from the last price.${SURE}`
+      )
+    default:
+      return `${id}${SURE}`
+  }
+}
+
+/** IBKR's answer to a price off the contract's increment (TWS error 110's text). */
+function offIncrement(o: OrderInput): string | null {
+  for (const p of [o.price, o.auxPrice])
+    if (p !== null && !isOnIncrement(p, simIncrement(p)))
+      return (
+        'The price does not conform to the minimum price variation for this contract. ' +
+        `(${p}: increment ${simIncrement(p)})`
+      )
+  return null
 }
 
 const DAY_MS = 86_400_000
 const ok = (body: unknown): SimResult => ({ status: 200, body })
 const bad = (error: string): SimResult => ({ status: 400, body: { error } })
 
+interface Prompt {
+  id: string
+  text: string
+}
+
 interface PendingReply {
-  prompts: string[]
+  prompts: Prompt[]
   expiresAt: number
   commit: () => SimResult
 }
@@ -108,6 +147,8 @@ export class OrderBook {
     for (const raw of list) {
       const parsed = parseOrder(raw, this.d.accountId, (c) => this.d.instruments.has(c))
       if (typeof parsed === 'string') return bad(parsed)
+      const offGrid = offIncrement(parsed)
+      if (offGrid) return bad(offGrid)
       inputs.push(parsed)
     }
     const now = this.d.clock.now()
@@ -125,32 +166,38 @@ export class OrderBook {
     // A new submission supersedes every pending reply id (sim-defined; reproduces IBKR's race).
     this.replies.clear()
     const prompts = inputs.flatMap((o) => this.promptsFor(o))
-    return this.chain([...new Set(prompts)], () => this.commit(inputs))
+    const once = prompts.filter((x, i) => prompts.findIndex((y) => y.id === x.id) === i)
+    return this.chain(once, () => this.commit(inputs))
   }
 
-  /** Prompt ids an order raises, in rule order, without suppressed ones. */
-  private promptsFor(o: OrderInput): string[] {
+  /** Prompts an order raises, in rule order, without suppressed ones. */
+  private promptsFor(o: OrderInput): Prompt[] {
     const p = this.d.options.prompts
     const last = this.last(o.conid)
     const limit = o.orderType === 'LMT' || o.orderType === 'STOP_LIMIT' ? o.price : null
-    const notional = o.quantity * (limit ?? stopPrice(o) ?? last)
+    const stop = stopPrice(o)
+    const notional = o.quantity * (limit ?? stop ?? last)
     const hits: string[] = []
     if (p.o354 && !this.d.marketDataSeen.has(o.conid) && !this.orderedConids.has(o.conid)) hits.push('o354')
     if (p.o163 && limit !== null && Math.abs(limit - last) / last > 0.03) hits.push('o163')
     if (p.o383 && o.quantity > 500) hits.push('o383')
     if (p.o451 && notional > 100_000) hits.push('o451')
+    // A stop already through the market triggers at once.
+    if (p.o403 && stop !== null && !o.parentId && (o.side === 'BUY' ? last >= stop : last <= stop)) hits.push('o403')
     if (p.o10331 && (o.orderType === 'STP' || o.orderType === 'STOP_LIMIT')) hits.push('o10331')
     if (p.o10151 && o.orderType === 'MKT') hits.push('o10151')
-    return hits.filter((id) => !this.suppressed.has(id))
+    const inst = this.d.instruments.get(o.conid)!
+    const desc = `${o.side} ${o.quantity} ${inst.symbol} ${inst.exchange === 'NASDAQ' ? 'NASDAQ.NMS' : inst.exchange}`
+    const priced = limit ?? stop
+    const facts = { desc, descWithPrice: `${desc} @ ${priced === null ? 'MKT' : String(priced)}`, notional }
+    return hits.filter((id) => !this.suppressed.has(id)).map((id) => ({ id, text: promptText(id, facts) }))
   }
 
-  private chain(prompts: string[], commit: () => SimResult): SimResult {
+  private chain(prompts: Prompt[], commit: () => SimResult): SimResult {
     if (prompts.length === 0) return commit()
     const id = this.uuid()
     this.replies.set(id, { prompts, expiresAt: this.d.clock.now() + this.d.options.replyTtlMs, commit })
-    return ok([
-      { id, isSuppressed: false, message: [PROMPT_TEXT[prompts[0]!] ?? prompts[0]], messageIds: [prompts[0]] },
-    ])
+    return ok([{ id, isSuppressed: false, message: [prompts[0]!.text], messageIds: [prompts[0]!.id] }])
   }
 
   reply(id: string, body: unknown): SimResult {
@@ -190,6 +237,8 @@ export class OrderBook {
         lastExecutionAt: null,
         cancelAt: null,
       }
+      // IBKR's lifecycle starts in PendingSubmit (streamed on `sor`), then rests or works.
+      this.d.onOrderChange({ ...order, status: 'PendingSubmit' })
       order.status = this.restingStatus(order)
       const reject = this.rejectReason(order)
       if (reject) {
@@ -295,7 +344,7 @@ export class OrderBook {
     if (parsed.conid !== o.conid || parsed.side !== o.side) return bad('Bad Request: conid and side cannot be modified')
     if (parsed.quantity < o.filled) return bad('Bad Request: quantity below the filled size')
     this.replies.clear()
-    const prompts = this.promptsFor({ ...parsed, conid: o.conid }).filter((p) => p !== 'o354')
+    const prompts = this.promptsFor({ ...parsed, conid: o.conid }).filter((p) => p.id !== 'o354')
     return this.chain(prompts, () => {
       if (!this.isLive(o)) return bad(`OrderID ${orderId} doesn't exist`)
       Object.assign(o, {

@@ -1,6 +1,8 @@
 import type { SimClock } from './clock'
 import type { PriceEngine } from './prices'
-import { round2 } from './prices'
+import { round2, roundPx } from './prices'
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6
 import type { SimInstrument } from './reference'
 import { hash32 } from './rng'
 
@@ -109,7 +111,7 @@ export class Portfolio {
   }
 
   private mark(conid: number): number {
-    return round2(this.engine.price(conid, this.clock.now()))
+    return roundPx(this.engine.price(conid, this.clock.now()))
   }
 
   private totals() {
@@ -150,8 +152,8 @@ export class Portfolio {
         mktPrice: m,
         mktValue: round2(p.qty * m),
         currency: i.currency,
-        avgCost: round2(p.avgCost),
-        avgPrice: round2(p.avgCost),
+        avgCost: round6(p.avgCost),
+        avgPrice: round6(p.avgCost),
         realizedPnl: round2(p.realized),
         unrealizedPnl: round2(p.qty * (m - p.avgCost)),
         assetClass: i.secType,

@@ -1,3 +1,4 @@
+import { defaultIncrement, formatPrice, roundToIncrement } from '../domain/prices'
 import type { SimInstrument } from './reference'
 import { Calendar, DAY, MINUTE, nyDayOf, type Session } from './calendar'
 import { normals, stream } from './rng'
@@ -24,6 +25,18 @@ interface MinutePath {
   lows: Float64Array
   volumes: Float64Array
   prevClose: number
+  /** The session's first price (the previous close plus the overnight gap). */
+  open: number
+}
+
+/**
+ * A day's volume over the average: heavy-tailed (lognormal, σ 0.4) and rising with the size of the
+ * day's move and of its opening gap, both in daily standard deviations. Averages about one.
+ */
+export function dayVolumeFactor(logReturn: number, gap: number, dailyVol: number, z: number): number {
+  const move = Math.abs(logReturn) / dailyVol
+  const jump = Math.abs(gap) / dailyVol
+  return Math.exp(0.4 * z - 0.08) * (0.5 + 0.45 * move ** 1.4 + 0.9 * jump)
 }
 
 const ANCHOR_DAY = Math.floor(Date.UTC(2026, 0, 2) / DAY)
@@ -88,27 +101,37 @@ export class PriceEngine {
     const z = normals(stream(this.seed, `minutes:${conid}:${day}`))
     const u = stream(this.seed, `volume:${conid}:${day}`)
     const sd = inst.dailyVol / Math.sqrt(n)
+    const target = Math.log(close / prevClose)
+    // The open gaps: part of the day's move, and some news of its own, happens overnight.
+    const g = stream(this.seed, `gap:${conid}:${day}`)
+    const gap = target * 0.4 * g() + inst.dailyVol * 0.2 * normals(g)()
+    const open = prevClose * Math.exp(gap)
     const walk = new Float64Array(n + 1)
     for (let k = 1; k <= n; k++) walk[k] = walk[k - 1]! + sd * z()
-    const target = Math.log(close / prevClose)
+    const rest = target - gap
     const closes = new Float64Array(n)
     const highs = new Float64Array(n)
     const lows = new Float64Array(n)
     const volumes = new Float64Array(n)
-    let prev = prevClose
+    const dayVolume =
+      inst.avgVolume *
+      dayVolumeFactor(target, gap, inst.dailyVol, normals(stream(this.seed, `dayvol:${conid}:${day}`))())
+    let prev = open
     for (let k = 1; k <= n; k++) {
-      const price = prevClose * Math.exp(walk[k]! - (k / n) * (walk[n]! - target))
+      const price = open * Math.exp(walk[k]! - (k / n) * (walk[n]! - rest))
       const wiggle = Math.abs(price - prev) * 0.5 + price * sd * 0.3 * u()
       closes[k - 1] = price
       highs[k - 1] = Math.max(prev, price) + wiggle * u()
       lows[k - 1] = Math.min(prev, price) - wiggle * u()
-      // U-shaped intraday volume: busier near the open and the close.
+      // U-shaped intraday volume (busier near the open and the close; the shape averages 1), busier
+      // still in minutes that move, with a heavy-tailed minute-to-minute draw.
       const x = (k - 0.5) / n
-      const shape = 0.6 + 1.6 * (x - 0.5) ** 2 * 4
-      volumes[k - 1] = Math.round((inst.avgVolume / n) * shape * (0.5 + u()))
+      const shape = (0.6 + 6.4 * (x - 0.5) ** 2) / (0.6 + 6.4 / 12)
+      const move = 0.7 + 0.3 * Math.min(4, Math.abs(Math.log(price / prev)) / sd)
+      volumes[k - 1] = Math.round((dayVolume / n) * shape * move * Math.exp(0.5 * (u() + u() + u()) - 0.75) * 0.93)
       prev = price
     }
-    const path = { session, closes, highs, lows, volumes, prevClose }
+    const path = { session, closes, highs, lows, volumes, prevClose, open }
     if (this.paths.size >= MAX_CACHED_PATHS) this.paths.delete(this.paths.keys().next().value!)
     this.paths.set(key, path)
     return path
@@ -148,7 +171,7 @@ export class PriceEngine {
     else {
       const m = Math.floor((t - p.session.start) / MINUTE)
       const frac = (t - p.session.start - m * MINUTE) / MINUTE
-      const from = m === 0 ? p.prevClose : p.closes[m - 1]!
+      const from = m === 0 ? p.open : p.closes[m - 1]!
       const to = p.closes[m]!
       const second = Math.floor(frac * 60)
       const noise =
@@ -194,7 +217,7 @@ export class PriceEngine {
 
   private aggregate(conid: number, p: MinutePath, first: number, lastExclusive: number, until: number): OhlcvBar {
     const t = p.session.start + first * MINUTE
-    const open = (first === 0 ? p.prevClose : p.closes[first - 1]!) * this.factor(conid, t)
+    const open = (first === 0 ? p.open : p.closes[first - 1]!) * this.factor(conid, t)
     let h = open
     let l = open
     let v = 0
@@ -218,10 +241,25 @@ export class PriceEngine {
       lastMinuteEnd > until
         ? this.price(conid, until)
         : p.closes[lastExclusive - 1]! * this.factor(conid, lastMinuteEnd)
-    return { t, o: round2(open), h: round2(Math.max(h, c, open)), l: round2(Math.min(l, c, open)), c: round2(c), v }
+    return { t, o: roundPx(open), h: roundPx(Math.max(h, c, open)), l: roundPx(Math.min(l, c, open)), c: roundPx(c), v }
   }
 }
 
 export function round2(x: number): number {
   return Math.round(x * 100) / 100
+}
+
+/** IBKR's increment for a US stock at this price: 0.0001 under one dollar, else 0.01. */
+export function simIncrement(price: number): number {
+  return defaultIncrement(price)
+}
+
+/** A price on its increment: four places under a dollar, two above (decimal-safe). */
+export function roundPx(x: number): number {
+  return roundToIncrement(x, simIncrement(x))
+}
+
+/** A price as IBKR prints it: the increment's places. */
+export function fmtPx(x: number): string {
+  return formatPrice(x, simIncrement(x))
 }

@@ -1,4 +1,5 @@
-import { round2, type PriceEngine } from './prices'
+import { formatPrice, roundToIncrement } from '../domain/prices'
+import { fmtPx, roundPx, simIncrement, type PriceEngine } from './prices'
 import { nyDayOf } from './calendar'
 import { stream } from './rng'
 
@@ -17,36 +18,37 @@ function compactVolume(v: number): string {
 export function quoteFields(engine: PriceEngine, conid: number, t: number, halted: boolean): Record<string, string> {
   const inst = engine.instrument(conid)!
   const open = engine.calendar.isOpen(t)
-  const last = round2(engine.price(conid, t))
+  const last = roundPx(engine.price(conid, t))
   const day = nyDayOf(t)
-  const priorClose = round2(engine.dailyClose(conid, engine.calendar.tradingDayAtOrBefore(day - 1)))
-  const spread = Math.max(0.01, round2(last * inst.dailyVol * 0.02))
-  const bid = round2(last - spread / 2)
-  const ask = round2(bid + spread)
+  const priorClose = roundPx(engine.dailyClose(conid, engine.calendar.tradingDayAtOrBefore(day - 1)))
+  const inc = simIncrement(last)
+  const spread = Math.max(inc, roundPx(last * inst.dailyVol * 0.02))
+  const bid = roundPx(last - spread / 2)
+  const ask = roundPx(bid + spread)
   const r = stream(0, `sizes:${conid}:${Math.floor(t / 1000)}`)
   const sizes = () => String(100 * (1 + Math.floor(r() * 20)))
   const session = engine.sessionBar(conid, engine.calendar.tradingDayAtOrBefore(day), t)
   const volume = session ? session.v : 0
-  const change = round2(last - priorClose)
+  const change = roundToIncrement(last - priorClose, inc)
   const prefix = halted ? 'H' : open ? '' : 'C'
   return {
-    '31': `${prefix}${last.toFixed(2)}`,
+    '31': `${prefix}${fmtPx(last)}`,
     '55': inst.symbol,
-    '70': session ? session.h.toFixed(2) : last.toFixed(2),
-    '71': session ? session.l.toFixed(2) : last.toFixed(2),
-    '82': change.toFixed(2),
+    '70': session ? fmtPx(session.h) : fmtPx(last),
+    '71': session ? fmtPx(session.l) : fmtPx(last),
+    '82': formatPrice(change, inc),
     '83': ((change / priorClose) * 100).toFixed(2),
-    '84': bid.toFixed(2),
+    '84': fmtPx(bid),
     '85': int.format(Number(sizes())),
-    '86': ask.toFixed(2),
+    '86': fmtPx(ask),
     '87': compactVolume(volume),
     '88': int.format(Number(sizes())),
     '7059': sizes(),
-    '7295': session ? session.o.toFixed(2) : last.toFixed(2),
-    '7296': open ? '' : last.toFixed(2),
-    '7741': priorClose.toFixed(2),
+    '7295': session ? fmtPx(session.o) : fmtPx(last),
+    '7296': open ? '' : fmtPx(last),
+    '7741': fmtPx(priorClose),
     '7762': String(volume),
-    '7635': last.toFixed(2),
+    '7635': fmtPx(last),
     '6509': 'RpB',
   }
 }

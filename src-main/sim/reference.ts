@@ -121,6 +121,8 @@ export const REFERENCE_INSTRUMENTS: readonly SimInstrument[] = [
   stk(6223250, 'TSM', 'TAIWAN SEMICONDUCTOR-SP ADR', 'NYSE', 170, 0.024, 15e6, 'Semiconductors', 'Semiconductors'),
   stk(346218218, 'DELL', 'DELL TECHNOLOGIES -C', 'NYSE', 120, 0.028, 8e6, 'Computers', 'Computers'),
   stk(740948854, 'ANET', 'ARISTA NETWORKS INC', 'NYSE', 90, 0.028, 9e6, 'Telecommunications', 'Networking Products'),
+  // A sub-dollar stock: IBKR's increment below one dollar is 0.0001 (conid is the simulator's own).
+  stk(593470216, 'SNDL', 'SNDL INC', 'NASDAQ', 0.45, 0.016, 45e6, 'Pharmaceuticals', 'Medical-Drugs'),
   etf(756733, 'SPY', 'SPDR S&P 500 ETF TRUST', 'ARCA', 550, 0.01, 60e6),
   etf(320227571, 'QQQ', 'INVESCO QQQ TRUST SERIES 1', 'NASDAQ', 470, 0.012, 40e6),
   etf(9579970, 'IWM', 'ISHARES RUSSELL 2000 ETF', 'ARCA', 215, 0.014, 30e6),

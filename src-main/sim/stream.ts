@@ -130,7 +130,8 @@ export class StreamHub {
     }
     const umd = /^umd\+(\d+)\+/.exec(text)
     if (umd) return void client.smd.delete(Number(umd[1]))
-    const topic = /^([su])(or|tr|pl)\+?\{/.exec(text)
+    // `sor+{}`, `sor+`, bare `sor` (as clients have long sent it), and IBKR's own `upl{}` spelling.
+    const topic = /^([su])(or|tr|pl)(\+?\{.*\}|\+)?$/s.exec(text.trim())
     if (topic) return this.toggleTopic(client, topic[1] === 's', `s${topic[2]}` as 'sor' | 'str' | 'spl')
     send(client, { error: `Topic unknown: ${text.slice(0, 40)}` })
   }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, lt, lte, ne, sql } from 'drizzle-orm'
 import { StepId as StepIdSchema, type RunStep, type RunSummary, type StepId } from '../contract/models'
 
 const StepIdValues = StepIdSchema.options
@@ -119,6 +119,8 @@ export interface RunFilter {
   to?: number
   /** Keyset paging: runs that started before this (exclusive). */
   before?: number
+  /** Evaluation runs (trigger `eval`) are hidden unless asked for. */
+  includeEval?: boolean
   limit: number
 }
 
@@ -130,6 +132,7 @@ export function listRuns(db: Db, f: RunFilter): RunSummary[] {
     f.from !== undefined ? gte(runs.startedAt, f.from) : undefined,
     f.to !== undefined ? lte(runs.startedAt, f.to) : undefined,
     f.before !== undefined ? lt(runs.startedAt, f.before) : undefined,
+    f.includeEval ? undefined : ne(runs.trigger, 'eval'),
   )
   return db
     .select({ run: runs, name: strategies.name })

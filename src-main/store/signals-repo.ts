@@ -67,10 +67,23 @@ export function listSignals(db: Db, f: SignalFilter): SignalSummary[] {
       model: r.model,
       promptVersionId: r.promptVersionId,
       reason: ((r.payload as { reason?: string | null } | null)?.reason ?? null) as string | null,
+      ...verdictOf(r.payload),
       outcome: r.outcome ?? null,
       expiresAt: r.expiresAt,
       createdAt: r.createdAt,
     }))
+}
+
+/** The drafted action and the deciding rule, from the recorded verdict (older rows may lack them). */
+function verdictOf(payload: unknown): { draftAction: 'BUY' | 'SELL' | 'HOLD' | null; rule: string | null } {
+  const v = (payload as { verdict?: { draft?: { action?: unknown } | null; violations?: unknown } } | null)?.verdict
+  const action = v?.draft?.action
+  const violations = Array.isArray(v?.violations) ? (v.violations as { rule?: unknown; severity?: unknown }[]) : []
+  const deciding = violations.find((x) => x.severity === 'review') ?? violations.find((x) => x.severity === 'downgrade')
+  return {
+    draftAction: action === 'BUY' || action === 'SELL' || action === 'HOLD' ? action : null,
+    rule: typeof deciding?.rule === 'string' ? deciding.rule : null,
+  }
 }
 
 /** A strategy's last signals for the prompt's `previous_analyses` (newest first). */

@@ -55,12 +55,12 @@ export function strategyStats(db: Db, from: number, to: number): StrategyStats[]
       sum(r.status = 'aborted') AS aborted,
       max(r.started_at) AS lastRunAt
     FROM runs r JOIN strategies s ON s.id = r.strategy_id
-    WHERE r.trigger != 'replay' AND r.started_at BETWEEN ${from} AND ${to}
+    WHERE r.trigger NOT IN ('replay', 'eval') AND r.started_at BETWEEN ${from} AND ${to}
     GROUP BY r.strategy_id ORDER BY s.name`)
   return runs.map((r) => {
     const durations = db.all<{ d: number }>(
       sql`SELECT ended_at - started_at AS d FROM runs
-        WHERE strategy_id = ${r.strategyId} AND trigger != 'replay' AND ended_at IS NOT NULL
+        WHERE strategy_id = ${r.strategyId} AND trigger NOT IN ('replay', 'eval') AND ended_at IS NOT NULL
           AND started_at BETWEEN ${from} AND ${to} ORDER BY d`,
     )
     const sig = db.get<{ n: number; actionable: number; reviews: number }>(sql`

@@ -1,6 +1,7 @@
 import {
   CandlestickSeries,
   createChart,
+  createSeriesMarkers,
   createTextWatermark,
   HistogramSeries,
   LineSeries,
@@ -8,9 +9,11 @@ import {
   type IChartApi,
   type IPriceLine,
   type ISeriesApi,
+  type ISeriesMarkersPluginApi,
   type LineData,
   type MouseEventParams,
   type SeriesType,
+  type Time,
   type UTCTimestamp,
 } from 'lightweight-charts'
 import type { Bar, IndicatorResult, PriceLevels } from '../../src-main/contract/models'
@@ -28,6 +31,14 @@ export interface PriceChartOptions {
   showVolume?: boolean
   /** Volume in its own pane (chart images for the model); otherwise an overlay under the candles. */
   volumePane?: boolean
+}
+
+/** One fill to mark on the chart. */
+export interface ChartFill {
+  at: number
+  side: 'BUY' | 'SELL'
+  qty: number
+  price: number
 }
 
 export interface CrosshairInfo {
@@ -72,6 +83,8 @@ export class PriceChart {
   private bars: Bar[] = []
   private drawn: DrawnIndicator[] = []
   private levelLines: IPriceLine[] = []
+  private avgCostLine: IPriceLine | null = null
+  private fillMarkers: ISeriesMarkersPluginApi<Time> | null = null
   private crosshairListeners = new Set<(info: CrosshairInfo) => void>()
 
   constructor(
@@ -216,6 +229,42 @@ export class PriceChart {
     add(levels.entry, 'Entry', '#4c8dff')
     add(levels.stop, 'Stop', this.theme.down)
     levels.targets.forEach((t, i) => add(t, `T${i + 1}`, this.theme.up))
+  }
+
+  /** The position's average cost as a solid price line (null: no position). */
+  setAvgCost(price: number | null, qty = 0): void {
+    if (this.avgCostLine) this.candles.removePriceLine(this.avgCostLine)
+    this.avgCostLine = null
+    if (price === null) return
+    this.avgCostLine = this.candles.createPriceLine({
+      price,
+      title: `Avg ${qty > 0 ? '+' : ''}${qty}`,
+      color: '#d19a66',
+      lineWidth: 1,
+      lineStyle: LineStyle.Solid,
+      axisLabelVisible: true,
+    })
+  }
+
+  /** Fills as arrows on the bar they happened in (buys below, sells above). */
+  setFills(fills: readonly ChartFill[], bars: readonly Bar[]): void {
+    const markers = fills.flatMap((f) => {
+      const bar = [...bars].reverse().find((b) => b.t <= f.at)
+      if (!bar) return []
+      const buy = f.side === 'BUY'
+      return [
+        {
+          time: toTime(bar.t),
+          position: buy ? ('belowBar' as const) : ('aboveBar' as const),
+          shape: buy ? ('arrowUp' as const) : ('arrowDown' as const),
+          color: buy ? this.theme.up : this.theme.down,
+          text: `${buy ? 'B' : 'S'} ${f.qty} @ ${f.price}`,
+        },
+      ]
+    })
+    markers.sort((a, b) => a.time - b.time)
+    if (!this.fillMarkers) this.fillMarkers = createSeriesMarkers(this.candles, markers)
+    else this.fillMarkers.setMarkers(markers)
   }
 
   /** PNG of the chart as a data URL (captures). */

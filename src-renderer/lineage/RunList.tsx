@@ -26,6 +26,8 @@ function matches(r: RunSummary, f: RunFilters): boolean {
   const from = toMs(f.from, false)
   const to = toMs(f.to, true)
   return (
+    // Evaluation-lab runs stay out of the live timeline (their report opens each one by link).
+    r.trigger !== 'eval' &&
     (!f.strategyId || r.strategyId === f.strategyId) &&
     (!f.status || r.status === f.status) &&
     (from === undefined || r.startedAt >= from) &&

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { SearchResult } from '../../src-main/contract/models'
 import { bracketProblems, type ManualOrder } from '../../src-main/contract/trading-api'
+import { subtractPrices } from '../../src-main/contract/prices'
 import { fmtPrice } from '../components/format'
 import { call, errorMessage, useApp } from '../state/app'
 import { GateRefusal } from '../risk/GateRefusal'
@@ -14,6 +15,9 @@ type Preview = Awaited<ReturnType<typeof previewOrder>>
 const previewOrder = (o: ManualOrder) => call('orders.preview', o)
 
 /** An optional price field: empty means "none"; anything typed is taken as a number (checked below). */
+/** IBKR's finest US stock increment (under a dollar); the gateway's rules decide the real one at placement. */
+const FINE_GRID = 0.0001
+
 const optionalPrice = (s: string): number | null => (s.trim() === '' ? null : Number(s))
 
 export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
@@ -42,8 +46,10 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
   // The same rules the engine applies. Without a usable limit price (NaN) only the "above zero" checks can fail.
   const problems = bracketProblems({ side, orderType, price: limitOk ? limit : NaN, stopLoss, takeProfit })
   const problem = (field: 'stopLoss' | 'takeProfit') => problems.find((p) => p.field === field)?.message ?? null
-  const risk = limitOk && stopLoss !== null && !problem('stopLoss') ? Math.abs(limit - stopLoss) : null
-  const reward = limitOk && takeProfit !== null && !problem('takeProfit') ? Math.abs(takeProfit - limit) : null
+  // Differences in whole ticks of the finest US stock grid, so 673.05 − 670.00 reads 3.05 exactly.
+  const diff = (a: number, b: number) => Math.abs(subtractPrices(a, b, FINE_GRID))
+  const risk = limitOk && stopLoss !== null && !problem('stopLoss') ? diff(limit, stopLoss) : null
+  const reward = limitOk && takeProfit !== null && !problem('takeProfit') ? diff(takeProfit, limit) : null
   const shares = Number(qty) > 0 ? Number(qty) : null
 
   const order = (): ManualOrder | null =>
@@ -140,7 +146,7 @@ export function OrderTicket({ onPlaced }: { onPlaced(): void }) {
           <input
             className="num"
             type="number"
-            step={0.01}
+            step="any"
             min={0}
             value={price}
             onChange={(e) => (setPrice(e.target.value), reset())}
@@ -310,7 +316,7 @@ function ExitInput({
       <input
         className="num"
         type="number"
-        step={0.01}
+        step="any"
         min={0}
         value={value}
         placeholder="none"

@@ -3,6 +3,7 @@ import type { Bar, IndicatorResult, InstrumentDetails } from '../../src-main/con
 import { computeForChart, defaultIndicator, indicatorCatalog, type ActiveIndicator } from '../chart/indicators'
 import { PriceChart, type CrosshairInfo } from '../chart/price-chart'
 import { applyTick, TIMEFRAMES, type Timeframe } from '../chart/timeframes'
+import { useTradeOverlay } from '../chart/trade-overlay'
 import { ExportImageButtons } from '../components/ExportImage'
 import { fmtPrice, fmtVolume } from '../components/format'
 import { call, errorMessage, onEvent } from '../state/app'
@@ -82,6 +83,15 @@ export function ChartPage({ conid }: { conid: number }) {
     latestResults.current = computeForChart(bars.current, indicators)
     chart.current.setData(bars.current, latestResults.current)
   }, [loaded, indicators])
+
+  // The trade on the chart: the active signal's levels, the fills, the position's average cost.
+  const overlay = useTradeOverlay(conid)
+  useEffect(() => {
+    if (!chart.current || !loaded) return
+    chart.current.setLevels(overlay.levels)
+    chart.current.setAvgCost(overlay.position?.avgCost ?? null, overlay.position?.qty ?? 0)
+    chart.current.setFills(overlay.fills, bars.current)
+  }, [overlay, loaded])
 
   useEffect(
     () =>
@@ -190,7 +200,37 @@ export function ChartPage({ conid }: { conid: number }) {
             </span>
           ))}
         </div>
-        <div ref={host} className="chart-host" data-testid="chart-canvas" data-bars={loaded?.count ?? 0} />
+        {(overlay.levels || overlay.position) && (
+          <div className="legend trade-legend" data-testid="chart-trade">
+            {overlay.signal && overlay.levels && (
+              <span data-testid="chart-signal">
+                {overlay.signal.action} · entry <b className="num">{fmtPrice(overlay.levels.entry)}</b> · stop{' '}
+                <b className="num">{fmtPrice(overlay.levels.stop)}</b>
+                {overlay.levels.targets.map((t, i) => (
+                  <span key={i}>
+                    {' '}
+                    · T{i + 1} <b className="num">{fmtPrice(t)}</b>
+                  </span>
+                ))}
+              </span>
+            )}
+            {overlay.position && (
+              <span data-testid="chart-position">
+                Position <b className="num">{overlay.position.qty}</b> @{' '}
+                <b className="num">{fmtPrice(overlay.position.avgCost)}</b>
+              </span>
+            )}
+          </div>
+        )}
+        <div
+          ref={host}
+          className="chart-host"
+          data-testid="chart-canvas"
+          data-bars={loaded?.count ?? 0}
+          data-levels={overlay.levels ? 2 + overlay.levels.targets.length : 0}
+          data-fills={overlay.fills.length}
+          data-avg-cost={overlay.position?.avgCost ?? ''}
+        />
       </div>
     </div>
   )

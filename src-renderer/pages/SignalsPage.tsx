@@ -6,6 +6,8 @@ import { call } from '../state/app'
 import { useLoad } from '../state/useLoad'
 import { wallClock } from '../components/navigate'
 
+const actionTone = (a: string) => (a === 'BUY' ? 'up' : a === 'SELL' ? 'down' : a === 'REVIEW' ? 'tone-warn' : '')
+
 /** F11: every signal with its status, levels, reward/risk, expiry and outcome, linked to its run. */
 export function SignalsPage(_props: { params: string[] }) {
   const [strategyId, setStrategyId] = useState('')
@@ -54,60 +56,72 @@ export function SignalsPage(_props: { params: string[] }) {
         ) : signals.length === 0 ? (
           <p className="muted">No signals yet. Each run records one; start a run from the Strategies page.</p>
         ) : (
-          <table className="grid" data-testid="signals-table">
+          <table className="grid signals-table" data-testid="signals-table">
             <thead>
               <tr>
-                <th>Time</th>
-                <th>Strategy</th>
-                <th>Symbol</th>
-                <th>Action</th>
-                <th>Status</th>
-                <th className="num">Conf.</th>
-                <th className="num">Entry</th>
-                <th className="num">Stop</th>
-                <th className="num">Targets</th>
-                <th className="num">R:R</th>
-                <th>Analyst</th>
-                <th>Expires</th>
-                <th>Outcome / reason</th>
+                <th className="col-time">Time</th>
+                <th className="col-strategy">Strategy</th>
+                <th className="col-symbol">Symbol</th>
+                <th className="col-action">Action</th>
+                <th className="col-status">Status</th>
+                <th className="num col-conf optional">Conf.</th>
+                <th className="num col-price">Entry</th>
+                <th className="num col-price">Stop</th>
+                <th className="num col-targets">Targets</th>
+                <th className="num col-rr">R:R</th>
+                <th className="col-analyst optional">Analyst</th>
+                <th className="col-expires optional">Expires</th>
+                <th className="col-reason">Outcome / reason</th>
               </tr>
             </thead>
             <tbody>
-              {signals.map((s) => (
-                <tr key={s.id} data-testid={`signal-${s.id}`}>
-                  <td className="mono">
-                    <a href={`#/lineage/${s.runId}/validate_signal`}>{fmtDateTime(s.createdAt)}</a>
-                  </td>
-                  <td>{(s.strategyId && names.get(s.strategyId)) ?? '—'}</td>
-                  <td className="strong">{s.symbol}</td>
-                  <td
-                    className={
-                      s.action === 'BUY'
-                        ? 'up'
-                        : s.action === 'SELL'
-                          ? 'down'
-                          : s.action === 'REVIEW'
-                            ? 'tone-warn'
-                            : ''
-                    }
-                  >
-                    {s.action}
-                  </td>
-                  <td className={s.status === 'ACCEPTED' ? 'tone-ok' : s.status === 'REVIEW' ? 'tone-warn' : 'muted'}>
-                    {s.status}
-                  </td>
-                  <td className="num">{fmtNum(s.confidence)}</td>
-                  <td className="num">{fmtPrice(s.entry)}</td>
-                  <td className="num">{fmtPrice(s.stop)}</td>
-                  <td className="num">{s.targets.map((t) => fmtPrice(t)).join(' / ') || '—'}</td>
-                  <td className="num">{fmtNum(s.rewardRisk)}</td>
-                  <td className="muted">{s.provider === 'rules' ? 'rules (not an LLM)' : s.model}</td>
-                  <td className={s.expiresAt !== null && s.expiresAt < now ? 'muted' : ''}>
-                    {s.expiresAt === null ? '—' : s.expiresAt < now ? 'expired' : fmtDateTime(s.expiresAt)}
-                  </td>
-                  <td className="muted wrap">{s.outcome ? JSON.stringify(s.outcome) : (s.reason ?? '')}</td>
-                </tr>
-              ))}
+              {signals.map((s) => {
+                const drafted = s.draftAction && s.draftAction !== s.action ? s.draftAction : null
+                const reason = s.outcome ? JSON.stringify(s.outcome) : (s.reason ?? '')
+                const targets = s.targets.map((t) => fmtPrice(t)).join(' / ') || '—'
+                const strategy = (s.strategyId && names.get(s.strategyId)) ?? '—'
+                return (
+                  <tr key={s.id} data-testid={`signal-${s.id}`}>
+                    <td className="mono">
+                      <a href={`#/lineage/${s.runId}/validate_signal`}>{fmtDateTime(s.createdAt)}</a>
+                    </td>
+                    <td className="clip" title={strategy}>
+                      {strategy}
+                    </td>
+                    <td className="strong">{s.symbol}</td>
+                    <td
+                      data-testid="signal-action"
+                      title={drafted ? `Drafted ${drafted}, decided ${s.action}` : undefined}
+                    >
+                      {drafted && (
+                        <>
+                          <span className={actionTone(drafted)}>{drafted}</span>
+                          <span className="muted"> → </span>
+                        </>
+                      )}
+                      <span className={actionTone(s.action)}>{s.action}</span>
+                      {s.rule && s.status !== 'ACCEPTED' && <span className="chip rule-chip">{s.rule}</span>}
+                    </td>
+                    <td className={s.status === 'ACCEPTED' ? 'tone-ok' : s.status === 'REVIEW' ? 'tone-warn' : 'muted'}>
+                      {s.status}
+                    </td>
+                    <td className="num optional">{fmtNum(s.confidence)}</td>
+                    <td className="num">{fmtPrice(s.entry)}</td>
+                    <td className="num">{fmtPrice(s.stop)}</td>
+                    <td className="num clip" title={targets}>
+                      {targets}
+                    </td>
+                    <td className="num">{fmtNum(s.rewardRisk)}</td>
+                    <td className="muted clip optional">{s.provider === 'rules' ? 'rules (not an LLM)' : s.model}</td>
+                    <td className={`optional ${s.expiresAt !== null && s.expiresAt < now ? 'muted' : ''}`}>
+                      {s.expiresAt === null ? '—' : s.expiresAt < now ? 'expired' : fmtDateTime(s.expiresAt)}
+                    </td>
+                    <td className="muted reason" title={reason} data-testid="signal-reason">
+                      {reason}
+                    </td>
+                  </tr>
+                )
+              })}
             </tbody>
           </table>
         )}

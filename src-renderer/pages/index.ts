@@ -11,6 +11,7 @@ import { StrategiesPage } from './StrategiesPage'
 import { PromptsPage } from './PromptsPage'
 import { SettingsPage } from './SettingsPage'
 import { SymbolsPage } from './SymbolsPage'
+import { EvaluationPage } from '../evaluation/EvaluationPage'
 
 export interface PageDef {
   id: string
@@ -31,6 +32,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'lineage', title: 'Timeline', key: '5', component: LineagePage },
   { id: 'signals', title: 'Signals', key: '6', component: SignalsPage },
   { id: 'stats', title: 'Statistics', key: '7', component: StatsPage },
+  { id: 'lab', title: 'Evaluation lab', key: 'l', component: EvaluationPage },
   { id: 'portfolio', title: 'Portfolio', key: '8', component: PortfolioPage },
   { id: 'orders', title: 'Orders', key: '0', component: OrdersPage },
   { id: 'connection', title: 'Connection', key: '9', component: ConnectionPage },

@@ -2,9 +2,11 @@ import type { z } from 'zod'
 import type { Broker, BrokerEvent, MarketFields, OrderAnswer, OrderTicket } from '../broker'
 import { createCpapiConnection, type CpapiConnection, type CpapiConnectionOptions } from './connection'
 import { OutcomeUnknownError } from './errors'
+import { incrementAt, type IncrementRules } from '../../domain/prices'
 import { toNumber } from './parse'
 import {
   CancelResponse,
+  ContractRulesResponse,
   LedgerResponse,
   LiveOrdersResponse,
   OrderAnswerRows,
@@ -59,6 +61,8 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
     },
   })
   const { http, keeper, stream, clock } = conn
+  /** Contracts' price rules, read once per conid (they do not change within a session). */
+  const incrementRules = new Map<number, IncrementRules>()
   const market = () => {
     const m = conn.market()
     if (!m) throw new Error('The gateway connection serves no market data')
@@ -109,6 +113,20 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
 
     searchSymbols: (query) => market().search(query),
     contractDetails: (conid) => market().details(conid),
+    async priceIncrement(conid, price) {
+      let rules = incrementRules.get(conid)
+      if (!rules) {
+        const r = ContractRulesResponse.parse(
+          await http.get(`/iserver/contract/${conid}/info-and-rules`, { query: { isBuy: true } }),
+        )
+        rules = {
+          increment: r.rules?.increment ?? null,
+          bands: (r.rules?.incrementRules ?? []).map((b) => ({ lowerEdge: b.lowerEdge, increment: b.increment })),
+        }
+        incrementRules.set(conid, rules)
+      }
+      return incrementAt(rules, price)
+    },
     async history(req) {
       return { bars: await market().history(req) }
     },

@@ -20,6 +20,7 @@ export const CPAPI_ENDPOINT_LIMITS: Readonly<Record<string, WindowLimit>> = {
 export function pathTemplate(path: string): string {
   return path
     .split('?')[0]!
+    .replace(/(?<=.)\/+$/, '')
     .replace(/\/iserver\/account\/[A-Za-z0-9]+\/(orders|order)/, '/iserver/account/{accountId}/$1')
     .replace(/\/portfolio\/[A-Z]{1,3}\d+[A-Za-z0-9]*\//, '/portfolio/{accountId}/')
     .replace(/\/\d+(?=\/|$)/g, '/{id}')

@@ -37,6 +37,7 @@ function maxInWindow(times: number[], windowMs: number): number {
 
 describe('pacer', () => {
   it('templates paths without ids or query strings', () => {
+    expect(pathTemplate('/iserver/account/trades/')).toBe('/iserver/account/trades')
     expect(pathTemplate('/iserver/contract/265598/info')).toBe('/iserver/contract/{id}/info')
     expect(pathTemplate('/iserver/account/DU1234567/orders?force=true')).toBe('/iserver/account/{accountId}/orders')
     expect(pathTemplate('/portfolio/U7654321/positions/0')).toBe('/portfolio/{accountId}/positions/{id}')

@@ -140,3 +140,17 @@ export const CancelResponse = z.looseObject({
 
 /** Snapshot rows: an array matched on `conid`, values as strings. */
 export const SnapshotRows = z.array(z.looseObject({ conid: conid }))
+
+/** `GET /iserver/contract/{conid}/info-and-rules`: only the price rules are read here. */
+export const ContractRulesResponse = z.looseObject({
+  rules: z
+    .looseObject({
+      increment: num.optional(),
+      incrementRules: z
+        .array(z.looseObject({ lowerEdge: num, increment: num }))
+        .nullable()
+        .optional(),
+    })
+    .nullable()
+    .optional(),
+})

@@ -1,5 +1,6 @@
 import { SignalDraft, type FinalAction, type SignalStatus, type Violation } from '../../contract/signals'
 import type { SignalNumbers, SignalVerdict } from '../../contract/steps'
+import { rewardRisk, roundToIncrement, subtractPrices, toTicks } from '../prices'
 import { normaliseDraft } from './normalise'
 
 // The deterministic rules (LLM.md §6) between the model's answer and anything that could become an
@@ -34,6 +35,9 @@ export interface ValidationContext {
 }
 
 export type { SignalNumbers, SignalVerdict }
+
+/** No listed price reaches this; above it a price cannot be held in whole ticks. */
+const MAX_PRICE = 1e9
 
 const review = (rule: string, message: string): Violation => ({ rule, severity: 'review', message })
 const downgrade = (rule: string, message: string): Violation => ({ rule, severity: 'downgrade', message })
@@ -89,11 +93,11 @@ export function validateSignal(raw: unknown, ctx: ValidationContext): SignalVerd
     ...d.key_levels.resistance,
   ]
   for (const p of prices)
-    if (p !== null && p !== undefined && !(Number.isFinite(p) && p > 0))
-      v.push(review('V2', `price ${p} is not a positive finite number`))
+    if (p !== null && p !== undefined && !(Number.isFinite(p) && p > 0 && p < MAX_PRICE))
+      v.push(review('V2', `price ${p} is not a positive number below ${MAX_PRICE.toExponential()}`))
   if (v.some((x) => x.rule === 'V2' || x.rule === 'V3'))
     return verdict('REVIEW', 'REVIEW', 'invalid_numbers', v, flags, d, null)
-  const tick = (p: number) => Math.round(p / ctx.tickSize) * ctx.tickSize
+  const tick = (p: number) => roundToIncrement(p, ctx.tickSize)
   if (d.entry !== null) d.entry = tick(d.entry)
   if (d.stop_loss !== null) d.stop_loss = tick(d.stop_loss)
   d.targets = d.targets.map((t) => ({ ...t, price: tick(t.price) }))
@@ -124,7 +128,7 @@ export function validateSignal(raw: unknown, ctx: ValidationContext): SignalVerd
     if (d.entry_zone && d.entry_zone.high - d.entry_zone.low > ctx.atr)
       v.push(review('V5', 'entry_zone is wider than one ATR'))
     // V6 stop distance.
-    const risk = Math.abs(e - s)
+    const risk = Math.abs(subtractPrices(e, s, ctx.tickSize))
     if (risk < 0.5 * ctx.atr || risk > 4 * ctx.atr || risk > 0.08 * e)
       v.push(
         review(
@@ -142,11 +146,12 @@ export function validateSignal(raw: unknown, ctx: ValidationContext): SignalVerd
     for (const p of [e, s, ...d.key_levels.support, ...d.key_levels.resistance])
       if (p < lo || p > hi)
         v.push(review('V14', `level ${p} is outside the charted range ${lo.toFixed(2)}-${hi.toFixed(2)}`))
+    // R and margin from whole ticks: on the grid, 3 ticks over 2 is exactly 1.5.
     if (risk > 0)
       numbers = {
         riskPerShare: risk,
-        rMultiples: ts.map((t) => Math.abs(t - e) / risk),
-        profitMarginPct: (Math.abs(ts[0]! - e) / e) * 100,
+        rMultiples: ts.map((t) => rewardRisk(e, s, t, ctx.tickSize)),
+        profitMarginPct: (Math.abs(toTicks(ts[0]!, ctx.tickSize) - toTicks(e, ctx.tickSize)) * ctx.tickSize * 100) / e,
       }
   }
   if (v.some((x) => x.severity === 'review'))

@@ -2,6 +2,7 @@ import type { Bar, BarSize, InstrumentDetails } from '../../contract/models'
 import type { BarsDescription, FetchMarketDataOutput } from '../../contract/steps'
 import type { StrategyInput } from '../../contract/strategies'
 import type { Broker, Position } from '../../broker/broker'
+import { defaultIncrement } from '../../domain/prices'
 import { nyDate, prepareBars } from '../../domain/runs/market-data'
 import { StepFailure, type StepIo } from './types'
 
@@ -15,12 +16,14 @@ export interface MarketDataSource {
   /** Last, bid and ask (IBKR fields 31, 84, 86), null where not known. */
   quote(conid: number): Promise<{ last: number | null; bid: number | null; ask: number | null }>
   positions(account: string): Promise<Position[]>
+  /** The contract's price increment at `price` (IBKR info-and-rules); absent: IBKR's US stock default. */
+  increment?(conid: number, price: number): Promise<number>
 }
 
 /** The live source: instrument details and bars through the market service, quote and positions from the broker. */
 export function liveMarketData(
   market: Pick<MarketDataSource, 'details' | 'history'>,
-  broker: () => Pick<Broker, 'snapshot' | 'positions'>,
+  broker: () => Pick<Broker, 'snapshot' | 'positions' | 'priceIncrement'>,
 ): MarketDataSource {
   return {
     details: (conid) => market.details(conid),
@@ -30,6 +33,7 @@ export function liveMarketData(
       return { last: q[0]?.values['31'] ?? null, bid: q[0]?.values['84'] ?? null, ask: q[0]?.values['86'] ?? null }
     },
     positions: (account) => broker().positions(account),
+    increment: (conid, price) => broker().priceIncrement(conid, price),
   }
 }
 
@@ -74,6 +78,9 @@ export async function fetchMarketData(
     'application/json',
   )
   const pos = positions.find((p) => p.conid === cfg.conid && p.position !== 0)
+  // Every price of the run is built on the contract's own increment (info-and-rules).
+  const reference = quote.last ?? prepared.daily.at(-1)?.c ?? 0
+  const increment = source.increment ? await source.increment(cfg.conid, reference) : defaultIncrement(reference)
   const out: FetchMarketDataOutput = {
     instrument: {
       conid: details.conid,
@@ -81,6 +88,7 @@ export async function fetchMarketData(
       exchange: details.exchange,
       currency: details.currency,
       source: details.source,
+      increment,
     },
     barsSha256,
     asOf: prepared.asOf,

@@ -16,7 +16,7 @@ import {
   type AnalystChoice,
   type CapabilityCache,
 } from '../analyst'
-import { positionSide, TICK_SIZE, type StepIo } from './types'
+import { incrementOf, positionSide, TICK_SIZE, type StepIo } from './types'
 
 // Step 6, llm_analysis: the prompt rendered from the one prompt context, asked of the chosen
 // analyst (the offline rules analyst or an OpenAI-compatible model), its raw answer and usage kept.
@@ -49,7 +49,7 @@ export function promptContext(i: PromptContextInput): PromptContext {
       symbol: cfg.symbol,
       exchange: i.data.instrument.exchange,
       currency: i.data.instrument.currency,
-      tickSize: TICK_SIZE,
+      tickSize: incrementOf(i.data),
       conid: cfg.conid,
     },
     asOf: i.data.asOf,
@@ -102,6 +102,7 @@ export function rulesRequest(
   asOf: string,
   daily: readonly Bar[],
   positionQty: number,
+  market: { increment: number; lastPrice: number | null } = { increment: TICK_SIZE, lastPrice: null },
 ): RulesRequest {
   return {
     symbol: cfg.symbol,
@@ -110,7 +111,10 @@ export function rulesRequest(
     bars: daily,
     position: positionSide(positionQty),
     allowShort: cfg.risk.allowShort,
-    tickSize: TICK_SIZE,
+    tickSize: market.increment,
+    minR: cfg.risk.minR,
+    minProfitMargin: cfg.risk.minProfitMargin,
+    lastPrice: market.lastPrice,
   }
 }
 

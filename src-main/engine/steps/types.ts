@@ -26,8 +26,13 @@ export class StepFailure extends Error {
 
 export const DAY = 86_400_000
 
-/** Tick size the run assumes for every instrument (US stocks). */
+/** Tick size assumed for runs recorded before the contract's increment was read (US stocks). */
 export const TICK_SIZE = 0.01
+
+/** The run's price increment: the contract's rules (fetch_market_data), else the old assumption. */
+export function incrementOf(data: { instrument: { increment?: number } }): number {
+  return data.instrument.increment ?? TICK_SIZE
+}
 
 export type PositionSide = 'long' | 'short' | 'flat'
 

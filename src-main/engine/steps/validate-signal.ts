@@ -18,6 +18,8 @@ export interface ValidationContextInput {
   analysis: Analysis
   withWeekly: boolean
   positionQty: number
+  /** The contract's price increment (default: the old 0.01 assumption). */
+  increment?: number
 }
 
 /** What the validator checks the answer against (recorded as this step's input). */
@@ -32,7 +34,7 @@ export function validationContext(i: ValidationContextInput): ValidationContext 
     lastClose: i.daily.at(-1)!.c,
     atr: a.d.atr ?? NaN,
     weeklyAtr: i.withWeekly ? a.w.atr : null,
-    tickSize: TICK_SIZE,
+    tickSize: i.increment ?? TICK_SIZE,
     barsLow: Math.min(...charted.map((b) => b.l)),
     barsHigh: Math.max(...charted.map((b) => b.h)),
     position: positionSide(i.positionQty),

@@ -31,6 +31,8 @@ async function main(): Promise<void> {
           rendererDir: join(root, 'out', 'renderer'),
         }),
       onInternalError: (where, err) => console.error(`[web] ${where}:`, err),
+      // Tests switch the demo's first run off (IBKR_WS_DEMO_FIRST_RUN=0); a newcomer gets it.
+      tuning: { demoFirstRun: process.env.IBKR_WS_DEMO_FIRST_RUN !== '0' },
     })
   } catch (e) {
     unlock()

@@ -1,0 +1,225 @@
+import { z } from 'zod'
+import { LlmModel, SignalAction } from './models'
+import { SignalStatus } from './signals'
+
+// The evaluation lab (F25, EVALUATION.md). The shapes of `evaluations.estimate/start/get/decisions/
+// list/cancel` are a stable interface (ARCHITECTURE.md): scripts outside the app use them. Change them
+// only additively. `evaluations.report` carries the report page's figures beyond the stable summary.
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates are YYYY-MM-DD')
+const EvaluationId = z.string().min(1).max(64)
+
+export const EvaluationArm = z
+  .object({
+    analyst: z.enum(['rules', 'llm']).optional(),
+    promptVersionId: z.string().min(1).max(64).optional(),
+    model: LlmModel.optional(),
+  })
+  .strict()
+export type EvaluationArm = z.infer<typeof EvaluationArm>
+
+export const EvaluationRequest = z
+  .object({
+    strategyId: z.string().min(1).max(64),
+    from: IsoDate,
+    to: IsoDate,
+    /** Sessions to the time exit (t+H); default 20. */
+    horizon: z.number().int().min(1).max(250).optional(),
+    /** No arms: the strategy's own analyst, prompt and model. */
+    arms: z.array(EvaluationArm).min(1).max(4).optional(),
+    /** Hard LLM budget for the whole evaluation, USD (reserved per call, fail-closed). */
+    budgetUsd: z.number().min(0).max(10_000).optional(),
+  })
+  .strict()
+  .refine((r) => r.from <= r.to, { message: 'The range starts after it ends', path: ['from'] })
+export type EvaluationRequest = z.infer<typeof EvaluationRequest>
+
+export const EvaluationEstimate = z.object({
+  decisions: z.number().int(),
+  calls: z.number().int(),
+  cachedCalls: z.number().int(),
+  usdLow: z.number(),
+  usdHigh: z.number(),
+  seconds: z.number(),
+})
+
+const Metric = z.number().nullable()
+export const EvaluationMetrics = z.object({
+  winRate: Metric,
+  expectancyR: Metric,
+  profitFactor: Metric,
+  maxDrawdownPct: Metric,
+  sharpe: Metric,
+  brier: Metric,
+})
+export type EvaluationMetrics = z.infer<typeof EvaluationMetrics>
+
+export const EvaluationStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled'])
+export type EvaluationStatus = z.infer<typeof EvaluationStatus>
+
+export const EvaluationView = z.object({
+  id: z.string(),
+  status: EvaluationStatus,
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+  error: z.string().nullable(),
+  report: z
+    .object({
+      decisions: z.number().int(),
+      trades: z.number().int(),
+      lookahead: z.object({ passed: z.boolean(), checked: z.number().int() }),
+      arms: z.array(z.object({ label: z.string(), metrics: EvaluationMetrics })),
+    })
+    .nullable(),
+})
+export type EvaluationView = z.infer<typeof EvaluationView>
+
+export const EvaluationDecision = z.object({
+  /** The decision's session; fill and exit dates likewise. */
+  date: IsoDate,
+  action: SignalAction,
+  status: SignalStatus,
+  entry: z.number().nullable(),
+  stop: z.number().nullable(),
+  targets: z.array(z.number()),
+  confidence: z.number().nullable(),
+  fill: z.object({ date: IsoDate, price: z.number() }).nullable(),
+  exit: z
+    .object({ date: IsoDate, price: z.number(), reason: z.enum(['target', 'stop', 'time', 'expired']) })
+    .nullable(),
+  r: z.number().nullable(),
+  ambiguous: z.boolean(),
+  runId: z.string().nullable(),
+})
+export type EvaluationDecision = z.infer<typeof EvaluationDecision>
+
+export const EvaluationListItem = z.object({
+  id: z.string(),
+  strategyId: z.string(),
+  strategyName: z.string().nullable(),
+  from: IsoDate,
+  to: IsoDate,
+  horizon: z.number().int(),
+  status: EvaluationStatus,
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+  createdAt: z.number().int(),
+})
+
+const Interval = z.object({ low: z.number(), high: z.number() }).nullable()
+
+/** Everything the report page draws, per arm (EVALUATION.md §3–§7). */
+export const EvaluationReport = z.object({
+  id: z.string(),
+  strategyId: z.string(),
+  symbol: z.string(),
+  from: IsoDate,
+  to: IsoDate,
+  horizon: z.number().int(),
+  /** Where the bars came from. */
+  source: z.enum(['simulator', 'gateway']),
+  capital: z.number(),
+  lookahead: z.object({
+    passed: z.boolean(),
+    checked: z.number().int(),
+    failures: z.array(z.object({ date: IsoDate, artifact: z.string() })),
+  }),
+  warmup: z.object({ passed: z.boolean(), maxDeviationPct: z.number().nullable() }),
+  buyAndHoldPct: z.number().nullable(),
+  sessions: z.array(IsoDate),
+  arms: z.array(
+    z.object({
+      label: z.string(),
+      provider: z.string(),
+      model: z.string(),
+      promptVersionId: z.string().nullable(),
+      metrics: EvaluationMetrics,
+      intervals: z.record(z.string(), Interval),
+      decisions: z.number().int(),
+      trades: z.number().int(),
+      netPnl: z.number(),
+      costs: z.number(),
+      llmUsd: z.number(),
+      ambiguousShare: z.number().nullable(),
+      expectancyOptimisticR: z.number().nullable(),
+      returnPct: z.number().nullable(),
+      actions: z.record(z.string(), z.number().int()),
+      exits: z.record(z.string(), z.number().int()),
+      equity: z.array(z.number()),
+      equityAfterLlm: z.array(z.number()),
+      rValues: z.array(z.number()),
+      calibration: z.object({
+        n: z.number().int(),
+        bins: z.array(
+          z.object({
+            lo: z.number(),
+            hi: z.number(),
+            n: z.number().int(),
+            meanP: z.number(),
+            hitRate: z.number(),
+            interval: Interval,
+          }),
+        ),
+        brier: z.number().nullable(),
+        ece: z.number().nullable(),
+        auroc: z.number().nullable(),
+        pointBiserial: z.number().nullable(),
+        skill: z.number().nullable(),
+      }),
+      baselines: z.object({
+        randomP: z.number().nullable(),
+        randomMedianR: z.number().nullable(),
+        alwaysHoldR: z.number().nullable(),
+      }),
+      cutoff: z.object({
+        date: IsoDate.nullable(),
+        before: z.object({ trades: z.number().int(), expectancyR: z.number().nullable() }),
+        after: z.object({ trades: z.number().int(), expectancyR: z.number().nullable() }),
+      }),
+    }),
+  ),
+  ab: z
+    .object({
+      metric: z.string(),
+      pairs: z.number().int(),
+      meanDiff: z.number().nullable(),
+      interval: Interval,
+      p: z.number().nullable(),
+      mcnemarP: z.number().nullable(),
+      kappa: z.number().nullable(),
+      mde: z.number().nullable(),
+      verdict: z.string(),
+    })
+    .nullable(),
+  trials: z.number().int(),
+})
+export type EvaluationReport = z.infer<typeof EvaluationReport>
+
+export const EvaluationProgress = z.object({
+  evaluationId: z.string(),
+  status: EvaluationStatus,
+  done: z.number().int(),
+  total: z.number().int(),
+  /** Estimated milliseconds left; null until a few dates are done. */
+  etaMs: z.number().nullable(),
+})
+
+export const evaluationMethods = {
+  'evaluations.estimate': { input: EvaluationRequest, output: EvaluationEstimate },
+  'evaluations.start': { input: EvaluationRequest, output: z.object({ evaluationId: z.string() }) },
+  'evaluations.get': { input: z.object({ evaluationId: EvaluationId }).strict(), output: EvaluationView },
+  'evaluations.decisions': {
+    input: z
+      .object({
+        evaluationId: EvaluationId,
+        arm: z.number().int().min(0).max(3).optional(),
+        offset: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+        /** Only decisions with a fill and an exit (the trades behind a metric). */
+        tradesOnly: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.array(EvaluationDecision),
+  },
+  'evaluations.list': { input: z.object({}).strict(), output: z.array(EvaluationListItem) },
+  'evaluations.cancel': { input: z.object({ evaluationId: EvaluationId }).strict(), output: EvaluationView },
+  'evaluations.report': { input: z.object({ evaluationId: EvaluationId }).strict(), output: EvaluationReport },
+} as const

@@ -1,0 +1,348 @@
+import { createHash, randomUUID } from 'node:crypto'
+import type { Bar } from '../../contract/models'
+import type { Strategy } from '../../contract/strategies'
+import { asOfInputs } from '../../domain/evaluation/calendar'
+import type { Analysis } from '../../domain/runs/analysis'
+import { riskCheck, type RiskDecision } from '../../domain/runs/risk'
+import { RULES_PROVIDER } from '../../domain/signals/rules-analyst'
+import type { SignalVerdict } from '../../domain/signals'
+import { putArtifact, type ArtifactKind } from '../../store/artifacts'
+import { insertUsage } from '../../store/signals-repo'
+import { askModel, askRules, type AnalystAnswer, type AnalystChoice } from '../analyst'
+import type { ResolvedPrompt, RunEnvironment } from '../executor'
+import { startRun, type RunRecorder } from '../run-recorder'
+import * as S from '../steps'
+
+// "Run the pipeline's steps as of date t" (EVALUATION.md §1). The inputs are rebuilt from a bar store
+// as it stood at the close of t and fed to the run's own step functions (src-main/engine/steps):
+// fetch_market_data reads an as-of MarketDataSource, then compute_indicators, render_charts, the prompt
+// context and template, the analyst (askRules / askModel, behind the answer cache), judgeSignal and the
+// pure riskCheck. place_order is never called. Each decision is recorded as a run with trigger `eval`.
+
+/** Answers are cached by a hash of everything that reaches the model; bumped if that set changes. */
+export const ANSWER_SCHEMA_VERSION = 1
+/** Daily bars handed to a decision (what the executor's '2y' history holds). */
+export const WARMUP_BARS = 504
+
+export interface ArmSpec {
+  label: string
+  choice: AnalystChoice
+  prompt: ResolvedPrompt
+}
+
+/** What an analyst is asked: the rendered prompt and images; `store` is the bar store as the lab sees it. */
+export interface AnalystCall {
+  system: string
+  user: string
+  images: Buffer[]
+  rules: Parameters<typeof askRules>[0]
+  /** For tests only: the store the decision was built from (a planted analyst peeks into it). */
+  store: readonly Bar[]
+  /** A recorded decision, or a look-ahead self-test rebuild (never recorded, never paid). */
+  purpose: 'decision' | 'self-test'
+}
+
+export type Analyst = (arm: ArmSpec, call: AnalystCall) => Promise<AnalystAnswer>
+
+/** An answer from the cache, or null; `put` stores a fresh one. */
+export interface AnswerCache {
+  get(key: string): { rawText: string; answer: AnalystAnswer } | null
+  put(key: string, arm: ArmSpec, answer: AnalystAnswer, costMicros: number): void
+}
+
+export interface DecideInput {
+  evaluationId: string
+  strategy: Strategy
+  arm: ArmSpec
+  /** The decision session (YYYY-MM-DD). */
+  t: string
+  /** The bar store this decision reads (full, or truncated at t for the look-ahead test). */
+  store: readonly Bar[]
+  capital: number
+  /** Record the decision as a run (false for self-test rebuilds). */
+  record: boolean
+  /** Called before a paid model call; throws to refuse it (budget reserved per call, fail-closed). */
+  reserve(arm: ArmSpec): void
+  /** Ask the analyst even when the cache has the answer (the self-test of a free, deterministic analyst). */
+  fresh?: boolean
+}
+
+export interface Decision {
+  runId: string | null
+  /** Hash of each input artifact (look-ahead self-test). */
+  hashes: { bars: string; indicators: string; context: string; prompt: string; answer: string }
+  cacheKey: string
+  cached: boolean
+  costMicros: number
+  verdict: SignalVerdict
+  risk: RiskDecision
+  analysis: Analysis
+}
+
+const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex')
+
+export interface PipelineDeps extends RunEnvironment {
+  analyst?: Analyst
+  cache: AnswerCache
+}
+
+export const defaultAnalyst =
+  (env: Pick<RunEnvironment, 'capabilities' | 'now'>): Analyst =>
+  async (arm, call) =>
+    arm.choice.provider === 'rules'
+      ? askRules(call.rules)
+      : askModel(arm.choice, { system: call.system, user: call.user, images: call.images }, env.capabilities, env.now)
+
+export function createAsOfPipeline(d: PipelineDeps) {
+  const analyst = d.analyst ?? defaultAnalyst(d)
+
+  async function decide(i: DecideInput): Promise<Decision> {
+    const cfg = i.strategy.config
+    const withWeekly = cfg.timeframes !== '1D'
+    const runId = i.record ? randomUUID() : null
+    const rec: RunRecorder | null = runId
+      ? startRun(
+          { db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
+          { id: runId, strategyId: i.strategy.id, trigger: 'eval', scheduledFor: null, replayOf: null },
+        )
+      : null
+    const step = <T>(name: Parameters<RunRecorder['step']>[0], input: unknown, fn: () => Promise<T>): Promise<T> =>
+      rec ? rec.step(name, input, fn) : fn()
+    const store = (content: string | Buffer, kind: ArtifactKind, mime: string) =>
+      i.record ? putArtifact(d.db, d.dataDir, Buffer.from(content), kind, mime, d.now()).sha256 : sha(content)
+    const io: S.StepIo = {
+      artifact: (content, kind, mime) => store(content, kind, mime),
+      partial: () => undefined,
+    }
+    try {
+      rec?.skip('check_session', {}, { reason: `Evaluation ${i.evaluationId}: as-of replay of ${i.t}, no session.` })
+      await step('load_strategy', { strategyId: i.strategy.id, evaluationId: i.evaluationId }, async () => ({
+        strategy: { id: i.strategy.id, name: i.strategy.name, revision: i.strategy.revision, config: cfg },
+        prompt: i.arm.prompt,
+        analyst: { provider: i.arm.choice.provider, model: i.arm.choice.model, label: i.arm.choice.label },
+        evaluationId: i.evaluationId,
+      }))
+      // fetch_market_data with an as-of source: the store as it stood at the close of t, the week
+      // rebuilt partial from those dailies, the quote from t's close, flat; the run's clock is the
+      // night after t, so t's bar counts as closed.
+      const inputs = asOfInputs(i.store, i.t, WARMUP_BARS)
+      const nightAfter = Date.parse(`${i.t}T00:00:00Z`) + 30 * 3_600_000
+      const last = inputs.daily.at(-1)
+      const source: S.MarketDataSource = {
+        details: async () => ({
+          conid: cfg.conid,
+          symbol: cfg.symbol,
+          name: cfg.symbol,
+          exchange: 'SMART',
+          secType: 'STK',
+          currency: 'USD',
+          validExchanges: [],
+          tradingClass: null,
+          category: null,
+          industry: null,
+          multiplier: null,
+          source: 'cache',
+        }),
+        history: async (req) => (req.bar === '1w' ? inputs.weekly : inputs.daily),
+        quote: async () => ({ last: last?.c ?? null, bid: null, ask: null }),
+        positions: async () => [],
+      }
+      const data = await step('fetch_market_data', S.fetchMarketDataInput(cfg), () =>
+        S.fetchMarketData({ config: cfg, account: 'LAB', now: () => nightAfter }, source, io),
+      )
+      const daily = data._daily
+      const weekly = withWeekly ? data._weekly : null
+      const barsJson = JSON.stringify({ daily, weekly })
+      const ind = await step(
+        'compute_indicators',
+        S.computeIndicatorsInput(data.barsSha256, withWeekly, cfg.indicators),
+        async () => S.computeIndicators({ daily, weekly, indicators: cfg.indicators, withWeekly }, io),
+      )
+      const a = ind._analysis
+      const indJson = JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })
+      let images: Buffer[] = []
+      let imageShas: string[] = []
+      if (i.arm.choice.provider === 'rules') {
+        rec?.skip(
+          'render_charts',
+          { barsSha256: data.barsSha256 },
+          { reason: 'The rules analyst reads no chart image.' },
+        )
+      } else {
+        const charts = await step(
+          'render_charts',
+          S.renderChartsInput(data.barsSha256, ind.indicatorsSha256, withWeekly),
+          () => S.renderCharts({ symbol: cfg.symbol, asOf: data.asOf, daily, weekly, analysis: a }, d.capture, io),
+        )
+        images = charts._png
+        imageShas = charts.images.map((x) => x.sha256)
+      }
+      const context = S.promptContext({
+        now: nightAfter,
+        strategy: i.strategy,
+        data,
+        daily,
+        weekly,
+        analysis: a,
+        previous: [],
+      })
+      const contextJson = JSON.stringify(context)
+      const { system, user } = await S.renderPrompt(i.arm.prompt, context)
+      const rules = S.rulesRequest(cfg, data.asOf, daily, 0)
+      const ch = i.arm.choice
+      const cacheKey = sha(
+        JSON.stringify({
+          v: ANSWER_SCHEMA_VERSION,
+          provider: ch.provider,
+          model: ch.model,
+          endpoint: ch.provider === 'openai' ? (ch.endpoint.baseURL ?? 'openai') : null,
+          prompt: ch.provider === 'rules' ? sha(JSON.stringify(rules.bars)) + i.t : sha(`${system}\n${user}`),
+          images: imageShas,
+          temperature: 0,
+          seed: null,
+        }),
+      )
+      const llm = await step(
+        'llm_analysis',
+        {
+          provider: ch.provider,
+          model: ch.model,
+          label: ch.label,
+          promptVersionId: i.arm.prompt.versionId,
+          images: imageShas,
+          cacheKey,
+        },
+        async () => {
+          const promptSha = S.storePrompt({ system, user }, io)
+          const hit = i.fresh ? null : d.cache.get(cacheKey)
+          let answer: AnalystAnswer
+          let cost = 0
+          if (hit) answer = hit.answer
+          else {
+            if (ch.provider !== 'rules') i.reserve(i.arm)
+            answer = await analyst(i.arm, {
+              system,
+              user,
+              images,
+              rules,
+              store: i.store,
+              purpose: i.record ? 'decision' : 'self-test',
+            })
+            cost = answer.usage.reduce((s, u) => s + u.costMicros, 0)
+            if (i.record && answer.outcome === 'draft') d.cache.put(cacheKey, i.arm, answer, cost)
+            // Every HTTP attempt into the usage ledger, under the eval run; no strategy, so an
+            // evaluation never spends a live strategy's daily LLM budget.
+            insertUsage(
+              d.db,
+              answer.usage.map((u) => ({
+                at: d.now(),
+                runId,
+                strategyId: null,
+                step: 'llm_analysis',
+                provider: ch.provider,
+                model: ch.model,
+                purpose: `eval:${u.purpose}`,
+                promptTokens: u.promptTokens,
+                completionTokens: u.completionTokens,
+                costMicros: u.costMicros,
+                priced: u.priced,
+                latencyMs: u.latencyMs,
+                ok: u.ok,
+                detail: u.detail,
+              })),
+            )
+          }
+          const rawSha = store(answer.rawText, 'llm_text', 'text/plain; charset=utf-8')
+          return {
+            provider: ch.provider,
+            model: ch.model,
+            label: ch.label,
+            promptSha256: promptSha,
+            rawSha256: rawSha,
+            rawText: answer.rawText,
+            outcome: answer.outcome,
+            reviewReason: answer.reviewReason,
+            detail: answer.detail,
+            cached: hit !== null,
+            costMicros: cost,
+            _answer: answer,
+            _value: answer.value,
+          }
+        },
+      )
+      const answer = llm._answer
+      const validation = S.validationContext({
+        config: cfg,
+        asOf: data.asOf,
+        daily,
+        analysis: a,
+        withWeekly,
+        positionQty: 0,
+      })
+      const verdict = await step('validate_signal', S.validateSignalInput(llm, validation), async () =>
+        S.judgeSignal(llm, a.d.atr, validation),
+      )
+      const risk = await step(
+        'risk_check',
+        { status: verdict.status, action: verdict.finalAction, risk: cfg.risk },
+        async () =>
+          riskCheck({
+            verdict,
+            risk: cfg.risk,
+            account: { netLiquidation: i.capital, availableFunds: i.capital },
+            portfolio: { positionQty: 0, grossExposure: 0, openPositions: 0 },
+            quote: { last: daily.at(-1)!.c, ageMs: 0 },
+            caps: {
+              maxOrderNotional: i.capital,
+              maxGrossExposurePct: 1,
+              maxOpenPositions: 1,
+              priceCollarPct: 0.05,
+              maxQuoteAgeMs: 60_000,
+            },
+          }),
+      )
+      rec?.skip(
+        'place_order',
+        {},
+        { reason: 'Evaluation: the bracket is simulated on the following bars, never sent.' },
+      )
+      rec?.skip('track_order', {}, { reason: 'Evaluation: nothing was sent.' })
+      rec?.skip('update_portfolio', {}, { reason: 'Evaluation: nothing was sent.' })
+      const summary = {
+        evaluationId: i.evaluationId,
+        asOf: i.t,
+        analyst: ch.label,
+        signal: { status: verdict.status, action: verdict.finalAction },
+        risk: { kind: risk.kind, qty: risk.qty },
+      }
+      if (rec) {
+        await rec.step('complete', { runId }, async () => ({ ...summary, status: 'succeeded' }))
+        rec.finish('succeeded', null, summary)
+      }
+      return {
+        runId,
+        hashes: {
+          bars: sha(barsJson),
+          indicators: sha(indJson),
+          context: sha(contextJson),
+          prompt: sha(`${system}\n${user}`),
+          answer: sha(answer.rawText),
+        },
+        cacheKey,
+        cached: llm.cached,
+        costMicros: llm.costMicros,
+        verdict,
+        risk,
+        analysis: a,
+      }
+    } catch (e) {
+      if (rec)
+        rec.finish('failed', e instanceof Error ? e.message : String(e), { evaluationId: i.evaluationId, asOf: i.t })
+      throw e
+    }
+  }
+
+  return { decide }
+}
+
+export { RULES_PROVIDER }

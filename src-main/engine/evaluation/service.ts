@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto'
+import type {
+  EvaluationDecision,
+  EvaluationReport,
+  EvaluationRequest,
+  EvaluationView,
+} from '../../contract/evaluations-api'
+import type { Bar } from '../../contract/models'
+import type { Strategy } from '../../contract/strategies'
+import { decisionDates, sessionAfter } from '../../domain/evaluation/calendar'
+import { nyDate } from '../../domain/indicators/ny-time'
+import { lastClosedSession } from '../../domain/runs/market-data'
+import { RpcError } from '../../rpc/errors'
+import * as repo from '../../store/evaluation-repo'
+import { chooseAnalyst } from '../analyst'
+import type { ResolvedPrompt, RunEnvironment } from '../executor'
+import type { StrategyService } from '../strategies'
+import { createAsOfPipeline, WARMUP_BARS, type Analyst, type ArmSpec } from './asof-pipeline'
+import { estimateCost } from './estimate'
+import { lookaheadTest, warmupTest } from './self-test'
+import { buildReportOffThread } from './report-jobs'
+import { decisionRow, SLIPPAGE_BPS, toDecision } from './decisions'
+
+// The evaluation lab's engine service (F25): resumable, cancellable, budgeted evaluations that replay
+// each session close through the pipeline's steps, simulate the bracket on the following bars, store
+// every decision, run the look-ahead and warm-up self-tests, and build the report.
+
+export const DEFAULT_HORIZON = 20
+export const CAPITAL = 100_000
+
+export interface EvaluationDeps extends RunEnvironment {
+  strategies: StrategyService
+  prompt(strategy: Strategy, versionId?: string): ResolvedPrompt
+  /** Daily history from the gateway (paced) or the simulator. */
+  history(conid: number, period: string): Promise<Bar[]>
+  source(): { kind: 'simulator' | 'gateway'; key: string }
+  /** Test seam: the analyst asked for every fresh answer (default: the pipeline's own). */
+  analyst?: Analyst
+  concurrency?: number
+}
+
+export interface EvaluationService {
+  estimate(r: EvaluationRequest): Promise<ReturnType<typeof estimateCost>>
+  start(r: EvaluationRequest): Promise<{ evaluationId: string }>
+  get(id: string): EvaluationView
+  decisions(q: {
+    evaluationId: string
+    arm?: number
+    offset?: number
+    limit?: number
+    tradesOnly?: boolean
+  }): EvaluationDecision[]
+  list(): ReturnType<typeof repo.listEvaluations>
+  cancel(id: string): EvaluationView
+  report(id: string): EvaluationReport
+  /** Resume every evaluation left running (at start-up). */
+  resume(): void
+  /** Stop working without changing any status (shutdown; a later start resumes). */
+  stop(): Promise<void>
+  /** Wait for the evaluations in progress. */
+  drain(): Promise<void>
+}
+
+export function createEvaluationService(d: EvaluationDeps): EvaluationService {
+  const pipeline = createAsOfPipeline({
+    ...d,
+    analyst: d.analyst,
+    cache: {
+      get: (key) => {
+        const row = repo.getAnswer(d.db, key)
+        return row ? { rawText: row.rawText, answer: { ...(row.answer as object), usage: [] } as never } : null
+      },
+      put: (key, arm, answer, cost) =>
+        repo.putAnswer(d.db, {
+          key,
+          provider: arm.choice.provider,
+          model: arm.choice.model,
+          rawText: answer.rawText,
+          answer: { ...answer, usage: [] },
+          costMicros: cost,
+          createdAt: d.now(),
+        }),
+    },
+  })
+  const active = new Map<string, { flags: { cancelled: boolean; stopped: boolean }; done: Promise<void> }>()
+
+  async function armsOf(strategy: Strategy, r: EvaluationRequest): Promise<ArmSpec[]> {
+    const cfg = await d.analystConfig()
+    const specs = r.arms ?? [{}]
+    return specs.map((a) => {
+      const provider = a.analyst === 'rules' ? 'rules' : a.analyst === 'llm' ? 'openai' : strategy.config.provider
+      const choice = chooseAnalyst({ provider, model: a.model ?? strategy.config.model }, cfg)
+      const prompt = d.prompt(strategy, a.promptVersionId)
+      const label = `${choice.label}${choice.provider === 'rules' ? '' : ` · ${prompt.name} v${prompt.version ?? '?'}`}`
+      return { label, choice, prompt }
+    })
+  }
+
+  function checkRange(r: EvaluationRequest) {
+    const last = lastClosedSession(d.now())
+    if (r.to > last) throw new RpcError('BAD_INPUT', `The range ends ${r.to}, after the last closed session ${last}.`)
+    const dates = decisionDates(r.from, r.to)
+    if (dates.length === 0) throw new RpcError('BAD_INPUT', `No NYSE session between ${r.from} and ${r.to}.`)
+    if (dates.length > 2600) throw new RpcError('BAD_INPUT', 'At most ten years of sessions per evaluation.')
+    return dates
+  }
+
+  async function loadBars(conid: number, from: string, to: string, horizon: number): Promise<Bar[]> {
+    const src = d.source()
+    const needFrom = new Date(Date.parse(`${from}T00:00:00Z`) - Math.ceil(WARMUP_BARS * 1.5) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+    const last = lastClosedSession(d.now())
+    const after = sessionAfter(to, horizon)
+    const needTo = after < last ? after : last
+    const have = repo.cachedRange(d.db, src.key, conid)
+    if (!have || have.first > needFrom || have.last < needTo) {
+      const years = Math.min(15, Math.ceil((d.now() - Date.parse(`${needFrom}T00:00:00Z`)) / (365 * 86_400_000)) + 1)
+      const bars = (await d.history(conid, `${years}y`))
+        .map((b) => ({ ...b, date: nyDate(b.t) }))
+        .filter((b) => b.date <= last)
+      repo.cacheBars(d.db, src.key, conid, bars, d.now())
+    }
+    return repo.cachedBars(d.db, src.key, conid, '0000-01-01', '9999-12-31')
+  }
+
+  function view(id: string): EvaluationView {
+    const e = repo.getEvaluation(d.db, id)
+    if (!e) throw new RpcError('NOT_FOUND', `No evaluation ${id}`)
+    const rep = e.report as EvaluationReport | null
+    return {
+      id: e.id,
+      status: e.status as EvaluationView['status'],
+      progress: { done: e.done, total: e.total },
+      error: e.error,
+      report: rep
+        ? {
+            decisions: rep.arms.reduce((s, a) => s + a.decisions, 0),
+            trades: rep.arms.reduce((s, a) => s + a.trades, 0),
+            lookahead: { passed: rep.lookahead.passed, checked: rep.lookahead.checked },
+            arms: rep.arms.map((a) => ({ label: a.label, metrics: a.metrics })),
+          }
+        : null,
+    }
+  }
+
+  function progress(id: string, etaMs: number | null) {
+    const e = repo.getEvaluation(d.db, id)!
+    d.bus.emit('evaluations.progress', {
+      evaluationId: id,
+      status: e.status as EvaluationView['status'],
+      done: e.done,
+      total: e.total,
+      etaMs,
+    })
+    if (e.status !== 'running' || e.done === 0) d.bus.emit('db.changed', { tables: ['evaluations'] })
+  }
+
+  async function execute(id: string, flags: { cancelled: boolean; stopped: boolean }): Promise<void> {
+    const e = repo.getEvaluation(d.db, id)!
+    const r = e.request as EvaluationRequest
+    const strategy = d.strategies.get(e.strategyId)
+    const arms = await armsOf(strategy, r)
+    const daily = await loadBars(strategy.config.conid, r.from, r.to, e.horizon)
+    // NYSE sessions the data holds a bar for; t+1 is the data's next bar.
+    const barDates = new Set(daily.map((b) => nyDate(b.t)))
+    const dates = decisionDates(r.from, r.to).filter((t) => barDates.has(t))
+    if (dates.length === 0) throw new Error(`The ${d.source().kind} has no daily bars between ${r.from} and ${r.to}.`)
+    const total = dates.length * arms.length
+    const done = repo.doneKeys(d.db, id)
+    repo.updateEvaluation(d.db, id, { total, done: done.size, source: d.source().kind, updatedAt: d.now() })
+    let spent = e.spentMicros
+    const budget = e.budgetMicros
+    const perCallHigh = estimateCost(arms, 1, 0).usdHigh * 1e6
+    const reserve = () => {
+      if (budget !== null && spent + perCallHigh > budget)
+        throw new BudgetExhausted(
+          `Budget of $${(budget / 1e6).toFixed(2)} would be exceeded ($${(spent / 1e6).toFixed(2)} spent); ` +
+            'the model was not called.',
+        )
+    }
+    const t0 = d.perfNow()
+    let doneNow = 0
+    const work = arms.flatMap((arm, a) => dates.map((t) => ({ arm, a, t }))).filter((w) => !done.has(`${w.a}|${w.t}`))
+    let next = 0
+    const worker = async () => {
+      while (next < work.length && !flags.cancelled && !flags.stopped) {
+        const w = work[next++]!
+        const dec = await pipeline.decide({
+          evaluationId: id,
+          strategy,
+          arm: w.arm,
+          t: w.t,
+          store: daily,
+          capital: CAPITAL,
+          record: true,
+          reserve,
+        })
+        spent += dec.costMicros
+        repo.insertDecision(d.db, decisionRow(id, w.a, w.t, dec, daily, e.horizon, d.now()))
+        doneNow++
+        const elapsed = d.perfNow() - t0
+        repo.updateEvaluation(d.db, id, { done: done.size + doneNow, spentMicros: spent, updatedAt: d.now() })
+        progress(id, doneNow >= 3 ? (elapsed / doneNow) * (work.length - doneNow) : null)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, d.concurrency ?? 2) }, worker))
+    if (flags.stopped) return
+    if (flags.cancelled) {
+      repo.updateEvaluation(d.db, id, { status: 'cancelled', finishedAt: d.now(), updatedAt: d.now() })
+      progress(id, null)
+      return
+    }
+    // Self-tests on the finished decisions, then the report.
+    const rows = repo.decisionsOf(d.db, id)
+    const traded = [...new Set(rows.filter((x) => x.fillDate !== null).map((x) => x.date))]
+    const look = await lookaheadTest(pipeline, {
+      evaluationId: id,
+      strategy,
+      arms,
+      dates,
+      traded,
+      daily,
+      capital: CAPITAL,
+    })
+    const warm = warmupTest(daily, dates)
+    const symbol = strategy.config.symbol
+    arms.forEach((arm, a) =>
+      repo.putTrial(d.db, {
+        evaluationId: id,
+        arm: a,
+        strategyId: strategy.id,
+        symbol,
+        fromDate: r.from,
+        toDate: r.to,
+        label: arm.label,
+        sharpe: null,
+        expectancyR: null,
+        trades: rows.filter((x) => x.arm === a && x.r !== null).length,
+        createdAt: d.now(),
+      }),
+    )
+    const report = await buildReportOffThread({
+      id,
+      strategyId: strategy.id,
+      symbol,
+      from: r.from,
+      to: r.to,
+      horizon: e.horizon,
+      source: d.source().kind,
+      capital: CAPITAL,
+      slippageBps: SLIPPAGE_BPS,
+      sessions: dates,
+      daily,
+      arms: arms.map((x) => ({
+        label: x.label,
+        provider: x.choice.provider,
+        model: x.choice.model,
+        promptVersionId: x.prompt.versionId,
+      })),
+      decisions: rows,
+      lookahead: look,
+      warmup: warm,
+      trials: repo.trialCount(d.db, strategy.id, symbol),
+    })
+    const failed = !look.passed
+      ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} artifact ` +
+        'differs between a store truncated at that date and the full store.'
+      : !warm.passed
+        ? `Warm-up test failed: indicator values differ by ${warm.maxDeviationPct?.toFixed(3)} % ` +
+          'across warm-ups (limit 0.1 %).'
+        : null
+    repo.updateEvaluation(d.db, id, {
+      status: failed ? 'failed' : 'succeeded',
+      error: failed,
+      report,
+      finishedAt: d.now(),
+      updatedAt: d.now(),
+    })
+    progress(id, 0)
+  }
+
+  function launch(id: string) {
+    const flags = { cancelled: false, stopped: false }
+    const done = execute(id, flags)
+      .catch((err: unknown) => {
+        if (flags.stopped) return
+        const msg = err instanceof Error ? err.message : String(err)
+        repo.updateEvaluation(d.db, id, { status: 'failed', error: msg, finishedAt: d.now(), updatedAt: d.now() })
+        progress(id, null)
+      })
+      .finally(() => active.delete(id))
+    active.set(id, { flags, done })
+  }
+
+  return {
+    async estimate(r) {
+      const strategy = d.strategies.get(r.strategyId)
+      const dates = checkRange(r)
+      const arms = await armsOf(strategy, r)
+      const cached = arms.map((a) =>
+        a.choice.provider === 'rules' ? 0 : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
+      )
+      return estimateCost(
+        arms,
+        dates.length,
+        cached.reduce((s, x) => s + x, 0),
+        d.concurrency ?? 2,
+      )
+    },
+    async start(r) {
+      const strategy = d.strategies.get(r.strategyId)
+      const dates = checkRange(r)
+      const arms = await armsOf(strategy, r)
+      const est = estimateCost(arms, dates.length, 0)
+      const id = randomUUID()
+      repo.insertEvaluation(d.db, {
+        id,
+        strategyId: strategy.id,
+        fromDate: r.from,
+        toDate: r.to,
+        horizon: r.horizon ?? DEFAULT_HORIZON,
+        request: r,
+        status: 'running',
+        done: 0,
+        total: dates.length * arms.length,
+        error: null,
+        source: d.source().kind,
+        budgetMicros: Math.ceil((r.budgetUsd ?? est.usdHigh) * 1e6),
+        spentMicros: 0,
+        report: null,
+        createdAt: d.now(),
+        updatedAt: d.now(),
+        finishedAt: null,
+      })
+      d.bus.emit('db.changed', { tables: ['evaluations'] })
+      launch(id)
+      return { evaluationId: id }
+    },
+    get: view,
+    decisions(q) {
+      if (!repo.getEvaluation(d.db, q.evaluationId)) throw new RpcError('NOT_FOUND', `No evaluation ${q.evaluationId}`)
+      return repo.decisionsOf(d.db, q.evaluationId, q).map(toDecision)
+    },
+    list: () => repo.listEvaluations(d.db),
+    cancel(id) {
+      const e = repo.getEvaluation(d.db, id)
+      if (!e) throw new RpcError('NOT_FOUND', `No evaluation ${id}`)
+      const a = active.get(id)
+      if (a) a.flags.cancelled = true
+      else if (e.status === 'running')
+        repo.updateEvaluation(d.db, id, { status: 'cancelled', finishedAt: d.now(), updatedAt: d.now() })
+      return view(id)
+    },
+    report(id) {
+      const e = repo.getEvaluation(d.db, id)
+      if (!e) throw new RpcError('NOT_FOUND', `No evaluation ${id}`)
+      if (!e.report) throw new RpcError('CONFLICT', `Evaluation ${id} is ${e.status}; its report is not ready.`)
+      return e.report as EvaluationReport
+    },
+    resume() {
+      for (const e of repo.runningEvaluations(d.db)) if (!active.has(e.id)) launch(e.id)
+    },
+    async stop() {
+      for (const a of active.values()) a.flags.stopped = true
+      await Promise.allSettled([...active.values()].map((a) => a.done))
+    },
+    async drain() {
+      await Promise.allSettled([...active.values()].map((a) => a.done))
+    },
+  }
+}
+
+class BudgetExhausted extends Error {}

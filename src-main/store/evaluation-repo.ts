@@ -1,0 +1,153 @@
+import { and, asc, desc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
+import type { Bar } from '../contract/models'
+import type { Db } from './db'
+import { barsCache, evaluationAnswers, evaluationDecisions, evaluations, evaluationTrials } from './schema'
+import { strategies } from './schema'
+
+// Rows of the evaluation lab (F25): evaluations, their decisions, the answer cache, trials, bars.
+
+export type EvaluationRow = typeof evaluations.$inferSelect
+export type DecisionRow = typeof evaluationDecisions.$inferSelect
+
+export function insertEvaluation(db: Db, row: typeof evaluations.$inferInsert): void {
+  db.insert(evaluations).values(row).run()
+}
+
+export function getEvaluation(db: Db, id: string): EvaluationRow | null {
+  return db.select().from(evaluations).where(eq(evaluations.id, id)).get() ?? null
+}
+
+export function updateEvaluation(db: Db, id: string, patch: Partial<typeof evaluations.$inferInsert>): void {
+  db.update(evaluations).set(patch).where(eq(evaluations.id, id)).run()
+}
+
+export function listEvaluations(db: Db, limit = 200): (EvaluationRow & { strategyName: string | null })[] {
+  return db
+    .select({ e: evaluations, name: strategies.name })
+    .from(evaluations)
+    .leftJoin(strategies, eq(strategies.id, evaluations.strategyId))
+    .orderBy(desc(evaluations.createdAt))
+    .limit(limit)
+    .all()
+    .map((r) => ({ ...r.e, strategyName: r.name }))
+}
+
+export function runningEvaluations(db: Db): EvaluationRow[] {
+  return db.select().from(evaluations).where(eq(evaluations.status, 'running')).all()
+}
+
+export function insertDecision(db: Db, row: typeof evaluationDecisions.$inferInsert): void {
+  db.insert(evaluationDecisions).values(row).onConflictDoNothing().run()
+}
+
+export function decisionsOf(
+  db: Db,
+  evaluationId: string,
+  f: { arm?: number; offset?: number; limit?: number; tradesOnly?: boolean } = {},
+): DecisionRow[] {
+  const q = db
+    .select()
+    .from(evaluationDecisions)
+    .where(
+      and(
+        eq(evaluationDecisions.evaluationId, evaluationId),
+        f.arm !== undefined ? eq(evaluationDecisions.arm, f.arm) : undefined,
+        f.tradesOnly ? isNotNull(evaluationDecisions.r) : undefined,
+      ),
+    )
+    .orderBy(asc(evaluationDecisions.arm), asc(evaluationDecisions.date))
+  return f.limit !== undefined
+    ? q
+        .limit(f.limit)
+        .offset(f.offset ?? 0)
+        .all()
+    : q.offset(f.offset ?? 0).all()
+}
+
+export function doneKeys(db: Db, evaluationId: string): Set<string> {
+  return new Set(
+    db
+      .select({ arm: evaluationDecisions.arm, date: evaluationDecisions.date })
+      .from(evaluationDecisions)
+      .where(eq(evaluationDecisions.evaluationId, evaluationId))
+      .all()
+      .map((r) => `${r.arm}|${r.date}`),
+  )
+}
+
+export function getAnswer(db: Db, key: string): typeof evaluationAnswers.$inferSelect | null {
+  return db.select().from(evaluationAnswers).where(eq(evaluationAnswers.key, key)).get() ?? null
+}
+
+export function putAnswer(db: Db, row: typeof evaluationAnswers.$inferInsert): void {
+  db.insert(evaluationAnswers).values(row).onConflictDoNothing().run()
+}
+
+export function countCachedKeys(db: Db, keys: readonly string[]): number {
+  let n = 0
+  for (const k of keys) if (getAnswer(db, k)) n++
+  return n
+}
+
+export function putTrial(db: Db, row: typeof evaluationTrials.$inferInsert): void {
+  db.insert(evaluationTrials).values(row).onConflictDoNothing().run()
+}
+
+export function trialCount(db: Db, strategyId: string, symbol: string): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(evaluationTrials)
+      .where(and(eq(evaluationTrials.strategyId, strategyId), eq(evaluationTrials.symbol, symbol)))
+      .get()?.n ?? 0
+  )
+}
+
+/** Cached daily bars of one instrument and source between two dates (inclusive), in time order. */
+export function cachedBars(db: Db, source: string, conid: number, from: string, to: string): Bar[] {
+  return db
+    .select()
+    .from(barsCache)
+    .where(
+      and(eq(barsCache.source, source), eq(barsCache.conid, conid), gte(barsCache.date, from), lte(barsCache.date, to)),
+    )
+    .orderBy(asc(barsCache.date))
+    .all()
+    .map((r) => ({ t: r.t, o: r.o, h: r.h, l: r.l, c: r.c, v: r.v }))
+}
+
+export function cachedRange(db: Db, source: string, conid: number): { first: string; last: string } | null {
+  const r = db
+    .select({ first: sql<string | null>`min(${barsCache.date})`, last: sql<string | null>`max(${barsCache.date})` })
+    .from(barsCache)
+    .where(and(eq(barsCache.source, source), eq(barsCache.conid, conid)))
+    .get()
+  return r?.first && r.last ? { first: r.first, last: r.last } : null
+}
+
+export function cacheBars(
+  db: Db,
+  source: string,
+  conid: number,
+  bars: readonly (Bar & { date: string })[],
+  now: number,
+): void {
+  db.transaction((tx) => {
+    for (const b of bars)
+      tx.insert(barsCache)
+        .values({ source, conid, date: b.date, t: b.t, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v, fetchedAt: now })
+        .onConflictDoNothing()
+        .run()
+  })
+}
+
+/** Dates in [from, to] this strategy already has a cached answer for from `model` (the estimate's cache hits). */
+export function cachedDates(db: Db, strategyId: string, model: string, from: string, to: string): number {
+  return (
+    db.get<{ n: number }>(sql`
+      SELECT count(DISTINCT d.date) AS n FROM evaluation_decisions d
+      JOIN evaluations e ON e.id = d.evaluation_id
+      JOIN evaluation_answers a ON a.key = d.cache_key
+      WHERE e.strategy_id = ${strategyId} AND a.model = ${model} AND d.date BETWEEN ${from} AND ${to}`)?.n ?? 0
+  )
+}

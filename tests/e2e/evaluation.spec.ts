@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, openApp, test } from './fixtures'
+
+const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
+mkdirSync(SHOTS, { recursive: true })
+
+test('evaluate the demo strategy with the rules analyst over one year, read the report, open a decision run', async ({
+  page,
+  host,
+  consoleErrors,
+}) => {
+  test.setTimeout(240_000)
+  await openApp(page, host)
+  // Keyboard reachable: Alt+L opens the lab.
+  await page.keyboard.press('Alt+l')
+  await expect(page.getByTestId('lab-page')).toBeVisible()
+  await page.getByTestId('lab-strategy').selectOption({ label: 'AAPL daily swing (demo, dry run) (AAPL)' })
+  await page.getByTestId('lab-analyst').selectOption('rules')
+  // The estimate is shown before anything starts.
+  await expect(page.getByTestId('lab-estimate')).toContainText(/Estimate: 2\d\d decisions · 0 model calls/)
+  await expect(page.getByTestId('lab-list')).toContainText('No evaluations yet')
+  await page.getByTestId('lab-start').click()
+  await expect(page).toHaveURL(/#\/lab\/[0-9a-f-]{36}$/)
+  const progress = page.getByTestId('lab-progress')
+  await expect(progress).toBeVisible()
+  await expect(progress).toHaveAttribute('data-status', 'succeeded', { timeout: 180_000 })
+
+  const report = page.getByTestId('lab-report')
+  await expect(report).toBeVisible()
+  await expect(page.getByTestId('lab-lookahead')).toContainText('Look-ahead self-test passed')
+  await expect(report).toContainText('data: the simulator')
+  const metrics = page.getByTestId('lab-metrics')
+  await expect(metrics).toContainText('Win rate')
+  await expect(metrics).toContainText('Expectancy (mean R, net)')
+  await expect(page.getByTestId('lab-baselines')).toContainText('Buy-and-hold')
+  await expect(page.getByTestId('lab-r-histogram')).toBeVisible()
+  await expect(page.getByTestId('lab-reliability')).toBeVisible()
+  await expect(page.getByTestId('lab-list')).toContainText('succeeded')
+  await page.screenshot({ path: join(SHOTS, 'evaluation-report.png'), fullPage: true })
+  // The decisions' runs export as one bundle for the review library.
+  await page.getByTestId('lab-export').click()
+  await expect(report).toContainText(/2\d\d decision runs exported to .*evaluation-[0-9a-f]{8}\.wsbundle/, {
+    timeout: 60_000,
+  })
+
+  // The win rate links to the trades behind it; each decision opens its run.
+  await metrics.getByRole('button').first().click()
+  await expect(page.locator('#lab-decisions h2')).toContainText('closed trades')
+  const rows = page.getByTestId('lab-decisions').locator('tbody tr')
+  expect(await rows.count()).toBeGreaterThan(0)
+  const firstR = await rows.first().locator('td').nth(9).textContent()
+  expect(firstR).toMatch(/^-?\d+\.\d{2}$/)
+  await rows.first().click()
+  await expect(page).toHaveURL(/#\/lineage\/[0-9a-f-]{36}$/)
+  await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-status', 'succeeded')
+  await expect(page.getByTestId('step-llm_analysis')).toHaveAttribute('data-status', 'succeeded')
+  await expect(page.getByTestId('step-place_order')).toHaveAttribute('data-status', 'skipped')
+  await page.screenshot({ path: join(SHOTS, 'evaluation-decision-run.png'), fullPage: true })
+  expect(consoleErrors).toEqual([])
+})
