@@ -1,16 +1,20 @@
-import { StrategyLimitOverrides } from '../risk/StrategyLimitOverrides'
-import { useEffect, useRef, useState } from 'react'
-import { INDICATORS, IndicatorSpec, indicatorLabel, type IndicatorType } from '../../src-main/contract/indicators'
-import type { SearchResult } from '../../src-main/contract/models'
+import { useEffect, useState } from 'react'
 import type { PromptTemplate } from '../../src-main/contract/prompts-api'
+import { IndicatorSpec } from '../../src-main/contract/indicators'
 import type { StrategyInput } from '../../src-main/contract/strategies'
 import { RpcCallError } from '../../src-main/contract/client'
 import { Field } from '../components/Field'
 import { call, errorMessage } from '../state/app'
-import { fmtDateTime } from '../lineage/format'
+import { IndicatorEditor } from './IndicatorEditor'
+import { InstrumentPicker } from './InstrumentPicker'
+import { SchedulePreview } from './SchedulePreview'
+import { StrategyRiskFields } from './StrategyRiskFields'
+
+export { InstrumentPicker } from './InstrumentPicker'
 
 // F6: create and edit a strategy. Every field the engine checks at save time; a refused save shows
 // each problem at its field and changes nothing. The schedule shows its next five fires as you type.
+// Its parts: InstrumentPicker, IndicatorEditor, SchedulePreview and StrategyRiskFields.
 
 export type StrategyDraft = StrategyInput
 
@@ -275,69 +279,7 @@ export function StrategyForm(props: {
         </datalist>
         <SchedulePreview cron={s.schedule.cron} tz={s.schedule.tz} />
       </Field>
-      <Field label="Risk" htmlFor="st-risk" error={Object.entries(errors).find(([k]) => k.startsWith('risk'))?.[1]}>
-        <div className="risk-grid" id="st-risk">
-          <NumberInput
-            label="Risk per trade %"
-            value={s.risk.riskPct * 100}
-            step={0.25}
-            onChange={(v) => setRisk('riskPct', v / 100)}
-          />
-          <NumberInput label="Min reward/risk" value={s.risk.minR} step={0.1} onChange={(v) => setRisk('minR', v)} />
-          <NumberInput
-            label="Min margin %"
-            value={s.risk.minProfitMargin * 100}
-            step={0.5}
-            onChange={(v) => setRisk('minProfitMargin', v / 100)}
-          />
-          <NumberInput
-            label="Min confidence"
-            value={s.risk.minConfidence}
-            step={0.05}
-            onChange={(v) => setRisk('minConfidence', v)}
-          />
-          <NumberInput
-            label="Max shares"
-            value={s.risk.maxPositionShares}
-            step={10}
-            onChange={(v) => setRisk('maxPositionShares', v)}
-          />
-          <NumberInput
-            label="Max position %"
-            value={s.risk.maxPositionPct * 100}
-            step={1}
-            onChange={(v) => setRisk('maxPositionPct', v / 100)}
-          />
-          <StrategyLimitOverrides value={s.risk.limits} onChange={(v) => setRisk('limits', v)} />
-          <label className="radio">
-            <input
-              type="checkbox"
-              checked={s.risk.allowShort}
-              onChange={(e) => setRisk('allowShort', e.target.checked)}
-            />{' '}
-            Allow shorts
-          </label>
-          <label className="radio">
-            <input
-              type="checkbox"
-              checked={s.risk.allowPyramiding}
-              onChange={(e) => setRisk('allowPyramiding', e.target.checked)}
-            />{' '}
-            Allow adding to a position
-          </label>
-          <label className="radio">
-            Combine
-            <select
-              value={s.risk.combination}
-              onChange={(e) => setRisk('combination', e.target.value as StrategyDraft['risk']['combination'])}
-            >
-              <option value="agree">Model and 3-of-4 indicators agree</option>
-              <option value="llm_only">Model only</option>
-              <option value="technical_only">Indicators only</option>
-            </select>
-          </label>
-        </div>
-      </Field>
+      <StrategyRiskFields s={s} errors={errors} setRisk={setRisk} />
       <Field
         label="Mode"
         htmlFor="st-mode"
@@ -368,195 +310,5 @@ export function StrategyForm(props: {
         </div>
       </Field>
     </form>
-  )
-}
-
-function NumberInput(props: { label: string; value: number; step: number; onChange(v: number): void }) {
-  return (
-    <label className="num-input">
-      <span className="muted">{props.label}</span>
-      <input
-        className="num"
-        type="number"
-        step={props.step}
-        value={Number.isFinite(props.value) ? Number(props.value.toFixed(6)) : ''}
-        onChange={(e) => props.onChange(Number(e.target.value))}
-      />
-    </label>
-  )
-}
-
-export function InstrumentPicker({
-  value,
-  onPick,
-  id = 'st-instrument',
-}: {
-  value: string
-  onPick(r: SearchResult): void
-  id?: string
-}) {
-  const [q, setQ] = useState(value)
-  const [results, setResults] = useState<SearchResult[]>([])
-  const [open, setOpen] = useState(false)
-  const seq = useRef(0)
-  const [lastValue, setLastValue] = useState(value)
-  if (value !== lastValue) {
-    setLastValue(value)
-    setQ(value)
-  }
-  useEffect(() => {
-    const query = q.trim()
-    if (!open || query === '') return
-    const mine = ++seq.current
-    const t = setTimeout(() => {
-      call('instruments.search', { query })
-        .then((r) => mine === seq.current && setResults(r.slice(0, 8)))
-        .catch(() => mine === seq.current && setResults([]))
-    }, 200)
-    return () => clearTimeout(t)
-  }, [q, open])
-  return (
-    <div className="picker">
-      <input
-        id={id}
-        value={q}
-        placeholder="Symbol, e.g. MSFT"
-        onChange={(e) => {
-          setQ(e.target.value)
-          setOpen(true)
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && results[0]) {
-            e.preventDefault()
-            onPick(results[0])
-            setOpen(false)
-          }
-        }}
-        data-testid={id}
-      />
-      {open && results.length > 0 && (
-        <ul className="picker-list" role="listbox">
-          {results.map((r) => (
-            <li
-              key={r.conid}
-              role="option"
-              aria-selected={false}
-              onMouseDown={() => {
-                onPick(r)
-                setOpen(false)
-              }}
-              data-testid={`pick-${r.symbol}`}
-            >
-              <span className="strong">{r.symbol}</span> <span className="muted">{r.name}</span>{' '}
-              <span className="muted mono">{r.exchange}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  )
-}
-
-function IndicatorEditor({ value, onChange }: { value: IndicatorSpec[]; onChange(v: IndicatorSpec[]): void }) {
-  const [adding, setAdding] = useState<IndicatorType | ''>('')
-  const add = (type: IndicatorType) => {
-    let n = 1
-    while (value.some((s) => s.id === `${type}${n}`)) n++
-    onChange([...value, IndicatorSpec.parse({ id: `${type}${n}`, type })])
-    setAdding('')
-  }
-  const setParam = (i: number, key: string, v: number | string) => {
-    const next = [...value]
-    next[i] = { ...next[i]!, params: { ...(next[i]!.params as Record<string, unknown>), [key]: v } } as IndicatorSpec
-    onChange(next)
-  }
-  return (
-    <div className="indicator-editor">
-      <div className="chips">
-        {value.map((spec, i) => (
-          <span key={spec.id} className="chip" title={spec.id}>
-            {indicatorLabel(spec)}
-            {Object.entries(spec.params as Record<string, number | string>).map(([k, v]) => (
-              <input
-                key={k}
-                className="chip-param"
-                aria-label={`${spec.id} ${k}`}
-                value={String(v)}
-                onChange={(e) => setParam(i, k, typeof v === 'number' ? Number(e.target.value) : e.target.value)}
-              />
-            ))}
-            <button
-              type="button"
-              onClick={() => onChange(value.filter((_, j) => j !== i))}
-              aria-label={`Remove ${spec.id}`}
-            >
-              ×
-            </button>
-          </span>
-        ))}
-      </div>
-      <select
-        id="st-ind-add"
-        value={adding}
-        onChange={(e) => e.target.value && add(e.target.value as IndicatorType)}
-        aria-label="Add indicator"
-      >
-        <option value="">Add indicator…</option>
-        {INDICATORS.map((i) => (
-          <option key={i.type} value={i.type}>
-            {i.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  )
-}
-
-function SchedulePreview({ cron, tz }: { cron: string; tz: string }) {
-  const [preview, setPreview] = useState<{ ok: boolean; problems: string[]; next: number[] } | null>(null)
-  useEffect(() => {
-    const t = setTimeout(() => {
-      call('strategies.previewSchedule', { cron, tz })
-        .then(setPreview)
-        .catch((e: unknown) => setPreview({ ok: false, problems: [errorMessage(e)], next: [] }))
-    }, 200)
-    return () => clearTimeout(t)
-  }, [cron, tz])
-  if (!preview) return null
-  const inZone = (t: number) => {
-    try {
-      return new Intl.DateTimeFormat('en-GB', {
-        timeZone: tz,
-        weekday: 'short',
-        day: '2-digit',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        hour12: false,
-      }).format(t)
-    } catch {
-      return ''
-    }
-  }
-  return (
-    <div className="schedule-preview" data-testid="schedule-preview">
-      {preview.problems.map((p) => (
-        <div key={p} className="field-error">
-          {p}
-        </div>
-      ))}
-      {preview.next.length > 0 && (
-        <ol className="next-fires">
-          {preview.next.map((t) => (
-            <li key={t}>
-              <span className="mono">{inZone(t)}</span>{' '}
-              <span className="muted">
-                ({tz}) · {fmtDateTime(t)} local
-              </span>
-            </li>
-          ))}
-        </ol>
-      )}
-    </div>
   )
 }
