@@ -14,7 +14,7 @@ const files = DIRS.flatMap((d) => sourceFiles(d, EXTS))
 const lineCount = (f: string) => read(f).replace(/\n$/, '').split('\n').length
 
 describe('source size', () => {
-  it('keeps every source file under 400 lines ', () => {
+  it('keeps every source file under 400 lines', () => {
     const offenders = files
       .map((f) => ({ f, n: lineCount(f) }))
       .filter(({ n }) => n > MAX_LINES)
