@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve, sep } from 'node:path'
+import { isAbsolute, join, resolve, sep } from 'node:path'
 import type { Engine } from '../../review-mode'
 import { nativeBindingPath, openSqlite } from '../../store/sqlite'
 
@@ -22,8 +22,10 @@ export interface SelfCheckReport {
 export function smokeUserDataDir(argv: readonly string[]): { dir: string } | { error: string } {
   const arg = argv.find((a) => a.startsWith('--user-data-dir='))
   const need = `${SMOKE_FLAG} needs --user-data-dir=<a new folder under ${tmpdir()}> so it never touches real data.`
-  if (!arg) return { error: need }
-  const dir = resolve(arg.slice('--user-data-dir='.length))
+  const raw = arg?.slice('--user-data-dir='.length)
+  // A relative folder would depend on where the app was started from: only an absolute one is taken.
+  if (!raw || !isAbsolute(raw)) return { error: need }
+  const dir = resolve(raw)
   const roots = [tmpdir(), existsSync(tmpdir()) ? realpathSync(tmpdir()) : tmpdir()]
   return roots.some((r) => dir.startsWith(r + sep)) ? { dir } : { error: need }
 }
