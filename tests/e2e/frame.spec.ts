@@ -23,6 +23,7 @@ test('the frame renders with its token, lists only real pages, shows the connect
     'Timeline',
     'Signals',
     'Statistics',
+    'Evaluation lab',
     'Portfolio',
     'Orders',
     'Connection',
@@ -37,6 +38,7 @@ test('the frame renders with its token, lists only real pages, shows the connect
     ['lineage', 'Pick a run'],
     ['signals', 'Signals'],
     ['stats', 'Steps'],
+    ['lab', 'New evaluation'],
   ] as const) {
     await page.getByTestId(`nav-${id}`).click()
     await expect(page.locator('main.content')).toContainText(text)
