@@ -12,6 +12,10 @@ describe('redactPaths', () => {
     expect(redactPaths('    at run (/work/app/src-main/engine/executor.ts:120:7)')).toBe(
       '    at run (…/executor.ts:120:7)',
     )
+    expect(redactPaths('    at async file:///home/ana/app/node_modules/@vitest/runner/dist/chunk.js:1903:20')).toBe(
+      '    at async …/chunk.js:1903:20',
+    )
+    expect(redactPaths('at file:///C:/Users/ana/app/out/main/index.js:1:2')).toBe('at …/index.js:1:2')
     expect(redactPaths('open C:\\Users\\ana\\AppData\\db.sqlite failed')).toBe('open …\\db.sqlite failed')
     expect(redactPaths('GET https://127.0.0.1:5000/v1/api/iserver/accounts returned 500')).toBe(
       'GET https://127.0.0.1:5000/v1/api/iserver/accounts returned 500',
