@@ -171,37 +171,4 @@ describe('pacer', () => {
     await Promise.all(runs)
     expect(peak).toBe(4)
   })
-
-  it('a request waiting for its endpoint window never holds up requests to other endpoints', async () => {
-    // Discrete-event time: a sleep wakes at its own instant, in order, once everything runnable has run.
-    const timers: { at: number; wake: () => void }[] = []
-    const clock = {
-      t: 0,
-      now: () => clock.t,
-      sleep: (ms: number) => new Promise<void>((wake) => timers.push({ at: clock.t + ms, wake })),
-    }
-    const settle = () => new Promise<void>((r) => setImmediate(r))
-    const pacer = new Pacer(clock, CPAPI_LIMITS, () => 0.5)
-    const at: Record<string, number> = {}
-    const run = (path: string, name: string) => pacer.run('GET', path, async () => void (at[name] = clock.now()))
-    const all = Promise.all([
-      run('/iserver/account/orders', 'first orders read'),
-      // Live orders allow one read per 5 s: the second waits; the contract lookup queued after it must not.
-      run('/iserver/account/orders', 'second orders read'),
-      run('/iserver/contract/265598/info', 'contract lookup'),
-    ])
-    let done = false
-    void all.then(() => (done = true))
-    for (let i = 0; i < 1000 && !done; i++) {
-      await settle()
-      timers.sort((a, b) => a.at - b.at)
-      const next = timers.shift()
-      if (!next) continue
-      clock.t = Math.max(clock.t, next.at)
-      next.wake()
-    }
-    await all
-    expect(at['second orders read']).toBeGreaterThanOrEqual(5000)
-    expect(at['contract lookup']).toBeLessThan(1000)
-  })
 })

@@ -48,8 +48,6 @@ export class Pacer {
   private historyActive = 0
   private readonly historyWaiters: (() => void)[] = []
   private chain: Promise<void> = Promise.resolve()
-  /** Per-endpoint lines for endpoints with their own window. */
-  private readonly keyChains = new Map<string, Promise<void>>()
 
   constructor(
     private readonly clock: PacerClock,
@@ -71,29 +69,11 @@ export class Pacer {
     const isHistory = key === 'GET /iserver/marketdata/history'
     if (isHistory) await this.acquireHistory()
     try {
-      // A request whose endpoint window is full waits in that endpoint's own line, so it never
-      // holds up requests to other endpoints (a paced live-orders read used to delay a contract
-      // lookup behind it by 5 s). Requests to one endpoint still go one at a time, in order, and
-      // the global line below grants every slot against both windows at once.
-      const own = this.limits.endpoints[key] !== undefined
-      const before = own ? (this.keyChains.get(key) ?? Promise.resolve()) : Promise.resolve()
-      const turn = before.then(async () => {
-        if (own) await this.waitForRoom(key)
-        const granted = this.chain.then(() => this.waitForSlot(key))
-        this.chain = granted.then(
-          () => undefined,
-          () => undefined,
-        )
-        return granted
-      })
-      if (own)
-        this.keyChains.set(
-          key,
-          turn.then(
-            () => undefined,
-            () => undefined,
-          ),
-        )
+      const turn = this.chain.then(() => this.waitForSlot(key))
+      this.chain = turn.then(
+        () => undefined,
+        () => undefined,
+      )
       const slot = await turn
       try {
         return await send()
@@ -121,19 +101,10 @@ export class Pacer {
     return Math.max(0, this.frozenUntil - this.clock.now())
   }
 
-  /** Wait until the endpoint's own window has room (nothing is reserved: the global line grants). */
-  private waitForRoom(key: string): Promise<Slot | null> {
-    return this.waitFor([[key, this.limits.endpoints[key]!]], false)
-  }
-
   private async waitForSlot(key: string): Promise<Slot> {
     const windows: [string, { max: number; windowMs: number }][] = [['*', this.limits.global]]
     const own = this.limits.endpoints[key]
     if (own) windows.push([key, own])
-    return (await this.waitFor(windows, true))!
-  }
-
-  private async waitFor(windows: [string, { max: number; windowMs: number }][], reserve: boolean) {
     for (;;) {
       const now = this.clock.now()
       let wait = Math.max(0, this.frozenUntil - now)
@@ -152,7 +123,6 @@ export class Pacer {
         else waitForAnswer = true
       }
       if (wait === 0 && !waitForAnswer) {
-        if (!reserve) return null
         const slot = { until: Infinity }
         for (const [k] of windows) this.sent.get(k)!.push(slot)
         return slot
