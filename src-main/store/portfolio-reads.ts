@@ -211,17 +211,7 @@ export function listSnapshots(
     )
     .orderBy(asc(portfolioSnapshots.at), asc(portfolioSnapshots.id))
     .all()
-    .map((r) => ({
-      id: r.id,
-      account: r.account,
-      at: r.at,
-      kind: r.kind as SnapshotKind,
-      netLiquidation: toMicros(r.netLiquidation),
-      cash: toMicros(r.cash),
-      realized: toMicros(r.realizedPnl),
-      unrealized: toMicros(r.unrealizedPnl),
-      payload: r.payload,
-    }))
+    .map(snapshotRow)
 }
 
 /** The latest snapshot of a kind in [from, to], or null. */
@@ -246,17 +236,19 @@ export function latestSnapshot(
     .orderBy(desc(portfolioSnapshots.at))
     .limit(1)
     .get()
-  return r
-    ? {
-        id: r.id,
-        account: r.account,
-        at: r.at,
-        kind: r.kind as SnapshotKind,
-        netLiquidation: toMicros(r.netLiquidation),
-        cash: toMicros(r.cash),
-        realized: toMicros(r.realizedPnl),
-        unrealized: toMicros(r.unrealizedPnl),
-        payload: r.payload,
-      }
-    : null
+  return r ? snapshotRow(r) : null
+}
+
+function snapshotRow(r: typeof portfolioSnapshots.$inferSelect): SnapshotRow {
+  return {
+    id: r.id,
+    account: r.account,
+    at: r.at,
+    kind: r.kind as SnapshotKind,
+    netLiquidation: toMicros(r.netLiquidation),
+    cash: toMicros(r.cash),
+    realized: toMicros(r.realizedPnl),
+    unrealized: toMicros(r.unrealizedPnl),
+    payload: r.payload,
+  }
 }
