@@ -5,6 +5,7 @@ import { decisionDates } from '../../src-main/domain/evaluation/calendar'
 import { lastClosedSession } from '../../src-main/domain/runs/market-data'
 import { llmUsage } from '../../src-main/store/schema'
 import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
+import { askedAbout, holdDraft } from '../fixtures/buy-signal'
 import { startTestApp } from '../fixtures/test-app'
 
 // An evaluation arm asking an OpenAI-compatible model (real SDK, local test server): each date's
@@ -30,36 +31,7 @@ afterAll(async () => {
   await llm?.close()
 })
 
-function askedAbout(body: Record<string, unknown>) {
-  const messages = body.messages as { role: string; content: string | { type: string; text?: string }[] }[]
-  const user = messages.find((m) => m.role === 'user')!
-  const parts = typeof user.content === 'string' ? [{ type: 'text', text: user.content }] : user.content
-  const text = parts.map((p) => p.text ?? '').join('\n')
-  const m = /^(\S+) \(.*\), analysis as of (\d{4}-\d{2}-\d{2})/m.exec(text)!
-  return { symbol: m[1]!, asOf: m[2]!, images: parts.filter((p) => p.type === 'image_url').length }
-}
-
-const hold = (symbol: string, asOf: string) =>
-  JSON.stringify({
-    schema_version: '1',
-    symbol,
-    as_of: asOf,
-    timeframes: '1D+1W',
-    action: 'HOLD',
-    confidence: 0.5,
-    trend: 'neutral',
-    entry_type: null,
-    entry: null,
-    entry_zone: null,
-    stop_loss: null,
-    targets: [],
-    time_horizon_days: null,
-    invalidation: 'n/a',
-    key_levels: { support: [], resistance: [] },
-    evidence: [{ source: 'daily_chart', observation: 'Range-bound' }],
-    risks: ['Mixed signals'],
-    reasoning: 'Mixed evidence: hold.',
-  })
+const hold = (symbol: string, asOf: string) => JSON.stringify(holdDraft(symbol, asOf, 'Mixed evidence: hold.'))
 
 describe('an evaluation arm with a language model', () => {
   it('asks once per date as of that date, books usage under the eval runs, and re-runs from the cache', async () => {

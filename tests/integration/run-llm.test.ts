@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
+import { askedAbout, holdDraft } from '../fixtures/buy-signal'
 import { startTestApp } from '../fixtures/test-app'
 import type { RpcClient } from '../../src-main/contract/client'
 import type { LlmAnalysisOutput, PlaceOrderOutput, ValidateSignalOutput } from '../../src-main/contract/steps'
@@ -30,36 +31,6 @@ afterAll(async () => {
   await llm?.close()
 })
 
-/** What the prompt says the run is about, so scripted answers can refer to it. */
-function askedAbout(body: Record<string, unknown>): { symbol: string; asOf: string } {
-  const messages = body.messages as { role: string; content: string | { type: string; text?: string }[] }[]
-  const user = messages.find((m) => m.role === 'user')!
-  const text = typeof user.content === 'string' ? user.content : user.content.map((p) => p.text ?? '').join('\n')
-  const m = /^(\S+) \(.*\), analysis as of (\d{4}-\d{2}-\d{2})/m.exec(text)!
-  return { symbol: m[1]!, asOf: m[2]! }
-}
-
-const hold = (symbol: string, asOf: string) => ({
-  schema_version: '1',
-  symbol,
-  as_of: asOf,
-  timeframes: '1D+1W',
-  action: 'HOLD',
-  confidence: 0.5,
-  trend: 'neutral',
-  entry_type: null,
-  entry: null,
-  entry_zone: null,
-  stop_loss: null,
-  targets: [],
-  time_horizon_days: null,
-  invalidation: 'n/a',
-  key_levels: { support: [], resistance: [] },
-  evidence: [{ source: 'daily_chart', observation: 'Range-bound' }],
-  risks: ['Mixed signals'],
-  reasoning: 'Mixed evidence: **hold**.',
-})
-
 async function runAapl() {
   const strategy = (await client.call('strategies.list', {})).find((s) => s.config.symbol === 'AAPL')!
   const { runId } = await client.call('runs.start', { strategyId: strategy.id })
@@ -78,7 +49,9 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
       llm.reply((body) => {
         const { symbol, asOf } = askedAbout(body)
         return {
-          body: completion(`<think>weighing it</think>\n\`\`\`json\n${JSON.stringify(hold(symbol, asOf))}\n\`\`\``),
+          body: completion(
+            `<think>weighing it</think>\n\`\`\`json\n${JSON.stringify(holdDraft(symbol, asOf))}\n\`\`\``,
+          ),
         }
       })
       const { run, step } = await runAapl()
@@ -151,7 +124,7 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
     llm.reply(apiError(400, 'json_schema is not supported by this server'))
     llm.reply((body) => {
       const { symbol, asOf } = askedAbout(body)
-      return { body: completion(`Here you go: ${JSON.stringify(hold(symbol, asOf))}`) }
+      return { body: completion(`Here you go: ${JSON.stringify(holdDraft(symbol, asOf))}`) }
     })
     const before = llm.requests.length
     const { step } = await runAapl()
@@ -162,7 +135,9 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
     const caps = readSettings(app.store.db).get('llm.capabilities') as Record<string, { structured: string }>
     expect(Object.values(caps)).toEqual([{ structured: 'text', vision: true }])
 
-    llm.reply((body) => ({ body: completion(JSON.stringify(hold(askedAbout(body).symbol, askedAbout(body).asOf))) }))
+    llm.reply((body) => ({
+      body: completion(JSON.stringify(holdDraft(askedAbout(body).symbol, askedAbout(body).asOf))),
+    }))
     const next = llm.requests.length
     await runAapl()
     expect(
