@@ -144,6 +144,7 @@ export function createHandlers(s: Services): Handlers {
       })),
     'evaluations.cancel': ({ evaluationId }) => s.evaluations.cancel(evaluationId),
     'evaluations.report': ({ evaluationId }) => s.evaluations.report(evaluationId),
+    'evaluations.resume': ({ evaluationId, budgetUsd }) => s.evaluations.resume(evaluationId, budgetUsd)!,
   }
 }
 

@@ -94,6 +94,7 @@ describe('contract', () => {
       'evaluations.list',
       'evaluations.cancel',
       'evaluations.report',
+      'evaluations.resume',
     ])
     expect(EVENT_NAMES).toEqual([
       'gateway.status',

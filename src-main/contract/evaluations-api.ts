@@ -222,4 +222,9 @@ export const evaluationMethods = {
   'evaluations.list': { input: z.object({}).strict(), output: z.array(EvaluationListItem) },
   'evaluations.cancel': { input: z.object({ evaluationId: EvaluationId }).strict(), output: EvaluationView },
   'evaluations.report': { input: z.object({ evaluationId: EvaluationId }).strict(), output: EvaluationReport },
+  /** Continue a failed (e.g. budget exhausted) or cancelled evaluation; finished dates are not asked again. */
+  'evaluations.resume': {
+    input: z.object({ evaluationId: EvaluationId, budgetUsd: z.number().min(0).max(10_000).optional() }).strict(),
+    output: EvaluationView,
+  },
 } as const

@@ -53,8 +53,9 @@ export interface EvaluationService {
   list(): ReturnType<typeof repo.listEvaluations>
   cancel(id: string): EvaluationView
   report(id: string): EvaluationReport
-  /** Resume every evaluation left running (at start-up). */
-  resume(): void
+  /** Resume every evaluation left running (at start-up), or one stopped evaluation (optionally with a
+   * new budget); finished dates are never asked again. */
+  resume(id?: string, budgetUsd?: number): EvaluationView | null
   /** Stop working without changing any status (shutdown; a later start resumes). */
   stop(): Promise<void>
   /** Wait for the evaluations in progress. */
@@ -172,30 +173,45 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     let spent = e.spentMicros
     const budget = e.budgetMicros
     const perCallHigh = estimateCost(arms, 1, 0).usdHigh * 1e6
-    const reserve = () => {
-      if (budget !== null && spent + perCallHigh > budget)
+    // Each paid call holds its high estimate until its real cost is booked, so concurrent calls can
+    // never overrun the budget together (fail-closed).
+    let held = 0
+    const reserveFor = (hold: { n: number }) => () => {
+      if (budget !== null && spent + held + perCallHigh > budget)
         throw new BudgetExhausted(
-          `Budget of $${(budget / 1e6).toFixed(2)} would be exceeded ($${(spent / 1e6).toFixed(2)} spent); ` +
-            'the model was not called.',
+          `Budget of $${(budget / 1e6).toFixed(4)} would be exceeded ($${(spent / 1e6).toFixed(4)} spent, ` +
+            `$${(perCallHigh / 1e6).toFixed(4)} reserved per call); the model was not called. ` +
+            'Raise the budget and resume: finished dates are not asked again.',
         )
+      held += perCallHigh
+      hold.n += perCallHigh
     }
     const t0 = d.perfNow()
     let doneNow = 0
     const work = arms.flatMap((arm, a) => dates.map((t) => ({ arm, a, t }))).filter((w) => !done.has(`${w.a}|${w.t}`))
     let next = 0
+    let halted: unknown = null
     const worker = async () => {
-      while (next < work.length && !flags.cancelled && !flags.stopped) {
+      while (next < work.length && !flags.cancelled && !flags.stopped && halted === null) {
         const w = work[next++]!
-        const dec = await pipeline.decide({
-          evaluationId: id,
-          strategy,
-          arm: w.arm,
-          t: w.t,
-          store: daily,
-          capital: CAPITAL,
-          record: true,
-          reserve,
-        })
+        const hold = { n: 0 }
+        const dec = await pipeline
+          .decide({
+            evaluationId: id,
+            strategy,
+            arm: w.arm,
+            t: w.t,
+            store: daily,
+            capital: CAPITAL,
+            record: true,
+            reserve: reserveFor(hold),
+          })
+          .catch((err: unknown) => {
+            halted ??= err
+            return null
+          })
+          .finally(() => (held -= hold.n))
+        if (dec === null) return
         spent += dec.costMicros
         repo.insertDecision(d.db, decisionRow(id, w.a, w.t, dec, daily, e.horizon, d.now()))
         doneNow++
@@ -205,6 +221,8 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       }
     }
     await Promise.all(Array.from({ length: Math.max(1, d.concurrency ?? 2) }, worker))
+    // Every call in flight has been booked before the evaluation stops.
+    if (halted !== null) throw halted
     if (flags.stopped) return
     if (flags.cancelled) {
       repo.updateEvaluation(d.db, id, { status: 'cancelled', finishedAt: d.now(), updatedAt: d.now() })
@@ -358,8 +376,33 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       if (!e.report) throw new RpcError('CONFLICT', `Evaluation ${id} is ${e.status}; its report is not ready.`)
       return e.report as EvaluationReport
     },
-    resume() {
-      for (const e of repo.runningEvaluations(d.db)) if (!active.has(e.id)) launch(e.id)
+    resume(id, budgetUsd) {
+      if (id === undefined) {
+        for (const e of repo.runningEvaluations(d.db)) if (!active.has(e.id)) launch(e.id)
+        return null
+      }
+      const e = repo.getEvaluation(d.db, id)
+      if (!e) throw new RpcError('NOT_FOUND', `No evaluation ${id}`)
+      if (active.has(id) || e.status === 'succeeded')
+        throw new RpcError(
+          'CONFLICT',
+          `Evaluation ${id} is ${active.has(id) ? 'running' : e.status}; nothing to resume.`,
+        )
+      const budgetMicros = budgetUsd === undefined ? e.budgetMicros : Math.ceil(budgetUsd * 1e6)
+      if (budgetMicros !== null && budgetMicros < e.spentMicros)
+        throw new RpcError(
+          'BAD_INPUT',
+          `$${budgetUsd} is below the $${(e.spentMicros / 1e6).toFixed(4)} already spent.`,
+        )
+      repo.updateEvaluation(d.db, id, {
+        status: 'running',
+        error: null,
+        budgetMicros,
+        finishedAt: null,
+        updatedAt: d.now(),
+      })
+      launch(id)
+      return view(id)
     },
     async stop() {
       for (const a of active.values()) a.flags.stopped = true
