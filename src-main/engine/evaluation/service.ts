@@ -7,7 +7,7 @@ import type {
 } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
-import { decisionDates, sessionAfter } from '../../domain/evaluation/calendar'
+import { decisionDates } from '../../domain/evaluation/calendar'
 import { nyDate } from '../../domain/indicators/ny-time'
 import { lastClosedSession } from '../../domain/runs/market-data'
 import { RpcError } from '../../rpc/errors'
@@ -15,8 +15,9 @@ import * as repo from '../../store/evaluation-repo'
 import { chooseAnalyst } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import type { StrategyService } from '../strategies'
-import { createAsOfPipeline, WARMUP_BARS, type Analyst, type ArmSpec } from './asof-pipeline'
+import { createAsOfPipeline, type Analyst, type ArmSpec } from './asof-pipeline'
 import { estimateCost } from './estimate'
+import { loadBars } from './bars'
 import { lookaheadTest, warmupTest } from './self-test'
 import { buildReportOffThread } from './report-jobs'
 import { decisionRow, SLIPPAGE_BPS, toDecision } from './decisions'
@@ -106,25 +107,6 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     return dates
   }
 
-  async function loadBars(conid: number, from: string, to: string, horizon: number): Promise<Bar[]> {
-    const src = d.source()
-    const needFrom = new Date(Date.parse(`${from}T00:00:00Z`) - Math.ceil(WARMUP_BARS * 1.5) * 86_400_000)
-      .toISOString()
-      .slice(0, 10)
-    const last = lastClosedSession(d.now())
-    const after = sessionAfter(to, horizon)
-    const needTo = after < last ? after : last
-    const have = repo.cachedRange(d.db, src.key, conid)
-    if (!have || have.first > needFrom || have.last < needTo) {
-      const years = Math.min(15, Math.ceil((d.now() - Date.parse(`${needFrom}T00:00:00Z`)) / (365 * 86_400_000)) + 1)
-      const bars = (await d.history(conid, `${years}y`))
-        .map((b) => ({ ...b, date: nyDate(b.t) }))
-        .filter((b) => b.date <= last)
-      repo.cacheBars(d.db, src.key, conid, bars, d.now())
-    }
-    return repo.cachedBars(d.db, src.key, conid, '0000-01-01', '9999-12-31')
-  }
-
   function view(id: string): EvaluationView {
     const e = repo.getEvaluation(d.db, id)
     if (!e) throw new RpcError('NOT_FOUND', `No evaluation ${id}`)
@@ -162,7 +144,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     const r = e.request as EvaluationRequest
     const strategy = d.strategies.get(e.strategyId)
     const arms = await armsOf(strategy, r)
-    const daily = await loadBars(strategy.config.conid, r.from, r.to, e.horizon)
+    const daily = await loadBars(d, strategy.config.conid, r.from, r.to, e.horizon)
     // NYSE sessions the data holds a bar for; t+1 is the data's next bar.
     const barDates = new Set(daily.map((b) => nyDate(b.t)))
     const dates = decisionDates(r.from, r.to).filter((t) => barDates.has(t))
