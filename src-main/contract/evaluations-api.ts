@@ -200,6 +200,8 @@ export const EvaluationProgress = z.object({
   total: z.number().int(),
   /** Estimated milliseconds left; null until a few dates are done. */
   etaMs: z.number().nullable(),
+  /** What the evaluation is doing once every date is decided (absent while deciding). */
+  phase: z.enum(['self-test', 'report']).optional(),
 })
 
 export const evaluationMethods = {

@@ -48,3 +48,6 @@ export function estimateCost(arms: readonly ArmSpec[], dates: number, cachedCall
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000
+
+/** A paid call refused because its reservation would pass the evaluation's budget. */
+export class BudgetExhausted extends Error {}

@@ -16,7 +16,7 @@ import { chooseAnalyst } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import type { StrategyService } from '../strategies'
 import { createAsOfPipeline, type Analyst, type ArmSpec } from './asof-pipeline'
-import { estimateCost } from './estimate'
+import { BudgetExhausted, estimateCost } from './estimate'
 import { loadBars } from './bars'
 import { lookaheadTest, warmupTest } from './self-test'
 import { buildReportOffThread } from './report-jobs'
@@ -127,7 +127,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     }
   }
 
-  function progress(id: string, etaMs: number | null) {
+  function progress(id: string, etaMs: number | null, phase?: 'self-test' | 'report') {
     const e = repo.getEvaluation(d.db, id)!
     d.bus.emit('evaluations.progress', {
       evaluationId: id,
@@ -135,6 +135,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       done: e.done,
       total: e.total,
       etaMs,
+      ...(phase ? { phase } : {}),
     })
     if (e.status !== 'running' || e.done === 0) d.bus.emit('db.changed', { tables: ['evaluations'] })
   }
@@ -155,8 +156,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     let spent = e.spentMicros
     const budget = e.budgetMicros
     const perCallHigh = estimateCost(arms, 1, 0).usdHigh * 1e6
-    // Each paid call holds its high estimate until its real cost is booked, so concurrent calls can
-    // never overrun the budget together (fail-closed).
+    // Each paid call holds its high estimate until its cost is booked: concurrent calls never overrun.
     let held = 0
     const reserveFor = (hold: { n: number }) => () => {
       if (budget !== null && spent + held + perCallHigh > budget)
@@ -212,6 +212,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       return
     }
     // Self-tests on the finished decisions, then the report.
+    progress(id, null, 'self-test')
     const rows = repo.decisionsOf(d.db, id)
     const traded = [...new Set(rows.filter((x) => x.fillDate !== null).map((x) => x.date))]
     const look = await lookaheadTest(pipeline, {
@@ -240,6 +241,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         createdAt: d.now(),
       }),
     )
+    progress(id, null, 'report')
     const report = await buildReportOffThread({
       id,
       strategyId: strategy.id,
@@ -395,5 +397,3 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     },
   }
 }
-
-class BudgetExhausted extends Error {}
