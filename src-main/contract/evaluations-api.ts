@@ -18,6 +18,16 @@ export const EvaluationArm = z
   .strict()
 export type EvaluationArm = z.infer<typeof EvaluationArm>
 
+/** meanR: mean R net per paired date (no trade = 0 R); hitRate: target before stop on dates both arms
+ * traded; brier: Brier score of confidence for target-before-stop (lower is better). */
+export const PrimaryMetric = z.enum(['meanR', 'hitRate', 'brier'])
+export type PrimaryMetric = z.infer<typeof PrimaryMetric>
+export const PRIMARY_METRIC_LABEL: Record<PrimaryMetric, string> = {
+  meanR: 'mean R net',
+  hitRate: 'hit rate',
+  brier: 'Brier score',
+}
+
 export const EvaluationRequest = z
   .object({
     strategyId: z.string().min(1).max(64),
@@ -29,6 +39,8 @@ export const EvaluationRequest = z
     arms: z.array(EvaluationArm).min(1).max(4).optional(),
     /** Hard LLM budget for the whole evaluation, USD (reserved per call, fail-closed). */
     budgetUsd: z.number().min(0).max(10_000).optional(),
+    /** The A/B primary metric, declared before the run (default mean R net). */
+    primaryMetric: PrimaryMetric.optional(),
   })
   .strict()
   .refine((r) => r.from <= r.to, { message: 'The range starts after it ends', path: ['from'] })

@@ -1,4 +1,4 @@
-import type { EvaluationReport } from '../../contract/evaluations-api'
+import type { EvaluationReport, PrimaryMetric } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import { randomEntries, buyAndHoldPct } from '../../domain/evaluation/baselines'
 import { calibrationReport } from '../../domain/evaluation/calibration'
@@ -11,16 +11,9 @@ import {
   type TradeOutcome,
 } from '../../domain/evaluation/metrics'
 import { quantileSorted } from '../../domain/evaluation/rng'
-import {
-  cohenKappa,
-  mcnemarExact,
-  minimumDetectableEffect,
-  pairedBlockBootstrap,
-  verdict,
-} from '../../domain/evaluation/ab'
-import { stdev } from '../../domain/evaluation/rng'
-import { nyDate, nyWeekStart } from '../../domain/indicators/ny-time'
+import { nyDate } from '../../domain/indicators/ny-time'
 import type { DecisionRow } from '../../store/evaluation-repo'
+import { abOf } from './report-ab'
 
 // The report of one evaluation (EVALUATION.md §3–§7), computed from its stored decisions: pure, so it
 // can run off the main thread and a re-run from the same rows gives the same figures.
@@ -42,6 +35,8 @@ export interface ReportInput {
   lookahead: EvaluationReport['lookahead']
   warmup: EvaluationReport['warmup']
   trials: number
+  /** The A/B primary metric declared before the run (default mean R net). */
+  primaryMetric?: PrimaryMetric
 }
 
 const tradeOf = (d: DecisionRow): TradeOutcome | null =>
@@ -163,38 +158,7 @@ export function buildReport(input: ReportInput): EvaluationReport {
     buyAndHoldPct: buyAndHoldPct(i.daily, i.from, i.to),
     sessions: i.sessions,
     arms,
-    ab: arms.length >= 2 ? abOf(i.decisions) : null,
+    ab: arms.length >= 2 ? abOf(i.decisions, i.primaryMetric ?? 'meanR') : null,
     trials: i.trials,
-  }
-}
-
-/** Arm 0 (A) against arm 1 (B) on the same dates: mean R net, paired (a HOLD or no fill counts 0 R). */
-function abOf(rows: readonly DecisionRow[]): NonNullable<EvaluationReport['ab']> {
-  const a = new Map(rows.filter((d) => d.arm === 0).map((d) => [d.date, d]))
-  const b = new Map(rows.filter((d) => d.arm === 1).map((d) => [d.date, d]))
-  const dates = [...a.keys()].filter((d) => b.has(d)).sort()
-  const diffs = dates.map((d) => ({
-    week: nyWeekStart(Date.parse(`${d}T17:00:00Z`)),
-    d: (a.get(d)!.r ?? 0) - (b.get(d)!.r ?? 0),
-  }))
-  const paired = pairedBlockBootstrap(diffs, { seed: 23, resamples: 10_000 })
-  const hit = (x: DecisionRow) => x.exitReason === 'target'
-  const both = dates.filter((d) => a.get(d)!.r !== null && b.get(d)!.r !== null)
-  const bCount = both.filter((d) => hit(a.get(d)!) && !hit(b.get(d)!)).length
-  const cCount = both.filter((d) => !hit(a.get(d)!) && hit(b.get(d)!)).length
-  const ds = diffs.map((x) => x.d)
-  return {
-    metric: 'mean R net',
-    pairs: dates.length,
-    meanDiff: paired?.meanDiff ?? null,
-    interval: paired?.interval ?? null,
-    p: paired?.p ?? null,
-    mcnemarP: both.length ? mcnemarExact(bCount, cCount) : null,
-    kappa: cohenKappa(
-      dates.map((d) => a.get(d)!.action),
-      dates.map((d) => b.get(d)!.action),
-    ),
-    mde: minimumDetectableEffect(stdev(ds), ds.length),
-    verdict: verdict(ds, paired, 'mean R net'),
   }
 }

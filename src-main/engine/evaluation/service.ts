@@ -264,6 +264,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       lookahead: look,
       warmup: warm,
       trials: repo.trialCount(d.db, strategy.id, symbol),
+      primaryMetric: r.primaryMetric,
     })
     const failed = !look.passed
       ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} artifact ` +
@@ -367,24 +368,15 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       }
       const e = repo.getEvaluation(d.db, id)
       if (!e) throw new RpcError('NOT_FOUND', `No evaluation ${id}`)
-      if (active.has(id) || e.status === 'succeeded')
-        throw new RpcError(
-          'CONFLICT',
-          `Evaluation ${id} is ${active.has(id) ? 'running' : e.status}; nothing to resume.`,
-        )
+      const state = active.has(id) ? 'running' : e.status
+      if (state === 'running' || state === 'succeeded')
+        throw new RpcError('CONFLICT', `Evaluation ${id} is ${state}; nothing to resume.`)
       const budgetMicros = budgetUsd === undefined ? e.budgetMicros : Math.ceil(budgetUsd * 1e6)
+      const spent = `$${(e.spentMicros / 1e6).toFixed(4)}`
       if (budgetMicros !== null && budgetMicros < e.spentMicros)
-        throw new RpcError(
-          'BAD_INPUT',
-          `$${budgetUsd} is below the $${(e.spentMicros / 1e6).toFixed(4)} already spent.`,
-        )
-      repo.updateEvaluation(d.db, id, {
-        status: 'running',
-        error: null,
-        budgetMicros,
-        finishedAt: null,
-        updatedAt: d.now(),
-      })
+        throw new RpcError('BAD_INPUT', `$${budgetUsd} is below the ${spent} already spent.`)
+      const patch = { status: 'running', error: null, budgetMicros, finishedAt: null, updatedAt: d.now() }
+      repo.updateEvaluation(d.db, id, patch)
       launch(id)
       return view(id)
     },
