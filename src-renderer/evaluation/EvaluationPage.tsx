@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react'
-import type { EvaluationRequest } from '../../src-main/contract/evaluations-api'
-import type { Output } from '../../src-main/contract/api'
+import type { EvaluationRequest, PrimaryMetric } from '../../src-main/contract/evaluations-api'
 import { navigate, wallClock } from '../components/navigate'
 import { call, errorMessage, onEvent } from '../state/app'
 import { useLoad } from '../state/useLoad'
+import { ArmEditor, armOf, EstimateTable, NEW_ARM, PrimaryMetricSelect, type ArmDraft, type Estimate } from './ArmsForm'
 import { ReportView } from './ReportView'
 
 // The evaluation lab (F25): start an evaluation with its estimate shown first, follow its progress
@@ -11,37 +11,17 @@ import { ReportView } from './ReportView'
 
 const DAY = 86_400_000
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
-type Estimate = Output<'evaluations.estimate'>
-type Analyst = 'own' | 'rules' | 'llm'
 const STATUS_TONE = { running: 'tone-warn', succeeded: 'tone-ok', failed: 'tone-bad', cancelled: 'muted' } as const
 
-function StartForm({ onStarted }: { onStarted(id: string): void }) {
-  const { data: strategies } = useLoad(() => call('strategies.list', {}), 'strategies', ['strategies'])
-  const [strategyId, setStrategyId] = useState('')
-  const [from, setFrom] = useState(() => iso(wallClock() - 410 * DAY))
-  const [to, setTo] = useState(() => iso(wallClock() - 45 * DAY))
-  const [horizon, setHorizon] = useState(20)
-  const [analyst, setAnalyst] = useState<Analyst>('rules')
-  const [budget, setBudget] = useState('')
+function useEstimate(request: EvaluationRequest | null) {
+  const key = JSON.stringify(request)
   const [result, setResult] = useState<{ for: string; estimate: Estimate | null; error: string | null }>({
     for: '',
     estimate: null,
     error: null,
   })
-  const [startError, setStartError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const sid = strategyId || strategies?.[0]?.id || ''
-  const request: EvaluationRequest = {
-    strategyId: sid,
-    from,
-    to,
-    horizon,
-    ...(analyst === 'own' ? {} : { arms: [{ analyst }] }),
-    ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
-  }
-  const key = JSON.stringify(request)
   useEffect(() => {
-    if (!sid) return
+    if (!request) return
     let live = true
     call('evaluations.estimate', request).then(
       (e) => live && setResult({ for: key, estimate: e, error: null }),
@@ -53,8 +33,35 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
     // The request is rebuilt each render; its JSON says when it changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key])
-  const estimate = result.for === key ? result.estimate : null
-  const error = startError ?? (result.for === key ? result.error : null)
+  return result.for === key ? result : { estimate: null, error: null }
+}
+
+function StartForm({ onStarted }: { onStarted(id: string): void }) {
+  const { data: strategies } = useLoad(() => call('strategies.list', {}), 'strategies', ['strategies'])
+  const [strategyId, setStrategyId] = useState('')
+  const [from, setFrom] = useState(() => iso(wallClock() - 410 * DAY))
+  const [to, setTo] = useState(() => iso(wallClock() - 45 * DAY))
+  const [horizon, setHorizon] = useState(20)
+  const [armA, setArmA] = useState<ArmDraft>(NEW_ARM)
+  const [armB, setArmB] = useState<ArmDraft | null>(null)
+  const [primary, setPrimary] = useState<PrimaryMetric>('meanR')
+  const [budget, setBudget] = useState('')
+  const [startError, setStartError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const sid = strategyId || strategies?.[0]?.id || ''
+  const base = { strategyId: sid, from, to, horizon }
+  const arms = armB ? [armOf(armA), armOf(armB)] : armA.analyst === 'own' ? null : [armOf(armA)]
+  const request: EvaluationRequest = {
+    ...base,
+    ...(arms ? { arms } : {}),
+    ...(armB ? { primaryMetric: primary } : {}),
+    ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
+  }
+  const total = useEstimate(sid ? request : null)
+  const estA = useEstimate(sid && armB ? { ...base, arms: [armOf(armA)] } : null)
+  const estB = useEstimate(sid && armB ? { ...base, arms: [armOf(armB)] } : null)
+  const estimate = total.estimate
+  const error = startError ?? total.error
   const start = async () => {
     setStartError(null)
     setBusy(true)
@@ -100,18 +107,41 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
           />
         </label>
         <label>
-          Analyst
-          <select value={analyst} onChange={(e) => setAnalyst(e.target.value as Analyst)} data-testid="lab-analyst">
-            <option value="rules">Rules analyst (free, no language model)</option>
-            <option value="own">The strategy&apos;s own analyst and prompt</option>
-            <option value="llm">Language model (Settings → model)</option>
-          </select>
-        </label>
-        <label>
           Budget (USD)
           <input value={budget} placeholder="the estimate's high" onChange={(e) => setBudget(e.target.value)} />
         </label>
+        <label className="lab-check">
+          <span>
+            <input
+              type="checkbox"
+              checked={armB !== null}
+              onChange={(e) => setArmB(e.target.checked ? { ...armA } : null)}
+              data-testid="lab-ab-toggle"
+            />{' '}
+            A/B: compare two arms
+          </span>
+          <span className="muted">same dates, byte-identical inputs</span>
+        </label>
       </div>
+      <div className="lab-arms">
+        <ArmEditor name={armB ? 'Arm A' : 'Analyst'} arm={armA} onChange={setArmA} testId="lab-arm-a" />
+        {armB && <ArmEditor name="Arm B" arm={armB} onChange={setArmB} testId="lab-arm-b" />}
+        {armB && (
+          <div className="lab-primary">
+            <PrimaryMetricSelect value={primary} onChange={setPrimary} />
+            <span className="muted">The verdict is judged on this metric only; choose it before the run.</span>
+          </div>
+        )}
+      </div>
+      {armB && (
+        <EstimateTable
+          rows={[
+            { name: 'Arm A', estimate: estA.estimate },
+            { name: 'Arm B', estimate: estB.estimate },
+            { name: 'Total', estimate },
+          ]}
+        />
+      )}
       <div className="row" style={{ marginTop: 8 }}>
         <span className="muted" data-testid="lab-estimate">
           {estimate
@@ -129,7 +159,7 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
           onClick={() => void start()}
           data-testid="lab-start"
         >
-          Start evaluation
+          {armB ? 'Start A/B evaluation' : 'Start evaluation'}
         </button>
       </div>
       {error && <div className="notice tone-bad">{error}</div>}

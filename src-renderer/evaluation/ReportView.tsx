@@ -275,7 +275,8 @@ function ExportButton({ evaluationId }: { evaluationId: string }) {
 function abLine(ab: NonNullable<EvaluationReport['ab']>): string {
   return (
     `${ab.pairs} pairs · difference ${f2(ab.meanDiff, 3)} (95 % ${ci(ab.interval, (v) => f2(v, 3))}) · ` +
-    `McNemar p ${f2(ab.mcnemarP, 3)} · κ ${f2(ab.kappa)} · minimum detectable effect ${f2(ab.mde, 3)} R`
+    `McNemar p ${f2(ab.mcnemarP, 3)} · κ ${f2(ab.kappa)} · minimum detectable effect ${f2(ab.mde, 3)}` +
+    (ab.metric === 'mean R net' ? ' R' : '')
   )
 }
 
