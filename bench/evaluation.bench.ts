@@ -108,6 +108,7 @@ const rows: DecisionRow[] = yearDates.map((date, k) => {
     maeR: null,
     costMicros: 0,
     createdAt: 0,
+    fillVariants: traded ? { sweep: { '0': r! + 0.01, '5': r, '10': r! - 0.01, '25': r! - 0.03 } } : null,
   }
 })
 const reportMs = time(() =>

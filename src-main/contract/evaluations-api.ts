@@ -118,6 +118,35 @@ export const EvaluationListItem = z.object({
 
 const Interval = z.object({ low: z.number(), high: z.number() }).nullable()
 
+const SweepRow = z.object({
+  bps: z.number(),
+  trades: z.number().int(),
+  expectancyR: z.number().nullable(),
+  winRate: z.number().nullable(),
+  profitFactor: z.number().nullable(),
+  totalR: z.number().nullable(),
+})
+const Recalibration = z.object({
+  threshold: z.number(),
+  judged: z.number().int(),
+  passed: z.object({ n: z.number().int(), meanR: z.number().nullable() }),
+  blocked: z.object({ n: z.number().int(), meanR: z.number().nullable() }),
+  rawPassed: z.number().int(),
+})
+const BestOfNRow = z.object({
+  evaluationId: z.string(),
+  arm: z.number().int(),
+  label: z.string(),
+  sharpe: z.number().nullable(),
+  expectancyR: z.number().nullable(),
+  trades: z.number().int(),
+  sessions: z.number().int(),
+  current: z.boolean(),
+  p: z.number().nullable(),
+  holmP: z.number().nullable(),
+  dsr: z.number().nullable(),
+})
+
 /** Everything the report page draws, per arm (EVALUATION.md §3–§7). */
 export const EvaluationReport = z.object({
   id: z.string(),
@@ -186,8 +215,14 @@ export const EvaluationReport = z.object({
         before: z.object({ trades: z.number().int(), expectancyR: z.number().nullable() }),
         after: z.object({ trades: z.number().int(), expectancyR: z.number().nullable() }),
       }),
+      /** The same trades under 0/5/10/25 bps slippage (§2); absent on reports from before. */
+      slippageSweep: z.array(SweepRow).nullable().optional(),
+      /** Walk-forward recalibration against the strategy's confidence threshold (§4). */
+      recalibration: Recalibration.optional(),
     }),
   ),
+  /** Every arm of every evaluation of this strategy and symbol on an overlapping window (§5). */
+  bestOfN: z.object({ trials: z.number().int(), rows: z.array(BestOfNRow) }).optional(),
   ab: z
     .object({
       metric: z.string(),

@@ -151,3 +151,33 @@ export function cachedDates(db: Db, strategyId: string, model: string, from: str
       WHERE e.strategy_id = ${strategyId} AND a.model = ${model} AND d.date BETWEEN ${from} AND ${to}`)?.n ?? 0
   )
 }
+
+/** The trials of a strategy and symbol whose window overlaps [from, to] (best-of-N, EVALUATION.md §5). */
+export function trialsFor(db: Db, strategyId: string, symbol: string, from: string, to: string) {
+  return db
+    .select()
+    .from(evaluationTrials)
+    .where(
+      and(
+        eq(evaluationTrials.strategyId, strategyId),
+        eq(evaluationTrials.symbol, symbol),
+        lte(evaluationTrials.fromDate, to),
+        gte(evaluationTrials.toDate, from),
+      ),
+    )
+    .orderBy(evaluationTrials.createdAt, evaluationTrials.evaluationId, evaluationTrials.arm)
+    .all()
+}
+
+/** A finished trial's figures (its row is written before the report with none). */
+export function setTrialMetrics(
+  db: Db,
+  evaluationId: string,
+  arm: number,
+  m: { sharpe: number | null; expectancyR: number | null },
+): void {
+  db.update(evaluationTrials)
+    .set(m)
+    .where(and(eq(evaluationTrials.evaluationId, evaluationId), eq(evaluationTrials.arm, arm)))
+    .run()
+}

@@ -4,6 +4,7 @@ import { navigate } from '../components/navigate'
 import { call, errorMessage } from '../state/app'
 import { useLoad } from '../state/useLoad'
 import { EquityChart, ReliabilityDiagram, RHistogram } from './plots'
+import { ReportSections } from './ReportSections'
 
 // The report of one evaluation: metrics with 95 % intervals per arm, baselines beside them, the
 // figures, the self-tests, and the decisions behind every number (each opens its run).
@@ -226,6 +227,7 @@ export function ReportView({ report }: { report: EvaluationReport }) {
           />
         </section>
       </div>
+      <ReportSections report={report} arm={a} />
       <section className="panel" id="lab-decisions">
         <div className="row">
           <h2 style={{ margin: 0 }}>

@@ -8,6 +8,8 @@ import type { Decision } from './asof-pipeline'
 // One decision's row: the verdict's levels, and the bracket simulated on the bars after t (§2).
 
 export const SLIPPAGE_BPS = 5
+/** The slippage sweep shown side by side in the report (EVALUATION.md §2), basis points. */
+export const SWEEP_BPS = [0, 5, 10, 25] as const
 
 export function decisionRow(
   id: string,
@@ -44,10 +46,14 @@ export function decisionRow(
     return base
   const start = firstBarAfter(daily, t)
   if (start < 0) return base
-  const sim = simulateBracket(
-    daily.slice(start, start + horizon),
-    { side: risk.side, entry: risk.entry, stop: risk.stop, target: risk.target },
-    { horizon, slippageBps: SLIPPAGE_BPS, plan: 'fixed', qty: Math.max(1, risk.qty) },
+  const bars = daily.slice(start, start + horizon)
+  const bracket = { side: risk.side, entry: risk.entry, stop: risk.stop, target: risk.target }
+  const simAt = (slippageBps: number) =>
+    simulateBracket(bars, bracket, { horizon, slippageBps, plan: 'fixed', qty: Math.max(1, risk.qty) })
+  const sim = simAt(SLIPPAGE_BPS)
+  // The same bracket under each slippage of the sweep: a pure recomputation, no model call.
+  const sweep = Object.fromEntries(
+    SWEEP_BPS.map((bps) => [String(bps), bps === SLIPPAGE_BPS ? sim.rNet : simAt(bps).rNet]),
   )
   return {
     ...base,
@@ -63,6 +69,7 @@ export function decisionRow(
     costs: sim.costs,
     mfeR: sim.mfeR,
     maeR: sim.maeR,
+    fillVariants: { sweep },
   }
 }
 

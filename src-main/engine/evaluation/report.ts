@@ -14,6 +14,7 @@ import { quantileSorted } from '../../domain/evaluation/rng'
 import { nyDate } from '../../domain/indicators/ny-time'
 import type { DecisionRow } from '../../store/evaluation-repo'
 import { abOf } from './report-ab'
+import { bestOfN, recalibrationOf, slippageSweep, type TrialInput } from './report-sections'
 
 // The report of one evaluation (EVALUATION.md §3–§7), computed from its stored decisions: pure, so it
 // can run off the main thread and a re-run from the same rows gives the same figures.
@@ -37,6 +38,10 @@ export interface ReportInput {
   trials: number
   /** The A/B primary metric declared before the run (default mean R net). */
   primaryMetric?: PrimaryMetric
+  /** The strategy's confidence threshold (walk-forward recalibration). */
+  minConfidence?: number
+  /** Other evaluations' trials of this strategy and symbol on an overlapping window (best-of-N). */
+  otherTrials?: Omit<TrialInput, 'current'>[]
 }
 
 const tradeOf = (d: DecisionRow): TradeOutcome | null =>
@@ -137,6 +142,8 @@ export function buildReport(input: ReportInput): EvaluationReport {
         randomMedianR: randomSorted.length ? quantileSorted(randomSorted, 0.5) : null,
         alwaysHoldR: null,
       },
+      slippageSweep: slippageSweep(rows),
+      recalibration: recalibrationOf(rows, i.minConfidence ?? 0.55),
       cutoff: {
         date: cutoff,
         before: { trades: before.length, expectancyR: expectancy(before.map((t) => t.r)) },
@@ -160,5 +167,18 @@ export function buildReport(input: ReportInput): EvaluationReport {
     arms,
     ab: arms.length >= 2 ? abOf(i.decisions, i.primaryMetric ?? 'meanR') : null,
     trials: i.trials,
+    bestOfN: bestOfN([
+      ...(i.otherTrials ?? []).map((t) => ({ ...t, current: false })),
+      ...arms.map((x, a) => ({
+        evaluationId: i.id,
+        arm: a,
+        label: x.label,
+        sharpe: x.metrics.sharpe,
+        expectancyR: x.metrics.expectancyR,
+        trades: x.trades,
+        sessions: i.sessions.length,
+        current: true,
+      })),
+    ]),
   }
 }

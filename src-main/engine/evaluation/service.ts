@@ -18,6 +18,7 @@ import type { StrategyService } from '../strategies'
 import { createAsOfPipeline, type Analyst, type ArmSpec } from './asof-pipeline'
 import { BudgetExhausted, estimateCost } from './estimate'
 import { loadBars } from './bars'
+import { otherTrials, recordTrialMetrics } from './trials'
 import { lookaheadTest, warmupTest } from './self-test'
 import { buildReportOffThread } from './report-jobs'
 import { decisionRow, SLIPPAGE_BPS, toDecision } from './decisions'
@@ -265,7 +266,10 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       warmup: warm,
       trials: repo.trialCount(d.db, strategy.id, symbol),
       primaryMetric: r.primaryMetric,
+      minConfidence: strategy.config.risk.minConfidence,
+      otherTrials: otherTrials(d.db, { evaluationId: id, strategyId: strategy.id, symbol, from: r.from, to: r.to }),
     })
+    recordTrialMetrics(d.db, report)
     const failed = !look.passed
       ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} artifact ` +
         'differs between a store truncated at that date and the full store.'

@@ -69,6 +69,9 @@ export const evaluationDecisions = sqliteTable(
     maeR: real('mae_r'),
     costMicros: integer('cost_micros').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** Pure recomputations of the same bracket (EVALUATION.md §2): R net under each slippage of the
+     * sweep, and the ambiguous path resolved from intraday bars. Null on rows from before. */
+    fillVariants: text('fill_variants', { mode: 'json' }).$type<FillVariants>(),
   },
   (t) => [
     primaryKey({ columns: [t.evaluationId, t.arm, t.date] }),
@@ -133,3 +136,10 @@ export const barsCache = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.source, t.conid, t.date] })],
 )
+
+export interface FillVariants {
+  /** R net by slippage in basis points ("0", "5", "10", "25"); null when unfilled or still open. */
+  sweep: Record<string, number | null>
+  /** An ambiguous bar resolved from intraday bars: the R net and exit of the path they show. */
+  intraday?: { r: number | null; exitReason: string | null; exitPrice: number | null; bar: string } | null
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `evaluation_decisions` ADD `fill_variants` text;
