@@ -94,6 +94,16 @@ describe('an evaluation of the demo strategy with the rules analyst over one yea
     expect(report.sessions.length).toBeGreaterThanOrEqual(252)
     expect(report.arms[0]!.equity.at(-1)).toBeCloseTo(report.capital + report.arms[0]!.netPnl, 6)
     expect(report.warmup.passed).toBe(true)
+    // The slippage sweep recomputes the same trades: 5 bps is the figure above; more slippage never helps.
+    const sweep = report.arms[0]!.slippageSweep!
+    expect(sweep.map((x) => x.bps)).toEqual([0, 5, 10, 25])
+    expect(sweep.every((x) => x.trades === rep.trades)).toBe(true)
+    expect(sweep[1]!.expectancyR).toBeCloseTo(m.expectancyR!, 12)
+    for (let k = 1; k < 4; k++) expect(sweep[k]!.totalR!).toBeLessThanOrEqual(sweep[k - 1]!.totalR!)
+    // The only trial of this strategy and window so far is this evaluation's arm.
+    expect(report.bestOfN!.trials).toBe(1)
+    expect(report.bestOfN!.rows[0]).toMatchObject({ evaluationId, current: true, sharpe: m.sharpe })
+    expect(report.arms[0]!.recalibration!.threshold).toBe(strategy.config.risk.minConfidence)
     const list = await client.call('evaluations.list', {})
     expect(list[0]).toMatchObject({ id: evaluationId, status: 'succeeded', from, to })
   }, 240_000)
