@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Bar } from '../../contract/models'
-import { commission, feeRateOn, sideCost } from './costs'
+import { commission, FEE_TABLE, feeRateOn, sideCost } from './costs'
 import { simulateBracket, type FillOptions } from './fills'
 
 const day = (date: string, o: number, h: number, l: number, c: number): Bar => ({
@@ -74,8 +74,9 @@ describe('bracket fills, bar by bar (hand-computed)', () => {
     expect(r.ambiguous).toBe(true)
     expect(r.exit).toMatchObject({ reason: 'stop', price: 95 })
     expect(r.rGross).toBeCloseTo(-1, 10)
-    // Optimistic: out at the target; costs $1 + $1 + SEC 8.00/M on $11,000 + FINRA 100 × 0.000145.
-    expect(r.rNetOptimistic).toBeCloseTo((1000 - (2 + 0.088 + 0.0145)) / 500, 10)
+    // Optimistic: out at the target; costs $1 + $1 + SEC 8.00/M on $11,000 + FINRA 100 × 0.000166
+    // (FINRA's 2024 rate from 2024-01-01; the SEC's 27.80 only from 2024-05-22).
+    expect(r.rNetOptimistic).toBeCloseTo((1000 - (2 + 0.088 + 0.0166)) / 500, 10)
   })
 
   it('treats entry and stop in the entry bar as ambiguous, stop first', () => {
@@ -143,5 +144,13 @@ describe('costs', () => {
     expect(feeRateOn('2025-06-01').secPerMillion).toBe(0)
     expect(sideCost('fixed', 'BUY', 100, 100, '2024-06-03')).toBe(1)
     expect(sideCost('fixed', 'SELL', 1_000_000, 100, '2024-06-03')).toBeCloseTo(5000 + 2780 + 8.3, 6)
+  })
+  it('merges the SEC and FINRA tables, each changing on its own dates', () => {
+    // FINRA's step of 2024-01-01 applies while the SEC rate of 2023-02-27 still holds.
+    expect(feeRateOn('2024-02-01')).toMatchObject({ secPerMillion: 8, finraPerShare: 0.000166, finraMax: 8.3 })
+    expect(feeRateOn('2023-01-15')).toMatchObject({ secPerMillion: 22.9, finraPerShare: 0.000145, finraMax: 7.27 })
+    expect(feeRateOn('2021-02-24').secPerMillion).toBe(22.1)
+    expect(feeRateOn('2021-02-25').secPerMillion).toBe(5.1)
+    expect(FEE_TABLE.map((r) => r.from)).toEqual([...FEE_TABLE.map((r) => r.from)].sort())
   })
 })
