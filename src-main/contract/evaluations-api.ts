@@ -41,6 +41,9 @@ export const EvaluationRequest = z
     budgetUsd: z.number().min(0).max(10_000).optional(),
     /** The A/B primary metric, declared before the run (default mean R net). */
     primaryMetric: PrimaryMetric.optional(),
+    /** Repeat-call noise floor: 3 calls on a seeded 10 % sample of dates (at most 25) per language-model
+     * arm; costs calls, so it is in the estimate and the budget. Default: on when an arm asks a model. */
+    noiseFloor: z.boolean().optional(),
   })
   .strict()
   .refine((r) => r.from <= r.to, { message: 'The range starts after it ends', path: ['from'] })
@@ -219,6 +222,12 @@ export const EvaluationReport = z.object({
       slippageSweep: z.array(SweepRow).nullable().optional(),
       /** Walk-forward recalibration against the strategy's confidence threshold (§4). */
       recalibration: Recalibration.optional(),
+      /** Repeat-call noise (§5): dates sampled, share whose action flipped, within-date SD of R. A free,
+       * deterministic analyst has none by construction (0, no calls); null when not measured. */
+      noise: z
+        .object({ sampled: z.number().int(), flipRate: z.number(), sdR: z.number(), deterministic: z.boolean() })
+        .nullable()
+        .optional(),
     }),
   ),
   /** Every arm of every evaluation of this strategy and symbol on an overlapping window (§5). */
@@ -234,6 +243,8 @@ export const EvaluationReport = z.object({
       kappa: z.number().nullable(),
       mde: z.number().nullable(),
       verdict: z.string(),
+      /** ± the difference call-to-call randomness alone could produce (95 %); null when not measured. */
+      noiseFloor: z.number().nullable().optional(),
     })
     .nullable(),
   trials: z.number().int(),

@@ -46,6 +46,7 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
   const [armB, setArmB] = useState<ArmDraft | null>(null)
   const [primary, setPrimary] = useState<PrimaryMetric>('meanR')
   const [budget, setBudget] = useState('')
+  const [noise, setNoise] = useState<boolean | null>(null)
   const [startError, setStartError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const sid = strategyId || strategies?.[0]?.id || ''
@@ -56,7 +57,9 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
     ...(arms ? { arms } : {}),
     ...(armB ? { primaryMetric: primary } : {}),
     ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
+    ...(noise === null ? {} : { noiseFloor: noise }),
   }
+  const asksModel = [armA, ...(armB ? [armB] : [])].some((x) => x.analyst !== 'rules')
   const total = useEstimate(sid ? request : null)
   const estA = useEstimate(sid && armB ? { ...base, arms: [armOf(armA)] } : null)
   const estB = useEstimate(sid && armB ? { ...base, arms: [armOf(armB)] } : null)
@@ -121,6 +124,19 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
             A/B: compare two arms
           </span>
           <span className="muted">same dates, byte-identical inputs</span>
+        </label>
+        <label className="lab-check" title="3 calls on a seeded 10 % of the dates (at most 25) per model arm">
+          <span>
+            <input
+              type="checkbox"
+              checked={noise ?? asksModel}
+              disabled={!asksModel}
+              onChange={(e) => setNoise(e.target.checked)}
+              data-testid="lab-noise"
+            />{' '}
+            Repeat-call noise floor
+          </span>
+          <span className="muted">{asksModel ? 'costs calls: in the estimate' : 'rules analyst: 0, free'}</span>
         </label>
       </div>
       <div className="lab-arms">

@@ -150,6 +150,17 @@ export function ReportView({ report }: { report: EvaluationReport }) {
                 <td className="num muted">{a.provider === 'rules' ? 'rules analyst: free' : a.model}</td>
               </tr>
               <tr>
+                <td>Repeat-call noise (3 calls): flip rate · SD of R</td>
+                <td className="num">{a.noise ? pctOf(a.noise.flipRate) : '—'}</td>
+                <td className="num muted">
+                  {!a.noise
+                    ? 'not measured'
+                    : a.noise.deterministic
+                      ? 'deterministic: 0'
+                      : `${f2(a.noise.sdR, 3)} R on ${a.noise.sampled} dates`}
+                </td>
+              </tr>
+              <tr>
                 <td>Ambiguous bars (stop first) · optimistic bound</td>
                 <td className="num">
                   <Link pick={pick} f={{ label: 'ambiguous trades', test: (d) => d.ambiguous }}>
@@ -278,7 +289,10 @@ function abLine(ab: NonNullable<EvaluationReport['ab']>): string {
   return (
     `${ab.pairs} pairs · difference ${f2(ab.meanDiff, 3)} (95 % ${ci(ab.interval, (v) => f2(v, 3))}) · ` +
     `McNemar p ${f2(ab.mcnemarP, 3)} · κ ${f2(ab.kappa)} · minimum detectable effect ${f2(ab.mde, 3)}` +
-    (ab.metric === 'mean R net' ? ' R' : '')
+    (ab.metric === 'mean R net' ? ' R' : '') +
+    (ab.noiseFloor === null || ab.noiseFloor === undefined
+      ? ' · repeat-call noise floor not measured'
+      : ` · repeat-call noise floor ±${f2(ab.noiseFloor, 3)} R`)
   )
 }
 

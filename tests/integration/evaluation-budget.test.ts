@@ -50,7 +50,8 @@ describe('the per-evaluation budget', () => {
     const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
     const all = decisionDates('2000-01-03', lastClosedSession(Date.now()))
     const dates = all.slice(all.length - 40, all.length - 35)
-    const req = { strategyId: strategy.id, from: dates[0]!, to: dates[4]!, arms: [{ analyst: 'llm' as const }] }
+    const arms = [{ analyst: 'llm' as const }]
+    const req = { strategyId: strategy.id, from: dates[0]!, to: dates[4]!, arms, noiseFloor: false }
     // The reservation per call is the estimate's high figure for one date.
     const perCall = (await client.call('evaluations.estimate', { ...req, to: req.from })).usdHigh
     expect(perCall).toBeGreaterThan(0)

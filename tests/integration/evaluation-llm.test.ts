@@ -49,6 +49,8 @@ describe('an evaluation arm with a language model', () => {
       from: all[all.length - 40]!,
       to: all[all.length - 36]!,
       arms: [{ analyst: 'llm' as const }],
+      // The repeat-call noise floor has its own test (evaluation-noise); here one call per date.
+      noiseFloor: false,
     }
     const est = await client.call('evaluations.estimate', req)
     expect(est).toMatchObject({ decisions: 5, calls: 5, cachedCalls: 0 })

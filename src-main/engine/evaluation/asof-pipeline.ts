@@ -65,6 +65,8 @@ export interface DecideInput {
   reserve(arm: ArmSpec): void
   /** Ask the analyst even when the cache has the answer (the self-test of a free, deterministic analyst). */
   fresh?: boolean
+  /** A repeat call k (1, 2) for the noise floor: its own cache key, so a re-run replays it for free. */
+  repeat?: number
 }
 
 export interface Decision {
@@ -200,6 +202,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
           images: imageShas,
           temperature: 0,
           seed: null,
+          ...(i.repeat ? { repeat: i.repeat } : {}),
         }),
       )
       const llm = await step(

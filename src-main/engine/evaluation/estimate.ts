@@ -14,7 +14,18 @@ const miniImageFactor = (model: string) => (/mini|nano/.test(model) ? 33 : 1)
 /** Seconds per fresh model call and per decision replayed without one. */
 const SECONDS = { call: 8, rulesDecision: 0.03, chart: 0.4 } as const
 
-export function estimateCost(arms: readonly ArmSpec[], dates: number, cachedCalls: number, concurrency = 2) {
+/** The noise floor's sample: 10 % of the dates, at least one, at most 25; each gets two repeat calls. */
+export const NOISE_CAP = 25
+export const noiseSample = (dates: number) => (dates === 0 ? 0 : Math.min(NOISE_CAP, Math.ceil(dates * 0.1)))
+export const NOISE_REPEATS = 2
+
+export function estimateCost(
+  arms: readonly ArmSpec[],
+  dates: number,
+  cachedCalls: number,
+  concurrency = 2,
+  noise = false,
+) {
   let calls = 0
   let usdLow = 0
   let usdHigh = 0
@@ -24,7 +35,7 @@ export function estimateCost(arms: readonly ArmSpec[], dates: number, cachedCall
       seconds += dates * SECONDS.rulesDecision
       continue
     }
-    calls += dates
+    calls += dates + (noise ? NOISE_REPEATS * noiseSample(dates) : 0)
     const isOpenAI = arm.choice.endpoint.isOpenAI
     const images = 2 * miniImageFactor(arm.choice.model)
     const price = (t: (typeof TOKENS)['low' | 'high']) =>
@@ -48,6 +59,3 @@ export function estimateCost(arms: readonly ArmSpec[], dates: number, cachedCall
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000
-
-/** A paid call refused because its reservation would pass the evaluation's budget. */
-export class BudgetExhausted extends Error {}

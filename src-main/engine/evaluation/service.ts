@@ -16,9 +16,11 @@ import { chooseAnalyst } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import type { StrategyService } from '../strategies'
 import { createAsOfPipeline, type Analyst, type ArmSpec } from './asof-pipeline'
-import { BudgetExhausted, estimateCost } from './estimate'
+import { createBudget } from './budget'
+import { estimateCost } from './estimate'
 import { loadBars } from './bars'
 import { otherTrials, recordTrialMetrics } from './trials'
+import { noiseWork } from './noise'
 import { lookaheadTest, warmupTest } from './self-test'
 import { buildReportOffThread } from './report-jobs'
 import { decisionRow, SLIPPAGE_BPS, toDecision } from './decisions'
@@ -151,33 +153,23 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     const barDates = new Set(daily.map((b) => nyDate(b.t)))
     const dates = decisionDates(r.from, r.to).filter((t) => barDates.has(t))
     if (dates.length === 0) throw new Error(`The ${d.source().kind} has no daily bars between ${r.from} and ${r.to}.`)
-    const total = dates.length * arms.length
+    const repeats = noiseWork(arms, dates, r.noiseFloor ?? arms.some((x) => x.choice.provider !== 'rules'))
+    const total = dates.length * arms.length + repeats.length
     const done = repo.doneKeys(d.db, id)
     repo.updateEvaluation(d.db, id, { total, done: done.size, source: d.source().kind, updatedAt: d.now() })
-    let spent = e.spentMicros
-    const budget = e.budgetMicros
-    const perCallHigh = estimateCost(arms, 1, 0).usdHigh * 1e6
-    // Each paid call holds its high estimate until its cost is booked: concurrent calls never overrun.
-    let held = 0
-    const reserveFor = (hold: { n: number }) => () => {
-      if (budget !== null && spent + held + perCallHigh > budget)
-        throw new BudgetExhausted(
-          `Budget of $${(budget / 1e6).toFixed(4)} would be exceeded ($${(spent / 1e6).toFixed(4)} spent, ` +
-            `$${(perCallHigh / 1e6).toFixed(4)} reserved per call); the model was not called. ` +
-            'Raise the budget and resume: finished dates are not asked again.',
-        )
-      held += perCallHigh
-      hold.n += perCallHigh
-    }
+    const budget = createBudget(e.budgetMicros, e.spentMicros, estimateCost(arms, 1, 0).usdHigh * 1e6)
     const t0 = d.perfNow()
     let doneNow = 0
-    const work = arms.flatMap((arm, a) => dates.map((t) => ({ arm, a, t }))).filter((w) => !done.has(`${w.a}|${w.t}`))
+    const work = [
+      ...arms.flatMap((arm, a) => dates.map((t) => ({ arm, a, t, repeat: 0, rowArm: a }))),
+      ...repeats,
+    ].filter((w) => !done.has(`${w.rowArm}|${w.t}`))
     let next = 0
     let halted: unknown = null
     const worker = async () => {
       while (next < work.length && !flags.cancelled && !flags.stopped && halted === null) {
         const w = work[next++]!
-        const hold = { n: 0 }
+        const slot = budget.slot()
         const dec = await pipeline
           .decide({
             evaluationId: id,
@@ -187,19 +179,20 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
             store: daily,
             capital: CAPITAL,
             record: true,
-            reserve: reserveFor(hold),
+            reserve: slot.reserve,
+            repeat: w.repeat,
           })
           .catch((err: unknown) => {
             halted ??= err
             return null
           })
-          .finally(() => (held -= hold.n))
+          .finally(slot.release)
         if (dec === null) return
-        spent += dec.costMicros
-        repo.insertDecision(d.db, decisionRow(id, w.a, w.t, dec, daily, e.horizon, d.now()))
+        budget.book(dec.costMicros)
+        repo.insertDecision(d.db, decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now()))
         doneNow++
         const elapsed = d.perfNow() - t0
-        repo.updateEvaluation(d.db, id, { done: done.size + doneNow, spentMicros: spent, updatedAt: d.now() })
+        repo.updateEvaluation(d.db, id, { done: done.size + doneNow, spentMicros: budget.spent(), updatedAt: d.now() })
         progress(id, doneNow >= 3 ? (elapsed / doneNow) * (work.length - doneNow) : null)
       }
     }
@@ -308,18 +301,26 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       const cached = arms.map((a) =>
         a.choice.provider === 'rules' ? 0 : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
       )
+      const noise = r.noiseFloor ?? arms.some((x) => x.choice.provider !== 'rules')
       return estimateCost(
         arms,
         dates.length,
         cached.reduce((s, x) => s + x, 0),
         d.concurrency ?? 2,
+        noise,
       )
     },
     async start(r) {
       const strategy = d.strategies.get(r.strategyId)
       const dates = checkRange(r)
       const arms = await armsOf(strategy, r)
-      const est = estimateCost(arms, dates.length, 0)
+      const est = estimateCost(
+        arms,
+        dates.length,
+        0,
+        2,
+        r.noiseFloor ?? arms.some((x) => x.choice.provider !== 'rules'),
+      )
       const id = randomUUID()
       repo.insertEvaluation(d.db, {
         id,
