@@ -51,8 +51,9 @@ export function withUnit(k: NumKey, v: number): string {
 
 /** One loosened limit for a person: its label and the change in its unit. */
 export function loosenLine(key: keyof RiskLimits, before: RiskLimits, after: RiskLimits): string {
+  const onOff = (b: boolean) => (b ? 'on' : 'off')
   if (key === 'pauseOnLosingStreak')
-    return `${PAUSE_LABEL}: ${before.pauseOnLosingStreak ? 'on' : 'off'} → ${after.pauseOnLosingStreak ? 'on' : 'off'}`
+    return `${PAUSE_LABEL}: ${onOff(before.pauseOnLosingStreak)} → ${onOff(after.pauseOnLosingStreak)}`
   return `${fieldOf(key).label} ${withUnit(key, before[key])} → ${withUnit(key, after[key])}`
 }
 
