@@ -22,6 +22,9 @@ test('define two arms and the primary metric before the run, see both estimates,
   await page.getByTestId('lab-analyst').selectOption('rules')
   // One arm: no A/B controls, one estimate line.
   await expect(page.getByTestId('lab-primary')).toHaveCount(0)
+  // The rules analyst is deterministic: no repeat-call noise floor to pay for.
+  await expect(page.getByTestId('lab-noise')).toBeDisabled()
+  await expect(page.getByTestId('lab-noise')).not.toBeChecked()
   await expect(page.getByTestId('lab-estimate')).toContainText(/Estimate: \d+ decisions · 0 model calls/)
   const single = Number((await page.getByTestId('lab-estimate').textContent())!.match(/Estimate: (\d+)/)![1])
 
