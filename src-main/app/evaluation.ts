@@ -6,6 +6,7 @@ import type { PromptService } from '../engine/prompts'
 import type { RunEnvironment } from '../engine/run-environment'
 import type { SettingsService } from '../engine/settings'
 import type { StrategyService } from '../engine/strategies'
+import { nyDate } from '../domain/indicators/ny-time'
 import { RpcError } from '../rpc/errors'
 import type { Store } from '../store/db'
 import { getVersion } from '../store/prompts-repo'
@@ -35,6 +36,13 @@ export function buildEvaluationService(
       return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
     },
     history: (conid, period) => d.market.history({ conid, bar: '1d', period, outsideRth: false }),
+    // The session's 5-minute bars: the window ends after that day's close (21:00 UTC covers EST and EDT).
+    intraday: async (conid, date) => {
+      const startTime = `${date.replace(/-/g, '')}-21:00:00`
+      const bars = await d.market.history({ conid, bar: '5min', period: '1d', outsideRth: false, startTime })
+      const day = bars.filter((b) => nyDate(b.t) === date)
+      return day.length > 0 ? day : null
+    },
     source: () => {
       const g = d.settings.effective().gateway
       return g === 'sim' ? { kind: 'simulator', key: 'sim' } : { kind: 'gateway', key: g }

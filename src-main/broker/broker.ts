@@ -12,6 +12,8 @@ export interface HistoryRequest {
   /** IBKR's period grammar, e.g. `1y`, `5d`, `30min`. */
   period: string
   outsideRth: boolean
+  /** The end of the requested window, UTC `YYYYMMDD-hh:mm:ss` (IBKR's startTime); default: now. */
+  startTime?: string
 }
 
 /** Market-data values by IBKR field code, numbers already parsed (`C`/`H` prefixes, `1,300`, `1.2K`). */

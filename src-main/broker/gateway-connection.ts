@@ -8,7 +8,7 @@ import type { AccountInfo, Bar, BarSize, GatewayStatus, Instrument, InstrumentDe
 export interface MarketSource {
   search(query: string): Promise<Instrument[]>
   details(conid: number): Promise<Omit<InstrumentDetails, 'source'>>
-  history(req: { conid: number; bar: BarSize; period: string; outsideRth: boolean }): Promise<Bar[]>
+  history(req: { conid: number; bar: BarSize; period: string; outsideRth: boolean; startTime?: string }): Promise<Bar[]>
   /** Stream quotes for exactly these conids from now on (replaces the previous set). */
   setStreamed(conids: number[]): void
   onQuote(cb: (q: Quote) => void): () => void

@@ -184,6 +184,10 @@ export const EvaluationReport = z.object({
       llmUsd: z.number(),
       ambiguousShare: z.number().nullable(),
       expectancyOptimisticR: z.number().nullable(),
+      /** Ambiguous trades whose order the session's 5-minute bars settled, and the mean R with them. */
+      intraday: z
+        .object({ ambiguous: z.number().int(), resolved: z.number().int(), expectancyR: z.number().nullable() })
+        .optional(),
       returnPct: z.number().nullable(),
       actions: z.record(z.string(), z.number().int()),
       exits: z.record(z.string(), z.number().int()),

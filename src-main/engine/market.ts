@@ -32,7 +32,7 @@ export interface MarketServiceDeps {
 export interface MarketService {
   search(query: string): Promise<SearchResult[]>
   details(conid: number): Promise<InstrumentDetails>
-  history(req: { conid: number; bar: BarSize; period: string; outsideRth: boolean }): Promise<Bar[]>
+  history(req: { conid: number; bar: BarSize; period: string; outsideRth: boolean; startTime?: string }): Promise<Bar[]>
   watch(conids: number[]): { conids: number[]; leaseMs: number }
   quotes(conids: number[]): Quote[]
   watchlist(): WatchlistItem[]

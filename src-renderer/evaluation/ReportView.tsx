@@ -169,6 +169,11 @@ export function ReportView({ report }: { report: EvaluationReport }) {
                 </td>
                 <td className="num muted">{f2(a.expectancyOptimisticR)} R</td>
               </tr>
+              <tr>
+                <td>Ambiguous trades resolved from 5-minute bars · mean R with them</td>
+                <td className="num">{a.intraday ? `${a.intraday.resolved} of ${a.intraday.ambiguous}` : '—'}</td>
+                <td className="num muted">{a.intraday ? `${f2(a.intraday.expectancyR)} R` : 'not recorded'}</td>
+              </tr>
             </tbody>
           </table>
         </section>

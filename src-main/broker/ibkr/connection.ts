@@ -123,7 +123,13 @@ export function createCpapiConnection(o: CpapiConnectionOptions): CpapiConnectio
       try {
         const r = HistoryResponse.parse(
           await http.get('/iserver/marketdata/history', {
-            query: { conid: req.conid, period: req.period, bar: req.bar, outsideRth: req.outsideRth },
+            query: {
+              conid: req.conid,
+              period: req.period,
+              bar: req.bar,
+              outsideRth: req.outsideRth,
+              ...(req.startTime ? { startTime: req.startTime } : {}),
+            },
           }),
         )
         return r.data.map((b): Bar => ({ t: b.t, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v ?? 0 }))

@@ -30,6 +30,8 @@ export interface FillResult {
   /** null while the trade is still open at the end of the data. */
   exit: { index: number; date: string; price: number; reason: ExitReason } | null
   ambiguous: boolean
+  /** The first ambiguous bar (on the pessimistic path), and whether the fill was inside it. */
+  ambiguousAt: { index: number; date: string; intrabarEntry: boolean } | null
   /** Realised R before and after costs (pessimistic path); null when unfilled or still open. */
   rGross: number | null
   rNet: number | null
@@ -60,6 +62,7 @@ interface Path {
   fill: FillResult['fill']
   exit: FillResult['exit']
   ambiguous: boolean
+  ambiguousAt: FillResult['ambiguousAt']
   mfe: number
   mae: number
 }
@@ -92,6 +95,7 @@ export function simulateBracket(bars: readonly Bar[], b: Bracket, o: FillOptions
     fill: pess.fill,
     exit: pess.exit,
     ambiguous: pess.ambiguous,
+    ambiguousAt: pess.ambiguousAt,
     rGross: po ? po.gross / perR : null,
     rNet: po ? po.net / perR : null,
     rNetOptimistic: oo ? oo.net / perR : null,
@@ -107,7 +111,7 @@ function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy):
   const dir = b.side === 'BUY' ? 1 : -1
   const slip = (p: number) => p * (1 - (dir * o.slippageBps) / 1e4)
   const first = bars[0]
-  const path: Path = { fill: null, exit: null, ambiguous: false, mfe: 0, mae: 0 }
+  const path: Path = { fill: null, exit: null, ambiguous: false, ambiguousAt: null, mfe: 0, mae: 0 }
   if (!first) return path
   // Parent: DAY limit on t+1 only. BUY fills if low <= limit, at min(open, limit); SELL mirrored.
   const touched = dir === 1 ? first.l <= b.entry : first.h >= b.entry
@@ -137,6 +141,7 @@ function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy):
       path.exit = { index: i, date: date(), price: bar.o, reason: 'target' }
     } else {
       const ambiguous = (stopTouch && targetTouch) || (intrabarEntry && (stopTouch || targetTouch))
+      if (ambiguous && !path.ambiguous) path.ambiguousAt = { index: i, date: date(), intrabarEntry }
       if (ambiguous) path.ambiguous = true
       const takeStop = stopTouch && (policy === 'stop-first' || !targetTouch)
       const takeTarget = targetTouch && !takeStop && (policy === 'target-first' || !intrabarEntry)

@@ -2,6 +2,8 @@ import type { EvaluationDecision } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import { firstBarAfter } from '../../domain/evaluation/calendar'
 import { simulateBracket } from '../../domain/evaluation/fills'
+import { resolveAmbiguousDay } from '../../domain/evaluation/intraday'
+import { nyDate } from '../../domain/indicators/ny-time'
 import type * as repo from '../../store/evaluation-repo'
 import type { Decision } from './asof-pipeline'
 
@@ -69,7 +71,18 @@ export function decisionRow(
     costs: sim.costs,
     mfeR: sim.mfeR,
     maeR: sim.maeR,
-    fillVariants: { sweep },
+    fillVariants: {
+      sweep,
+      ambiguousAt: sim.ambiguousAt
+        ? {
+            date: sim.ambiguousAt.date,
+            intrabarEntry: sim.ambiguousAt.intrabarEntry,
+            bracket,
+            rStop: sim.rNet,
+            rTarget: sim.rNetOptimistic,
+          }
+        : null,
+    },
   }
 }
 
@@ -90,5 +103,26 @@ export function toDecision(r: repo.DecisionRow): EvaluationDecision {
     r: r.r,
     ambiguous: r.ambiguous,
     runId: r.runId,
+  }
+}
+
+/** Intraday bars of one NYSE session (5-minute), or null when the source has none. */
+export type IntradaySource = (date: string) => Promise<Bar[] | null>
+
+/** Resolve a row's ambiguous bar from the intraday bars of its session (EVALUATION.md §2), in place. */
+export async function resolveIntraday(
+  row: Parameters<typeof repo.insertDecision>[1],
+  daily: readonly Bar[],
+  intraday: IntradaySource,
+): Promise<void> {
+  const at = row.fillVariants?.ambiguousAt
+  if (!at) return
+  const day = daily.find((b) => nyDate(b.t) === at.date)
+  const bars = day ? await intraday(at.date).catch(() => null) : null
+  if (!day || !bars) return
+  const first = resolveAmbiguousDay(at.bracket, bars, day, at.intrabarEntry)
+  row.fillVariants = {
+    ...row.fillVariants!,
+    intraday: first ? { first, r: first === 'stop' ? at.rStop : at.rTarget, bar: '5min' } : null,
   }
 }

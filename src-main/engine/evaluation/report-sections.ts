@@ -93,3 +93,12 @@ export function bestOfN(trials: readonly TrialInput[]): { trials: number; rows: 
   }))
   return { trials: trials.length, rows }
 }
+
+/** Ambiguous trades resolved from intraday bars, and the mean R with their resolved path (§2). */
+export function intradayOf(rows: readonly DecisionRow[]) {
+  const traded = rows.filter((d) => d.r !== null && d.exitDate !== null)
+  const ambiguous = traded.filter((d) => d.ambiguous)
+  const resolved = ambiguous.filter((d) => d.fillVariants?.intraday)
+  const rs = traded.map((d) => (d.fillVariants?.intraday ? (d.fillVariants.intraday.r ?? 0) : d.r!))
+  return { ambiguous: ambiguous.length, resolved: resolved.length, expectancyR: expectancy(rs) }
+}

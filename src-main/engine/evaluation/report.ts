@@ -15,7 +15,7 @@ import { nyDate } from '../../domain/indicators/ny-time'
 import type { DecisionRow } from '../../store/evaluation-repo'
 import { noiseFloor, noiseOf } from './noise'
 import { abOf } from './report-ab'
-import { bestOfN, recalibrationOf, slippageSweep, type TrialInput } from './report-sections'
+import { bestOfN, intradayOf, recalibrationOf, slippageSweep, type TrialInput } from './report-sections'
 
 // The report of one evaluation (EVALUATION.md §3–§7), computed from its stored decisions: pure, so it
 // can run off the main thread and a re-run from the same rows gives the same figures.
@@ -144,6 +144,7 @@ export function buildReport(input: ReportInput): EvaluationReport {
         alwaysHoldR: null,
       },
       slippageSweep: slippageSweep(rows),
+      intraday: intradayOf(rows),
       noise: noiseOf(i.decisions, a, arm.provider),
       recalibration: recalibrationOf(rows, i.minConfidence ?? 0.55),
       cutoff: {

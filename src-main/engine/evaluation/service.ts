@@ -23,11 +23,10 @@ import { otherTrials, recordTrialMetrics } from './trials'
 import { noiseWork } from './noise'
 import { lookaheadTest, warmupTest } from './self-test'
 import { buildReportOffThread } from './report-jobs'
-import { decisionRow, SLIPPAGE_BPS, toDecision } from './decisions'
+import { decisionRow, resolveIntraday, SLIPPAGE_BPS, toDecision } from './decisions'
 
-// The evaluation lab's engine service (F25): resumable, cancellable, budgeted evaluations that replay
-// each session close through the pipeline's steps, simulate the bracket on the following bars, store
-// every decision, run the look-ahead and warm-up self-tests, and build the report.
+// The evaluation lab's engine service (F25): resumable, cancellable, budgeted evaluations replaying each
+// session close through the pipeline's steps, bracket fills, self-tests and the report.
 
 export const DEFAULT_HORIZON = 20
 export const CAPITAL = 100_000
@@ -38,6 +37,8 @@ export interface EvaluationDeps extends RunEnvironment {
   /** Daily history from the gateway (paced) or the simulator. */
   history(conid: number, period: string): Promise<Bar[]>
   source(): { kind: 'simulator' | 'gateway'; key: string }
+  /** 5-minute bars of one session, to resolve a same-bar ambiguity (null: none for that date). */
+  intraday?(conid: number, date: string): Promise<Bar[] | null>
   /** Test seam: the analyst asked for every fresh answer (default: the pipeline's own). */
   analyst?: Analyst
   concurrency?: number
@@ -189,7 +190,9 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
           .finally(slot.release)
         if (dec === null) return
         budget.book(dec.costMicros)
-        repo.insertDecision(d.db, decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now()))
+        const row = decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now())
+        if (d.intraday) await resolveIntraday(row, daily, (t) => d.intraday!(strategy.config.conid, t))
+        repo.insertDecision(d.db, row)
         doneNow++
         const elapsed = d.perfNow() - t0
         repo.updateEvaluation(d.db, id, { done: done.size + doneNow, spentMicros: budget.spent(), updatedAt: d.now() })

@@ -140,6 +140,15 @@ export const barsCache = sqliteTable(
 export interface FillVariants {
   /** R net by slippage in basis points ("0", "5", "10", "25"); null when unfilled or still open. */
   sweep: Record<string, number | null>
-  /** An ambiguous bar resolved from intraday bars: the R net and exit of the path they show. */
-  intraday?: { r: number | null; exitReason: string | null; exitPrice: number | null; bar: string } | null
+  /** The first ambiguous daily bar, the bracket, and the R net of the stop-first and target-first paths. */
+  ambiguousAt?: {
+    date: string
+    intrabarEntry: boolean
+    bracket: { side: 'BUY' | 'SELL'; entry: number; stop: number; target: number }
+    rStop: number | null
+    rTarget: number | null
+  } | null
+  /** That bar resolved from intraday bars: which level came first and the R net of that path; null
+   * when the intraday bars could not settle it. Absent when no intraday history was asked. */
+  intraday?: { first: 'stop' | 'target'; r: number | null; bar: string } | null
 }
