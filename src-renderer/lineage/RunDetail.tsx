@@ -93,7 +93,7 @@ export function RunDetail({
           <div>
             <h1>
               {run.strategyName ?? strategy?.name ?? 'Run'}
-              {run.replayOf ? ' — replay' : ''}
+              {run.trigger === 'replay' ? ' — replay' : ''}
             </h1>
             <div className="muted mono">{run.id}</div>
           </div>
