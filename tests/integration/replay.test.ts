@@ -156,7 +156,7 @@ describe('replay (F19)', () => {
     expect(await client.call('runs.list', { limit: 500 })).toHaveLength(count)
   })
 
-  it('replays the risk check of an actionable signal from what it recorded: same sizing, no order, no broker', async () => {
+  it('replays the risk check of a BUY from what it recorded: same sizing, no order, no broker call', async () => {
     const s = (await client.call('strategies.list', {})).find((x) => x.mode === 'dry-run')!
     // The prompt the original run used (an earlier test saved a new version of the combined template).
     const loaded = (await client.call('lineage.getRun', { runId: original })).steps.find(

@@ -18,7 +18,8 @@ import * as S from '../steps'
 // as it stood at the close of t and fed to the run's own step functions (src-main/engine/steps):
 // fetch_market_data reads an as-of MarketDataSource, then compute_indicators, render_charts, the prompt
 // context (with the arm's own earlier decisions as known at t) and template, the analyst (askRules /
-// askModel, behind the answer cache), judgeSignal and the pure riskCheck. place_order is never called. Each decision is recorded as a run with trigger `eval`.
+// askModel, behind the answer cache), judgeSignal and the pure riskCheck. place_order is never called.
+// Each decision is recorded as a run with trigger `eval`.
 
 /** Answers are cached by a hash of everything that reaches the model; bumped if that set changes. */
 export const ANSWER_SCHEMA_VERSION = 1
