@@ -1,9 +1,14 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
 import { startTestApp } from '../fixtures/test-app'
-import { RpcCallError, type RpcClient } from '../../src-main/contract/client'
+import { createRpcClient, RpcCallError, type RpcClient } from '../../src-main/contract/client'
 import type { LlmAnalysisOutput, RiskCheckOutput } from '../../src-main/contract/steps'
 import { readArtifact } from '../../src-main/store/artifacts'
+import { inProcessTransport } from '../../src-main/rpc/in-process'
+import { REVIEW_MODE_MESSAGE, startEngine } from '../../src-main/review-mode'
 import { buySignalReply } from '../fixtures/buy-signal'
 import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
 
@@ -216,5 +221,38 @@ describe('replay (F19)', () => {
       .catch((e: unknown) => e as RpcCallError)
     expect(missing).toMatchObject({ code: 'NOT_FOUND' })
     expect(String(missing)).toContain(`review library ${lib.id}`)
+  }, 60_000)
+
+  it('replays an imported run in review mode: no trading engine, no gateway, recorded in the store', async () => {
+    const { file } = await client.call('lineage.export', { selection: { runIds: [original] }, name: 'replay-review' })
+    const review = await startEngine({
+      host: 'test',
+      mode: 'review',
+      dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-replay-review-')), source: 'flag' },
+      migrationsDir: resolve(__dirname, '../../migrations'),
+      overrides: {},
+      envApiKey: null,
+      secrets: null,
+      strictContracts: true,
+    })
+    try {
+      const rc = createRpcClient(inProcessTransport(review.rpc))
+      const lib = await rc.call('lineage.import', { file })
+      for (const step of ['compute_indicators', 'risk_check'] as const) {
+        const r = await rc.call('lineage.replayStep', { runId: original, step, mode: 'cached', review: lib.id })
+        expect(r, step).toMatchObject({ identical: true, differences: [] })
+        const replay = await rc.call('lineage.getRun', { runId: r.runId })
+        expect(replay).toMatchObject({ trigger: 'replay', replayOf: null, status: 'succeeded', strategyId: null })
+        expect(replay.steps.map((x) => x.step)).toEqual([step, 'complete'])
+      }
+      expect(review.app()).toBeNull() // still no gateway session, scheduler or order path
+      expect(review.mode()).toBe('review')
+      // A run of this store is not replayed in review mode: that needs the trading engine.
+      await expect(
+        rc.call('lineage.replayStep', { runId: original, step: 'risk_check', mode: 'cached' }),
+      ).rejects.toMatchObject({ code: 'UNAVAILABLE', message: REVIEW_MODE_MESSAGE })
+    } finally {
+      await review.stop()
+    }
   }, 60_000)
 })
