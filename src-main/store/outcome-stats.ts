@@ -106,34 +106,29 @@ export function liveOutcomes(db: Db, from: number, to: number): OutcomeStats[] {
 export function evaluationOutcomes(db: Db, from: number, to: number): OutcomeStats[] {
   const groups = new Map<string, Group>()
   const seen = new Map<string, Set<string>>()
-  const rows = db.all<{
-    evaluationId: string
-    provider: string | null
-    model: string | null
-    pv: string | null
-    r: number | null
-    exitReason: string | null
-    confidence: number | null
-  }>(sql`
-    SELECT d.evaluation_id AS evaluationId,
-      json_extract(e.report, '$.arms[' || d.arm || '].provider') AS provider,
-      json_extract(e.report, '$.arms[' || d.arm || '].model') AS model,
-      json_extract(e.report, '$.arms[' || d.arm || '].promptVersionId') AS pv,
-      d.r AS r, d.exit_reason AS exitReason, d.confidence AS confidence
-    FROM evaluation_decisions d JOIN evaluations e ON e.id = d.evaluation_id
-    WHERE e.status = 'succeeded' AND e.finished_at BETWEEN ${from} AND ${to}`)
-  for (const d of rows) {
-    if (d.provider === null || d.model === null) continue
-    const g = group(groups, d.provider, d.model, d.pv)
-    g.signals++
-    const k = key(d.provider, d.model, d.pv)
-    const evs = seen.get(k) ?? new Set<string>()
-    evs.add(d.evaluationId)
-    seen.set(k, evs)
-    g.evaluations = evs.size
-    if (d.r !== null) g.rs.push(d.r)
-    if (d.confidence !== null && (d.exitReason === 'target' || d.exitReason === 'stop'))
-      g.calib.push({ p: d.confidence, hit: d.exitReason === 'target' })
+  // The arms once per evaluation (the report is large: never parsed per decision).
+  const evaluations = db.all<{ id: string; arms: string | null }>(sql`
+    SELECT id, json_extract(report, '$.arms') AS arms FROM evaluations
+    WHERE status = 'succeeded' AND finished_at BETWEEN ${from} AND ${to}`)
+  for (const e of evaluations) {
+    const arms = (e.arms ? JSON.parse(e.arms) : []) as { provider?: string; model?: string; promptVersionId?: string }[]
+    const rows = db.all<{ arm: number; r: number | null; exitReason: string | null; confidence: number | null }>(sql`
+      SELECT arm, r, exit_reason AS exitReason, confidence FROM evaluation_decisions WHERE evaluation_id = ${e.id}`)
+    for (const d of rows) {
+      const a = arms[d.arm]
+      if (!a?.provider || !a.model) continue
+      const pv = a.promptVersionId ?? null
+      const g = group(groups, a.provider, a.model, pv)
+      g.signals++
+      const k = key(a.provider, a.model, pv)
+      const evs = seen.get(k) ?? new Set<string>()
+      evs.add(e.id)
+      seen.set(k, evs)
+      g.evaluations = evs.size
+      if (d.r !== null) g.rs.push(d.r)
+      if (d.confidence !== null && (d.exitReason === 'target' || d.exitReason === 'stop'))
+        g.calib.push({ p: d.confidence, hit: d.exitReason === 'target' })
+    }
   }
   return finish(db, groups)
 }
