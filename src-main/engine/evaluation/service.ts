@@ -322,7 +322,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         arms,
         dates.length,
         cached.reduce((s, x) => s + x, 0),
-        d.concurrency ?? 2,
+        Math.min(d.concurrency ?? 2, arms.length), // each arm walks its dates in order
       )
     },
     async start(r) {
