@@ -1,7 +1,9 @@
 import type { Bar } from '../../contract/models'
-import { sessionAfter } from '../../domain/evaluation/calendar'
+import type { EvaluationRequest } from '../../contract/evaluations-api'
+import { decisionDates, sessionAfter } from '../../domain/evaluation/calendar'
 import { nyDate } from '../../domain/indicators/ny-time'
 import { lastClosedSession } from '../../domain/runs/market-data'
+import { RpcError } from '../../rpc/errors'
 import * as repo from '../../store/evaluation-repo'
 import { WARMUP_BARS } from './asof-pipeline'
 import type { EvaluationDeps } from './service'
@@ -30,4 +32,14 @@ export async function loadBars(
     repo.cacheBars(d.db, src.key, conid, bars, d.now())
   }
   return repo.cachedBars(d.db, src.key, conid, '0000-01-01', '9999-12-31')
+}
+
+/** The request's NYSE sessions, or a clear error: it ends after the last close, holds none, or > 10 y. */
+export function checkRange(now: number, r: Pick<EvaluationRequest, 'from' | 'to'>): string[] {
+  const last = lastClosedSession(now)
+  if (r.to > last) throw new RpcError('BAD_INPUT', `The range ends ${r.to}, after the last closed session ${last}.`)
+  const dates = decisionDates(r.from, r.to)
+  if (dates.length === 0) throw new RpcError('BAD_INPUT', `No NYSE session between ${r.from} and ${r.to}.`)
+  if (dates.length > 2600) throw new RpcError('BAD_INPUT', 'At most ten years of sessions per evaluation.')
+  return dates
 }

@@ -1,4 +1,4 @@
-import type { EvaluationDecision } from '../../contract/evaluations-api'
+import type { EvaluationDecision, EvaluationReport, EvaluationView } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import { firstBarAfter } from '../../domain/evaluation/calendar'
 import { simulateBracket } from '../../domain/evaluation/fills'
@@ -124,5 +124,24 @@ export async function resolveIntraday(
   row.fillVariants = {
     ...row.fillVariants!,
     intraday: first ? { first, r: first === 'stop' ? at.rStop : at.rTarget, bar: '5min' } : null,
+  }
+}
+
+/** An evaluation row as the stable `evaluations.get` view. */
+export function toView(e: repo.EvaluationRow): EvaluationView {
+  const rep = e.report as EvaluationReport | null
+  return {
+    id: e.id,
+    status: e.status as EvaluationView['status'],
+    progress: { done: e.done, total: e.total },
+    error: e.error,
+    report: rep
+      ? {
+          decisions: rep.arms.reduce((s, a) => s + a.decisions, 0),
+          trades: rep.arms.reduce((s, a) => s + a.trades, 0),
+          lookahead: { passed: rep.lookahead.passed, checked: rep.lookahead.checked },
+          arms: rep.arms.map((a) => ({ label: a.label, metrics: a.metrics })),
+        }
+      : null,
   }
 }

@@ -8,8 +8,8 @@ import type {
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
 import { decisionDates } from '../../domain/evaluation/calendar'
+import { toPastDecision as pastOf } from '../../domain/evaluation/track-record'
 import { nyDate } from '../../domain/indicators/ny-time'
-import { lastClosedSession } from '../../domain/runs/market-data'
 import { RpcError } from '../../rpc/errors'
 import * as repo from '../../store/evaluation-repo'
 import { chooseAnalyst } from '../analyst'
@@ -18,12 +18,12 @@ import type { StrategyService } from '../strategies'
 import { createAsOfPipeline, type Analyst, type ArmSpec } from './asof-pipeline'
 import { createBudget } from './budget'
 import { estimateCost } from './estimate'
-import { loadBars } from './bars'
+import { checkRange, loadBars } from './bars'
 import { otherTrials, recordTrialMetrics } from './trials'
 import { noiseWork } from './noise'
 import { lookaheadTest, warmupTest } from './self-test'
 import { buildReportOffThread } from './report-jobs'
-import { decisionRow, resolveIntraday, SLIPPAGE_BPS, toDecision } from './decisions'
+import { decisionRow, resolveIntraday, SLIPPAGE_BPS, toDecision, toView } from './decisions'
 
 // The evaluation lab's engine service (F25): resumable, cancellable, budgeted evaluations replaying each
 // session close through the pipeline's steps, bracket fills, self-tests and the report.
@@ -102,33 +102,10 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     })
   }
 
-  function checkRange(r: EvaluationRequest) {
-    const last = lastClosedSession(d.now())
-    if (r.to > last) throw new RpcError('BAD_INPUT', `The range ends ${r.to}, after the last closed session ${last}.`)
-    const dates = decisionDates(r.from, r.to)
-    if (dates.length === 0) throw new RpcError('BAD_INPUT', `No NYSE session between ${r.from} and ${r.to}.`)
-    if (dates.length > 2600) throw new RpcError('BAD_INPUT', 'At most ten years of sessions per evaluation.')
-    return dates
-  }
-
   function view(id: string): EvaluationView {
     const e = repo.getEvaluation(d.db, id)
     if (!e) throw new RpcError('NOT_FOUND', `No evaluation ${id}`)
-    const rep = e.report as EvaluationReport | null
-    return {
-      id: e.id,
-      status: e.status as EvaluationView['status'],
-      progress: { done: e.done, total: e.total },
-      error: e.error,
-      report: rep
-        ? {
-            decisions: rep.arms.reduce((s, a) => s + a.decisions, 0),
-            trades: rep.arms.reduce((s, a) => s + a.trades, 0),
-            lookahead: { passed: rep.lookahead.passed, checked: rep.lookahead.checked },
-            arms: rep.arms.map((a) => ({ label: a.label, metrics: a.metrics })),
-          }
-        : null,
-    }
+    return toView(e)
   }
 
   function progress(id: string, etaMs: number | null, phase?: 'self-test' | 'report') {
@@ -161,45 +138,62 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     const budget = createBudget(e.budgetMicros, e.spentMicros, estimateCost(arms, 1, 0).usdHigh * 1e6)
     const t0 = d.perfNow()
     let doneNow = 0
-    const work = [
-      ...arms.flatMap((arm, a) => dates.map((t) => ({ arm, a, t, repeat: 0, rowArm: a }))),
-      ...repeats,
-    ].filter((w) => !done.has(`${w.rowArm}|${w.t}`))
+    // Each arm walks its dates in order: a decision's prompt shows the arm's earlier decisions as known at
+    // t (the track record), so t waits for t-1; the noise floor's repeats come last. Arms run side by side.
+    const recorded = repo.decisionsOf(d.db, id)
+    const chains = arms.map((arm, a) => ({
+      arm,
+      past: recorded.filter((x) => x.arm === a).map(pastOf),
+      todo: [
+        ...dates.map((t) => ({ t, repeat: 0, rowArm: a })),
+        ...repeats.filter((w) => w.a === a).map((w) => ({ t: w.t, repeat: w.repeat, rowArm: w.rowArm })),
+      ].filter((w) => !done.has(`${w.rowArm}|${w.t}`)),
+    }))
+    const remaining = chains.reduce((n, c) => n + c.todo.length, 0)
     let next = 0
     let halted: unknown = null
     const worker = async () => {
-      while (next < work.length && !flags.cancelled && !flags.stopped && halted === null) {
-        const w = work[next++]!
-        const slot = budget.slot()
-        const dec = await pipeline
-          .decide({
-            evaluationId: id,
-            strategy,
-            arm: w.arm,
-            t: w.t,
-            store: daily,
-            capital: CAPITAL,
-            record: true,
-            reserve: slot.reserve,
-            repeat: w.repeat,
+      while (next < chains.length && !flags.cancelled && !flags.stopped && halted === null) {
+        const c = chains[next++]!
+        for (const w of c.todo) {
+          if (flags.cancelled || flags.stopped || halted !== null) break
+          const slot = budget.slot()
+          const dec = await pipeline
+            .decide({
+              evaluationId: id,
+              strategy,
+              arm: c.arm,
+              t: w.t,
+              store: daily,
+              capital: CAPITAL,
+              record: true,
+              reserve: slot.reserve,
+              repeat: w.repeat,
+              past: c.past,
+            })
+            .catch((err: unknown) => {
+              halted ??= err
+              return null
+            })
+            .finally(slot.release)
+          if (dec === null) return
+          budget.book(dec.costMicros)
+          const row = decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now())
+          if (d.intraday) await resolveIntraday(row, daily, (t) => d.intraday!(strategy.config.conid, t))
+          repo.insertDecision(d.db, row)
+          if (w.repeat === 0) c.past.push(pastOf(row))
+          doneNow++
+          const elapsed = d.perfNow() - t0
+          repo.updateEvaluation(d.db, id, {
+            done: done.size + doneNow,
+            spentMicros: budget.spent(),
+            updatedAt: d.now(),
           })
-          .catch((err: unknown) => {
-            halted ??= err
-            return null
-          })
-          .finally(slot.release)
-        if (dec === null) return
-        budget.book(dec.costMicros)
-        const row = decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now())
-        if (d.intraday) await resolveIntraday(row, daily, (t) => d.intraday!(strategy.config.conid, t))
-        repo.insertDecision(d.db, row)
-        doneNow++
-        const elapsed = d.perfNow() - t0
-        repo.updateEvaluation(d.db, id, { done: done.size + doneNow, spentMicros: budget.spent(), updatedAt: d.now() })
-        progress(id, doneNow >= 3 ? (elapsed / doneNow) * (work.length - doneNow) : null)
+          progress(id, doneNow >= 3 ? (elapsed / doneNow) * (remaining - doneNow) : null)
+        }
       }
     }
-    await Promise.all(Array.from({ length: Math.max(1, d.concurrency ?? 2) }, worker))
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(d.concurrency ?? 2, chains.length)) }, worker))
     // Every call in flight has been booked before the evaluation stops.
     if (halted !== null) throw halted
     if (flags.stopped) return
@@ -220,6 +214,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       traded,
       daily,
       capital: CAPITAL,
+      past: arms.map((_, a) => rows.filter((x) => x.arm === a).map(pastOf)),
     })
     const warm = warmupTest(daily, dates)
     const symbol = strategy.config.symbol
@@ -299,7 +294,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
   return {
     async estimate(r) {
       const strategy = d.strategies.get(r.strategyId)
-      const dates = checkRange(r)
+      const dates = checkRange(d.now(), r)
       const arms = await armsOf(strategy, r)
       const cached = arms.map((a) =>
         a.choice.provider === 'rules' ? 0 : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
@@ -309,13 +304,13 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         arms,
         dates.length,
         cached.reduce((s, x) => s + x, 0),
-        d.concurrency ?? 2,
+        Math.min(d.concurrency ?? 2, arms.length), // each arm walks its dates in order
         noise,
       )
     },
     async start(r) {
       const strategy = d.strategies.get(r.strategyId)
-      const dates = checkRange(r)
+      const dates = checkRange(d.now(), r)
       const arms = await armsOf(strategy, r)
       const est = estimateCost(
         arms,
