@@ -34,7 +34,7 @@ afterAll(async () => {
 })
 
 describe('the repeat-call noise floor', () => {
-  it('asks three times on a sampled date, measures the flip and spread, and sits beside the A/B difference', async () => {
+  it('asks thrice on a sampled date, measures flip and spread, and sits beside the A/B difference', async () => {
     // Every first answer for a date is HOLD; the second is a BUY, the third HOLD again.
     const asked: string[] = []
     const answer = (body: Record<string, unknown>) => {
