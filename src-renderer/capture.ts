@@ -30,6 +30,7 @@ window.captureChart = async (spec) => {
   try {
     chart.setData(spec.bars, spec.indicators)
     chart.setLevels(spec.levels)
+    if (spec.bareTime) chart.chart.timeScale().applyOptions({ visible: false })
     await frames(2)
     return chart.toPngDataUrl()
   } finally {

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
+import type { EvaluationDecision } from '../contract/evaluations-api'
 import type { Bar } from '../contract/models'
 import type { Db } from './db'
 import { barsCache, evaluationAnswers, evaluationDecisions, evaluations, evaluationTrials } from './schema'
@@ -150,4 +151,25 @@ export function cachedDates(db: Db, strategyId: string, model: string, from: str
       JOIN evaluation_answers a ON a.key = d.cache_key
       WHERE e.strategy_id = ${strategyId} AND a.model = ${model} AND d.date BETWEEN ${from} AND ${to}`)?.n ?? 0
   )
+}
+
+/** A stored decision row in the contract's shape (`evaluations.decisions`, review libraries). */
+export function toDecision(r: DecisionRow): EvaluationDecision {
+  return {
+    date: r.date,
+    action: r.action as EvaluationDecision['action'],
+    status: r.status as EvaluationDecision['status'],
+    entry: r.entry,
+    stop: r.stop,
+    targets: r.targets as number[],
+    confidence: r.confidence,
+    fill: r.fillDate !== null && r.fillPrice !== null ? { date: r.fillDate, price: r.fillPrice } : null,
+    exit:
+      r.exitDate !== null && r.exitPrice !== null && r.exitReason !== null
+        ? { date: r.exitDate, price: r.exitPrice, reason: r.exitReason as 'target' }
+        : null,
+    r: r.r,
+    ambiguous: r.ambiguous,
+    runId: r.runId,
+  }
 }

@@ -7,6 +7,7 @@ import type {
 } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
+import { viewLabel, viewOf } from '../../domain/evaluation/blinding'
 import { decisionDates, sessionAfter } from '../../domain/evaluation/calendar'
 import { nyDate } from '../../domain/indicators/ny-time'
 import { lastClosedSession } from '../../domain/runs/market-data'
@@ -91,8 +92,12 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       const provider = a.analyst === 'rules' ? 'rules' : a.analyst === 'llm' ? 'openai' : strategy.config.provider
       const choice = chooseAnalyst({ provider, model: a.model ?? strategy.config.model }, cfg)
       const prompt = d.prompt(strategy, a.promptVersionId)
-      const label = `${choice.label}${choice.provider === 'rules' ? '' : ` · ${prompt.name} v${prompt.version ?? '?'}`}`
-      return { label, choice, prompt }
+      const view = viewOf(a)
+      const shown = viewLabel(view)
+      const label =
+        `${choice.label}${choice.provider === 'rules' ? '' : ` · ${prompt.name} v${prompt.version ?? '?'}`}` +
+        (shown ? ` · ${shown}` : '')
+      return { label, choice, prompt, view }
     })
   }
 
@@ -257,6 +262,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         provider: x.choice.provider,
         model: x.choice.model,
         promptVersionId: x.prompt.versionId,
+        view: x.view,
       })),
       decisions: rows,
       lookahead: look,

@@ -17,6 +17,8 @@ export interface RenderChartsInput {
   daily: readonly Bar[]
   weekly: readonly Bar[] | null
   analysis: Analysis
+  /** Draw no dates on the time axis (the evaluation lab's date-blind charts). */
+  bareTime?: boolean
 }
 
 export type RenderChartsResult = RenderChartsOutput & { _png: Buffer[] }
@@ -29,6 +31,7 @@ export interface ChartDraw {
   height: number
   bars: Bar[]
   indicators: IndicatorResult[]
+  bareTime?: boolean
 }
 
 export function renderChartsInput(barsSha256: string, indicatorsSha256: string, withWeekly: boolean) {
@@ -54,6 +57,7 @@ export async function drawChart(
     bars: c.bars,
     indicators: c.indicators,
     levels: null,
+    ...(c.bareTime ? { bareTime: true } : {}),
   })
   const sha256 = io.artifact(png, 'chart', 'image/png')
   return { timeframe: c.timeframe, sha256, width: c.width, height: c.height, bars: c.bars.length, title: c.title, png }
@@ -78,7 +82,11 @@ export async function renderCharts(
     const ohlc = `O ${b.o.toFixed(2)} H ${b.h.toFixed(2)} L ${b.l.toFixed(2)} C ${b.c.toFixed(2)}`
     const title = `${i.symbol} · ${timeframe} · ${i.asOf} · ${ohlc}`
     images.push(
-      await drawChart(page, { timeframe, title, ...CHART_SIZE, bars: shown, indicators: tail(results, ids, n) }, io),
+      await drawChart(
+        page,
+        { timeframe, title, ...CHART_SIZE, bars: shown, indicators: tail(results, ids, n), bareTime: i.bareTime },
+        io,
+      ),
     )
   }
   const a = i.analysis
