@@ -97,12 +97,12 @@ describe('evaluation export', () => {
     expect(await review.call('review.evaluationDecisions', { id: lib.id, evaluationId, limit: 5000 })).toEqual(
       decisions,
     )
-    expect(
-      await review.call('review.evaluationDecisions', { id: lib.id, evaluationId, tradesOnly: true }),
-    ).toEqual(decisions.filter((d) => d.r !== null))
-    await expect(review.call('review.evaluationReport', { id: lib.id, evaluationId: 'nope' })).rejects.toMatchObject(
-      { code: 'NOT_FOUND' },
+    expect(await review.call('review.evaluationDecisions', { id: lib.id, evaluationId, tradesOnly: true })).toEqual(
+      decisions.filter((d) => d.r !== null),
     )
+    await expect(review.call('review.evaluationReport', { id: lib.id, evaluationId: 'nope' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
 
     // Every decision opens its run, with its inputs (bars, prompt, answer) served from the bundle.
     const run = await review.call('review.getRun', { id: lib.id, runId: decisions[0]!.runId! })

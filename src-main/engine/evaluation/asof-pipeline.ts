@@ -224,7 +224,9 @@ export function createAsOfPipeline(d: PipelineDeps) {
       )
       const contextJson = JSON.stringify(context)
       const { system, user } = await S.renderPrompt(i.arm.prompt, context)
-      const rules = S.rulesRequest({ ...cfg, symbol: shownSymbol }, data.asOf, daily, 0)
+      // The symbol and session as shown (the answer must name them back; the validator checks it).
+      const shownAsOf = context.as_of
+      const rules = S.rulesRequest({ ...cfg, symbol: shownSymbol }, shownAsOf, daily, 0)
       const ch = i.arm.choice
       const cacheKey = sha(
         JSON.stringify({
@@ -309,8 +311,8 @@ export function createAsOfPipeline(d: PipelineDeps) {
       )
       const answer = llm._answer
       const validation = S.validationContext({
-        config: cfg,
-        asOf: data.asOf,
+        config: { ...cfg, symbol: shownSymbol },
+        asOf: shownAsOf,
         daily,
         analysis: a,
         withWeekly,
