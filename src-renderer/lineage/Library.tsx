@@ -84,7 +84,8 @@ export function LibraryBar({
         {libraries.map((l) => (
           <option key={l.id} value={l.id} disabled={l.meta === null}>
             {l.meta
-              ? `Review: ${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ` +
+              ? `Review${'evaluationId' in l.meta.selection ? ' (evaluation)' : ''}: ` +
+                `${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ` +
                 `${fmtDateTime(l.meta.range.to)}`
               : `Unreadable bundle ${l.id.slice(0, 8)}: ${l.error ?? ''}`}
           </option>
@@ -93,6 +94,15 @@ export function LibraryBar({
       {current ? (
         <div className="muted library-note">
           Read-only bundle from app {current.meta?.appVersion}, exported {fmtDateTime(current.meta?.createdAt)}.{' '}
+          {current.meta && 'evaluationId' in current.meta.selection && (
+            <button
+              className="btn small"
+              onClick={() => navigate(`#/lab/review/${current.id}`)}
+              data-testid="library-evaluation"
+            >
+              Open the evaluation report
+            </button>
+          )}{' '}
           <button className="btn small" onClick={() => void remove(current.id)}>
             Remove from library
           </button>
