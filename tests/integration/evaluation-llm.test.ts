@@ -80,4 +80,45 @@ describe('an evaluation arm with a language model', () => {
     expect(strip(again)).toBe(strip(decisions))
     expect((await client.call('evaluations.get', { evaluationId: second })).status).toBe('succeeded')
   }, 180_000)
+
+  it('asks the no-chart baseline the same prompt without images and reports it beside the model', async () => {
+    const asked: { asOf: string; images: number; text: string }[] = []
+    const answer = (body: Record<string, unknown>) => {
+      const a = askedAbout(body)
+      asked.push(a)
+      return { body: completion(hold(a.symbol, a.asOf)) }
+    }
+    for (let k = 0; k < 6; k++) llm.reply(answer)
+    const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
+    const all = decisionDates('2000-01-03', lastClosedSession(Date.now()))
+    const req = {
+      strategyId: strategy.id,
+      from: all[all.length - 60]!,
+      to: all[all.length - 58]!,
+      arms: [{ analyst: 'llm' as const }, { analyst: 'llm' as const, charts: false }],
+    }
+    const est = await client.call('evaluations.estimate', req)
+    const alone = await client.call('evaluations.estimate', { ...req, arms: [req.arms[0]!] })
+    expect(est.calls).toBe(6)
+    expect(est.usdHigh).toBeLessThan(2 * alone.usdHigh)
+    const { evaluationId } = await client.call('evaluations.start', req)
+    await app.evaluations.drain()
+    expect((await client.call('evaluations.get', { evaluationId })).status).toBe('succeeded')
+    expect(asked).toHaveLength(6)
+    const withCharts = asked.filter((a) => a.images === 2)
+    const without = asked.filter((a) => a.images === 0)
+    expect(withCharts).toHaveLength(3)
+    expect(without).toHaveLength(3)
+    // The same prompt text, only the images removed.
+    expect(new Set(without.map((a) => a.text))).toEqual(new Set(withCharts.map((a) => a.text)))
+    const report = await client.call('evaluations.report', { evaluationId })
+    expect(report.arms[1]!.label).toContain('no charts')
+    expect(report.probes).toEqual([
+      expect.objectContaining({ kind: 'noChart', arm: 1, base: 0, pairs: 3, agreement: 1, flips: null }),
+    ])
+    const run = await client.call('lineage.getRun', {
+      runId: (await client.call('evaluations.decisions', { evaluationId, arm: 1 }))[0]!.runId!,
+    })
+    expect(run.steps.find((s) => s.step === 'render_charts')!.status).toBe('skipped')
+  }, 180_000)
 })
