@@ -3,9 +3,12 @@ import type { EvaluationProbe, EvaluationReport } from '../../src-main/contract/
 // Against memorisation and for the charts' worth (EVALUATION.md §6, §7): each blinded, mirrored or
 // no-chart arm beside the bright arm with the same analyst, model and prompt, paired by date.
 
-const f = (v: number | null, dp = 2) => (v === null ? '—' : v.toFixed(dp))
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`)
-const signed = (v: number | null, dp = 2) => (v === null ? '—' : `${v > 0 ? '+' : ''}${v.toFixed(dp)}`)
+const signed = (v: number | null, dp = 2) => {
+  if (v === null) return '—'
+  const r = Number(v.toFixed(dp))
+  return r === 0 ? (0).toFixed(dp) : `${r > 0 ? '+' : ''}${r.toFixed(dp)}`
+}
 
 const KIND: Record<EvaluationProbe['kind'], { title: string; reading: string }> = {
   blinding: {
@@ -60,8 +63,8 @@ export function ProbesPanel({ report }: { report: EvaluationReport }) {
       </table>
       <div className="muted" style={{ marginTop: 6 }}>
         Δ is the bright arm minus the probe arm. {probes.some((p) => p.kind === 'mirror') && KIND.mirror.reading}{' '}
-        {probes.some((p) => p.kind === 'blinding') && KIND.blinding.reading} Differences under {f(0.2)} R are within the
-        noise of samples this size unless the A/B minimum detectable effect says otherwise.
+        {probes.some((p) => p.kind === 'blinding') && KIND.blinding.reading}{' '}
+        {probes.some((p) => p.kind === 'noChart') && KIND.noChart.reading}
       </div>
     </section>
   )
