@@ -143,13 +143,17 @@ export function cacheBars(
 }
 
 /** Dates in [from, to] this strategy already has a cached answer for from `model` (the estimate's cache hits). */
+/** Dates with a cached answer of this model from a bright arm (blinded, mirrored or no-chart arms ask otherwise). */
 export function cachedDates(db: Db, strategyId: string, model: string, from: string, to: string): number {
   return (
     db.get<{ n: number }>(sql`
       SELECT count(DISTINCT d.date) AS n FROM evaluation_decisions d
       JOIN evaluations e ON e.id = d.evaluation_id
       JOIN evaluation_answers a ON a.key = d.cache_key
-      WHERE e.strategy_id = ${strategyId} AND a.model = ${model} AND d.date BETWEEN ${from} AND ${to}`)?.n ?? 0
+      WHERE e.strategy_id = ${strategyId} AND a.model = ${model} AND d.date BETWEEN ${from} AND ${to}
+        AND coalesce(json_extract(e.request, '$.arms[' || d.arm || '].blinding'), 'bright') = 'bright'
+        AND coalesce(json_extract(e.request, '$.arms[' || d.arm || '].mirror'), 0) = 0
+        AND coalesce(json_extract(e.request, '$.arms[' || d.arm || '].charts'), 1) = 1`)?.n ?? 0
   )
 }
 

@@ -124,5 +124,7 @@ describe('an evaluation arm with a language model', () => {
       runId: (await client.call('evaluations.decisions', { evaluationId, arm: 1 }))[0]!.runId!,
     })
     expect(run.steps.find((s) => s.step === 'render_charts')!.status).toBe('skipped')
+    // Re-estimated: the charted arm's dates are cached; the baseline's answers are never counted as the model's.
+    expect(await client.call('evaluations.estimate', req)).toMatchObject({ calls: 6, cachedCalls: 3 })
   }, 180_000)
 })

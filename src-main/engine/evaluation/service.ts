@@ -7,7 +7,7 @@ import type {
 } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
-import { viewLabel, viewOf } from '../../domain/evaluation/blinding'
+import { isBright, viewLabel, viewOf } from '../../domain/evaluation/blinding'
 import { decisionDates, sessionAfter } from '../../domain/evaluation/calendar'
 import { nyDate } from '../../domain/indicators/ny-time'
 import { lastClosedSession } from '../../domain/runs/market-data'
@@ -305,7 +305,11 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       const dates = checkRange(r)
       const arms = await armsOf(strategy, r)
       const cached = arms.map((a) =>
-        a.choice.provider === 'rules' ? 0 : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
+        // Cached dates are counted by model; a blinded, mirrored or no-chart arm asks another question,
+        // so it is estimated as fresh (an upper bound, never an underestimate).
+        a.choice.provider === 'rules' || !isBright(a.view ?? viewOf({}))
+          ? 0
+          : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
       )
       return estimateCost(
         arms,
