@@ -139,6 +139,8 @@ describe('what the model sees under each arm view', () => {
     const daily = blinded.charts.find((c) => c.title.includes('1D'))!
     const shown = real.slice(-daily.bars.length)
     daily.bars.forEach((b, k) => expect(b.c).toBeCloseTo(shown[k]!.c * scale, 9))
+    // No date reaches the capture page either: the bars are re-timed to consecutive days from 1970.
+    for (const chart of blinded.charts) expect(chart.bars.every((b, k) => b.t === (k + 1) * 86_400_000)).toBe(true)
     expect(daily.bars.some((b, k) => b.c === shown[k]!.c)).toBe(false)
     for (const line of daily.indicators.flatMap((r) => Object.values(r.series)).flat())
       if (line !== null && line > 1) expect(rawPrices).not.toContain(line)

@@ -17,7 +17,7 @@ export interface RenderChartsInput {
   daily: readonly Bar[]
   weekly: readonly Bar[] | null
   analysis: Analysis
-  /** Draw no dates on the time axis (the evaluation lab's date-blind charts). */
+  /** Draw no dates (the evaluation lab's date-blind charts): a bare time axis and re-timed bars. */
   bareTime?: boolean
 }
 
@@ -77,7 +77,8 @@ export async function renderCharts(
     ids: readonly string[],
     n: number,
   ) => {
-    const shown = bars.slice(-n)
+    // Bare time axis: the bars are also re-timed to consecutive days from 1970, so no date reaches the page.
+    const shown = i.bareTime ? bars.slice(-n).map((b, k) => ({ ...b, t: (k + 1) * 86_400_000 })) : bars.slice(-n)
     const b = shown.at(-1)!
     const ohlc = `O ${b.o.toFixed(2)} H ${b.h.toFixed(2)} L ${b.l.toFixed(2)} C ${b.c.toFixed(2)}`
     const title = `${i.symbol} · ${timeframe} · ${i.asOf} · ${ohlc}`
