@@ -84,8 +84,12 @@ describe('evaluation rows on import', () => {
       ['evaluations', evaluation('e1', { horizon: 1e9 }), /has a bad horizon/],
     ]
     for (const [table, row, message] of bad) expect(() => checker()(table, row)).toThrow(message)
-    const check = checker()
-    check('evaluations', evaluation('e1'))
+    const withEvaluation = () => {
+      const c = checker()
+      c('evaluations', evaluation('e1'))
+      return c
+    }
+    const check = (table: string, row: Record<string, unknown>) => withEvaluation()(table, row)
     expect(() => check('evaluation_decisions', decision('2025-01-02', { evaluation_id: 'e9' }))).toThrow(
       'evaluation_decisions row e9/0/2025-01-02 belongs to no evaluation in the bundle',
     )
