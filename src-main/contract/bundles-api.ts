@@ -125,6 +125,11 @@ export const ReviewLibraryInfo = z.object({
 })
 export type ReviewLibraryInfo = z.infer<typeof ReviewLibraryInfo>
 
+/** Where an imported library opens: an evaluation bundle at its report, any other in the timeline. */
+export function reviewRoute(lib: { id: string; meta: BundleMeta | null }): string {
+  return lib.meta && 'evaluationId' in lib.meta.selection ? `#/lab/review/${lib.id}` : `#/lineage/review/${lib.id}`
+}
+
 /**
  * How long lineage is kept. Runs (with their steps, signals and LLM usage) older than
  * `keepRunsDays` are deleted unless the trading ledger references them. Artifacts no remaining

@@ -1,5 +1,10 @@
 import { useState } from 'react'
-import type { BundleSelection, ExportResult, ReviewLibraryInfo } from '../../src-main/contract/bundles-api'
+import {
+  reviewRoute,
+  type BundleSelection,
+  type ExportResult,
+  type ReviewLibraryInfo,
+} from '../../src-main/contract/bundles-api'
 import { navigate } from '../components/navigate'
 import { BundleImport } from './BundleImport'
 import { call, errorMessage } from '../state/app'
@@ -111,7 +116,7 @@ export function LibraryBar({
         <BundleImport
           onImported={(lib) => {
             onChanged()
-            navigate(`#/lineage/review/${lib.id}`)
+            navigate(reviewRoute(lib))
           }}
         />
       )}

@@ -63,7 +63,9 @@ test('evaluate the demo strategy with the rules analyst over one year, read the 
   await page.getByText('Type a path instead').click()
   await page.getByTestId('import-path').fill(bundle)
   await page.getByTestId('import-bundle').click()
-  await expect(page).toHaveURL(/#\/lineage\/review\/[0-9a-f]{24}$/, { timeout: 60_000 })
+  // An evaluation bundle opens at its report; the timeline's library bar links back to it.
+  await expect(page).toHaveURL(/#\/lab\/review\/[0-9a-f]{24}$/, { timeout: 60_000 })
+  await page.getByRole('button', { name: 'Decision runs in the timeline' }).click()
   await page.getByTestId('library-evaluation').click()
   await expect(page.getByTestId('lab-review')).toBeVisible()
   const offline = page.getByTestId('lab-report')

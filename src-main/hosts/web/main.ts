@@ -7,6 +7,7 @@ import { lockDataDir } from '../data-dir-lock'
 import { startWebServer } from './server'
 import { startChromiumCapture } from '../../charts/chromium-capture'
 import { mkdirSync } from 'node:fs'
+import { reviewRoute } from '../../contract/bundles-api'
 
 /** `npm run web`: the engine under plain Node, serving the renderer to a browser on loopback. */
 async function main(): Promise<void> {
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     const transport = inProcessTransport(app.rpc)
     const client = createRpcClient(transport)
     try {
-      route = `#/lineage/review/${(await client.call('lineage.import', { file: cfg.review })).id}`
+      route = reviewRoute(await client.call('lineage.import', { file: cfg.review }))
     } catch (e) {
       await server.close()
       await app.stop()
