@@ -92,17 +92,23 @@ export function mapBars(bars: readonly Bar[], map: PriceMap): Bar[] {
   }))
 }
 
+const flipAction = <T extends string>(a: T): T => (a === 'BUY' ? 'SELL' : a === 'SELL' ? 'BUY' : a) as T
+
 /** "day 0" is the decision close; earlier sessions count back. */
 export const relativeDay = (back: number) => (back === 0 ? 'day 0' : `day -${back}`)
 
 /**
  * The prompt context with the symbol and dates hidden as the level says (prices are already in
- * model space: the context is built from mapped bars).
+ * model space: the context is built from mapped bars), and a mirrored arm's own record on its model sides.
  */
 export function blindContext(ctx: PromptContext, v: InputView): PromptContext {
-  if (!hidesSymbol(v)) return ctx
+  // A mirrored arm's earlier decisions are stored on their real sides: shown as the model gave them.
+  const mirrored = v.mirror
+    ? { ...ctx, previous_analyses: ctx.previous_analyses.map((p) => ({ ...p, action: flipAction(p.action) })) }
+    : ctx
+  if (!hidesSymbol(v)) return mirrored
   const out: PromptContext = {
-    ...ctx,
+    ...mirrored,
     symbol: BLIND_SYMBOL,
     conid: 0,
     strategy: { ...ctx.strategy, name: BLIND_STRATEGY },
@@ -130,8 +136,6 @@ export function chartLabels(
     bareTime: hidesDates(v),
   }
 }
-
-const flipAction = <T extends string>(a: T): T => (a === 'BUY' ? 'SELL' : a === 'SELL' ? 'BUY' : a) as T
 
 /** The verdict in real prices (mirrored: on the opposite side), ready for the risk check and fills. */
 export function realVerdict(v: SignalVerdict, map: PriceMap): SignalVerdict {

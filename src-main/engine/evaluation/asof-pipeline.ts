@@ -12,6 +12,7 @@ import {
   type InputView,
 } from '../../domain/evaluation/blinding'
 import { asOfInputs } from '../../domain/evaluation/calendar'
+import { trackRecordAsOf, type PastDecision } from '../../domain/evaluation/track-record'
 import type { Analysis } from '../../domain/runs/analysis'
 import { riskCheck, type RiskDecision } from '../../domain/runs/risk'
 import { RULES_PROVIDER } from '../../domain/signals/rules-analyst'
@@ -22,12 +23,14 @@ import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import { storingIo } from '../run-environment'
 import { startRun, type RunRecorder } from '../run-recorder'
 import * as S from '../steps'
+import { asOfSource } from './asof-source'
 
 // "Run the pipeline's steps as of date t" (EVALUATION.md §1). The inputs are rebuilt from a bar store
 // as it stood at the close of t and fed to the run's own step functions (src-main/engine/steps):
 // fetch_market_data reads an as-of MarketDataSource, then compute_indicators, render_charts, the prompt
-// context and template, the analyst (askRules / askModel, behind the answer cache), judgeSignal and the
-// pure riskCheck. place_order is never called. Each decision is recorded as a run with trigger `eval`.
+// context (with the arm's own earlier decisions as known at t) and template, the analyst (askRules /
+// askModel, behind the answer cache), judgeSignal and the pure riskCheck. place_order is never called.
+// Each decision is recorded as a run with trigger `eval`.
 // An arm's view (blinding, mirror, no charts; domain/evaluation/blinding.ts) is handed to those same
 // steps as their inputs: the as-of source serves mapped bars, the charts get their labels and a bare
 // time axis, the context is blinded before the template renders; the answer is mapped back to real
@@ -81,6 +84,11 @@ export interface DecideInput {
   reserve(arm: ArmSpec): void
   /** Ask the analyst even when the cache has the answer (the self-test of a free, deterministic analyst). */
   fresh?: boolean
+  /**
+   * This arm's decisions of the evaluation so far (any dates): the prompt's `previous_analyses` shows the
+   * last ones before t with only the outcomes known by t's close (trackRecordAsOf).
+   */
+  past?: readonly PastDecision[]
 }
 
 export interface Decision {
@@ -150,28 +158,12 @@ export function createAsOfPipeline(d: PipelineDeps) {
       const inputs = { daily: mapBars(real.daily, map), weekly: real.weekly && mapBars(real.weekly, map) }
       const shownSymbol = hidesSymbol(view) ? BLIND_SYMBOL : cfg.symbol
       const nightAfter = Date.parse(`${i.t}T00:00:00Z`) + 30 * 3_600_000
-      const last = inputs.daily.at(-1)
-      const source: S.MarketDataSource = {
-        details: async () => ({
-          conid: cfg.conid,
-          symbol: shownSymbol,
-          name: shownSymbol,
-          exchange: 'SMART',
-          secType: 'STK',
-          currency: 'USD',
-          validExchanges: [],
-          tradingClass: null,
-          category: null,
-          industry: null,
-          multiplier: null,
-          source: 'cache',
-        }),
-        history: async (req) => (req.bar === '1w' ? inputs.weekly : inputs.daily),
-        quote: async () => ({ last: last?.c ?? null, bid: null, ask: null }),
-        positions: async () => [],
-      }
       const data = await step('fetch_market_data', S.fetchMarketDataInput(cfg), (io) =>
-        S.fetchMarketData({ config: cfg, account: 'LAB', now: () => nightAfter }, source, io),
+        S.fetchMarketData(
+          { config: cfg, account: 'LAB', now: () => nightAfter },
+          asOfSource(cfg.conid, shownSymbol, inputs),
+          io,
+        ),
       )
       const daily = data._daily
       const weekly = withWeekly ? data._weekly : null
@@ -218,7 +210,13 @@ export function createAsOfPipeline(d: PipelineDeps) {
           daily,
           weekly,
           analysis: a,
-          previous: [],
+          previous: trackRecordAsOf(i.past ?? [], i.t).map((k) => ({
+            createdAt: Date.parse(`${k.date}T00:00:00Z`),
+            date: k.date,
+            action: k.action,
+            outcome: k.outcome,
+            rMultiple: k.rMultiple,
+          })),
         }),
         view,
       )
