@@ -53,7 +53,8 @@ export function openBundle(file: string): ReviewLibrary {
     return {
       file,
       meta,
-      listRuns: (f) => listRuns(db, f),
+      // A bundle holds what the user chose to export: its evaluation runs are listed too.
+      listRuns: (f) => listRuns(db, { includeEval: true, ...f }),
       getRun: (id) => getRun(db, id),
       stepStats: (from, to) => stepStats(db, from, to),
       readArtifact(sha256) {

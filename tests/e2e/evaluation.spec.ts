@@ -76,6 +76,7 @@ test('evaluate the demo strategy with the rules analyst over one year, read the 
   // An evaluation bundle opens at its report; the timeline's library bar links back to it.
   await expect(page).toHaveURL(/#\/lab\/review\/[0-9a-f]{24}$/, { timeout: 60_000 })
   await page.getByRole('button', { name: 'Decision runs in the timeline' }).click()
+  await expect(page.getByTestId('run-list').locator('[data-testid^="run-"]').first()).toBeVisible()
   await page.getByTestId('library-evaluation').click()
   await expect(page.getByTestId('lab-review')).toBeVisible()
   const offline = page.getByTestId('lab-report')

@@ -89,8 +89,8 @@ describe('evaluation export', () => {
     expect(lib.meta!.selection).toEqual({ evaluationId })
     expect(lib.meta!.counts).toMatchObject({ evaluations: 1, evaluationDecisions: 30, runs: runIds.length })
 
-    const listed = await review.call('review.listEvaluations', { id: lib.id })
-    expect(listed).toEqual([
+    const evaluations = await review.call('review.listEvaluations', { id: lib.id })
+    expect(evaluations).toEqual([
       expect.objectContaining({ id: evaluationId, status: 'succeeded', from: req.from, to: req.to }),
     ])
     expect(await review.call('review.evaluationReport', { id: lib.id, evaluationId })).toEqual(report)
@@ -104,6 +104,9 @@ describe('evaluation export', () => {
       code: 'NOT_FOUND',
     })
 
+    // The library's timeline lists the decision runs (the live timeline hides eval runs unless asked).
+    const listed = await review.call('review.listRuns', { id: lib.id, limit: 500 })
+    expect(new Set(listed.map((r) => r.id))).toEqual(new Set(runIds))
     // Every decision opens its run, with its inputs (bars, prompt, answer) served from the bundle.
     const run = await review.call('review.getRun', { id: lib.id, runId: decisions[0]!.runId! })
     expect(run.trigger).toBe('eval')
