@@ -61,7 +61,7 @@ describe('trading core on the simulator', () => {
     },
   )
 
-  it('an order that comes while the broker view is being loaded waits for it; with no cycle running it is refused', async () => {
+  it('an order arriving while the broker view loads waits for it; with no cycle running it is refused', async () => {
     const t = await setup()
     const [first, second] = [await single(t), await single(t)]
     // A reconnect: the reconciled flag drops, and a cycle (live orders twice, paced 1 per 5 s) starts.

@@ -31,7 +31,8 @@ export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--gatew
   --sim-seed N     the built-in simulator's market for a new data folder (1-2147483646; default random;
                    a data folder keeps the seed it started with)
 Environment: IBKR_WS_DATA_DIR, IBKR_WS_GATEWAY, IBKR_WS_ACCOUNT, OPENAI_API_KEY, OPENAI_BASE_URL,
-  IBKR_WS_LLM_MODEL, IBKR_WS_CHROMIUM, IBKR_WS_SIM_SEED. Flags win over the environment, the environment over stored settings.`
+  IBKR_WS_LLM_MODEL, IBKR_WS_CHROMIUM, IBKR_WS_SIM_SEED. Flags win over the environment, the environment over
+  stored settings.`
 
 export const DEFAULT_PORT = 4780
 
