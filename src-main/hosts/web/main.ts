@@ -33,7 +33,10 @@ async function main(): Promise<void> {
         }),
       onInternalError: (where, err) => console.error(`[web] ${where}:`, err),
       // Tests switch the demo's first run off (IBKR_WS_DEMO_FIRST_RUN=0); a newcomer gets it.
-      tuning: { demoFirstRun: process.env.IBKR_WS_DEMO_FIRST_RUN !== '0' },
+      tuning: {
+        demoFirstRun: process.env.IBKR_WS_DEMO_FIRST_RUN !== '0',
+        ...(cfg.simSeed !== null ? { simSeed: cfg.simSeed } : {}),
+      },
     })
   } catch (e) {
     unlock()
