@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { ChartImageSpec } from '../contract/charts'
 import { cspString } from '../contract/csp'
 import { pngFromDataUrl, type ChartCapture } from './capture'
@@ -42,6 +42,8 @@ export async function startChromiumCapture(opts: {
   let browser: Browser | null = null
   let warm: Page
   try {
+    // Loaded on first use: playwright-core takes ~0.5 s to load, which every start used to pay.
+    const { chromium } = await import('playwright-core')
     browser = await chromium.launch({
       executablePath: opts.executablePath,
       args: [

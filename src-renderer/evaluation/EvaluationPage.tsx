@@ -1,16 +1,27 @@
 import { useEffect, useState } from 'react'
-import type { EvaluationRequest, PrimaryMetric } from '../../src-main/contract/evaluations-api'
+import type { EvaluationArm, EvaluationRequest, PrimaryMetric } from '../../src-main/contract/evaluations-api'
 import { navigate, wallClock } from '../components/navigate'
 import { call, errorMessage, onEvent } from '../state/app'
 import { useLoad } from '../state/useLoad'
 import { ArmEditor, armOf, EstimateTable, NEW_ARM, PrimaryMetricSelect, type ArmDraft, type Estimate } from './ArmsForm'
 import { ReportView } from './ReportView'
+import { ReviewEvaluation } from './ReviewEvaluation'
 
 // The evaluation lab (F25): start an evaluation with its estimate shown first, follow its progress
 // with an ETA, cancel it, and read its report.
 
 const DAY = 86_400_000
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
+/** A second arm that sees less than the first (EVALUATION.md §6, §7), paired with it by date. */
+type Probe = 'none' | 'symbol' | 'date' | 'blinded' | 'mirror' | 'nochart'
+const PROBES: Record<Probe, { label: string; arm: EvaluationArm }> = {
+  none: { label: 'None', arm: {} },
+  symbol: { label: 'Symbol-blind ("STOCK A")', arm: { blinding: 'symbol' } },
+  date: { label: 'Date-blind (relative days, bare axes)', arm: { blinding: 'date' } },
+  blinded: { label: 'Blinded (prices rescaled to 100)', arm: { blinding: 'blinded' } },
+  mirror: { label: 'Mirror probe (series flipped)', arm: { mirror: true } },
+  nochart: { label: 'No charts (same prompt, no images)', arm: { charts: false } },
+}
 const STATUS_TONE = { running: 'tone-warn', succeeded: 'tone-ok', failed: 'tone-bad', cancelled: 'muted' } as const
 
 function useEstimate(request: EvaluationRequest | null) {
@@ -47,11 +58,20 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
   const [primary, setPrimary] = useState<PrimaryMetric>('meanR')
   const [budget, setBudget] = useState('')
   const [noise, setNoise] = useState<boolean | null>(null)
+  const [probe, setProbe] = useState<Probe>('none')
   const [startError, setStartError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const sid = strategyId || strategies?.[0]?.id || ''
   const base = { strategyId: sid, from, to, horizon }
-  const arms = armB ? [armOf(armA), armOf(armB)] : armA.analyst === 'own' ? null : [armOf(armA)]
+  // A probe arm (blinding, mirror, no charts) is arm A again seeing less; an A/B run defines B itself.
+  const probeArm = !armB && probe !== 'none' ? { ...armOf(armA), ...PROBES[probe].arm } : null
+  const arms = armB
+    ? [armOf(armA), armOf(armB)]
+    : probeArm
+      ? [armOf(armA), probeArm]
+      : armA.analyst === 'own'
+        ? null
+        : [armOf(armA)]
   const request: EvaluationRequest = {
     ...base,
     ...(arms ? { arms } : {}),
@@ -108,6 +128,22 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
             value={horizon}
             onChange={(e) => setHorizon(Math.max(1, Number(e.target.value) || 20))}
           />
+        </label>
+        <label>
+          Probe arm
+          <select
+            value={probe}
+            disabled={armB !== null}
+            title={armB ? 'An A/B run defines arm B itself' : undefined}
+            onChange={(e) => setProbe(e.target.value as Probe)}
+            data-testid="lab-probe"
+          >
+            {Object.entries(PROBES).map(([k, p]) => (
+              <option key={k} value={k}>
+                {p.label}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           Budget (USD)
@@ -243,6 +279,11 @@ function Progress({ id }: { id: string }) {
 }
 
 export function EvaluationPage({ params }: { params: string[] }) {
+  if (params[0] === 'review' && params[1]) return <ReviewEvaluation library={params[1]} id={params[2] ?? null} />
+  return <LivePage params={params} />
+}
+
+function LivePage({ params }: { params: string[] }) {
   const id = params[0] ?? null
   const { data: list } = useLoad(() => call('evaluations.list', {}), `list/${id}`, ['evaluations'])
   return (

@@ -16,6 +16,8 @@ import type { DecisionRow } from '../../store/evaluation-repo'
 import { noiseFloor, noiseOf } from './noise'
 import { abOf } from './report-ab'
 import { bestOfN, intradayOf, recalibrationOf, slippageSweep, type TrialInput } from './report-sections'
+import type { InputView } from '../../domain/evaluation/blinding'
+import { probesOf } from './probes'
 
 // The report of one evaluation (EVALUATION.md §3–§7), computed from its stored decisions: pure, so it
 // can run off the main thread and a re-run from the same rows gives the same figures.
@@ -32,7 +34,7 @@ export interface ReportInput {
   slippageBps: number
   sessions: string[]
   daily: Bar[]
-  arms: { label: string; provider: string; model: string; promptVersionId: string | null }[]
+  arms: { label: string; provider: string; model: string; promptVersionId: string | null; view?: InputView }[]
   decisions: DecisionRow[]
   lookahead: EvaluationReport['lookahead']
   warmup: EvaluationReport['warmup']
@@ -183,6 +185,11 @@ export function buildReport(input: ReportInput): EvaluationReport {
         current: true,
       })),
     ]),
+    probes: probesOf(
+      i.arms,
+      arms.map((x) => x.metrics),
+      i.decisions,
+    ),
   }
 }
 

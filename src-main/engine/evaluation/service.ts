@@ -7,6 +7,7 @@ import type {
 } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
+import { isBright, viewLabel, viewOf } from '../../domain/evaluation/blinding'
 import { decisionDates } from '../../domain/evaluation/calendar'
 import { toPastDecision as pastOf } from '../../domain/evaluation/track-record'
 import { nyDate } from '../../domain/indicators/ny-time'
@@ -16,7 +17,7 @@ import { chooseAnalyst } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import type { StrategyService } from '../strategies'
 import { createAsOfPipeline, type Analyst, type ArmSpec } from './asof-pipeline'
-import { createBudget } from './budget'
+import { createBudget, resumePatch } from './budget'
 import { estimateCost } from './estimate'
 import { checkRange, loadBars } from './bars'
 import { otherTrials, recordTrialMetrics } from './trials'
@@ -97,8 +98,12 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       const provider = a.analyst === 'rules' ? 'rules' : a.analyst === 'llm' ? 'openai' : strategy.config.provider
       const choice = chooseAnalyst({ provider, model: a.model ?? strategy.config.model }, cfg)
       const prompt = d.prompt(strategy, a.promptVersionId)
-      const label = `${choice.label}${choice.provider === 'rules' ? '' : ` · ${prompt.name} v${prompt.version ?? '?'}`}`
-      return { label, choice, prompt }
+      const view = viewOf(a)
+      const shown = viewLabel(view)
+      const label =
+        `${choice.label}${choice.provider === 'rules' ? '' : ` · ${prompt.name} v${prompt.version ?? '?'}`}` +
+        (shown ? ` · ${shown}` : '')
+      return { label, choice, prompt, view }
     })
   }
 
@@ -251,6 +256,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         provider: x.choice.provider,
         model: x.choice.model,
         promptVersionId: x.prompt.versionId,
+        view: x.view,
       })),
       decisions: rows,
       lookahead: look,
@@ -297,7 +303,11 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       const dates = checkRange(d.now(), r)
       const arms = await armsOf(strategy, r)
       const cached = arms.map((a) =>
-        a.choice.provider === 'rules' ? 0 : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
+        // Cached dates are counted by model; a blinded, mirrored or no-chart arm asks another question,
+        // so it is estimated as fresh (an upper bound, never an underestimate).
+        a.choice.provider === 'rules' || !isBright(a.view ?? viewOf({}))
+          ? 0
+          : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
       )
       const noise = r.noiseFloor ?? arms.some((x) => x.choice.provider !== 'rules')
       return estimateCost(
@@ -369,17 +379,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         for (const e of repo.runningEvaluations(d.db)) if (!active.has(e.id)) launch(e.id)
         return null
       }
-      const e = repo.getEvaluation(d.db, id)
-      if (!e) throw new RpcError('NOT_FOUND', `No evaluation ${id}`)
-      const state = active.has(id) ? 'running' : e.status
-      if (state === 'running' || state === 'succeeded')
-        throw new RpcError('CONFLICT', `Evaluation ${id} is ${state}; nothing to resume.`)
-      const budgetMicros = budgetUsd === undefined ? e.budgetMicros : Math.ceil(budgetUsd * 1e6)
-      const spent = `$${(e.spentMicros / 1e6).toFixed(4)}`
-      if (budgetMicros !== null && budgetMicros < e.spentMicros)
-        throw new RpcError('BAD_INPUT', `$${budgetUsd} is below the ${spent} already spent.`)
-      const patch = { status: 'running', error: null, budgetMicros, finishedAt: null, updatedAt: d.now() }
-      repo.updateEvaluation(d.db, id, patch)
+      repo.updateEvaluation(d.db, id, resumePatch(repo.getEvaluation(d.db, id), id, active.has(id), budgetUsd, d.now()))
       launch(id)
       return view(id)
     },
