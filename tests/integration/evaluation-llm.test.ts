@@ -98,6 +98,8 @@ describe('an evaluation arm with a language model', () => {
       from: all[all.length - 60]!,
       to: all[all.length - 58]!,
       arms: [{ analyst: 'llm' as const }, { analyst: 'llm' as const, charts: false }],
+      // One call per date and arm here; the repeat-call noise floor has its own test.
+      noiseFloor: false,
     }
     const est = await client.call('evaluations.estimate', req)
     const alone = await client.call('evaluations.estimate', { ...req, arms: [req.arms[0]!] })
