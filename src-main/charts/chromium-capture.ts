@@ -42,7 +42,11 @@ export async function startChromiumCapture(opts: {
   let browser: CdpBrowser | null = null
   let page = ''
   try {
-    browser = await withTimeout(launchChromium(opts.executablePath), START_TIMEOUT_MS, 'Chromium did not answer')
+    browser = await withTimeout(
+      launchChromium(opts.executablePath, ['--disable-gpu']),
+      START_TIMEOUT_MS,
+      'Chromium did not answer',
+    )
     page = await openWarmPage(browser, `${origin}/capture.html`)
   } catch (e) {
     await browser?.close()
