@@ -1,7 +1,7 @@
 // `npm test`: everything CI runs, in order. Build, type check and lint first; then vitest (unit,
 // integration, static checks) and Playwright (e2e in Debian's Chromium), each writing a JSON
 // report; last, one line `N passed, N failed` summed from those reports (STACK.md §9).
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -23,18 +23,46 @@ function step(name, cmd, args) {
   return ok
 }
 
+// The static checks share nothing: two at a time (our machines have two cores), each one's output
+// printed whole when it ends so the log stays readable.
+function check(name, cmd, args) {
+  const started = Date.now()
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } })
+    const out = []
+    child.stdout.on('data', (d) => out.push(d))
+    child.stderr.on('data', (d) => out.push(d))
+    child.on('close', (code, signal) => {
+      const ok = code === 0
+      console.log(`\n=== ${name}: ${[cmd, ...args].join(' ')}`)
+      process.stdout.write(Buffer.concat(out))
+      const took = ((Date.now() - started) / 1000).toFixed(1)
+      console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${code ?? signal})`} in ${took} s`)
+      done(ok)
+    })
+  })
+}
+
+async function staticChecks() {
+  const checks = [
+    ['typecheck main', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json']],
+    ['typecheck renderer', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json']],
+    ['typecheck e2e', bin('tsc'), ['--noEmit', '-p', 'tsconfig.e2e.json']],
+    ['lint', bin('eslint'), ['--max-warnings', '0', '.']],
+    ['format', bin('prettier'), ['--check', '--log-level', 'warn', '.']],
+  ]
+  const failures = []
+  const queue = [...checks]
+  const lane = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) if (!(await check(...c))) failures.push(`${c[0]}`)
+  }
+  await Promise.all([lane(), lane()])
+  return failures
+}
+
 const failedChecks = []
 if (!step('build', bin('electron-vite'), ['build'])) failedChecks.push('build')
-if (failedChecks.length === 0) {
-  if (!step('typecheck (main, preload, tests)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json']))
-    failedChecks.push('typecheck main')
-  if (!step('typecheck (renderer)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json']))
-    failedChecks.push('typecheck renderer')
-  if (!step('typecheck (e2e)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.e2e.json'])) failedChecks.push('typecheck e2e')
-  if (!step('lint', bin('eslint'), ['--max-warnings', '0', '.'])) failedChecks.push('lint')
-  if (!step('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.']))
-    failedChecks.push('format')
-}
+if (failedChecks.length === 0) failedChecks.push(...(await staticChecks()))
 const vitestOk = failedChecks.includes('build')
   ? false
   : step('vitest', bin('vitest'), [

@@ -1,4 +1,5 @@
 import type { Health } from './contract/models'
+import { evaluationOutcomes, liveOutcomes } from './store/outcome-stats'
 import { computeIndicators } from './domain/indicators'
 import { checkSchedule } from './domain/schedule/cron'
 import type { GatewayHub } from './engine/gateway-hub'
@@ -116,6 +117,7 @@ export function createHandlers(s: Services): Handlers {
       topErrors: topErrors(s.db, from, to),
       strategies: strategyStats(s.db, from, to),
       models: modelStats(s.db, from, to),
+      outcomes: { live: liveOutcomes(s.db, from, to), evaluation: evaluationOutcomes(s.db, from, to) },
     }),
     'lineage.replayStep': (req) => s.replayer.replay(req),
     'signals.list': (f) => listSignals(s.db, f),

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { version } from '../package.json'
 import { createApp, type App, type AppConfig } from './app'
+import { createRunEnvironment, createStoreReplayer } from './app/runs'
 import { METHODS } from './contract/api'
 import type { EngineMode } from './contract/desktop-api'
 import type { Health } from './contract/models'
@@ -13,11 +14,12 @@ import { RpcError } from './rpc/errors'
 import { createEventBus } from './rpc/event-bus'
 import { createRpcServer, type Connection, type RpcServer } from './rpc/server'
 import { openStore } from './store/db'
+import { getRun, listRuns } from './store/lineage-repo'
 import { realTimers } from './timers'
 
 // Review mode (DESKTOP.md §7): a first launch from a `.wsbundle` opens the store and the review
-// library only — no gateway session, no session keeper, scheduler or order path — until the user
-// presses "Start trading engine". Then the full composition root (createApp) starts on the same data
+// library (with replay of its runs, recorded in the store) — no gateway session, no session keeper,
+// scheduler or order path — until the user presses "Start trading engine". Then the full composition root (createApp) starts on the same data
 // folder and every client is switched over on its next message (the renderer reloads).
 
 /** What a host holds: the RPC server, artifacts and health of whichever engine runs now. */
@@ -84,6 +86,10 @@ async function startReviewShell(cfg: AppConfig): Promise<Engine> {
     onError: (e) => cfg.onInternalError?.('retention', e),
   })
 
+  // Replay of an imported run (F19) needs no gateway: it reads the bundle and records into this store.
+  const runs = createRunEnvironment(cfg, { store, bus, now, dataDir, settings })
+  const replayer = createStoreReplayer(store, runs.runEnvironment)
+
   let trading: App | null = null
   let starting: Promise<App> | null = null
   const waiting: ((app: App) => void)[] = []
@@ -102,6 +108,7 @@ async function startReviewShell(cfg: AppConfig): Promise<Engine> {
   function startTrading(): Promise<App> {
     starting ??= (async () => {
       await bundles.stop()
+      await runs.closeCapture()
       store.close()
       const app = await createApp({ ...cfg, mode: 'trading' })
       trading = app
@@ -132,6 +139,17 @@ async function startReviewShell(cfg: AppConfig): Promise<Engine> {
       return { mode: 'trading' as const }
     },
     'settings.get': () => settings.view(),
+    // Replays of imported runs, and reading them back from this store (read-only; nothing trades).
+    'lineage.replayStep': (req) => {
+      if (!req.review) throw new RpcError('UNAVAILABLE', REVIEW_MODE_MESSAGE)
+      return replayer.replay(req)
+    },
+    'lineage.getRun': ({ runId }) => {
+      const run = getRun(store.db, runId)
+      if (!run) throw new RpcError('NOT_FOUND', `No run ${runId}`)
+      return run
+    },
+    'runs.list': (f) => listRuns(store.db, f),
     'lineage.pickBundle': async () => {
       if (!cfg.pickBundleFile) throw new RpcError('UNAVAILABLE', 'This host has no file dialog; upload the file.')
       return { file: await cfg.pickBundleFile() }
@@ -159,6 +177,7 @@ async function startReviewShell(cfg: AppConfig): Promise<Engine> {
       await reviewRpc.close()
       if (trading) return trading.stop()
       await bundles.stop()
+      await runs.closeCapture()
       if (store.sqlite.open) store.close()
     },
   }

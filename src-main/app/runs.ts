@@ -17,22 +17,11 @@ import { getVersion } from '../store/prompts-repo'
 import { readSettings, writeSettings } from '../store/settings-repo'
 import { version } from '../../package.json'
 
-/** What runs need (F8, F19): the warm capture page, the analyst's settings, the executor and replay. */
-export function buildRunServices(
-  cfg: AppConfig,
-  d: {
-    store: Store
-    bus: EventBus
-    now: () => number
-    dataDir: string
-    settings: SettingsService
-    prompts: PromptService
-    strategies: StrategyService
-    hub: GatewayHub
-    market: MarketService
-    trading: Trading
-  },
-): { executor: Executor; replayer: Replayer; runEnvironment: RunEnvironment; closeCapture(): Promise<void> } {
+/** What every service that records runs needs (F8, F19, F25): stores, clock, the warm capture page, the analyst. */
+export function createRunEnvironment(
+  cfg: Pick<AppConfig, 'chartCapture'>,
+  d: { store: Store; bus: EventBus; now: () => number; dataDir: string; settings: SettingsService },
+): { runEnvironment: RunEnvironment; closeCapture(): Promise<void> } {
   const now = d.now
   let capture: Promise<ChartCapture> | null = null
   const startCapture = () => {
@@ -60,18 +49,47 @@ export function buildRunServices(
     const { llmBaseUrl, llmModel } = d.settings.effective()
     return { apiKey: await d.settings.apiKey(llmBaseUrl), baseUrl: llmBaseUrl, model: llmModel }
   }
-  const runEnvironment: RunEnvironment = {
-    db: d.store.db,
-    lineageDb: d.store.lineageDb,
-    bus: d.bus,
-    now,
-    perfNow: () => performance.now(),
-    dataDir: d.dataDir,
-    appVersion: version,
-    capture: startCapture,
-    analystConfig,
-    capabilities: capabilityCache,
+  return {
+    runEnvironment: {
+      db: d.store.db,
+      lineageDb: d.store.lineageDb,
+      bus: d.bus,
+      now,
+      perfNow: () => performance.now(),
+      dataDir: d.dataDir,
+      appVersion: version,
+      capture: startCapture,
+      analystConfig,
+      capabilities: capabilityCache,
+    },
+    closeCapture: async () => {
+      await capture?.then((c) => c.close()).catch(() => undefined)
+    },
   }
+}
+
+/** Replay (F19) over a run environment: prompt versions come from the same store. */
+export function createStoreReplayer(store: Store, runEnvironment: RunEnvironment): Replayer {
+  return createReplayer({ ...runEnvironment, promptVersion: (id) => getVersion(store.db, id) })
+}
+
+/** What runs need (F8, F19): the warm capture page, the analyst's settings, the executor and replay. */
+export function buildRunServices(
+  cfg: AppConfig,
+  d: {
+    store: Store
+    bus: EventBus
+    now: () => number
+    dataDir: string
+    settings: SettingsService
+    prompts: PromptService
+    strategies: StrategyService
+    hub: GatewayHub
+    market: MarketService
+    trading: Trading
+  },
+): { executor: Executor; replayer: Replayer; runEnvironment: RunEnvironment; closeCapture(): Promise<void> } {
+  const { runEnvironment, closeCapture } = createRunEnvironment(cfg, d)
   const executor = createExecutor({
     ...runEnvironment,
     strategies: d.strategies,
@@ -88,16 +106,6 @@ export function buildRunServices(
     orders: () => d.trading.orders,
     approvals: () => d.trading.approvals,
   })
-  const replayer = createReplayer({
-    ...runEnvironment,
-    promptVersion: (id) => getVersion(d.store.db, id),
-  })
-  return {
-    executor,
-    replayer,
-    runEnvironment,
-    closeCapture: async () => {
-      await capture?.then((c) => c.close()).catch(() => undefined)
-    },
-  }
+  const replayer = createStoreReplayer(d.store, runEnvironment)
+  return { executor, replayer, runEnvironment, closeCapture }
 }

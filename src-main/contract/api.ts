@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { bundleMethods } from './bundles-api'
+import { bundleMethods, ReviewId } from './bundles-api'
 import { desktopMethods } from './desktop-api'
 import { evaluationMethods } from './evaluations-api'
 import { IndicatorSpecs } from './indicators'
@@ -148,12 +148,14 @@ export const api = {
     input: z
       .object({
         runId: z.string().min(1).max(64),
-        step: z.enum(['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal'], {
-          error: 'Replay one of compute_indicators, render_charts, llm_analysis or validate_signal',
+        step: z.enum(['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal', 'risk_check'], {
+          error: 'Replay one of compute_indicators, render_charts, llm_analysis, validate_signal or risk_check',
         }),
         mode: z.enum(['cached', 'fresh']),
         model: LlmModel.nullable().optional(),
         promptVersionId: z.string().min(1).max(64).nullable().optional(),
+        /** A run of an imported bundle: its review library id (the replay is written to this app's store). */
+        review: ReviewId.nullable().optional(),
       })
       .strict(),
     output: z.object({

@@ -72,6 +72,7 @@ describe('contract', () => {
       'portfolio.get',
       'portfolio.snapshots',
       'portfolio.trades',
+      'portfolio.fills',
       'lineage.export',
       'lineage.import',
       'bundles.cancel',

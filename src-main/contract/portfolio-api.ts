@@ -159,6 +159,23 @@ export const TradeFilter = z
   .strict()
 export type TradeFilter = z.output<typeof TradeFilter>
 
+/** One execution (a fill) from the ledger, at the broker's own execution time. */
+export const FillView = z.object({
+  execId: z.string(),
+  /** Our order it belongs to, when it is one of ours. */
+  orderId: z.string().nullable(),
+  conid: Conid,
+  side: z.enum(['BUY', 'SELL']),
+  qty: z.number().int(),
+  price: z.number(),
+  /** When the broker executed it (its `trade_time_r`), UTC ms. */
+  at: Time,
+})
+export type FillView = z.infer<typeof FillView>
+
+export const FillFilter = z.object({ conid: Conid, limit: z.number().int().min(1).max(1000).default(500) }).strict()
+export type FillFilter = z.output<typeof FillFilter>
+
 const Range = z
   .object({ from: Time, to: Time })
   .strict()
@@ -168,6 +185,8 @@ export const portfolioMethods = {
   'portfolio.get': { input: z.object({}).strict(), output: PortfolioView },
   'portfolio.snapshots': { input: Range, output: z.array(PortfolioSnapshot) },
   'portfolio.trades': { input: TradeFilter, output: z.array(TradeView) },
+  /** The executions of one instrument, newest first (the live chart's fill markers). */
+  'portfolio.fills': { input: FillFilter, output: z.array(FillView) },
 } as const
 
 /** `portfolio.changed`: executions landed, positions or trades were recomputed, or a snapshot was taken. */

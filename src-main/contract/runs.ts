@@ -65,6 +65,27 @@ export const FireView = z.object({
 })
 export type FireView = z.infer<typeof FireView>
 
+/** Outcomes of one analyst (provider, model) and prompt version over a window (F18). */
+export const OutcomeStats = z.object({
+  provider: z.string(),
+  model: z.string(),
+  promptVersionId: z.string().nullable(),
+  promptLabel: z.string().nullable(),
+  /** Live: signals created in the window; evaluation: decisions. */
+  signals: z.number().int(),
+  /** Evaluations the decisions come from (null for live). */
+  evaluations: z.number().int().nullable(),
+  /** Trades with a realised R. */
+  trades: z.number().int(),
+  winRate: z.number().nullable(),
+  expectancyR: z.number().nullable(),
+  profitFactor: z.number().nullable(),
+  brier: z.number().nullable(),
+  /** Trades ended at target or stop with a stated confidence: the Brier sample. */
+  calibrated: z.number().int(),
+})
+export type OutcomeStats = z.infer<typeof OutcomeStats>
+
 export const LineageStats = z.object({
   steps: z.array(
     z.object({
@@ -111,5 +132,7 @@ export const LineageStats = z.object({
       unpricedCalls: z.number().int(),
     }),
   ),
+  /** Outcomes per analyst and prompt version, live trades and evaluations apart (null: too little data). */
+  outcomes: z.object({ live: z.array(OutcomeStats), evaluation: z.array(OutcomeStats) }),
 })
 export type LineageStats = z.infer<typeof LineageStats>

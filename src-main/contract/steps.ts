@@ -154,6 +154,8 @@ export interface RiskCheckOutput {
     grossExposure: number
     openPositions: number
   }
+  /** When the quote's age was measured (actionable signals): a replay measures it from the same instant. */
+  at?: number
 }
 
 export interface OrderIntentTicket {

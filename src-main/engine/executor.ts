@@ -6,7 +6,8 @@ import type { RiskCaps, RiskDecision } from '../domain/runs/risk'
 import { RpcError } from '../rpc/errors'
 import { runningRunOf, strategyRunStartsSince } from '../store/lineage-repo'
 import { getOrder } from '../store/orders-repo'
-import { insertSignal, insertUsage, recentSignals, strategySpendSince } from '../store/signals-repo'
+import { insertSignal, insertUsage, strategySpendSince } from '../store/signals-repo'
+import { previousSignals, workingStop } from '../store/track-record-repo'
 import type { Approvals } from './approvals'
 import type { GatewayConnection } from './gateway-status'
 import type { MarketService } from './market'
@@ -192,8 +193,11 @@ export function createExecutor(d: ExecutorDeps): Executor {
       renderCharts({ symbol: cfg.symbol, asOf: data.asOf, daily, weekly, analysis: a }, d.capture, io(ctx)),
     )
 
-    const previous = recentSignals(d.db, strategy.id, 5)
-    const context = promptContext({ now: d.now(), strategy, data, daily, weekly, analysis: a, previous })
+    // The model's own record: earlier signals on this instrument with the R of their closed trades, and
+    // the open position's working stop.
+    const previous = previousSignals(d.db, strategy.id, cfg.conid, d.now(), 5)
+    const positionStop = data.position.qty !== 0 ? workingStop(d.db, strategy.id, account, cfg.conid) : null
+    const context = promptContext({ now: d.now(), strategy, data, daily, weekly, analysis: a, previous, positionStop })
     const llmInput = llmAnalysisInput(analyst, loaded.prompt.versionId, charts.images, context)
     const llm = await rec.step('llm_analysis', llmInput, (ctx) =>
       llmAnalysis(

@@ -8,10 +8,20 @@ import type { OrderManagerDeps } from './order-manager'
 export type ApplyExtra = Partial<Pick<OrderRow, 'brokerOrderId' | 'lastError' | 'avgFillPrice'>>
 export type ApplyEvent = (order: OrderRow, e: OrderEvent, payload: unknown, extra?: ApplyExtra) => OrderRow
 
-export function createApply(d: Pick<OrderManagerDeps, 'db' | 'now' | 'onFills' | 'alert'>): ApplyEvent {
+export function createApply(
+  d: Pick<OrderManagerDeps, 'db' | 'now' | 'onFills' | 'alert'>,
+  /** The broker's reason for rejecting an order (its `ntf` text), when it arrived before the status. */
+  rejectReason: (brokerOrderId: string) => string | null = () => null,
+): ApplyEvent {
   /** Apply one state-machine event to an order, recording it when something changes. */
-  return function apply(order: OrderRow, e: OrderEvent, payload: unknown, extra: ApplyExtra = {}): OrderRow {
+  return function apply(order: OrderRow, e: OrderEvent, payload: unknown, given: ApplyExtra = {}): OrderRow {
     const n = next({ status: order.status as Status, qty: order.qty, filledQty: order.filledQty }, e)
+    const brokerId = given.brokerOrderId ?? order.brokerOrderId
+    const reason =
+      n.status === 'REJECTED' && order.status !== 'REJECTED' && !given.lastError && brokerId
+        ? rejectReason(brokerId)
+        : null
+    const extra: ApplyExtra = reason ? { ...given, lastError: reason } : given
     const moved =
       n.status !== order.status ||
       n.filledQty !== order.filledQty ||

@@ -2,6 +2,7 @@ import type { Broker, OrderAnswer, OrderTicket } from '../broker/broker'
 import { GatewayHttpError } from '../broker/ibkr/errors'
 import type { GateVerdict } from '../domain/risk/gate'
 import { isTerminal, type OrderEvent, type Status } from '../domain/orders/state'
+import { formatPrice, isOnIncrement } from '../domain/prices'
 import { RpcError } from '../rpc/errors'
 import type { Db } from '../store/db'
 import { eventsOf, getOrder, updateOrder, type OrderRow } from '../store/orders-repo'
@@ -110,6 +111,26 @@ export function createOrderChanges(d: OrderChangesDeps) {
     })
   }
 
+  /** IBKR refuses a price off the contract's increment: say so before anything is sent or recorded. */
+  async function assertOnIncrement(o: OrderRow, price: number): Promise<void> {
+    const label = o.orderType === 'STP' ? 'Stop price' : 'Price'
+    let inc: number
+    try {
+      inc = await d.broker().priceIncrement(o.conid, price)
+    } catch (e) {
+      throw new RpcError(
+        'UNAVAILABLE',
+        `The price increment of this contract could not be read (${errorText(e)}); nothing was changed. Try again.`,
+      )
+    }
+    if (!isOnIncrement(price, inc))
+      throw new RpcError(
+        'BAD_INPUT',
+        `${label} ${price} is not a multiple of this contract's price increment ${inc}; ` +
+          `use ${formatPrice(price, inc)}. Nothing was changed.`,
+      )
+  }
+
   async function modify(orderId: string, change: { price?: number; qty?: number }): Promise<OrderRow> {
     const o = getOrder(d.db, orderId)
     if (!o) throw new RpcError('NOT_FOUND', `No order ${orderId}`)
@@ -121,6 +142,7 @@ export function createOrderChanges(d: OrderChangesDeps) {
     if (qty < o.filledQty)
       throw new RpcError('BAD_INPUT', `The quantity cannot go below the ${o.filledQty} already filled`)
     const price = change.price ?? priceOf(o)
+    if (change.price !== undefined) await assertOnIncrement(o, change.price)
     if (unsettledModify(o.id)) {
       const back = await d.serial(o.account, () => readBack(o))
       throw new RpcError(

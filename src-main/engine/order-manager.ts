@@ -10,7 +10,7 @@ import { createApply } from './order-apply'
 import { createOrderChanges } from './order-changes'
 import type { OrderGate } from './order-gate'
 import { commitIntent, gateRequest } from './order-intent'
-import { createReadBack } from './order-readback'
+import { createReadBack, createRejectNotices } from './order-readback'
 import { createReplyDesk } from './order-replies'
 import { createSender } from './order-send'
 
@@ -93,7 +93,8 @@ export function createOrderManager(d: OrderManagerDeps) {
     d.bus.emit('orders.changed', { at: d.now() })
   }
 
-  const apply = createApply(d)
+  const notices = createRejectNotices()
+  const apply = createApply(d, notices.reasonFor)
 
   /** One order call at a time per account: the reply flow needs the previous order fully acknowledged. */
   function serial<T>(account: string, fn: () => Promise<T>): Promise<T> {
@@ -133,7 +134,7 @@ export function createOrderManager(d: OrderManagerDeps) {
     return { gate: admitted.verdict, orders: rows }
   }
 
-  const readBack = createReadBack({ d, apply, changed, busy: sender.busy })
+  const readBack = createReadBack({ d, apply, notices, changed, busy: sender.busy })
 
   const changes = createOrderChanges({
     db: d.db,

@@ -1,22 +1,54 @@
-import { listOrders, orderByBrokerId, orderByClientId } from '../store/orders-repo'
+import { rejectNotice } from '../broker/ibkr/parse-trading'
+import { listOrders, orderByBrokerId, orderByClientId, updateOrder } from '../store/orders-repo'
 import type { ApplyEvent } from './order-apply'
 import type { OrderManagerDeps } from './order-manager'
 
 // Broker reports applied to the orders they are about (F13): the stream's `sor` rows, re-attached
 // when the gateway changes, and polling as the fallback, which reads open orders back every few
-// seconds (an open order missing from live orders finished: its own status says how).
+// seconds (an open order missing from live orders finished: its own status says how). A reject's
+// reason comes only in an `ntf` notification (IBKR.md §7.7): kept by broker order id, it reaches the
+// order whether it arrives before the `Inactive` status or after.
 
 const POLL_MS = 5_000
 
+const KEPT_NOTICES = 200
+
+/** Reject reasons from `ntf` notifications, by broker order id (the newest few hundred). */
+export function createRejectNotices() {
+  const byOrder = new Map<string, string>()
+  return {
+    remember(orderId: string, text: string): void {
+      byOrder.delete(orderId)
+      byOrder.set(orderId, text)
+      if (byOrder.size > KEPT_NOTICES) byOrder.delete(byOrder.keys().next().value!)
+    },
+    reasonFor: (orderId: string): string | null => byOrder.get(orderId) ?? null,
+  }
+}
+export type RejectNotices = ReturnType<typeof createRejectNotices>
+
 export interface ReadBackDeps {
-  d: Pick<OrderManagerDeps, 'db' | 'timers' | 'broker' | 'gateway'>
+  d: Pick<OrderManagerDeps, 'db' | 'timers' | 'broker' | 'gateway' | 'now' | 'alert'>
   apply: ApplyEvent
+  notices: RejectNotices
   changed(): void
   /** A submission is in flight: polling waits. */
   busy(): boolean
 }
 
-export function createReadBack({ d, apply, changed, busy }: ReadBackDeps) {
+export function createReadBack({ d, apply, notices, changed, busy }: ReadBackDeps) {
+  /** A reject notification: remembered, and written to its order if that one is already rejected. */
+  function onNotice(frame: Record<string, unknown>): void {
+    const n = rejectNotice(frame)
+    if (!n) return
+    notices.remember(n.orderId, n.text)
+    const o = orderByBrokerId(d.db, n.orderId)
+    if (!o || o.status !== 'REJECTED' || o.lastError) return
+    updateOrder(d.db, o.id, { lastError: n.text }, d.now(), { kind: 'reject_reason', payload: frame.args })
+    d.alert('error', 'Order rejected', `${o.side} ${o.qty} (${o.clientOrderId}): ${n.text}`)
+    changed()
+  }
+
   /** Apply a broker report (stream `sor` row, live order or status) to the order it is about. */
   function onBrokerOrder(r: {
     orderId?: unknown
@@ -52,6 +84,7 @@ export function createReadBack({ d, apply, changed, busy }: ReadBackDeps) {
   const listen = () =>
     d.broker().onEvent((e) => {
       if (e.type === 'orders') for (const r of e.orders) onBrokerOrder(r)
+      else if (e.type === 'notification') onNotice(e.payload)
     })
   let offEvents = listen()
 

@@ -13,10 +13,13 @@ export type PortfolioHandlers = {
   ) => Promise<z.output<Methods[M]['output']>> | z.output<Methods[M]['output']>
 }
 
-export function createPortfolioHandlers(s: Pick<PortfolioService, 'get' | 'snapshots' | 'trades'>): PortfolioHandlers {
+export function createPortfolioHandlers(
+  s: Pick<PortfolioService, 'get' | 'snapshots' | 'trades' | 'fills'>,
+): PortfolioHandlers {
   return {
     'portfolio.get': () => s.get(),
     'portfolio.snapshots': ({ from, to }) => s.snapshots(from, to),
     'portfolio.trades': (filter) => s.trades(filter),
+    'portfolio.fills': (filter) => s.fills(filter),
   }
 }

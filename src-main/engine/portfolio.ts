@@ -1,5 +1,13 @@
 import type { Broker, Execution } from '../broker/broker'
-import type { PortfolioSnapshot, PortfolioView, SnapshotKind, TradeFilter, TradeView } from '../contract/portfolio-api'
+import type {
+  FillFilter,
+  FillView,
+  PortfolioSnapshot,
+  PortfolioView,
+  SnapshotKind,
+  TradeFilter,
+  TradeView,
+} from '../contract/portfolio-api'
 import {
   dailyLoss,
   foldFills,
@@ -21,6 +29,7 @@ import {
   latestSnapshot,
   listPositions,
   listSnapshots,
+  listFills,
   listTrades,
   loadFills,
   type IngestResult,
@@ -72,6 +81,8 @@ export interface PortfolioService {
   get(): Promise<PortfolioView>
   snapshots(from: number, to: number): PortfolioSnapshot[]
   trades(filter: TradeFilter): TradeView[]
+  /** One instrument's executions, newest first, at their execution times (the chart's fill markers). */
+  fills(filter: FillFilter): FillView[]
   /** Take a snapshot now (the job calls this); false when the broker could not be read or it exists. */
   snapshot(kind: SnapshotKind): Promise<boolean>
   /** One pass of the snapshot job (the timers call it every minute); the kind taken, or null. */
@@ -339,6 +350,9 @@ export function createPortfolioService(d: PortfolioDeps): PortfolioService {
     },
     trades(filter) {
       return listTrades(d.db, d.account(), filter).map(tradeView)
+    },
+    fills(filter) {
+      return listFills(d.db, d.account(), filter)
     },
     snapshot,
     runJob,

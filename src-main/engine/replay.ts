@@ -6,6 +6,7 @@ import type {
   FetchMarketDataOutput,
   LlmAnalysisOutput,
   RenderChartsOutput,
+  RiskCheckOutput,
   ValidateSignalOutput,
 } from '../contract/steps'
 import { CHART_IDS, tail } from '../domain/runs/analysis'
@@ -13,21 +14,35 @@ import { jsonDiff, type Difference } from '../domain/runs/diff'
 import { validateSignal, type RulesRequest, type ValidationContext } from '../domain/signals'
 import type { IndicatorSpec } from '../contract/indicators'
 import { RpcError } from '../rpc/errors'
-import { readArtifact } from '../store/artifacts'
+import { putArtifact, readArtifact, type ArtifactKind } from '../store/artifacts'
+import { openBundle, reviewLibraryFile, type ReviewLibrary } from '../store/bundles'
 import { getRun } from '../store/lineage-repo'
+import { getStrategyRow } from '../store/strategies-repo'
 import { insertUsage } from '../store/signals-repo'
 import { chooseAnalyst } from './analyst'
 import { storingIo, type RunEnvironment } from './run-environment'
 import { startRun, type RunRecorder, type StepContext } from './run-recorder'
-import { askAnalyst, computeIndicators, drawChart, renderPrompt, storePrompt } from './steps'
+import { askAnalyst, computeIndicators, drawChart, renderPrompt, replayRiskCheck, storePrompt } from './steps'
 
 // Replay (F19): re-run one recorded step from its stored inputs as a new run marked `replay`, with a
 // diff against the original output. `cached` reuses what was recorded where the step called the
 // outside world (the model), so its output is byte-identical; `fresh` asks again, with the same or
-// another model or prompt version. Code-only steps are recomputed in both modes, which shows whether
-// today's code still reaches the recorded result. Replays never reach the order path.
+// another model or prompt version. Code-only steps (indicators, charts, validation, the risk check) are
+// recomputed in both modes, which shows whether today's code still reaches the recorded result. Replays
+// never reach the order path and never need a gateway (the risk check reuses the account it recorded).
+//
+// A run from an imported bundle (`review`) is replayed from the bundle's database: its steps and
+// artifacts are read there, and the replay is written to this app's own store, labelled with the
+// library and run it replays (the bundle stays byte-for-byte what was imported: its id is its hash, and
+// it is evidence from another machine). The artifacts a replay reuses are copied into the store with it.
 
-export const REPLAYABLE = ['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal'] as const
+export const REPLAYABLE = [
+  'compute_indicators',
+  'render_charts',
+  'llm_analysis',
+  'validate_signal',
+  'risk_check',
+] as const
 export type ReplayableStep = (typeof REPLAYABLE)[number]
 
 export interface ReplayRequest {
@@ -37,6 +52,8 @@ export interface ReplayRequest {
   /** Fresh LLM replays: another model and/or prompt version. */
   model?: string | null
   promptVersionId?: string | null
+  /** The review library (imported bundle) the run is in; absent: this app's store. */
+  review?: string | null
 }
 
 export interface ReplayResult {
@@ -49,6 +66,18 @@ export interface ReplayDeps extends RunEnvironment {
   promptVersion(id: string): { id: string; system: string; body: string } | null
 }
 
+/** Where the replayed run is read from: this store, or an imported bundle. */
+interface RunSource {
+  getRun(runId: string): ReturnType<typeof getRun>
+  readArtifact(sha256: string): { mime: string; content: Buffer } | null
+  /** The library id of an imported bundle; null for this store. */
+  library: string | null
+  close(): void
+}
+
+const kindOf = (mime: string): ArtifactKind =>
+  mime === 'image/png' ? 'chart' : mime === 'application/json' ? 'bars' : 'llm_text'
+
 /** The parts of a recorded output that are about this replay, not the result: compared without them. */
 const VOLATILE = new Set(['usage', 'attempts', 'rawSha256', 'promptSha256', 'signalId', 'capability'])
 const comparable = (v: unknown) =>
@@ -59,66 +88,89 @@ const comparable = (v: unknown) =>
 export function createReplayer(d: ReplayDeps) {
   const io = (ctx: StepContext) => storingIo(d, ctx)
 
-  function artifactJson<T>(sha: string | undefined, what: string): T {
-    const a = sha ? readArtifact(d.db, d.dataDir, sha) : null
-    if (!a)
-      throw new RpcError(
-        'NOT_FOUND',
-        `The recorded ${what} (artifact ${sha ?? 'missing'}) is not in this store; ` +
-          'it may have been removed by retention.',
-      )
-    return JSON.parse(a.content.toString('utf8')) as T
+  function openSource(review: string | null | undefined): RunSource {
+    if (!review)
+      return {
+        getRun: (id) => getRun(d.db, id),
+        readArtifact: (sha) => readArtifact(d.db, d.dataDir, sha),
+        library: null,
+        close: () => undefined,
+      }
+    let lib: ReviewLibrary
+    try {
+      lib = openBundle(reviewLibraryFile(d.dataDir, review))
+    } catch (e) {
+      throw new RpcError('NOT_FOUND', `Review library ${review} cannot be opened: ${(e as Error).message}`)
+    }
+    return {
+      getRun: (id) => lib.getRun(id),
+      readArtifact: (sha) => lib.readArtifact(sha),
+      library: review,
+      close: lib.close,
+    }
   }
 
   return {
     async replay(req: ReplayRequest): Promise<ReplayResult> {
-      const original = getRun(d.db, req.runId)
-      if (!original) throw new RpcError('NOT_FOUND', `No run ${req.runId}`)
-      const step = [...original.steps].reverse().find((s) => s.step === req.step && s.status === 'succeeded')
-      if (!step) throw new RpcError('BAD_INPUT', `Run ${req.runId} has no successful ${req.step} step to replay`)
       if (req.mode === 'cached' && (req.model || req.promptVersionId))
         throw new RpcError(
           'BAD_INPUT',
           'A cached replay reuses the recorded answer; choose "fresh" to change the model or the prompt version',
         )
-      const byStep = (id: RunStep['step']) => original.steps.find((s) => s.step === id && s.status === 'succeeded')
-      const runId = randomUUID()
-      const rec = startRun(
-        { db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
-        { id: runId, strategyId: original.strategyId, trigger: 'replay', scheduledFor: null, replayOf: original.id },
-      )
+      const src = openSource(req.review)
       try {
-        const output = await replayStep(rec, req, step, byStep)
-        const differences = jsonDiff(comparable(step.output), comparable(output))
-        const identical = JSON.stringify(step.output) === JSON.stringify(output)
-        await rec.step('complete', { replayOf: original.id, step: req.step, mode: req.mode }, async () => ({
-          status: 'succeeded',
-          replay: {
-            of: original.id,
-            step: req.step,
-            mode: req.mode,
-            model: req.model ?? null,
-            promptVersionId: req.promptVersionId ?? null,
-            identical,
-            differences,
-          },
-        }))
-        rec.finish('succeeded', null, {
-          replayOf: original.id,
-          step: req.step,
-          identical,
-          differences: differences.length,
-        })
-        return { runId, identical, differences }
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e)
-        rec.finish('failed', message, { replayOf: original.id, step: req.step })
-        throw e instanceof RpcError ? e : new RpcError('UNAVAILABLE', `Replay failed: ${message}`)
+        return await replayFrom(src, req)
+      } finally {
+        src.close()
       }
     },
   }
 
+  async function replayFrom(src: RunSource, req: ReplayRequest): Promise<ReplayResult> {
+    const original = src.getRun(req.runId)
+    if (!original)
+      throw new RpcError('NOT_FOUND', `No run ${req.runId}${src.library ? ` in review library ${src.library}` : ''}`)
+    const step = [...original.steps].reverse().find((s) => s.step === req.step && s.status === 'succeeded')
+    if (!step) throw new RpcError('BAD_INPUT', `Run ${req.runId} has no successful ${req.step} step to replay`)
+    const byStep = (id: RunStep['step']) => original.steps.find((s) => s.step === id && s.status === 'succeeded')
+    // An imported run's original and strategy are not rows of this store: the replay names them instead.
+    const imported = src.library ? { library: src.library, runId: original.id } : null
+    const strategyId =
+      original.strategyId && (!imported || getStrategyRow(d.db, original.strategyId)) ? original.strategyId : null
+    const runId = randomUUID()
+    const rec = startRun(
+      { db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
+      { id: runId, strategyId, trigger: 'replay', scheduledFor: null, replayOf: imported ? null : original.id },
+    )
+    const of = { replayOf: original.id, ...(imported ? { imported } : {}) }
+    try {
+      const output = await replayStep(src, rec, req, step, byStep)
+      const differences = jsonDiff(comparable(step.output), comparable(output))
+      const identical = JSON.stringify(step.output) === JSON.stringify(output)
+      await rec.step('complete', { ...of, step: req.step, mode: req.mode }, async () => ({
+        status: 'succeeded',
+        replay: {
+          of: original.id,
+          ...(imported ? { imported } : {}),
+          step: req.step,
+          mode: req.mode,
+          model: req.model ?? null,
+          promptVersionId: req.promptVersionId ?? null,
+          identical,
+          differences,
+        },
+      }))
+      rec.finish('succeeded', null, { ...of, step: req.step, identical, differences: differences.length })
+      return { runId, identical, differences }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e)
+      rec.finish('failed', message, { ...of, step: req.step })
+      throw e instanceof RpcError ? e : new RpcError('UNAVAILABLE', `Replay failed: ${message}`)
+    }
+  }
+
   async function replayStep(
+    src: RunSource,
     rec: RunRecorder,
     req: ReplayRequest,
     step: RunStep,
@@ -127,7 +179,32 @@ export function createReplayer(d: ReplayDeps) {
     const input = step.input as Record<string, unknown>
     const replayInput = {
       ...input,
-      replay: { of: req.runId, mode: req.mode, model: req.model ?? null, promptVersionId: req.promptVersionId ?? null },
+      replay: {
+        of: req.runId,
+        ...(src.library ? { library: src.library } : {}),
+        mode: req.mode,
+        model: req.model ?? null,
+        promptVersionId: req.promptVersionId ?? null,
+      },
+    }
+    const artifactJson = <T>(sha: string | undefined, what: string): T => {
+      const a = sha ? src.readArtifact(sha) : null
+      if (!a)
+        throw new RpcError(
+          'NOT_FOUND',
+          `The recorded ${what} (artifact ${sha ?? 'missing'}) is not in ` +
+            (src.library ? `review library ${src.library}` : 'this store; it may have been removed by retention.'),
+        )
+      return JSON.parse(a.content.toString('utf8')) as T
+    }
+    /** Reuse a recorded artifact in the replay (copied into this store when it came from a bundle). */
+    const reuse = (ctx: StepContext, sha: string) => {
+      if (src.library) {
+        const a = src.readArtifact(sha)
+        if (!a) throw new RpcError('NOT_FOUND', `Artifact ${sha} is not in review library ${src.library}`)
+        putArtifact(d.db, d.dataDir, a.content, kindOf(a.mime), a.mime, d.now())
+      }
+      ctx.artifact(sha)
     }
     switch (req.step) {
       case 'compute_indicators':
@@ -181,7 +258,7 @@ export function createReplayer(d: ReplayDeps) {
         return rec.step('llm_analysis', replayInput, async (ctx) => {
           const recorded = step.output as LlmAnalysisOutput
           if (req.mode === 'cached') {
-            for (const sha of step.artifacts) ctx.artifact(sha)
+            for (const sha of step.artifacts) reuse(ctx, sha)
             return recorded
           }
           const context = input.context as PromptContext | undefined
@@ -196,9 +273,9 @@ export function createReplayer(d: ReplayDeps) {
             if (!v) throw new RpcError('NOT_FOUND', `No prompt version ${req.promptVersionId}`)
             prompt = await renderPrompt(v, context)
           } else {
-            const text = readArtifact(d.db, d.dataDir, recorded.promptSha256)?.content.toString('utf8') ?? ''
+            const text = src.readArtifact(recorded.promptSha256)?.content.toString('utf8') ?? ''
             const m = /^# system\n([\s\S]*)\n\n# user\n([\s\S]*)\n$/.exec(text)
-            if (!m) throw new RpcError('NOT_FOUND', 'The recorded prompt is missing from this store')
+            if (!m) throw new RpcError('NOT_FOUND', 'The recorded prompt is missing from where the run is stored')
             prompt = { system: m[1]!, user: m[2]! }
           }
           const promptSha256 = storePrompt(prompt, io(ctx))
@@ -209,8 +286,8 @@ export function createReplayer(d: ReplayDeps) {
             cfg,
           )
           const images = ((input.images as string[] | undefined) ?? []).map((sha) => {
-            const a = readArtifact(d.db, d.dataDir, sha)
-            if (!a) throw new RpcError('NOT_FOUND', `Chart image ${sha} is not in this store`)
+            const a = src.readArtifact(sha)
+            if (!a) throw new RpcError('NOT_FOUND', `Chart image ${sha} is not where the run is stored`)
             return a.content
           })
           const rules = (): RulesRequest => {
@@ -270,6 +347,24 @@ export function createReplayer(d: ReplayDeps) {
           const v = input as { answer: unknown; outcome: string; context: ValidationContext }
           if (v.outcome === 'review') return recorded
           return { signalId: recorded.signalId, ...validateSignal(v.answer, v.context) }
+        })
+      case 'risk_check':
+        return rec.step('risk_check', replayInput, async () => {
+          const signal = byStep('validate_signal')?.output as ValidateSignalOutput | undefined
+          const data = byStep('fetch_market_data')?.output as FetchMarketDataOutput | undefined
+          if (!signal || !data)
+            throw new RpcError('BAD_INPUT', 'The run has no recorded signal or market data for its risk check')
+          try {
+            return replayRiskCheck({
+              input,
+              signal,
+              data,
+              account: (step.output as RiskCheckOutput).account,
+              at: (step.output as RiskCheckOutput).at ?? step.startedAt,
+            }) satisfies RiskCheckOutput
+          } catch (e) {
+            throw new RpcError('BAD_INPUT', (e as Error).message)
+          }
         })
     }
   }

@@ -125,6 +125,65 @@ describe('CPAPI conformance of the simulator (raw HTTP and WebSocket)', () => {
     expect((off.body as Json).error).toMatch(/does not conform to the minimum price variation/)
   })
 
+  it('o10151 on a market order: market order risks, the confirmation sentence, one message id', async () => {
+    const { call } = await gateway({ prompts: { o354: false, o10151: true } })
+    await call('GET', '/iserver/accounts')
+    const mkt = (
+      await call('POST', `/iserver/account/${ACCT}/orders`, { orders: [limit({ orderType: 'MKT', cOID: 'm-1' })] })
+    ).body as Json[]
+    expect(mkt[0]).toMatchObject({ isSuppressed: false, messageIds: ['o10151'] })
+    const text = (mkt[0]!.message as string[])[0]!
+    expect(text).toMatch(/^You are about to submit a market order\. .*risks associated with market orders/)
+    expect(text).not.toMatch(/Market Order Confirmation/)
+    expect(text.endsWith('\nAre you sure you want to submit this order?')).toBe(true)
+    // Suppressed for the session, it no longer asks.
+    expect((await call('POST', '/iserver/questions/suppress', { messageIds: ['o10151'] })).body).toEqual({
+      status: 'submitted',
+    })
+    const direct = (
+      await call('POST', `/iserver/account/${ACCT}/orders`, { orders: [limit({ orderType: 'MKT', cOID: 'm-2' })] })
+    ).body as Json[]
+    expect(direct[0]).toHaveProperty('order_id')
+  })
+
+  it('a reject: 200 with order_status Inactive, sor PendingSubmit → Inactive, the reason on ntf', async () => {
+    const { call, socket } = await gateway({ prompts: { o354: false, o163: false, o383: false, o451: false } })
+    await call('GET', '/iserver/accounts')
+    const session = ((await call('POST', '/tickle')).body as Json).session as string
+    const ws = await socket(session)
+    closers.push(async () => void ws.ws.close())
+    await ws.next((m) => m.topic === 'sts')
+    ws.ws.send('sor+{}')
+    await ws.next((m) => m.topic === 'sor')
+    // Far beyond the paper account's buying power (4 × net liquidation).
+    const res = await call('POST', `/iserver/account/${ACCT}/orders`, {
+      orders: [limit({ quantity: 100_000, price: 200, cOID: 'rej-1' })],
+    })
+    expect(res.status).toBe(200)
+    const ack = (res.body as Json[])[0]!
+    expect(ack).toMatchObject({ order_status: 'Inactive', encrypt_message: '1' })
+    const orderId = String(ack.order_id)
+    const states: string[] = []
+    while (!states.includes('Inactive')) {
+      const m = await ws.next((x) => x.topic === 'sor' && (x.args as Json[]).some((r) => String(r.orderId) === orderId))
+      states.push(...(m.args as Json[]).map((r) => String(r.status)))
+    }
+    expect(states).toEqual(['PendingSubmit', 'Inactive'])
+    const ntf = (await ws.next((m) => m.topic === 'ntf')).args as Json
+    expect(ntf).toMatchObject({ title: 'Order rejected' })
+    expect(String(ntf.text)).toContain(orderId)
+    expect(String(ntf.text)).toContain('insufficient buying power')
+    const status = (await call('GET', `/iserver/account/order/status/${orderId}`)).body as Json
+    expect(status).toMatchObject({ order_status: 'Inactive', order_not_editable: true, cannot_cancel_order: true })
+    const path = `/iserver/account/orders?accountId=${ACCT}`
+    await call('GET', path)
+    const rows = ((await call('GET', path)).body as Json).orders as Json[]
+    expect(rows.find((r) => r.order_ref === 'rej-1')).toMatchObject({ status: 'Inactive', filledQuantity: 0 })
+    // An Inactive order is not working: cancel and modify answer as for a finished order.
+    const cancel = await call('DELETE', `/iserver/account/${ACCT}/order/${orderId}`)
+    expect(cancel).toMatchObject({ status: 400, body: { error: `OrderID ${orderId} doesn't exist` } })
+  })
+
   it('trailing slashes route and pace as the canonical path; account summary and portfolio2', async () => {
     const { call } = await gateway({ rateLimit: { enabled: true }, prompts: { o354: false, o163: false } })
     await call('GET', '/iserver/accounts')

@@ -59,10 +59,12 @@ export function promptText(id: string, o: { desc: string; descWithPrice: string;
         'You are about to submit a stop order. Please be aware of the various stop order types available ' +
         `and the risks associated with each one.${SURE}`
       )
+    // IBKR.md §3.5: o10151 warns of the risks of market orders (the "Market Order Confirmation" title
+    // belongs to the cash-quantity prompts, o10164/o10223); worded like o10331, its stop-order twin.
     case 'o10151':
       return (
-        'Market Order Confirmation: you are submitting a market order. Market orders may execute at ' +
-        `prices far from the last price.${SURE}`
+        'You are about to submit a market order. Please be aware of the risks associated with market ' +
+        `orders: they may execute at prices far from the last price.${SURE}`
       )
     default:
       return `${id}${SURE}`

@@ -145,5 +145,9 @@ describe('lineage store (real SQLite file)', () => {
     expect(stepStats(db, 0, 5000)).toEqual([
       { step: 'check_session', total: 25, succeeded: 20, failed: 5, p50Ms: 12, p95Ms: 23 },
     ])
+    const asOf = { strategyId: null, trigger: 'eval' as const, scheduledFor: null, replayOf: null, appVersion: 't' }
+    createRun(db, { ...asOf, id: 'e1', startedAt: 1100 })
+    recordStep(db, step('e1', 0, { startedAt: 1100, durationMs: 999, status: 'failed' }))
+    expect(stepStats(db, 0, 5000)[0]).toMatchObject({ total: 25, failed: 5, p95Ms: 23 })
   })
 })

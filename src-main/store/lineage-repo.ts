@@ -186,7 +186,8 @@ export interface StepStats {
 
 /**
  * Per step over a time window: counts and duration percentiles, one indexed range per step
- * (`run_steps(step, started_at)`), so it stays fast on a large store.
+ * (`run_steps(step, started_at)`), so it stays fast on a large store. Evaluation runs are left out: the
+ * lab records thousands of as-of decisions whose steps say nothing about how the live runs behave.
  */
 export function stepStats(db: Db, from: number, to: number): StepStats[] {
   const out: StepStats[] = []
@@ -194,7 +195,14 @@ export function stepStats(db: Db, from: number, to: number): StepStats[] {
     const rows = db
       .select({ status: runSteps.status, d: runSteps.durationMs })
       .from(runSteps)
-      .where(and(eq(runSteps.step, step), gte(runSteps.startedAt, from), lte(runSteps.startedAt, to)))
+      .where(
+        and(
+          eq(runSteps.step, step),
+          gte(runSteps.startedAt, from),
+          lte(runSteps.startedAt, to),
+          sql`NOT EXISTS (SELECT 1 FROM ${runs} WHERE ${runs.id} = ${runSteps.runId} AND ${runs.trigger} = 'eval')`,
+        ),
+      )
       .all()
     if (rows.length === 0) continue
     const d = Float64Array.from(rows, (r) => r.d).sort()

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gte, isNotNull, isNull, lte, sql } from 'drizzle-orm'
-import type { SnapshotKind, TradeFilter } from '../contract/portfolio-api'
+import type { FillFilter, SnapshotKind, TradeFilter } from '../contract/portfolio-api'
 import { microsToDecimal, toMicros, type Micros } from '../domain/portfolio'
 import type { Db } from './db'
-import { instruments, portfolioSnapshots, positions, strategies, trades } from './schema'
+import { executions, instruments, portfolioSnapshots, positions, strategies, trades } from './schema'
 
 // What the Portfolio page reads from the ledger (F16): positions, the trade journal, the closed
 // trades' figures, and portfolio snapshots. Re-exported by portfolio-repo.ts.
@@ -84,6 +84,26 @@ export interface TradeRowView {
   rMultiple: number | null
   openedAt: number
   closedAt: number | null
+}
+
+/** The executions of one instrument, newest first, each at the broker's execution time. */
+export function listFills(db: Db, account: string | null, f: FillFilter) {
+  return db
+    .select({
+      execId: executions.execId,
+      orderId: executions.orderId,
+      conid: executions.conid,
+      side: executions.side,
+      qty: executions.qty,
+      price: executions.price,
+      at: executions.at,
+    })
+    .from(executions)
+    .where(and(eq(executions.conid, f.conid), account === null ? undefined : eq(executions.account, account)))
+    .orderBy(desc(executions.at), asc(executions.execId))
+    .limit(f.limit)
+    .all()
+    .map((r) => ({ ...r, side: r.side as 'BUY' | 'SELL', price: Number(r.price) }))
 }
 
 /** The trade journal, newest first (by close, then open). */

@@ -87,20 +87,6 @@ function verdictOf(payload: unknown): { draftAction: 'BUY' | 'SELL' | 'HOLD' | n
 }
 
 /** A strategy's last signals for the prompt's `previous_analyses` (newest first). */
-export function recentSignals(
-  db: Db,
-  strategyId: string,
-  limit: number,
-): { createdAt: number; action: string; outcome: unknown }[] {
-  return db
-    .select({ createdAt: signals.createdAt, action: signals.action, outcome: signals.outcome })
-    .from(signals)
-    .where(eq(signals.strategyId, strategyId))
-    .orderBy(desc(signals.createdAt))
-    .limit(limit)
-    .all()
-}
-
 export interface UsageRow {
   at: number
   runId: string | null

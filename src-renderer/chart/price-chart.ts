@@ -17,6 +17,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts'
 import type { Bar, IndicatorResult, PriceLevels } from '../../src-main/contract/models'
+import { fillBarTime, type ChartFill } from './fill-markers'
 
 // The one chart for the UI and for the LLM's chart images (ARCHITECTURE.md "Chart capture"): it
 // draws exactly the bars and indicator arrays it is given and never fetches anything itself.
@@ -33,13 +34,7 @@ export interface PriceChartOptions {
   volumePane?: boolean
 }
 
-/** One fill to mark on the chart. */
-export interface ChartFill {
-  at: number
-  side: 'BUY' | 'SELL'
-  qty: number
-  price: number
-}
+export type { ChartFill } from './fill-markers'
 
 export interface CrosshairInfo {
   bar: Bar | null
@@ -249,12 +244,12 @@ export class PriceChart {
   /** Fills as arrows on the bar they happened in (buys below, sells above). */
   setFills(fills: readonly ChartFill[], bars: readonly Bar[]): void {
     const markers = fills.flatMap((f) => {
-      const bar = [...bars].reverse().find((b) => b.t <= f.at)
-      if (!bar) return []
+      const t = fillBarTime(f.at, bars)
+      if (t === null) return []
       const buy = f.side === 'BUY'
       return [
         {
-          time: toTime(bar.t),
+          time: toTime(t),
           position: buy ? ('belowBar' as const) : ('aboveBar' as const),
           shape: buy ? ('arrowUp' as const) : ('arrowDown' as const),
           color: buy ? this.theme.up : this.theme.down,

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
 import type { PriceLevels } from '../../src-main/contract/models'
 import { call, onEvent } from '../state/app'
-import type { ChartFill } from './price-chart'
+import { chartFills, type ChartFill } from './fill-markers'
 
 // What the live chart draws of the trade (F3): the active signal's entry, stop and targets (the
-// same `setLevels` the run images use), the fills as markers and the position's average cost.
+// same `setLevels` the run images use), the fills as markers (each execution at its execution time)
+// and the position's average cost.
 // Reloaded whenever orders, the portfolio or the signals change.
 
 export interface TradeOverlay {
@@ -18,9 +19,9 @@ export interface TradeOverlay {
 const EMPTY: TradeOverlay = { levels: null, signal: null, fills: [], position: null }
 
 export async function loadTradeOverlay(conid: number, now: number): Promise<TradeOverlay> {
-  const [signals, orders, portfolio] = await Promise.all([
+  const [signals, executions, portfolio] = await Promise.all([
     call('signals.list', { limit: 100 }),
-    call('orders.list', { limit: 500 }),
+    call('portfolio.fills', { conid, limit: 500 }),
     call('portfolio.get', {}),
   ])
   const active = signals.find(
@@ -30,9 +31,8 @@ export async function loadTradeOverlay(conid: number, now: number): Promise<Trad
       (s.action === 'BUY' || s.action === 'SELL') &&
       (s.expiresAt === null || s.expiresAt > now),
   )
-  const fills = orders
-    .filter((o) => o.conid === conid && o.filledQty > 0 && o.avgFillPrice !== null)
-    .map((o) => ({ at: o.updatedAt, side: o.side, qty: o.filledQty, price: o.avgFillPrice! }))
+  // One marker per execution at its own time, so it sits on the bar where the fill happened.
+  const fills = chartFills(executions)
   const held = portfolio.positions.filter((p) => p.conid === conid && p.qty !== 0 && p.avgCost !== null)
   const qty = held.reduce((a, p) => a + p.qty, 0)
   const cost = held.reduce((a, p) => a + p.qty * p.avgCost!, 0)

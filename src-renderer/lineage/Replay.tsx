@@ -6,15 +6,27 @@ import { navigate } from '../components/navigate'
 
 // F19 in the timeline: replay a recorded step (from cache, or fresh with another model or prompt
 // version); the replay is a new run, opened when it is recorded, whose summary lists the differences.
+// A run of an imported bundle (`review`) is replayed from the bundle; the replay goes to this app's store.
 
-export const REPLAYABLE: readonly string[] = ['compute_indicators', 'render_charts', 'llm_analysis', 'validate_signal']
+export const REPLAYABLE: readonly string[] = [
+  'compute_indicators',
+  'render_charts',
+  'llm_analysis',
+  'validate_signal',
+  'risk_check',
+]
+
+export type ReplayableStep = 'compute_indicators' | 'render_charts' | 'llm_analysis' | 'validate_signal' | 'risk_check'
 
 export function ReplayControls({
   runId,
   step,
+  review = null,
 }: {
   runId: string
-  step: 'compute_indicators' | 'render_charts' | 'llm_analysis' | 'validate_signal'
+  step: ReplayableStep
+  /** The review library the run is in; null: this app's store. */
+  review?: string | null
 }) {
   const [busy, setBusy] = useState(false)
   const [fresh, setFresh] = useState(false)
@@ -37,6 +49,7 @@ export function ReplayControls({
         runId,
         step,
         mode,
+        ...(review ? { review } : {}),
         ...(mode === 'fresh' ? { model: model.trim() || null, promptVersionId: promptVersionId || null } : {}),
       })
       navigate(`#/lineage/${r.runId}/complete`)
@@ -54,7 +67,11 @@ export function ReplayControls({
         disabled={busy}
         onClick={() => void replay('cached')}
         data-testid={`replay-cached-${step}`}
-        title="Re-run this step from its recorded inputs; the model is not asked again"
+        title={
+          review
+            ? "Re-run this step from the bundle's recorded inputs; the replay is saved in this app's timeline"
+            : 'Re-run this step from its recorded inputs; the model is not asked again'
+        }
       >
         {busy ? 'Replaying…' : 'Replay from cache'}
       </button>

@@ -8,7 +8,7 @@ import { ExportButton } from './Library'
 import { fmtDateTime, fmtDuration } from './format'
 import { StepBody } from './StepViews'
 import { JsonView } from './JsonView'
-import { ReplayControls, REPLAYABLE } from './Replay'
+import { ReplayControls, REPLAYABLE, type ReplayableStep } from './Replay'
 
 // One run (F17): header, then the step cards in canonical order, filled in live while it runs.
 // `#/lineage/<runId>/<step>` opens and scrolls to that step.
@@ -93,7 +93,7 @@ export function RunDetail({
           <div>
             <h1>
               {run.strategyName ?? strategy?.name ?? 'Run'}
-              {run.replayOf ? ' — replay' : ''}
+              {run.trigger === 'replay' ? ' — replay' : ''}
             </h1>
             <div className="muted mono">{run.id}</div>
           </div>
@@ -198,8 +198,8 @@ function StepCard({
               fileName={`run-${runId}-${step.step}.png`}
               testId={`export-step-${step.step}`}
             />
-            {source.review === null && step.status === 'succeeded' && REPLAYABLE.includes(step.step) && (
-              <ReplayControls runId={runId} step={step.step as Parameters<typeof ReplayControls>[0]['step']} />
+            {step.status === 'succeeded' && REPLAYABLE.includes(step.step) && (
+              <ReplayControls runId={runId} step={step.step as ReplayableStep} review={source.review} />
             )}
           </div>
           {raw && (

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { fmtCost, fmtDateTime, fmtDuration, fmtInt } from '../lineage/format'
 import { call } from '../state/app'
 import { useLoad } from '../state/useLoad'
+import { OutcomesPanel } from './StatsOutcomes'
 
 const WINDOWS = [
   { id: '1d', label: '24 h', ms: 86_400_000 },
@@ -20,7 +21,12 @@ export function StatsPage(_props: { params: string[] }) {
     data: stats,
     error,
     loading,
-  } = useLoad(() => call('lineage.stats', { from: Date.now() - span, to: Date.now() }), window_, ['runs', 'signals'])
+  } = useLoad(() => call('lineage.stats', { from: Date.now() - span, to: Date.now() }), window_, [
+    'runs',
+    'signals',
+    'trades',
+    'evaluations',
+  ])
 
   return (
     <div className="page wide" data-testid="stats-page">
@@ -158,6 +164,7 @@ export function StatsPage(_props: { params: string[] }) {
               </tbody>
             </table>
           </section>
+          <OutcomesPanel outcomes={stats.outcomes} />
         </>
       )}
     </div>

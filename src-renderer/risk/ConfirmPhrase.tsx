@@ -6,6 +6,8 @@ import { useState } from 'react'
 export function ConfirmPhrase(props: {
   title: string
   message: string
+  /** A second, quieter line (what the phrase's words stand for). */
+  note?: string
   phrase: string
   action: string
   busy?: boolean
@@ -26,7 +28,8 @@ export function ConfirmPhrase(props: {
         onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}
       >
         <h2>{props.title}</h2>
-        <p>{props.message}</p>
+        <p data-testid="confirm-phrase-message">{props.message}</p>
+        {props.note && <p className="muted confirm-note">{props.note}</p>}
         <label className="confirm-label">
           <span className="muted">
             Type <code className="phrase">{props.phrase}</code> to confirm

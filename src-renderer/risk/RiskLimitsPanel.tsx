@@ -5,36 +5,18 @@ import { fmtDateTime } from '../lineage/format'
 import { call, errorMessage, fieldErrors } from '../state/app'
 import { useLoad } from '../state/useLoad'
 import { ConfirmPhrase } from './ConfirmPhrase'
+import {
+  LIMIT_FIELDS as FIELDS,
+  labelOf,
+  loosenLine,
+  parsedValue as parsed,
+  shownValue as shown,
+  type NumKey,
+} from './limit-labels'
 
 // Settings → Risk limits (issue #9): the account's limits for every order path. Tightening saves at
 // once; when a change loosens a limit, main refuses it and names the phrase, which this page asks the
 // trader to type in a dialog (main checks it again). Each change is audited with before and after.
-
-type NumKey = Exclude<keyof RiskLimits, 'pauseOnLosingStreak'>
-const FIELDS: { key: NumKey; label: string; unit: '%' | '$' | 'n' | 's'; hint: string }[] = [
-  { key: 'riskPct', label: 'Risk per trade', unit: '%', hint: 'of net liquidation; hard max 5 %' },
-  { key: 'maxOrderNotional', label: 'Max order notional', unit: '$', hint: 'one order' },
-  { key: 'maxSymbolNotional', label: 'Max per symbol', unit: '$', hint: 'position + working entries' },
-  { key: 'maxStrategyNotional', label: 'Max per strategy', unit: '$', hint: 'its positions + working entries' },
-  { key: 'maxGrossExposurePct', label: 'Max gross exposure', unit: '%', hint: 'of net liquidation' },
-  { key: 'maxOpenPositions', label: 'Max open positions', unit: 'n', hint: 'instruments held' },
-  { key: 'priceCollarPct', label: 'Price collar', unit: '%', hint: 'limit vs a fresh quote' },
-  { key: 'maxQuoteAgeSec', label: 'Quote max age', unit: 's', hint: 'older → no order' },
-  { key: 'dailyLossPct', label: 'Daily loss limit', unit: '%', hint: 'of start-of-day NAV; latches' },
-  { key: 'losingStreak', label: 'Losing streak', unit: 'n', hint: 'losses in a row → alert' },
-  { key: 'ratePerTwoSeconds', label: 'Orders per 2 s', unit: 'n', hint: 'submits and modifies' },
-  { key: 'ratePerMinute', label: 'Orders per minute', unit: 'n', hint: '' },
-  { key: 'ratePerDay', label: 'Orders per day', unit: 'n', hint: '' },
-]
-const shown = (k: NumKey, v: number) => {
-  const u = FIELDS.find((f) => f.key === k)!.unit
-  return u === '%' ? String(+(v * 100).toFixed(4)) : String(v)
-}
-const parsed = (k: NumKey, s: string) => {
-  const u = FIELDS.find((f) => f.key === k)!.unit
-  const n = Number(s)
-  return u === '%' ? +(n / 100).toFixed(6) : n
-}
 
 export function RiskLimitsPanel() {
   const state = useLoad(() => call('risk.getLimits', {}), 'risk-limits', ['settings'])
@@ -43,7 +25,12 @@ export function RiskLimitsPanel() {
   const [busy, setBusy] = useState(false)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null)
-  const [confirm, setConfirm] = useState<{ phrase: string; text: string; error: string | null } | null>(null)
+  const [confirm, setConfirm] = useState<{
+    phrase: string
+    lines: string[]
+    keys: string[]
+    error: string | null
+  } | null>(null)
   const v = state.data
   if (!v)
     return (
@@ -68,10 +55,16 @@ export function RiskLimitsPanel() {
       state.reload()
       setMessage({ tone: 'ok', text: confirmation ? 'Loosened and recorded.' : 'Saved; in force for the next order.' })
     } catch (e) {
-      const phrase =
-        e instanceof RpcCallError && e.code === 'FORBIDDEN' ? (e.details as { phrase?: string } | null)?.phrase : null
-      if (phrase && !confirmation) setConfirm({ phrase, text: errorMessage(e), error: null })
-      else if (confirm) setConfirm({ ...confirm, error: errorMessage(e) })
+      const details =
+        e instanceof RpcCallError && e.code === 'FORBIDDEN'
+          ? (e.details as { phrase?: string; loosened?: (keyof RiskLimits)[] } | null)
+          : null
+      if (details?.phrase && !confirmation) {
+        // Main names the limits by key; the person reads labels and units (the phrase keeps the keys).
+        const keys = details.loosened ?? []
+        const before = v!.limits
+        setConfirm({ phrase: details.phrase, keys, lines: keys.map((k) => loosenLine(k, before, next)), error: null })
+      } else if (confirm) setConfirm({ ...confirm, error: errorMessage(e) })
       else {
         setErrors(fieldErrors(e))
         setMessage({ tone: 'bad', text: `Not saved: ${errorMessage(e)}` })
@@ -153,7 +146,12 @@ export function RiskLimitsPanel() {
       {confirm && (
         <ConfirmPhrase
           title="Loosen risk limits"
-          message={confirm.text.replace(/ Type exactly .*$/, '')}
+          message={`This loosens ${confirm.lines.join(', ')}.`}
+          note={
+            confirm.keys.length > 0
+              ? `In the phrase: ${confirm.keys.map((k) => `${k} = ${labelOf(k as keyof RiskLimits)}`).join(', ')}.`
+              : undefined
+          }
           phrase={confirm.phrase}
           action="Loosen"
           busy={busy}

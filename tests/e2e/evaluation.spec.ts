@@ -57,5 +57,15 @@ test('evaluate the demo strategy with the rules analyst over one year, read the 
   await expect(page.getByTestId('step-llm_analysis')).toHaveAttribute('data-status', 'succeeded')
   await expect(page.getByTestId('step-place_order')).toHaveAttribute('data-status', 'skipped')
   await page.screenshot({ path: join(SHOTS, 'evaluation-decision-run.png'), fullPage: true })
+
+  // Statistics: the evaluation's outcomes under its analyst, apart from live trades (none yet: "—", never 0).
+  await page.getByTestId('nav-stats').click()
+  const evalRows = page.getByTestId('stats-outcomes-evaluation').locator('tbody tr')
+  await expect(evalRows.first()).toContainText('Rules-based (no language model)')
+  await expect(evalRows.first().locator('td').nth(5)).toHaveText(/^\d+\.\d %$/)
+  await expect(evalRows.first().locator('td').nth(6)).toHaveText(/^[+−]?\d+\.\d{2} R$/)
+  await expect(page.getByTestId('stats-outcomes-live')).toBeVisible()
+  await page.getByTestId('stats-outcomes').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: join(SHOTS, 'stats-outcomes.png'), fullPage: true })
   expect(consoleErrors).toEqual([])
 })

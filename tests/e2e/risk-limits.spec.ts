@@ -32,8 +32,15 @@ test('risk limits: tighten saves at once, loosening needs the typed phrase in a 
   await panel.getByTestId('limit-priceCollarPct').fill('8')
   await panel.getByTestId('limits-save').click()
   const dialog = page.getByTestId('confirm-phrase')
-  await expect(dialog).toContainText('This loosens maxOrderNotional 20000 → 60000, priceCollarPct 0.05 → 0.08.')
-  await expect(dialog).toContainText('LOOSEN maxOrderNotional priceCollarPct')
+  // It reads in the form's labels and units; the phrase keeps the names main checks.
+  await expect(dialog.getByTestId('confirm-phrase-message')).toHaveText(
+    'This loosens Max order notional $20,000 → $60,000, Price collar 5 % → 8 %.',
+  )
+  await expect(dialog).not.toContainText('0.05')
+  await expect(dialog).toContainText(
+    'In the phrase: maxOrderNotional = Max order notional, priceCollarPct = Price collar.',
+  )
+  await expect(dialog.locator('code.phrase')).toHaveText('LOOSEN maxOrderNotional priceCollarPct')
   await expect(dialog.getByTestId('confirm-phrase-ok')).toBeDisabled()
   await dialog.getByTestId('confirm-phrase-input').fill('LOOSEN maxOrderNotional')
   await expect(dialog.getByTestId('confirm-phrase-ok')).toBeDisabled()

@@ -92,6 +92,12 @@ test(
     await expect(page.getByTestId('json-view').locator('.view-lines')).toContainText('"signalId"')
     await page.getByTestId('json-view').scrollIntoViewIfNeeded()
     await page.screenshot({ path: join(SHOTS, 'timeline-raw-json.png') })
+
+    // The risk check replays too, from its recorded inputs: a new replay run, identical, no order.
+    await page.getByTestId('replay-cached-risk_check').click()
+    await expect(page).toHaveURL(/#\/lineage\/[0-9a-f-]{36}\/complete$/)
+    await expect(page.getByTestId('replay-identical')).toBeVisible()
+    await expect(page.getByTestId('step-place_order')).toHaveCount(0)
     expect(consoleErrors).toEqual([])
   },
 )

@@ -137,4 +137,55 @@ describe('evaluation lab guarantees', () => {
     expect(after.filter((d) => finishedDates.has(d) && before.includes(d))).toEqual([])
     expect(new Set([...before, ...after]).size).toBe(40)
   }, 180_000)
+
+  it("shows each decision its arm's earlier decisions, with only the outcomes known by t (no look-ahead)", async () => {
+    const prompts = new Map<string, string>()
+    const recording: Analyst = async (_arm, call) => {
+      if (call.purpose === 'decision') prompts.set(call.rules.asOf, call.user)
+      return askRules(call.rules)
+    }
+    const { app, client } = await start({ labAnalyst: recording })
+    const strategy = await demo(client)
+    const { evaluationId } = await client.call('evaluations.start', {
+      strategyId: strategy.id,
+      ...recentWindow(40),
+      arms: [{ analyst: 'rules' }],
+    })
+    await app.evaluations.drain()
+    const ev = await client.call('evaluations.get', { evaluationId })
+    expect(ev.status).toBe('succeeded')
+    expect(ev.report!.lookahead.passed).toBe(true)
+    const rows = await client.call('evaluations.decisions', { evaluationId })
+    const byDate = new Map(rows.map((d) => [d.date, d]))
+    let withR = 0
+    let hidden = 0
+    for (const d of rows) {
+      const text = prompts.get(d.date)!
+      const listed = [...text.matchAll(/ (\d{4}-\d{2}-\d{2}) (BUY|SELL|HOLD|REVIEW)(?: \((-?[\d.]+) R\))?;/g)]
+      const earlier = rows.filter((x) => x.date < d.date)
+      expect(
+        listed.map((m) => m[1]),
+        d.date,
+      ).toEqual(
+        earlier
+          .slice(-5)
+          .reverse()
+          .map((x) => x.date),
+      )
+      for (const [, date, action, r] of listed) {
+        const past = byDate.get(date!)!
+        expect(action).toBe(past.action)
+        const known = past.exit !== null && past.exit.date <= d.date && past.r !== null
+        // Liquid prints `0 R` for a zero R; a trade still open at t (exit after t) shows none.
+        expect(r === undefined ? null : Number(r), `${d.date} lists ${date}`).toBe(
+          known ? Math.round(past.r! * 100) / 100 : null,
+        )
+        if (known) withR++
+        if (!known && past.r !== null) hidden++
+      }
+    }
+    // Both cases occur in the window: outcomes known by t shown, later ones held back.
+    expect(withR).toBeGreaterThan(0)
+    expect(hidden).toBeGreaterThan(0)
+  }, 180_000)
 })

@@ -277,6 +277,17 @@ describe('portfolio on the simulator', () => {
       const [trade] = portfolio.trades({ status: 'closed', limit: 10 })
       const buy = executions.find((x) => !x.side.startsWith('S'))!
       const sell = executions.find((x) => x.side.startsWith('S'))!
+      // The live chart's fill markers: every execution at the broker's own execution time, newest first.
+      const byTime = (a: { at: number; id: string }, b: { at: number; id: string }) =>
+        b.at - a.at || (a.id < b.id ? -1 : 1)
+      expect(
+        portfolio.fills({ conid: AAPL, limit: 50 }).map((f) => ({ id: f.execId, at: f.at, side: f.side })),
+      ).toEqual(
+        executions
+          .map((x) => ({ id: x.executionId, at: x.tradeTime!, side: x.side.startsWith('S') ? 'SELL' : 'BUY' }))
+          .sort(byTime),
+      )
+      expect(portfolio.fills({ conid: AAPL, limit: 50 }).every((f) => f.orderId !== null)).toBe(true)
       const fees = (buy.commission ?? 0) + (sell.commission ?? 0)
       expect(trade).toMatchObject({
         direction: 'long',

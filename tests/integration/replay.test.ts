@@ -1,8 +1,15 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
 import { startTestApp } from '../fixtures/test-app'
-import { RpcCallError, type RpcClient } from '../../src-main/contract/client'
-import type { LlmAnalysisOutput } from '../../src-main/contract/steps'
+import { createRpcClient, RpcCallError, type RpcClient } from '../../src-main/contract/client'
+import type { LlmAnalysisOutput, RiskCheckOutput } from '../../src-main/contract/steps'
+import { readArtifact } from '../../src-main/store/artifacts'
+import { inProcessTransport } from '../../src-main/rpc/in-process'
+import { REVIEW_MODE_MESSAGE, startEngine } from '../../src-main/review-mode'
+import { buySignalReply } from '../fixtures/buy-signal'
 import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
 
 // F19: replays from cache are byte-identical; code-only steps recompute to the recorded result;
@@ -19,6 +26,7 @@ beforeAll(async () => {
   // An endpoint is configured, but the demo strategy asks the rules analyst by name.
   ;({ app, client } = await startTestApp({
     overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } },
+    envApiKey: 'sk-test',
   }))
   const s = (await client.call('strategies.list', {})).find((x) => x.mode === 'dry-run')!
   await client.call('strategies.update', { id: s.id, strategy: { ...s.config, provider: 'rules' } })
@@ -152,4 +160,99 @@ describe('replay (F19)', () => {
     expect(e3).toMatchObject({ code: 'BAD_INPUT' })
     expect(await client.call('runs.list', { limit: 500 })).toHaveLength(count)
   })
+
+  it('replays the risk check of a BUY from what it recorded: same sizing, no order, no broker call', async () => {
+    const s = (await client.call('strategies.list', {})).find((x) => x.mode === 'dry-run')!
+    // The prompt the original run used (an earlier test saved a new version of the combined template).
+    const loaded = (await client.call('lineage.getRun', { runId: original })).steps.find(
+      (x) => x.step === 'load_strategy',
+    )!.output as { prompt: { versionId: string } }
+    await client.call('strategies.update', {
+      id: s.id,
+      strategy: { ...s.config, provider: 'openai', promptVersionId: loaded.prompt.versionId },
+    })
+    llm.reply(buySignalReply)
+    const { runId: buyRun } = await client.call('runs.start', { strategyId: s.id })
+    await app.executor.drain()
+    await client.call('strategies.update', { id: s.id, strategy: { ...s.config, provider: 'rules' } })
+    const run = await client.call('lineage.getRun', { runId: buyRun })
+    const recorded = run.steps.find((x) => x.step === 'risk_check')!.output as RiskCheckOutput
+    expect(recorded).toMatchObject({ kind: 'open', side: 'BUY' })
+    expect(recorded.account?.netLiquidation).toBeGreaterThan(0)
+
+    const before = llm.requests.length
+    const ordersBefore = (await client.call('orders.list', {})).length
+    const r = await client.call('lineage.replayStep', { runId: buyRun, step: 'risk_check', mode: 'cached' })
+    expect(r).toMatchObject({ identical: true, differences: [] })
+    const replay = await client.call('lineage.getRun', { runId: r.runId })
+    expect(replay).toMatchObject({ trigger: 'replay', replayOf: buyRun, status: 'succeeded' })
+    expect(replay.steps.map((x) => x.step)).toEqual(['risk_check', 'complete'])
+    expect(JSON.stringify(replay.steps[0]!.output)).toBe(JSON.stringify(recorded))
+    expect(llm.requests).toHaveLength(before)
+    expect(await client.call('orders.list', {})).toHaveLength(ordersBefore)
+
+    // The HOLD of the rules run: decided without any account state, identical too.
+    const hold = await client.call('lineage.replayStep', { runId: original, step: 'risk_check', mode: 'fresh' })
+    expect(hold.identical).toBe(true)
+  }, 60_000)
+
+  it('replays a run of an imported bundle from the bundle, into this store, labelled as such', async () => {
+    const { file } = await client.call('lineage.export', { selection: { runIds: [original] }, name: 'replay-src' })
+    const lib = await client.call('lineage.import', { file })
+    const run = await client.call('review.getRun', { id: lib.id, runId: original })
+    for (const step of ['llm_analysis', 'compute_indicators', 'validate_signal', 'risk_check'] as const) {
+      const r = await client.call('lineage.replayStep', { runId: original, step, mode: 'cached', review: lib.id })
+      expect(r, step).toMatchObject({ identical: true, differences: [] })
+      const replay = await client.call('lineage.getRun', { runId: r.runId })
+      // Not linked by foreign key to a run of this store: the replay names the library and run instead.
+      expect(replay).toMatchObject({ trigger: 'replay', replayOf: null, status: 'succeeded' })
+      expect(replay.steps.at(-1)!.output).toMatchObject({
+        replay: { of: original, imported: { library: lib.id, runId: original }, step, identical: true },
+      })
+      const a = run.steps.find((x) => x.step === step)!
+      const b = replay.steps.find((x) => x.step === step)!
+      expect(b.artifacts).toEqual(a.artifacts)
+      // Every artifact the replay shows is readable from this store.
+      for (const sha of b.artifacts) expect(readArtifact(app.store.db, app.dataDir, sha)).not.toBeNull()
+      expect(replay.steps.map((x) => x.step)).not.toContain('place_order')
+    }
+    const missing = await client
+      .call('lineage.replayStep', { runId: 'nope', step: 'risk_check', mode: 'cached', review: lib.id })
+      .catch((e: unknown) => e as RpcCallError)
+    expect(missing).toMatchObject({ code: 'NOT_FOUND' })
+    expect(String(missing)).toContain(`review library ${lib.id}`)
+  }, 60_000)
+
+  it('replays an imported run in review mode: no trading engine, no gateway, recorded in the store', async () => {
+    const { file } = await client.call('lineage.export', { selection: { runIds: [original] }, name: 'replay-review' })
+    const review = await startEngine({
+      host: 'test',
+      mode: 'review',
+      dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-replay-review-')), source: 'flag' },
+      migrationsDir: resolve(__dirname, '../../migrations'),
+      overrides: {},
+      envApiKey: null,
+      secrets: null,
+      strictContracts: true,
+    })
+    try {
+      const rc = createRpcClient(inProcessTransport(review.rpc))
+      const lib = await rc.call('lineage.import', { file })
+      for (const step of ['compute_indicators', 'risk_check'] as const) {
+        const r = await rc.call('lineage.replayStep', { runId: original, step, mode: 'cached', review: lib.id })
+        expect(r, step).toMatchObject({ identical: true, differences: [] })
+        const replay = await rc.call('lineage.getRun', { runId: r.runId })
+        expect(replay).toMatchObject({ trigger: 'replay', replayOf: null, status: 'succeeded', strategyId: null })
+        expect(replay.steps.map((x) => x.step)).toEqual([step, 'complete'])
+      }
+      expect(review.app()).toBeNull() // still no gateway session, scheduler or order path
+      expect(review.mode()).toBe('review')
+      // A run of this store is not replayed in review mode: that needs the trading engine.
+      await expect(
+        rc.call('lineage.replayStep', { runId: original, step: 'risk_check', mode: 'cached' }),
+      ).rejects.toMatchObject({ code: 'UNAVAILABLE', message: REVIEW_MODE_MESSAGE })
+    } finally {
+      await review.stop()
+    }
+  }, 60_000)
 })

@@ -154,3 +154,20 @@ export const ContractRulesResponse = z.looseObject({
     .nullable()
     .optional(),
 })
+
+/**
+ * A WebSocket `ntf` frame (IBKR.md §3.9, §7.7): `{topic:"ntf", args:{id, text, title, …}}`. A reject
+ * is reported as the order's status `Inactive` (or `Rejected`) and explained only here; the order it
+ * is about is its `orderId` when present, else the order id the text names. Server prompts (p12,
+ * `prompt:true`) are questions, not rejects: null.
+ */
+export function rejectNotice(frame: Readonly<Record<string, unknown>>): { orderId: string; text: string } | null {
+  const a = z
+    .looseObject({ id: optStr, text: optStr, title: optStr, orderId: id.optional(), prompt: z.boolean().optional() })
+    .safeParse(frame.args)
+  if (!a.success || a.data.prompt === true || !a.data.text) return null
+  const { text, title, orderId } = a.data
+  if (!/reject/i.test(`${title ?? ''} ${a.data.id ?? ''} ${text}`)) return null
+  const named = orderId ?? /\b(\d{6,})\b/.exec(text)?.[1]
+  return named ? { orderId: named, text } : null
+}

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
 import { asOfInputs } from '../../domain/evaluation/calendar'
+import { trackRecordAsOf, type PastDecision } from '../../domain/evaluation/track-record'
 import type { Analysis } from '../../domain/runs/analysis'
 import { riskCheck, type RiskDecision } from '../../domain/runs/risk'
 import { RULES_PROVIDER } from '../../domain/signals/rules-analyst'
@@ -16,8 +17,9 @@ import * as S from '../steps'
 // "Run the pipeline's steps as of date t" (EVALUATION.md §1). The inputs are rebuilt from a bar store
 // as it stood at the close of t and fed to the run's own step functions (src-main/engine/steps):
 // fetch_market_data reads an as-of MarketDataSource, then compute_indicators, render_charts, the prompt
-// context and template, the analyst (askRules / askModel, behind the answer cache), judgeSignal and the
-// pure riskCheck. place_order is never called. Each decision is recorded as a run with trigger `eval`.
+// context (with the arm's own earlier decisions as known at t) and template, the analyst (askRules /
+// askModel, behind the answer cache), judgeSignal and the pure riskCheck. place_order is never called.
+// Each decision is recorded as a run with trigger `eval`.
 
 /** Answers are cached by a hash of everything that reaches the model; bumped if that set changes. */
 export const ANSWER_SCHEMA_VERSION = 1
@@ -65,6 +67,11 @@ export interface DecideInput {
   reserve(arm: ArmSpec): void
   /** Ask the analyst even when the cache has the answer (the self-test of a free, deterministic analyst). */
   fresh?: boolean
+  /**
+   * This arm's decisions of the evaluation so far (any dates): the prompt's `previous_analyses` shows the
+   * last ones before t with only the outcomes known by t's close (trackRecordAsOf).
+   */
+  past?: readonly PastDecision[]
 }
 
 export interface Decision {
@@ -184,7 +191,13 @@ export function createAsOfPipeline(d: PipelineDeps) {
         daily,
         weekly,
         analysis: a,
-        previous: [],
+        previous: trackRecordAsOf(i.past ?? [], i.t).map((k) => ({
+          createdAt: Date.parse(`${k.date}T00:00:00Z`),
+          date: k.date,
+          action: k.action,
+          outcome: k.outcome,
+          rMultiple: k.rMultiple,
+        })),
       })
       const contextJson = JSON.stringify(context)
       const { system, user } = await S.renderPrompt(i.arm.prompt, context)

@@ -2,6 +2,7 @@ import type { EvaluationReport } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
 import { truncateAsOf } from '../../domain/evaluation/calendar'
+import type { PastDecision } from '../../domain/evaluation/track-record'
 import { analyse } from '../../domain/runs/analysis'
 import type { ArmSpec, createAsOfPipeline, Decision } from './asof-pipeline'
 
@@ -27,6 +28,8 @@ export async function lookaheadTest(
     traded: readonly string[]
     daily: readonly Bar[]
     capital: number
+    /** Each arm's recorded decisions (its track record for the prompt), by arm. */
+    past?: readonly (readonly PastDecision[])[]
   },
 ): Promise<EvaluationReport['lookahead']> {
   const check = [...new Set([...sampleDates(i.dates), ...i.traded])].sort()
@@ -35,7 +38,7 @@ export async function lookaheadTest(
     throw new Error('The look-ahead self-test never calls a paid model')
   }
   for (const t of check) {
-    for (const arm of i.arms) {
+    for (const [a, arm] of i.arms.entries()) {
       // A free analyst (rules) is asked again; a paid model's cached answer is reused and its inputs compared.
       const fresh = arm.choice.provider === 'rules'
       const base = {
@@ -50,8 +53,11 @@ export async function lookaheadTest(
       let full: Decision
       let cut: Decision
       try {
-        full = await pipeline.decide({ ...base, store: i.daily, reserve: noCall })
-        cut = await pipeline.decide({ ...base, store: truncateAsOf(i.daily, t), reserve: noCall })
+        // The full store with every recorded decision, against the store and the decision record both cut
+        // at t (later decisions dropped, outcomes after t erased): the track record may not leak either.
+        const past = i.past?.[a] ?? []
+        full = await pipeline.decide({ ...base, store: i.daily, reserve: noCall, past })
+        cut = await pipeline.decide({ ...base, store: truncateAsOf(i.daily, t), reserve: noCall, past: cutAt(past, t) })
       } catch (e) {
         // A paid model without a cached answer: the inputs (not the answer) are still compared below.
         if (!String(e).includes('never calls a paid model')) throw e
@@ -63,6 +69,13 @@ export async function lookaheadTest(
     }
   }
   return { passed: failures.length === 0, checked: check.length, failures: failures.slice(0, 50) }
+}
+
+/** A decision record as it stood at the close of t: nothing decided from t on, no exit after t. */
+function cutAt(past: readonly PastDecision[], t: string): PastDecision[] {
+  return past
+    .filter((p) => p.date < t)
+    .map((p) => (p.exitDate !== null && p.exitDate > t ? { ...p, exitDate: null, exitReason: null, r: null } : p))
 }
 
 export function warmupTest(daily: readonly Bar[], dates: readonly string[]): EvaluationReport['warmup'] {

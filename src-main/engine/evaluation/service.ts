@@ -8,6 +8,7 @@ import type {
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
 import { decisionDates, sessionAfter } from '../../domain/evaluation/calendar'
+import { toPastDecision as pastOf } from '../../domain/evaluation/track-record'
 import { nyDate } from '../../domain/indicators/ny-time'
 import { lastClosedSession } from '../../domain/runs/market-data'
 import { RpcError } from '../../rpc/errors'
@@ -181,30 +182,45 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     }
     const t0 = d.perfNow()
     let doneNow = 0
-    const work = arms.flatMap((arm, a) => dates.map((t) => ({ arm, a, t }))).filter((w) => !done.has(`${w.a}|${w.t}`))
+    // Each arm walks its dates in order: a decision's prompt shows the arm's earlier decisions as known at
+    // t (the track record), so t waits for t-1. Arms run side by side, up to `concurrency` at a time.
+    const recorded = repo.decisionsOf(d.db, id)
+    const chains = arms.map((arm, a) => ({
+      arm,
+      a,
+      past: recorded.filter((x) => x.arm === a).map(pastOf),
+      todo: dates.filter((t) => !done.has(`${a}|${t}`)),
+    }))
+    const remaining = chains.reduce((n, c) => n + c.todo.length, 0)
     let next = 0
     const worker = async () => {
-      while (next < work.length && !flags.cancelled && !flags.stopped) {
-        const w = work[next++]!
-        const dec = await pipeline.decide({
-          evaluationId: id,
-          strategy,
-          arm: w.arm,
-          t: w.t,
-          store: daily,
-          capital: CAPITAL,
-          record: true,
-          reserve,
-        })
-        spent += dec.costMicros
-        repo.insertDecision(d.db, decisionRow(id, w.a, w.t, dec, daily, e.horizon, d.now()))
-        doneNow++
-        const elapsed = d.perfNow() - t0
-        repo.updateEvaluation(d.db, id, { done: done.size + doneNow, spentMicros: spent, updatedAt: d.now() })
-        progress(id, doneNow >= 3 ? (elapsed / doneNow) * (work.length - doneNow) : null)
+      while (next < chains.length && !flags.cancelled && !flags.stopped) {
+        const c = chains[next++]!
+        for (const t of c.todo) {
+          if (flags.cancelled || flags.stopped) break
+          const dec = await pipeline.decide({
+            evaluationId: id,
+            strategy,
+            arm: c.arm,
+            t,
+            store: daily,
+            capital: CAPITAL,
+            record: true,
+            reserve,
+            past: c.past,
+          })
+          spent += dec.costMicros
+          const row = decisionRow(id, c.a, t, dec, daily, e.horizon, d.now())
+          repo.insertDecision(d.db, row)
+          c.past.push(pastOf(row))
+          doneNow++
+          const elapsed = d.perfNow() - t0
+          repo.updateEvaluation(d.db, id, { done: done.size + doneNow, spentMicros: spent, updatedAt: d.now() })
+          progress(id, doneNow >= 3 ? (elapsed / doneNow) * (remaining - doneNow) : null)
+        }
       }
     }
-    await Promise.all(Array.from({ length: Math.max(1, d.concurrency ?? 2) }, worker))
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(d.concurrency ?? 2, chains.length)) }, worker))
     if (flags.stopped) return
     if (flags.cancelled) {
       repo.updateEvaluation(d.db, id, { status: 'cancelled', finishedAt: d.now(), updatedAt: d.now() })
@@ -222,6 +238,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       traded,
       daily,
       capital: CAPITAL,
+      past: arms.map((_, a) => rows.filter((x) => x.arm === a).map(pastOf)),
     })
     const warm = warmupTest(daily, dates)
     const symbol = strategy.config.symbol
@@ -305,7 +322,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         arms,
         dates.length,
         cached.reduce((s, x) => s + x, 0),
-        d.concurrency ?? 2,
+        Math.min(d.concurrency ?? 2, arms.length), // each arm walks its dates in order
       )
     },
     async start(r) {

@@ -24,8 +24,12 @@ import { incrementOf, positionSide, TICK_SIZE, type StepIo } from './types'
 /** A strategy's earlier signal, for the prompt's `previous_analyses`. */
 export interface PreviousSignal {
   createdAt: number
+  /** The signal's session (YYYY-MM-DD); default: the New York date of `createdAt`. */
+  date?: string
   action: string
   outcome: unknown
+  /** Realised R of the trade the signal led to, once closed (as of the run); null otherwise. */
+  rMultiple?: number | null
 }
 
 export interface PromptContextInput {
@@ -37,6 +41,8 @@ export interface PromptContextInput {
   analysis: Analysis
   /** Newest first. */
   previous: PreviousSignal[]
+  /** The open position's working stop (its bracket's stop leg); null when flat or without one. */
+  positionStop?: number | null
 }
 
 /** The one prompt context (LLM.md §8), recorded as this step's input. */
@@ -61,12 +67,12 @@ export function promptContext(i: PromptContextInput): PromptContext {
       qty: Math.abs(p.qty),
       avg_price: p.avgCost,
       upl_pct: p.avgCost && p.marketPrice ? ((p.marketPrice - p.avgCost) / p.avgCost) * 100 * Math.sign(p.qty) : null,
-      stop: null,
+      stop: p.qty !== 0 ? (i.positionStop ?? null) : null,
     },
     previous: i.previous.map((s) => ({
-      date: nyDate(s.createdAt),
+      date: s.date ?? nyDate(s.createdAt),
       action: s.action,
-      r_multiple: null,
+      r_multiple: s.rMultiple ?? null,
       outcome: s.outcome === null ? null : JSON.stringify(s.outcome),
     })),
     charts: {

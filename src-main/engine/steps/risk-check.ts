@@ -54,7 +54,9 @@ export async function riskCheckStep(
   if (i.signal.status !== 'ACCEPTED' || i.signal.finalAction === 'HOLD') return decide(riskInputs(i, null))
   const account = await accountState(broker(), i.account)
   io.partial({ account })
-  return { ...decide(riskInputs(i, account)), account }
+  // The clock reading the quote's age was measured at, kept so a replay reaches the same verdict.
+  const at = i.now()
+  return { ...decide(riskInputs({ ...i, now: () => at }, account)), account, at }
 }
 
 function riskInputs(i: RiskCheckInput, account: AccountState | null) {
@@ -71,4 +73,40 @@ function riskInputs(i: RiskCheckInput, account: AccountState | null) {
     quote: { last: i.data.quote.last, ageMs: i.now() - i.data.quote.at },
     caps: i.caps,
   }
+}
+
+/** What a recorded risk check read: its input, the validated signal, the quote and position, and the account. */
+export interface RecordedRiskCheck {
+  input: unknown
+  signal: ValidateSignalOutput
+  data: Pick<FetchMarketDataOutput, 'quote' | 'position'>
+  /** The account state the step fetched (in its output); absent when it asked the broker nothing. */
+  account: AccountState | undefined
+  /** The clock reading the recorded check measured the quote's age at (else when its step started). */
+  at: number
+}
+
+/**
+ * Replay (F19): the risk check re-run from what it recorded — the strategy's risk and the caps from its
+ * input, the account from its output — so it never asks the broker and never reaches the order path.
+ */
+export function replayRiskCheck(r: RecordedRiskCheck): RiskCheckOutput {
+  const input = r.input as Partial<ReturnType<typeof riskCheckInput>> | null
+  if (!input?.risk || !input.caps)
+    throw new Error(
+      'This risk check did not record its risk limits and caps (an evaluation run, or one recorded before ' +
+        'they were kept): it cannot be replayed.',
+    )
+  const i: RiskCheckInput = {
+    signal: r.signal,
+    risk: input.risk,
+    data: r.data,
+    caps: input.caps,
+    account: '',
+    now: () => r.at,
+  }
+  if (r.signal.status !== 'ACCEPTED' || r.signal.finalAction === 'HOLD') return decide(riskInputs(i, null))
+  if (!r.account)
+    throw new Error('This risk check recorded no account state (it failed before reading it): nothing to replay.')
+  return { ...decide(riskInputs(i, r.account)), account: r.account, at: r.at }
 }

@@ -6,6 +6,7 @@ import { extname, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { App } from '../../app'
 import { MAX_FRAME_BYTES } from '../../contract/wire'
+import { redactPaths } from '../../rpc/redact'
 import { cspString } from '../csp'
 import { artifactHeaders } from '../artifact-headers'
 import { handleBundleUpload, UPLOAD_PATH } from './upload'
@@ -65,7 +66,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     try {
       route(req, res)
     } catch (e) {
-      send(res, 500, 'text/plain; charset=utf-8', `Internal error: ${(e as Error).message}`)
+      console.error('[web] request failed:', e)
+      send(res, 500, 'text/plain; charset=utf-8', `Internal error: ${redactPaths((e as Error).message)}`)
     }
   })
 

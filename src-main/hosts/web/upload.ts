@@ -4,16 +4,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { BUNDLE_EXT } from '../../contract/bundles-api'
 import { createRpcClient, RpcCallError } from '../../contract/client'
+import { redactPaths } from '../../rpc/redact'
 import type { RpcServer } from '../../rpc/server'
 import { inProcessTransport } from '../../rpc/in-process'
 
 // The web host's bundle upload (the browser has no file paths): POST the file's bytes; they land in
 // DATA_DIR/review-incoming/ (capped), then go through the same read-only `lineage.import` as a path
-// does, and the upload is removed. Answers {library} or {error}.
+// does, and the upload is removed. Answers {library} or {error}; an OS error's text names the data
+// folder, so it is answered with its paths cut to their last segment (the full text goes to the log).
 
 export const UPLOAD_PATH = '/review-upload'
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}$/
+
+/** An error for the browser: no absolute paths (issue #9 hole 5); the whole of it stays in the log. */
+function failure(what: string, e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e)
+  console.error(`[web] ${UPLOAD_PATH}: ${what}: ${text}`)
+  return redactPaths(`${what}: ${text}`)
+}
 
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' })
@@ -36,8 +45,13 @@ export function handleBundleUpload(
   if (declared > max) return json(res, 413, { error: `The bundle is larger than ${max / 1024 / 1024} MB.` })
 
   const dir = join(o.dataDir, 'review-incoming')
-  mkdirSync(dir, { recursive: true })
   const file = join(dir, `${randomBytes(8).toString('hex')}-${name.replace(/ /g, '_')}`)
+  try {
+    mkdirSync(dir, { recursive: true })
+  } catch (e) {
+    req.resume()
+    return json(res, 500, { error: failure('Could not store the upload', e) })
+  }
   const out = createWriteStream(file, { flags: 'wx', mode: 0o600 })
   let received = 0
   let failed = false
@@ -55,13 +69,16 @@ export function handleBundleUpload(
     if (received > declared || received > max) abort(413, 'The upload is larger than it declared.')
   })
   req.on('error', () => abort(400, 'The upload was interrupted.'))
-  out.on('error', (e) => abort(500, `Could not store the upload: ${e.message}`))
+  out.on('error', (e) => abort(500, failure('Could not store the upload', e)))
   out.on('finish', () => {
     if (failed) return
     if (received !== declared) return abort(400, 'The upload was cut short; try again.')
     void importUploaded(file, o.rpc).then(
       (library) => json(res, 200, { library }),
-      (e: unknown) => json(res, e instanceof RpcCallError ? 422 : 500, { error: (e as Error).message }),
+      (e: unknown) =>
+        e instanceof RpcCallError
+          ? json(res, 422, { error: redactPaths(e.message) })
+          : json(res, 500, { error: failure('Could not import the upload', e) }),
     )
   })
   req.pipe(out)

@@ -94,16 +94,21 @@ export function CompleteView({
       model: string | null
       identical: boolean
       differences: Difference[]
+      /** A run of an imported bundle, replayed from that bundle. */
+      imported?: { library: string; runId: string }
     }
   }
 }) {
   if (o.replay) {
     const r = o.replay
+    const original = r.imported
+      ? `#/lineage/review/${r.imported.library}/${r.imported.runId}/${r.step}`
+      : ctx.source.link(r.of, r.step)
     return (
       <div>
-        <p>
+        <p data-testid="replay-of">
           Replay of <span className="mono">{r.step}</span> from{' '}
-          <a href={ctx.source.link(r.of, r.step)}>the original run</a> ({r.mode}
+          <a href={original}>{r.imported ? 'the original run in its imported bundle' : 'the original run'}</a> ({r.mode}
           {r.model ? `, model ${r.model}` : ''}):{' '}
           {r.identical ? 'byte-identical output.' : `${r.differences.length} difference(s).`}
         </p>
