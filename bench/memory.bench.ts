@@ -85,12 +85,17 @@ function descendantsPss(pid: number): { pss: number; processes: number } {
   return { pss, processes }
 }
 
-const FLAGS = webNodeFlags(
-  (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: { web: string } }).scripts.web,
-)
+// IBKR_WS_MEMORY_FLAGS tries other host flags (space-separated) instead of npm run web's.
+const FLAGS =
+  process.env.IBKR_WS_MEMORY_FLAGS !== undefined
+    ? process.env.IBKR_WS_MEMORY_FLAGS.split(/\s+/).filter(Boolean)
+    : webNodeFlags(
+        (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: { web: string } })
+          .scripts.web,
+      )
 
 async function main() {
-  console.log(`[memory] host flags as npm run web: ${FLAGS.join(' ') || '(none)'}`)
+  console.log(`[memory] host flags: ${FLAGS.join(' ') || '(none)'}`)
   const host = await startWebHost({
     dataDir: tempDataDir(),
     nodeArgs: [...FLAGS, '--expose-gc', '--import', `data:text/javascript,${encodeURIComponent(PROBE)}`],
