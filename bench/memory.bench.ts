@@ -120,7 +120,8 @@ async function main() {
     const r = { label, runs, ...u, browserPss: browser.pss, browserProcesses: browser.processes }
     const mb = (n: number) => `${round(n / MB, 1)} MB`
     console.log(
-      `[memory] ${label} (${runs} runs): rss ${mb(u.rss)} (anon ${mb(u.anon)}, file ${mb(u.file)}), heapUsed ${mb(u.heapUsed)} of ${mb(u.heapTotal)}, external ${mb(u.external)}, ` +
+      `[memory] ${label} (${runs} runs): rss ${mb(u.rss)} (anon ${mb(u.anon)}, file ${mb(u.file)}), ` +
+        `heapUsed ${mb(u.heapUsed)} of ${mb(u.heapTotal)}, external ${mb(u.external)}, ` +
         `chart browser ${mb(browser.pss)} PSS in ${browser.processes} processes`,
     )
     return r
