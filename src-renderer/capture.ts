@@ -30,6 +30,11 @@ window.captureChart = async (spec) => {
   try {
     chart.setData(spec.bars, spec.indicators)
     chart.setLevels(spec.levels)
+    // Date-blind: no time axis, and no vertical grid lines (they sit on month and year boundaries).
+    if (spec.bareTime) {
+      chart.chart.timeScale().applyOptions({ visible: false })
+      chart.chart.applyOptions({ grid: { vertLines: { visible: false } } })
+    }
     await frames(2)
     return chart.toPngDataUrl()
   } finally {

@@ -53,6 +53,16 @@ describe('chart capture in Chromium', () => {
     expect(other.equals(a)).toBe(false)
   })
 
+  it('draws a bare time axis for date-blind charts: re-timed bars give the very same pixels', async () => {
+    const bare = { ...spec, bareTime: true }
+    const a = await capture.capture(bare)
+    expect(pngSize(a)).toEqual({ width: 1024, height: 640 })
+    expect(a.equals(await capture.capture(spec))).toBe(false)
+    // With no dates drawn, the real timestamps and consecutive days from 1970 are indistinguishable.
+    const retimed = await capture.capture({ ...bare, bars: bars.map((b, k) => ({ ...b, t: (k + 1) * 86_400_000 })) })
+    expect(retimed.equals(a)).toBe(true)
+  })
+
   it('stores images content-addressed: the same pixels share one file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-artifacts-'))
     const store = await openStore({

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EvaluationDecision, EvaluationListItem, EvaluationReport } from './evaluations-api'
 import { RunStatus, RunStep, RunSummary } from './models'
 
 // Portable review bundles (F20) and retention (F21): the methods, their inputs and outputs.
@@ -47,9 +48,13 @@ export const BundleProgress = z.object({
 })
 export type BundleProgress = z.infer<typeof BundleProgress>
 
-/** Which runs go into a bundle: chosen ids, or every run started in [from, to] (optionally one strategy's). */
+/**
+ * Which runs go into a bundle: chosen ids, every run started in [from, to] (optionally one strategy's),
+ * or one evaluation (F25): its decision runs, its row with the stored report, and its decisions.
+ */
 export const BundleSelection = z.union([
   z.object({ runIds: z.array(RunId).min(1).max(10_000) }).strict(),
+  z.object({ evaluationId: z.string().min(1).max(64) }).strict(),
   z
     .object({ from: z.number().int(), to: z.number().int(), strategyId: z.string().min(1).max(64).optional() })
     .strict()
@@ -80,6 +85,9 @@ export const BundleCounts = z.object({
   trades: Count,
   artifacts: Count,
   artifactBytes: Count,
+  /** Evaluation bundles only (absent in run bundles). */
+  evaluations: Count.optional(),
+  evaluationDecisions: Count.optional(),
 })
 export type BundleCounts = z.infer<typeof BundleCounts>
 
@@ -116,6 +124,11 @@ export const ReviewLibraryInfo = z.object({
   error: z.string().nullable(),
 })
 export type ReviewLibraryInfo = z.infer<typeof ReviewLibraryInfo>
+
+/** Where an imported library opens: an evaluation bundle at its report, any other in the timeline. */
+export function reviewRoute(lib: { id: string; meta: BundleMeta | null }): string {
+  return lib.meta && 'evaluationId' in lib.meta.selection ? `#/lab/review/${lib.id}` : `#/lineage/review/${lib.id}`
+}
 
 /**
  * How long lineage is kept. Runs (with their steps, signals and LLM usage) older than
@@ -211,6 +224,26 @@ export const bundleMethods = {
   'review.getArtifact': {
     input: z.object({ id: ReviewId, sha256: Sha256 }).strict(),
     output: z.object({ sha256: Sha256, mime: z.string(), bytes: Count, url: z.string() }),
+  },
+  /** The evaluations an evaluation bundle holds (none in a run bundle). */
+  'review.listEvaluations': { input: z.object({ id: ReviewId }).strict(), output: z.array(EvaluationListItem) },
+  /** An evaluation's report as it was stored when it was exported. */
+  'review.evaluationReport': {
+    input: z.object({ id: ReviewId, evaluationId: z.string().min(1).max(64) }).strict(),
+    output: EvaluationReport,
+  },
+  'review.evaluationDecisions': {
+    input: z
+      .object({
+        id: ReviewId,
+        evaluationId: z.string().min(1).max(64),
+        arm: z.number().int().min(0).max(3).optional(),
+        offset: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+        tradesOnly: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.array(EvaluationDecision),
   },
   'retention.get': { input: Empty, output: RetentionState },
   'retention.set': { input: z.object({ policy: RetentionPolicy.nullable() }).strict(), output: RetentionState },

@@ -9,5 +9,7 @@ export const ChartImageSpec = z.object({
   bars: z.array(Bar).min(1).max(2000),
   indicators: z.array(IndicatorResult),
   levels: PriceLevels.nullable(),
+  /** A bare time axis (no dates drawn): the evaluation lab's date-blind charts. */
+  bareTime: z.boolean().optional(),
 })
 export type ChartImageSpec = z.infer<typeof ChartImageSpec>

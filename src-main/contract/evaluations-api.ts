@@ -14,6 +14,16 @@ export const EvaluationArm = z
     analyst: z.enum(['rules', 'llm']).optional(),
     promptVersionId: z.string().min(1).max(64).optional(),
     model: LlmModel.optional(),
+    /**
+     * What the model may see (EVALUATION.md §7), cumulative: `symbol` hides the ticker ("STOCK A"),
+     * `date` also the dates (relative sessions, bare chart axes), `blinded` also the price level
+     * (rescaled to 100 at the window start, in the charts and every number of the prompt). Default bright.
+     */
+    blinding: z.enum(['bright', 'symbol', 'date', 'blinded']).optional(),
+    /** Mirror probe: the series flipped (y → 2ȳ − y); a chart reader should flip BUY and SELL. */
+    mirror: z.boolean().optional(),
+    /** false: the no-chart baseline (§6), the same prompt with no images. Default true. */
+    charts: z.boolean().optional(),
   })
   .strict()
 export type EvaluationArm = z.infer<typeof EvaluationArm>
@@ -103,8 +113,34 @@ export const EvaluationListItem = z.object({
   progress: z.object({ done: z.number().int(), total: z.number().int() }),
   createdAt: z.number().int(),
 })
+export type EvaluationListItem = z.infer<typeof EvaluationListItem>
 
 const Interval = z.object({ low: z.number(), high: z.number() }).nullable()
+
+export const ArmView = z.object({
+  blinding: z.enum(['bright', 'symbol', 'date', 'blinded']),
+  mirror: z.boolean(),
+  charts: z.boolean(),
+})
+
+export const EvaluationProbe = z.object({
+  kind: z.enum(['blinding', 'mirror', 'noChart']),
+  /** The probed arm and the bright arm it is compared with (indexes into `arms`). */
+  arm: z.number().int(),
+  base: z.number().int(),
+  /** Dates both arms decided. */
+  pairs: z.number().int(),
+  /** Share of those dates with the same action (a mirrored arm's actions mapped back to real sides). */
+  agreement: z.number().nullable(),
+  /** Base arm minus this arm: mean R net and win rate. */
+  deltaExpectancyR: z.number().nullable(),
+  deltaWinRate: z.number().nullable(),
+  /** Mirror probe only: dates the base said BUY or SELL, and how many of those the mirrored answer flipped. */
+  flips: z
+    .object({ directional: z.number().int(), flipped: z.number().int(), share: z.number().nullable() })
+    .nullable(),
+})
+export type EvaluationProbe = z.infer<typeof EvaluationProbe>
 
 /** Everything the report page draws, per arm (EVALUATION.md §3–§7). */
 export const EvaluationReport = z.object({
@@ -131,6 +167,8 @@ export const EvaluationReport = z.object({
       provider: z.string(),
       model: z.string(),
       promptVersionId: z.string().nullable(),
+      /** What the arm's model saw (§6, §7); absent in reports written before the option existed. */
+      view: ArmView.optional(),
       metrics: EvaluationMetrics,
       intervals: z.record(z.string(), Interval),
       decisions: z.number().int(),
@@ -190,6 +228,12 @@ export const EvaluationReport = z.object({
     })
     .nullable(),
   trials: z.number().int(),
+  /**
+   * Each blinded, mirrored or no-chart arm against the bright arm with the same analyst, model and
+   * prompt (§6, §7): base minus this arm, action agreement, and for the mirror probe the share of
+   * BUY↔SELL flips (a chart reader flips). Absent in older reports.
+   */
+  probes: z.array(EvaluationProbe).optional(),
 })
 export type EvaluationReport = z.infer<typeof EvaluationReport>
 

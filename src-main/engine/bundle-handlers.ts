@@ -183,6 +183,15 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
         const url = `/artifacts/${sha256}?${new URLSearchParams({ review: id }).toString()}`
         return { sha256, mime: a.mime, bytes: a.content.length, url }
       }),
+    'review.listEvaluations': ({ id }) => withLibrary(id, (lib) => lib.listEvaluations()),
+    'review.evaluationReport': ({ id, evaluationId }) =>
+      withLibrary(id, (lib) => {
+        const report = lib.evaluationReport(evaluationId)
+        if (!report) throw new RpcError('NOT_FOUND', `No evaluation report ${evaluationId} in this bundle`)
+        return report
+      }),
+    'review.evaluationDecisions': ({ id, evaluationId, ...q }) =>
+      withLibrary(id, (lib) => lib.evaluationDecisions(evaluationId, q)),
     'retention.get': () => state(),
     'retention.set': ({ policy }) => {
       writeSettings(
@@ -208,8 +217,10 @@ export function createBundleHandlers(d: BundleDeps): BundleHandlers {
   }
 }
 
-/** `run-<id>` for one run, otherwise `runs-<UTC date and time>`. */
+/** `evaluation-<id>` for an evaluation, `run-<id>` for one run, otherwise `runs-<UTC date and time>`. */
 function defaultName(selection: BundleSelection, at: number): string {
+  if ('evaluationId' in selection)
+    return `evaluation-${selection.evaluationId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}`
   if ('runIds' in selection && selection.runIds.length === 1)
     return `run-${selection.runIds[0]!.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 70)}`
   return `runs-${new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`

@@ -43,8 +43,10 @@ export const DEMO_STRATEGIES: StrategyInput[] = [
 
 export async function seedDemoStrategies(strategies: StrategyService, market: MarketService): Promise<number> {
   if (strategies.list().length > 0) return 0
+  // The instruments must be known before a strategy may use them: looked up together (the start-up
+  // waits for them), and nothing is seeded unless both are found (a later start tries again).
+  await Promise.all(DEMO_STRATEGIES.map((s) => market.details(s.conid)))
   for (const s of DEMO_STRATEGIES) {
-    await market.details(s.conid) // the instrument must be known before a strategy may use it
     const created = strategies.create(s)
     strategies.setActive(created.id, true)
   }

@@ -26,6 +26,12 @@ export interface OrderGateDeps {
   gateway(): GatewayConnection
   risk(account: string): { killSwitch: boolean; dailyLossLatched: boolean }
   reconciled(): boolean
+  /**
+   * The reconciliation cycle in flight, if any (start-up, a reconnect): an order that comes while the
+   * broker view is being loaded waits for it rather than being refused ("reconciled: no") a moment
+   * before it would have passed. With no cycle running, nothing waits.
+   */
+  reconciling?(): Promise<unknown> | null
   liveArmed(account: string): boolean
   /** Net position per conid for the account. */
   positions(account: string): Map<number, number>
@@ -64,6 +70,7 @@ export interface GateLeg {
 
 export function createOrderGate(d: OrderGateDeps) {
   async function check(o: GateLeg): Promise<GateVerdict> {
+    if (!d.reconciled()) await d.reconciling?.()?.catch(() => undefined)
     const strategyId = strategyOfRun(d.db, o.runId)
     const limits = d.limits(strategyId)
     const pos = d.positions(o.account)

@@ -217,6 +217,8 @@ export function createReconciler(d: ReconcilerDeps) {
       const s = d.gateway().current()
       return s.state === 'authenticated' && s.account !== null && reconciledFor === s.account
     },
+    /** The cycle in flight, if any. */
+    inFlight: (): Promise<ReconcileReport | null> | null => running,
     /** The session dropped or changed: nothing is sent until the next successful cycle. */
     invalidate(): void {
       reconciledFor = null

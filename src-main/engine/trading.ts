@@ -121,6 +121,7 @@ export function createTrading(d: TradingDeps) {
     gateway: d.gateway,
     risk: (acct) => risk.flags(acct),
     reconciled: () => reconciler.reconciled(),
+    reconciling: () => reconciler.inFlight(),
     liveArmed: (acct) => risk.liveArmed(acct),
     positions: (acct) => d.portfolio.localPositions(acct),
     limits: (strategyId) => effectiveLimits(globalLimits(), strategyId ? d.strategyRisk?.(strategyId)?.limits : null),

@@ -3,7 +3,16 @@ import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'nod
 import type Database from 'better-sqlite3'
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { BundleCounts, BundleMeta } from '../contract/bundles-api'
-import { APPLICATION_ID, BundleError, COPIED_TABLES, quote, readMeta, writeMeta } from './bundles-format'
+import { evaluationRowChecker } from './bundle-evaluations'
+import {
+  APPLICATION_ID,
+  BundleError,
+  COPIED_TABLES,
+  EVALUATION_TABLES,
+  quote,
+  readMeta,
+  writeMeta,
+} from './bundles-format'
 import * as schema from './schema'
 import { openSqlite } from './sqlite'
 
@@ -33,8 +42,11 @@ export const DEFAULT_IMPORT_CAPS: ImportCaps = {
 export type ImportPhase = 'hashing' | 'checking' | 'copying' | 'verifying'
 export type Progress = (phase: ImportPhase, done: number, total: number) => void
 
-/** The tables a bundle may hold: the copied lineage tables, `artifacts` (with `content`) and `bundle_meta`. */
-function expectedTables(): Map<string, { columns: string[]; table: SQLiteTable | null }> {
+/**
+ * The tables a bundle may hold: the copied lineage tables, `artifacts` (with `content`) and `bundle_meta`,
+ * and, in an evaluation bundle only (`optional`), the evaluation tables.
+ */
+function expectedTables(): Map<string, { columns: string[]; table: SQLiteTable | null; optional?: boolean }> {
   const byName = new Map<string, SQLiteTable>()
   for (const value of Object.values(schema)) {
     try {
@@ -44,12 +56,13 @@ function expectedTables(): Map<string, { columns: string[]; table: SQLiteTable |
       // not a table (relations, enums)
     }
   }
-  const out = new Map<string, { columns: string[]; table: SQLiteTable | null }>()
-  for (const name of [...COPIED_TABLES, 'artifacts'] as const) {
+  const out = new Map<string, { columns: string[]; table: SQLiteTable | null; optional?: boolean }>()
+  for (const name of [...COPIED_TABLES, 'artifacts', ...EVALUATION_TABLES] as const) {
     const table = byName.get(name)
     if (!table) throw new Error(`The app schema has no table ${name}`)
     const columns = getTableConfig(table).columns.map((c) => c.name)
-    out.set(name, { columns: name === 'artifacts' ? [...columns, 'content'] : columns, table })
+    const optional = (EVALUATION_TABLES as readonly string[]).includes(name)
+    out.set(name, { columns: name === 'artifacts' ? [...columns, 'content'] : columns, table, optional })
   }
   out.set('bundle_meta', { columns: ['key', 'value'], table: null })
   return out
@@ -86,6 +99,7 @@ export function checkBundleSchema(db: Database.Database, label: string): void {
       name: string
       hidden: number
     }[]
+    if (cols.length === 0 && want.optional) continue
     if (cols.length === 0) throw new BundleError('invalid', `${label} is not a complete bundle (no table "${name}").`)
     for (const c of cols) {
       if (c.hidden !== 0)
@@ -190,8 +204,11 @@ export function importIntoFresh(
     out.pragma(`application_id = ${APPLICATION_ID}`)
     out.pragma(`user_version = ${meta.formatVersion}`)
     out.exec('BEGIN')
-    const expected = expectedTables()
+    const present = new Set(src.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all())
+    const expected = new Map([...expectedTables()].filter(([name, def]) => !def.optional || present.has(name)))
     for (const [name, def] of expected) if (name !== 'bundle_meta') createOwnTable(out, name, def.table)
+    const runIds = () => new Set(out!.prepare('SELECT id FROM runs').pluck().all() as string[])
+    const checkEvaluationRow = evaluationRowChecker(label, runIds)
     const total = Object.values(meta.counts).reduce((a, b) => a + b, 0) - meta.counts.artifactBytes
     let done = 0
     progress('copying', 0, total)
@@ -212,6 +229,7 @@ export function importIntoFresh(
         .raw()
         .iterate() as Iterable<unknown[]>) {
         if (name === 'artifacts') checkArtifact(row[shaAt], row[contentAt], row[bytesAt], label)
+        if (def.optional) checkEvaluationRow(name, Object.fromEntries(have.map((c, k) => [c, row[k]])))
         insert.run(...row)
         n++
         if (++done % 500 === 0) progress('copying', done, total)
@@ -282,11 +300,13 @@ const COUNT_KEYS: Record<string, keyof BundleCounts> = {
   executions: 'executions',
   trades: 'trades',
   artifacts: 'artifacts',
+  evaluations: 'evaluations',
+  evaluation_decisions: 'evaluationDecisions',
 }
 
 function checkCounts(counts: BundleCounts, actual: Record<string, number>, label: string): void {
   for (const [table, key] of Object.entries(COUNT_KEYS)) {
-    if ((actual[table] ?? 0) !== counts[key])
+    if ((actual[table] ?? 0) !== (counts[key] ?? 0))
       throw new BundleError(
         'invalid',
         `${label} does not match its description (${key}: ${actual[table] ?? 0}, expected ${counts[key]}).`,

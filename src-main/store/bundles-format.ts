@@ -25,6 +25,12 @@ export const COPIED_TABLES = [
 ] as const
 export type CopiedTable = (typeof COPIED_TABLES)[number]
 
+/**
+ * An evaluation bundle (F25) also holds the evaluation's row (with its stored report) and its
+ * decisions with their fills and outcomes. A run bundle has neither table (so older apps still read it).
+ */
+export const EVALUATION_TABLES = ['evaluations', 'evaluation_decisions'] as const
+
 export type BundleErrorKind = 'not_found' | 'invalid' | 'empty' | 'cancelled'
 
 /** A bundle that cannot be written, opened or imported, with a message meant for the user. */

@@ -6,9 +6,11 @@ import { openSqlite } from './sqlite'
 import { getTableColumns, getTableName } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import type { BundleCounts, BundleMeta } from '../contract/bundles-api'
+import type { EvaluationDecision, EvaluationListItem, EvaluationReport } from '../contract/evaluations-api'
 import type { RunStep, RunSummary } from '../contract/models'
 import { checkBundleFile } from './bundle-import'
 import { BundleError, quote, readMeta, tableColumns, yieldToLoop } from './bundles-format'
+import { decisionsOf, getEvaluation, listEvaluations, toDecision } from './evaluation-repo'
 import { getRun, listRuns, stepStats, type RunFilter, type StepStats } from './lineage-repo'
 import * as schema from './schema'
 
@@ -24,6 +26,14 @@ export interface ReviewLibrary {
   stepStats(from: number, to: number): StepStats[]
   /** The artifact's bytes, checked against its sha256; null when the bundle does not hold it. */
   readArtifact(sha256: string): { mime: string; content: Buffer } | null
+  /** The evaluations of an evaluation bundle (F25), with their stored reports and decisions. */
+  listEvaluations(): EvaluationListItem[]
+  /** null: no such evaluation in this bundle, or it has no report. */
+  evaluationReport(evaluationId: string): EvaluationReport | null
+  evaluationDecisions(
+    evaluationId: string,
+    q: { arm?: number; offset?: number; limit?: number; tradesOnly?: boolean },
+  ): EvaluationDecision[]
   close(): void
 }
 
@@ -34,10 +44,17 @@ export function openBundle(file: string): ReviewLibrary {
     shimMissingColumns(sqlite)
     const db = drizzle(sqlite, { schema })
     const artifact = sqlite.prepare('SELECT mime, content FROM artifacts WHERE sha256 = ?')
+    // A run bundle (or a library imported before F25) has no evaluation tables.
+    const hasEvaluations =
+      sqlite
+        .prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'evaluation_decisions'`)
+        .pluck()
+        .get() === 1
     return {
       file,
       meta,
-      listRuns: (f) => listRuns(db, f),
+      // A bundle holds what the user chose to export: its evaluation runs are listed too.
+      listRuns: (f) => listRuns(db, { includeEval: true, ...f }),
       getRun: (id) => getRun(db, id),
       stepStats: (from, to) => stepStats(db, from, to),
       readArtifact(sha256) {
@@ -48,6 +65,23 @@ export function openBundle(file: string): ReviewLibrary {
         }
         return { mime: row.mime, content: row.content }
       },
+      listEvaluations: () =>
+        hasEvaluations
+          ? listEvaluations(db).map((e) => ({
+              id: e.id,
+              strategyId: e.strategyId,
+              strategyName: e.strategyName,
+              from: e.fromDate,
+              to: e.toDate,
+              horizon: e.horizon,
+              status: e.status as EvaluationListItem['status'],
+              progress: { done: e.done, total: e.total },
+              createdAt: e.createdAt,
+            }))
+          : [],
+      evaluationReport: (id) =>
+        hasEvaluations ? ((getEvaluation(db, id)?.report ?? null) as EvaluationReport | null) : null,
+      evaluationDecisions: (id, q) => (hasEvaluations ? decisionsOf(db, id, q).map(toDecision) : []),
       close: () => sqlite.close(),
     }
   } catch (e) {
@@ -121,6 +155,8 @@ function openChecked(file: string, name = basename(file)): { sqlite: Database.Da
 }
 
 function countsOf(sqlite: Database.Database): BundleCounts {
+  const has = (t: string) =>
+    sqlite.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`).pluck().get(t) === 1
   const n = (t: string) =>
     sqlite
       .prepare(`SELECT count(*) FROM ${quote(t)}`)
@@ -140,6 +176,8 @@ function countsOf(sqlite: Database.Database): BundleCounts {
     trades: n('trades'),
     artifacts: n('artifacts'),
     artifactBytes: sqlite.prepare('SELECT coalesce(sum(length(content)), 0) FROM artifacts').pluck().get() as number,
+    ...(has('evaluations') ? { evaluations: n('evaluations') } : {}),
+    ...(has('evaluation_decisions') ? { evaluationDecisions: n('evaluation_decisions') } : {}),
   }
 }
 

@@ -18,6 +18,7 @@ import {
   BundleError,
   COPIED_TABLES,
   type CopiedTable,
+  EVALUATION_TABLES,
   mirrorTableSql,
   quote,
   tableColumns,
@@ -96,8 +97,9 @@ export async function exportBundle(
     let done = 0
     opts.onProgress?.(done, total)
 
+    const evaluationId = 'evaluationId' in selection ? selection.evaluationId : null
     const columns = new Map<string, string[]>()
-    for (const t of [...COPIED_TABLES, 'artifacts']) {
+    for (const t of [...COPIED_TABLES, 'artifacts', ...(evaluationId === null ? [] : EVALUATION_TABLES)]) {
       const cols = tableColumns(out, 'live', t)
       out.exec(mirrorTableSql(t, cols, t === 'artifacts' ? ['"content" BLOB NOT NULL'] : []))
       columns.set(
@@ -130,6 +132,11 @@ export async function exportBundle(
     copy('orders', 'parent_id IN (SELECT id FROM main.orders)').run()
     copy('order_events', 'order_id IN (SELECT id FROM main.orders)').run()
     copy('executions', 'order_id IN (SELECT id FROM main.orders)').run()
+    if (evaluationId !== null) {
+      // The evaluation's row (its request and stored report) and every decision with its fill and outcome.
+      copy('evaluations', 'id = ?').run(evaluationId)
+      copy('evaluation_decisions', 'evaluation_id = ?').run(evaluationId)
+    }
 
     const artifacts = await copyArtifacts(out, dataDir, columns.get('artifacts')!, pause, () =>
       opts.onProgress?.(++done, total),
@@ -143,7 +150,7 @@ export async function exportBundle(
       range: out
         .prepare('SELECT min(started_at) AS "from", max(started_at) AS "to" FROM main.runs')
         .get() as BundleMeta['range'],
-      counts: countRows(out, artifacts.bytes),
+      counts: countRows(out, artifacts.bytes, evaluationId !== null),
       missingArtifacts: artifacts.missing,
     }
     writeMeta(out, meta)
@@ -186,7 +193,16 @@ export async function exportBundle(
 /** Fill `temp.sel` with the selected run ids; refuses unknown ids and an empty selection. */
 function selectRuns(out: Database.Database, selection: BundleSelection): number {
   out.exec('CREATE TEMP TABLE sel (id TEXT PRIMARY KEY)')
-  if ('runIds' in selection) {
+  if ('evaluationId' in selection) {
+    const known = out.prepare('SELECT 1 FROM live.evaluations WHERE id = ?').get(selection.evaluationId)
+    if (!known) throw new BundleError('not_found', `No evaluation ${selection.evaluationId}: nothing was exported.`)
+    out
+      .prepare(
+        'INSERT OR IGNORE INTO temp.sel SELECT d.run_id FROM live.evaluation_decisions d JOIN live.runs r ' +
+          'ON r.id = d.run_id WHERE d.evaluation_id = ?',
+      )
+      .run(selection.evaluationId)
+  } else if ('runIds' in selection) {
     const add = out.prepare('INSERT OR IGNORE INTO temp.sel SELECT id FROM live.runs WHERE id = ?')
     const unknown = [...new Set(selection.runIds)].filter((id) => add.run(id).changes === 0)
     if (unknown.length > 0) {
@@ -266,8 +282,11 @@ function readChecked(
   return { values, bytes }
 }
 
-function countRows(out: Database.Database, artifactBytes: number): BundleCounts {
+function countRows(out: Database.Database, artifactBytes: number, evaluation: boolean): BundleCounts {
   return {
+    ...(evaluation
+      ? { evaluations: count(out, 'main.evaluations'), evaluationDecisions: count(out, 'main.evaluation_decisions') }
+      : {}),
     runs: count(out, 'main.runs'),
     steps: count(out, 'main.run_steps'),
     signals: count(out, 'main.signals'),

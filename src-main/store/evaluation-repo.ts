@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
+import type { EvaluationDecision } from '../contract/evaluations-api'
 import type { Bar } from '../contract/models'
 import type { Db } from './db'
 import { barsCache, evaluationAnswers, evaluationDecisions, evaluations, evaluationTrials } from './schema'
@@ -142,12 +143,37 @@ export function cacheBars(
 }
 
 /** Dates in [from, to] this strategy already has a cached answer for from `model` (the estimate's cache hits). */
+/** Dates with a cached answer of this model from a bright arm (blinded, mirrored or no-chart arms ask otherwise). */
 export function cachedDates(db: Db, strategyId: string, model: string, from: string, to: string): number {
   return (
     db.get<{ n: number }>(sql`
       SELECT count(DISTINCT d.date) AS n FROM evaluation_decisions d
       JOIN evaluations e ON e.id = d.evaluation_id
       JOIN evaluation_answers a ON a.key = d.cache_key
-      WHERE e.strategy_id = ${strategyId} AND a.model = ${model} AND d.date BETWEEN ${from} AND ${to}`)?.n ?? 0
+      WHERE e.strategy_id = ${strategyId} AND a.model = ${model} AND d.date BETWEEN ${from} AND ${to}
+        AND coalesce(json_extract(e.request, '$.arms[' || d.arm || '].blinding'), 'bright') = 'bright'
+        AND coalesce(json_extract(e.request, '$.arms[' || d.arm || '].mirror'), 0) = 0
+        AND coalesce(json_extract(e.request, '$.arms[' || d.arm || '].charts'), 1) = 1`)?.n ?? 0
   )
+}
+
+/** A stored decision row in the contract's shape (`evaluations.decisions`, review libraries). */
+export function toDecision(r: DecisionRow): EvaluationDecision {
+  return {
+    date: r.date,
+    action: r.action as EvaluationDecision['action'],
+    status: r.status as EvaluationDecision['status'],
+    entry: r.entry,
+    stop: r.stop,
+    targets: r.targets as number[],
+    confidence: r.confidence,
+    fill: r.fillDate !== null && r.fillPrice !== null ? { date: r.fillDate, price: r.fillPrice } : null,
+    exit:
+      r.exitDate !== null && r.exitPrice !== null && r.exitReason !== null
+        ? { date: r.exitDate, price: r.exitPrice, reason: r.exitReason as 'target' }
+        : null,
+    r: r.r,
+    ambiguous: r.ambiguous,
+    runId: r.runId,
+  }
 }

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
-import type { EvaluationRequest } from '../../src-main/contract/evaluations-api'
+import type { EvaluationArm, EvaluationRequest } from '../../src-main/contract/evaluations-api'
 import type { Output } from '../../src-main/contract/api'
 import { navigate, wallClock } from '../components/navigate'
 import { call, errorMessage, onEvent } from '../state/app'
 import { useLoad } from '../state/useLoad'
 import { ReportView } from './ReportView'
+import { ReviewEvaluation } from './ReviewEvaluation'
 
 // The evaluation lab (F25): start an evaluation with its estimate shown first, follow its progress
 // with an ETA, cancel it, and read its report.
@@ -13,6 +14,21 @@ const DAY = 86_400_000
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
 type Estimate = Output<'evaluations.estimate'>
 type Analyst = 'own' | 'rules' | 'llm'
+/** A second arm that sees less than the first (EVALUATION.md §6, §7), paired with it by date. */
+type Probe = 'none' | 'symbol' | 'date' | 'blinded' | 'mirror' | 'nochart'
+const PROBES: Record<Probe, { label: string; arm: EvaluationArm }> = {
+  none: { label: 'None', arm: {} },
+  symbol: { label: 'Symbol-blind ("STOCK A")', arm: { blinding: 'symbol' } },
+  date: { label: 'Date-blind (relative days, bare axes)', arm: { blinding: 'date' } },
+  blinded: { label: 'Blinded (prices rescaled to 100)', arm: { blinding: 'blinded' } },
+  mirror: { label: 'Mirror probe (series flipped)', arm: { mirror: true } },
+  nochart: { label: 'No charts (same prompt, no images)', arm: { charts: false } },
+}
+function armsOf(analyst: Analyst, probe: Probe): Pick<EvaluationRequest, 'arms'> {
+  const base: EvaluationArm = analyst === 'own' ? {} : { analyst }
+  if (probe !== 'none') return { arms: [base, { ...base, ...PROBES[probe].arm }] }
+  return analyst === 'own' ? {} : { arms: [base] }
+}
 const STATUS_TONE = { running: 'tone-warn', succeeded: 'tone-ok', failed: 'tone-bad', cancelled: 'muted' } as const
 
 function StartForm({ onStarted }: { onStarted(id: string): void }) {
@@ -23,6 +39,7 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
   const [horizon, setHorizon] = useState(20)
   const [analyst, setAnalyst] = useState<Analyst>('rules')
   const [budget, setBudget] = useState('')
+  const [probe, setProbe] = useState<Probe>('none')
   const [result, setResult] = useState<{ for: string; estimate: Estimate | null; error: string | null }>({
     for: '',
     estimate: null,
@@ -36,7 +53,7 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
     from,
     to,
     horizon,
-    ...(analyst === 'own' ? {} : { arms: [{ analyst }] }),
+    ...armsOf(analyst, probe),
     ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
   }
   const key = JSON.stringify(request)
@@ -105,6 +122,16 @@ function StartForm({ onStarted }: { onStarted(id: string): void }) {
             <option value="rules">Rules analyst (free, no language model)</option>
             <option value="own">The strategy&apos;s own analyst and prompt</option>
             <option value="llm">Language model (Settings → model)</option>
+          </select>
+        </label>
+        <label>
+          Probe arm
+          <select value={probe} onChange={(e) => setProbe(e.target.value as Probe)} data-testid="lab-probe">
+            {Object.entries(PROBES).map(([k, p]) => (
+              <option key={k} value={k}>
+                {p.label}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -197,6 +224,11 @@ function Progress({ id }: { id: string }) {
 }
 
 export function EvaluationPage({ params }: { params: string[] }) {
+  if (params[0] === 'review' && params[1]) return <ReviewEvaluation library={params[1]} id={params[2] ?? null} />
+  return <LivePage params={params} />
+}
+
+function LivePage({ params }: { params: string[] }) {
   const id = params[0] ?? null
   const { data: list } = useLoad(() => call('evaluations.list', {}), `list/${id}`, ['evaluations'])
   return (

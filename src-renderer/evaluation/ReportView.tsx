@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react'
 import type { EvaluationDecision, EvaluationReport } from '../../src-main/contract/evaluations-api'
 import { navigate } from '../components/navigate'
-import { call, errorMessage } from '../state/app'
+import { call } from '../state/app'
 import { useLoad } from '../state/useLoad'
 import { EquityChart, ReliabilityDiagram, RHistogram } from './plots'
+import { ProbesPanel } from './ProbesPanel'
+import { ExportButton } from '../lineage/Library'
 
 // The report of one evaluation: metrics with 95 % intervals per arm, baselines beside them, the
 // figures, the self-tests, and the decisions behind every number (each opens its run).
@@ -41,14 +43,19 @@ function Link({ f, pick, children }: { f: Filter; pick(f: Filter): void; childre
   )
 }
 
-export function ReportView({ report }: { report: EvaluationReport }) {
+/** `review`: the report read from an imported bundle (review library), offline. */
+export function ReportView({ report, review = null }: { report: EvaluationReport; review?: string | null }) {
   const [arm, setArm] = useState(0)
   const [filter, setFilter] = useState<Filter | null>(null)
   const a = report.arms[arm]!
   const { data: decisions, error } = useLoad(
-    () => call('evaluations.decisions', { evaluationId: report.id, arm, limit: 5000 }),
-    `${report.id}/${arm}`,
+    () =>
+      review
+        ? call('review.evaluationDecisions', { id: review, evaluationId: report.id, arm, limit: 5000 })
+        : call('evaluations.decisions', { evaluationId: report.id, arm, limit: 5000 }),
+    `${review}/${report.id}/${arm}`,
   )
+  const runLink = (runId: string) => (review ? `#/lineage/review/${review}/${runId}` : `#/lineage/${runId}`)
   const shown = useMemo(() => (decisions ?? []).filter((d) => !filter || filter.test(d)), [decisions, filter])
   const pick = (f: Filter) => {
     setFilter(f)
@@ -69,7 +76,13 @@ export function ReportView({ report }: { report: EvaluationReport }) {
           <span className={report.lookahead.passed ? 'tone-ok' : 'tone-bad'} data-testid="lab-lookahead">
             Look-ahead self-test {report.lookahead.passed ? 'passed' : 'FAILED'} ({report.lookahead.checked} dates)
           </span>
-          <ExportButton evaluationId={report.id} />
+          {review ? (
+            <span className="muted">read-only, from an imported bundle</span>
+          ) : (
+            // The evaluation as one bundle: its decision runs (inputs, artifacts, answers), its row with
+            // this report, and its decisions with fills and outcomes, readable offline in the review library.
+            <ExportButton selection={{ evaluationId: report.id }} label="Export evaluation" />
+          )}
           <span className={report.warmup.passed ? 'tone-ok' : 'tone-bad'}>
             Warm-up {report.warmup.passed ? 'ok' : 'FAILED'} (max Δ {f2(report.warmup.maxDeviationPct, 3)} %)
           </span>
@@ -89,6 +102,7 @@ export function ReportView({ report }: { report: EvaluationReport }) {
           </div>
         )}
       </section>
+      {report.probes && report.probes.length > 0 && <ProbesPanel report={report} />}
       {report.ab && (
         <section className="panel" data-testid="lab-ab">
           <h2>A/B (arm 1 − arm 2, {report.ab.metric}, paired by date)</h2>
@@ -238,37 +252,9 @@ export function ReportView({ report }: { report: EvaluationReport }) {
           )}
         </div>
         {error && <div className="notice tone-bad">Could not load the decisions: {error}</div>}
-        <DecisionTable rows={shown} />
+        <DecisionTable rows={shown} link={runLink} />
       </section>
     </div>
-  )
-}
-
-/** Every decision's run (inputs, artifacts, answers) as one bundle, readable in the review library. */
-function ExportButton({ evaluationId }: { evaluationId: string }) {
-  const [state, setState] = useState<{ busy: boolean; text: string | null; bad: boolean }>({
-    busy: false,
-    text: null,
-    bad: false,
-  })
-  const run = async () => {
-    setState({ busy: true, text: 'Exporting…', bad: false })
-    try {
-      const rows = await call('evaluations.decisions', { evaluationId, limit: 5000 })
-      const runIds = [...new Set(rows.map((d) => d.runId).filter((r): r is string => r !== null))].slice(0, 10_000)
-      const r = await call('lineage.export', { selection: { runIds }, name: `evaluation-${evaluationId.slice(0, 8)}` })
-      setState({ busy: false, text: `${runIds.length} decision runs exported to ${r.file}`, bad: false })
-    } catch (e) {
-      setState({ busy: false, text: `Export failed: ${errorMessage(e)}`, bad: true })
-    }
-  }
-  return (
-    <>
-      <button className="btn small" disabled={state.busy} onClick={() => void run()} data-testid="lab-export">
-        Export decision runs
-      </button>
-      {state.text && <span className={state.bad ? 'tone-bad' : 'muted'}>{state.text}</span>}
-    </>
   )
 }
 
@@ -283,7 +269,7 @@ function exitText(x: NonNullable<EvaluationDecision['exit']>): string {
   return x.reason === 'expired' ? `expired ${x.date}` : `${x.reason} ${x.date} @ ${x.price.toFixed(2)}`
 }
 
-function DecisionTable({ rows }: { rows: EvaluationDecision[] }) {
+function DecisionTable({ rows, link }: { rows: EvaluationDecision[]; link(runId: string): string }) {
   return (
     <div className="lab-table-wrap">
       <table className="grid" data-testid="lab-decisions">
@@ -308,8 +294,8 @@ function DecisionTable({ rows }: { rows: EvaluationDecision[] }) {
               key={d.date}
               tabIndex={0}
               className="clickable"
-              onClick={() => d.runId && navigate(`#/lineage/${d.runId}`)}
-              onKeyDown={(e) => e.key === 'Enter' && d.runId && navigate(`#/lineage/${d.runId}`)}
+              onClick={() => d.runId && navigate(link(d.runId))}
+              onKeyDown={(e) => e.key === 'Enter' && d.runId && navigate(link(d.runId))}
               title="Open this decision's run in the timeline"
             >
               <td className="mono">{d.date}</td>

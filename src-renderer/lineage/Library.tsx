@@ -1,5 +1,10 @@
 import { useState } from 'react'
-import type { BundleSelection, ExportResult, ReviewLibraryInfo } from '../../src-main/contract/bundles-api'
+import {
+  reviewRoute,
+  type BundleSelection,
+  type ExportResult,
+  type ReviewLibraryInfo,
+} from '../../src-main/contract/bundles-api'
 import { navigate } from '../components/navigate'
 import { BundleImport } from './BundleImport'
 import { call, errorMessage } from '../state/app'
@@ -84,7 +89,8 @@ export function LibraryBar({
         {libraries.map((l) => (
           <option key={l.id} value={l.id} disabled={l.meta === null}>
             {l.meta
-              ? `Review: ${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ` +
+              ? `Review${'evaluationId' in l.meta.selection ? ' (evaluation)' : ''}: ` +
+                `${fmtInt(l.meta.counts.runs)} run(s), ${fmtDateTime(l.meta.range.from)} – ` +
                 `${fmtDateTime(l.meta.range.to)}`
               : `Unreadable bundle ${l.id.slice(0, 8)}: ${l.error ?? ''}`}
           </option>
@@ -93,6 +99,15 @@ export function LibraryBar({
       {current ? (
         <div className="muted library-note">
           Read-only bundle from app {current.meta?.appVersion}, exported {fmtDateTime(current.meta?.createdAt)}.{' '}
+          {current.meta && 'evaluationId' in current.meta.selection && (
+            <button
+              className="btn small"
+              onClick={() => navigate(`#/lab/review/${current.id}`)}
+              data-testid="library-evaluation"
+            >
+              Open the evaluation report
+            </button>
+          )}{' '}
           <button className="btn small" onClick={() => void remove(current.id)}>
             Remove from library
           </button>
@@ -101,7 +116,7 @@ export function LibraryBar({
         <BundleImport
           onImported={(lib) => {
             onChanged()
-            navigate(`#/lineage/review/${lib.id}`)
+            navigate(reviewRoute(lib))
           }}
         />
       )}

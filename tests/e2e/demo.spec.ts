@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEMO_CANDIDATES } from '../../src-main/engine/demo-first-run'
+import { TEST_SIM_SEED } from '../fixtures/sim-seed'
 import { startWebHost, tempDataDir } from '../fixtures/web-host'
 import { expect, openApp, test } from './fixtures'
 
@@ -18,7 +19,12 @@ test('a fresh start shows a filled demo bracket on dashboard, chart, portfolio a
   consoleErrors,
 }) => {
   test.setTimeout(120_000)
-  const host = await startWebHost({ dataDir: tempDataDir(), env: { IBKR_WS_DEMO_FIRST_RUN: '1' } })
+  // The simulator's market is seeded per data folder; this one gets the seed the in-process demo test
+  // (tests/integration/demo-first-run.test.ts, via test-app) runs on, so both watch the same market.
+  const host = await startWebHost({
+    dataDir: tempDataDir(),
+    env: { IBKR_WS_DEMO_FIRST_RUN: '1', IBKR_WS_SIM_SEED: String(TEST_SIM_SEED) },
+  })
   try {
     await page.setViewportSize({ width: 1280, height: 800 })
     const started = Date.now()

@@ -38,11 +38,11 @@ test('evaluate the demo strategy with the rules analyst over one year, read the 
   await expect(page.getByTestId('lab-reliability')).toBeVisible()
   await expect(page.getByTestId('lab-list')).toContainText('succeeded')
   await page.screenshot({ path: join(SHOTS, 'evaluation-report.png'), fullPage: true })
-  // The decisions' runs export as one bundle for the review library.
-  await page.getByTestId('lab-export').click()
-  await expect(report).toContainText(/2\d\d decision runs exported to .*evaluation-[0-9a-f]{8}\.wsbundle/, {
-    timeout: 60_000,
-  })
+  // The evaluation exports as one bundle (decision runs, the report as stored data, the decisions).
+  await page.getByTestId('export-bundle').click()
+  await expect(page.getByTestId('export-result')).toContainText(/2\d\d run\(s\)/, { timeout: 60_000 })
+  const bundle = (await page.getByTestId('export-file').textContent())!
+  expect(bundle).toMatch(/evaluation-[0-9a-f-]{36}\.wsbundle$/)
 
   // The win rate links to the trades behind it; each decision opens its run.
   await metrics.getByRole('button').first().click()
@@ -67,5 +67,28 @@ test('evaluate the demo strategy with the rules analyst over one year, read the 
   await expect(page.getByTestId('stats-outcomes-live')).toBeVisible()
   await page.getByTestId('stats-outcomes').scrollIntoViewIfNeeded()
   await page.screenshot({ path: join(SHOTS, 'stats-outcomes.png'), fullPage: true })
+
+  // Imported into the review library, the same report and decisions read offline from the bundle.
+  await page.evaluate(() => (location.hash = '#/lineage'))
+  await page.getByText('Type a path instead').click()
+  await page.getByTestId('import-path').fill(bundle)
+  await page.getByTestId('import-bundle').click()
+  // An evaluation bundle opens at its report; the timeline's library bar links back to it.
+  await expect(page).toHaveURL(/#\/lab\/review\/[0-9a-f]{24}$/, { timeout: 60_000 })
+  await page.getByRole('button', { name: 'Decision runs in the timeline' }).click()
+  await expect(page.getByTestId('run-list').locator('[data-testid^="run-"]').first()).toBeVisible()
+  await page.getByTestId('library-evaluation').click()
+  await expect(page.getByTestId('lab-review')).toBeVisible()
+  const offline = page.getByTestId('lab-report')
+  await expect(offline).toContainText('read-only, from an imported bundle')
+  await expect(page.getByTestId('lab-lookahead')).toContainText('Look-ahead self-test passed')
+  await expect(page.getByTestId('lab-metrics')).toContainText('Win rate')
+  const offlineRows = page.getByTestId('lab-decisions').locator('tbody tr')
+  await expect(offlineRows.first()).toBeVisible()
+  expect(await offlineRows.count()).toBeGreaterThan(200)
+  await page.screenshot({ path: join(SHOTS, 'evaluation-review.png'), fullPage: true })
+  await offlineRows.first().click()
+  await expect(page).toHaveURL(/#\/lineage\/review\/[0-9a-f]{24}\/[0-9a-f-]{36}$/)
+  await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-status', 'succeeded')
   expect(consoleErrors).toEqual([])
 })

@@ -80,4 +80,51 @@ describe('an evaluation arm with a language model', () => {
     expect(strip(again)).toBe(strip(decisions))
     expect((await client.call('evaluations.get', { evaluationId: second })).status).toBe('succeeded')
   }, 180_000)
+
+  it('asks the no-chart baseline the same prompt without images and reports it beside the model', async () => {
+    // Every request from here on (replies queued earlier answer first, so read the recorded requests).
+    const mark = llm.requests.length
+    const answer = (body: Record<string, unknown>) => {
+      const a = askedAbout(body)
+      return { body: completion(hold(a.symbol, a.asOf)) }
+    }
+    for (let k = 0; k < 6; k++) llm.reply(answer)
+    const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
+    const all = decisionDates('2000-01-03', lastClosedSession(Date.now()))
+    const req = {
+      strategyId: strategy.id,
+      from: all[all.length - 60]!,
+      to: all[all.length - 58]!,
+      arms: [{ analyst: 'llm' as const }, { analyst: 'llm' as const, charts: false }],
+    }
+    const est = await client.call('evaluations.estimate', req)
+    const alone = await client.call('evaluations.estimate', { ...req, arms: [req.arms[0]!] })
+    expect(est.calls).toBe(6)
+    // No chart drawn for the baseline (the test model has no price, so only the time differs).
+    expect(est.seconds).toBeLessThan(2 * alone.seconds)
+    const { evaluationId } = await client.call('evaluations.start', req)
+    await app.evaluations.drain()
+    expect((await client.call('evaluations.get', { evaluationId })).status).toBe('succeeded')
+    const asked = llm.requests.slice(mark).map((r) => askedAbout(r.body as Record<string, unknown>))
+    expect(asked).toHaveLength(6)
+    const withCharts = asked.filter((a) => a.images === 2)
+    const without = asked.filter((a) => a.images === 0)
+    expect(withCharts).toHaveLength(3)
+    expect(without).toHaveLength(3)
+    // The same prompt text, only the images removed.
+    // (askedAbout joins the message parts with newlines, so the image parts leave blank lines at the end.)
+    const texts = (xs: typeof asked) => new Set(xs.map((a) => a.text.trimEnd()))
+    expect(texts(without)).toEqual(texts(withCharts))
+    const report = await client.call('evaluations.report', { evaluationId })
+    expect(report.arms[1]!.label).toContain('no charts')
+    expect(report.probes).toEqual([
+      expect.objectContaining({ kind: 'noChart', arm: 1, base: 0, pairs: 3, agreement: 1, flips: null }),
+    ])
+    const run = await client.call('lineage.getRun', {
+      runId: (await client.call('evaluations.decisions', { evaluationId, arm: 1 }))[0]!.runId!,
+    })
+    expect(run.steps.find((s) => s.step === 'render_charts')!.status).toBe('skipped')
+    // Re-estimated: the charted arm's dates are cached; the baseline's answers are never counted as the model's.
+    expect(await client.call('evaluations.estimate', req)).toMatchObject({ calls: 6, cachedCalls: 3 })
+  }, 180_000)
 })

@@ -20,8 +20,10 @@ beforeAll(async () => {
     overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } },
     envApiKey: 'sk-test',
   }))
+  // The first reconciliation reads live orders three times at IBKR's 1 per 5 s (the session's preflight,
+  // force, then the fresh list): ~11 s after the start, which no longer waits behind those reads.
   await vi.waitFor(async () => expect((await client.call('risk.get', {}))?.reconciled).toBe(true), {
-    timeout: 10_000,
+    timeout: 20_000,
     interval: 50,
   })
 }, 60_000)

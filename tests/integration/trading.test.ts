@@ -61,6 +61,23 @@ describe('trading core on the simulator', () => {
     },
   )
 
+  it('an order arriving while the broker view loads waits for it; with no cycle running it is refused', async () => {
+    const t = await setup()
+    const [first, second] = [await single(t), await single(t)]
+    // A reconnect: the reconciled flag drops, and a cycle (live orders twice, paced 1 per 5 s) starts.
+    t.trading.reconciler.invalidate()
+    const cycle = t.trading.reconciler.reconcile()
+    const r = await t.trading.orders.submit(first)
+    expect(r.gate.allowed).toBe(true)
+    expect(await cycle).not.toBeNull()
+    expect(t.posts()).toHaveLength(1)
+    // Nothing loading: "reconciled: no" refuses at once, and nothing is sent.
+    t.trading.reconciler.invalidate()
+    const refused = await t.trading.orders.submit(second)
+    expect(refused.gate.reason).toMatch(/^reconciled/)
+    expect(t.posts()).toHaveLength(1)
+  })
+
   it('lost before the broker saw it: UNKNOWN, then NOT_PLACED after three reads without it; never resent', async () => {
     const t = await setup()
     t.sim.control.fault({ method: 'POST', path: '/iserver/account/{accountId}/orders', drop: 'beforeResponse' })

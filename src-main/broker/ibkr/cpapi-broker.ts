@@ -2,6 +2,8 @@ import type { z } from 'zod'
 import type { Broker, BrokerEvent, MarketFields, OrderAnswer, OrderTicket } from '../broker'
 import { createCpapiConnection, type CpapiConnection, type CpapiConnectionOptions } from './connection'
 import { OutcomeUnknownError } from './errors'
+import { CPAPI_LIMITS } from './pacer'
+import { sharedRead } from './shared-read'
 import { incrementAt, type IncrementRules } from '../../domain/prices'
 import { toNumber } from './parse'
 import {
@@ -34,6 +36,7 @@ export interface CpapiBrokerOptions extends Omit<CpapiConnectionOptions, 'stream
 export type CpapiBroker = Broker & { connection: CpapiConnection }
 
 const SESSION_TOPICS = ['sor+{}', 'spl+{}']
+const PNL_KEY = 'GET /iserver/account/pnl/partitioned'
 
 export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
   const fieldListeners = new Map<number, Set<(f: MarketFields) => void>>()
@@ -96,6 +99,23 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
   keeper.onStatus((s) => {
     if (s.state !== 'authenticated') liveOrdersPrimed = false // a new brokerage session needs a new preflight
   })
+
+  // Callers within the endpoint's window share one read (1 per 5 s): see shared-read.ts.
+  const readPnl = sharedRead(
+    () => clock.now(),
+    CPAPI_LIMITS.endpoints[PNL_KEY]!.windowMs,
+    async () => {
+      const r = PnlResponse.parse(await http.get('/iserver/account/pnl/partitioned'))
+      return Object.entries(r.upnl ?? {}).map(([key, p]) => ({
+        key,
+        dailyPnl: p.dpl,
+        unrealizedPnl: p.upl,
+        netLiquidation: p.nl,
+        marketValue: p.mv,
+      }))
+    },
+    (rows) => rows.length > 0,
+  )
 
   const withAccount = (accountId: string, orders: OrderTicket[]) => ({
     orders: orders.map((t) => ({ acctId: accountId, ...t })),
@@ -284,16 +304,7 @@ export function createCpapiBroker(o: CpapiBrokerOptions): CpapiBroker {
         out[key] = v.isNull ? null : (v.amount ?? (typeof v.value === 'string' ? v.value : null))
       return out
     },
-    async pnl() {
-      const r = PnlResponse.parse(await http.get('/iserver/account/pnl/partitioned'))
-      return Object.entries(r.upnl ?? {}).map(([key, p]) => ({
-        key,
-        dailyPnl: p.dpl,
-        unrealizedPnl: p.upl,
-        netLiquidation: p.nl,
-        marketValue: p.mv,
-      }))
-    },
+    pnl: readPnl,
   }
 }
 

@@ -38,6 +38,8 @@ interface Slot {
   until: number
 }
 
+type Window = [key: string, limit: { max: number; windowMs: number }]
+
 export class Pacer {
   /** Granted slots per window key; `until` is when the answer arrived (Infinity while in flight). */
   private readonly sent = new Map<string, Slot[]>()
@@ -47,7 +49,10 @@ export class Pacer {
   private currentBackoff: number
   private historyActive = 0
   private readonly historyWaiters: (() => void)[] = []
+  /** The global line: each request's turn starts when the one before it was granted its slot. */
   private chain: Promise<void> = Promise.resolve()
+  /** Endpoints' own lines, for endpoints with their own window; the tail of each line. */
+  private readonly lines = new Map<string, Promise<void>>()
 
   constructor(
     private readonly clock: PacerClock,
@@ -58,23 +63,26 @@ export class Pacer {
   }
 
   /**
-   * Wait for a slot, then run `send`. Slots are granted one at a time in arrival order. A slot
-   * counts from the moment it is granted until `windowMs` after its answer arrived: the gateway
-   * sees the request somewhere in between (a busy event loop, a new TLS connection or a slow
-   * neighbour on the socket can hold it back), so no window at the gateway ever holds more
-   * requests than its limit, however the requests bunch on the way.
+   * Wait for a slot, then run `send`. A slot counts from the moment it is granted until `windowMs`
+   * after its answer arrived: the gateway sees the request somewhere in between (a busy event loop,
+   * a new TLS connection or a slow neighbour on the socket can hold it back), so no window at the
+   * gateway ever holds more requests than its limit, however the requests bunch on the way.
+   *
+   * Two kinds of line (IBKR.md §4: polling never starves tickle or order operations):
+   * - an endpoint with its own window (live orders, trades, PnL: 1 per 5 s; tickle 1/s; …) has its
+   *   own line: its requests go one at a time, in arrival order, and each waits there until that
+   *   window has room — so a paced read never holds up a request to another endpoint;
+   * - every request then takes its turn in the one global line, in arrival order, which grants the
+   *   slot against the global window and the endpoint's window at once. A request reaches the global
+   *   line only when its own window has room, and is its endpoint's only request there, so that
+   *   line only ever waits for the global window or a 429 freeze.
    */
   async run<T>(method: string, path: string, send: () => Promise<T>): Promise<T> {
     const key = `${method} ${pathTemplate(path)}`
     const isHistory = key === 'GET /iserver/marketdata/history'
     if (isHistory) await this.acquireHistory()
     try {
-      const turn = this.chain.then(() => this.waitForSlot(key))
-      this.chain = turn.then(
-        () => undefined,
-        () => undefined,
-      )
-      const slot = await turn
+      const slot = await (this.limits.endpoints[key] ? this.ownLine(key) : this.globalTurn(key))
       try {
         return await send()
       } finally {
@@ -101,10 +109,39 @@ export class Pacer {
     return Math.max(0, this.frozenUntil - this.clock.now())
   }
 
-  private async waitForSlot(key: string): Promise<Slot> {
-    const windows: [string, { max: number; windowMs: number }][] = [['*', this.limits.global]]
+  /** Wait in the endpoint's own line until its window has room, then take a turn in the global line. */
+  private ownLine(key: string): Promise<Slot> {
+    const turn = (this.lines.get(key) ?? Promise.resolve()).then(async () => {
+      await this.waitFor([[key, this.limits.endpoints[key]!]], false)
+      return this.globalTurn(key)
+    })
+    const tail = turn.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.lines.set(key, tail)
+    // Drop an idle line so the map holds only endpoints with requests waiting.
+    void tail.then(() => this.lines.get(key) === tail && this.lines.delete(key))
+    return turn
+  }
+
+  private globalTurn(key: string): Promise<Slot> {
+    const windows: Window[] = [['*', this.limits.global]]
     const own = this.limits.endpoints[key]
     if (own) windows.push([key, own])
+    const turn = this.chain.then(() => this.waitFor(windows, true) as Promise<Slot>)
+    this.chain = turn.then(
+      () => undefined,
+      () => undefined,
+    )
+    return turn
+  }
+
+  /**
+   * Wait until every window has room (and no freeze holds); with `reserve`, take a slot in each.
+   * Without it nothing is taken: the caller only learns that its own window has room.
+   */
+  private async waitFor(windows: Window[], reserve: boolean): Promise<Slot | null> {
     for (;;) {
       const now = this.clock.now()
       let wait = Math.max(0, this.frozenUntil - now)
@@ -113,7 +150,8 @@ export class Pacer {
         const live = (this.sent.get(k) ?? []).filter((s) => s.until > now - w.windowMs)
         this.sent.set(k, live)
         if (live.length < w.max) continue
-        // The oldest answered slots leave the window first; unanswered ones only after their answer.
+        // The oldest answered slots leave the window first; unanswered ones only after their answer
+        // (an answer always comes: a slot is granted only to a request that is then sent at once).
         const answered = live
           .map((s) => s.until)
           .filter(Number.isFinite)
@@ -123,6 +161,7 @@ export class Pacer {
         else waitForAnswer = true
       }
       if (wait === 0 && !waitForAnswer) {
+        if (!reserve) return null
         const slot = { until: Infinity }
         for (const [k] of windows) this.sent.get(k)!.push(slot)
         return slot

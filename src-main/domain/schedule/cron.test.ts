@@ -38,6 +38,19 @@ describe('schedule checks (RELIABILITY.md §3)', () => {
     expect(c.ok).toBe(false)
     expect(c.problems.join(' ')).toContain(problem)
   })
+  it('a weekly pattern is judged from 8 days as from the year: problems, and 5 fires in the preview', () => {
+    const mondays = checkSchedule('0 10 * * 1', NY, now)
+    expect(mondays.ok).toBe(true)
+    expect(mondays.next.map((t) => local(t, NY))).toEqual([
+      '2026-11-30, 10:00',
+      '2026-12-07, 10:00',
+      '2026-12-14, 10:00',
+      '2026-12-21, 10:00',
+      '2026-12-28, 10:00',
+    ])
+    expect(checkSchedule('30 2 * * 0', NY, now).problems.join(' ')).toContain('daylight saving')
+    expect(checkSchedule('0 10 1 * *', NY, now).next).toHaveLength(5)
+  })
   it('allows 02:30 where there is no daylight saving time', () => {
     expect(checkSchedule('30 2 * * *', 'Asia/Tokyo', now).ok).toBe(true)
   })

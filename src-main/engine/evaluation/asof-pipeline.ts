@@ -1,18 +1,29 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
+import {
+  blindContext,
+  chartLabels,
+  hidesSymbol,
+  mapBars,
+  priceMap,
+  realVerdict,
+  BLIND_SYMBOL,
+  type InputView,
+} from '../../domain/evaluation/blinding'
 import { asOfInputs } from '../../domain/evaluation/calendar'
 import { trackRecordAsOf, type PastDecision } from '../../domain/evaluation/track-record'
 import type { Analysis } from '../../domain/runs/analysis'
 import { riskCheck, type RiskDecision } from '../../domain/runs/risk'
 import { RULES_PROVIDER } from '../../domain/signals/rules-analyst'
 import type { SignalVerdict } from '../../domain/signals'
-import { putArtifact, type ArtifactKind } from '../../store/artifacts'
 import { insertUsage } from '../../store/signals-repo'
 import { askModel, askRules, type AnalystAnswer, type AnalystChoice } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
+import { storingIo } from '../run-environment'
 import { startRun, type RunRecorder } from '../run-recorder'
 import * as S from '../steps'
+import { asOfSource } from './asof-source'
 
 // "Run the pipeline's steps as of date t" (EVALUATION.md §1). The inputs are rebuilt from a bar store
 // as it stood at the close of t and fed to the run's own step functions (src-main/engine/steps):
@@ -20,6 +31,10 @@ import * as S from '../steps'
 // context (with the arm's own earlier decisions as known at t) and template, the analyst (askRules /
 // askModel, behind the answer cache), judgeSignal and the pure riskCheck. place_order is never called.
 // Each decision is recorded as a run with trigger `eval`.
+// An arm's view (blinding, mirror, no charts; domain/evaluation/blinding.ts) is handed to those same
+// steps as their inputs: the as-of source serves mapped bars, the charts get their labels and a bare
+// time axis, the context is blinded before the template renders; the answer is mapped back to real
+// prices before the risk check and the fills.
 
 /** Answers are cached by a hash of everything that reaches the model; bumped if that set changes. */
 export const ANSWER_SCHEMA_VERSION = 1
@@ -30,6 +45,8 @@ export interface ArmSpec {
   label: string
   choice: AnalystChoice
   prompt: ResolvedPrompt
+  /** What the model may see; absent: bright, with charts. */
+  view?: InputView
 }
 
 /** What an analyst is asked: the rendered prompt and images; `store` is the bar store as the lab sees it. */
@@ -81,6 +98,7 @@ export interface Decision {
   cacheKey: string
   cached: boolean
   costMicros: number
+  /** The verdict in real prices (a mirrored arm's on the opposite side). */
   verdict: SignalVerdict
   risk: RiskDecision
   analysis: Analysis
@@ -113,49 +131,39 @@ export function createAsOfPipeline(d: PipelineDeps) {
           { id: runId, strategyId: i.strategy.id, trigger: 'eval', scheduledFor: null, replayOf: null },
         )
       : null
-    const step = <T>(name: Parameters<RunRecorder['step']>[0], input: unknown, fn: () => Promise<T>): Promise<T> =>
-      rec ? rec.step(name, input, fn) : fn()
-    const store = (content: string | Buffer, kind: ArtifactKind, mime: string) =>
-      i.record ? putArtifact(d.db, d.dataDir, Buffer.from(content), kind, mime, d.now()).sha256 : sha(content)
-    const io: S.StepIo = {
-      artifact: (content, kind, mime) => store(content, kind, mime),
-      partial: () => undefined,
-    }
+    // Each recorded step stores its artifacts and lists them on its row (the timeline and bundles read them).
+    const hashing: S.StepIo = { artifact: (content) => sha(content), partial: () => undefined }
+    const step = <T>(
+      name: Parameters<RunRecorder['step']>[0],
+      input: unknown,
+      fn: (io: S.StepIo) => Promise<T>,
+    ): Promise<T> => (rec ? rec.step(name, input, (ctx) => fn(storingIo(d, ctx))) : fn(hashing))
+    const view = i.arm.view ?? { blinding: 'bright', mirror: false, charts: true }
     try {
       rec?.skip('check_session', {}, { reason: `Evaluation ${i.evaluationId}: as-of replay of ${i.t}, no session.` })
       await step('load_strategy', { strategyId: i.strategy.id, evaluationId: i.evaluationId }, async () => ({
         strategy: { id: i.strategy.id, name: i.strategy.name, revision: i.strategy.revision, config: cfg },
         prompt: i.arm.prompt,
         analyst: { provider: i.arm.choice.provider, model: i.arm.choice.model, label: i.arm.choice.label },
+        view,
         evaluationId: i.evaluationId,
       }))
       // fetch_market_data with an as-of source: the store as it stood at the close of t, the week
       // rebuilt partial from those dailies, the quote from t's close, flat; the run's clock is the
       // night after t, so t's bar counts as closed.
-      const inputs = asOfInputs(i.store, i.t, WARMUP_BARS)
+      // The arm's view: prices mapped (mirrored, rescaled) on the window closed by t, so the bars,
+      // indicators, charts and every number of the prompt are the model's; answers are mapped back.
+      const real = asOfInputs(i.store, i.t, WARMUP_BARS)
+      const map = priceMap(real.daily, view)
+      const inputs = { daily: mapBars(real.daily, map), weekly: real.weekly && mapBars(real.weekly, map) }
+      const shownSymbol = hidesSymbol(view) ? BLIND_SYMBOL : cfg.symbol
       const nightAfter = Date.parse(`${i.t}T00:00:00Z`) + 30 * 3_600_000
-      const last = inputs.daily.at(-1)
-      const source: S.MarketDataSource = {
-        details: async () => ({
-          conid: cfg.conid,
-          symbol: cfg.symbol,
-          name: cfg.symbol,
-          exchange: 'SMART',
-          secType: 'STK',
-          currency: 'USD',
-          validExchanges: [],
-          tradingClass: null,
-          category: null,
-          industry: null,
-          multiplier: null,
-          source: 'cache',
-        }),
-        history: async (req) => (req.bar === '1w' ? inputs.weekly : inputs.daily),
-        quote: async () => ({ last: last?.c ?? null, bid: null, ask: null }),
-        positions: async () => [],
-      }
-      const data = await step('fetch_market_data', S.fetchMarketDataInput(cfg), () =>
-        S.fetchMarketData({ config: cfg, account: 'LAB', now: () => nightAfter }, source, io),
+      const data = await step('fetch_market_data', S.fetchMarketDataInput(cfg), (io) =>
+        S.fetchMarketData(
+          { config: cfg, account: 'LAB', now: () => nightAfter },
+          asOfSource(cfg.conid, shownSymbol, inputs),
+          io,
+        ),
       )
       const daily = data._daily
       const weekly = withWeekly ? data._weekly : null
@@ -163,45 +171,60 @@ export function createAsOfPipeline(d: PipelineDeps) {
       const ind = await step(
         'compute_indicators',
         S.computeIndicatorsInput(data.barsSha256, withWeekly, cfg.indicators),
-        async () => S.computeIndicators({ daily, weekly, indicators: cfg.indicators, withWeekly }, io),
+        async (io) => S.computeIndicators({ daily, weekly, indicators: cfg.indicators, withWeekly }, io),
       )
       const a = ind._analysis
       const indJson = JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })
       let images: Buffer[] = []
       let imageShas: string[] = []
-      if (i.arm.choice.provider === 'rules') {
+      if (i.arm.choice.provider === 'rules' || !view.charts) {
         rec?.skip(
           'render_charts',
           { barsSha256: data.barsSha256 },
-          { reason: 'The rules analyst reads no chart image.' },
+          {
+            reason: view.charts
+              ? 'The rules analyst reads no chart image.'
+              : 'No-chart baseline: the model is asked without images.',
+          },
         )
       } else {
+        const labels = chartLabels(view, cfg.symbol, data.asOf)
         const charts = await step(
           'render_charts',
-          S.renderChartsInput(data.barsSha256, ind.indicatorsSha256, withWeekly),
-          () => S.renderCharts({ symbol: cfg.symbol, asOf: data.asOf, daily, weekly, analysis: a }, d.capture, io),
+          { ...S.renderChartsInput(data.barsSha256, ind.indicatorsSha256, withWeekly), view },
+          (io) =>
+            S.renderCharts(
+              { symbol: labels.symbol, asOf: labels.asOf, daily, weekly, analysis: a, bareTime: labels.bareTime },
+              d.capture,
+              io,
+            ),
         )
         images = charts._png
         imageShas = charts.images.map((x) => x.sha256)
       }
-      const context = S.promptContext({
-        now: nightAfter,
-        strategy: i.strategy,
-        data,
-        daily,
-        weekly,
-        analysis: a,
-        previous: trackRecordAsOf(i.past ?? [], i.t).map((k) => ({
-          createdAt: Date.parse(`${k.date}T00:00:00Z`),
-          date: k.date,
-          action: k.action,
-          outcome: k.outcome,
-          rMultiple: k.rMultiple,
-        })),
-      })
+      const context = blindContext(
+        S.promptContext({
+          now: nightAfter,
+          strategy: i.strategy,
+          data,
+          daily,
+          weekly,
+          analysis: a,
+          previous: trackRecordAsOf(i.past ?? [], i.t).map((k) => ({
+            createdAt: Date.parse(`${k.date}T00:00:00Z`),
+            date: k.date,
+            action: k.action,
+            outcome: k.outcome,
+            rMultiple: k.rMultiple,
+          })),
+        }),
+        view,
+      )
       const contextJson = JSON.stringify(context)
       const { system, user } = await S.renderPrompt(i.arm.prompt, context)
-      const rules = S.rulesRequest(cfg, data.asOf, daily, 0)
+      // The symbol and session as shown (the answer must name them back; the validator checks it).
+      const shownAsOf = context.as_of
+      const rules = S.rulesRequest({ ...cfg, symbol: shownSymbol }, shownAsOf, daily, 0)
       const ch = i.arm.choice
       const cacheKey = sha(
         JSON.stringify({
@@ -209,7 +232,8 @@ export function createAsOfPipeline(d: PipelineDeps) {
           provider: ch.provider,
           model: ch.model,
           endpoint: ch.provider === 'openai' ? (ch.endpoint.baseURL ?? 'openai') : null,
-          prompt: ch.provider === 'rules' ? sha(JSON.stringify(rules.bars)) + i.t : sha(`${system}\n${user}`),
+          // The rules analyst reads its request (bars, symbol, date, limits), a model the prompt and images.
+          prompt: ch.provider === 'rules' ? sha(JSON.stringify(rules)) + i.t : sha(`${system}\n${user}`),
           images: imageShas,
           temperature: 0,
           seed: null,
@@ -225,7 +249,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
           images: imageShas,
           cacheKey,
         },
-        async () => {
+        async (io) => {
           const promptSha = S.storePrompt({ system, user }, io)
           const hit = i.fresh ? null : d.cache.get(cacheKey)
           let answer: AnalystAnswer
@@ -265,7 +289,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
               })),
             )
           }
-          const rawSha = store(answer.rawText, 'llm_text', 'text/plain; charset=utf-8')
+          const rawSha = io.artifact(Buffer.from(answer.rawText), 'llm_text', 'text/plain; charset=utf-8')
           return {
             provider: ch.provider,
             model: ch.model,
@@ -285,26 +309,28 @@ export function createAsOfPipeline(d: PipelineDeps) {
       )
       const answer = llm._answer
       const validation = S.validationContext({
-        config: cfg,
-        asOf: data.asOf,
+        config: { ...cfg, symbol: shownSymbol },
+        asOf: shownAsOf,
         daily,
         analysis: a,
         withWeekly,
         positionQty: 0,
       })
-      const verdict = await step('validate_signal', S.validateSignalInput(llm, validation), async () =>
+      const judged = await step('validate_signal', S.validateSignalInput(llm, validation), async () =>
         S.judgeSignal(llm, a.d.atr, validation),
       )
+      // Back to real prices (and sides, mirrored) for the risk check and the simulated bracket.
+      const verdict = realVerdict(judged, map)
       const risk = await step(
         'risk_check',
-        { status: verdict.status, action: verdict.finalAction, risk: cfg.risk },
+        { status: verdict.status, action: verdict.finalAction, risk: cfg.risk, mappedBack: !map.identity },
         async () =>
           riskCheck({
             verdict,
             risk: cfg.risk,
             account: { netLiquidation: i.capital, availableFunds: i.capital },
             portfolio: { positionQty: 0, grossExposure: 0, openPositions: 0 },
-            quote: { last: daily.at(-1)!.c, ageMs: 0 },
+            quote: { last: real.daily.at(-1)!.c, ageMs: 0 },
             caps: {
               maxOrderNotional: i.capital,
               maxGrossExposurePct: 1,

@@ -1,4 +1,3 @@
-import type { EvaluationDecision } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import { firstBarAfter } from '../../domain/evaluation/calendar'
 import { simulateBracket } from '../../domain/evaluation/fills'
@@ -66,22 +65,5 @@ export function decisionRow(
   }
 }
 
-export function toDecision(r: repo.DecisionRow): EvaluationDecision {
-  return {
-    date: r.date,
-    action: r.action as EvaluationDecision['action'],
-    status: r.status as EvaluationDecision['status'],
-    entry: r.entry,
-    stop: r.stop,
-    targets: r.targets as number[],
-    confidence: r.confidence,
-    fill: r.fillDate !== null && r.fillPrice !== null ? { date: r.fillDate, price: r.fillPrice } : null,
-    exit:
-      r.exitDate !== null && r.exitPrice !== null && r.exitReason !== null
-        ? { date: r.exitDate, price: r.exitPrice, reason: r.exitReason as 'target' }
-        : null,
-    r: r.r,
-    ambiguous: r.ambiguous,
-    runId: r.runId,
-  }
-}
+/** A stored row as the contract's decision (the review library reads bundles with it too). */
+export { toDecision } from '../../store/evaluation-repo'

@@ -26,12 +26,13 @@ export function estimateCost(arms: readonly ArmSpec[], dates: number, cachedCall
     }
     calls += dates
     const isOpenAI = arm.choice.endpoint.isOpenAI
-    const images = 2 * miniImageFactor(arm.choice.model)
+    // The no-chart baseline sends no image.
+    const images = arm.view?.charts === false ? 0 : 2 * miniImageFactor(arm.choice.model)
     const price = (t: (typeof TOKENS)['low' | 'high']) =>
       (costMicros(arm.choice.model, isOpenAI, t.text + images * t.image, t.completion) ?? 0) / 1e6
     usdLow += price(TOKENS.low)
     usdHigh += price(TOKENS.high)
-    seconds += dates * SECONDS.chart
+    if (arm.view?.charts !== false) seconds += dates * SECONDS.chart
   }
   const fresh = Math.max(0, calls - cachedCalls)
   const perCallLow = calls ? usdLow / arms.filter((a) => a.choice.provider !== 'rules').length : 0

@@ -21,6 +21,8 @@ import {
 import { stdev } from '../../domain/evaluation/rng'
 import { nyDate, nyWeekStart } from '../../domain/indicators/ny-time'
 import type { DecisionRow } from '../../store/evaluation-repo'
+import type { InputView } from '../../domain/evaluation/blinding'
+import { probesOf } from './probes'
 
 // The report of one evaluation (EVALUATION.md §3–§7), computed from its stored decisions: pure, so it
 // can run off the main thread and a re-run from the same rows gives the same figures.
@@ -37,7 +39,7 @@ export interface ReportInput {
   slippageBps: number
   sessions: string[]
   daily: Bar[]
-  arms: { label: string; provider: string; model: string; promptVersionId: string | null }[]
+  arms: { label: string; provider: string; model: string; promptVersionId: string | null; view?: InputView }[]
   decisions: DecisionRow[]
   lookahead: EvaluationReport['lookahead']
   warmup: EvaluationReport['warmup']
@@ -165,6 +167,11 @@ export function buildReport(input: ReportInput): EvaluationReport {
     arms,
     ab: arms.length >= 2 ? abOf(i.decisions) : null,
     trials: i.trials,
+    probes: probesOf(
+      i.arms,
+      arms.map((x) => x.metrics),
+      i.decisions,
+    ),
   }
 }
 

@@ -7,6 +7,7 @@ import type {
 } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
+import { isBright, viewLabel, viewOf } from '../../domain/evaluation/blinding'
 import { decisionDates, sessionAfter } from '../../domain/evaluation/calendar'
 import { toPastDecision as pastOf } from '../../domain/evaluation/track-record'
 import { nyDate } from '../../domain/indicators/ny-time'
@@ -92,8 +93,12 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       const provider = a.analyst === 'rules' ? 'rules' : a.analyst === 'llm' ? 'openai' : strategy.config.provider
       const choice = chooseAnalyst({ provider, model: a.model ?? strategy.config.model }, cfg)
       const prompt = d.prompt(strategy, a.promptVersionId)
-      const label = `${choice.label}${choice.provider === 'rules' ? '' : ` · ${prompt.name} v${prompt.version ?? '?'}`}`
-      return { label, choice, prompt }
+      const view = viewOf(a)
+      const shown = viewLabel(view)
+      const label =
+        `${choice.label}${choice.provider === 'rules' ? '' : ` · ${prompt.name} v${prompt.version ?? '?'}`}` +
+        (shown ? ` · ${shown}` : '')
+      return { label, choice, prompt, view }
     })
   }
 
@@ -274,6 +279,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
         provider: x.choice.provider,
         model: x.choice.model,
         promptVersionId: x.prompt.versionId,
+        view: x.view,
       })),
       decisions: rows,
       lookahead: look,
@@ -316,7 +322,11 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       const dates = checkRange(r)
       const arms = await armsOf(strategy, r)
       const cached = arms.map((a) =>
-        a.choice.provider === 'rules' ? 0 : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
+        // Cached dates are counted by model; a blinded, mirrored or no-chart arm asks another question,
+        // so it is estimated as fresh (an upper bound, never an underestimate).
+        a.choice.provider === 'rules' || !isBright(a.view ?? viewOf({}))
+          ? 0
+          : repo.cachedDates(d.db, strategy.id, a.choice.model, r.from, r.to),
       )
       return estimateCost(
         arms,

@@ -17,6 +17,8 @@ export interface RenderChartsInput {
   daily: readonly Bar[]
   weekly: readonly Bar[] | null
   analysis: Analysis
+  /** Draw no dates (the evaluation lab's date-blind charts): a bare time axis and re-timed bars. */
+  bareTime?: boolean
 }
 
 export type RenderChartsResult = RenderChartsOutput & { _png: Buffer[] }
@@ -29,6 +31,7 @@ export interface ChartDraw {
   height: number
   bars: Bar[]
   indicators: IndicatorResult[]
+  bareTime?: boolean
 }
 
 export function renderChartsInput(barsSha256: string, indicatorsSha256: string, withWeekly: boolean) {
@@ -54,6 +57,7 @@ export async function drawChart(
     bars: c.bars,
     indicators: c.indicators,
     levels: null,
+    ...(c.bareTime ? { bareTime: true } : {}),
   })
   const sha256 = io.artifact(png, 'chart', 'image/png')
   return { timeframe: c.timeframe, sha256, width: c.width, height: c.height, bars: c.bars.length, title: c.title, png }
@@ -73,12 +77,17 @@ export async function renderCharts(
     ids: readonly string[],
     n: number,
   ) => {
-    const shown = bars.slice(-n)
+    // Bare time axis: the bars are also re-timed to consecutive days from 1970, so no date reaches the page.
+    const shown = i.bareTime ? bars.slice(-n).map((b, k) => ({ ...b, t: (k + 1) * 86_400_000 })) : bars.slice(-n)
     const b = shown.at(-1)!
     const ohlc = `O ${b.o.toFixed(2)} H ${b.h.toFixed(2)} L ${b.l.toFixed(2)} C ${b.c.toFixed(2)}`
     const title = `${i.symbol} · ${timeframe} · ${i.asOf} · ${ohlc}`
     images.push(
-      await drawChart(page, { timeframe, title, ...CHART_SIZE, bars: shown, indicators: tail(results, ids, n) }, io),
+      await drawChart(
+        page,
+        { timeframe, title, ...CHART_SIZE, bars: shown, indicators: tail(results, ids, n), bareTime: i.bareTime },
+        io,
+      ),
     )
   }
   const a = i.analysis

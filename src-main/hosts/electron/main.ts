@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import * as v8 from 'node:v8'
 import * as vm from 'node:vm'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron'
-import { BUNDLE_EXT } from '../../contract/bundles-api'
+import { BUNDLE_EXT, reviewRoute } from '../../contract/bundles-api'
 import { createRpcClient } from '../../contract/client'
 import { startEngine, type Engine } from '../../review-mode'
 import { inProcessTransport } from '../../rpc/in-process'
@@ -76,7 +76,7 @@ async function openBundles(paths: string[]): Promise<void> {
     try {
       const lib = await client.call('lineage.import', { file })
       opened.push(lib.id)
-      openAt(`#/lineage/review/${lib.id}`)
+      openAt(reviewRoute(lib))
     } catch (e) {
       dialog.showErrorBox('Could not open the review bundle', `${file}: ${e instanceof Error ? e.message : String(e)}`)
     }

@@ -9,6 +9,14 @@ describe('web host configuration', () => {
     expect(c.overrides).toEqual({})
     expect(c.envApiKey).toBeNull()
     expect(c.allowLive).toBe(false)
+    expect(c.simSeed).toBeNull()
+  })
+
+  it("the simulator's seed for a new data folder: flag over environment, a whole number in range", () => {
+    expect(parseWebHostConfig(['--sim-seed', '20261125'], { IBKR_WS_SIM_SEED: '7' }).simSeed).toBe(20261125)
+    expect(parseWebHostConfig([], { IBKR_WS_SIM_SEED: '7' }).simSeed).toBe(7)
+    for (const bad of ['0', '1.5', 'x', '2147483647'])
+      expect(() => parseWebHostConfig(['--sim-seed', bad], {})).toThrow(/--sim-seed/)
   })
 
   it('live arming only with --allow-live (RELIABILITY.md §2.5)', () => {

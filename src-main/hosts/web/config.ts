@@ -16,18 +16,23 @@ export interface WebHostConfig {
   review: string | null
   /** Live trading may be armed on this host (RELIABILITY.md §2.5); still only after the typed confirmation. */
   allowLive: boolean
+  /** The built-in simulator's seed for a new data folder (null: a random one); a folder keeps its seed. */
+  simSeed: number | null
 }
 
 export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--gateway sim|URL] [--account ID]
-                     [--allow-live]
+                     [--allow-live] [--sim-seed N]
   --port N         port on 127.0.0.1 (0 picks a free one; default 4780)
   --data-dir DIR   data folder (default: $IBKR_WS_DATA_DIR or ~/.local/share/ibkr-workstation)
   --gateway G      "sim" for the built-in simulator, or a Client Portal Gateway URL
   --account ID     IBKR account id to trade
   --review FILE    start in review mode with this .wsbundle (no gateway, schedules or orders until started)
   --allow-live     let this host arm live trading (still needs the typed ARM <account> confirmation)
+  --sim-seed N     the built-in simulator's market for a new data folder (1-2147483646; default random;
+                   a data folder keeps the seed it started with)
 Environment: IBKR_WS_DATA_DIR, IBKR_WS_GATEWAY, IBKR_WS_ACCOUNT, OPENAI_API_KEY, OPENAI_BASE_URL,
-  IBKR_WS_LLM_MODEL, IBKR_WS_CHROMIUM. Flags win over the environment, the environment over stored settings.`
+  IBKR_WS_LLM_MODEL, IBKR_WS_CHROMIUM, IBKR_WS_SIM_SEED. Flags win over the environment, the environment over
+  stored settings.`
 
 export const DEFAULT_PORT = 4780
 
@@ -43,6 +48,7 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
         account: { type: 'string' },
         review: { type: 'string' },
         'allow-live': { type: 'boolean' },
+        'sim-seed': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -57,6 +63,11 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`--port must be 0-65535, got "${values.port}"`)
 
+  const seedText = values['sim-seed'] ?? env.IBKR_WS_SIM_SEED
+  const simSeed = seedText === undefined || seedText === '' ? null : Number(seedText)
+  if (simSeed !== null && (!Number.isInteger(simSeed) || simSeed < 1 || simSeed > 2 ** 31 - 2))
+    throw new ConfigError(`--sim-seed (or IBKR_WS_SIM_SEED) must be a whole number 1-2147483646, got "${seedText}"`)
+
   return {
     port,
     dataDir: resolveDataDir(values['data-dir'], env, defaultDataDir(env)),
@@ -64,6 +75,7 @@ export function parseWebHostConfig(argv: string[], env: NodeJS.ProcessEnv): WebH
     envApiKey: envApiKey(env),
     review: values.review ? resolve(values.review) : null,
     allowLive: values['allow-live'] === true,
+    simSeed,
   }
 }
 

@@ -7,6 +7,7 @@ import { lockDataDir } from '../data-dir-lock'
 import { startWebServer } from './server'
 import { startChromiumCapture } from '../../charts/chromium-capture'
 import { mkdirSync } from 'node:fs'
+import { reviewRoute } from '../../contract/bundles-api'
 
 /** `npm run web`: the engine under plain Node, serving the renderer to a browser on loopback. */
 async function main(): Promise<void> {
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
         }),
       onInternalError: (where, err) => console.error(`[web] ${where}:`, err),
       // Tests switch the demo's first run off (IBKR_WS_DEMO_FIRST_RUN=0); a newcomer gets it.
-      tuning: { demoFirstRun: process.env.IBKR_WS_DEMO_FIRST_RUN !== '0' },
+      tuning: {
+        demoFirstRun: process.env.IBKR_WS_DEMO_FIRST_RUN !== '0',
+        ...(cfg.simSeed !== null ? { simSeed: cfg.simSeed } : {}),
+      },
     })
   } catch (e) {
     unlock()
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
     const transport = inProcessTransport(app.rpc)
     const client = createRpcClient(transport)
     try {
-      route = `#/lineage/review/${(await client.call('lineage.import', { file: cfg.review })).id}`
+      route = reviewRoute(await client.call('lineage.import', { file: cfg.review }))
     } catch (e) {
       await server.close()
       await app.stop()
