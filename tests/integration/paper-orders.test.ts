@@ -4,7 +4,7 @@ import type { RpcClient } from '../../src-main/contract/client'
 import type { PlaceOrderOutput } from '../../src-main/contract/steps'
 import { buySignalReply } from '../fixtures/buy-signal'
 import { startFakeOpenAI } from '../fixtures/fake-openai'
-import { startTestApp } from '../fixtures/test-app'
+import { startTestApp, untilReconciled } from '../fixtures/test-app'
 
 // Part 4's path on the built-in simulator: a BUY from the model becomes a bracket order in paper
 // mode (automatic approval), the entry fills, and every step of that is in the run's lineage; an
@@ -20,12 +20,7 @@ beforeAll(async () => {
     overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } },
     envApiKey: 'sk-test',
   }))
-  // The first reconciliation reads live orders three times at IBKR's 1 per 5 s (the session's preflight,
-  // force, then the fresh list): ~11 s after the start, which no longer waits behind those reads.
-  await vi.waitFor(async () => expect((await client.call('risk.get', {}))?.reconciled).toBe(true), {
-    timeout: 20_000,
-    interval: 50,
-  })
+  await untilReconciled(client)
 }, 60_000)
 afterAll(async () => {
   await app?.stop()

@@ -5,7 +5,7 @@ import type { RpcClient } from '../../src-main/contract/client'
 import type { PromptContext } from '../../src-main/contract/prompts'
 import { buySignalReply, holdDraft, askedAbout } from '../fixtures/buy-signal'
 import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
-import { startTestApp } from '../fixtures/test-app'
+import { startTestApp, untilReconciled } from '../fixtures/test-app'
 
 // The prompt context shows the model its own record (LLM.md `previous_analyses`, `position.stop`), filled
 // from the recorded data of a real store: the R of each earlier signal's trade once it has closed (never
@@ -21,10 +21,7 @@ beforeAll(async () => {
     overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } },
     envApiKey: 'sk-test',
   }))
-  await vi.waitFor(async () => expect((await client.call('risk.get', {}))?.reconciled).toBe(true), {
-    timeout: 10_000,
-    interval: 50,
-  })
+  await untilReconciled(client)
 }, 60_000)
 afterAll(async () => {
   await app?.stop()
