@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
@@ -103,6 +104,9 @@ export async function launchChromium(executablePath: string, extraArgs: string[]
   proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)))
   const toBrowser = proc.stdio[3] as Writable
   const fromBrowser = proc.stdio[4] as Readable
+  // Chromium's helper processes may still be writing into the profile when the browser exits (killed):
+  // removal is retried, and a leftover temp folder is never an error (nor an unhandled one in the engine).
+  const removeProfile = () => rm(profile, { recursive: true, force: true, maxRetries: 5 }).catch(() => undefined)
   const pending = new Map<number, { ok: (r: Params) => void; fail: (e: Error) => void }>()
   const waiters = new Set<{ method: string; sessionId: string; ok: (p: Params) => void; fail: (e: Error) => void }>()
   let nextId = 1
@@ -114,15 +118,14 @@ export async function launchChromium(executablePath: string, extraArgs: string[]
       for (const w of waiters) w.fail(gone)
       pending.clear()
       waiters.clear()
-      rmSync(profile, { recursive: true, force: true })
-      ok()
+      void removeProfile().then(ok)
     }),
   )
   proc.once('error', (e) => {
     gone = e
     for (const p of pending.values()) p.fail(e)
     pending.clear()
-    rmSync(profile, { recursive: true, force: true })
+    void removeProfile()
   })
   toBrowser.on('error', () => {}) // a closed pipe surfaces as the exit above
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -84,4 +85,36 @@ describe('chart capture in Chromium', () => {
   it('rejects a spec outside the chart contract', async () => {
     await expect(capture.capture({ ...spec, width: 10 })).rejects.toThrow()
   })
+
+  it('relaunches Chromium after it died and after recycleAfter charts, drawing the very same pixels', async () => {
+    const browsers = () =>
+      execFileSync('pgrep', ['-P', String(process.pid), '-f', 'remote-debugging-pipe'])
+        .toString()
+        .trim()
+        .split('\n')
+        .map(Number)
+    const others = new Set(browsers()) // the shared capture's Chromium stays alive
+    const own = await startChromiumCapture({
+      executablePath: CHROMIUM,
+      rendererDir: resolve(__dirname, '../../out/renderer'),
+      recycleAfter: 2,
+    })
+    const ownBrowser = () => browsers().filter((p) => !others.has(p))
+    try {
+      const first = await own.capture(spec)
+      const killed = ownBrowser()
+      expect(killed).toHaveLength(1)
+      process.kill(killed[0]!, 'SIGKILL')
+      expect((await own.capture(spec)).equals(first)).toBe(true) // relaunched after the kill
+      const relaunched = ownBrowser()
+      expect(relaunched).toHaveLength(1)
+      expect(relaunched[0]).not.toBe(killed[0])
+      expect((await own.capture(spec)).equals(first)).toBe(true)
+      expect((await own.capture(spec)).equals(first)).toBe(true) // the third on it: recycled after two
+      expect(ownBrowser()).toHaveLength(1)
+      expect(ownBrowser()[0]).not.toBe(relaunched[0])
+    } finally {
+      await own.close()
+    }
+  }, 60_000)
 })

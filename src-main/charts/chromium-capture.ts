@@ -37,45 +37,72 @@ async function serveBuild(root: string): Promise<{ server: Server; origin: strin
 export async function startChromiumCapture(opts: {
   executablePath: string
   rendererDir: string
+  /** Captures before the browser is replaced by a fresh one (its memory creeps up over thousands of charts). */
+  recycleAfter?: number
 }): Promise<ChartCapture> {
   const { server, origin } = await serveBuild(opts.rendererDir)
-  let browser: CdpBrowser | null = null
-  let page = ''
+  const recycleAfter = opts.recycleAfter ?? RECYCLE_AFTER
+  let warm: { browser: CdpBrowser; page: string; captures: number }
   try {
-    browser = await withTimeout(
-      launchChromium(opts.executablePath, ['--disable-gpu']),
-      START_TIMEOUT_MS,
-      'Chromium did not answer',
-    )
-    page = await openWarmPage(browser, `${origin}/capture.html`)
+    warm = await launchWarm(opts.executablePath, `${origin}/capture.html`)
   } catch (e) {
-    await browser?.close()
     server.close()
-    throw new Error(
-      `Chart capture could not start Chromium at ${opts.executablePath}: ` +
-        `${e instanceof Error ? e.message : String(e)}. Install it (apt-get install chromium) or ` +
-        `set IBKR_WS_CHROMIUM.`,
-      { cause: e },
-    )
+    throw e
   }
-  const b = browser
+  const alive = (b: CdpBrowser) => b.process.exitCode === null && b.process.signalCode === null
+  /** The warm page, relaunched when Chromium has died or has drawn `recycleAfter` charts. */
+  const ready = async () => {
+    if (alive(warm.browser) && warm.captures < recycleAfter) return warm
+    await warm.browser.close()
+    warm = await launchWarm(opts.executablePath, `${origin}/capture.html`)
+    return warm
+  }
   let queue: Promise<unknown> = Promise.resolve()
   return {
     async capture(spec) {
       const valid = ChartImageSpec.parse(spec)
       // One capture at a time on the one warm page; the spec crosses as one JSON string literal.
       const expression = `globalThis.captureChart(JSON.parse(${JSON.stringify(JSON.stringify(valid))}))`
-      const next = queue.then(async () => pngFromDataUrl(await evaluate(b, page, expression)))
+      const draw = async () => {
+        const w = await ready()
+        w.captures++
+        return pngFromDataUrl(await evaluate(w.browser, w.page, expression))
+      }
+      // A Chromium that died under this capture is relaunched and asked once more; any other error stands.
+      const next = queue.then(() => draw().catch((e: unknown) => (alive(warm.browser) ? Promise.reject(e) : draw())))
       queue = next.catch(() => undefined)
       return next
     },
     async close() {
-      await b.close()
+      await queue
+      await warm.browser.close()
       await new Promise<void>((ok) => server.close(() => ok()))
     },
   }
 }
 
+/** Chromium with the capture page open and ready, or an error that says what to install. */
+async function launchWarm(executablePath: string, url: string) {
+  let browser: CdpBrowser | null = null
+  try {
+    browser = await withTimeout(
+      launchChromium(executablePath, ['--disable-gpu']),
+      START_TIMEOUT_MS,
+      'Chromium did not answer',
+    )
+    return { browser, page: await openWarmPage(browser, url), captures: 0 }
+  } catch (e) {
+    await browser?.close()
+    throw new Error(
+      `Chart capture could not start Chromium at ${executablePath}: ` +
+        `${e instanceof Error ? e.message : String(e)}. Install it (apt-get install chromium) or ` +
+        `set IBKR_WS_CHROMIUM.`,
+      { cause: e },
+    )
+  }
+}
+
+const RECYCLE_AFTER = 500
 const START_TIMEOUT_MS = 15_000
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
