@@ -20,7 +20,7 @@ import type { SignalVerdict } from '../../domain/signals'
 import { insertUsage } from '../../store/signals-repo'
 import { askModel, askRules, type AnalystAnswer, type AnalystChoice } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
-import { storingIo } from '../run-environment'
+import { putArtifact } from '../../store/artifacts'
 import { startRun, type RunRecorder } from '../run-recorder'
 import * as S from '../steps'
 import { asOfSource } from './asof-source'
@@ -135,11 +135,29 @@ export function createAsOfPipeline(d: PipelineDeps) {
       : null
     // Each recorded step stores its artifacts and lists them on its row (the timeline and bundles read them).
     const hashing: S.StepIo = { artifact: (content) => sha(content), partial: () => undefined }
+    // A recorded decision's artifacts are written together at its end (one transaction, one sync of the
+    // main store instead of one per artifact); their hashes are listed on the step rows as they run.
+    const held: { content: Buffer; kind: Parameters<S.StepIo['artifact']>[1]; mime: string }[] = []
+    const holding = (ctx: Parameters<Parameters<RunRecorder['step']>[2]>[0]): S.StepIo => ({
+      artifact(content, kind, mime) {
+        held.push({ content, kind, mime })
+        const h = sha(content)
+        ctx.artifact(h)
+        return h
+      },
+      partial: (output) => ctx.partial(output),
+    })
+    const flush = () => {
+      if (held.length === 0) return
+      d.db.transaction(() => {
+        for (const x of held.splice(0)) putArtifact(d.db, d.dataDir, x.content, x.kind, x.mime, d.now())
+      })
+    }
     const step = <T>(
       name: Parameters<RunRecorder['step']>[0],
       input: unknown,
       fn: (io: S.StepIo) => Promise<T>,
-    ): Promise<T> => (rec ? rec.step(name, input, (ctx) => fn(storingIo(d, ctx))) : fn(hashing))
+    ): Promise<T> => (rec ? rec.step(name, input, (ctx) => fn(holding(ctx))) : fn(hashing))
     const view = i.arm.view ?? { blinding: 'bright', mirror: false, charts: true }
     try {
       rec?.skip('check_session', {}, { reason: `Evaluation ${i.evaluationId}: as-of replay of ${i.t}, no session.` })
@@ -169,14 +187,15 @@ export function createAsOfPipeline(d: PipelineDeps) {
       )
       const daily = data._daily
       const weekly = withWeekly ? data._weekly : null
-      const barsJson = JSON.stringify({ daily, weekly })
+      // The bars artifact is JSON of exactly { daily, weekly } (weekly null without the weekly timeframe),
+      // and the indicators artifact of { daily, weekly, strategy }: their hashes are those artifacts'.
+      const barsSha = data.barsSha256
       const ind = await step(
         'compute_indicators',
         S.computeIndicatorsInput(data.barsSha256, withWeekly, cfg.indicators),
         async (io) => S.computeIndicators({ daily, weekly, indicators: cfg.indicators, withWeekly }, io),
       )
       const a = ind._analysis
-      const indJson = JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })
       let images: Buffer[] = []
       let imageShas: string[] = []
       if (i.arm.choice.provider === 'rules' || !view.charts) {
@@ -357,6 +376,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
         signal: { status: verdict.status, action: verdict.finalAction },
         risk: { kind: risk.kind, qty: risk.qty },
       }
+      flush()
       if (rec) {
         await rec.step('complete', { runId }, async () => ({ ...summary, status: 'succeeded' }))
         rec.finish('succeeded', null, summary)
@@ -364,8 +384,8 @@ export function createAsOfPipeline(d: PipelineDeps) {
       return {
         runId,
         hashes: {
-          bars: sha(barsJson),
-          indicators: sha(indJson),
+          bars: barsSha,
+          indicators: ind.indicatorsSha256,
           context: sha(contextJson),
           prompt: sha(`${system}\n${user}`),
           answer: sha(answer.rawText),
@@ -378,6 +398,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
         analysis: a,
       }
     } catch (e) {
+      flush()
       if (rec)
         rec.finish('failed', e instanceof Error ? e.message : String(e), { evaluationId: i.evaluationId, asOf: i.t })
       throw e

@@ -185,15 +185,18 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
           budget.book(dec.costMicros)
           const row = decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now())
           if (d.intraday) await resolveIntraday(row, daily, (t) => d.intraday!(strategy.config.conid, t))
-          repo.insertDecision(d.db, row)
+          // The decision and the progress it makes in one transaction (one sync of the store per date).
+          d.db.transaction(() => {
+            repo.insertDecision(d.db, row)
+            repo.updateEvaluation(d.db, id, {
+              done: done.size + doneNow + 1,
+              spentMicros: budget.spent(),
+              updatedAt: d.now(),
+            })
+          })
           if (w.repeat === 0) c.past.push(pastOf(row))
           doneNow++
           const elapsed = d.perfNow() - t0
-          repo.updateEvaluation(d.db, id, {
-            done: done.size + doneNow,
-            spentMicros: budget.spent(),
-            updatedAt: d.now(),
-          })
           progress(id, doneNow >= 3 ? (elapsed / doneNow) * (remaining - doneNow) : null)
         }
       }
