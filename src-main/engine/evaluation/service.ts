@@ -172,6 +172,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
               store: daily,
               capital: CAPITAL,
               record: true,
+              defer: true,
               reserve: slot.reserve,
               repeat: w.repeat,
               past: c.past,
@@ -186,7 +187,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
           const row = decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now())
           if (d.intraday) await resolveIntraday(row, daily, (t) => d.intraday!(strategy.config.conid, t))
           // The decision and the progress it makes in one transaction (one sync of the store per date).
-          d.db.transaction(() => {
+          dec.commit(() => {
             repo.insertDecision(d.db, row)
             repo.updateEvaluation(d.db, id, {
               done: done.size + doneNow + 1,
