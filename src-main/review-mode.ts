@@ -19,8 +19,9 @@ import { realTimers } from './timers'
 
 // Review mode (DESKTOP.md §7): a first launch from a `.wsbundle` opens the store and the review
 // library (with replay of its runs, recorded in the store) — no gateway session, no session keeper,
-// scheduler or order path — until the user presses "Start trading engine". Then the full composition root (createApp) starts on the same data
-// folder and every client is switched over on its next message (the renderer reloads).
+// scheduler or order path — until the user presses "Start trading engine". Then the full composition
+// root (createApp) starts on the same data folder and every client is switched over on its next
+// message (the renderer reloads).
 
 /** What a host holds: the RPC server, artifacts and health of whichever engine runs now. */
 export interface Engine {

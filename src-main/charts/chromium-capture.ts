@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
 import { ChartImageSpec } from '../contract/charts'
 import { cspString } from '../contract/csp'
 import { pngFromDataUrl, type ChartCapture } from './capture'
+import { launchChromium, type CdpBrowser } from './cdp-pipe'
 
-// Chart capture under the web host: one warm Chromium page (Debian's Chromium through
-// playwright-core) on the renderer's capture page, served read-only from the build on loopback.
+// Chart capture under the web host: one warm Chromium page (Debian's Chromium, driven over the
+// DevTools protocol on a pipe) on the renderer's capture page, served read-only from the build on loopback.
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,25 +39,15 @@ export async function startChromiumCapture(opts: {
   rendererDir: string
 }): Promise<ChartCapture> {
   const { server, origin } = await serveBuild(opts.rendererDir)
-  let browser: Browser | null = null
-  let warm: Page
+  let browser: CdpBrowser | null = null
+  let page = ''
   try {
-    // Loaded on first use: playwright-core takes ~0.5 s to load, which every start used to pay.
-    const { chromium } = await import('playwright-core')
-    browser = await chromium.launch({
-      executablePath: opts.executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
-    warm = await browser.newPage({ viewport: { width: 1600, height: 1200 }, deviceScaleFactor: 1 })
-    await warm.goto(`${origin}/capture.html`)
-    await warm.waitForSelector('[data-capture-state="ready"]', { state: 'attached', timeout: 15_000 })
+    browser = await withTimeout(
+      launchChromium(opts.executablePath, ['--disable-gpu']),
+      START_TIMEOUT_MS,
+      'Chromium did not answer',
+    )
+    page = await openWarmPage(browser, `${origin}/capture.html`)
   } catch (e) {
     await browser?.close()
     server.close()
@@ -68,33 +58,74 @@ export async function startChromiumCapture(opts: {
       { cause: e },
     )
   }
+  const b = browser
   let queue: Promise<unknown> = Promise.resolve()
   return {
     async capture(spec) {
       const valid = ChartImageSpec.parse(spec)
-      // One capture at a time on the one warm page.
-      // The spec crosses as one JSON string: Playwright's structured serialisation of a chart's
-      // ~5,000 numbers costs 20-30 ms more per capture.
-      const json = JSON.stringify(valid)
-      const next = queue.then(async () =>
-        pngFromDataUrl(
-          await warm.evaluate(
-            (s) => (globalThis as unknown as CapturePage).captureChart(JSON.parse(s) as ChartImageSpec),
-            json,
-          ),
-        ),
-      )
+      // One capture at a time on the one warm page; the spec crosses as one JSON string literal.
+      const expression = `globalThis.captureChart(JSON.parse(${JSON.stringify(JSON.stringify(valid))}))`
+      const next = queue.then(async () => pngFromDataUrl(await evaluate(b, page, expression)))
       queue = next.catch(() => undefined)
       return next
     },
     async close() {
-      await browser?.close()
+      await b.close()
       await new Promise<void>((ok) => server.close(() => ok()))
     },
   }
 }
 
-/** What the capture page exposes (src-renderer/capture.ts). */
-interface CapturePage {
-  captureChart(spec: ChartImageSpec): Promise<string>
+const START_TIMEOUT_MS = 15_000
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what} within ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([p, late]).finally(() => clearTimeout(timer))
+}
+
+/** A page at 1600×1200, scale 1, on `url`, once the capture page says it is ready; its session id. */
+async function openWarmPage(browser: CdpBrowser, url: string): Promise<string> {
+  const { browserContextId } = await browser.send('Target.createBrowserContext', { disposeOnDetach: true })
+  const { targetId } = await browser.send('Target.createTarget', { url: 'about:blank', browserContextId })
+  const { sessionId } = (await browser.send('Target.attachToTarget', { targetId, flatten: true })) as {
+    sessionId: string
+  }
+  await browser.send('Page.enable', {}, sessionId)
+  await browser.send(
+    'Emulation.setDeviceMetricsOverride',
+    { width: 1600, height: 1200, deviceScaleFactor: 1, mobile: false, screenWidth: 1600, screenHeight: 1200 },
+    sessionId,
+  )
+  const loaded = browser.once('Page.loadEventFired', sessionId, START_TIMEOUT_MS)
+  const nav = (await browser.send('Page.navigate', { url }, sessionId)) as { errorText?: string }
+  if (nav.errorText) throw new Error(`${url}: ${nav.errorText}`)
+  await loaded
+  await evaluate(
+    browser,
+    sessionId,
+    `new Promise((ok, fail) => {
+      const ready = () => document.querySelector('[data-capture-state="ready"]')
+      if (ready()) return ok('ready')
+      const timer = setTimeout(() => fail(new Error('the capture page was not ready within 15 s')), ${START_TIMEOUT_MS})
+      new MutationObserver((_, o) => {
+        if (ready()) { o.disconnect(); clearTimeout(timer); ok('ready') }
+      }).observe(document, { subtree: true, attributes: true, childList: true })
+    })`,
+  )
+  return sessionId
+}
+
+/** Evaluate `expression` in the page, awaiting a promise; its string value, or the page's error. */
+async function evaluate(browser: CdpBrowser, sessionId: string, expression: string): Promise<string> {
+  const r = (await browser.send(
+    'Runtime.evaluate',
+    { expression, awaitPromise: true, returnByValue: true },
+    sessionId,
+  )) as { result?: { value?: unknown }; exceptionDetails?: { text: string; exception?: { description?: string } } }
+  if (r.exceptionDetails)
+    throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text ?? 'evaluation failed')
+  return String(r.result?.value)
 }

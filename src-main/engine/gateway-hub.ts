@@ -60,6 +60,8 @@ export async function createGatewayHub(initialUrl: string, d: GatewayHubDeps): P
         tickMs: d.simTickMs,
         calendar: 'always-open',
         auth: { initial: 'authenticated', dailyReset: null },
+        // Nothing in the app reads the journal; unbounded, it held every request of the day.
+        journalLimit: 0,
       })
       c = createCpapiBroker({
         url: sim.origin,

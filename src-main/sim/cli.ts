@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     tls: !values['no-tls'],
     demo: true,
     calendar,
+    journalLimit: 0, // nothing outside the process reads it
   })
   process.stdout.write(
     JSON.stringify({ baseUrl: sim.baseUrl, wsUrl: sim.wsUrl, port: sim.port, fingerprint: sim.fingerprint }) + '\n',

@@ -106,3 +106,12 @@ export interface JournalEntry {
   body: unknown
   status: number | 'dropped' | 'held'
 }
+
+/**
+ * Append to the request journal and keep the newest `limit` entries; the oldest go in batches (the journal may
+ * run up to 64 over the limit in between), so an append stays cheap.
+ */
+export function appendJournal(journal: JournalEntry[], entry: JournalEntry, limit: number): void {
+  journal.push(entry)
+  if (journal.length > limit + Math.min(limit, 64)) journal.splice(0, journal.length - limit)
+}

@@ -40,7 +40,13 @@ export function dayVolumeFactor(logReturn: number, gap: number, dailyVol: number
 }
 
 const ANCHOR_DAY = Math.floor(Date.UTC(2026, 0, 2) / DAY)
-const MAX_CACHED_PATHS = 4000
+/**
+ * Minute paths kept, least recently used first out. A path is 4 × 1,440 doubles on the always-open
+ * calendar (46 KB); closed sessions' daily bars are cached on their own (closedBars), and a path is
+ * regenerated identically from the seed in well under a millisecond, so only the live days and the
+ * intraday charts in view earn a place (4,000 paths held 99 MB after ten demo runs).
+ */
+export const MAX_CACHED_PATHS = 64
 
 export class PriceEngine {
   private readonly closes = new Map<number, Map<number, number>>()
@@ -53,6 +59,11 @@ export class PriceEngine {
     readonly calendar: Calendar,
     private readonly instruments: Map<number, SimInstrument>,
   ) {}
+
+  /** How many minute paths are held (tests of the bound). */
+  cachedPaths(): number {
+    return this.paths.size
+  }
 
   instrument(conid: number): SimInstrument | undefined {
     return this.instruments.get(conid)
@@ -93,7 +104,11 @@ export class PriceEngine {
     if (!session) return null
     const key = `${conid}:${day}`
     const cached = this.paths.get(key)
-    if (cached) return cached
+    if (cached) {
+      this.paths.delete(key)
+      this.paths.set(key, cached)
+      return cached
+    }
     const inst = this.instruments.get(conid)!
     const prevClose = this.dailyClose(conid, day - 1)
     const close = this.dailyClose(conid, day)

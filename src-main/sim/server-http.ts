@@ -4,7 +4,7 @@ import { generate } from 'selfsigned'
 import { pathTemplate } from '../broker/ibkr/cpapi-limits'
 import type { SimClock } from './clock'
 import type { GatewayCore } from './gateway'
-import type { FaultSpec, JournalEntry } from './limits'
+import { appendJournal, type FaultSpec, type JournalEntry } from './limits'
 import type { SessionState } from './session'
 
 // The simulator's HTTP side (IBKR.md §7): the loopback certificate, the request pipeline (faults, journal,
@@ -49,7 +49,8 @@ const LOGIN_PAGE = (message: string) =>
 <p style="color:#666">This is the built-in simulator. Any credentials log in to the paper account.</p></body></html>`
 
 /** The HTTP request handler over the gateway core: injected faults, the journal, JSON replies, login pages. */
-export function requestHandler(core: GatewayCore, session: SessionState, clock: SimClock) {
+export function requestHandler(core: GatewayCore, session: SessionState, clock: SimClock, journalLimit = Infinity) {
+  const record = (e: JournalEntry) => appendJournal(core.journal, e, journalLimit)
   async function serve(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1')
     const body = await readBody(req)
@@ -71,7 +72,7 @@ export function requestHandler(core: GatewayCore, session: SessionState, clock: 
     const fault = core.faults.take(entry.method, path, template)
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
     if (fault?.drop === 'beforeResponse') {
-      core.journal.push({ ...entry, at: clock.now(), status: 'dropped' })
+      record({ ...entry, at: clock.now(), status: 'dropped' })
       return req.socket.destroy()
     }
     if (fault?.hold === 'beforeCommit') return hold(entry, fault)
@@ -79,7 +80,7 @@ export function requestHandler(core: GatewayCore, session: SessionState, clock: 
     const result = await core.handle({ method: entry.method, path, query: url.searchParams, body: parsed })
     if (fault?.hold === 'afterCommit') return hold(entry, fault)
     if (fault?.drop === 'afterCommit') {
-      core.journal.push({ ...entry, at: clock.now(), status: 'dropped' })
+      record({ ...entry, at: clock.now(), status: 'dropped' })
       return req.socket.destroy()
     }
     reply(res, result.status, result.body, entry)
@@ -87,12 +88,12 @@ export function requestHandler(core: GatewayCore, session: SessionState, clock: 
 
   /** The request stays unanswered until the client goes away. */
   function hold(entry: Omit<JournalEntry, 'at' | 'status'>, fault: FaultSpec) {
-    core.journal.push({ ...entry, at: clock.now(), status: 'held' })
+    record({ ...entry, at: clock.now(), status: 'held' })
     fault.onHold?.()
   }
 
   function reply(res: ServerResponse, status: number, payload: unknown, entry: Omit<JournalEntry, 'at' | 'status'>) {
-    core.journal.push({ ...entry, at: clock.now(), status })
+    record({ ...entry, at: clock.now(), status })
     const text = JSON.stringify(payload)
     res.writeHead(status, {
       'content-type': 'application/json',

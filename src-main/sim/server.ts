@@ -52,6 +52,8 @@ export interface SimGatewayOptions {
     penaltyMs?: number
   }
   ws?: { hbMs?: number; smdExpiryMs?: number | null }
+  /** Keep only the newest this many request-journal entries (default all: tests read them; a host reads none). */
+  journalLimit?: number
 }
 
 export interface SimControl {
@@ -196,7 +198,7 @@ export async function startSimGateway(opts: SimGatewayOptions = {}): Promise<Sim
 
   const tls = opts.tls ?? true
   const pem = tls ? await loopbackCertificate() : null
-  const handler = requestHandler(core, session, clock)
+  const handler = requestHandler(core, session, clock, opts.journalLimit)
   const server: Server = pem ? createHttpsServer({ cert: pem.cert, key: pem.key }, handler) : createHttpServer(handler)
   const sockets = new Set<Socket>()
   server.on('connection', (s: Socket) => {

@@ -44,7 +44,9 @@ test(
       await expect(approval).toContainText('BUY')
       await page.screenshot({ path: join(SHOTS, 'orders-approval.png') })
       await approval.getByTestId('approval-approve').click()
-      await expect(page.getByTestId('blotter')).toContainText('SPY')
+      // Seconds after the start the first reconciliation may still be reading live orders (IBKR's 1 per
+      // 5 s, three reads): the gate waits for it rather than refusing, so the bracket can take ~15 s.
+      await expect(page.getByTestId('blotter')).toContainText('SPY', { timeout: 30_000 })
       await page.getByTestId('blotter-all').click()
       const parent = page.locator('[data-testid^="order-row-"][data-testid$="-P"]').first()
       await expect(parent).toHaveAttribute('data-status', 'FILLED', { timeout: 30_000 })

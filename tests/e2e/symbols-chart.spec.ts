@@ -59,7 +59,11 @@ test('the Connection page shows the session, the paper account and the login pag
   await expect(page.getByTestId('accounts')).toContainText('DU1234567')
   await expect(page.getByTestId('accounts')).toContainText('Selected')
   await page.getByTestId('reauthenticate').click()
-  await expect(page.getByTestId('connection-status')).toContainText('Reauthentication requested')
+  // Reauthenticating re-runs IBKR's init sequence, whose paced reads (1 per 5 s each) may queue behind the
+  // start-up reconciliation's: up to ~15 s right after the start.
+  await expect(page.getByTestId('connection-status')).toContainText('Reauthentication requested', {
+    timeout: 30_000,
+  })
   await page.getByTestId('open-login').click()
   await expect(page.getByTestId('login-link')).toHaveAttribute('href', /^https:\/\/127\.0\.0\.1:\d+\/$/)
   await page.screenshot({ path: join(SHOTS, 'connection.png'), fullPage: true })

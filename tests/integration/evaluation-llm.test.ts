@@ -1,35 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../src-main/app'
-import type { RpcClient } from '../../src-main/contract/client'
+import { describe, expect, it } from 'vitest'
 import { decisionDates } from '../../src-main/domain/evaluation/calendar'
 import { lastClosedSession } from '../../src-main/domain/runs/market-data'
 import { llmUsage } from '../../src-main/store/schema'
-import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
+import { completion } from '../fixtures/fake-openai'
 import { askedAbout, holdDraft } from '../fixtures/buy-signal'
-import { startTestApp } from '../fixtures/test-app'
+import { useAppWithFakeModel } from '../fixtures/model-app'
 
 // An evaluation arm asking an OpenAI-compatible model (real SDK, local test server): each date's
 // prompt is as of that date with both chart images; the usage goes to the ledger under the eval run
 // (no strategy, so no live budget is spent); a re-run is answered from the cache with no request.
 
-let app: App
-let client: RpcClient
-let llm: Awaited<ReturnType<typeof startFakeOpenAI>>
-
-beforeAll(async () => {
-  llm = await startFakeOpenAI()
-  ;({ app, client } = await startTestApp({
-    overrides: {
-      llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' },
-      llmModel: { value: 'llava-test', source: 'flag', by: '--llm-model' },
-    },
-    envApiKey: 'sk-test-key',
-  }))
-}, 60_000)
-afterAll(async () => {
-  await app?.stop()
-  await llm?.close()
-})
+const t = useAppWithFakeModel({ model: 'llava-test' })
 
 const hold = (symbol: string, asOf: string) => JSON.stringify(holdDraft(symbol, asOf, 'Mixed evidence: hold.'))
 
@@ -41,8 +22,8 @@ describe('an evaluation arm with a language model', () => {
       asked.push(a)
       return { body: completion(hold(a.symbol, a.asOf)) }
     }
-    for (let k = 0; k < 10; k++) llm.reply(answer)
-    const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
+    for (let k = 0; k < 10; k++) t.llm.reply(answer)
+    const strategy = (await t.client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
     const all = decisionDates('2000-01-03', lastClosedSession(Date.now()))
     const req = {
       strategyId: strategy.id,
@@ -52,19 +33,19 @@ describe('an evaluation arm with a language model', () => {
       // The repeat-call noise floor has its own test (evaluation-noise); here one call per date.
       noiseFloor: false,
     }
-    const est = await client.call('evaluations.estimate', req)
+    const est = await t.client.call('evaluations.estimate', req)
     expect(est).toMatchObject({ decisions: 5, calls: 5, cachedCalls: 0 })
-    const first = (await client.call('evaluations.start', req)).evaluationId
-    await app.evaluations.drain()
-    const ev = await client.call('evaluations.get', { evaluationId: first })
+    const first = (await t.client.call('evaluations.start', req)).evaluationId
+    await t.app.evaluations.drain()
+    const ev = await t.client.call('evaluations.get', { evaluationId: first })
     expect(ev.error).toBeNull()
     expect(ev.status).toBe('succeeded')
     expect(asked.map((a) => a.asOf)).toEqual(decisionDates(req.from, req.to))
     expect(asked.every((a) => a.images === 2)).toBe(true)
-    const decisions = await client.call('evaluations.decisions', { evaluationId: first })
+    const decisions = await t.client.call('evaluations.decisions', { evaluationId: first })
     expect(decisions.map((d) => d.action)).toEqual(['HOLD', 'HOLD', 'HOLD', 'HOLD', 'HOLD'])
     const runIds = new Set(decisions.map((d) => d.runId))
-    const usage = app.store.db
+    const usage = t.app.store.db
       .select()
       .from(llmUsage)
       .all()
@@ -72,26 +53,26 @@ describe('an evaluation arm with a language model', () => {
     expect(usage).toHaveLength(5)
     expect(usage.every((u) => u.strategyId === null && u.purpose.startsWith('eval:'))).toBe(true)
 
-    expect((await client.call('evaluations.estimate', req)).cachedCalls).toBe(5)
-    const requestsBefore = llm.requests.length
-    const second = (await client.call('evaluations.start', req)).evaluationId
-    await app.evaluations.drain()
-    expect(llm.requests.length).toBe(requestsBefore)
-    const again = await client.call('evaluations.decisions', { evaluationId: second })
+    expect((await t.client.call('evaluations.estimate', req)).cachedCalls).toBe(5)
+    const requestsBefore = t.llm.requests.length
+    const second = (await t.client.call('evaluations.start', req)).evaluationId
+    await t.app.evaluations.drain()
+    expect(t.llm.requests.length).toBe(requestsBefore)
+    const again = await t.client.call('evaluations.decisions', { evaluationId: second })
     const strip = (ds: typeof decisions) => JSON.stringify(ds.map(({ runId: _r, ...d }) => d))
     expect(strip(again)).toBe(strip(decisions))
-    expect((await client.call('evaluations.get', { evaluationId: second })).status).toBe('succeeded')
+    expect((await t.client.call('evaluations.get', { evaluationId: second })).status).toBe('succeeded')
   }, 180_000)
 
   it('asks the no-chart baseline the same prompt without images and reports it beside the model', async () => {
     // Every request from here on (replies queued earlier answer first, so read the recorded requests).
-    const mark = llm.requests.length
+    const mark = t.llm.requests.length
     const answer = (body: Record<string, unknown>) => {
       const a = askedAbout(body)
       return { body: completion(hold(a.symbol, a.asOf)) }
     }
-    for (let k = 0; k < 6; k++) llm.reply(answer)
-    const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
+    for (let k = 0; k < 6; k++) t.llm.reply(answer)
+    const strategy = (await t.client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
     const all = decisionDates('2000-01-03', lastClosedSession(Date.now()))
     const req = {
       strategyId: strategy.id,
@@ -101,15 +82,15 @@ describe('an evaluation arm with a language model', () => {
       // One call per date and arm here; the repeat-call noise floor has its own test.
       noiseFloor: false,
     }
-    const est = await client.call('evaluations.estimate', req)
-    const alone = await client.call('evaluations.estimate', { ...req, arms: [req.arms[0]!] })
+    const est = await t.client.call('evaluations.estimate', req)
+    const alone = await t.client.call('evaluations.estimate', { ...req, arms: [req.arms[0]!] })
     expect(est.calls).toBe(6)
     // No chart drawn for the baseline (the test model has no price, so only the time differs).
     expect(est.seconds).toBeLessThan(2 * alone.seconds)
-    const { evaluationId } = await client.call('evaluations.start', req)
-    await app.evaluations.drain()
-    expect((await client.call('evaluations.get', { evaluationId })).status).toBe('succeeded')
-    const asked = llm.requests.slice(mark).map((r) => askedAbout(r.body as Record<string, unknown>))
+    const { evaluationId } = await t.client.call('evaluations.start', req)
+    await t.app.evaluations.drain()
+    expect((await t.client.call('evaluations.get', { evaluationId })).status).toBe('succeeded')
+    const asked = t.llm.requests.slice(mark).map((r) => askedAbout(r.body as Record<string, unknown>))
     expect(asked).toHaveLength(6)
     const withCharts = asked.filter((a) => a.images === 2)
     const without = asked.filter((a) => a.images === 0)
@@ -119,16 +100,16 @@ describe('an evaluation arm with a language model', () => {
     // (askedAbout joins the message parts with newlines, so the image parts leave blank lines at the end.)
     const texts = (xs: typeof asked) => new Set(xs.map((a) => a.text.trimEnd()))
     expect(texts(without)).toEqual(texts(withCharts))
-    const report = await client.call('evaluations.report', { evaluationId })
+    const report = await t.client.call('evaluations.report', { evaluationId })
     expect(report.arms[1]!.label).toContain('no charts')
     expect(report.probes).toEqual([
       expect.objectContaining({ kind: 'noChart', arm: 1, base: 0, pairs: 3, agreement: 1, flips: null }),
     ])
-    const run = await client.call('lineage.getRun', {
-      runId: (await client.call('evaluations.decisions', { evaluationId, arm: 1 }))[0]!.runId!,
+    const run = await t.client.call('lineage.getRun', {
+      runId: (await t.client.call('evaluations.decisions', { evaluationId, arm: 1 }))[0]!.runId!,
     })
     expect(run.steps.find((s) => s.step === 'render_charts')!.status).toBe('skipped')
     // Re-estimated: the charted arm's dates are cached; the baseline's answers are never counted as the model's.
-    expect(await client.call('evaluations.estimate', req)).toMatchObject({ calls: 6, cachedCalls: 3 })
+    expect(await t.client.call('evaluations.estimate', req)).toMatchObject({ calls: 6, cachedCalls: 3 })
   }, 180_000)
 })

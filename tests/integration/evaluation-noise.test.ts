@@ -1,37 +1,18 @@
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../src-main/app'
-import type { RpcClient } from '../../src-main/contract/client'
+import { describe, expect, it } from 'vitest'
 import { decisionDates } from '../../src-main/domain/evaluation/calendar'
 import { lastClosedSession } from '../../src-main/domain/runs/market-data'
 import { evaluationDecisions } from '../../src-main/store/schema'
 import { askedAbout, buySignalReply, holdDraft } from '../fixtures/buy-signal'
-import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
-import { startTestApp } from '../fixtures/test-app'
+import { completion } from '../fixtures/fake-openai'
+import { useAppWithFakeModel } from '../fixtures/model-app'
 
 // The repeat-call noise floor (EVALUATION.md §5) with the real openai SDK against the fake server:
 // on by default for a language-model arm, in the estimate, three calls on a seeded 10 % sample, the
 // flip rate and within-date spread of R, 0 for the rules analyst, ± floor beside the A/B difference,
 // and a re-run replays the repeats from the cache without a request.
 
-let app: App
-let client: RpcClient
-let llm: Awaited<ReturnType<typeof startFakeOpenAI>>
-
-beforeAll(async () => {
-  llm = await startFakeOpenAI()
-  ;({ app, client } = await startTestApp({
-    overrides: {
-      llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' },
-      llmModel: { value: 'llava-test', source: 'flag', by: '--llm-model' },
-    },
-    envApiKey: 'sk-test-key',
-  }))
-}, 60_000)
-afterAll(async () => {
-  await app?.stop()
-  await llm?.close()
-})
+const t = useAppWithFakeModel({ model: 'llava-test' })
 
 describe('the repeat-call noise floor', () => {
   it('asks thrice on a sampled date, measures flip and spread, and sits beside the A/B difference', async () => {
@@ -43,8 +24,8 @@ describe('the repeat-call noise floor', () => {
       asked.push(a.asOf)
       return n === 1 ? buySignalReply(body) : { body: completion(JSON.stringify(holdDraft(a.symbol, a.asOf))) }
     }
-    for (let k = 0; k < 30; k++) llm.reply(answer)
-    const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
+    for (let k = 0; k < 30; k++) t.llm.reply(answer)
+    const strategy = (await t.client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
     const all = decisionDates('2000-01-03', lastClosedSession(Date.now()))
     const dates = all.slice(all.length - 60, all.length - 50)
     const req = {
@@ -54,22 +35,22 @@ describe('the repeat-call noise floor', () => {
       arms: [{ analyst: 'llm' as const }, { analyst: 'rules' as const }],
     }
     // 10 dates: a sample of one date, two repeats on it; the rules arm costs no call.
-    expect(await client.call('evaluations.estimate', req)).toMatchObject({ decisions: 20, calls: 12 })
-    expect(await client.call('evaluations.estimate', { ...req, noiseFloor: false })).toMatchObject({ calls: 10 })
-    const { evaluationId } = await client.call('evaluations.start', req)
-    await app.evaluations.drain()
-    const ev = await client.call('evaluations.get', { evaluationId })
+    expect(await t.client.call('evaluations.estimate', req)).toMatchObject({ decisions: 20, calls: 12 })
+    expect(await t.client.call('evaluations.estimate', { ...req, noiseFloor: false })).toMatchObject({ calls: 10 })
+    const { evaluationId } = await t.client.call('evaluations.start', req)
+    await t.app.evaluations.drain()
+    const ev = await t.client.call('evaluations.get', { evaluationId })
     expect(ev.error).toBeNull()
     expect(ev.status).toBe('succeeded')
     expect(ev.progress).toEqual({ done: 22, total: 22 })
-    expect(llm.requests).toHaveLength(12)
+    expect(t.llm.requests).toHaveLength(12)
     const thrice = dates.filter((t) => asked.filter((x) => x === t).length === 3)
     expect(thrice).toHaveLength(1)
     expect(dates.filter((t) => asked.filter((x) => x === t).length === 1)).toHaveLength(9)
     const sampled = thrice[0]!
 
     // The repeats are rows of their own arm numbers, not decisions of an arm.
-    const rows = app.store.db
+    const rows = t.app.store.db
       .select()
       .from(evaluationDecisions)
       .where(and(eq(evaluationDecisions.evaluationId, evaluationId), eq(evaluationDecisions.date, sampled)))
@@ -82,7 +63,7 @@ describe('the repeat-call noise floor', () => {
     const m = (rs[0]! + rs[1]! + rs[2]!) / 3
     const sd = Math.sqrt(rs.reduce((s, x) => s + (x - m) ** 2, 0) / 2)
     const flip = new Set(calls.map((x) => x.action)).size > 1 ? 1 : 0
-    const report = await client.call('evaluations.report', { evaluationId })
+    const report = await t.client.call('evaluations.report', { evaluationId })
     const [llmArm, rulesArm] = report.arms
     expect(llmArm!.decisions).toBe(10)
     expect(llmArm!.noise).toMatchObject({ sampled: 1, flipRate: flip, deterministic: false })
@@ -93,11 +74,11 @@ describe('the repeat-call noise floor', () => {
     expect(ab.noiseFloor).toBeCloseTo((1.959964 * sd) / Math.sqrt(ab.pairs), 10)
 
     // A re-run replays the main answers and the repeats from the cache: no request.
-    const before = llm.requests.length
-    const again = (await client.call('evaluations.start', req)).evaluationId
-    await app.evaluations.drain()
-    expect(llm.requests.length).toBe(before)
-    const rerun = await client.call('evaluations.report', { evaluationId: again })
+    const before = t.llm.requests.length
+    const again = (await t.client.call('evaluations.start', req)).evaluationId
+    await t.app.evaluations.drain()
+    expect(t.llm.requests.length).toBe(before)
+    const rerun = await t.client.call('evaluations.report', { evaluationId: again })
     expect(rerun.arms[0]!.noise).toEqual(llmArm!.noise)
   }, 240_000)
 })

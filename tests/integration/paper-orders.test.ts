@@ -1,47 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { App } from '../../src-main/app'
-import type { RpcClient } from '../../src-main/contract/client'
+import { describe, expect, it, vi } from 'vitest'
 import type { PlaceOrderOutput } from '../../src-main/contract/steps'
 import { buySignalReply } from '../fixtures/buy-signal'
-import { startFakeOpenAI } from '../fixtures/fake-openai'
-import { startTestApp } from '../fixtures/test-app'
+
+import { useAppWithFakeModel } from '../fixtures/model-app'
 
 // Part 4's path on the built-in simulator: a BUY from the model becomes a bracket order in paper
 // mode (automatic approval), the entry fills, and every step of that is in the run's lineage; an
 // ask-first strategy waits in the approval queue until a person approves it.
 
-let app: App
-let client: RpcClient
-let llm: Awaited<ReturnType<typeof startFakeOpenAI>>
-
-beforeAll(async () => {
-  llm = await startFakeOpenAI()
-  ;({ app, client } = await startTestApp({
-    overrides: { llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' } },
-    envApiKey: 'sk-test',
-  }))
-  // The first reconciliation reads live orders three times at IBKR's 1 per 5 s (the session's preflight,
-  // force, then the fresh list): ~11 s after the start, which no longer waits behind those reads.
-  await vi.waitFor(async () => expect((await client.call('risk.get', {}))?.reconciled).toBe(true), {
-    timeout: 20_000,
-    interval: 50,
-  })
-}, 60_000)
-afterAll(async () => {
-  await app?.stop()
-  await llm?.close()
-})
+const t = useAppWithFakeModel({ apiKey: 'sk-test', reconciled: true })
 
 async function run(strategyId: string) {
-  llm.reply(buySignalReply)
-  const { runId } = await client.call('runs.start', { strategyId })
-  await app.executor.drain()
-  return client.call('lineage.getRun', { runId })
+  t.llm.reply(buySignalReply)
+  const { runId } = await t.client.call('runs.start', { strategyId })
+  await t.app.executor.drain()
+  return t.client.call('lineage.getRun', { runId })
 }
 
 describe('paper orders from a strategy run', () => {
   it('automatic approval: the BUY becomes a working bracket on the simulator and the entry fills', async () => {
-    const spy = (await client.call('strategies.list', {})).find((s) => s.mode === 'paper' && s.approval === 'auto')!
+    const spy = (await t.client.call('strategies.list', {})).find((s) => s.mode === 'paper' && s.approval === 'auto')!
     const r = await run(spy.id)
     expect(r.status).toBe('succeeded')
     const placed = r.steps.find((s) => s.step === 'place_order')!.output as PlaceOrderOutput
@@ -50,34 +28,34 @@ describe('paper orders from a strategy run', () => {
     expect(placed.submitted!.map((o) => o.leg)).toEqual(['parent', 'stop', 'target'])
     expect(placed.submitted!.every((o) => o.status === 'SUBMITTED' || o.status === 'FILLED')).toBe(true)
     expect(r.steps.find((s) => s.step === 'track_order')!.status).toBe('succeeded')
-    const orders = await client.call('orders.list', { runId: r.id })
+    const orders = await t.client.call('orders.list', { runId: r.id })
     expect(orders.map((o) => o.clientOrderId).sort()).toEqual(placed.orders.map((o) => o.clientOrderId).sort())
     expect(orders.every((o) => o.brokerOrderId !== null && o.symbol === 'SPY' && o.mode === 'paper')).toBe(true)
     // The entry is a marketable limit: the simulator fills it on its next ticks.
     const parentId = orders.find((o) => o.leg === 'parent')!.id
     await vi.waitFor(
       async () => {
-        await app.trading.orders.refresh()
-        expect((await client.call('orders.list', { runId: r.id })).find((o) => o.id === parentId)!.status).toBe(
+        await t.app.trading.orders.refresh()
+        expect((await t.client.call('orders.list', { runId: r.id })).find((o) => o.id === parentId)!.status).toBe(
           'FILLED',
         )
       },
       { timeout: 15_000, interval: 250 },
     )
     // The acknowledgement comes from the POST answer or, when the order stream is faster, from a broker report.
-    const kinds = (await client.call('orders.events', { orderId: parentId })).map((e) => e.kind)
+    const kinds = (await t.client.call('orders.events', { orderId: parentId })).map((e) => e.kind)
     expect(kinds.slice(0, 2)).toEqual(['intent', 'sent'])
     expect(kinds.some((k) => k === 'accepted' || k === 'broker')).toBe(true)
-    expect((await client.call('orders.list', { runId: r.id })).every((o) => o.brokerOrderId !== null)).toBe(true)
+    expect((await t.client.call('orders.list', { runId: r.id })).every((o) => o.brokerOrderId !== null)).toBe(true)
   }, 60_000)
 
   it(
     'ask first: the proposed bracket waits for approval; a ' + 'rejection sends nothing, an approval sends it',
     async () => {
-      const spy = (await client.call('strategies.list', {})).find((s) => s.mode === 'paper')!
-      const [qqq] = await client.call('instruments.search', { query: 'QQQ' })
-      await client.call('instruments.details', { conid: qqq!.conid })
-      const ask = await client.call('strategies.create', {
+      const spy = (await t.client.call('strategies.list', {})).find((s) => s.mode === 'paper')!
+      const [qqq] = await t.client.call('instruments.search', { query: 'QQQ' })
+      await t.client.call('instruments.details', { conid: qqq!.conid })
+      const ask = await t.client.call('strategies.create', {
         ...spy.config,
         name: 'QQQ ask first (test)',
         conid: qqq!.conid,
@@ -85,7 +63,7 @@ describe('paper orders from a strategy run', () => {
         approval: 'ask',
       })
       const alerts: string[] = []
-      const off = client.on(
+      const off = t.client.on(
         'alerts.raised',
         (a) => void alerts.push(`${a.title}${a.action ? `:${a.action.kind}` : ''}`),
       )
@@ -94,32 +72,32 @@ describe('paper orders from a strategy run', () => {
       const p1 = r1.steps.find((s) => s.step === 'place_order')!.output as PlaceOrderOutput
       expect(p1).toMatchObject({ sent: false, awaitingApproval: { id: expect.any(String) } })
       expect(alerts).toContain('Approval needed:approval')
-      expect((await client.call('approvals.list', { status: 'pending' })).map((a) => a.id)).toContain(
+      expect((await t.client.call('approvals.list', { status: 'pending' })).map((a) => a.id)).toContain(
         p1.awaitingApproval!.id,
       )
-      const rejected = await client.call('approvals.decide', {
+      const rejected = await t.client.call('approvals.decide', {
         id: p1.awaitingApproval!.id,
         approve: false,
         reason: 'not today',
       })
       expect(rejected).toMatchObject({ approval: { status: 'rejected', reason: 'not today' }, orders: [] })
-      expect(await client.call('orders.list', { runId: r1.id })).toEqual([])
+      expect(await t.client.call('orders.list', { runId: r1.id })).toEqual([])
       await expect(
-        client.call('approvals.decide', { id: p1.awaitingApproval!.id, approve: true }),
+        t.client.call('approvals.decide', { id: p1.awaitingApproval!.id, approve: true }),
       ).rejects.toMatchObject({ code: 'CONFLICT' })
 
       const r2 = await run(ask.id)
       const p2 = r2.steps.find((s) => s.step === 'place_order')!.output as PlaceOrderOutput
-      expect(await client.call('orders.list', { runId: r2.id })).toEqual([])
+      expect(await t.client.call('orders.list', { runId: r2.id })).toEqual([])
       // The gate runs again on approval; while it refuses (the order-rate cap: one submission per 2 s)
       // the approval stays pending and can be approved again.
       const decided = await vi.waitFor(
-        () => client.call('approvals.decide', { id: p2.awaitingApproval!.id, approve: true }),
+        () => t.client.call('approvals.decide', { id: p2.awaitingApproval!.id, approve: true }),
         { timeout: 5_000, interval: 250 },
       )
       expect(decided.gate?.allowed).toBe(true)
       expect(decided.orders.map((o) => o.leg)).toEqual(['parent', 'stop', 'target'])
-      const after = await client.call('lineage.getRun', { runId: r2.id })
+      const after = await t.client.call('lineage.getRun', { runId: r2.id })
       const attempts = after.steps.filter((s) => s.step === 'place_order')
       expect(attempts.map((s) => s.attempt)).toEqual([1, 2])
       expect(attempts[1]!.output).toMatchObject({ approval: 'approved', sent: true })

@@ -1,41 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../src-main/app'
+import { describe, expect, it } from 'vitest'
 import { askedAbout, holdDraft } from '../fixtures/buy-signal'
-import { startTestApp } from '../fixtures/test-app'
-import type { RpcClient } from '../../src-main/contract/client'
 import type { LlmAnalysisOutput, PlaceOrderOutput, ValidateSignalOutput } from '../../src-main/contract/steps'
 import { readArtifact } from '../../src-main/store/artifacts'
 import { readSettings } from '../../src-main/store/settings-repo'
 import { llmUsage } from '../../src-main/store/schema'
-import { apiError, completion, startFakeOpenAI } from '../fixtures/fake-openai'
+import { apiError, completion } from '../fixtures/fake-openai'
+import { useAppWithFakeModel } from '../fixtures/model-app'
 
 // A run asking an OpenAI-compatible model: the real openai SDK against the local test server,
 // two chart PNGs as data URLs, the answer's verdict, the ledger rows, and the step-down remembered.
 
-let app: App
-let client: RpcClient
-let llm: Awaited<ReturnType<typeof startFakeOpenAI>>
-
-beforeAll(async () => {
-  llm = await startFakeOpenAI()
-  ;({ app, client } = await startTestApp({
-    overrides: {
-      llmBaseUrl: { value: llm.baseURL, source: 'flag', by: '--llm-base-url' },
-      llmModel: { value: 'llava-test', source: 'flag', by: '--llm-model' },
-    },
-    envApiKey: 'sk-test-key',
-  }))
-}, 60_000)
-afterAll(async () => {
-  await app?.stop()
-  await llm?.close()
-})
+const t = useAppWithFakeModel({ model: 'llava-test' })
 
 async function runAapl() {
-  const strategy = (await client.call('strategies.list', {})).find((s) => s.config.symbol === 'AAPL')!
-  const { runId } = await client.call('runs.start', { strategyId: strategy.id })
-  await app.executor.drain()
-  const run = await client.call('lineage.getRun', { runId })
+  const strategy = (await t.client.call('strategies.list', {})).find((s) => s.config.symbol === 'AAPL')!
+  const { runId } = await t.client.call('runs.start', { strategyId: strategy.id })
+  await t.app.executor.drain()
+  const run = await t.client.call('lineage.getRun', { runId })
   if (!run.steps.some((s) => s.step === 'llm_analysis'))
     throw new Error(`The run stopped before asking the model: ${run.error}`)
   const step = <T>(id: string) => run.steps.find((s) => s.step === id)!.output as T
@@ -46,7 +27,7 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
   it(
     'sends both charts and the rendered prompt; a fenced, ' + 'think-prefixed HOLD is ACCEPTED; usage is in the ledger',
     async () => {
-      llm.reply((body) => {
+      t.llm.reply((body) => {
         const { symbol, asOf } = askedAbout(body)
         return {
           body: completion(
@@ -56,7 +37,7 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
       })
       const { run, step } = await runAapl()
       expect(run.status).toBe('succeeded')
-      const req = llm.requests.at(-1)!
+      const req = t.llm.requests.at(-1)!
       expect(req.authorization).toBe('Bearer sk-test-key')
       expect(req.body.model).toBe('llava-test')
       expect((req.body.response_format as { type: string }).type).toBe('json_schema')
@@ -68,7 +49,8 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
       const charts = run.steps.find((s) => s.step === 'render_charts')!.artifacts
       expect(images).toEqual(
         charts.map(
-          (sha) => `data:image/png;base64,${readArtifact(app.store.db, app.dataDir, sha)!.content.toString('base64')}`,
+          (sha) =>
+            `data:image/png;base64,${readArtifact(t.app.store.db, t.app.dataDir, sha)!.content.toString('base64')}`,
         ),
       )
 
@@ -81,7 +63,7 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
       })
       expect(step<ValidateSignalOutput>('validate_signal')).toMatchObject({ status: 'ACCEPTED', finalAction: 'HOLD' })
       expect(step<PlaceOrderOutput>('place_order').orders).toEqual([])
-      const rows = app.store.db
+      const rows = t.app.store.db
         .select()
         .from(llmUsage)
         .all()
@@ -97,7 +79,7 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
           step: 'llm_analysis',
         },
       ])
-      const signals = await client.call('signals.list', { limit: 1 })
+      const signals = await t.client.call('signals.list', { limit: 1 })
       expect(signals[0]).toMatchObject({
         runId: run.id,
         action: 'HOLD',
@@ -110,38 +92,40 @@ describe('a run with an OpenAI-compatible model (real SDK, local test server)', 
   )
 
   it('a refusal becomes REVIEW with no order, never a default trade', async () => {
-    llm.reply({ body: completion(null, { refusal: 'I cannot help with trading.' }) })
+    t.llm.reply({ body: completion(null, { refusal: 'I cannot help with trading.' }) })
     const { run, step } = await runAapl()
     expect(run.status).toBe('succeeded')
     expect(step<LlmAnalysisOutput>('llm_analysis')).toMatchObject({ outcome: 'review', reviewReason: 'refused' })
     expect(step<ValidateSignalOutput>('validate_signal')).toMatchObject({ status: 'REVIEW', finalAction: 'REVIEW' })
     expect(step<PlaceOrderOutput>('place_order').orders).toEqual([])
-    expect((await client.call('signals.list', { limit: 1 }))[0]).toMatchObject({ action: 'REVIEW', status: 'REVIEW' })
+    expect((await t.client.call('signals.list', { limit: 1 }))[0]).toMatchObject({ action: 'REVIEW', status: 'REVIEW' })
   }, 60_000)
 
   it('a server that refuses json_schema steps down, and the capability is remembered for the next run', async () => {
-    llm.reply(apiError(400, "'response_format.type' must be 'json_schema' or 'text'"))
-    llm.reply(apiError(400, 'json_schema is not supported by this server'))
-    llm.reply((body) => {
+    t.llm.reply(apiError(400, "'response_format.type' must be 'json_schema' or 'text'"))
+    t.llm.reply(apiError(400, 'json_schema is not supported by this server'))
+    t.llm.reply((body) => {
       const { symbol, asOf } = askedAbout(body)
       return { body: completion(`Here you go: ${JSON.stringify(holdDraft(symbol, asOf))}`) }
     })
-    const before = llm.requests.length
+    const before = t.llm.requests.length
     const { step } = await runAapl()
     expect(
-      llm.requests.slice(before).map((r) => (r.body.response_format as { type?: string } | undefined)?.type ?? 'text'),
+      t.llm.requests
+        .slice(before)
+        .map((r) => (r.body.response_format as { type?: string } | undefined)?.type ?? 'text'),
     ).toEqual(['json_schema', 'json_object', 'text'])
     expect(step<ValidateSignalOutput>('validate_signal').status).toBe('ACCEPTED')
-    const caps = readSettings(app.store.db).get('llm.capabilities') as Record<string, { structured: string }>
+    const caps = readSettings(t.app.store.db).get('llm.capabilities') as Record<string, { structured: string }>
     expect(Object.values(caps)).toEqual([{ structured: 'text', vision: true }])
 
-    llm.reply((body) => ({
+    t.llm.reply((body) => ({
       body: completion(JSON.stringify(holdDraft(askedAbout(body).symbol, askedAbout(body).asOf))),
     }))
-    const next = llm.requests.length
+    const next = t.llm.requests.length
     await runAapl()
     expect(
-      llm.requests.slice(next).map((r) => (r.body.response_format as { type?: string } | undefined)?.type ?? 'text'),
+      t.llm.requests.slice(next).map((r) => (r.body.response_format as { type?: string } | undefined)?.type ?? 'text'),
     ).toEqual(['text'])
   }, 60_000)
 })

@@ -4,7 +4,7 @@ import type { RpcClient } from '../../src-main/contract/client'
 import type { PlaceOrderOutput } from '../../src-main/contract/steps'
 import { buySignalReply } from '../fixtures/buy-signal'
 import { startFakeOpenAI } from '../fixtures/fake-openai'
-import { startTestApp } from '../fixtures/test-app'
+import { startTestApp, untilReconciled } from '../fixtures/test-app'
 
 // F7 end to end (part 4's "done when"): a cron fire, delivered by an injected wall-clock timer,
 // runs a paper strategy through every step to a bracket on the built-in simulator whose entry
@@ -32,12 +32,7 @@ beforeAll(async () => {
       return () => void (t.cancelled = true)
     },
   }))
-  // The first reconciliation reads live orders three times at IBKR's 1 per 5 s (the session's preflight,
-  // force, then the fresh list): ~11 s after the start, which no longer waits behind those reads.
-  await vi.waitFor(async () => expect((await client.call('risk.get', {}))?.reconciled).toBe(true), {
-    timeout: 20_000,
-    interval: 50,
-  })
+  await untilReconciled(client)
 }, 60_000)
 afterAll(async () => {
   await app?.stop()

@@ -59,6 +59,10 @@ describe('paired statistics', () => {
         'mean R',
       ),
     ).toMatch(/^Arm A is better/)
+    expect(verdict([0, 0, 0], null, 'hit rate')).toBe(
+      'Not enough data: on all 3 paired dates the arms score the same hit rate, so this sample cannot tell them ' +
+        'apart; widen the date range or change one arm.',
+    )
   })
 
   it('Holm adjustment and deflated Sharpe', () => {

@@ -130,10 +130,15 @@ export function power(effect: number, sd: number, n: number): number {
 export function verdict(diffs: readonly number[], result: PairedResult | null, metric: string): string {
   const sd = stdev(diffs)
   const mde = minimumDetectableEffect(sd, diffs.length)
+  if (diffs.length >= 2 && diffs.every((d) => d === 0))
+    return (
+      `Not enough data: on all ${diffs.length} paired dates the arms score the same ${metric}, ` +
+      `so this sample cannot tell them apart; widen the date range or change one arm.`
+    )
   if (!result || mde === null || power(result.meanDiff, sd, diffs.length) < 0.8)
     return (
       `Not enough data: with ${diffs.length} paired dates the smallest difference in ${metric} ` +
-      `this sample can detect is ${mde === null ? 'undefined' : `±${mde.toFixed(3)}`}.`
+      `this sample can detect is ${mde === null ? 'not measurable' : `±${mde.toFixed(3)}`}.`
     )
   const better = result.meanDiff > 0 ? 'A' : 'B'
   return result.p < 0.05
