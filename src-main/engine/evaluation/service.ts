@@ -199,6 +199,8 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
           doneNow++
           const elapsed = d.perfNow() - t0
           progress(id, doneNow >= 3 ? (elapsed / doneNow) * (remaining - doneNow) : null)
+          // A macrotask turn per date: the app keeps answering during a rules evaluation (§9, UI never blocks).
+          await new Promise<void>((r) => setImmediate(r))
         }
       }
     }
