@@ -145,6 +145,17 @@ export function listRuns(db: Db, f: RunFilter): RunSummary[] {
     .map((r) => summaryOf(r.run, r.name))
 }
 
+/** A run's summary without its steps (what `lineage.runUpdated` carries). */
+export function getRunSummary(db: Db, id: string): RunSummary | null {
+  const row = db
+    .select({ run: runs, name: strategies.name })
+    .from(runs)
+    .leftJoin(strategies, eq(strategies.id, runs.strategyId))
+    .where(eq(runs.id, id))
+    .get()
+  return row ? summaryOf(row.run, row.name) : null
+}
+
 export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) | null {
   const row = db
     .select({ run: runs, name: strategies.name })

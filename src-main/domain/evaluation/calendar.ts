@@ -34,7 +34,11 @@ export function sessionAfter(date: string, n = 1): string {
 
 /** Daily bars closed by the close of session `t`: every bar dated on or before `t` (New York). */
 export function truncateAsOf(daily: readonly Bar[], t: string): Bar[] {
-  // Bars are in time order: binary search for the first bar after t.
+  return daily.slice(0, closedCount(daily, t))
+}
+
+/** How many bars of `daily` are closed by the close of `t` (bars in time order: binary search). */
+function closedCount(daily: readonly Bar[], t: string): number {
   let lo = 0
   let hi = daily.length
   while (lo < hi) {
@@ -42,7 +46,19 @@ export function truncateAsOf(daily: readonly Bar[], t: string): Bar[] {
     if (nyDate(daily[mid]!.t) <= t) lo = mid + 1
     else hi = mid
   }
-  return daily.slice(0, lo)
+  return lo
+}
+
+// A bar's New York week, computed once per bar object: the lab rebuilds the weeks of ~800 dailies for every
+// decision date, over the same bars.
+const weekOfBar = new WeakMap<Bar, string>()
+function weekStart(b: Bar): string {
+  let w = weekOfBar.get(b)
+  if (w === undefined) {
+    w = nyWeekStart(b.t)
+    weekOfBar.set(b, w)
+  }
+  return w
 }
 
 /** Weekly bars rebuilt from dailies; the last week is partial when its dailies are. */
@@ -50,7 +66,7 @@ export function weeklyFromDailies(daily: readonly Bar[]): Bar[] {
   const out: Bar[] = []
   let week = ''
   for (const b of daily) {
-    const w = nyWeekStart(b.t)
+    const w = weekStart(b)
     const cur = out.at(-1)
     if (w !== week || !cur) {
       week = w
@@ -76,20 +92,21 @@ export interface AsOfInputs {
 
 /** The inputs of a decision at the close of `t`: the last `warmup` dailies and their weeks. */
 export function asOfInputs(daily: readonly Bar[], t: string, warmup: number): AsOfInputs {
-  const closed = truncateAsOf(daily, t)
-  const d = closed.slice(-warmup)
+  // Indices into the store, no copy of the whole closed history.
+  const n = closedCount(daily, t)
+  const d = daily.slice(warmup > 0 ? Math.max(0, n - warmup) : 0, n)
   // Weeks come from about three years of closed dailies (what a live run's '3y' weekly history holds),
   // cut at a week boundary so the first week is whole.
-  let from = Math.max(0, closed.length - WEEKLY_DAILIES)
+  let from = Math.max(0, n - WEEKLY_DAILIES)
   if (from > 0) {
-    const week = nyWeekStart(closed[from]!.t)
-    while (from < closed.length && nyWeekStart(closed[from]!.t) === week) from++
+    const week = weekStart(daily[from]!)
+    while (from < n && weekStart(daily[from]!) === week) from++
   }
-  return { asOf: t, daily: d, weekly: weeklyFromDailies(closed.slice(from)) }
+  return { asOf: t, daily: d, weekly: weeklyFromDailies(daily.slice(from, n)) }
 }
 
 /** Index of the first bar dated after `t` (the entry session t+1), or -1. */
 export function firstBarAfter(daily: readonly Bar[], t: string): number {
-  const n = truncateAsOf(daily, t).length
+  const n = closedCount(daily, t)
   return n < daily.length ? n : -1
 }

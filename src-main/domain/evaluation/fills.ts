@@ -79,17 +79,8 @@ export function simulateBracket(bars: readonly Bar[], b: Bracket, o: FillOptions
   const pess = walk(bars, b, o, 'stop-first')
   const opt = walk(bars, b, o, 'target-first')
   const risk = Math.abs(b.entry - b.stop)
-  const outcome = (p: Path) => {
-    if (!p.fill || !p.exit || p.exit.reason === 'expired') return null
-    const gross = dir * (p.exit.price - p.fill.price) * o.qty
-    const exitSide = b.side === 'BUY' ? 'SELL' : 'BUY'
-    const costs =
-      sideCost(o.plan, b.side, o.qty, p.fill.price, p.fill.date) +
-      sideCost(o.plan, exitSide, o.qty, p.exit.price, p.exit.date)
-    return { gross, costs, net: gross - costs }
-  }
-  const po = outcome(pess)
-  const oo = outcome(opt)
+  const po = outcome(pess, b, o)
+  const oo = outcome(opt, b, o)
   const perR = risk * o.qty
   return {
     fill: pess.fill,
@@ -107,9 +98,21 @@ export function simulateBracket(bars: readonly Bar[], b: Bracket, o: FillOptions
   }
 }
 
+function outcome(p: Path, b: Bracket, o: FillOptions): { gross: number; costs: number; net: number } | null {
+  if (!p.fill || !p.exit || p.exit.reason === 'expired') return null
+  const dir = b.side === 'BUY' ? 1 : -1
+  const gross = dir * (p.exit.price - p.fill.price) * o.qty
+  const exitSide = b.side === 'BUY' ? 'SELL' : 'BUY'
+  const costs =
+    sideCost(o.plan, b.side, o.qty, p.fill.price, p.fill.date) +
+    sideCost(o.plan, exitSide, o.qty, p.exit.price, p.exit.date)
+  return { gross, costs, net: gross - costs }
+}
+
 function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy): Path {
   const dir = b.side === 'BUY' ? 1 : -1
-  const slip = (p: number) => p * (1 - (dir * o.slippageBps) / 1e4)
+  // No closure per call or per bar: the report simulates brackets hundreds of thousands of times.
+  const slip = 1 - (dir * o.slippageBps) / 1e4
   const first = bars[0]
   const path: Path = { fill: null, exit: null, ambiguous: false, ambiguousAt: null, mfe: 0, mae: 0 }
   if (!first) return path
@@ -125,7 +128,6 @@ function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy):
   const last = Math.min(bars.length, o.horizon) - 1
   for (let i = 0; i <= last; i++) {
     const bar = bars[i]!
-    const date = () => nyDate(bar.t)
     const fav = dir === 1 ? bar.h - fillPrice : fillPrice - bar.l
     const adv = dir === 1 ? fillPrice - bar.l : bar.h - fillPrice
     // Stop: open through the stop fills at the open (gap), else a touch fills at the stop.
@@ -136,17 +138,17 @@ function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy):
     // On the entry bar filled inside the bar, the order of the fill and the other touches is unknown.
     const intrabarEntry = i === 0 && !atOpen
     if (stopGap && !intrabarEntry) {
-      path.exit = { index: i, date: date(), price: slip(bar.o), reason: 'stop' }
+      path.exit = { index: i, date: nyDate(bar.t), price: bar.o * slip, reason: 'stop' }
     } else if (targetGap && !intrabarEntry) {
-      path.exit = { index: i, date: date(), price: bar.o, reason: 'target' }
+      path.exit = { index: i, date: nyDate(bar.t), price: bar.o, reason: 'target' }
     } else {
       const ambiguous = (stopTouch && targetTouch) || (intrabarEntry && (stopTouch || targetTouch))
-      if (ambiguous && !path.ambiguous) path.ambiguousAt = { index: i, date: date(), intrabarEntry }
+      if (ambiguous && !path.ambiguous) path.ambiguousAt = { index: i, date: nyDate(bar.t), intrabarEntry }
       if (ambiguous) path.ambiguous = true
       const takeStop = stopTouch && (policy === 'stop-first' || !targetTouch)
       const takeTarget = targetTouch && !takeStop && (policy === 'target-first' || !intrabarEntry)
-      if (takeStop) path.exit = { index: i, date: date(), price: slip(b.stop), reason: 'stop' }
-      else if (takeTarget) path.exit = { index: i, date: date(), price: b.target, reason: 'target' }
+      if (takeStop) path.exit = { index: i, date: nyDate(bar.t), price: b.stop * slip, reason: 'stop' }
+      else if (takeTarget) path.exit = { index: i, date: nyDate(bar.t), price: b.target, reason: 'target' }
     }
     if (path.exit) {
       const exitFav = dir * (path.exit.price - fillPrice)
@@ -158,7 +160,7 @@ function walk(bars: readonly Bar[], b: Bracket, o: FillOptions, policy: Policy):
     path.mfe = Math.max(path.mfe, fav)
     path.mae = Math.max(path.mae, adv)
     if (i === o.horizon - 1) {
-      path.exit = { index: i, date: date(), price: slip(bar.c), reason: 'time' }
+      path.exit = { index: i, date: nyDate(bar.t), price: bar.c * slip, reason: 'time' }
       return path
     }
   }

@@ -20,10 +20,10 @@ import type { SignalVerdict } from '../../domain/signals'
 import { insertUsage } from '../../store/signals-repo'
 import { askModel, askRules, type AnalystAnswer, type AnalystChoice } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
-import { storingIo } from '../run-environment'
 import { startRun, type RunRecorder } from '../run-recorder'
 import * as S from '../steps'
 import { asOfSource } from './asof-source'
+import { heldWrites } from './held-writes'
 
 // "Run the pipeline's steps as of date t" (EVALUATION.md §1). The inputs are rebuilt from a bar store
 // as it stood at the close of t and fed to the run's own step functions (src-main/engine/steps):
@@ -91,12 +91,16 @@ export interface DecideInput {
    * last ones before t with only the outcomes known by t's close (trackRecordAsOf).
    */
   past?: readonly PastDecision[]
+  /** Leave a recorded decision's main-store writes to `Decision.commit` (the caller adds its rows to them). */
+  defer?: boolean
 }
 
 export interface Decision {
   runId: string | null
   /** Hash of each input artifact (look-ahead self-test). */
   hashes: { bars: string; indicators: string; context: string; prompt: string; answer: string }
+  /** Writes the decision's held writes (with `defer`; else already written) and the caller's, in one transaction. */
+  commit(extra?: () => void): void
   cacheKey: string
   cached: boolean
   costMicros: number
@@ -135,11 +139,13 @@ export function createAsOfPipeline(d: PipelineDeps) {
       : null
     // Each recorded step stores its artifacts and lists them on its row (the timeline and bundles read them).
     const hashing: S.StepIo = { artifact: (content) => sha(content), partial: () => undefined }
+    // A recorded decision's main-store writes are held and written in one transaction (held-writes.ts).
+    const held = heldWrites(d)
     const step = <T>(
       name: Parameters<RunRecorder['step']>[0],
       input: unknown,
       fn: (io: S.StepIo) => Promise<T>,
-    ): Promise<T> => (rec ? rec.step(name, input, (ctx) => fn(storingIo(d, ctx))) : fn(hashing))
+    ): Promise<T> => (rec ? rec.step(name, input, (ctx) => fn(held.io(ctx))) : fn(hashing))
     const view = i.arm.view ?? { blinding: 'bright', mirror: false, charts: true }
     try {
       rec?.skip('check_session', {}, { reason: `Evaluation ${i.evaluationId}: as-of replay of ${i.t}, no session.` })
@@ -169,14 +175,15 @@ export function createAsOfPipeline(d: PipelineDeps) {
       )
       const daily = data._daily
       const weekly = withWeekly ? data._weekly : null
-      const barsJson = JSON.stringify({ daily, weekly })
+      // The bars artifact is JSON of exactly { daily, weekly } (weekly null without the weekly timeframe),
+      // and the indicators artifact of { daily, weekly, strategy }: their hashes are those artifacts'.
+      const barsSha = data.barsSha256
       const ind = await step(
         'compute_indicators',
         S.computeIndicatorsInput(data.barsSha256, withWeekly, cfg.indicators),
         async (io) => S.computeIndicators({ daily, weekly, indicators: cfg.indicators, withWeekly }, io),
       )
       const a = ind._analysis
-      const indJson = JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })
       let images: Buffer[] = []
       let imageShas: string[] = []
       if (i.arm.choice.provider === 'rules' || !view.charts) {
@@ -269,7 +276,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
               purpose: i.record ? 'decision' : 'self-test',
             })
             cost = answer.usage.reduce((s, u) => s + u.costMicros, 0)
-            if (i.record && answer.outcome === 'draft') d.cache.put(cacheKey, i.arm, answer, cost)
+            if (i.record && answer.outcome === 'draft') held.hold(() => d.cache.put(cacheKey, i.arm, answer, cost))
             // Every HTTP attempt into the usage ledger, under the eval run; no strategy, so an
             // evaluation never spends a live strategy's daily LLM budget.
             insertUsage(
@@ -357,6 +364,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
         signal: { status: verdict.status, action: verdict.finalAction },
         risk: { kind: risk.kind, qty: risk.qty },
       }
+      if (!i.defer) held.commit()
       if (rec) {
         await rec.step('complete', { runId }, async () => ({ ...summary, status: 'succeeded' }))
         rec.finish('succeeded', null, summary)
@@ -364,12 +372,13 @@ export function createAsOfPipeline(d: PipelineDeps) {
       return {
         runId,
         hashes: {
-          bars: sha(barsJson),
-          indicators: sha(indJson),
+          bars: barsSha,
+          indicators: ind.indicatorsSha256,
           context: sha(contextJson),
           prompt: sha(`${system}\n${user}`),
           answer: sha(answer.rawText),
         },
+        commit: held.commit,
         cacheKey,
         cached: llm.cached,
         costMicros: llm.costMicros,
@@ -378,6 +387,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
         analysis: a,
       }
     } catch (e) {
+      held.commit()
       if (rec)
         rec.finish('failed', e instanceof Error ? e.message : String(e), { evaluationId: i.evaluationId, asOf: i.t })
       throw e

@@ -172,6 +172,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
               store: daily,
               capital: CAPITAL,
               record: true,
+              defer: true,
               reserve: slot.reserve,
               repeat: w.repeat,
               past: c.past,
@@ -185,16 +186,21 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
           budget.book(dec.costMicros)
           const row = decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now())
           if (d.intraday) await resolveIntraday(row, daily, (t) => d.intraday!(strategy.config.conid, t))
-          repo.insertDecision(d.db, row)
+          // The decision and the progress it makes in one transaction (one sync of the store per date).
+          dec.commit(() => {
+            repo.insertDecision(d.db, row)
+            repo.updateEvaluation(d.db, id, {
+              done: done.size + doneNow + 1,
+              spentMicros: budget.spent(),
+              updatedAt: d.now(),
+            })
+          })
           if (w.repeat === 0) c.past.push(pastOf(row))
           doneNow++
           const elapsed = d.perfNow() - t0
-          repo.updateEvaluation(d.db, id, {
-            done: done.size + doneNow,
-            spentMicros: budget.spent(),
-            updatedAt: d.now(),
-          })
           progress(id, doneNow >= 3 ? (elapsed / doneNow) * (remaining - doneNow) : null)
+          // A macrotask turn per date: the app keeps answering during a rules evaluation (§9, UI never blocks).
+          await new Promise<void>((r) => setImmediate(r))
         }
       }
     }
