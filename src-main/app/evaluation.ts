@@ -6,6 +6,7 @@ import type { PromptService } from '../engine/prompts'
 import type { RunEnvironment } from '../engine/run-environment'
 import type { SettingsService } from '../engine/settings'
 import type { StrategyService } from '../engine/strategies'
+import { endOfNyDayStartTime } from '../domain/evaluation/intraday'
 import { nyDate } from '../domain/indicators/ny-time'
 import { RpcError } from '../rpc/errors'
 import type { Store } from '../store/db'
@@ -36,9 +37,9 @@ export function buildEvaluationService(
       return { versionId: v.id, name: template?.name ?? 'Prompt', version: v.version, system: v.system, body: v.body }
     },
     history: (conid, period) => d.market.history({ conid, bar: '1d', period, outsideRth: false }),
-    // The session's 5-minute bars: the window ends after that day's close (21:00 UTC covers EST and EDT).
+    // The session's 5-minute bars: the window ends at the New York midnight closing that day.
     intraday: async (conid, date) => {
-      const startTime = `${date.replace(/-/g, '')}-21:00:00`
+      const startTime = endOfNyDayStartTime(date)
       const bars = await d.market.history({ conid, bar: '5min', period: '1d', outsideRth: false, startTime })
       const day = bars.filter((b) => nyDate(b.t) === date)
       return day.length > 0 ? day : null

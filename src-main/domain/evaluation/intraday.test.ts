@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Bar } from '../../contract/models'
 import { simulateBracket } from './fills'
-import { resolveAmbiguousDay } from './intraday'
+import { endOfNyDayStartTime, resolveAmbiguousDay } from './intraday'
 
 const T0 = Date.parse('2024-03-05T14:30:00Z')
 const m5 = (k: number, o: number, h: number, l: number, c: number): Bar => ({ t: T0 + k * 300_000, o, h, l, c, v: 1 })
@@ -60,5 +60,15 @@ describe('same-bar ambiguity resolved from 5-minute bars', () => {
       qty: 100,
     })
     expect(clean.ambiguousAt).toBeNull()
+  })
+})
+
+describe('the end of a New York day as IBKR startTime', () => {
+  it('is the closing midnight in UTC, in daylight saving and standard time and across month ends', () => {
+    expect(endOfNyDayStartTime('2026-07-15')).toBe('20260716-04:00:00')
+    expect(endOfNyDayStartTime('2026-01-15')).toBe('20260116-05:00:00')
+    expect(endOfNyDayStartTime('2026-03-07')).toBe('20260308-05:00:00') // the night before DST starts
+    expect(endOfNyDayStartTime('2026-10-31')).toBe('20261101-04:00:00') // the night before it ends
+    expect(endOfNyDayStartTime('2026-12-31')).toBe('20270101-05:00:00')
   })
 })

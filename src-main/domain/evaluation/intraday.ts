@@ -1,4 +1,5 @@
 import type { Bar } from '../../contract/models'
+import { nyDate } from '../indicators/ny-time'
 import type { Bracket } from './fills'
 
 // Same-bar ambiguity resolved from intraday history (EVALUATION.md §2). On the daily bar where the
@@ -39,4 +40,17 @@ export function resolveAmbiguousDay(
     if (target) return 'target'
   }
   return null
+}
+
+/**
+ * IBKR's `startTime` (UTC `YYYYMMDD-hh:mm:ss`, where a history window ends) for the whole New York day
+ * `date`: its closing midnight, 04:00 or 05:00 UTC next day. With period '1d' that is that day's session
+ * and all of it, however long (the demo simulator's session is the whole day, an NYSE one ends 16:00).
+ */
+export function endOfNyDayStartTime(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  let t = Date.UTC(y, m - 1, d + 1, 4) // midnight in New York under daylight saving time
+  if (nyDate(t) === date) t += 3_600_000 // standard time: 23:00 on the day, an hour short
+  const iso = new Date(t).toISOString()
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19)}`
 }
