@@ -19,6 +19,7 @@ import type { PromptService } from './engine/prompts'
 import { createBundleHandlers, type BundleDeps } from './engine/bundle-handlers'
 import { RpcError } from './rpc/errors'
 import type { Db } from './store/db'
+import { evaluationListItem } from './store/evaluation-repo'
 import { getRun, listRuns, stepStats } from './store/lineage-repo'
 import { listSignals } from './store/signals-repo'
 import { modelStats, strategyStats, topErrors } from './store/stats-repo'
@@ -132,18 +133,7 @@ export function createHandlers(s: Services): Handlers {
     'evaluations.start': (r) => s.evaluations.start(r),
     'evaluations.get': ({ evaluationId }) => s.evaluations.get(evaluationId),
     'evaluations.decisions': (q) => s.evaluations.decisions(q),
-    'evaluations.list': () =>
-      s.evaluations.list().map((e) => ({
-        id: e.id,
-        strategyId: e.strategyId,
-        strategyName: e.strategyName,
-        from: e.fromDate,
-        to: e.toDate,
-        horizon: e.horizon,
-        status: e.status as 'running',
-        progress: { done: e.done, total: e.total },
-        createdAt: e.createdAt,
-      })),
+    'evaluations.list': () => s.evaluations.list().map(evaluationListItem),
     'evaluations.cancel': ({ evaluationId }) => s.evaluations.cancel(evaluationId),
     'evaluations.report': ({ evaluationId }) => s.evaluations.report(evaluationId),
     'evaluations.resume': ({ evaluationId, budgetUsd }) => s.evaluations.resume(evaluationId, budgetUsd)!,

@@ -10,7 +10,7 @@ import type { EvaluationDecision, EvaluationListItem, EvaluationReport } from '.
 import type { RunStep, RunSummary } from '../contract/models'
 import { checkBundleFile } from './bundle-import'
 import { BundleError, quote, readMeta, tableColumns, yieldToLoop } from './bundles-format'
-import { decisionsOf, getEvaluation, listEvaluations, toDecision } from './evaluation-repo'
+import { decisionsOf, evaluationListItem, getEvaluation, listEvaluations, toDecision } from './evaluation-repo'
 import { getRun, listRuns, stepStats, type RunFilter, type StepStats } from './lineage-repo'
 import * as schema from './schema'
 
@@ -65,20 +65,7 @@ export function openBundle(file: string): ReviewLibrary {
         }
         return { mime: row.mime, content: row.content }
       },
-      listEvaluations: () =>
-        hasEvaluations
-          ? listEvaluations(db).map((e) => ({
-              id: e.id,
-              strategyId: e.strategyId,
-              strategyName: e.strategyName,
-              from: e.fromDate,
-              to: e.toDate,
-              horizon: e.horizon,
-              status: e.status as EvaluationListItem['status'],
-              progress: { done: e.done, total: e.total },
-              createdAt: e.createdAt,
-            }))
-          : [],
+      listEvaluations: () => (hasEvaluations ? listEvaluations(db).map(evaluationListItem) : []),
       evaluationReport: (id) =>
         hasEvaluations ? ((getEvaluation(db, id)?.report ?? null) as EvaluationReport | null) : null,
       evaluationDecisions: (id, q) => (hasEvaluations ? decisionsOf(db, id, q).map(toDecision) : []),

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
-import type { EvaluationDecision } from '../contract/evaluations-api'
+import type { EvaluationDecision, EvaluationListItem } from '../contract/evaluations-api'
 import type { Bar } from '../contract/models'
 import type { Db } from './db'
 import { barsCache, evaluationAnswers, evaluationDecisions, evaluations, evaluationTrials } from './schema'
@@ -31,6 +31,21 @@ export function listEvaluations(db: Db, limit = 200): (EvaluationRow & { strateg
     .limit(limit)
     .all()
     .map((r) => ({ ...r.e, strategyName: r.name }))
+}
+
+/** A listed evaluation as the stable `evaluations.list` item (the live store and imported bundles alike). */
+export function evaluationListItem(e: EvaluationRow & { strategyName: string | null }): EvaluationListItem {
+  return {
+    id: e.id,
+    strategyId: e.strategyId,
+    strategyName: e.strategyName,
+    from: e.fromDate,
+    to: e.toDate,
+    horizon: e.horizon,
+    status: e.status as EvaluationListItem['status'],
+    progress: { done: e.done, total: e.total },
+    createdAt: e.createdAt,
+  }
 }
 
 export function runningEvaluations(db: Db): EvaluationRow[] {

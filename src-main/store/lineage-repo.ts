@@ -147,22 +147,21 @@ export function listRuns(db: Db, f: RunFilter): RunSummary[] {
 
 /** A run's summary without its steps (what `lineage.runUpdated` carries). */
 export function getRunSummary(db: Db, id: string): RunSummary | null {
-  const row = db
-    .select({ run: runs, name: strategies.name })
-    .from(runs)
-    .leftJoin(strategies, eq(strategies.id, runs.strategyId))
-    .where(eq(runs.id, id))
-    .get()
+  const row = runWithStrategyName(db, id)
   return row ? summaryOf(row.run, row.name) : null
 }
 
-export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) | null {
-  const row = db
+function runWithStrategyName(db: Db, id: string) {
+  return db
     .select({ run: runs, name: strategies.name })
     .from(runs)
     .leftJoin(strategies, eq(strategies.id, runs.strategyId))
     .where(eq(runs.id, id))
     .get()
+}
+
+export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) | null {
+  const row = runWithStrategyName(db, id)
   if (!row) return null
   const r = row.run
   const steps = db
