@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EvaluationDecision, EvaluationListItem, EvaluationReport } from './evaluations-api'
+import { DecisionsQuery, EvaluationDecision, EvaluationListItem, EvaluationReport } from './evaluations-api'
 import { RunStatus, RunStep, RunSummary } from './models'
 
 // Portable review bundles (F20) and retention (F21): the methods, their inputs and outputs.
@@ -233,16 +233,7 @@ export const bundleMethods = {
     output: EvaluationReport,
   },
   'review.evaluationDecisions': {
-    input: z
-      .object({
-        id: ReviewId,
-        evaluationId: z.string().min(1).max(64),
-        arm: z.number().int().min(0).max(3).optional(),
-        offset: z.number().int().min(0).optional(),
-        limit: z.number().int().min(1).max(5000).optional(),
-        tradesOnly: z.boolean().optional(),
-      })
-      .strict(),
+    input: DecisionsQuery.extend({ id: ReviewId }),
     output: z.array(EvaluationDecision),
   },
   'retention.get': { input: Empty, output: RetentionState },

@@ -310,23 +310,23 @@ export const EvaluationProgress = z.object({
   phase: z.enum(['self-test', 'report']).optional(),
 })
 
+/** A page of an evaluation's decisions (live store, and an imported bundle's with its library id). */
+export const DecisionsQuery = z
+  .object({
+    evaluationId: EvaluationId,
+    arm: z.number().int().min(0).max(3).optional(),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+    /** Only decisions with a fill and an exit (the trades behind a metric). */
+    tradesOnly: z.boolean().optional(),
+  })
+  .strict()
+
 export const evaluationMethods = {
   'evaluations.estimate': { input: EvaluationRequest, output: EvaluationEstimate },
   'evaluations.start': { input: EvaluationRequest, output: z.object({ evaluationId: z.string() }) },
   'evaluations.get': { input: z.object({ evaluationId: EvaluationId }).strict(), output: EvaluationView },
-  'evaluations.decisions': {
-    input: z
-      .object({
-        evaluationId: EvaluationId,
-        arm: z.number().int().min(0).max(3).optional(),
-        offset: z.number().int().min(0).optional(),
-        limit: z.number().int().min(1).max(5000).optional(),
-        /** Only decisions with a fill and an exit (the trades behind a metric). */
-        tradesOnly: z.boolean().optional(),
-      })
-      .strict(),
-    output: z.array(EvaluationDecision),
-  },
+  'evaluations.decisions': { input: DecisionsQuery, output: z.array(EvaluationDecision) },
   'evaluations.list': { input: z.object({}).strict(), output: z.array(EvaluationListItem) },
   'evaluations.cancel': { input: z.object({ evaluationId: EvaluationId }).strict(), output: EvaluationView },
   'evaluations.report': { input: z.object({ evaluationId: EvaluationId }).strict(), output: EvaluationReport },
