@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CPAPI_LIMITS, Pacer, type PacerClock } from './pacer'
+import { maxInWindow } from './pacer.test-util'
 import { pathTemplate } from './cpapi-limits'
 
 // The pacer's lines (IBKR.md §4: polling never starves tickle or order operations): a paced read
@@ -49,17 +50,6 @@ const NO_OWN_WINDOW = [
   'GET /iserver/accounts',
   'GET /portfolio/DU1234567/summary',
 ]
-
-function maxInWindow(times: number[], windowMs: number): number {
-  let best = 0
-  let start = 0
-  const sorted = [...times].sort((a, b) => a - b)
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start++
-    best = Math.max(best, end - start + 1)
-  }
-  return best
-}
 
 describe('pacer lines', () => {
   it('grants a contract lookup and an order at once while live-orders reads wait for their window', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CPAPI_LIMITS, Pacer, type PacerClock } from './pacer'
+import { maxInWindow } from './pacer.test-util'
 import { CPAPI_ENDPOINT_LIMITS, pathTemplate } from './cpapi-limits'
 
 /** Virtual time: `sleep` jumps the clock instead of waiting. */
@@ -23,17 +24,6 @@ const ENDPOINTS = [
   'GET /iserver/accounts',
   'GET /portfolio/accounts',
 ]
-
-function maxInWindow(times: number[], windowMs: number): number {
-  let best = 0
-  let start = 0
-  const sorted = [...times].sort((a, b) => a - b)
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start++
-    best = Math.max(best, end - start + 1)
-  }
-  return best
-}
 
 describe('pacer', () => {
   it('templates paths without ids or query strings', () => {
