@@ -3,36 +3,14 @@
 // look-ahead self-test on 20 dates (timed between the service's progress phases of a 20-session
 // evaluation); a full one-year evaluation re-run from the cache (answers and bars stored) with its
 // report; peak RSS of the whole process.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createApp } from '../src-main/app'
-import { startChromiumCapture } from '../src-main/charts/chromium-capture'
-import { createRpcClient } from '../src-main/contract/client'
+import { startBenchApp } from './bench-app'
 import { decisionDates } from '../src-main/domain/evaluation/calendar'
 import { lastClosedSession } from '../src-main/domain/runs/market-data'
-import { inProcessTransport } from '../src-main/rpc/in-process'
 import { round, writeResult } from './harness'
 
 async function main() {
-  const root = resolve(__dirname, '..')
-  const app = await createApp({
-    host: 'test',
-    dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-eval-bench-')), source: 'flag' },
-    migrationsDir: join(root, 'migrations'),
-    overrides: {},
-    envApiKey: null,
-    secrets: null,
-    tuning: { simSeed: 20261125, demoFirstRun: false },
-    chartCapture: () =>
-      startChromiumCapture({
-        executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium',
-        rendererDir: join(root, 'out', 'renderer'),
-      }),
-  })
-  const client = createRpcClient(inProcessTransport(app.rpc))
-  while (app.gateway().current().state !== 'authenticated') await new Promise((r) => setTimeout(r, 20))
+  const { app, client } = await startBenchApp('eval', { simSeed: 20261125, demoFirstRun: false })
   const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
   const all = decisionDates('2000-01-03', lastClosedSession(Date.now()))
   const end = all.length - 26

@@ -1,33 +1,12 @@
 // One full demo run (F8): the dry-run demo strategy on the built-in simulator with the rules
 // analyst and two chart captures (daily and weekly) in a warm Chromium page, every step recorded
 // in SQLite; timed from runs.start to the run's end, plus each step's share.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createApp } from '../src-main/app'
-import { startChromiumCapture } from '../src-main/charts/chromium-capture'
-import { createRpcClient } from '../src-main/contract/client'
-import { inProcessTransport } from '../src-main/rpc/in-process'
+import { startBenchApp } from './bench-app'
 import { stats, writeResult } from './harness'
 
 async function main() {
-  const root = resolve(__dirname, '..')
-  const app = await createApp({
-    host: 'test',
-    dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-run-bench-')), source: 'flag' },
-    migrationsDir: join(root, 'migrations'),
-    overrides: {},
-    envApiKey: null,
-    secrets: null,
-    chartCapture: () =>
-      startChromiumCapture({
-        executablePath: process.env.IBKR_WS_CHROMIUM ?? '/usr/bin/chromium',
-        rendererDir: join(root, 'out', 'renderer'),
-      }),
-  })
-  const client = createRpcClient(inProcessTransport(app.rpc))
-  while (app.gateway().current().state !== 'authenticated') await new Promise((r) => setTimeout(r, 20))
+  const { app, client } = await startBenchApp('run')
   const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
   const once = async () => {
     const t = performance.now()
