@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { IndicatorSpec, IndicatorSpecs, INDICATORS, type IndicatorSpecInput } from '../../contract/indicators'
 import type { Bar } from '../../contract/models'
-import { computeIndicators, computeIndicatorSeries, IndicatorStream, warmupBars } from './engine'
+import { computeIndicators, computeIndicatorSeries, IndicatorMemo, IndicatorStream, warmupBars } from './engine'
 import { randomWalkBars } from './fixtures'
 import { SuperTrend } from './supertrend'
 import { anchorKey, AnchoredVwap } from './vwap'
@@ -173,6 +173,79 @@ describe('IndicatorStream', () => {
       ),
       { numRuns: 100, seed: 777 },
     )
+  })
+})
+
+describe('batch path', () => {
+  // computeIndicators computes whole series over columns; the stream runs trading-signals and our
+  // calculators bar by bar. Every value must be the same double (Object.is: -0 and 0 differ).
+  const period = (max: number) => fc.integer({ min: 2, max })
+  const arbSpec = fc.oneof(
+    ...(['sma', 'ema', 'wma', 'rsi', 'atr', 'adx', 'cci'] as const).map((type) =>
+      period(40).map((p) => ({ id: 'x', type, params: { period: p } })),
+    ),
+    fc
+      .tuple(period(40), fc.double({ min: 0.5, max: 5, noNaN: true }))
+      .map(([p, k]) => ({ id: 'x', type: 'bb', params: { period: p, stdDev: k } })),
+    fc
+      .tuple(period(30), fc.double({ min: 0.5, max: 10, noNaN: true }))
+      .map(([p, m]) => ({ id: 'x', type: 'supertrend', params: { atrPeriod: p, multiplier: m } })),
+    fc
+      .tuple(period(20), period(20), period(15))
+      .map(([f, d, g]) => ({ id: 'x', type: 'macd', params: { fast: f, slow: f + d, signal: g } })),
+    fc
+      .tuple(period(20), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }))
+      .map(([k, s, d]) => ({ id: 'x', type: 'stoch', params: { kPeriod: k, kSlowing: s, dPeriod: d } })),
+    fc.constant({ id: 'x', type: 'obv' }),
+    fc.constantFrom('session', 'week').map((anchor) => ({ id: 'x', type: 'vwap', params: { anchor } })),
+  )
+  // Flat stretches on purpose: equal closes, H = L and zero volume take the indicators' edge branches.
+  const arbEdgeBars = fc
+    .array(
+      fc.tuple(
+        fc.oneof(fc.constant(0), fc.double({ min: -0.05, max: 0.05, noNaN: true })),
+        fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.02, noNaN: true })),
+        fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1e6 })),
+      ),
+      { minLength: 1, maxLength: 120 },
+    )
+    .map((steps) => {
+      let c = 50
+      return steps.map(([r, spread, v], i): Bar => {
+        const o = c
+        c = Math.max(1, c * (1 + r))
+        const h = Math.max(o, c) * (1 + spread)
+        return { t: Date.UTC(2025, 0, 2, 15) + i * 3_600_000, o, h, l: Math.min(o, c) * (1 - spread), c, v }
+      })
+    })
+
+  it('gives exactly the stream pushed bar by bar, for every type and parameters (property)', () => {
+    fc.assert(
+      fc.property(arbEdgeBars, fc.array(arbSpec, { minLength: 1, maxLength: 4 }), (bars, inputs) => {
+        const list = IndicatorSpecs.parse(inputs.map((x, i) => ({ ...x, id: `i${i}` })))
+        const batch = computeIndicators(bars, list)
+        const stream = new IndicatorStream(list)
+        bars.forEach((bar, i) => {
+          const values = stream.push(bar)
+          for (const r of batch) for (const [k, v] of Object.entries(r.series)) expect(values[r.id]![k]).toBe(v[i])
+        })
+      }),
+      { numRuns: 400, seed: 1313 },
+    )
+  })
+
+  it('shares a series between specs alike but for their id, each result with arrays of its own', () => {
+    const bars = randomWalkBars(300, 5)
+    const twins = IndicatorSpecs.parse([
+      { id: 'a', type: 'bb', params: { stdDev: 2, period: 20 } },
+      { id: 'b', type: 'bb' },
+      { id: 'c', type: 'bb', params: { period: 21 } },
+    ])
+    const [a, b, c] = computeIndicators(bars, twins)
+    expect(a!.series).toEqual(b!.series)
+    expect(a!.series.upper).not.toBe(b!.series.upper)
+    expect(c!.series.upper).not.toEqual(a!.series.upper)
+    expect(() => computeIndicators(bars, twins, new IndicatorMemo(bars.slice()))).toThrow('other bars')
   })
 })
 

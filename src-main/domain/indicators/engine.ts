@@ -2,6 +2,7 @@ import { ATR, CCI, EMA, MACD, OBV, RSI, SMA, WMA } from 'trading-signals'
 import { indicatorLabel, INDICATORS, type IndicatorSpec } from '../../contract/indicators'
 import type { Bar, IndicatorResult } from '../../contract/models'
 import { Adx } from './adx'
+import { batchSeries, columnsOf, type Columns, type SeriesSet } from './batch'
 import { Bollinger } from './bollinger'
 import { Stochastic } from './stochastic'
 import { SuperTrend } from './supertrend'
@@ -120,8 +121,9 @@ function prepare(spec: IndicatorSpec): Run {
 
 /**
  * Streaming indicators for live bars: `push` a bar when it opens (or closes, in batch), `replace`
- * while it forms. Batch `computeIndicators` is this same stream over all bars, so the chart, the
- * live updates and the runs can never disagree.
+ * while it forms. Batch `computeIndicators` gives exactly this stream's numbers over all bars (a
+ * property test checks every type bit for bit), so the chart, the live updates and the runs can
+ * never disagree.
  */
 export class IndicatorStream {
   private readonly runs: Run[]
@@ -177,30 +179,79 @@ export class IndicatorStream {
   }
 }
 
-/** Every indicator over `bars`, aligned with them (`null` during warm-up). */
-export function computeIndicators(bars: readonly Bar[], specs: readonly IndicatorSpec[]): IndicatorResult[] {
+/**
+ * Series already computed over one bar list, by type and parameters: the analysis computes the
+ * daily set, the strategy's own indicators and the confirmation votes over the same bars, and an
+ * indicator any two of them share is computed once (each result still gets arrays of its own).
+ */
+export class IndicatorMemo {
+  private cols: Columns | null = null
+  private readonly series = new Map<string, SeriesSet>()
+
+  constructor(readonly bars: readonly Bar[]) {}
+
+  /** The series of `spec` over the bars: from the memo, else the batch path, else the stream. */
+  seriesOf(spec: IndicatorSpec): SeriesSet {
+    const key = specKey(spec)
+    let set = this.series.get(key)
+    if (!set) {
+      this.cols ??= columnsOf(this.bars)
+      set = batchSeries(spec, this.cols) ?? streamSeries(this.bars, spec)
+      this.series.set(key, set)
+    }
+    return set
+  }
+
+  /** The newest value of one output of `spec`; null while it warms up (or without bars). */
+  lastOf(spec: IndicatorSpec, output: string): number | null {
+    const k = INDICATORS.find((i) => i.type === spec.type)!.outputs.indexOf(output)
+    if (k < 0) throw new Error(`${spec.type} has no output "${output}"`)
+    return this.seriesOf(spec)[k]!.at(-1) ?? null
+  }
+}
+
+/** Type and parameters, parameter names sorted: specs alike but for their id share a key. */
+function specKey(spec: IndicatorSpec): string {
+  const params = spec.params as Record<string, number | string>
+  let key: string = spec.type
+  for (const k of Object.keys(params).sort()) key += ` ${k}=${params[k]}`
+  return key
+}
+
+/** The stream over every bar, for the types without a batch path (WMA, CCI, VWAP). */
+function streamSeries(bars: readonly Bar[], spec: IndicatorSpec): SeriesSet {
+  const { calc, current } = prepare(spec)
   const n = bars.length
-  const runs = specs.map((spec) => {
-    const run = prepare(spec)
-    const arrays = run.names.map(() => new Array<number | null>(n))
+  const arrays = current.map(() => new Array<number | null>(n))
+  for (let i = 0; i < n; i++) {
+    calc(bars[i]!, false, i, current)
+    for (let k = 0; k < arrays.length; k++) arrays[k]![i] = finite(current[k])
+  }
+  return arrays
+}
+
+/**
+ * Every indicator over `bars`, aligned with them (`null` during warm-up). The same values as the
+ * stream pushed bar by bar (engine.test.ts checks every type), computed a whole series at a time.
+ * A `memo` of the same bars shares series with other calls over them.
+ */
+export function computeIndicators(
+  bars: readonly Bar[],
+  specs: readonly IndicatorSpec[],
+  memo: IndicatorMemo = new IndicatorMemo(bars),
+): IndicatorResult[] {
+  if (memo.bars !== bars) throw new Error('computeIndicators: the memo belongs to other bars')
+  return specs.map((spec) => {
     const info = INDICATORS.find((i) => i.type === spec.type)!
-    const result: IndicatorResult = {
+    const set = memo.seriesOf(spec)
+    return {
       id: spec.id,
       type: spec.type,
       label: indicatorLabel(spec),
       placement: info.placement,
-      series: Object.fromEntries(run.names.map((name, k) => [name, arrays[k]!])),
+      series: Object.fromEntries(info.outputs.map((name, k) => [name, set[k]!.slice()])),
     }
-    return { ...run, arrays, result }
   })
-  for (const r of runs) {
-    const { calc, current, arrays } = r
-    for (let i = 0; i < n; i++) {
-      calc(bars[i]!, false, i, current)
-      for (let k = 0; k < arrays.length; k++) arrays[k]![i] = finite(current[k])
-    }
-  }
-  return runs.map((r) => r.result)
 }
 
 function finite(v: number | null | undefined): number | null {

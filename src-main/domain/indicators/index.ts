@@ -1,3 +1,10 @@
-export { computeIndicators, computeIndicatorSeries, IndicatorStream, warmupBars, type IndicatorValues } from './engine'
+export {
+  computeIndicators,
+  computeIndicatorSeries,
+  IndicatorMemo,
+  IndicatorStream,
+  warmupBars,
+  type IndicatorValues,
+} from './engine'
 export { SuperTrend, type SuperTrendPoint } from './supertrend'
 export { AnchoredVwap, anchorKey, type VwapAnchor } from './vwap'

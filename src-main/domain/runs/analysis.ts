@@ -1,6 +1,6 @@
 import { IndicatorSpecs, type IndicatorSpec } from '../../contract/indicators'
 import type { Bar, IndicatorResult } from '../../contract/models'
-import { computeIndicators } from '../indicators'
+import { computeIndicators, IndicatorMemo } from '../indicators'
 import { confirmationOf, type Confirmation } from '../signals/confirmation'
 import { nyDate } from './market-data'
 
@@ -96,7 +96,10 @@ export function analyse(
   weekly: readonly Bar[] | null,
   strategySpecs: readonly IndicatorSpec[],
 ): Analysis {
-  const dr = computeIndicators(daily, DAILY_SPECS)
+  // One memo over the daily bars: the strategy's indicators and the votes mostly repeat the
+  // analysis set's (the demo strategy's all do), and are computed once.
+  const memo = new IndicatorMemo(daily)
+  const dr = computeIndicators(daily, DAILY_SPECS, memo)
   const wr = weekly ? computeIndicators(weekly, WEEKLY_SPECS) : null
   const close = daily.at(-1)!.c
   const atr = lastOf(dr, 'atr', 'value')
@@ -136,10 +139,10 @@ export function analyse(
   return {
     daily: dr,
     weekly: wr,
-    strategy: computeIndicators(daily, strategySpecs),
+    strategy: computeIndicators(daily, strategySpecs, memo),
     d,
     w,
-    confirmation: confirmationOf(daily).confirmation,
+    confirmation: confirmationOf(daily, memo).confirmation,
     levels: swingLevels(daily),
   }
 }

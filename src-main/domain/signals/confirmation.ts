@@ -1,6 +1,6 @@
-import { IndicatorSpecs } from '../../contract/indicators'
+import { IndicatorSpecs, type IndicatorSpec } from '../../contract/indicators'
 import type { Bar } from '../../contract/models'
-import { computeIndicators } from '../indicators'
+import { IndicatorMemo } from '../indicators'
 
 // The 3-of-4 confirmation (LLM.md §10): bull votes are SuperTrend up, close above SMA20, MACD above
 // its signal and RSI14 above 50; bear votes are the mirror images; an exact tie votes for neither.
@@ -17,19 +17,26 @@ export interface Confirmation {
   direction: 'bull' | 'bear' | 'mixed'
 }
 
-const SPECS = IndicatorSpecs.parse([
+const [ST, SMA20, MACD, RSI, ATR] = IndicatorSpecs.parse([
   { id: 'st', type: 'supertrend' },
   { id: 'sma20', type: 'sma', params: { period: 20 } },
   { id: 'macd', type: 'macd' },
   { id: 'rsi', type: 'rsi', params: { period: 14 } },
   { id: 'atr', type: 'atr', params: { period: 14 } },
-])
+]) as [IndicatorSpec, IndicatorSpec, IndicatorSpec, IndicatorSpec, IndicatorSpec]
 
 const cmp = (a: number | null | undefined, b: number | null | undefined): Vote =>
   a == null || b == null || a === b ? 'none' : a > b ? 'bull' : 'bear'
 
-/** Votes on the last bar, plus the values they came from (for the prompt and the lineage). */
-export function confirmationOf(bars: readonly Bar[]): {
+/**
+ * Votes on the last bar, plus the values they came from (for the prompt and the lineage). A `memo`
+ * of the same bars reuses what another computation over them already has (the analysis set holds
+ * all four votes' indicators).
+ */
+export function confirmationOf(
+  bars: readonly Bar[],
+  memo: IndicatorMemo = new IndicatorMemo(bars),
+): {
   confirmation: Confirmation
   values: {
     close: number
@@ -41,17 +48,16 @@ export function confirmationOf(bars: readonly Bar[]): {
     atr: number | null
   }
 } {
-  const r = computeIndicators(bars, SPECS)
-  const last = (id: string, name: string) => r.find((x) => x.id === id)!.series[name]!.at(-1) ?? null
+  if (memo.bars !== bars) throw new Error('confirmationOf: the memo belongs to other bars')
   const close = bars.at(-1)!.c
   const values = {
     close,
-    sma20: last('sma20', 'value'),
-    macd: last('macd', 'macd'),
-    macdSignal: last('macd', 'signal'),
-    rsi: last('rsi', 'value'),
-    supertrendDir: last('st', 'direction'),
-    atr: last('atr', 'value'),
+    sma20: memo.lastOf(SMA20, 'value'),
+    macd: memo.lastOf(MACD, 'macd'),
+    macdSignal: memo.lastOf(MACD, 'signal'),
+    rsi: memo.lastOf(RSI, 'value'),
+    supertrendDir: memo.lastOf(ST, 'direction'),
+    atr: memo.lastOf(ATR, 'value'),
   }
   const votes = {
     supertrend: values.supertrendDir === null ? 'none' : values.supertrendDir > 0 ? 'bull' : 'bear',
