@@ -134,8 +134,34 @@ export async function checkTemplate(engine: Liquid, body: string): Promise<Templ
   return problems
 }
 
+/** Parsed templates kept per engine, newest use last; a few prompt versions are in use at a time. */
+export const PARSED_TEMPLATES_KEPT = 16
+const parsedByEngine = new WeakMap<Liquid, Map<string, Template[]>>()
+
+/**
+ * `body` parsed on `engine`, from a small LRU cache keyed by the template text: an evaluation
+ * renders the same prompt version for every date, and parsing is a third of a render. A template
+ * that does not parse is not kept, so it throws the same error every time.
+ */
+function parsedTemplate(engine: Liquid, body: string): Template[] {
+  let cache = parsedByEngine.get(engine)
+  if (!cache) parsedByEngine.set(engine, (cache = new Map()))
+  const hit = cache.get(body)
+  if (hit) {
+    cache.delete(body)
+    cache.set(body, hit)
+    return hit
+  }
+  const parsed = engine.parse(body)
+  cache.set(body, parsed)
+  if (cache.size > PARSED_TEMPLATES_KEPT) cache.delete(cache.keys().next().value!)
+  return parsed
+}
+
+/** The template rendered with the context (checked against the contract first, as before parsing). */
 export async function renderTemplate(engine: Liquid, body: string, context: PromptContext): Promise<string> {
-  return (await engine.parseAndRender(body, PromptContext.parse(context))) as string
+  const scope = PromptContext.parse(context)
+  return (await engine.render(parsedTemplate(engine, body), scope)) as string
 }
 
 function position(body: string, index: number): { line: number; column: number } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_COMBINED, DEFAULT_SYSTEM } from './defaults'
-import { checkTemplate, createPromptEngine, isContractPath, renderTemplate } from './engine'
+import { checkTemplate, createPromptEngine, isContractPath, PARSED_TEMPLATES_KEPT, renderTemplate } from './engine'
 import { sampleContext } from './fixtures'
 
 const engine = createPromptEngine()
@@ -45,5 +45,25 @@ describe('prompt templates (LLM.md §8)', () => {
   it('renders strictly: an unknown filter or variable at render time is an error, not an empty string', async () => {
     await expect(renderTemplate(engine, '{{ symbol | shout }}', sampleContext())).rejects.toThrow()
     await expect(renderTemplate(engine, '{{ nothing }}', sampleContext())).rejects.toThrow()
+  })
+
+  it('keeps parsed templates per engine: evicted, concurrent and repeated renders give the right text', async () => {
+    const e = createPromptEngine()
+    const ctx = sampleContext()
+    const many = Array.from({ length: PARSED_TEMPLATES_KEPT + 4 }, (_, i) => `${i}: {{ symbol }} {{ as_of }}`)
+    for (const body of many) expect(await renderTemplate(e, body, ctx)).toBe(`${body.split(':')[0]}: AAPL 2026-11-20`)
+    // The first ones were evicted and parse again; the newest come from the cache.
+    expect(await renderTemplate(e, many[0]!, ctx)).toBe('0: AAPL 2026-11-20')
+    expect(await renderTemplate(e, many.at(-1)!, ctx)).toBe(`${many.length - 1}: AAPL 2026-11-20`)
+    // One parsed template rendered at once with two contexts: each render reads its own.
+    const [a, b] = await Promise.all([
+      renderTemplate(e, DEFAULT_COMBINED, ctx),
+      renderTemplate(e, DEFAULT_COMBINED, { ...ctx, symbol: 'MSFT' }),
+    ])
+    expect(a).toContain('AAPL (NASDAQ, USD)')
+    expect(b).toContain('MSFT (NASDAQ, USD)')
+    expect(b.replaceAll('MSFT', 'AAPL')).toBe(a)
+    // Another engine keeps its own templates (its filters may differ).
+    expect(await renderTemplate(createPromptEngine(), many[1]!, ctx)).toBe('1: AAPL 2026-11-20')
   })
 })
