@@ -80,6 +80,30 @@ export function decisionsOf(
     : q.offset(f.offset ?? 0).all()
 }
 
+/**
+ * A page of decisions in the contract's shape, each saying whether its run can be opened here:
+ * retention may have deleted it (its id stays on the decision), and an evaluation bundle lists
+ * those in its meta's `missingRuns` and holds only the runs that were kept.
+ */
+export function decisionPage(
+  db: Db,
+  evaluationId: string,
+  f: { arm?: number; offset?: number; limit?: number; tradesOnly?: boolean } = {},
+): EvaluationDecision[] {
+  const rows = decisionsOf(db, evaluationId, f)
+  const ids = [...new Set(rows.map((r) => r.runId).filter((id): id is string => id !== null))]
+  const kept = new Set(
+    ids.length === 0
+      ? []
+      : db
+          .all<{ id: string }>(
+            sql`SELECT id FROM runs WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+          )
+          .map((r) => r.id),
+  )
+  return rows.map((r) => ({ ...toDecision(r), runKept: r.runId !== null && kept.has(r.runId) }))
+}
+
 export function doneKeys(db: Db, evaluationId: string): Set<string> {
   return new Set(
     db

@@ -24,7 +24,7 @@ import { otherTrials, recordTrialMetrics } from './trials'
 import { noiseWork } from './noise'
 import { lookaheadTest, warmupTest } from './self-test'
 import { buildReportOffThread } from './report-jobs'
-import { decisionRow, resolveIntraday, SLIPPAGE_BPS, toDecision, toView } from './decisions'
+import { decisionRow, resolveIntraday, SLIPPAGE_BPS, toView } from './decisions'
 
 // The evaluation lab's engine service (F25): resumable, cancellable, budgeted evaluations replaying each
 // session close through the pipeline's steps, bracket fills, self-tests and the report.
@@ -362,7 +362,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     get: view,
     decisions(q) {
       if (!repo.getEvaluation(d.db, q.evaluationId)) throw new RpcError('NOT_FOUND', `No evaluation ${q.evaluationId}`)
-      return repo.decisionsOf(d.db, q.evaluationId, q).map(toDecision)
+      return repo.decisionPage(d.db, q.evaluationId, q)
     },
     list: () => repo.listEvaluations(d.db),
     cancel(id) {
