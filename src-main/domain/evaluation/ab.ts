@@ -69,10 +69,7 @@ export function expectedAgreement(a: readonly string[], b: readonly string[]): n
   const n = a.length
   if (n === 0) return null
   const labels = [...new Set([...a, ...b])]
-  return labels.reduce(
-    (s, l) => s + (a.filter((x) => x === l).length / n) * (b.filter((x) => x === l).length / n),
-    0,
-  )
+  return labels.reduce((s, l) => s + (a.filter((x) => x === l).length / n) * (b.filter((x) => x === l).length / n), 0)
 }
 
 export interface PairedResult {
