@@ -127,13 +127,19 @@ export const SEC_RATES: readonly { from: string; perMillion: number; source: str
     perMillion: 21.8,
     source: 'NOT VERIFIED: date from third-party tables; $21.80 current per FINRA Info Notice 3/15/16',
   },
-  // The SEC wording ("starting on July 4, 2017 ... $23.10 per million") was seen only inside a scraped page.
+  // The FY2017 order (FR Doc. 2017-11555) says the appropriation was signed 2017-05-05; the rate takes
+  // effect 60 days later (15 U.S.C. 78ee(j)(4)(A), as quoted in the FY2026 order), i.e. 2017-07-04. SEC Fee
+  // Rate Advisory #3 FY2018 (2018-04-17) confirms $23.10 through 2018-05-21.
   {
     from: '2017-07-04',
     perMillion: 23.1,
-    source: 'NOT VERIFIED: date second-hand (Rel. 34-80830); $23.10 per FINRA Info Notice 5/7/18',
+    source: 'verified: $23.10 per SEC Advisory #3 FY2018; date = 2017-05-05 + 60 days (FR Doc. 2017-11555)',
   },
-  { from: '2018-05-22', perMillion: 13, source: 'verified: FINRA Information Notice 5/7/18, $23.10 → $13.00' },
+  {
+    from: '2018-05-22',
+    perMillion: 13,
+    source: 'verified: SEC Fee Rate Advisory #3 FY2018 (2018-04-17); FINRA Information Notice 5/7/18',
+  },
   {
     from: '2019-04-16',
     perMillion: 20.7,
