@@ -30,8 +30,10 @@ export function putArtifact(
   kind: ArtifactKind,
   mime: string,
   at: number,
+  /** The content's sha256 when the caller has just computed it (the lab hashes as it records). */
+  knownSha256?: string,
 ): StoredArtifact {
-  const sha256 = createHash('sha256').update(content).digest('hex')
+  const sha256 = knownSha256 ?? createHash('sha256').update(content).digest('hex')
   const path = join('artifacts', sha256.slice(0, 2), `${sha256}${EXT[mime] ?? ''}`)
   const file = join(dataDir, path)
   if (!existsSync(file)) {

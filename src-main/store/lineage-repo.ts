@@ -52,20 +52,28 @@ export function createRun(db: Db, r: NewRun): void {
 }
 
 export function recordStep(db: Db, s: StepRecord): void {
+  recordSteps(db, [s])
+}
+
+/** Several step rows in one statement (an evaluation decision's, written when it finishes). */
+export function recordSteps(db: Db, rows: readonly StepRecord[]): void {
+  if (rows.length === 0) return
   db.insert(runSteps)
-    .values({
-      runId: s.runId,
-      step: s.step,
-      seq: s.seq,
-      attempt: s.attempt,
-      status: s.status,
-      startedAt: s.startedAt,
-      durationMs: s.durationMs,
-      input: s.input ?? null,
-      output: s.output ?? null,
-      error: s.error,
-      artifacts: s.artifacts,
-    })
+    .values(
+      rows.map((s) => ({
+        runId: s.runId,
+        step: s.step,
+        seq: s.seq,
+        attempt: s.attempt,
+        status: s.status,
+        startedAt: s.startedAt,
+        durationMs: s.durationMs,
+        input: s.input ?? null,
+        output: s.output ?? null,
+        error: s.error,
+        artifacts: s.artifacts,
+      })),
+    )
     .run()
 }
 

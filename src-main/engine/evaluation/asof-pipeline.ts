@@ -135,6 +135,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
       ? startRun(
           { db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
           { id: runId, strategyId: i.strategy.id, trigger: 'eval', scheduledFor: null, replayOf: null },
+          { holdSteps: true },
         )
       : null
     // Each recorded step stores its artifacts and lists them on its row (the timeline and bundles read them).
@@ -233,6 +234,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
       const { system, user } = await S.renderPrompt(i.arm.prompt, context)
       // The symbol and session as shown (the answer must name them back; the validator checks it).
       const shownAsOf = context.as_of
+      const promptSha = sha(`${system}\n${user}`)
       const rules = S.rulesRequest({ ...cfg, symbol: shownSymbol }, shownAsOf, daily, 0)
       const ch = i.arm.choice
       const cacheKey = sha(
@@ -241,8 +243,9 @@ export function createAsOfPipeline(d: PipelineDeps) {
           provider: ch.provider,
           model: ch.model,
           endpoint: ch.provider === 'openai' ? (ch.endpoint.baseURL ?? 'openai') : null,
-          // The rules analyst reads its request (bars, symbol, date, limits), a model the prompt and images.
-          prompt: ch.provider === 'rules' ? sha(JSON.stringify(rules)) + i.t : sha(`${system}\n${user}`),
+          // The rules analyst reads its request (the bars, by their artifact's hash, symbol, date, limits), a
+          // model the prompt and images.
+          prompt: ch.provider === 'rules' ? sha(JSON.stringify({ ...rules, bars: barsSha })) + i.t : promptSha,
           images: imageShas,
           temperature: 0,
           seed: null,
@@ -260,7 +263,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
           cacheKey,
         },
         async (io) => {
-          const promptSha = S.storePrompt({ system, user }, io)
+          const promptArtifactSha = S.storePrompt({ system, user }, io)
           const hit = i.fresh ? null : d.cache.get(cacheKey)
           let answer: AnalystAnswer
           let cost = 0
@@ -304,7 +307,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
             provider: ch.provider,
             model: ch.model,
             label: ch.label,
-            promptSha256: promptSha,
+            promptSha256: promptArtifactSha,
             rawSha256: rawSha,
             rawText: answer.rawText,
             outcome: answer.outcome,
@@ -375,7 +378,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
           bars: barsSha,
           indicators: ind.indicatorsSha256,
           context: sha(contextJson),
-          prompt: sha(`${system}\n${user}`),
+          prompt: promptSha,
           answer: sha(answer.rawText),
         },
         commit: held.commit,
