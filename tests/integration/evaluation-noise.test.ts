@@ -95,5 +95,11 @@ describe('the repeat-call noise floor', () => {
     expect(t.llm.requests.length).toBe(before)
     const rerun = await t.client.call('evaluations.report', { evaluationId: again })
     expect(rerun.arms[0]!.noise).toEqual(llmArm!.noise)
+
+    // Exported, the repeat calls travel as decision rows of their own arms and are accepted on import.
+    const out = await t.client.call('lineage.export', { selection: { evaluationId } })
+    const lib = await t.client.call('lineage.import', { file: out.file })
+    expect(lib.meta!.counts.evaluationDecisions).toBe(22)
+    expect(await t.client.call('review.evaluationReport', { id: lib.id, evaluationId })).toEqual(report)
   }, 240_000)
 })
