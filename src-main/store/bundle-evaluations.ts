@@ -5,8 +5,8 @@ import { BundleError } from './bundles-format'
 // The evaluation tables of a bundle (F25) are data from a stranger like every other row: on import,
 // each row is checked against the shape the app writes (a report that parses with the contract's
 // schema, JSON columns that are JSON, dates that are dates, decisions that belong to an evaluation in
-// the same file, runs that are in the file or that its meta lists as not kept), under caps on their count and size. A refusal names the
-// table, the row and what is wrong; nothing is kept.
+// the same file, runs that are in the file or that its meta lists as not kept), under caps on their
+// count and size. A refusal names the table, the row and what is wrong; nothing is kept.
 
 export interface EvaluationCaps {
   maxEvaluations: number
