@@ -54,8 +54,11 @@ async function main() {
       `[evaluation-app] ${phaseNow}: rss at end ${round(m.rss, 1)} MB, ` +
         `high ${round(high, 1)} MB, process peak so far ${round(m.peak, 1)} MB`,
     )
-    if (m.peak > hwm) peakPhase = phaseNow
-    hwm = m.peak
+    // (The kernel's per-thread RSS counters make VmHWM wobble by a few pages; the highest reading counts.)
+    if (m.peak > hwm) {
+      peakPhase = phaseNow
+      hwm = m.peak
+    }
     phaseMax = 0
     phaseNow = next
   }
