@@ -8,6 +8,7 @@
 // `evaluations.progress` events. Memory is the host's alone (this process, tsx and the chart browser are not
 // in it): its resident set after start-up (VmRSS) and its peak (VmHWM) read before it stops, with the phase
 // in which that peak was reached (VmHWM read at every phase change).
+import { rmSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import type { EventData } from '../src-main/contract/events'
 import { decisionDates } from '../src-main/domain/evaluation/calendar'
@@ -25,7 +26,8 @@ async function main() {
       : webScriptNodeFlags()
   console.log(`[evaluation-app] host flags: ${flags.join(' ') || '(none)'}`)
   // startWebHost keeps the demo's first run off (IBKR_WS_DEMO_FIRST_RUN=0).
-  const host = await startWebHost({ dataDir: tempDataDir(), nodeArgs: flags, args: ['--sim-seed', String(SIM_SEED)] })
+  const dataDir = tempDataDir()
+  const host = await startWebHost({ dataDir, nodeArgs: flags, args: ['--sim-seed', String(SIM_SEED)] })
   const pid = host.proc.pid!
   const gone = new Promise<never>((_, fail) =>
     host.proc.once('exit', (code) => fail(new Error(`web host exited (${code}):\n${host.stderr()}`))),
@@ -121,6 +123,8 @@ async function main() {
   const peakRssMb = hwm
   ws.close()
   await host.stop()
+  // Its evaluations leave about half a gigabyte of artifacts behind.
+  rmSync(dataDir, { recursive: true, force: true })
 
   const r = writeResult(
     'evaluation-app',
