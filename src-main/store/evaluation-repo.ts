@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
 import type { EvaluationDecision, EvaluationListItem } from '../contract/evaluations-api'
 import type { Bar } from '../contract/models'
 import type { Db } from './db'
+import { prepared } from './prepared'
 import { barsCache, evaluationAnswers, evaluationDecisions, evaluations, evaluationTrials } from './schema'
 import { strategies } from './schema'
 
@@ -15,7 +16,14 @@ export function insertEvaluation(db: Db, row: typeof evaluations.$inferInsert): 
 }
 
 export function getEvaluation(db: Db, id: string): EvaluationRow | null {
-  return db.select().from(evaluations).where(eq(evaluations.id, id)).get() ?? null
+  const select = prepared(db, 'getEvaluation', () =>
+    db
+      .select()
+      .from(evaluations)
+      .where(eq(evaluations.id, sql.placeholder('id')))
+      .prepare(),
+  )
+  return select.get({ id }) ?? null
 }
 
 export function updateEvaluation(db: Db, id: string, patch: Partial<typeof evaluations.$inferInsert>): void {
@@ -116,7 +124,14 @@ export function doneKeys(db: Db, evaluationId: string): Set<string> {
 }
 
 export function getAnswer(db: Db, key: string): typeof evaluationAnswers.$inferSelect | null {
-  return db.select().from(evaluationAnswers).where(eq(evaluationAnswers.key, key)).get() ?? null
+  const select = prepared(db, 'getAnswer', () =>
+    db
+      .select()
+      .from(evaluationAnswers)
+      .where(eq(evaluationAnswers.key, sql.placeholder('key')))
+      .prepare(),
+  )
+  return select.get({ key }) ?? null
 }
 
 export function putAnswer(db: Db, row: typeof evaluationAnswers.$inferInsert): void {

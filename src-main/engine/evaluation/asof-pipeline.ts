@@ -22,6 +22,7 @@ import { askModel, askRules, type AnalystAnswer, type AnalystChoice } from '../a
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import { startRun, type RunRecorder } from '../run-recorder'
 import * as S from '../steps'
+import { answerKey } from './answer-key'
 import { asOfSource } from './asof-source'
 import { heldWrites } from './held-writes'
 
@@ -36,8 +37,6 @@ import { heldWrites } from './held-writes'
 // time axis, the context is blinded before the template renders; the answer is mapped back to real
 // prices before the risk check and the fills.
 
-/** Answers are cached by a hash of everything that reaches the model; bumped if that set changes. */
-export const ANSWER_SCHEMA_VERSION = 1
 /** Daily bars handed to a decision (what the executor's '2y' history holds). */
 export const WARMUP_BARS = 504
 
@@ -237,21 +236,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
       const promptSha = sha(`${system}\n${user}`)
       const rules = S.rulesRequest({ ...cfg, symbol: shownSymbol }, shownAsOf, daily, 0)
       const ch = i.arm.choice
-      const cacheKey = sha(
-        JSON.stringify({
-          v: ANSWER_SCHEMA_VERSION,
-          provider: ch.provider,
-          model: ch.model,
-          endpoint: ch.provider === 'openai' ? (ch.endpoint.baseURL ?? 'openai') : null,
-          // The rules analyst reads its request (the bars, by their artifact's hash, symbol, date, limits), a
-          // model the prompt and images.
-          prompt: ch.provider === 'rules' ? sha(JSON.stringify({ ...rules, bars: barsSha })) + i.t : promptSha,
-          images: imageShas,
-          temperature: 0,
-          seed: null,
-          ...(i.repeat ? { repeat: i.repeat } : {}),
-        }),
-      )
+      const cacheKey = answerKey({ choice: ch, promptSha, rules, barsSha, t: i.t, imageShas, repeat: i.repeat })
       const llm = await step(
         'llm_analysis',
         {
