@@ -10,19 +10,12 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { connectRpc, startWebHost, tempDataDir } from '../tests/fixtures/web-host'
-import { round, writeResult } from './harness'
+import { round, webScriptNodeFlags, writeResult } from './harness'
 
 const RUNS = Number(process.env.IBKR_WS_MEMORY_RUNS ?? 200)
 const WARMUP = Math.min(RUNS, Number(process.env.IBKR_WS_MEMORY_WARMUP ?? 100))
 const SNAPSHOTS = process.env.IBKR_WS_MEMORY_SNAPSHOTS ?? ''
 const MB = 1024 * 1024
-
-/** The node flags `npm run web` gives the host (e.g. the young generation's size), so the bench measures those. */
-export function webNodeFlags(webScript: string): string[] {
-  const m = /\bnode((?:\s+--\S+)*)\s+out\/main\/web\.js/.exec(webScript)
-  if (!m) throw new Error(`package.json's web script does not start out/main/web.js: ${webScript}`)
-  return m[1]!.trim().split(/\s+/).filter(Boolean)
-}
 
 // Runs inside the host: on 'probe' two full collections, a moment for V8 to hand freed pages back, then the
 // process's own figures and its resident split from /proc in the same instant; on a path, a heap snapshot
@@ -89,10 +82,7 @@ function descendantsPss(pid: number): { pss: number; processes: number } {
 const FLAGS =
   process.env.IBKR_WS_MEMORY_FLAGS !== undefined
     ? process.env.IBKR_WS_MEMORY_FLAGS.split(/\s+/).filter(Boolean)
-    : webNodeFlags(
-        (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: { web: string } })
-          .scripts.web,
-      )
+    : webScriptNodeFlags()
 
 async function main() {
   console.log(`[memory] host flags: ${FLAGS.join(' ') || '(none)'}`)

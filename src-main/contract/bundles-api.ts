@@ -7,9 +7,21 @@ import { RunStatus, RunStep, RunSummary } from './models'
 
 /** Every bundle file ends in this extension; import and export refuse anything else. */
 export const BUNDLE_EXT = '.wsbundle'
-/** The bundle layout this app writes and reads (bumped on any incompatible change). */
 export const BUNDLE_FORMAT = 'ibkr-ws-bundle'
-export const BUNDLE_FORMAT_VERSION = 1
+/**
+ * The newest bundle layout this app reads (bumped on any incompatible change); it reads every format
+ * from 1 up to this one.
+ *  - 1: runs and their lineage. Evaluation bundles written before format 2 also say 1 and are still read.
+ *  - 2: a bundle with evaluation content (the evaluation tables, and `missingRuns`).
+ * Only bundles with evaluation content are written as 2. A bundle of runs keeps the layout of format 1
+ * and says 1, so every app that reads format 1 still opens it; an app that knows format 1 only refuses
+ * an evaluation bundle as "written by a newer version: update this app" instead of calling it damaged.
+ */
+export const BUNDLE_FORMAT_VERSION = 2
+/** The format a bundle of runs only is written in (its layout has not changed since format 1). */
+export const RUN_BUNDLE_FORMAT_VERSION = 1
+/** The format a bundle with an evaluation is written in. */
+export const EVALUATION_BUNDLE_FORMAT_VERSION = 2
 
 const RunId = z.string().min(1).max(64)
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'An artifact id is 64 lowercase hex characters')
@@ -94,14 +106,21 @@ export type BundleCounts = z.infer<typeof BundleCounts>
 /** What a bundle says about itself (its `bundle_meta` table). */
 export const BundleMeta = z.object({
   format: z.literal(BUNDLE_FORMAT),
-  formatVersion: z.literal(BUNDLE_FORMAT_VERSION),
+  formatVersion: z.number().int().min(1).max(BUNDLE_FORMAT_VERSION),
   appVersion: z.string(),
   createdAt: z.number().int(),
   selection: BundleSelection,
-  /** Start times of the first and last run in the bundle. */
+  /** Start times of the first and last run in the bundle (an evaluation bundle whose runs were all
+   * deleted by retention: when the evaluation was created, both). */
   range: z.object({ from: z.number().int(), to: z.number().int() }),
   counts: BundleCounts,
   missingArtifacts: z.array(MissingArtifact),
+  /**
+   * Evaluation bundles (format 2): the runs its decisions name that were no longer in the store when
+   * it was exported (deleted by retention). Their decisions keep the run id; the run is not in the
+   * file, and that is not damage. A decision naming a run the bundle neither holds nor lists here is.
+   */
+  missingRuns: z.array(RunId).max(100_000).optional(),
 })
 export type BundleMeta = z.infer<typeof BundleMeta>
 

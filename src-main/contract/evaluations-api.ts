@@ -114,6 +114,9 @@ export const EvaluationDecision = z.object({
   r: z.number().nullable(),
   ambiguous: z.boolean(),
   runId: z.string().nullable(),
+  /** Whether the decision's run can be opened: false once retention deleted it (the id stays for
+   * reference), or when an exported bundle could not hold it. Absent from older servers. */
+  runKept: z.boolean().optional(),
 })
 export type EvaluationDecision = z.infer<typeof EvaluationDecision>
 
@@ -185,6 +188,20 @@ export const EvaluationProbe = z.object({
     .nullable(),
 })
 export type EvaluationProbe = z.infer<typeof EvaluationProbe>
+
+/** One paired statistic of an A/B comparison with its repeat-call noise floor. */
+export const AbRow = z.object({
+  /** The three paired differences (A − B, positive favouring A; Brier as B's error minus A's) and κ. */
+  key: z.enum(['meanR', 'hitRate', 'brier', 'kappa']),
+  label: z.string(),
+  /** Dates both arms have a value for. */
+  pairs: z.number().int(),
+  /** The mean paired difference; for κ the agreement statistic itself. null with no pairs. */
+  value: z.number().nullable(),
+  /** ± what call-to-call randomness alone could move it (95 %); null when not measurable. */
+  noiseFloor: z.number().nullable(),
+})
+export type AbRow = z.infer<typeof AbRow>
 
 /** Everything the report page draws, per arm (EVALUATION.md §3–§7). */
 export const EvaluationReport = z.object({
@@ -267,7 +284,16 @@ export const EvaluationReport = z.object({
       /** Repeat-call noise (§5): dates sampled, share whose action flipped, within-date SD of R. A free,
        * deterministic analyst has none by construction (0, no calls); null when not measured. */
       noise: z
-        .object({ sampled: z.number().int(), flipRate: z.number(), sdR: z.number(), deterministic: z.boolean() })
+        .object({
+          sampled: z.number().int(),
+          flipRate: z.number(),
+          sdR: z.number(),
+          deterministic: z.boolean(),
+          /** Within-date SD of the hit (target before stop) over the calls that reached one, and of the
+           * Brier term (p − hit)²; null when no sampled date had two such calls. Absent in older reports. */
+          sdHit: z.number().nullable().optional(),
+          sdBrier: z.number().nullable().optional(),
+        })
         .nullable()
         .optional(),
     }),
@@ -285,8 +311,14 @@ export const EvaluationReport = z.object({
       kappa: z.number().nullable(),
       mde: z.number().nullable(),
       verdict: z.string(),
-      /** ± the difference call-to-call randomness alone could produce (95 %); null when not measured. */
+      /** ± the difference call-to-call randomness alone could produce (95 %) on the declared metric;
+       * null when not measured. */
       noiseFloor: z.number().nullable().optional(),
+      /** Every paired statistic of the comparison beside its own repeat-call noise floor (§5). Absent in
+       * older reports. */
+      rows: z.array(AbRow).optional(),
+      /** Both arms are deterministic (the rules analyst): every floor is 0 by construction, not measured. */
+      deterministic: z.boolean().optional(),
     })
     .nullable(),
   trials: z.number().int(),

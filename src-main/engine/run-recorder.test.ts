@@ -10,7 +10,7 @@ import { startRun, StepFailure } from './run-recorder'
 const stores: Store[] = []
 afterEach(() => stores.splice(0).forEach((s) => s.close()))
 
-async function setup() {
+async function setup(opts: { holdSteps?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-ws-recorder-'))
   const store = await openStore({
     file: join(dir, 'db.sqlite'),
@@ -26,11 +26,40 @@ async function setup() {
   const rec = startRun(
     { db: store.db, bus, now: () => t++, perfNow: () => (perf += 1.5), appVersion: 'test' },
     { id: 'run-1', strategyId: null, trigger: 'manual', scheduledFor: null, replayOf: null },
+    opts,
   )
   return { store, events, rec }
 }
 
 describe('run recorder (F8)', () => {
+  it('holding steps (an evaluation decision), writes them with the run end in one go and announces them then', async () => {
+    const { store, events, rec } = await setup({ holdSteps: true })
+    await rec.step('check_session', { gateway: 'sim' }, async () => ({ state: 'authenticated' }))
+    rec.skip('render_charts', {}, { reason: 'rules' })
+    await expect(
+      rec.step('llm_analysis', {}, async () => {
+        throw new Error('no answer')
+      }),
+    ).rejects.toThrow('no answer')
+    expect(getRun(store.db, 'run-1')).toMatchObject({ status: 'running', steps: [] })
+    expect(events).toEqual([])
+    rec.finish('failed', 'no answer', null)
+    const run = getRun(store.db, 'run-1')!
+    expect(run).toMatchObject({ status: 'failed', error: 'no answer' })
+    expect(run.steps.map((s) => [s.step, s.status])).toEqual([
+      ['check_session', 'succeeded'],
+      ['render_charts', 'skipped'],
+      ['llm_analysis', 'failed'],
+    ])
+    expect(events.map(([e]) => e)).toEqual([
+      'lineage.stepRecorded',
+      'lineage.stepRecorded',
+      'lineage.stepRecorded',
+      'lineage.runUpdated',
+    ])
+    expect(rec.failedWrites()).toBe(0)
+  })
+
   it('records each step when it ends, in canonical order, with artifacts, and announces it', async () => {
     const { store, events, rec } = await setup()
     await rec.step('check_session', { gateway: 'sim' }, async () => ({ state: 'authenticated' }))

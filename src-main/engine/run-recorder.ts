@@ -2,7 +2,7 @@ import { redactPaths } from '../rpc/redact'
 import { StepId, type RunStep, type RunSummary } from '../contract/models'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
-import { createRun, finishRun, getRunSummary, recordStep, type StepRecord } from '../store/lineage-repo'
+import { createRun, finishRun, getRunSummary, recordStep, recordSteps, type StepRecord } from '../store/lineage-repo'
 import { StepFailure } from './steps/types'
 
 export { StepFailure }
@@ -59,6 +59,7 @@ export function startRun(
     replayOf: string | null
     daySeq?: number | null
   },
+  opts: { holdSteps?: boolean } = {},
 ): RunRecorder {
   createRun(d.db, { ...run, startedAt: d.now(), appVersion: d.appVersion })
   const attempts = new Map<StepId, number>()
@@ -68,9 +69,14 @@ export function startRun(
     const summary = getRunSummary(d.db, run.id)
     if (summary) d.bus.emit('lineage.runUpdated', summary)
   }
-  announce()
+  if (!opts.holdSteps) announce()
+  // An evaluation decision (holdSteps) keeps its step rows until it finishes and writes them with the
+  // run's end in one transaction: one commit per decision instead of one per step. A crash in between
+  // leaves the run `running` with no steps (aborted at the next start) and its date undecided (resumed).
+  const held: StepRecord[] = []
 
   function write(rec: StepRecord): void {
+    if (opts.holdSteps) return void held.push(rec)
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         recordStep(d.db, rec)
@@ -78,18 +84,37 @@ export function startRun(
         d.bus.emit('lineage.stepRecorded', { runId, ...(step as Omit<RunStep, never>) })
         return
       } catch (e) {
-        if (attempt === 1) {
-          failed++
-          d.bus.emit('alerts.raised', {
-            id: `lineage-${run.id}-${rec.seq}-${rec.attempt}`,
-            level: 'error',
-            title: 'Lineage write failed',
-            message:
-              `Step ${rec.step} of run ${run.id} could not be recorded: ` +
-              `${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`,
-            at: d.now(),
-          })
-        }
+        if (attempt === 1) writeFailed(`Step ${rec.step}`, `${rec.seq}-${rec.attempt}`, e)
+      }
+    }
+  }
+
+  function writeFailed(what: string, key: string, e: unknown) {
+    failed++
+    d.bus.emit('alerts.raised', {
+      id: `lineage-${run.id}-${key}`,
+      level: 'error',
+      title: 'Lineage write failed',
+      message:
+        `${what} of run ${run.id} could not be recorded: ` +
+        `${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`,
+      at: d.now(),
+    })
+  }
+
+  /** The held step rows and the run's end, in one transaction (retried once, like a step row). */
+  function finishHeld(status: 'succeeded' | 'failed' | 'aborted', error: string | null, summary: unknown) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        d.db.transaction(() => {
+          recordSteps(d.db, held)
+          finishRun(d.db, run.id, status, d.now(), error, summary)
+        })
+        for (const { runId, ...step } of held.splice(0))
+          d.bus.emit('lineage.stepRecorded', { runId, ...(step as Omit<RunStep, never>) })
+        return
+      } catch (e) {
+        if (attempt === 1) writeFailed(`${held.length} steps and the end`, 'held', e)
       }
     }
   }
@@ -150,7 +175,8 @@ export function startRun(
       })
     },
     finish(status, error = null, summary = null) {
-      finishRun(d.db, run.id, status, d.now(), error, summary)
+      if (opts.holdSteps) finishHeld(status, error, summary)
+      else finishRun(d.db, run.id, status, d.now(), error, summary)
       announce()
     },
     failedWrites: () => failed,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path'
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from './db'
+import { prepared, slot } from './prepared'
 import { artifacts } from './schema'
 
 // Content-addressed artifacts (chart PNGs, raw prompts and answers, bar sets): files under
@@ -30,8 +31,10 @@ export function putArtifact(
   kind: ArtifactKind,
   mime: string,
   at: number,
+  /** The content's sha256 when the caller has just computed it (the lab hashes as it records). */
+  knownSha256?: string,
 ): StoredArtifact {
-  const sha256 = createHash('sha256').update(content).digest('hex')
+  const sha256 = knownSha256 ?? createHash('sha256').update(content).digest('hex')
   const path = join('artifacts', sha256.slice(0, 2), `${sha256}${EXT[mime] ?? ''}`)
   const file = join(dataDir, path)
   if (!existsSync(file)) {
@@ -42,10 +45,24 @@ export function putArtifact(
   }
   // Writing existing bytes again refreshes `created_at`: retention keeps unreferenced artifacts younger
   // than its grace period, and a step about to reference this one must not lose it in between.
-  db.insert(artifacts)
-    .values({ sha256, kind, mime, bytes: content.length, path, createdAt: at })
-    .onConflictDoUpdate({ target: artifacts.sha256, set: { createdAt: sql`max(${artifacts.createdAt}, ${at})` } })
-    .run()
+  const upsert = prepared(db, 'putArtifact', () =>
+    db
+      .insert(artifacts)
+      .values({
+        sha256: slot('sha256'),
+        kind: slot('kind'),
+        mime: slot('mime'),
+        bytes: slot('bytes'),
+        path: slot('path'),
+        createdAt: slot('at'),
+      })
+      .onConflictDoUpdate({
+        target: artifacts.sha256,
+        set: { createdAt: sql`max(${artifacts.createdAt}, excluded.created_at)` },
+      })
+      .prepare(),
+  )
+  upsert.run({ sha256, kind, mime, bytes: content.length, path, at })
   return { sha256, bytes: content.length, path }
 }
 

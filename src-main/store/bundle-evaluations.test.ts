@@ -103,4 +103,22 @@ describe('evaluation rows on import', () => {
       'targets are not a list of prices',
     )
   })
+
+  it("takes the noise floor's repeat calls, and runs the meta lists as not kept, but nothing else", () => {
+    const check = checker()
+    check('evaluations', evaluation('e1'))
+    // Repeat k of arm a is stored as arm 100 + 10·a + k (noise.ts).
+    check('evaluation_decisions', decision('2025-01-02', { arm: 101 }))
+    check('evaluation_decisions', decision('2025-01-02', { arm: 132 }))
+    for (const arm of [4, 100, 103, 141, -1])
+      expect(() => checker()('evaluation_decisions', decision('2025-01-02', { arm }))).toThrow(
+        /has a bad arm \(is not an arm or a repeat call of one\)/,
+      )
+    const kept = evaluationRowChecker('x.wsbundle', () => new Set(['r1']), caps, new Set(['r7']))
+    kept('evaluations', evaluation('e1'))
+    kept('evaluation_decisions', decision('2025-01-02', { run_id: 'r7' }))
+    expect(() => kept('evaluation_decisions', decision('2025-01-03', { run_id: 'r8' }))).toThrow(
+      'evaluation_decisions row e1/0/2025-01-03 names a run the bundle does not hold',
+    )
+  })
 })

@@ -5,8 +5,8 @@ import { BundleError } from './bundles-format'
 // The evaluation tables of a bundle (F25) are data from a stranger like every other row: on import,
 // each row is checked against the shape the app writes (a report that parses with the contract's
 // schema, JSON columns that are JSON, dates that are dates, decisions that belong to an evaluation in
-// the same file, runs that are in the file), under caps on their count and size. A refusal names the
-// table, the row and what is wrong; nothing is kept.
+// the same file, runs that are in the file or that its meta lists as not kept), under caps on their
+// count and size. A refusal names the table, the row and what is wrong; nothing is kept.
 
 export interface EvaluationCaps {
   maxEvaluations: number
@@ -55,9 +55,12 @@ const EvaluationRowShape = z.object({
   finished_at: Int.nullable(),
 })
 
+/** Arms 0–3, and the repeat calls of the noise floor stored as arm 100 + 10·a + k, k = 1, 2 (noise.ts). */
+const ARMS = new Set([0, 1, 2, 3].flatMap((a) => [a, 100 + 10 * a + 1, 100 + 10 * a + 2]))
+
 const DecisionRowShape = z.object({
   evaluation_id: Id,
-  arm: Int.min(0).max(3),
+  arm: Int.refine((a) => ARMS.has(a), 'is not an arm or a repeat call of one'),
   date: IsoDate,
   run_id: Id.nullable(),
   cache_key: z.string().max(128),
@@ -83,8 +86,17 @@ const DecisionRowShape = z.object({
   created_at: Int,
 })
 
-/** Checks the evaluation rows of one import, in copy order (evaluations first, then decisions). */
-export function evaluationRowChecker(label: string, runIds: () => Set<string>, caps = DEFAULT_EVALUATION_CAPS) {
+/**
+ * Checks the evaluation rows of one import, in copy order (evaluations first, then decisions).
+ * `missingRuns`: the runs the bundle's meta says were not kept (deleted by retention before the export);
+ * a decision may name one of those, but not any other run the file lacks.
+ */
+export function evaluationRowChecker(
+  label: string,
+  runIds: () => Set<string>,
+  caps = DEFAULT_EVALUATION_CAPS,
+  missingRuns: ReadonlySet<string> = new Set(),
+) {
   const evaluations = new Set<string>()
   let decisions = 0
   let runs: Set<string> | null = null
@@ -129,7 +141,8 @@ export function evaluationRowChecker(label: string, runIds: () => Set<string>, c
         throw new BundleError('invalid', `${label} was refused: over ${caps.maxDecisions} evaluation decisions.`)
       shape(table, key, DecisionRowShape, row)
       if (!evaluations.has(row.evaluation_id as string)) refuse(table, key, 'belongs to no evaluation in the bundle')
-      if (row.run_id !== null && !(runs ??= runIds()).has(row.run_id as string))
+      const run = row.run_id as string | null
+      if (run !== null && !missingRuns.has(run) && !(runs ??= runIds()).has(run))
         refuse(table, key, 'names a run the bundle does not hold')
       let targets: unknown
       try {

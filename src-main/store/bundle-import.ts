@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'nod
 import type Database from 'better-sqlite3'
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { BundleCounts, BundleMeta } from '../contract/bundles-api'
-import { evaluationRowChecker } from './bundle-evaluations'
+import { DEFAULT_EVALUATION_CAPS, evaluationRowChecker } from './bundle-evaluations'
 import {
   APPLICATION_ID,
   BundleError,
@@ -11,6 +11,7 @@ import {
   EVALUATION_TABLES,
   quote,
   readMeta,
+  refuseNewerFormat,
   writeMeta,
 } from './bundles-format'
 import * as schema from './schema'
@@ -115,6 +116,7 @@ export function checkBundleFile(db: Database.Database, label: string): void {
   try {
     if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID)
       throw new BundleError('invalid', `${label} is not a Workstation bundle.`)
+    refuseNewerFormat(db, label)
     checkBundleSchema(db, label)
   } catch (e) {
     if (e instanceof BundleError) throw e
@@ -208,7 +210,8 @@ export function importIntoFresh(
     const expected = new Map([...expectedTables()].filter(([name, def]) => !def.optional || present.has(name)))
     for (const [name, def] of expected) if (name !== 'bundle_meta') createOwnTable(out, name, def.table)
     const runIds = () => new Set(out!.prepare('SELECT id FROM runs').pluck().all() as string[])
-    const checkEvaluationRow = evaluationRowChecker(label, runIds)
+    const missingRuns = new Set(meta.missingRuns ?? [])
+    const checkEvaluationRow = evaluationRowChecker(label, runIds, DEFAULT_EVALUATION_CAPS, missingRuns)
     const total = Object.values(meta.counts).reduce((a, b) => a + b, 0) - meta.counts.artifactBytes
     let done = 0
     progress('copying', 0, total)
@@ -237,6 +240,11 @@ export function importIntoFresh(
       actual[name] = n
     }
     progress('copying', done, total)
+    // A run the meta lists as not kept must not be in the file: the description would be false.
+    const held = runIds()
+    const listed = [...missingRuns].find((id) => held.has(id))
+    if (listed !== undefined)
+      throw new BundleError('invalid', `${label} does not match its description (run ${listed} is listed as not kept).`)
     writeMeta(out, meta)
     checkCounts(meta.counts, actual, label)
     out.exec('COMMIT')

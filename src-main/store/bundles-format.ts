@@ -103,17 +103,7 @@ export function readMeta(db: Database.Database, label: string): BundleMeta {
     throw new BundleError('invalid', `${label} has a damaged description (bundle_meta is not JSON).`)
   }
   if (raw.format !== BUNDLE_FORMAT) throw new BundleError('invalid', `${label} is not a Workstation bundle.`)
-  if (raw.formatVersion !== BUNDLE_FORMAT_VERSION) {
-    const v = typeof raw.formatVersion === 'number' ? raw.formatVersion : String(raw.formatVersion)
-    const hint =
-      typeof v === 'number' && v > BUNDLE_FORMAT_VERSION
-        ? ' It was written by a newer version: update this app to open it.'
-        : ''
-    throw new BundleError(
-      'invalid',
-      `${label} uses bundle format ${v}; this app reads format ${BUNDLE_FORMAT_VERSION}.${hint}`,
-    )
-  }
+  checkFormatVersion(raw.formatVersion, label)
   const meta = BundleMeta.safeParse(raw)
   if (!meta.success) {
     const issue = meta.error.issues[0]
@@ -123,6 +113,45 @@ export function readMeta(db: Database.Database, label: string): BundleMeta {
     )
   }
   return meta.data
+}
+
+/** Refuses a format this app does not read: any but 1 to BUNDLE_FORMAT_VERSION; a newer one says to update. */
+function checkFormatVersion(v: unknown, label: string): void {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= BUNDLE_FORMAT_VERSION) return
+  const shown = typeof v === 'number' ? v : String(v)
+  const hint =
+    typeof v === 'number' && v > BUNDLE_FORMAT_VERSION
+      ? ' It was written by a newer version: update this app to open it.'
+      : ''
+  throw new BundleError(
+    'invalid',
+    `${label} uses bundle format ${shown}; this app reads formats 1 to ${BUNDLE_FORMAT_VERSION}.${hint}`,
+  )
+}
+
+/**
+ * Before the schema check: a bundle that says it is of a newer format is refused as such, not as
+ * damaged for the tables a newer format may add. Reads one row of `bundle_meta` only when it is a
+ * plain table with exactly the columns `key` and `value` (no view, virtual table or generated column,
+ * so nothing the file defines runs); anything else is left to the schema check, which names it.
+ */
+export function refuseNewerFormat(db: Database.Database, label: string): void {
+  const object = db.prepare(`SELECT type, sql FROM sqlite_master WHERE name = 'bundle_meta'`).get() as
+    { type: string; sql: string | null } | undefined
+  if (!object || object.type !== 'table' || /^\s*CREATE\s+VIRTUAL\b/i.test(object.sql ?? '')) return
+  const cols = db.prepare(`SELECT name, hidden FROM pragma_table_xinfo('bundle_meta') ORDER BY cid`).all() as {
+    name: string
+    hidden: number
+  }[]
+  if (cols.map((c) => `${c.name}/${c.hidden}`).join(',') !== 'key/0,value/0') return
+  const text = db.prepare(`SELECT value FROM bundle_meta WHERE key = 'formatVersion'`).pluck().get()
+  let v: unknown
+  try {
+    v = typeof text === 'string' ? JSON.parse(text) : null
+  } catch {
+    return
+  }
+  if (typeof v === 'number' && v > BUNDLE_FORMAT_VERSION) checkFormatVersion(v, label)
 }
 
 /** Yield to the event loop between batches so a long export or cleanup never freezes the app. */

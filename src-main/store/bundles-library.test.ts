@@ -94,8 +94,8 @@ describe('review library (import, list, remove)', () => {
       [truncated, /^[^ ]+ is damaged/],
       [junk, /^[^ ]+ is not a Workstation bundle \(not an SQLite database\)\.$/],
       [
-        tamper(file, `UPDATE bundle_meta SET value = '2' WHERE key = 'formatVersion'`),
-        'bad.wsbundle uses bundle format 2; this app reads format 1. It was written by a newer ' +
+        tamper(file, `UPDATE bundle_meta SET value = '3' WHERE key = 'formatVersion'`),
+        'bad.wsbundle uses bundle format 3; this app reads formats 1 to 2. It was written by a newer ' +
           'version: update this app to open it.',
       ],
       [tamper(file, `DELETE FROM bundle_meta WHERE key = 'format'`), 'bad.wsbundle is not a Workstation bundle.'],

@@ -10,7 +10,7 @@ import type { EvaluationDecision, EvaluationListItem, EvaluationReport } from '.
 import type { RunStep, RunSummary } from '../contract/models'
 import { checkBundleFile } from './bundle-import'
 import { BundleError, quote, readMeta, tableColumns, yieldToLoop } from './bundles-format'
-import { decisionsOf, evaluationListItem, getEvaluation, listEvaluations, toDecision } from './evaluation-repo'
+import { decisionPage, evaluationListItem, getEvaluation, listEvaluations } from './evaluation-repo'
 import { getRun, listRuns, stepStats, type RunFilter, type StepStats } from './lineage-repo'
 import * as schema from './schema'
 
@@ -68,7 +68,7 @@ export function openBundle(file: string): ReviewLibrary {
       listEvaluations: () => (hasEvaluations ? listEvaluations(db).map(evaluationListItem) : []),
       evaluationReport: (id) =>
         hasEvaluations ? ((getEvaluation(db, id)?.report ?? null) as EvaluationReport | null) : null,
-      evaluationDecisions: (id, q) => (hasEvaluations ? decisionsOf(db, id, q).map(toDecision) : []),
+      evaluationDecisions: (id, q) => (hasEvaluations ? decisionPage(db, id, q) : []),
       close: () => sqlite.close(),
     }
   } catch (e) {

@@ -6,7 +6,8 @@ import { openSqlite } from './sqlite'
 import { version as APP_VERSION } from '../../package.json'
 import {
   BUNDLE_FORMAT,
-  BUNDLE_FORMAT_VERSION,
+  EVALUATION_BUNDLE_FORMAT_VERSION,
+  RUN_BUNDLE_FORMAT_VERSION,
   type BundleCounts,
   type BundleMeta,
   type BundleSelection,
@@ -81,9 +82,12 @@ export async function exportBundle(
   const temp = `${destFile}.${process.pid}.partial`
   rmSync(temp, { force: true })
   const out = openSqlite(temp, { timeout: 5000 })
+  const evaluationId = 'evaluationId' in selection ? selection.evaluationId : null
+  // A bundle of runs keeps format 1 (older apps read it); one with an evaluation is format 2.
+  const formatVersion = evaluationId === null ? RUN_BUNDLE_FORMAT_VERSION : EVALUATION_BUNDLE_FORMAT_VERSION
   try {
     out.pragma(`application_id = ${APPLICATION_ID}`)
-    out.pragma(`user_version = ${BUNDLE_FORMAT_VERSION}`)
+    out.pragma(`user_version = ${formatVersion}`)
     out.prepare('ATTACH DATABASE ? AS live').run(store.file)
     out.exec('BEGIN')
 
@@ -97,7 +101,6 @@ export async function exportBundle(
     let done = 0
     opts.onProgress?.(done, total)
 
-    const evaluationId = 'evaluationId' in selection ? selection.evaluationId : null
     const columns = new Map<string, string[]>()
     for (const t of [...COPIED_TABLES, 'artifacts', ...(evaluationId === null ? [] : EVALUATION_TABLES)]) {
       const cols = tableColumns(out, 'live', t)
@@ -143,15 +146,14 @@ export async function exportBundle(
     )
     const meta: BundleMeta = {
       format: BUNDLE_FORMAT,
-      formatVersion: BUNDLE_FORMAT_VERSION,
+      formatVersion,
       appVersion: opts.appVersion ?? APP_VERSION,
       createdAt: now,
       selection,
-      range: out
-        .prepare('SELECT min(started_at) AS "from", max(started_at) AS "to" FROM main.runs')
-        .get() as BundleMeta['range'],
+      range: rangeOf(out, evaluationId),
       counts: countRows(out, artifacts.bytes, evaluationId !== null),
       missingArtifacts: artifacts.missing,
+      ...(evaluationId === null ? {} : { missingRuns: missingRuns(out, evaluationId) }),
     }
     writeMeta(out, meta)
     copyIndexes(out)
@@ -190,7 +192,35 @@ export async function exportBundle(
   }
 }
 
-/** Fill `temp.sel` with the selected run ids; refuses unknown ids and an empty selection. */
+/** Start times of the first and last run; with none (all deleted by retention), the evaluation's creation. */
+function rangeOf(out: Database.Database, evaluationId: string | null): BundleMeta['range'] {
+  const r = out.prepare('SELECT min(started_at) AS "from", max(started_at) AS "to" FROM main.runs').get() as {
+    from: number | null
+    to: number | null
+  }
+  if (r.from !== null && r.to !== null) return { from: r.from, to: r.to }
+  const created = out.prepare('SELECT created_at FROM main.evaluations WHERE id = ?').pluck().get(evaluationId)
+  return { from: created as number, to: created as number }
+}
+
+/**
+ * The runs an evaluation's decisions name that the store no longer holds (retention deleted them):
+ * the decisions still go into the bundle with their run ids, and the meta lists these as absent.
+ */
+function missingRuns(out: Database.Database, evaluationId: string): string[] {
+  return out
+    .prepare(
+      'SELECT DISTINCT run_id FROM live.evaluation_decisions WHERE evaluation_id = ? AND run_id IS NOT NULL ' +
+        'AND run_id NOT IN (SELECT id FROM main.runs) ORDER BY run_id',
+    )
+    .pluck()
+    .all(evaluationId) as string[]
+}
+
+/**
+ * Fill `temp.sel` with the selected run ids; refuses unknown ids and an empty selection. An
+ * evaluation goes out even when retention deleted all its runs (its row, report and decisions remain).
+ */
 function selectRuns(out: Database.Database, selection: BundleSelection): number {
   out.exec('CREATE TEMP TABLE sel (id TEXT PRIMARY KEY)')
   if ('evaluationId' in selection) {
@@ -218,7 +248,8 @@ function selectRuns(out: Database.Database, selection: BundleSelection): number 
       .run(selection)
   }
   const n = count(out, 'temp.sel')
-  if (n === 0) throw new BundleError('empty', 'No runs match this selection: nothing was exported.')
+  if (n === 0 && !('evaluationId' in selection))
+    throw new BundleError('empty', 'No runs match this selection: nothing was exported.')
   return n
 }
 

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
 import type { EvaluationDecision, EvaluationListItem } from '../contract/evaluations-api'
 import type { Bar } from '../contract/models'
 import type { Db } from './db'
+import { prepared } from './prepared'
 import { barsCache, evaluationAnswers, evaluationDecisions, evaluations, evaluationTrials } from './schema'
 import { strategies } from './schema'
 
@@ -15,7 +16,14 @@ export function insertEvaluation(db: Db, row: typeof evaluations.$inferInsert): 
 }
 
 export function getEvaluation(db: Db, id: string): EvaluationRow | null {
-  return db.select().from(evaluations).where(eq(evaluations.id, id)).get() ?? null
+  const select = prepared(db, 'getEvaluation', () =>
+    db
+      .select()
+      .from(evaluations)
+      .where(eq(evaluations.id, sql.placeholder('id')))
+      .prepare(),
+  )
+  return select.get({ id }) ?? null
 }
 
 export function updateEvaluation(db: Db, id: string, patch: Partial<typeof evaluations.$inferInsert>): void {
@@ -80,6 +88,30 @@ export function decisionsOf(
     : q.offset(f.offset ?? 0).all()
 }
 
+/**
+ * A page of decisions in the contract's shape, each saying whether its run can be opened here:
+ * retention may have deleted it (its id stays on the decision), and an evaluation bundle lists
+ * those in its meta's `missingRuns` and holds only the runs that were kept.
+ */
+export function decisionPage(
+  db: Db,
+  evaluationId: string,
+  f: { arm?: number; offset?: number; limit?: number; tradesOnly?: boolean } = {},
+): EvaluationDecision[] {
+  const rows = decisionsOf(db, evaluationId, f)
+  const ids = [...new Set(rows.map((r) => r.runId).filter((id): id is string => id !== null))]
+  const kept = new Set(
+    ids.length === 0
+      ? []
+      : db
+          .all<{ id: string }>(
+            sql`SELECT id FROM runs WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+          )
+          .map((r) => r.id),
+  )
+  return rows.map((r) => ({ ...toDecision(r), runKept: r.runId !== null && kept.has(r.runId) }))
+}
+
 export function doneKeys(db: Db, evaluationId: string): Set<string> {
   return new Set(
     db
@@ -92,7 +124,14 @@ export function doneKeys(db: Db, evaluationId: string): Set<string> {
 }
 
 export function getAnswer(db: Db, key: string): typeof evaluationAnswers.$inferSelect | null {
-  return db.select().from(evaluationAnswers).where(eq(evaluationAnswers.key, key)).get() ?? null
+  const select = prepared(db, 'getAnswer', () =>
+    db
+      .select()
+      .from(evaluationAnswers)
+      .where(eq(evaluationAnswers.key, sql.placeholder('key')))
+      .prepare(),
+  )
+  return select.get({ key }) ?? null
 }
 
 export function putAnswer(db: Db, row: typeof evaluationAnswers.$inferInsert): void {

@@ -10,6 +10,7 @@ import {
   getRun,
   listRuns,
   recordStep,
+  recordSteps,
   stepStats,
   type StepRecord,
 } from './lineage-repo'
@@ -99,6 +100,32 @@ describe('lineage store (real SQLite file)', () => {
     finishRun(db, 'r1', 'failed', 5, 'boom', null)
     finishRun(db, 'r1', 'succeeded', 6, null, null)
     expect(getRun(db, 'r1')).toMatchObject({ status: 'failed', error: 'boom' })
+  })
+
+  it('stores a missing output, error or summary as NULL and JSON values as their JSON text', async () => {
+    const { db, sqlite } = await store()
+    createRun(db, {
+      id: 'r1',
+      strategyId: null,
+      trigger: 'eval',
+      startedAt: 1,
+      scheduledFor: null,
+      replayOf: null,
+      appVersion: 't',
+    })
+    recordSteps(db, [step('r1', 0, { output: undefined }), step('r1', 1, { output: [1, 'a'], artifacts: ['x'] })])
+    finishRun(db, 'r1', 'succeeded', 2, null, null)
+    const rows = sqlite
+      .prepare('SELECT seq, input, output, error, artifacts FROM run_steps WHERE run_id = ? ORDER BY seq')
+      .all('r1')
+    expect(rows).toEqual([
+      { seq: 0, input: '{"gateway":"sim"}', output: null, error: null, artifacts: '[]' },
+      { seq: 1, input: '{"gateway":"sim"}', output: '[1,"a"]', error: null, artifacts: '["x"]' },
+    ])
+    expect(sqlite.prepare('SELECT summary, error FROM runs WHERE id = ?').get('r1')).toEqual({
+      summary: null,
+      error: null,
+    })
   })
 
   it('marks runs a crash left running as aborted at start-up', async () => {

@@ -3,6 +3,7 @@ import { StepId as StepIdSchema, type RunStep, type RunSummary, type StepId } fr
 
 const StepIdValues = StepIdSchema.options
 import type { Db } from './db'
+import { jsonValue, prepared, slot } from './prepared'
 import { runs, runSteps, strategies } from './schema'
 
 // The lineage store (F8/F17): one `runs` row per run, one `run_steps` row per finished step
@@ -36,24 +37,60 @@ export interface StepRecord {
 }
 
 export function createRun(db: Db, r: NewRun): void {
-  db.insert(runs)
-    .values({
-      id: r.id,
-      strategyId: r.strategyId,
-      trigger: r.trigger,
-      status: 'running',
-      scheduledFor: r.scheduledFor,
-      daySeq: r.daySeq ?? null,
-      replayOf: r.replayOf,
-      startedAt: r.startedAt,
-      appVersion: r.appVersion,
-    })
-    .run()
+  const insert = prepared(db, 'createRun', () =>
+    db
+      .insert(runs)
+      .values({
+        id: slot('id'),
+        strategyId: slot('strategyId'),
+        trigger: slot('trigger'),
+        status: 'running',
+        scheduledFor: slot('scheduledFor'),
+        daySeq: slot('daySeq'),
+        replayOf: slot('replayOf'),
+        startedAt: slot('startedAt'),
+        appVersion: slot('appVersion'),
+      })
+      .prepare(),
+  )
+  insert.run({
+    id: r.id,
+    strategyId: r.strategyId,
+    trigger: r.trigger,
+    scheduledFor: r.scheduledFor,
+    daySeq: r.daySeq ?? null,
+    replayOf: r.replayOf,
+    startedAt: r.startedAt,
+    appVersion: r.appVersion,
+  })
 }
 
 export function recordStep(db: Db, s: StepRecord): void {
-  db.insert(runSteps)
-    .values({
+  recordSteps(db, [s])
+}
+
+/** Several step rows (an evaluation decision's, written when it finishes; call inside a transaction). */
+export function recordSteps(db: Db, rows: readonly StepRecord[]): void {
+  const insert = prepared(db, 'recordStep', () =>
+    db
+      .insert(runSteps)
+      .values({
+        runId: slot('runId'),
+        step: slot('step'),
+        seq: slot('seq'),
+        attempt: slot('attempt'),
+        status: slot('status'),
+        startedAt: slot('startedAt'),
+        durationMs: slot('durationMs'),
+        input: slot('input'),
+        output: slot('output'),
+        error: slot('error'),
+        artifacts: slot('artifacts'),
+      })
+      .prepare(),
+  )
+  for (const s of rows)
+    insert.run({
       runId: s.runId,
       step: s.step,
       seq: s.seq,
@@ -61,12 +98,11 @@ export function recordStep(db: Db, s: StepRecord): void {
       status: s.status,
       startedAt: s.startedAt,
       durationMs: s.durationMs,
-      input: s.input ?? null,
-      output: s.output ?? null,
-      error: s.error,
-      artifacts: s.artifacts,
+      input: jsonValue(s.input),
+      output: jsonValue(s.output),
+      error: jsonValue(s.error),
+      artifacts: jsonValue(s.artifacts),
     })
-    .run()
 }
 
 export function finishRun(
@@ -77,10 +113,14 @@ export function finishRun(
   error: string | null,
   summary: unknown,
 ): void {
-  db.update(runs)
-    .set({ status, endedAt, error, summary: summary ?? null })
-    .where(and(eq(runs.id, id), eq(runs.status, 'running')))
-    .run()
+  const update = prepared(db, 'finishRun', () =>
+    db
+      .update(runs)
+      .set({ status: slot('status'), endedAt: slot('endedAt'), error: slot('error'), summary: slot('summary') })
+      .where(and(eq(runs.id, sql.placeholder('id')), eq(runs.status, 'running')))
+      .prepare(),
+  )
+  update.run({ id, status, endedAt, error, summary: jsonValue(summary) })
 }
 
 /** At start-up: runs a crash left `running` become `aborted`. Returns their ids. */
@@ -152,12 +192,15 @@ export function getRunSummary(db: Db, id: string): RunSummary | null {
 }
 
 function runWithStrategyName(db: Db, id: string) {
-  return db
-    .select({ run: runs, name: strategies.name })
-    .from(runs)
-    .leftJoin(strategies, eq(strategies.id, runs.strategyId))
-    .where(eq(runs.id, id))
-    .get()
+  const select = prepared(db, 'runWithStrategyName', () =>
+    db
+      .select({ run: runs, name: strategies.name })
+      .from(runs)
+      .leftJoin(strategies, eq(strategies.id, runs.strategyId))
+      .where(eq(runs.id, sql.placeholder('id')))
+      .prepare(),
+  )
+  return select.get({ id })
 }
 
 export function getRun(db: Db, id: string): (RunSummary & { steps: RunStep[] }) | null {

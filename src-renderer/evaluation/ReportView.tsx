@@ -6,6 +6,7 @@ import { useLoad } from '../state/useLoad'
 import { EquityChart, ReliabilityDiagram, RHistogram } from './plots'
 import { ReportSections } from './ReportSections'
 import { ProbesPanel } from './ProbesPanel'
+import { AbPanel } from './AbPanel'
 import { ExportButton } from '../lineage/Library'
 
 // The report of one evaluation: metrics with 95 % intervals per arm, baselines beside them, the
@@ -57,6 +58,7 @@ export function ReportView({ report, review = null }: { report: EvaluationReport
     `${review}/${report.id}/${arm}`,
   )
   const runLink = (runId: string) => (review ? `#/lineage/review/${review}/${runId}` : `#/lineage/${runId}`)
+  const notKept = useMemo(() => (decisions ?? []).filter((d) => d.runId && d.runKept === false).length, [decisions])
   const shown = useMemo(() => (decisions ?? []).filter((d) => !filter || filter.test(d)), [decisions, filter])
   const pick = (f: Filter) => {
     setFilter(f)
@@ -104,15 +106,7 @@ export function ReportView({ report, review = null }: { report: EvaluationReport
         )}
       </section>
       {report.probes && report.probes.length > 0 && <ProbesPanel report={report} />}
-      {report.ab && (
-        <section className="panel" data-testid="lab-ab">
-          <h2>A/B (arm 1 − arm 2, {report.ab.metric}, paired by date)</h2>
-          <div className={report.ab.verdict.startsWith('Not enough') ? 'notice tone-warn' : 'notice'}>
-            {report.ab.verdict}
-          </div>
-          <div className="muted">{abLine(report.ab)}</div>
-        </section>
-      )}
+      {report.ab && <AbPanel ab={report.ab} />}
       <div className="lab-grid">
         <section className="panel">
           <h2>{a.label}</h2>
@@ -270,26 +264,24 @@ export function ReportView({ report, review = null }: { report: EvaluationReport
           )}
         </div>
         {error && <div className="notice tone-bad">Could not load the decisions: {error}</div>}
+        {notKept > 0 && (
+          <div className="notice" data-testid="lab-runs-not-kept">
+            The runs of {notKept} of {decisions!.length} decisions were not kept (retention deleted them): their
+            decisions, fills and outcomes are all here, but those runs cannot be opened.
+          </div>
+        )}
         <DecisionTable rows={shown} link={runLink} />
       </section>
     </div>
   )
 }
 
-function abLine(ab: NonNullable<EvaluationReport['ab']>): string {
-  return (
-    `${ab.pairs} pairs · difference ${f2(ab.meanDiff, 3)} (95 % ${ci(ab.interval, (v) => f2(v, 3))}) · ` +
-    `McNemar p ${f2(ab.mcnemarP, 3)} · κ ${f2(ab.kappa)} · minimum detectable effect ${f2(ab.mde, 3)}` +
-    (ab.metric === 'mean R net' ? ' R' : '') +
-    (ab.noiseFloor === null || ab.noiseFloor === undefined
-      ? ' · repeat-call noise floor not measured'
-      : ` · repeat-call noise floor ±${f2(ab.noiseFloor, 3)} R`)
-  )
-}
-
 function exitText(x: NonNullable<EvaluationDecision['exit']>): string {
   return x.reason === 'expired' ? `expired ${x.date}` : `${x.reason} ${x.date} @ ${x.price.toFixed(2)}`
 }
+
+/** A decision's run can be opened unless retention deleted it (older servers do not say: assume kept). */
+const opens = (d: EvaluationDecision) => d.runId !== null && d.runKept !== false
 
 function DecisionTable({ rows, link }: { rows: EvaluationDecision[]; link(runId: string): string }) {
   return (
@@ -314,11 +306,17 @@ function DecisionTable({ rows, link }: { rows: EvaluationDecision[]; link(runId:
           {rows.map((d) => (
             <tr
               key={d.date}
-              tabIndex={0}
-              className="clickable"
-              onClick={() => d.runId && navigate(link(d.runId))}
-              onKeyDown={(e) => e.key === 'Enter' && d.runId && navigate(link(d.runId))}
-              title="Open this decision's run in the timeline"
+              tabIndex={opens(d) ? 0 : -1}
+              className={opens(d) ? 'clickable' : ''}
+              onClick={() => opens(d) && navigate(link(d.runId!))}
+              onKeyDown={(e) => e.key === 'Enter' && opens(d) && navigate(link(d.runId!))}
+              title={
+                opens(d)
+                  ? "Open this decision's run in the timeline"
+                  : d.runId
+                    ? `Run ${d.runId} was not kept: retention deleted it; the decision and its outcome remain`
+                    : 'This decision has no run'
+              }
             >
               <td className="mono">{d.date}</td>
               <td>{d.action}</td>
@@ -330,7 +328,11 @@ function DecisionTable({ rows, link }: { rows: EvaluationDecision[]; link(runId:
               <td className="mono">{d.fill ? `${d.fill.date} @ ${d.fill.price.toFixed(2)}` : '—'}</td>
               <td className="mono">{d.exit ? exitText(d.exit) : '—'}</td>
               <td className={`num ${d.r === null ? '' : d.r > 0 ? 'up' : 'down'}`}>{f2(d.r)}</td>
-              <td className="muted">{d.ambiguous ? 'ambiguous' : ''}</td>
+              <td className="muted">
+                {[d.ambiguous && 'ambiguous', d.runId && d.runKept === false && 'run not kept']
+                  .filter(Boolean)
+                  .join(' · ')}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -53,6 +53,17 @@ test('define two arms and the primary metric before the run, see both estimates,
   const ab = page.getByTestId('lab-ab')
   await expect(ab).toContainText('hit rate, paired by date')
   await expect(ab).toContainText(/Not enough data|better on hit rate|No significant difference in hit rate/)
+  // Every paired statistic beside its own repeat-call noise floor; the declared one is marked.
+  const floors = page.getByTestId('lab-ab-noise').locator('tbody tr')
+  await expect(floors).toHaveCount(4)
+  await expect(floors.nth(0)).toContainText('mean R net')
+  await expect(floors.nth(1)).toContainText('hit rate (declared)')
+  await expect(floors.nth(2)).toContainText('Brier score')
+  await expect(floors.nth(3)).toContainText('κ on actions')
+  for (let k = 0; k < 4; k++)
+    await expect(floors.nth(k).locator('td').nth(3)).toHaveText(
+      /^(—|±\d+\.\d+( R)?|0 \(deterministic: rules analyst\))$/,
+    )
   await ab.screenshot({ path: join(SHOTS, 'evaluation-ab-report.png') })
   expect(consoleErrors).toEqual([])
 })

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { expectedAgreement } from '../../src-main/domain/evaluation/ab'
 import { decisionDates } from '../../src-main/domain/evaluation/calendar'
 import { lastClosedSession } from '../../src-main/domain/runs/market-data'
 import { evaluationDecisions } from '../../src-main/store/schema'
@@ -68,10 +69,24 @@ describe('the repeat-call noise floor', () => {
     expect(llmArm!.decisions).toBe(10)
     expect(llmArm!.noise).toMatchObject({ sampled: 1, flipRate: flip, deterministic: false })
     expect(llmArm!.noise!.sdR).toBeCloseTo(sd, 10)
-    expect(rulesArm!.noise).toEqual({ sampled: 0, flipRate: 0, sdR: 0, deterministic: true })
+    expect(rulesArm!.noise).toEqual({ sampled: 0, flipRate: 0, sdR: 0, deterministic: true, sdHit: 0, sdBrier: 0 })
     const ab = report.ab!
     expect(ab.metric).toBe('mean R net')
     expect(ab.noiseFloor).toBeCloseTo((1.959964 * sd) / Math.sqrt(ab.pairs), 10)
+    // Every paired statistic has its own floor; the declared metric's is the one beside the verdict.
+    expect(ab.deterministic).toBe(false)
+    expect(ab.rows!.map((r) => r.key)).toEqual(['meanR', 'hitRate', 'brier', 'kappa'])
+    expect(ab.rows![0]!.noiseFloor).toBe(ab.noiseFloor)
+    // κ: the LLM's three calls against the rules' answer on the sampled date, by the delta method.
+    const agree = calls.map((x) => Number(x.action === rows[1]!.action))
+    const am = (agree[0]! + agree[1]! + agree[2]!) / 3
+    const va = agree.reduce((s, x) => s + (x - am) ** 2, 0) / 2
+    const actions = async (arm: number) =>
+      (await t.client.call('evaluations.decisions', { evaluationId, arm })).map((d) => d.action)
+    const pe = expectedAgreement(await actions(0), await actions(1))!
+    const kappa = ab.rows![3]!
+    expect(kappa.pairs).toBe(10)
+    expect(kappa.noiseFloor).toBeCloseTo((1.959964 * Math.sqrt(va)) / (Math.sqrt(10) * (1 - pe)), 10)
 
     // A re-run replays the main answers and the repeats from the cache: no request.
     const before = t.llm.requests.length
@@ -80,5 +95,11 @@ describe('the repeat-call noise floor', () => {
     expect(t.llm.requests.length).toBe(before)
     const rerun = await t.client.call('evaluations.report', { evaluationId: again })
     expect(rerun.arms[0]!.noise).toEqual(llmArm!.noise)
+
+    // Exported, the repeat calls travel as decision rows of their own arms and are accepted on import.
+    const out = await t.client.call('lineage.export', { selection: { evaluationId } })
+    const lib = await t.client.call('lineage.import', { file: out.file })
+    expect(lib.meta!.counts.evaluationDecisions).toBe(22)
+    expect(await t.client.call('review.evaluationReport', { id: lib.id, evaluationId })).toEqual(report)
   }, 240_000)
 })

@@ -57,16 +57,19 @@ export function mcnemarExact(b: number, c: number): number {
 
 /** Cohen's κ between two raters' labels (same length); null when chance agreement is total. */
 export function cohenKappa(a: readonly string[], b: readonly string[]): number | null {
+  const pe = expectedAgreement(a, b)
+  if (pe === null) return null
+  const po = a.filter((x, i) => x === b[i]).length / a.length
+  return pe === 1 ? null : (po - pe) / (1 - pe)
+}
+
+/** κ's chance agreement: Σ over labels of the product of the two arms' shares; null with no dates. */
+export function expectedAgreement(a: readonly string[], b: readonly string[]): number | null {
   if (a.length !== b.length) throw new Error('Both arms need the same dates')
   const n = a.length
   if (n === 0) return null
   const labels = [...new Set([...a, ...b])]
-  const po = a.filter((x, i) => x === b[i]).length / n
-  const pe = labels.reduce(
-    (s, l) => s + (a.filter((x) => x === l).length / n) * (b.filter((x) => x === l).length / n),
-    0,
-  )
-  return pe === 1 ? null : (po - pe) / (1 - pe)
+  return labels.reduce((s, l) => s + (a.filter((x) => x === l).length / n) * (b.filter((x) => x === l).length / n), 0)
 }
 
 export interface PairedResult {

@@ -22,6 +22,7 @@ import { askModel, askRules, type AnalystAnswer, type AnalystChoice } from '../a
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import { startRun, type RunRecorder } from '../run-recorder'
 import * as S from '../steps'
+import { answerKey } from './answer-key'
 import { asOfSource } from './asof-source'
 import { heldWrites } from './held-writes'
 
@@ -36,8 +37,6 @@ import { heldWrites } from './held-writes'
 // time axis, the context is blinded before the template renders; the answer is mapped back to real
 // prices before the risk check and the fills.
 
-/** Answers are cached by a hash of everything that reaches the model; bumped if that set changes. */
-export const ANSWER_SCHEMA_VERSION = 1
 /** Daily bars handed to a decision (what the executor's '2y' history holds). */
 export const WARMUP_BARS = 504
 
@@ -135,6 +134,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
       ? startRun(
           { db: d.lineageDb, bus: d.bus, now: d.now, perfNow: d.perfNow, appVersion: d.appVersion },
           { id: runId, strategyId: i.strategy.id, trigger: 'eval', scheduledFor: null, replayOf: null },
+          { holdSteps: true },
         )
       : null
     // Each recorded step stores its artifacts and lists them on its row (the timeline and bundles read them).
@@ -233,22 +233,10 @@ export function createAsOfPipeline(d: PipelineDeps) {
       const { system, user } = await S.renderPrompt(i.arm.prompt, context)
       // The symbol and session as shown (the answer must name them back; the validator checks it).
       const shownAsOf = context.as_of
+      const promptSha = sha(`${system}\n${user}`)
       const rules = S.rulesRequest({ ...cfg, symbol: shownSymbol }, shownAsOf, daily, 0)
       const ch = i.arm.choice
-      const cacheKey = sha(
-        JSON.stringify({
-          v: ANSWER_SCHEMA_VERSION,
-          provider: ch.provider,
-          model: ch.model,
-          endpoint: ch.provider === 'openai' ? (ch.endpoint.baseURL ?? 'openai') : null,
-          // The rules analyst reads its request (bars, symbol, date, limits), a model the prompt and images.
-          prompt: ch.provider === 'rules' ? sha(JSON.stringify(rules)) + i.t : sha(`${system}\n${user}`),
-          images: imageShas,
-          temperature: 0,
-          seed: null,
-          ...(i.repeat ? { repeat: i.repeat } : {}),
-        }),
-      )
+      const cacheKey = answerKey({ choice: ch, promptSha, rules, barsSha, t: i.t, imageShas, repeat: i.repeat })
       const llm = await step(
         'llm_analysis',
         {
@@ -260,7 +248,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
           cacheKey,
         },
         async (io) => {
-          const promptSha = S.storePrompt({ system, user }, io)
+          const promptArtifactSha = S.storePrompt({ system, user }, io)
           const hit = i.fresh ? null : d.cache.get(cacheKey)
           let answer: AnalystAnswer
           let cost = 0
@@ -304,7 +292,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
             provider: ch.provider,
             model: ch.model,
             label: ch.label,
-            promptSha256: promptSha,
+            promptSha256: promptArtifactSha,
             rawSha256: rawSha,
             rawText: answer.rawText,
             outcome: answer.outcome,
@@ -375,7 +363,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
           bars: barsSha,
           indicators: ind.indicatorsSha256,
           context: sha(contextJson),
-          prompt: sha(`${system}\n${user}`),
+          prompt: promptSha,
           answer: sha(answer.rawText),
         },
         commit: held.commit,

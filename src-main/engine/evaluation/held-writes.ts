@@ -21,8 +21,8 @@ export function heldWrites(d: { db: Db; dataDir: string; now: () => number }): H
   return {
     io: (ctx) => ({
       artifact(content, kind, mime) {
-        later.push(() => void putArtifact(d.db, d.dataDir, content, kind, mime, d.now()))
         const sha256 = createHash('sha256').update(content).digest('hex')
+        later.push(() => void putArtifact(d.db, d.dataDir, content, kind, mime, d.now(), sha256))
         ctx.artifact(sha256)
         return sha256
       },

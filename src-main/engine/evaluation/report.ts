@@ -13,7 +13,7 @@ import {
 import { quantileSorted } from '../../domain/evaluation/rng'
 import { nyDate } from '../../domain/indicators/ny-time'
 import type { DecisionRow } from '../../store/evaluation-repo'
-import { noiseFloor, noiseOf } from './noise'
+import { noiseOf } from './noise'
 import { abOf } from './report-ab'
 import { bestOfN, intradayOf, recalibrationOf, slippageSweep, type TrialInput } from './report-sections'
 import type { InputView } from '../../domain/evaluation/blinding'
@@ -170,7 +170,7 @@ export function buildReport(input: ReportInput): EvaluationReport {
     buyAndHoldPct: buyAndHoldPct(i.daily, i.from, i.to),
     sessions: i.sessions,
     arms,
-    ab: arms.length >= 2 ? withNoise(abOf(i.decisions, i.primaryMetric ?? 'meanR'), arms) : null,
+    ab: arms.length >= 2 ? abOf(i.decisions, i.primaryMetric ?? 'meanR', arms) : null,
     trials: i.trials,
     bestOfN: bestOfN([
       ...(i.otherTrials ?? []).map((t) => ({ ...t, current: false })),
@@ -191,10 +191,4 @@ export function buildReport(input: ReportInput): EvaluationReport {
       i.decisions,
     ),
   }
-}
-
-/** The repeat-call noise floor beside the difference (measured in R, so for mean R net only). */
-function withNoise(ab: NonNullable<EvaluationReport['ab']>, arms: EvaluationReport['arms']) {
-  const floor = ab.metric === 'mean R net' ? noiseFloor(arms[0]!.noise, arms[1]!.noise, ab.pairs) : null
-  return { ...ab, noiseFloor: floor }
 }

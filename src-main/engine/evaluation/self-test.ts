@@ -30,6 +30,11 @@ export async function lookaheadTest(
     capital: number
     /** Each arm's recorded decisions (its track record for the prompt), by arm. */
     past?: readonly (readonly PastDecision[])[]
+    /**
+     * The decisions this evaluation recorded from the full store, by `${arm}|${t}`: they are the full side
+     * as it was used, so only the truncated side is rebuilt (a date decided before a resume is rebuilt).
+     */
+    recorded?: ReadonlyMap<string, Pick<Decision, 'hashes' | 'cacheKey'>>
   },
 ): Promise<EvaluationReport['lookahead']> {
   const check = [...new Set([...sampleDates(i.dates), ...i.traded])].sort()
@@ -50,13 +55,14 @@ export async function lookaheadTest(
         record: false,
         fresh,
       }
-      let full: Decision
+      let full: Pick<Decision, 'hashes' | 'cacheKey'>
       let cut: Decision
       try {
         // The full store with every recorded decision, against the store and the decision record both cut
         // at t (later decisions dropped, outcomes after t erased): the track record may not leak either.
         const past = i.past?.[a] ?? []
-        full = await pipeline.decide({ ...base, store: i.daily, reserve: noCall, past })
+        full =
+          i.recorded?.get(`${a}|${t}`) ?? (await pipeline.decide({ ...base, store: i.daily, reserve: noCall, past }))
         cut = await pipeline.decide({ ...base, store: truncateAsOf(i.daily, t), reserve: noCall, past: cutAt(past, t) })
       } catch (e) {
         // A paid model without a cached answer: the inputs (not the answer) are still compared below.

@@ -16,15 +16,14 @@ import * as repo from '../../store/evaluation-repo'
 import { chooseAnalyst } from '../analyst'
 import type { ResolvedPrompt, RunEnvironment } from '../executor'
 import type { StrategyService } from '../strategies'
-import { createAsOfPipeline, type Analyst, type ArmSpec } from './asof-pipeline'
+import { createAsOfPipeline, type Analyst, type ArmSpec, type Decision } from './asof-pipeline'
 import { createBudget, resumePatch } from './budget'
 import { estimateCost } from './estimate'
 import { checkRange, loadBars } from './bars'
-import { otherTrials, recordTrialMetrics } from './trials'
 import { noiseWork } from './noise'
-import { lookaheadTest, warmupTest } from './self-test'
-import { buildReportOffThread } from './report-jobs'
-import { decisionRow, resolveIntraday, SLIPPAGE_BPS, toDecision, toView } from './decisions'
+import { commitBatch } from './commit-batch'
+import { finishEvaluation } from './finish'
+import { decisionRow, resolveIntraday, toView } from './decisions'
 
 // The evaluation lab's engine service (F25): resumable, cancellable, budgeted evaluations replaying each
 // session close through the pipeline's steps, bracket fills, self-tests and the report.
@@ -155,6 +154,8 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       ].filter((w) => !done.has(`${w.rowArm}|${w.t}`)),
     }))
     const remaining = chains.reduce((n, c) => n + c.todo.length, 0)
+    const batch = commitBatch(d.db)
+    const recordedNow = new Map<string, Pick<Decision, 'hashes' | 'cacheKey'>>()
     let next = 0
     let halted: unknown = null
     const worker = async () => {
@@ -186,25 +187,31 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
           budget.book(dec.costMicros)
           const row = decisionRow(id, w.rowArm, w.t, dec, daily, e.horizon, d.now())
           if (d.intraday) await resolveIntraday(row, daily, (t) => d.intraday!(strategy.config.conid, t))
-          // The decision and the progress it makes in one transaction (one sync of the store per date).
-          dec.commit(() => {
-            repo.insertDecision(d.db, row)
-            repo.updateEvaluation(d.db, id, {
-              done: done.size + doneNow + 1,
-              spentMicros: budget.spent(),
-              updatedAt: d.now(),
-            })
-          })
-          if (w.repeat === 0) c.past.push(pastOf(row))
+          // The decision and the progress it makes in one transaction, with the free dates before it.
+          const progressed = { done: done.size + doneNow + 1, spentMicros: budget.spent(), updatedAt: d.now() }
+          const paid = !dec.cached && c.arm.choice.provider !== 'rules'
+          const committed = batch.add(
+            () =>
+              dec.commit(() => {
+                repo.insertDecision(d.db, row)
+                repo.updateEvaluation(d.db, id, progressed)
+              }),
+            paid,
+          )
+          if (w.repeat === 0) {
+            c.past.push(pastOf(row))
+            recordedNow.set(`${w.rowArm}|${w.t}`, { hashes: dec.hashes, cacheKey: dec.cacheKey })
+          }
           doneNow++
           const elapsed = d.perfNow() - t0
-          progress(id, doneNow >= 3 ? (elapsed / doneNow) * (remaining - doneNow) : null)
+          if (committed) progress(id, doneNow >= 3 ? (elapsed / doneNow) * (remaining - doneNow) : null)
           // A macrotask turn per date: the app keeps answering during a rules evaluation (§9, UI never blocks).
           await new Promise<void>((r) => setImmediate(r))
         }
       }
     }
     await Promise.all(Array.from({ length: Math.max(1, Math.min(d.concurrency ?? 2, chains.length)) }, worker))
+    if (batch.flush()) progress(id, null)
     // Every call in flight has been booked before the evaluation stops.
     if (halted !== null) throw halted
     if (flags.stopped) return
@@ -213,80 +220,10 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       progress(id, null)
       return
     }
-    // Self-tests on the finished decisions, then the report.
-    progress(id, null, 'self-test')
-    const rows = repo.decisionsOf(d.db, id)
-    const traded = [...new Set(rows.filter((x) => x.fillDate !== null).map((x) => x.date))]
-    const look = await lookaheadTest(pipeline, {
-      evaluationId: id,
-      strategy,
-      arms,
-      dates,
-      traded,
-      daily,
-      capital: CAPITAL,
-      past: arms.map((_, a) => rows.filter((x) => x.arm === a).map(pastOf)),
-    })
-    const warm = warmupTest(daily, dates)
-    const symbol = strategy.config.symbol
-    arms.forEach((arm, a) =>
-      repo.putTrial(d.db, {
-        evaluationId: id,
-        arm: a,
-        strategyId: strategy.id,
-        symbol,
-        fromDate: r.from,
-        toDate: r.to,
-        label: arm.label,
-        sharpe: null,
-        expectancyR: null,
-        trades: rows.filter((x) => x.arm === a && x.r !== null).length,
-        createdAt: d.now(),
-      }),
+    await finishEvaluation(
+      { db: d.db, now: d.now, source: d.source, pipeline, progress: (phase) => progress(id, null, phase) },
+      { id, request: r, horizon: e.horizon, strategy, arms, dates, daily, capital: CAPITAL, recorded: recordedNow },
     )
-    progress(id, null, 'report')
-    const report = await buildReportOffThread({
-      id,
-      strategyId: strategy.id,
-      symbol,
-      from: r.from,
-      to: r.to,
-      horizon: e.horizon,
-      source: d.source().kind,
-      capital: CAPITAL,
-      slippageBps: SLIPPAGE_BPS,
-      sessions: dates,
-      daily,
-      arms: arms.map((x) => ({
-        label: x.label,
-        provider: x.choice.provider,
-        model: x.choice.model,
-        promptVersionId: x.prompt.versionId,
-        view: x.view,
-      })),
-      decisions: rows,
-      lookahead: look,
-      warmup: warm,
-      trials: repo.trialCount(d.db, strategy.id, symbol),
-      primaryMetric: r.primaryMetric,
-      minConfidence: strategy.config.risk.minConfidence,
-      otherTrials: otherTrials(d.db, { evaluationId: id, strategyId: strategy.id, symbol, from: r.from, to: r.to }),
-    })
-    recordTrialMetrics(d.db, report)
-    const failed = !look.passed
-      ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} artifact ` +
-        'differs between a store truncated at that date and the full store.'
-      : !warm.passed
-        ? `Warm-up test failed: indicator values differ by ${warm.maxDeviationPct?.toFixed(3)} % ` +
-          'across warm-ups (limit 0.1 %).'
-        : null
-    repo.updateEvaluation(d.db, id, {
-      status: failed ? 'failed' : 'succeeded',
-      error: failed,
-      report,
-      finishedAt: d.now(),
-      updatedAt: d.now(),
-    })
     progress(id, 0)
   }
 
@@ -362,7 +299,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
     get: view,
     decisions(q) {
       if (!repo.getEvaluation(d.db, q.evaluationId)) throw new RpcError('NOT_FOUND', `No evaluation ${q.evaluationId}`)
-      return repo.decisionsOf(d.db, q.evaluationId, q).map(toDecision)
+      return repo.decisionPage(d.db, q.evaluationId, q)
     },
     list: () => repo.listEvaluations(d.db),
     cancel(id) {
