@@ -1,6 +1,6 @@
 import type { IndicatorSpec } from '../../contract/indicators'
-import { atr, columnsOf, ema, finite, macd, obv, rsi, series, sma, windowSums } from './batch-library'
-import type { Columns, SeriesSet } from './batch-library'
+import { atr, columnsOf, ema, macd, obv, rsi, sma, windowSums } from './batch-library'
+import type { Columns, Num, SeriesSet } from './batch-library'
 
 export { columnsOf, type Columns, type SeriesSet }
 
@@ -9,6 +9,11 @@ export { columnsOf, type Columns, type SeriesSet }
 // Stochastic, ADX), each our streaming class's arithmetic in the same order, so every value is the
 // same double (engine.test.ts and runs/analysis.golden.test.ts hold them to it). WMA, CCI and VWAP
 // have no batch path: they stream.
+
+// Local, not imported: these run per value, and a call through a module binding costs more than
+// the work under tsx's CommonJS output (the benches and the lab's bench run that way).
+const finite = (v: number): Num => (Number.isFinite(v) ? v : null)
+const series = (n: number): Num[] => new Array<Num>(n).fill(null)
 
 /** EMA outputs stay hidden for 3 × period bars (engine.ts, LLM.md §10). */
 const emaWarmup = (period: number) => 3 * period
