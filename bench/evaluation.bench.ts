@@ -126,8 +126,6 @@ const reportMs = time(() =>
     daily,
     arms: [{ label: 'A', provider: 'rules', model: 'rules-v1', promptVersionId: null }],
     decisions: rows,
-    lookahead: { passed: true, checked: 20, failures: [] },
-    warmup: { passed: true, maxDeviationPct: 0 },
     trials: 1,
   }),
 )

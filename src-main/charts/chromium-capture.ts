@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
-import { ChartImageSpec } from '../contract/charts'
 import { cspString } from '../contract/csp'
 import { pngFromDataUrl, type ChartCapture } from './capture'
 import { launchChromium, type CdpBrowser } from './cdp-pipe'
+import { RECYCLE_AFTER, startWarmCapture } from './warm-capture'
 
 // Chart capture under the web host: one warm Chromium page (Debian's Chromium, driven over the
 // DevTools protocol on a pipe) on the renderer's capture page, served read-only from the build on loopback.
@@ -41,48 +41,41 @@ export async function startChromiumCapture(opts: {
   recycleAfter?: number
 }): Promise<ChartCapture> {
   const { server, origin } = await serveBuild(opts.rendererDir)
-  const recycleAfter = opts.recycleAfter ?? RECYCLE_AFTER
-  let warm: { browser: CdpBrowser; page: string; captures: number }
+  const closeServer = () => new Promise<void>((ok) => server.close(() => ok()))
+  let warm: ChartCapture
   try {
-    warm = await launchWarm(opts.executablePath, `${origin}/capture.html`)
+    warm = await startWarmCapture<WarmPage>({
+      launch: () => launchWarm(opts.executablePath, `${origin}/capture.html`),
+      alive: ({ browser }) => browser.process.exitCode === null && browser.process.signalCode === null,
+      dispose: ({ browser }) => browser.close(),
+      // The spec crosses as one JSON string literal: data, never code.
+      draw: async ({ browser, page }, spec) =>
+        pngFromDataUrl(
+          await evaluate(browser, page, `globalThis.captureChart(JSON.parse(${JSON.stringify(JSON.stringify(spec))}))`),
+        ),
+      recycleAfter: opts.recycleAfter ?? RECYCLE_AFTER,
+    })
   } catch (e) {
     server.close()
     throw e
   }
-  const alive = (b: CdpBrowser) => b.process.exitCode === null && b.process.signalCode === null
-  /** The warm page, relaunched when Chromium has died or has drawn `recycleAfter` charts. */
-  const ready = async () => {
-    if (alive(warm.browser) && warm.captures < recycleAfter) return warm
-    await warm.browser.close()
-    warm = await launchWarm(opts.executablePath, `${origin}/capture.html`)
-    return warm
-  }
-  let queue: Promise<unknown> = Promise.resolve()
   return {
-    async capture(spec) {
-      const valid = ChartImageSpec.parse(spec)
-      // One capture at a time on the one warm page; the spec crosses as one JSON string literal.
-      const expression = `globalThis.captureChart(JSON.parse(${JSON.stringify(JSON.stringify(valid))}))`
-      const draw = async () => {
-        const w = await ready()
-        w.captures++
-        return pngFromDataUrl(await evaluate(w.browser, w.page, expression))
-      }
-      // A Chromium that died under this capture is relaunched and asked once more; any other error stands.
-      const next = queue.then(() => draw().catch((e: unknown) => (alive(warm.browser) ? Promise.reject(e) : draw())))
-      queue = next.catch(() => undefined)
-      return next
-    },
+    capture: (spec) => warm.capture(spec),
     async close() {
-      await queue
-      await warm.browser.close()
-      await new Promise<void>((ok) => server.close(() => ok()))
+      await warm.close()
+      await closeServer()
     },
   }
 }
 
+interface WarmPage {
+  browser: CdpBrowser
+  /** The capture page's session id. */
+  page: string
+}
+
 /** Chromium with the capture page open and ready, or an error that says what to install. */
-async function launchWarm(executablePath: string, url: string) {
+async function launchWarm(executablePath: string, url: string): Promise<WarmPage> {
   let browser: CdpBrowser | null = null
   try {
     browser = await withTimeout(
@@ -90,7 +83,7 @@ async function launchWarm(executablePath: string, url: string) {
       START_TIMEOUT_MS,
       'Chromium did not answer',
     )
-    return { browser, page: await openWarmPage(browser, url), captures: 0 }
+    return { browser, page: await openWarmPage(browser, url) }
   } catch (e) {
     await browser?.close()
     throw new Error(
@@ -102,7 +95,6 @@ async function launchWarm(executablePath: string, url: string) {
   }
 }
 
-const RECYCLE_AFTER = 500
 const START_TIMEOUT_MS = 15_000
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -32,7 +32,7 @@ async function setup(opts: { holdSteps?: boolean } = {}) {
 }
 
 describe('run recorder (F8)', () => {
-  it('holding steps (an evaluation decision), writes them with the run end in one go and announces them then', async () => {
+  it('holding steps (an evaluation decision) writes them with the run end and announces them then', async () => {
     const { store, events, rec } = await setup({ holdSteps: true })
     await rec.step('check_session', { gateway: 'sim' }, async () => ({ state: 'authenticated' }))
     rec.skip('render_charts', {}, { reason: 'rules' })

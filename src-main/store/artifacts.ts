@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { access, mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from './db'
@@ -31,20 +32,55 @@ export function putArtifact(
   kind: ArtifactKind,
   mime: string,
   at: number,
-  /** The content's sha256 when the caller has just computed it (the lab hashes as it records). */
-  knownSha256?: string,
 ): StoredArtifact {
-  const sha256 = knownSha256 ?? createHash('sha256').update(content).digest('hex')
-  const path = join('artifacts', sha256.slice(0, 2), `${sha256}${EXT[mime] ?? ''}`)
+  const sha256 = createHash('sha256').update(content).digest('hex')
+  const path = artifactPath(sha256, mime)
   const file = join(dataDir, path)
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true })
-    const temp = `${file}.${process.pid}.tmp`
+    const temp = tempName(file)
     writeFileSync(temp, content)
     renameSync(temp, file)
   }
-  // Writing existing bytes again refreshes `created_at`: retention keeps unreferenced artifacts younger
-  // than its grace period, and a step about to reference this one must not lose it in between.
+  recordArtifact(db, { sha256, kind, mime, bytes: content.length, path, at })
+  return { sha256, bytes: content.length, path }
+}
+
+/** Where the artifact with this hash and type lives, relative to the data folder. */
+export function artifactPath(sha256: string, mime: string): string {
+  return join('artifacts', sha256.slice(0, 2), `${sha256}${EXT[mime] ?? ''}`)
+}
+
+let temps = 0
+const tempName = (file: string) => `${file}.${process.pid}.${++temps}.tmp`
+
+/**
+ * The artifact's file alone, written off the main thread (the evaluation lab writes a decision's files while
+ * it computes the next, and their rows with the decision); an existing file is left as it is.
+ */
+export async function writeArtifactFile(dataDir: string, path: string, content: Buffer): Promise<void> {
+  const file = join(dataDir, path)
+  if (await exists(file)) return
+  await mkdir(dirname(file), { recursive: true })
+  const temp = tempName(file)
+  await writeFile(temp, content)
+  await rename(temp, file)
+}
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  )
+
+/**
+ * The artifact's row (its file is on disk). Writing existing bytes again refreshes `created_at`: retention keeps
+ * unreferenced artifacts younger than its grace period, and a step about to reference this one must not lose it.
+ */
+export function recordArtifact(
+  db: Db,
+  a: { sha256: string; kind: ArtifactKind; mime: string; bytes: number; path: string; at: number },
+): void {
   const upsert = prepared(db, 'putArtifact', () =>
     db
       .insert(artifacts)
@@ -62,8 +98,7 @@ export function putArtifact(
       })
       .prepare(),
   )
-  upsert.run({ sha256, kind, mime, bytes: content.length, path, at })
-  return { sha256, bytes: content.length, path }
+  upsert.run(a)
 }
 
 export function readArtifact(db: Db, dataDir: string, sha256: string): { mime: string; content: Buffer } | null {

@@ -1,16 +1,13 @@
-import { copyFileSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
 import { createRpcClient } from '../../src-main/contract/client'
 import { decisionDates } from '../../src-main/domain/evaluation/calendar'
 import { lastClosedSession } from '../../src-main/domain/runs/market-data'
 import { inProcessTransport } from '../../src-main/rpc/in-process'
-import { startEngine, type Engine } from '../../src-main/review-mode'
+import { type Engine } from '../../src-main/review-mode'
 import { DAY_MS } from '../../src-main/store/retention'
-import { openSqlite } from '../../src-main/store/sqlite'
 import { startTestApp } from '../fixtures/test-app'
+import { startTestEngine, tampered } from '../fixtures/test-engine'
 
 // An evaluation whose decision runs retention deleted still exports (F21/F25): its row, its stored
 // report and every decision, each keeping its run id; the bundle's meta lists those runs as not kept,
@@ -18,7 +15,6 @@ import { startTestApp } from '../fixtures/test-app'
 // saying so is still refused. Bundles with an evaluation are format 2; format 1 ones still import;
 // a newer format is refused with "update this app", before its unknown tables are looked at.
 
-const ROOT = resolve(__dirname, '../..')
 let app: App | null = null
 let engine: Engine | null = null
 afterEach(async () => {
@@ -28,29 +24,7 @@ afterEach(async () => {
   engine = null
 })
 
-function reviewShell() {
-  return startEngine({
-    host: 'test',
-    mode: 'review',
-    dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-evkept-')), source: 'flag' },
-    migrationsDir: join(ROOT, 'migrations'),
-    overrides: {},
-    envApiKey: null,
-    secrets: null,
-    strictContracts: true,
-    tuning: { simSeed: 20261125 },
-  })
-}
-
-/** A copy of `file` with SQL statements applied (a stranger's edit). */
-function tampered(file: string, ...sql: string[]): string {
-  const copy = join(mkdtempSync(join(tmpdir(), 'ibkr-ws-tamper-')), 'evaluation.wsbundle')
-  copyFileSync(file, copy)
-  const db = openSqlite(copy)
-  for (const s of sql) db.exec(s)
-  db.close()
-  return copy
-}
+const reviewShell = () => startTestEngine('review', 'evkept')
 
 describe('an evaluation whose runs retention deleted', () => {
   it('exports its row, report and decisions, lists the runs as not kept, and reads back offline', async () => {

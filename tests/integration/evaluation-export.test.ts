@@ -1,22 +1,18 @@
-import { copyFileSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
 import { createRpcClient, type RpcClient } from '../../src-main/contract/client'
 import { decisionDates } from '../../src-main/domain/evaluation/calendar'
 import { lastClosedSession } from '../../src-main/domain/runs/market-data'
 import { inProcessTransport } from '../../src-main/rpc/in-process'
-import { startEngine, type Engine } from '../../src-main/review-mode'
-import { openSqlite } from '../../src-main/store/sqlite'
+import { type Engine } from '../../src-main/review-mode'
 import { startTestApp } from '../fixtures/test-app'
+import { startTestEngine, tampered } from '../fixtures/test-engine'
 
 // An evaluation exports as one .wsbundle through the run bundles' own export (F20/F25): its decision
 // runs with their artifacts, the evaluation row with its stored report, and its decisions with fills
 // and outcomes. Imported into a review shell on another data folder (no gateway, no key), the report
 // and decisions read back exactly; tampered evaluation rows are refused by name.
 
-const ROOT = resolve(__dirname, '../..')
 let app: App | null = null
 let engine: Engine | null = null
 afterEach(async () => {
@@ -26,29 +22,7 @@ afterEach(async () => {
   engine = null
 })
 
-function reviewShell() {
-  return startEngine({
-    host: 'test',
-    mode: 'review',
-    dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-evreview-')), source: 'flag' },
-    migrationsDir: join(ROOT, 'migrations'),
-    overrides: {},
-    envApiKey: null,
-    secrets: null,
-    strictContracts: true,
-    tuning: { simSeed: 20261125 },
-  })
-}
-
-/** A copy of `file` with one SQL statement applied (a stranger's edit). */
-function tampered(file: string, sql: string): string {
-  const copy = join(mkdtempSync(join(tmpdir(), 'ibkr-ws-tamper-')), 'evaluation.wsbundle')
-  copyFileSync(file, copy)
-  const db = openSqlite(copy)
-  db.exec(sql)
-  db.close()
-  return copy
-}
+const reviewShell = () => startTestEngine('review', 'evreview')
 
 describe('evaluation export', () => {
   it('round-trips an evaluation through a bundle into the review library, offline', async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../src-main/app'
 import { startTestApp } from '../fixtures/test-app'
@@ -8,9 +5,10 @@ import { createRpcClient, RpcCallError, type RpcClient } from '../../src-main/co
 import type { LlmAnalysisOutput, RiskCheckOutput } from '../../src-main/contract/steps'
 import { readArtifact } from '../../src-main/store/artifacts'
 import { inProcessTransport } from '../../src-main/rpc/in-process'
-import { REVIEW_MODE_MESSAGE, startEngine } from '../../src-main/review-mode'
+import { REVIEW_MODE_MESSAGE } from '../../src-main/review-mode'
 import { buySignalReply } from '../fixtures/buy-signal'
 import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
+import { startTestEngine } from '../fixtures/test-engine'
 
 // F19: replays from cache are byte-identical; code-only steps recompute to the recorded result;
 // a fresh replay asks another model on the recorded prompt and images and shows the diff.
@@ -225,16 +223,7 @@ describe('replay (F19)', () => {
 
   it('replays an imported run in review mode: no trading engine, no gateway, recorded in the store', async () => {
     const { file } = await client.call('lineage.export', { selection: { runIds: [original] }, name: 'replay-review' })
-    const review = await startEngine({
-      host: 'test',
-      mode: 'review',
-      dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-replay-review-')), source: 'flag' },
-      migrationsDir: resolve(__dirname, '../../migrations'),
-      overrides: {},
-      envApiKey: null,
-      secrets: null,
-      strictContracts: true,
-    })
+    const review = await startTestEngine('review', 'replay-review')
     try {
       const rc = createRpcClient(inProcessTransport(review.rpc))
       const lib = await rc.call('lineage.import', { file })

@@ -1,17 +1,15 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { exportBundle } from '../../src-main/store/bundles'
 import { createRpcClient, type RpcClient } from '../../src-main/contract/client'
 import { inProcessTransport } from '../../src-main/rpc/in-process'
-import { REVIEW_MODE_MESSAGE, startEngine, type Engine } from '../../src-main/review-mode'
+import { REVIEW_MODE_MESSAGE, type Engine } from '../../src-main/review-mode'
 import { closeStores, DAY, png, seedRun, tempStore } from '../fixtures/bundles-fixture'
+import { startTestEngine } from '../fixtures/test-engine'
 
 // A first launch from a bundle starts the review shell only: the store and the review library, and
 // none of the trading engine (gateway session and its keeper, scheduler, order path) until asked.
 
-const ROOT = resolve(__dirname, '../..')
 const T0 = Date.UTC(2026, 10, 2)
 
 async function bundleFile(): Promise<string> {
@@ -29,19 +27,7 @@ afterEach(async () => {
   engine = null
 })
 
-function start(mode: 'review' | 'trading') {
-  return startEngine({
-    host: 'test',
-    mode,
-    dataDir: { value: mkdtempSync(join(tmpdir(), 'ibkr-ws-review-')), source: 'flag' },
-    migrationsDir: join(ROOT, 'migrations'),
-    overrides: {},
-    envApiKey: null,
-    secrets: null,
-    strictContracts: true,
-    tuning: { simSeed: 20261125 },
-  })
-}
+const start = (mode: 'review' | 'trading') => startTestEngine(mode, 'review')
 
 describe('review mode (first launch from a bundle)', () => {
   it('runs no trading engine, imports and reads the bundle, refuses trading calls', async () => {

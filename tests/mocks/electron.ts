@@ -24,6 +24,8 @@ export class WebContents extends EventEmitter {
   }
   send = vi.fn()
   isDestroyed = () => false
+  /** Whether the renderer process has crashed; a test flips it to crash the page. */
+  isCrashed = vi.fn(() => false)
   /** Set by a test to answer page scripts for every web contents created from now on. */
   static script: ((code: string) => Promise<unknown>) | null = null
   executeJavaScript = vi.fn(async (code: string) =>
@@ -33,14 +35,19 @@ export class WebContents extends EventEmitter {
 
 export class BrowserWindow extends EventEmitter {
   static created: BrowserWindow[] = []
+  /** Set by a test to answer `loadURL` for every window created from now on (a rejection: the page failed). */
+  static load: ((url: string) => Promise<void>) | null = null
   webContents = new WebContents()
-  loadURL = vi.fn(async () => {})
+  loadURL = vi.fn(async (url: string) => BrowserWindow.load?.(url))
   show = vi.fn()
   focus = vi.fn()
   restore = vi.fn()
   isMinimized = () => false
-  isDestroyed = () => false
-  destroy = vi.fn()
+  destroyed = false
+  isDestroyed = () => this.destroyed
+  destroy = vi.fn(() => {
+    this.destroyed = true
+  })
   constructor(public options: Record<string, unknown>) {
     super()
     BrowserWindow.created.push(this)

@@ -90,15 +90,18 @@ export interface DecideInput {
    * last ones before t with only the outcomes known by t's close (trackRecordAsOf).
    */
   past?: readonly PastDecision[]
-  /** Leave a recorded decision's main-store writes to `Decision.commit` (the caller adds its rows to them). */
-  defer?: boolean
 }
 
 export interface Decision {
   runId: string | null
   /** Hash of each input artifact (look-ahead self-test). */
   hashes: { bars: string; indicators: string; context: string; prompt: string; answer: string }
-  /** Writes the decision's held writes (with `defer`; else already written) and the caller's, in one transaction. */
+  /**
+   * A recorded decision's main-store writes (artifact rows, the cached answer) are left to the caller: `ready`
+   * resolves once its artifact files are on disk, then `commit` writes them and the caller's rows in one
+   * transaction (the caller may wrap several decisions' commits in one).
+   */
+  ready(): Promise<void>
   commit(extra?: () => void): void
   cacheKey: string
   cached: boolean
@@ -352,7 +355,6 @@ export function createAsOfPipeline(d: PipelineDeps) {
         signal: { status: verdict.status, action: verdict.finalAction },
         risk: { kind: risk.kind, qty: risk.qty },
       }
-      if (!i.defer) held.commit()
       if (rec) {
         await rec.step('complete', { runId }, async () => ({ ...summary, status: 'succeeded' }))
         rec.finish('succeeded', null, summary)
@@ -366,6 +368,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
           prompt: promptSha,
           answer: sha(answer.rawText),
         },
+        ready: held.ready,
         commit: held.commit,
         cacheKey,
         cached: llm.cached,
@@ -375,6 +378,8 @@ export function createAsOfPipeline(d: PipelineDeps) {
         analysis: a,
       }
     } catch (e) {
+      // What a failed decision made is kept (its files that reached the disk, their rows) for its run's record.
+      await held.ready().catch(() => undefined)
       held.commit()
       if (rec)
         rec.finish('failed', e instanceof Error ? e.message : String(e), { evaluationId: i.evaluationId, asOf: i.t })

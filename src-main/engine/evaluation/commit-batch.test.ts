@@ -22,31 +22,54 @@ async function store() {
 
 const count = (s: Store) => (s.sqlite.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n
 
+const insert = (s: Store, k: number) => () => void s.sqlite.prepare('INSERT INTO t VALUES (?)').run(k)
+const onDisk = (s: Store, k: number) => ({ ready: () => Promise.resolve(), write: insert(s, k) })
+
 describe('evaluation commit batch', () => {
   it('commits free dates by the batch, a paid one at once with those before it, and the rest on flush', async () => {
     const s = await store()
     const batch = commitBatch(s.db, 3)
-    const put = (k: number) => () => void s.sqlite.prepare('INSERT INTO t VALUES (?)').run(k)
-    expect(batch.add(put(1), false)).toBe(false)
-    expect(batch.add(put(2), false)).toBe(false)
+    expect(await batch.add(onDisk(s, 1), false)).toBe(false)
+    expect(await batch.add(onDisk(s, 2), false)).toBe(false)
     expect(count(s)).toBe(0)
-    expect(batch.add(put(3), false)).toBe(true)
+    expect(await batch.add(onDisk(s, 3), false)).toBe(true)
     expect(count(s)).toBe(3)
-    expect(batch.add(put(4), false)).toBe(false)
-    expect(batch.add(put(5), true)).toBe(true)
+    expect(await batch.add(onDisk(s, 4), false)).toBe(false)
+    expect(await batch.add(onDisk(s, 5), true)).toBe(true)
     expect(count(s)).toBe(5)
-    expect(batch.add(put(6), false)).toBe(false)
-    expect(batch.flush()).toBe(true)
-    expect(batch.flush()).toBe(false)
+    expect(await batch.add(onDisk(s, 6), false)).toBe(false)
+    expect(await batch.flush()).toBe(true)
+    expect(await batch.flush()).toBe(false)
     expect(count(s)).toBe(6)
   })
 
-  it('writes nothing of a batch whose commit fails, and throws', async () => {
+  it('commits a date only once its files are on disk, and commits in order', async () => {
+    const s = await store()
+    const batch = commitBatch(s.db, 1)
+    let release = () => {}
+    const files = new Promise<void>((ok) => (release = ok))
+    const first = batch.add({ ready: () => files, write: insert(s, 1) }, false)
+    const second = batch.add(onDisk(s, 2), false)
+    await Promise.resolve()
+    expect(count(s)).toBe(0)
+    release()
+    // The first commit took both dates queued by then; the second found nothing left to commit.
+    expect(await first).toBe(true)
+    expect(await second).toBe(false)
+    expect(s.sqlite.prepare('SELECT k FROM t ORDER BY rowid').all()).toEqual([{ k: 1 }, { k: 2 }])
+  })
+
+  it('records no date of a batch whose file could not be written, or whose commit fails, and says why', async () => {
     const s = await store()
     const batch = commitBatch(s.db, 2)
-    const put = (k: number) => () => void s.sqlite.prepare('INSERT INTO t VALUES (?)').run(k)
-    batch.add(put(1), false)
-    expect(() => batch.add(put(1), false)).toThrow(/UNIQUE/)
+    void batch.add(onDisk(s, 1), false)
+    const full = { ready: () => Promise.reject(new Error('ENOSPC: no space left on device')), write: insert(s, 2) }
+    await expect(batch.add(full, false)).rejects.toThrow('ENOSPC')
     expect(count(s)).toBe(0)
+    void batch.add(onDisk(s, 3), false)
+    await expect(batch.add(onDisk(s, 3), false)).rejects.toThrow(/UNIQUE/)
+    expect(count(s)).toBe(0)
+    expect(await batch.add(onDisk(s, 4), true)).toBe(true)
+    expect(count(s)).toBe(1)
   })
 })

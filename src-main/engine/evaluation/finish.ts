@@ -1,4 +1,4 @@
-import type { EvaluationRequest } from '../../contract/evaluations-api'
+import type { EvaluationReport, EvaluationRequest } from '../../contract/evaluations-api'
 import type { Bar } from '../../contract/models'
 import type { Strategy } from '../../contract/strategies'
 import { toPastDecision as pastOf } from '../../domain/evaluation/track-record'
@@ -36,21 +36,7 @@ export interface FinishDeps {
 
 export async function finishEvaluation(d: FinishDeps, x: FinishInput): Promise<void> {
   const { id, strategy, arms, dates, daily, request: r } = x
-  d.progress('self-test')
   const rows = repo.decisionsOf(d.db, id)
-  const traded = [...new Set(rows.filter((row) => row.fillDate !== null).map((row) => row.date))]
-  const look = await lookaheadTest(d.pipeline, {
-    evaluationId: id,
-    strategy,
-    arms,
-    dates,
-    traded,
-    daily,
-    capital: x.capital,
-    past: arms.map((_, a) => rows.filter((row) => row.arm === a).map(pastOf)),
-    recorded: x.recorded,
-  })
-  const warm = warmupTest(daily, dates)
   const symbol = strategy.config.symbol
   arms.forEach((arm, a) =>
     repo.putTrial(d.db, {
@@ -67,8 +53,8 @@ export async function finishEvaluation(d: FinishDeps, x: FinishInput): Promise<v
       createdAt: d.now(),
     }),
   )
-  d.progress('report')
-  const report = await buildReportOffThread({
+  // The report's figures in their worker thread while the self-tests run here: two cores, both busy.
+  const figures = buildReportOffThread({
     id,
     strategyId: strategy.id,
     symbol,
@@ -88,13 +74,28 @@ export async function finishEvaluation(d: FinishDeps, x: FinishInput): Promise<v
       view: arm.view,
     })),
     decisions: rows,
-    lookahead: look,
-    warmup: warm,
     trials: repo.trialCount(d.db, strategy.id, symbol),
     primaryMetric: r.primaryMetric,
     minConfidence: strategy.config.risk.minConfidence,
     otherTrials: otherTrials(d.db, { evaluationId: id, strategyId: strategy.id, symbol, from: r.from, to: r.to }),
   })
+  figures.catch(() => undefined) // awaited below; a self-test failure must not leave it unhandled
+  d.progress('self-test')
+  const traded = [...new Set(rows.filter((row) => row.fillDate !== null).map((row) => row.date))]
+  const look = await lookaheadTest(d.pipeline, {
+    evaluationId: id,
+    strategy,
+    arms,
+    dates,
+    traded,
+    daily,
+    capital: x.capital,
+    past: arms.map((_, a) => rows.filter((row) => row.arm === a).map(pastOf)),
+    recorded: x.recorded,
+  })
+  const warm = warmupTest(daily, dates)
+  d.progress('report')
+  const report: EvaluationReport = { ...(await figures), lookahead: look, warmup: warm }
   recordTrialMetrics(d.db, report)
   const failed = !look.passed
     ? `Look-ahead self-test failed on ${look.failures[0]!.date}: the ${look.failures[0]!.artifact} artifact ` +

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import type { EvaluationReport } from '../../contract/evaluations-api'
-import type { ReportInput } from './report'
+import type { ReportFigures, ReportInput } from './report'
 
 // The report off the main thread (EVALUATION.md §9: the UI never blocks): one worker thread per
 // report, the built entry next to the bundled main, or the TypeScript source through tsx (tests).
@@ -19,11 +18,11 @@ function startWorker(input: ReportInput): Worker {
   })
 }
 
-export function buildReportOffThread(input: ReportInput): Promise<EvaluationReport> {
+export function buildReportOffThread(input: ReportInput): Promise<ReportFigures> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(input)
     let settled = false
-    worker.once('message', (m: { t: 'done'; report: EvaluationReport } | { t: 'error'; message: string }) => {
+    worker.once('message', (m: { t: 'done'; report: ReportFigures } | { t: 'error'; message: string }) => {
       settled = true
       if (m.t === 'done') resolve(m.report)
       else reject(new Error(`The report could not be computed: ${m.message}`))

@@ -36,8 +36,6 @@ export interface ReportInput {
   daily: Bar[]
   arms: { label: string; provider: string; model: string; promptVersionId: string | null; view?: InputView }[]
   decisions: DecisionRow[]
-  lookahead: EvaluationReport['lookahead']
-  warmup: EvaluationReport['warmup']
   trials: number
   /** The A/B primary metric declared before the run (default mean R net). */
   primaryMetric?: PrimaryMetric
@@ -61,7 +59,10 @@ const tradeOf = (d: DecisionRow): TradeOutcome | null =>
 
 const count = (xs: readonly string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {})
 
-export function buildReport(input: ReportInput): EvaluationReport {
+/** The report's figures; the self-tests' results are added by the caller (they run beside it, on the main thread). */
+export type ReportFigures = Omit<EvaluationReport, 'lookahead' | 'warmup'>
+
+export function buildReport(input: ReportInput): ReportFigures {
   // The curves run on to the last exit, so trades closed after the window are booked too.
   const lastExit = input.decisions.reduce((m, d) => (d.exitDate && d.exitDate > m ? d.exitDate : m), input.to)
   const tailDates = input.daily.map((b) => nyDate(b.t)).filter((d) => d > input.to && d <= lastExit)
@@ -165,8 +166,6 @@ export function buildReport(input: ReportInput): EvaluationReport {
     horizon: i.horizon,
     source: i.source,
     capital: i.capital,
-    lookahead: i.lookahead,
-    warmup: i.warmup,
     buyAndHoldPct: buyAndHoldPct(i.daily, i.from, i.to),
     sessions: i.sessions,
     arms,

@@ -173,7 +173,6 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
               store: daily,
               capital: CAPITAL,
               record: true,
-              defer: true,
               reserve: slot.reserve,
               repeat: w.repeat,
               past: c.past,
@@ -190,12 +189,15 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
           // The decision and the progress it makes in one transaction, with the free dates before it.
           const progressed = { done: done.size + doneNow + 1, spentMicros: budget.spent(), updatedAt: d.now() }
           const paid = !dec.cached && c.arm.choice.provider !== 'rules'
-          const committed = batch.add(
-            () =>
-              dec.commit(() => {
-                repo.insertDecision(d.db, row)
-                repo.updateEvaluation(d.db, id, progressed)
-              }),
+          const committed = await batch.add(
+            {
+              ready: dec.ready,
+              write: () =>
+                dec.commit(() => {
+                  repo.insertDecision(d.db, row)
+                  repo.updateEvaluation(d.db, id, progressed)
+                }),
+            },
             paid,
           )
           if (w.repeat === 0) {
@@ -211,7 +213,7 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
       }
     }
     await Promise.all(Array.from({ length: Math.max(1, Math.min(d.concurrency ?? 2, chains.length)) }, worker))
-    if (batch.flush()) progress(id, null)
+    if (await batch.flush()) progress(id, null)
     // Every call in flight has been booked before the evaluation stops.
     if (halted !== null) throw halted
     if (flags.stopped) return
