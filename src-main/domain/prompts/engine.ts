@@ -161,7 +161,9 @@ function parsedTemplate(engine: Liquid, body: string): Template[] {
 /** The template rendered with the context (checked against the contract first, as before parsing). */
 export async function renderTemplate(engine: Liquid, body: string, context: PromptContext): Promise<string> {
   const scope = PromptContext.parse(context)
-  return (await engine.render(parsedTemplate(engine, body), scope)) as string
+  // Rendered synchronously: every tag and filter the sandbox allows is synchronous, and LiquidJS's async
+  // driver costs a promise per node (half a render).
+  return engine.renderSync(parsedTemplate(engine, body), scope) as string
 }
 
 function position(body: string, index: number): { line: number; column: number } {

@@ -47,6 +47,14 @@ describe('prompt templates (LLM.md §8)', () => {
     await expect(renderTemplate(engine, '{{ nothing }}', sampleContext())).rejects.toThrow()
   })
 
+  it('stops a runaway template by its render and memory limits, with a clear error', async () => {
+    const loop = '{% for i in (1..100000000) %}{{ i }}{% endfor %}'
+    await expect(renderTemplate(engine, loop, sampleContext())).rejects.toThrow(/limit exceeded/)
+    const doubling =
+      '{% assign a = "x" %}{% for i in (1..40) %}{% assign a = a | append: a %}{% endfor %}{{ a | size }}'
+    await expect(renderTemplate(engine, doubling, sampleContext())).rejects.toThrow(/memory alloc limit exceeded/)
+  })
+
   it('keeps parsed templates per engine: evicted, concurrent and repeated renders give the right text', async () => {
     const e = createPromptEngine()
     const ctx = sampleContext()
