@@ -4,7 +4,7 @@ import { putArtifact } from '../store/artifacts'
 import type { Db } from '../store/db'
 import type { AnalystConfig, CapabilityCache } from './analyst'
 import type { StepContext } from './run-recorder'
-import type { StepIo } from './steps/types'
+import { contentBytes, type StepIo } from './steps/types'
 
 /** What every service that records runs needs: stores, clock, artifacts, the capture page and the analyst. */
 export interface RunEnvironment {
@@ -26,7 +26,7 @@ export interface RunEnvironment {
 export function storingIo(env: Pick<RunEnvironment, 'db' | 'dataDir' | 'now'>, ctx: StepContext): StepIo {
   return {
     artifact(content, kind, mime) {
-      const stored = putArtifact(env.db, env.dataDir, content, kind, mime, env.now())
+      const stored = putArtifact(env.db, env.dataDir, contentBytes(content), kind, mime, env.now())
       ctx.artifact(stored.sha256)
       return stored.sha256
     },

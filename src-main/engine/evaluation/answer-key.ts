@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { AnalystChoice, askRules } from '../analyst'
 
 // The answer cache's key (EVALUATION.md §8): a hash of everything that reaches the analyst. A model reads the
-// rendered prompt and the images; the rules analyst reads its request (the bars, by their artifact's hash,
+// rendered prompt and the images; the rules analyst reads its request (the bars, by their fingerprint,
 // the symbol, date and limits).
 
 /** Bumped when the set of what the key covers changes. */
@@ -15,7 +15,8 @@ export function answerKey(k: {
   /** sha256 of `${system}\n${user}`. */
   promptSha: string
   rules: Parameters<typeof askRules>[0]
-  barsSha: string
+  /** The bars by value (fingerprint.ts). */
+  barsPrint: string
   t: string
   imageShas: readonly string[]
   /** Repeat call k for the noise floor: its own key. */
@@ -28,7 +29,7 @@ export function answerKey(k: {
       provider: ch.provider,
       model: ch.model,
       endpoint: ch.provider === 'openai' ? (ch.endpoint.baseURL ?? 'openai') : null,
-      prompt: ch.provider === 'rules' ? sha(JSON.stringify({ ...k.rules, bars: k.barsSha })) + k.t : k.promptSha,
+      prompt: ch.provider === 'rules' ? sha(JSON.stringify({ ...k.rules, bars: k.barsPrint })) + k.t : k.promptSha,
       images: k.imageShas,
       temperature: 0,
       seed: null,

@@ -24,6 +24,7 @@ import { startRun, type RunRecorder } from '../run-recorder'
 import * as S from '../steps'
 import { answerKey } from './answer-key'
 import { asOfSource } from './asof-source'
+import { barsFingerprint, valueFingerprint } from './fingerprint'
 import { heldWrites } from './held-writes'
 
 // "Run the pipeline's steps as of date t" (EVALUATION.md §1). The inputs are rebuilt from a bar store
@@ -94,7 +95,7 @@ export interface DecideInput {
 
 export interface Decision {
   runId: string | null
-  /** Hash of each input artifact (look-ahead self-test). */
+  /** Each input by value (bars, indicators: fingerprint.ts) or hash (look-ahead self-test). */
   hashes: { bars: string; indicators: string; context: string; prompt: string; answer: string }
   /**
    * A recorded decision's main-store writes (artifact rows, the cached answer) are left to the caller: `ready`
@@ -141,7 +142,12 @@ export function createAsOfPipeline(d: PipelineDeps) {
         )
       : null
     // Each recorded step stores its artifacts and lists them on its row (the timeline and bundles read them).
-    const hashing: S.StepIo = { artifact: (content) => sha(content), partial: () => undefined }
+    // An unrecorded rebuild stores nothing: small artifacts are hashed, large ones (given lazily) never built;
+    // the decision is compared by the fingerprints below.
+    const hashing: S.StepIo = {
+      artifact: (content) => (typeof content === 'function' ? 'not stored' : sha(content)),
+      partial: () => undefined,
+    }
     // A recorded decision's main-store writes are held and written in one transaction (held-writes.ts).
     const held = heldWrites(d)
     const step = <T>(
@@ -179,8 +185,8 @@ export function createAsOfPipeline(d: PipelineDeps) {
       const daily = data._daily
       const weekly = withWeekly ? data._weekly : null
       // The bars artifact is JSON of exactly { daily, weekly } (weekly null without the weekly timeframe),
-      // and the indicators artifact of { daily, weekly, strategy }: their hashes are those artifacts'.
-      const barsSha = data.barsSha256
+      // and the indicators artifact of { daily, weekly, strategy }: the decision's fingerprints are theirs by value.
+      const barsPrint = barsFingerprint(daily, weekly)
       const ind = await step(
         'compute_indicators',
         S.computeIndicatorsInput(data.barsSha256, withWeekly, cfg.indicators),
@@ -239,7 +245,7 @@ export function createAsOfPipeline(d: PipelineDeps) {
       const promptSha = sha(`${system}\n${user}`)
       const rules = S.rulesRequest({ ...cfg, symbol: shownSymbol }, shownAsOf, daily, 0)
       const ch = i.arm.choice
-      const cacheKey = answerKey({ choice: ch, promptSha, rules, barsSha, t: i.t, imageShas, repeat: i.repeat })
+      const cacheKey = answerKey({ choice: ch, promptSha, rules, barsPrint, t: i.t, imageShas, repeat: i.repeat })
       const llm = await step(
         'llm_analysis',
         {
@@ -362,8 +368,8 @@ export function createAsOfPipeline(d: PipelineDeps) {
       return {
         runId,
         hashes: {
-          bars: barsSha,
-          indicators: ind.indicatorsSha256,
+          bars: barsPrint,
+          indicators: valueFingerprint({ daily: a.daily, weekly: a.weekly, strategy: a.strategy }),
           context: sha(contextJson),
           prompt: promptSha,
           answer: sha(answer.rawText),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { artifactPath, recordArtifact, writeArtifactFile } from '../../store/artifacts'
 import type { Db } from '../../store/db'
 import type { StepContext } from '../run-recorder'
-import type { StepIo } from '../steps/types'
+import { contentBytes, type StepIo } from '../steps/types'
 
 // A recorded decision's writes to the main store (its artifacts, the answer it caches) are held while its
 // steps run and written together in one transaction with the caller's rows: one sync of the store for many
@@ -26,7 +26,8 @@ export function heldWrites(d: { db: Db; dataDir: string; now: () => number }): H
   let failure: { error: unknown } | null = null
   return {
     io: (ctx) => ({
-      artifact(content, kind, mime) {
+      artifact(lazy, kind, mime) {
+        const content = contentBytes(lazy)
         const sha256 = createHash('sha256').update(content).digest('hex')
         const path = artifactPath(sha256, mime)
         let written = false

@@ -25,7 +25,7 @@ export function computeIndicatorsInput(barsSha256: string, withWeekly: boolean, 
 export function computeIndicators(i: ComputeIndicatorsInput, io: StepIo): ComputeIndicatorsResult {
   const a = analyse(i.daily, i.weekly, i.indicators)
   const indicatorsSha256 = io.artifact(
-    Buffer.from(JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })),
+    () => Buffer.from(JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })),
     'indicators',
     'application/json',
   )

@@ -73,7 +73,7 @@ export async function fetchMarketData(
   ])
   const prepared = prepareBars(dailyRaw, weeklyRaw, i.now())
   const barsSha256 = io.artifact(
-    Buffer.from(JSON.stringify({ daily: prepared.daily, weekly: prepared.weekly })),
+    () => Buffer.from(JSON.stringify({ daily: prepared.daily, weekly: prepared.weekly })),
     'bars',
     'application/json',
   )

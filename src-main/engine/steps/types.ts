@@ -5,10 +5,17 @@ import type { ArtifactKind } from '../../store/artifacts'
 // through `StepIo`, which the caller provides: the executor and replay record each artifact in the
 // step's lineage row, the evaluation lab may keep them elsewhere.
 
+export type ArtifactContent = Buffer | (() => Buffer)
+
+export const contentBytes = (c: ArtifactContent): Buffer => (typeof c === 'function' ? c() : c)
+
 /** Where a step puts what it produces besides its output. */
 export interface StepIo {
-  /** Store bytes as a content-addressed artifact of this step; returns its sha256. */
-  artifact(content: Buffer, kind: ArtifactKind, mime: string): string
+  /**
+   * Store bytes as a content-addressed artifact of this step; returns its sha256. Large content may be given
+   * as a function: an io that stores nothing (the lab's look-ahead rebuilds) never builds it.
+   */
+  artifact(content: ArtifactContent, kind: ArtifactKind, mime: string): string
   /** What the step has produced so far, kept as the failed step's partial output if it then fails. */
   partial(output: unknown): void
 }
