@@ -24,32 +24,33 @@ const isNumbers = (v: unknown[]) => v.every((x) => x === null || typeof x === 'n
 /** Any JSON-like value (the indicators artifact's { daily, weekly, strategy }), number arrays by their bits. */
 export function valueFingerprint(value: unknown): string {
   const h = createHash('sha256')
+  let text = ''
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) {
       if (v.length > 8 && isNumbers(v)) {
         const f = new Float64Array(v.length)
-        let nulls = ''
         for (let i = 0; i < v.length; i++) {
           const x = v[i] as number | null
-          if (x === null) nulls += `${i},`
+          if (x === null) text += `n${i}`
           f[i] = x ?? NaN
         }
-        h.update(`#${v.length}:${nulls}:`).update(bytes(f))
+        h.update(`${text}#${v.length}:`).update(bytes(f))
+        text = ''
       } else {
-        h.update('[')
+        text += '['
         for (const x of v) walk(x)
-        h.update(']')
+        text += ']'
       }
     } else if (v !== null && typeof v === 'object') {
-      h.update('{')
+      text += '{'
       for (const [k, x] of Object.entries(v))
         if (x !== undefined) {
-          h.update(JSON.stringify(k))
+          text += JSON.stringify(k)
           walk(x)
         }
-      h.update('}')
-    } else h.update(`${JSON.stringify(v) ?? 'undefined'};`)
+      text += '}'
+    } else text += `${JSON.stringify(v) ?? 'undefined'};`
   }
   walk(value)
-  return h.digest('hex')
+  return h.update(text).digest('hex')
 }

@@ -189,11 +189,13 @@ export function createEvaluationService(d: EvaluationDeps): EvaluationService {
           // The decision and the progress it makes in one transaction, with the free dates before it.
           const progressed = { done: done.size + doneNow + 1, spentMicros: budget.spent(), updatedAt: d.now() }
           const paid = !dec.cached && c.arm.choice.provider !== 'rules'
+          // Only its writes wait in the batch: the decision's analysis and verdict can be collected meanwhile.
+          const { ready, commit } = dec
           const committed = await batch.add(
             {
-              ready: dec.ready,
+              ready,
               write: () =>
-                dec.commit(() => {
+                commit(() => {
                   repo.insertDecision(d.db, row)
                   repo.updateEvaluation(d.db, id, progressed)
                 }),
