@@ -59,17 +59,23 @@ const RENDERED: Record<string, string> = {
 
 const BROKEN: Record<string, string> = {
   unknownFilter:
-    'ParseError: undefined filter: shout, line:1, col:7 | {"message":"Does not render: undefined filter: shout","line":1,"column":7,"variable":null}',
+    'ParseError: undefined filter: shout, line:1, col:7 | ' +
+    '{"message":"Does not render: undefined filter: shout","line":1,"column":7,"variable":null}',
   unknownVariable:
-    'UndefinedVariableError: undefined variable: d.rsi_14, line:2, col:8 | {"message":"Does not render: undefined variable: d.rsi_14","line":2,"column":8,"variable":null}',
+    'UndefinedVariableError: undefined variable: d.rsi_14, line:2, col:8 | ' +
+    '{"message":"Does not render: undefined variable: d.rsi_14","line":2,"column":8,"variable":null}',
   unclosedIf:
-    'ParseError: tag {% if symbol %} not closed, line:2, col:1 | {"message":"Does not render: tag {% if symbol %} not closed","line":2,"column":1,"variable":null}',
+    'ParseError: tag {% if symbol %} not closed, line:2, col:1 | ' +
+    '{"message":"Does not render: tag {% if symbol %} not closed","line":2,"column":1,"variable":null}',
   unclosedOutput:
-    'TokenizationError: output "{{ symbol" not closed, line:1, col:8 | {"message":"Does not render: output \\"{{ symbol\\" not closed","line":1,"column":8,"variable":null}',
+    'TokenizationError: output "{{ symbol" not closed, line:1, col:8 | ' +
+    '{"message":"Does not render: output \\"{{ symbol\\" not closed","line":1,"column":8,"variable":null}',
   badFilterArgument:
-    'Error: rendered: 190.40 | {"message":"Does not render: rendered: 190.40","line":null,"column":null,"variable":null}',
+    'Error: rendered: 190.40 | ' +
+    '{"message":"Does not render: rendered: 190.40","line":null,"column":null,"variable":null}',
   loopOverScalar:
-    'UndefinedVariableError: undefined variable: x.y, line:1, col:25 | {"message":"Does not render: undefined variable: x.y","line":1,"column":25,"variable":null}',
+    'UndefinedVariableError: undefined variable: x.y, line:1, col:25 | ' +
+    '{"message":"Does not render: undefined variable: x.y","line":1,"column":25,"variable":null}',
 }
 
 describe('prompt render golden outputs', () => {
