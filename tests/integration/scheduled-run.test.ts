@@ -55,9 +55,11 @@ describe('a scheduled run (F7) on the simulator', () => {
       const demo = await client.call('strategies.list', {})
       for (const s of demo) await client.call('schedules.setPaused', { strategyId: s.id, paused: true })
       const spy = demo.find((s) => s.mode === 'paper' && s.approval === 'auto')!
-      // Daily at the New York minute two minutes from now: the fire is at most two minutes ahead of the real clock.
+      // Daily at the UTC minute two minutes from now: the fire is at most two minutes ahead of the real clock. UTC,
+      // not New York: a New York cron between 01:00 and 03:00 is refused (daylight saving), so the test would fail
+      // whenever it ran at those hours; the cron tests cover New York's calendar.
       const [hour, minute] = new Intl.DateTimeFormat('en-US', {
-        timeZone: 'America/New_York',
+        timeZone: 'UTC',
         hour: 'numeric',
         minute: 'numeric',
         hourCycle: 'h23',
@@ -68,7 +70,7 @@ describe('a scheduled run (F7) on the simulator', () => {
       const every = await client.call('strategies.create', {
         ...spy.config,
         name: 'SPY daily (test)',
-        schedule: { cron: `${minute} ${hour} * * *`, tz: 'America/New_York', missedPolicy: 'skip', graceMs: 300_000 },
+        schedule: { cron: `${minute} ${hour} * * *`, tz: 'UTC', missedPolicy: 'skip', graceMs: 300_000 },
         marketHours: 'any',
       })
       expect(every.mode).toBe('paper')
