@@ -11,6 +11,7 @@ import { createPromptEngine, renderTemplate } from '../src-main/domain/prompts/e
 import { sampleContext } from '../src-main/domain/prompts/fixtures'
 import { analyse } from '../src-main/domain/runs/analysis'
 import { confirmationOf } from '../src-main/domain/signals/confirmation'
+import { DEMO_INDICATORS } from '../src-main/engine/demo-seed'
 import { stats, writeResult } from './harness'
 
 /** Milliseconds per call: the best of 5 rounds of `n` calls (the machine is shared), after a warm-up round. */
@@ -27,16 +28,7 @@ async function perCall(n: number, f: () => unknown): Promise<number> {
 // One date of a run: two years of daily bars, three of weekly, the demo strategy's indicators.
 const daily = randomWalkBars(504, 12)
 const weekly = randomWalkBars(156, 13)
-const demo = IndicatorSpecs.parse([
-  { id: 'st', type: 'supertrend' },
-  { id: 'sma20', type: 'sma', params: { period: 20 } },
-  { id: 'sma50', type: 'sma', params: { period: 50 } },
-  { id: 'sma200', type: 'sma', params: { period: 200 } },
-  { id: 'bb', type: 'bb' },
-  { id: 'macd', type: 'macd' },
-  { id: 'rsi', type: 'rsi' },
-  { id: 'atr', type: 'atr' },
-])
+const demo = IndicatorSpecs.parse(DEMO_INDICATORS)
 
 async function main() {
   const analyseMs = await perCall(200, () => analyse(daily, weekly, demo))

@@ -7,7 +7,8 @@ import type { StrategyService } from './strategies'
 // automatic approval and the `llm_only` policy, so a sound signal becomes a bracket order in the
 // simulator. Seeded once, on the first start with the simulator.
 
-const INDICATORS = [
+/** The demo strategies' indicators (also what the indicators bench computes per date). */
+export const DEMO_INDICATORS = [
   { id: 'st', type: 'supertrend' },
   { id: 'sma20', type: 'sma', params: { period: 20 } },
   { id: 'sma50', type: 'sma', params: { period: 50 } },
@@ -23,7 +24,7 @@ export const DEMO_STRATEGIES: StrategyInput[] = [
     name: 'AAPL daily swing (demo, dry run)',
     conid: 265598,
     symbol: 'AAPL',
-    indicators: INDICATORS,
+    indicators: DEMO_INDICATORS,
     schedule: { cron: '35 9 * * 1-5', tz: 'America/New_York' },
     mode: 'dry-run',
     approval: 'ask',
@@ -32,7 +33,7 @@ export const DEMO_STRATEGIES: StrategyInput[] = [
     name: 'SPY trend (demo, paper, automatic)',
     conid: 756733,
     symbol: 'SPY',
-    indicators: INDICATORS,
+    indicators: DEMO_INDICATORS,
     schedule: { cron: '0 10 * * 1-5', tz: 'America/New_York' },
     marketHours: 'any',
     mode: 'paper',

@@ -2,8 +2,8 @@
 // allocates per bar and was the slowest indicator on long histories. Wilder smoothing; the +DM,
 // −DM and TR averages start at bar 0 (DM = 0, TR = H − L); ADX averages the first n DX values.
 
-/** Wilder average state: the running sum until n inputs, then the smoothed value. */
-class WilderAvg {
+/** Wilder average state: the running sum until n inputs, then the smoothed value (the batch path's too). */
+export class WilderAvg {
   count = 0
   sum = 0
   value = NaN

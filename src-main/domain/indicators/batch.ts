@@ -1,4 +1,5 @@
 import type { IndicatorSpec } from '../../contract/indicators'
+import { WilderAvg } from './adx'
 import { atr, columnsOf, ema, macd, obv, rsi, sma, windowSums } from './batch-library'
 import type { Columns, Num, SeriesSet } from './batch-library'
 
@@ -184,20 +185,6 @@ function stochastic(cols: Columns, kPeriod: number, slowing: number, dPeriod: nu
     dOut[i] = finite(dv)
   }
   return [kOut, dOut]
-}
-
-/** Wilder state as adx.ts keeps it: a running sum until n inputs, then the smoothed value. */
-class WilderAvg {
-  count = 0
-  sum = 0
-  value = NaN
-  constructor(private readonly n: number) {}
-  add(x: number): void {
-    this.count++
-    if (this.count < this.n) this.sum += x
-    else if (this.count === this.n) this.value = (this.sum + x) / this.n
-    else this.value = (this.value * (this.n - 1) + x) / this.n
-  }
 }
 
 /** Our ADX (adx.ts). */
