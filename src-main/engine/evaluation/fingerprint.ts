@@ -19,7 +19,20 @@ export function barsFingerprint(daily: readonly Bar[], weekly: readonly Bar[] | 
   return h.update(weekly === null ? 'weekly null' : 'weekly').digest('hex')
 }
 
-const isNumbers = (v: unknown[]) => v.every((x) => x === null || typeof x === 'number')
+/** The array's numbers by their bits and its nulls by position, or null when it holds anything else. */
+function numberBytes(v: readonly unknown[]): { values: Float64Array; nulls: string } | null {
+  const values = new Float64Array(v.length)
+  let nulls = ''
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]
+    if (typeof x === 'number') values[i] = x
+    else if (x === null) {
+      nulls += `${i},`
+      values[i] = NaN
+    } else return null
+  }
+  return { values, nulls }
+}
 
 /** Any JSON-like value (the indicators artifact's { daily, weekly, strategy }), number arrays by their bits. */
 export function valueFingerprint(value: unknown): string {
@@ -27,14 +40,9 @@ export function valueFingerprint(value: unknown): string {
   let text = ''
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) {
-      if (v.length > 8 && isNumbers(v)) {
-        const f = new Float64Array(v.length)
-        for (let i = 0; i < v.length; i++) {
-          const x = v[i] as number | null
-          if (x === null) text += `n${i}`
-          f[i] = x ?? NaN
-        }
-        h.update(`${text}#${v.length}:`).update(bytes(f))
+      const numbers = v.length > 8 ? numberBytes(v) : null
+      if (numbers) {
+        h.update(`${text}#${v.length}:${numbers.nulls}:`).update(bytes(numbers.values))
         text = ''
       } else {
         text += '['
@@ -43,11 +51,13 @@ export function valueFingerprint(value: unknown): string {
       }
     } else if (v !== null && typeof v === 'object') {
       text += '{'
-      for (const [k, x] of Object.entries(v))
-        if (x !== undefined) {
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k]
+        if (x !== undefined && Object.hasOwn(v, k)) {
           text += JSON.stringify(k)
           walk(x)
         }
+      }
       text += '}'
     } else text += `${JSON.stringify(v) ?? 'undefined'};`
   }
