@@ -185,7 +185,8 @@ export function createAsOfPipeline(d: PipelineDeps) {
       const daily = data._daily
       const weekly = withWeekly ? data._weekly : null
       // The bars artifact is JSON of exactly { daily, weekly } (weekly null without the weekly timeframe),
-      // and the indicators artifact of { daily, weekly, strategy }: the decision's fingerprints are theirs by value.
+      // and the indicators by the full analysis { daily, weekly, strategy } (stricter than its artifact, which
+      // keeps the charted windows): the decision's fingerprints are theirs by value.
       const barsPrint = barsFingerprint(daily, weekly)
       const ind = await step(
         'compute_indicators',

@@ -34,7 +34,7 @@ function numberBytes(v: readonly unknown[]): { values: Float64Array; nulls: stri
   return { values, nulls }
 }
 
-/** Any JSON-like value (the indicators artifact's { daily, weekly, strategy }), number arrays by their bits. */
+/** Any JSON-like value (the analysis arrays { daily, weekly, strategy }), number arrays by their bits. */
 export function valueFingerprint(value: unknown): string {
   const h = createHash('sha256')
   let text = ''

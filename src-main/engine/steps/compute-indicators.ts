@@ -1,11 +1,15 @@
 import type { IndicatorSpec } from '../../contract/indicators'
 import type { Bar } from '../../contract/models'
 import type { ComputeIndicatorsOutput } from '../../contract/steps'
-import { analyse, DAILY_SPECS, WEEKLY_SPECS, type Analysis } from '../../domain/runs/analysis'
+import { analyse, CHART_IDS, DAILY_SPECS, tail, WEEKLY_SPECS, type Analysis } from '../../domain/runs/analysis'
+import { CHART_BARS } from '../../domain/runs/market-data'
 import type { StepIo } from './types'
 
 // Step 4, compute_indicators: the fixed analysis sets and the strategy's own indicators over the
-// recorded bars; the full arrays become an artifact, the output keeps the last values.
+// recorded bars. The artifact holds the arrays over the charted windows (what render_charts draws:
+// the chart sets over the last 252 daily and 104 weekly bars, and the strategy's own indicators over
+// the daily window); the output keeps the last values the prompt reads. The warm-up before the window
+// and the text-only indicators' arrays are not stored: a replay recomputes them from the bars artifact.
 
 export interface ComputeIndicatorsInput {
   daily: readonly Bar[]
@@ -25,7 +29,7 @@ export function computeIndicatorsInput(barsSha256: string, withWeekly: boolean, 
 export function computeIndicators(i: ComputeIndicatorsInput, io: StepIo): ComputeIndicatorsResult {
   const a = analyse(i.daily, i.weekly, i.indicators)
   const indicatorsSha256 = io.artifact(
-    () => Buffer.from(JSON.stringify({ daily: a.daily, weekly: a.weekly, strategy: a.strategy })),
+    () => Buffer.from(JSON.stringify(chartedArrays(a))),
     'indicators',
     'application/json',
   )
@@ -42,5 +46,18 @@ export function computeIndicators(i: ComputeIndicatorsInput, io: StepIo): Comput
     levels: a.levels,
     strategy: strategyLast,
     _analysis: a,
+  }
+}
+
+/** The indicators artifact: the arrays over the charted windows. */
+export function chartedArrays(a: Analysis) {
+  return {
+    daily: tail(a.daily, CHART_IDS.daily, CHART_BARS.daily),
+    weekly: a.weekly && tail(a.weekly, CHART_IDS.weekly, CHART_BARS.weekly),
+    strategy: tail(
+      a.strategy,
+      a.strategy.map((r) => r.id),
+      CHART_BARS.daily,
+    ),
   }
 }
