@@ -7,8 +7,8 @@ import { expect, openApp, test } from './fixtures'
 
 const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
 mkdirSync(SHOTS, { recursive: true })
-const DAY = 86_400_000
-const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
+const FROM = '2026-08-03'
+const TO = '2026-08-28'
 
 // A language-model arm against the rules analyst (EVALUATION.md §5): the model's repeat calls on a
 // sampled date disagree with its first answer, so the A/B panel shows a measured floor beside mean R
@@ -29,8 +29,11 @@ test('the A/B panel shows each paired statistic beside its repeat-call noise flo
       asked.push(a.asOf)
       return n === 1 ? buySignalReply(body) : { body: completion(JSON.stringify(holdDraft(a.symbol, a.asOf))) }
     })
+  // A fixed market (the simulator's seed for this new data folder) and fixed sessions: the rules arm's trades,
+  // and so the paired differences, never depend on luck or on the day the test runs.
   const host = await startWebHost({
     dataDir: tempDataDir(),
+    args: ['--sim-seed', '20261125'],
     env: { OPENAI_API_KEY: 'sk-e2e', OPENAI_BASE_URL: llm.baseURL },
   })
   try {
@@ -41,14 +44,21 @@ test('the A/B panel shows each paired statistic beside its repeat-call noise flo
     const strategy = (await client.call('strategies.list', {})).find((s) => s.mode === 'dry-run')!
     const { evaluationId } = await client.call('evaluations.start', {
       strategyId: strategy.id,
-      from: iso(Date.now() - 80 * DAY),
-      to: iso(Date.now() - 55 * DAY),
+      from: FROM,
+      to: TO,
       arms: [{ analyst: 'llm' }, { analyst: 'rules' }],
       budgetUsd: 5,
     })
+    // Until it ends; a failed evaluation shows its error in the assertion.
     await expect
-      .poll(async () => (await client.call('evaluations.get', { evaluationId })).status, { timeout: 120_000 })
-      .toBe('succeeded')
+      .poll(
+        async () => {
+          const { status, error } = await client.call('evaluations.get', { evaluationId })
+          return { status, error }
+        },
+        { timeout: 120_000 },
+      )
+      .toEqual({ status: 'succeeded', error: null })
     ws.terminate()
     expect(asked.length).toBeGreaterThan(new Set(asked).size)
 

@@ -18,7 +18,8 @@ test('an evaluation whose runs retention deleted still reads, exports and review
 }) => {
   test.setTimeout(180_000)
   const dataDir = tempDataDir()
-  let host: RunningHost | null = await startWebHost({ dataDir })
+  // A fixed market (the simulator's seed for this new data folder): the evaluation's data never depends on luck.
+  let host: RunningHost | null = await startWebHost({ dataDir, args: ['--sim-seed', '20261125'] })
   try {
     const { client, ws } = await connectRpc(host.port, host.token)
     await expect
@@ -31,9 +32,16 @@ test('an evaluation whose runs retention deleted still reads, exports and review
       to: iso(Date.now() - 50 * DAY_MS),
       arms: [{ analyst: 'rules' }],
     })
+    // Until it ends; a failed evaluation shows its error in the assertion.
     await expect
-      .poll(async () => (await client.call('evaluations.get', { evaluationId })).status, { timeout: 90_000 })
-      .toBe('succeeded')
+      .poll(
+        async () => {
+          const { status, error } = await client.call('evaluations.get', { evaluationId })
+          return { status, error }
+        },
+        { timeout: 90_000 },
+      )
+      .toEqual({ status: 'succeeded', error: null })
     ws.terminate()
     await host.stop()
     host = null
