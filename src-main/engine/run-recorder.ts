@@ -2,7 +2,7 @@ import { redactPaths } from '../rpc/redact'
 import { StepId, type RunStep, type RunSummary } from '../contract/models'
 import type { EventBus } from '../rpc/event-bus'
 import type { Db } from '../store/db'
-import { createRun, finishRun, getRunSummary, recordStep, recordSteps, type StepRecord } from '../store/lineage-repo'
+import { createRun, finishRun, getRunSummary, recordSteps, type StepRecord } from '../store/lineage-repo'
 import { StepFailure } from './steps/types'
 
 export { StepFailure }
@@ -76,15 +76,23 @@ export function startRun(
   const held: StepRecord[] = []
 
   function write(rec: StepRecord): void {
-    if (opts.holdSteps) return void held.push(rec)
+    if (opts.holdSteps) held.push(rec)
+    else writeRows([rec], `Step ${rec.step}`, `${rec.seq}-${rec.attempt}`)
+  }
+
+  /** Step rows (with the run's end, for held steps) in one transaction, retried once; announced once written. */
+  function writeRows(rows: StepRecord[], what: string, key: string, end?: () => void): void {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        recordStep(d.db, rec)
-        const { runId, ...step } = rec
-        d.bus.emit('lineage.stepRecorded', { runId, ...(step as Omit<RunStep, never>) })
+        d.db.transaction(() => {
+          recordSteps(d.db, rows)
+          end?.()
+        })
+        for (const { runId, ...step } of rows)
+          d.bus.emit('lineage.stepRecorded', { runId, ...(step as Omit<RunStep, never>) })
         return
       } catch (e) {
-        if (attempt === 1) writeFailed(`Step ${rec.step}`, `${rec.seq}-${rec.attempt}`, e)
+        if (attempt === 1) writeFailed(what, key, e)
       }
     }
   }
@@ -100,23 +108,6 @@ export function startRun(
         `${e instanceof Error ? e.message : String(e)}. Check the disk and the data folder.`,
       at: d.now(),
     })
-  }
-
-  /** The held step rows and the run's end, in one transaction (retried once, like a step row). */
-  function finishHeld(status: 'succeeded' | 'failed' | 'aborted', error: string | null, summary: unknown) {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        d.db.transaction(() => {
-          recordSteps(d.db, held)
-          finishRun(d.db, run.id, status, d.now(), error, summary)
-        })
-        for (const { runId, ...step } of held.splice(0))
-          d.bus.emit('lineage.stepRecorded', { runId, ...(step as Omit<RunStep, never>) })
-        return
-      } catch (e) {
-        if (attempt === 1) writeFailed(`${held.length} steps and the end`, 'held', e)
-      }
-    }
   }
 
   return {
@@ -175,8 +166,12 @@ export function startRun(
       })
     },
     finish(status, error = null, summary = null) {
-      if (opts.holdSteps) finishHeld(status, error, summary)
-      else finishRun(d.db, run.id, status, d.now(), error, summary)
+      if (opts.holdSteps) {
+        const rows = held.splice(0)
+        writeRows(rows, `${rows.length} steps and the end`, 'held', () =>
+          finishRun(d.db, run.id, status, d.now(), error, summary),
+        )
+      } else finishRun(d.db, run.id, status, d.now(), error, summary)
       announce()
     },
     failedWrites: () => failed,

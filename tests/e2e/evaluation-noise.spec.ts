@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { askedAbout, buySignalReply, holdDraft } from '../fixtures/buy-signal'
 import { completion, startFakeOpenAI } from '../fixtures/fake-openai'
 import { connectRpc, startWebHost, tempDataDir } from '../fixtures/web-host'
-import { expect, openApp, test } from './fixtures'
+import { expect, openApp, test, untilEvaluationSucceeded } from './fixtures'
 
 const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
 mkdirSync(SHOTS, { recursive: true })
@@ -49,16 +49,7 @@ test('the A/B panel shows each paired statistic beside its repeat-call noise flo
       arms: [{ analyst: 'llm' }, { analyst: 'rules' }],
       budgetUsd: 5,
     })
-    // Until it ends; a failed evaluation shows its error in the assertion.
-    await expect
-      .poll(
-        async () => {
-          const { status, error } = await client.call('evaluations.get', { evaluationId })
-          return { status, error }
-        },
-        { timeout: 120_000 },
-      )
-      .toEqual({ status: 'succeeded', error: null })
+    await untilEvaluationSucceeded(client, evaluationId, 120_000)
     ws.terminate()
     expect(asked.length).toBeGreaterThan(new Set(asked).size)
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { openStore } from '../../src-main/store/db'
 import { applyRetention, DAY_MS } from '../../src-main/store/retention'
 import { connectRpc, ROOT, startWebHost, tempDataDir, type RunningHost } from '../fixtures/web-host'
-import { expect, openApp, test } from './fixtures'
+import { expect, openApp, test, untilEvaluationSucceeded } from './fixtures'
 
 const SHOTS = join(__dirname, '..', '..', 'reports', 'screenshots')
 mkdirSync(SHOTS, { recursive: true })
@@ -32,16 +32,7 @@ test('an evaluation whose runs retention deleted still reads, exports and review
       to: iso(Date.now() - 50 * DAY_MS),
       arms: [{ analyst: 'rules' }],
     })
-    // Until it ends; a failed evaluation shows its error in the assertion.
-    await expect
-      .poll(
-        async () => {
-          const { status, error } = await client.call('evaluations.get', { evaluationId })
-          return { status, error }
-        },
-        { timeout: 90_000 },
-      )
-      .toEqual({ status: 'succeeded', error: null })
+    await untilEvaluationSucceeded(client, evaluationId, 90_000)
     ws.terminate()
     await host.stop()
     host = null

@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test'
 import { startWebHost, tempDataDir, type RunningHost } from '../fixtures/web-host'
+import type { RpcClient } from '../../src-main/contract/client'
 
 export { expect }
 
@@ -31,4 +32,17 @@ export const test = base.extend<Fixtures>({
 export async function openApp(page: Page, host: Pick<RunningHost, 'url'>): Promise<void> {
   await page.goto(host.url)
   await expect(page.locator('#root')).toHaveAttribute('data-app-state', 'ready')
+}
+
+/** Wait until the evaluation has succeeded; a failed one shows its error in the assertion. */
+export async function untilEvaluationSucceeded(client: RpcClient, evaluationId: string, timeout: number) {
+  await expect
+    .poll(
+      async () => {
+        const { status, error } = await client.call('evaluations.get', { evaluationId })
+        return { status, error }
+      },
+      { timeout },
+    )
+    .toEqual({ status: 'succeeded', error: null })
 }
